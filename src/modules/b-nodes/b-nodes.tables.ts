@@ -1,0 +1,27 @@
+import type { Generated } from 'kysely';
+
+export type BNodeKind = 'store' | 'leader' | 'koc';
+
+export interface BNodesTable {
+  tenant_id: string;
+  id: string;
+  kind: BNodeKind;
+  name: string;
+  slug: string;
+  warehouse_id: string;
+  pickup_address: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface ShopRoutesTable { slug: string; tenant_id: string; b_node_id: string }
+
+export interface ListingsTable {
+  tenant_id: string;
+  b_node_id: string;
+  sku_id: string;
+  retail_price: string | number;
+  active: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export interface BNodeTables { b_nodes: BNodesTable; shop_routes: ShopRoutesTable; listings: ListingsTable }

@@ -1,0 +1,41 @@
+import type { Generated } from 'kysely';
+
+export type Role = 'platform_operator' | 'supplier_operator' | 'tenant_admin' | 'b_owner' | 'staff' | 'consumer';
+
+export interface TenantsTable {
+  id: string;
+  slug: string;
+  name: string;
+  time_zone: Generated<string>;
+  order_payment_timeout_minutes: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  tenant_id: string;
+  id: string;
+  login: string;
+  display_name: string;
+  password_hash: string | null;
+  role: Role;
+  supplier_id: string | null;
+  b_node_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface AuthTokensTable {
+  tenant_id: string;
+  token_hash: string;
+  user_id: string;
+  kind: 'session' | 'api';
+  name: string | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface IdentityTables {
+  tenants: TenantsTable;
+  users: UsersTable;
+  auth_tokens: AuthTokensTable;
+}

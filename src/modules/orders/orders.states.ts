@@ -1,0 +1,21 @@
+import { defineStateMachine } from '../../platform/states.js';
+
+export type OrderStatus =
+  | 'pending_payment' | 'paid' | 'ready_for_pickup' | 'completed'
+  | 'partially_refunded' | 'refunded' | 'expired' | 'cancelled';
+
+/**
+ * `expired` (auto-cancelled for non-payment) is not terminal: a payment that arrives late revives the
+ * order if its stock can be reserved again. `cancelled` (by the buyer or staff) is terminal; a late
+ * payment for it is refunded.
+ */
+export const orderMachine = defineStateMachine<OrderStatus>('order', 'pending_payment', {
+  pending_payment: ['paid', 'expired', 'cancelled'],
+  expired: ['paid'],
+  paid: ['ready_for_pickup', 'completed', 'partially_refunded', 'refunded'],
+  ready_for_pickup: ['completed', 'partially_refunded', 'refunded'],
+  partially_refunded: ['partially_refunded', 'ready_for_pickup', 'completed', 'refunded'],
+  completed: ['partially_refunded', 'refunded'],
+  refunded: [],
+  cancelled: [],
+});

@@ -1,0 +1,54 @@
+import type { Generated } from 'kysely';
+import type { OrderStatus } from './orders.states.js';
+
+type Bigint = string | number;
+
+export interface OrdersTable {
+  tenant_id: string;
+  id: string;
+  number: string;
+  b_node_id: string;
+  customer_id: string;
+  warehouse_id: string;
+  status: OrderStatus;
+  fulfillment: Generated<'pickup' | 'delivery'>;
+  pickup_code: string;
+  subtotal: Bigint;
+  discount: Generated<Bigint>;
+  total: Bigint;
+  supply_cost: Bigint;
+  refunded_total: Generated<Bigint>;
+  shipped: Generated<boolean>;
+  note: Generated<string>;
+  expires_at: Date;
+  created_at: Generated<Date>;
+  paid_at: Date | null;
+  closed_at: Date | null;
+}
+
+export interface OrderLinesTable {
+  tenant_id: string;
+  order_id: string;
+  line_no: number;
+  sku_id: string;
+  sku_code: string;
+  title: string;
+  quantity: number;
+  unit_price: Bigint;
+  unit_supply_cost: Bigint;
+  line_total: Bigint;
+  refunded_quantity: Generated<number>;
+  refunded_amount: Generated<Bigint>;
+}
+
+export interface StockReservationsTable {
+  tenant_id: string;
+  order_id: string;
+  sku_id: string;
+  warehouse_id: string;
+  quantity: number;
+  status: 'active' | 'released' | 'consumed';
+  updated_at: Generated<Date>;
+}
+
+export interface OrderTables { orders: OrdersTable; order_lines: OrderLinesTable; stock_reservations: StockReservationsTable }

@@ -1,0 +1,45 @@
+import type { Generated } from 'kysely';
+import type { PaymentStatus, RefundStatus } from './payments.states.js';
+
+type Bigint = string | number;
+
+export interface PaymentsTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  provider: string;
+  amount: Bigint;
+  status: PaymentStatus;
+  refunded_amount: Generated<Bigint>;
+  provider_trade_no: string | null;
+  created_at: Generated<Date>;
+  succeeded_at: Date | null;
+}
+
+export interface PaymentEventsTable {
+  tenant_id: string;
+  provider: string;
+  event_id: string;
+  payment_id: string;
+  event_type: string;
+  raw: unknown;
+  outcome: string;
+  received_at: Generated<Date>;
+}
+
+export interface RefundsTable {
+  tenant_id: string;
+  id: string;
+  order_id: string;
+  payment_id: string;
+  amount: Bigint;
+  status: RefundStatus;
+  reason: Generated<string>;
+  restocked: boolean;
+  lines: unknown;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  settled_at: Date | null;
+}
+
+export interface PaymentTables { payments: PaymentsTable; payment_events: PaymentEventsTable; refunds: RefundsTable }

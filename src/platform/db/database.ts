@@ -1,0 +1,56 @@
+import { Kysely, PostgresDialect, type Generated, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { IdentityTables } from '../../modules/identity/identity.tables.js';
+import type { CatalogTables } from '../../modules/catalog/catalog.tables.js';
+import type { BNodeTables } from '../../modules/b-nodes/b-nodes.tables.js';
+import type { CustomerTables } from '../../modules/customers/customers.tables.js';
+import type { OrderTables } from '../../modules/orders/orders.tables.js';
+import type { PaymentTables } from '../../modules/payments/payments.tables.js';
+
+interface PlatformTables {
+  idempotency_keys: {
+    tenant_id: string; scope: string; key: string; request_hash: string;
+    response_status: number; response_body: unknown; created_at: Generated<Date>;
+  };
+  jobs: {
+    id: Generated<string>; tenant_id: string; kind: string; payload: unknown; run_at: Generated<Date>;
+    attempts: Generated<number>; last_error: string | null; done_at: Date | null; created_at: Generated<Date>;
+  };
+  audit_log: {
+    tenant_id: string; id: Generated<string>; actor: string | null; action: string; entity: string;
+    entity_id: string; details: Generated<unknown>; created_at: Generated<Date>;
+  };
+}
+
+/** Each module declares the tables it owns; this is only their union for Kysely's typing. */
+export interface Database extends PlatformTables, IdentityTables, CatalogTables, BNodeTables, CustomerTables, OrderTables, PaymentTables {}
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Services accept either: a Db when they open their own transaction, a Tx when they join the caller's. */
+export type Conn = Db | Tx;
+
+// bigint stays a string from pg; we convert with `fen()` where it is read, keeping exactness checks in one place.
+export function createDb(connectionString: string, options: { max?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000 });
+  pool.on('error', () => undefined); // an idle client's error must not crash the process; the next query reports it
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * Runs `fn` in a transaction, retrying on serialization failures and deadlocks, which PostgreSQL
+ * asks the client to retry; any other error rolls back and propagates.
+ */
+export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await db.transaction().execute(fn);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= attempts || code === undefined || !RETRYABLE.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 10));
+    }
+  }
+}

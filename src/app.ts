@@ -1,0 +1,70 @@
+import type { Db } from './platform/db/database.js';
+import type { Config } from './platform/config.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { buildServer, type App } from './platform/http/server.js';
+import { drainJobs, type JobHandler } from './platform/jobs/outbox.js';
+import { authenticate } from './modules/identity/identity.service.js';
+import { identityRoutes } from './modules/identity/identity.routes.js';
+import { catalogRoutes } from './modules/catalog/catalog.routes.js';
+import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
+import { orderRoutes } from './modules/orders/orders.routes.js';
+import { expireDueOrders } from './modules/orders/orders.service.js';
+import { paymentRoutes } from './modules/payments/payments.routes.js';
+import { applyNotification, submitRefund, type Providers } from './modules/payments/payments.service.js';
+import { sandboxProvider } from './adapters/sandboxpay/sandbox.provider.js';
+import { buildSandboxNotification, type SandboxNotifyJob } from './simulators/sandboxpay/sandbox.psp.js';
+import { settlePaidOrder } from './flows/payment-settlement.flow.js';
+
+export interface Siyu {
+  server: App;
+  providers: Providers;
+  /** Runs due jobs and expires overdue orders once; the background loop calls this, tests call it directly. */
+  tick(): Promise<{ jobs: number; expired: number }>;
+  startBackground(intervalMs?: number): void;
+  close(): Promise<void>;
+}
+
+export async function createSiyu(db: Db, config: Config, options: { clock?: Clock; logger?: boolean | object } = {}): Promise<Siyu> {
+  const clock = options.clock ?? systemClock;
+  const providers: Providers = { sandbox: sandboxProvider(config.sandboxPaymentSecret) };
+
+  const jobHandlers: Record<string, JobHandler> = {
+    'payments.refund.submit': (tx, job) => submitRefund(tx, providers, job.tenant_id, job.payload.refund_id),
+    // The sandbox PSP delivering its signed callback; it goes through the same verification as an HTTP one.
+    'sandbox.notify': async (tx, job) => {
+      const provider = providers.sandbox!;
+      const signed = buildSandboxNotification(config.sandboxPaymentSecret, job.payload as SandboxNotifyJob, clock.now());
+      await applyNotification(tx, clock, provider, provider.parseNotification(signed.headers, signed.body), settlePaidOrder(clock));
+    },
+  };
+
+  const server = await buildServer(
+    { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
+    [identityRoutes, catalogRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers)],
+    { logger: options.logger ?? false },
+  );
+
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = async () => {
+    const expired = await expireDueOrders(db, clock);
+    const jobs = await drainJobs(db, jobHandlers);
+    return { jobs, expired };
+  };
+  return {
+    server,
+    providers,
+    tick,
+    startBackground(intervalMs = 500) {
+      const loop = () => {
+        running = tick().catch((err) => server.log.error({ err }, 'background tick failed')).finally(() => { timer = setTimeout(loop, intervalMs); });
+      };
+      timer = setTimeout(loop, intervalMs);
+    },
+    async close() {
+      if (timer) clearTimeout(timer);
+      await running;
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import type { Tx } from '../platform/db/database.js';
+import type { Clock } from '../platform/clock.js';
+import { orderRepo } from '../modules/orders/orders.repo.js';
+import { audit, startRefund } from '../modules/payments/payments.service.js';
+
+/**
+ * What a successful payment does to its order, decided under the order's row lock:
+ * - awaiting payment → paid;
+ * - expired (auto-cancelled) → revived if all its stock can be reserved again, else refunded in full;
+ * - cancelled, or already paid by another payment → refunded in full.
+ * Never an oversell: revival uses the same conditional reservation as checkout.
+ */
+export function settlePaidOrder(clock: Clock) {
+  return async (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }): Promise<string> => {
+    const order = await orderRepo.lockOrder(tx, payment.tenant_id, payment.order_id);
+    if (!order) return 'order_missing';
+    const now = clock.now();
+    if (order.status === 'pending_payment') {
+      await orderRepo.transition(tx, order.tenant_id, order.id, 'paid', { paid_at: now });
+      return 'order_paid';
+    }
+    if (order.status === 'expired' && (await reviveExpired(tx, order.tenant_id, order.id))) {
+      await orderRepo.transition(tx, order.tenant_id, order.id, 'paid', { paid_at: now, closed_at: null as unknown as Date });
+      await audit(tx, order.tenant_id, 'order.revived_by_late_payment', 'order', order.id, { payment_id: payment.id });
+      return 'order_revived';
+    }
+    const reason = order.status === 'expired' ? 'late_payment_out_of_stock' : order.status === 'cancelled' ? 'payment_after_cancel' : 'duplicate_payment';
+    await startRefund(tx, { tenantId: order.tenant_id, orderId: order.id, paymentId: payment.id, amount: payment.amount, reason, restocked: false, lines: [], createdBy: null });
+    await audit(tx, order.tenant_id, 'payment.auto_refunded', 'payment', payment.id, { reason, order_status: order.status });
+    return `auto_refund:${reason}`;
+  };
+}
+
+async function reviveExpired(tx: Tx, tenantId: string, orderId: string): Promise<boolean> {
+  const released = await orderRepo.releasedReservations(tx, tenantId, orderId);
+  if (released.length === 0) return false;
+  await sql`SAVEPOINT revive`.execute(tx);
+  const byWarehouse = released[0]!.warehouse_id;
+  const wants = released.map((r) => ({ sku_id: r.sku_id, quantity: r.quantity }));
+  const got = await orderRepo.reserveStock(tx, tenantId, byWarehouse, wants);
+  if (got.size !== wants.length) {
+    await sql`ROLLBACK TO SAVEPOINT revive`.execute(tx);
+    return false;
+  }
+  await sql`RELEASE SAVEPOINT revive`.execute(tx);
+  await orderRepo.reactivateReservations(tx, tenantId, orderId);
+  return true;
+}

@@ -1,0 +1,37 @@
+import type { Conn } from '../../platform/db/database.js';
+import { fen } from '../../platform/money.js';
+
+export const bNodeRepo = {
+  byId: (db: Conn, tenantId: string, id: string) =>
+    db.selectFrom('b_nodes').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
+  list: (db: Conn, tenantId: string) =>
+    db.selectFrom('b_nodes').select(['id', 'kind', 'name', 'slug', 'warehouse_id', 'pickup_address', 'created_at'])
+      .where('tenant_id', '=', tenantId).orderBy('name').execute(),
+  route: (db: Conn, slug: string) => db.selectFrom('shop_routes').selectAll().where('slug', '=', slug).executeTakeFirst(),
+  async listings(db: Conn, tenantId: string, bNodeId: string, onlyActive: boolean) {
+    let q = db.selectFrom('listings as l')
+      .innerJoin('skus as s', (j) => j.onRef('s.tenant_id', '=', 'l.tenant_id').onRef('s.id', '=', 'l.sku_id'))
+      .innerJoin('products as p', (j) => j.onRef('p.tenant_id', '=', 's.tenant_id').onRef('p.id', '=', 's.product_id'))
+      .innerJoin('b_nodes as b', (j) => j.onRef('b.tenant_id', '=', 'l.tenant_id').onRef('b.id', '=', 'l.b_node_id'))
+      .leftJoin('stock as st', (j) => j.onRef('st.tenant_id', '=', 'l.tenant_id').onRef('st.sku_id', '=', 'l.sku_id').onRef('st.warehouse_id', '=', 'b.warehouse_id'))
+      .select(['l.sku_id', 'l.retail_price', 'l.active', 's.code', 's.name as sku_name', 's.product_id', 's.retail_floor', 's.retail_ceiling', 's.suggested_price', 's.supply_price',
+        'p.title', 'p.description', 'p.category', 'p.image_url', 'st.on_hand', 'st.reserved'])
+      .where('l.tenant_id', '=', tenantId).where('l.b_node_id', '=', bNodeId);
+    if (onlyActive) q = q.where('l.active', '=', true);
+    const rows = await q.orderBy('p.title').orderBy('s.code').execute();
+    return rows.map((r) => ({
+      sku_id: r.sku_id, code: r.code, sku_name: r.sku_name, product_id: r.product_id, title: r.title,
+      description: r.description, category: r.category, image_url: r.image_url, active: r.active,
+      retail_price: fen(r.retail_price), retail_floor: fen(r.retail_floor), retail_ceiling: fen(r.retail_ceiling),
+      suggested_price: fen(r.suggested_price), supply_price: fen(r.supply_price),
+      available: Math.max(0, (r.on_hand ?? 0) - (r.reserved ?? 0)),
+    }));
+  },
+  /** Listed prices for a set of SKUs in one query: checkout prices every line from here. */
+  async pricesFor(db: Conn, tenantId: string, bNodeId: string, skuIds: string[]) {
+    if (skuIds.length === 0) return new Map<string, number>();
+    const rows = await db.selectFrom('listings').select(['sku_id', 'retail_price'])
+      .where('tenant_id', '=', tenantId).where('b_node_id', '=', bNodeId).where('active', '=', true).where('sku_id', 'in', skuIds).execute();
+    return new Map(rows.map((r) => [r.sku_id, fen(r.retail_price)]));
+  },
+};

@@ -1,0 +1,107 @@
+import type { Conn, Db } from '../../platform/db/database.js';
+import type { Actor } from '../../platform/http/auth.js';
+import type { Clock } from '../../platform/clock.js';
+import { platformError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { catalogError } from '../catalog/catalog.errors.js';
+import { catalogRepo } from '../catalog/catalog.repo.js';
+import { findOrCreateConsumer } from '../customers/customers.service.js';
+import { issueToken } from '../identity/identity.service.js';
+import { bNodeError } from './b-nodes.errors.js';
+import { bNodeRepo } from './b-nodes.repo.js';
+import type { BNodeKind } from './b-nodes.tables.js';
+
+/** B node owners and staff act only on their own node. */
+export function assertNodeScope(actor: Actor, bNodeId: string) {
+  if ((actor.role === 'b_owner' || actor.role === 'staff') && actor.bNodeId !== bNodeId) throw bNodeError('b_node_not_found');
+}
+
+export async function createBNode(db: Db, tenantId: string, input: { kind: BNodeKind; name: string; slug: string; warehouse_id: string; pickup_address: string }) {
+  if (!(await catalogRepo.warehouse(db, tenantId, input.warehouse_id))) throw catalogError('warehouse_not_found');
+  const id = newId('bn');
+  return db.transaction().execute(async (tx) => {
+    const route = await tx.insertInto('shop_routes').values({ slug: input.slug, tenant_id: tenantId, b_node_id: id })
+      .onConflict((oc) => oc.column('slug').doNothing()).returning('slug').executeTakeFirst();
+    if (!route) throw bNodeError('slug_taken');
+    await tx.insertInto('b_nodes').values({ tenant_id: tenantId, id, ...input }).execute();
+    return { id, ...input };
+  });
+}
+
+export const listBNodes = (db: Conn, tenantId: string) => bNodeRepo.list(db, tenantId);
+
+export async function getBNode(db: Conn, actor: Actor, id: string) {
+  assertNodeScope(actor, id);
+  const node = await bNodeRepo.byId(db, actor.tenantId, id);
+  if (!node) throw bNodeError('b_node_not_found');
+  return node;
+}
+
+/**
+ * Lists a SKU in a B node's shop at a price inside the supplier's band. The economics guard
+ * (below-cost and margin checks) joins here once the economics module is wired in.
+ */
+export async function putListing(db: Conn, actor: Actor, bNodeId: string, skuId: string, input: { retail_price: number; active: boolean }) {
+  await getBNode(db, actor, bNodeId);
+  const [sku] = await catalogRepo.skusByIds(db, actor.tenantId, [skuId]);
+  if (!sku) throw catalogError('sku_not_found');
+  if (input.retail_price < sku.retail_floor || input.retail_price > sku.retail_ceiling) {
+    throw bNodeError('price_outside_band', { retail_price: input.retail_price, retail_floor: sku.retail_floor, retail_ceiling: sku.retail_ceiling });
+  }
+  await db.insertInto('listings').values({ tenant_id: actor.tenantId, b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active })
+    .onConflict((oc) => oc.columns(['tenant_id', 'b_node_id', 'sku_id']).doUpdateSet({ retail_price: input.retail_price, active: input.active, updated_at: new Date() }))
+    .execute();
+  return { b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active };
+}
+
+export async function listListings(db: Conn, actor: Actor, bNodeId: string) {
+  await getBNode(db, actor, bNodeId);
+  return bNodeRepo.listings(db, actor.tenantId, bNodeId, false);
+}
+
+export async function resolveShop(db: Conn, slug: string) {
+  const route = await bNodeRepo.route(db, slug);
+  if (!route) throw bNodeError('shop_not_found');
+  const node = await bNodeRepo.byId(db, route.tenant_id, route.b_node_id);
+  if (!node) throw bNodeError('shop_not_found');
+  return node;
+}
+
+/** The public shop: what a consumer sees, grouped by product, with stock available now. */
+export async function shopCatalog(db: Conn, slug: string) {
+  const node = await resolveShop(db, slug);
+  const listings = await bNodeRepo.listings(db, node.tenant_id, node.id, true);
+  const products = new Map<string, { id: string; title: string; description: string; category: string; image_url: string | null; skus: object[]; min_price: number }>();
+  for (const l of listings) {
+    const p = products.get(l.product_id) ?? { id: l.product_id, title: l.title, description: l.description, category: l.category, image_url: l.image_url, skus: [], min_price: l.retail_price };
+    p.skus.push({ id: l.sku_id, code: l.code, name: l.sku_name, price: l.retail_price, available: l.available });
+    p.min_price = Math.min(p.min_price, l.retail_price);
+    products.set(l.product_id, p);
+  }
+  return { shop: publicShop(node), products: [...products.values()] };
+}
+
+export async function shopProduct(db: Conn, slug: string, productId: string) {
+  const { shop, products } = await shopCatalog(db, slug);
+  const product = products.find((p) => p.id === productId);
+  if (!product) throw catalogError('product_not_found');
+  return { shop, product };
+}
+
+/** Stand-in for WeChat login in the sandbox: a consumer identifies by phone and gets a session. */
+export async function openShopSession(db: Db, clock: Clock, slug: string, input: { name: string; phone: string }) {
+  const node = await resolveShop(db, slug);
+  return db.transaction().execute(async (tx) => {
+    const consumer = await findOrCreateConsumer(tx, node.tenant_id, { ...input, b_node_id: node.id });
+    const session = await issueToken(tx, clock, node.tenant_id, consumer.user_id, 'session');
+    return { ...session, customer: { id: consumer.id, name: consumer.name, phone: consumer.phone }, shop: publicShop(node) };
+  });
+}
+
+function publicShop(node: { id: string; tenant_id: string; kind: string; name: string; slug: string; pickup_address: string }) {
+  return { id: node.id, tenant_id: node.tenant_id, kind: node.kind, name: node.name, slug: node.slug, pickup_address: node.pickup_address };
+}
+
+export function assertCanManageNodes(actor: Actor) {
+  if (actor.role !== 'tenant_admin' && actor.role !== 'platform_operator') throw platformError('forbidden');
+}

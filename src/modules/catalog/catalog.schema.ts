@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Amounts in fen: whole numbers, bounded so a typo cannot create a ten-million-yuan SKU. */
+export const fenAmount = z.number().int().min(0).max(100_000_000);
+export const id = z.string().min(1).max(64);
+
+export const createSupplierBody = z.object({ name: z.string().min(1).max(128) }).strict();
+export const createProductBody = z.object({
+  supplier_id: id,
+  title: z.string().min(1).max(200),
+  description: z.string().max(5000).default(''),
+  category: z.string().min(1).max(64).default('general'),
+  image_url: z.string().url().max(1000).optional(),
+}).strict();
+export const skuFields = z.object({
+  code: z.string().min(1).max(64),
+  name: z.string().min(1).max(200),
+  supply_price: fenAmount,
+  suggested_price: fenAmount,
+  retail_floor: fenAmount,
+  retail_ceiling: fenAmount,
+}).strict();
+export const updateSkuBody = skuFields.partial().omit({ code: true }).strict();
+export const createWarehouseBody = z.object({ name: z.string().min(1).max(128) }).strict();
+export const setStockBody = z.object({ warehouse_id: id, sku_id: id, on_hand: z.number().int().min(0).max(10_000_000) }).strict();
+export const idParams = z.object({ id });
+export const warehouseParams = z.object({ id });
+
+export type SkuFields = z.infer<typeof skuFields>;

@@ -1,0 +1,33 @@
+import { sql } from 'kysely';
+import type { Conn } from '../../platform/db/database.js';
+import { newId } from '../../platform/ids.js';
+
+/**
+ * A consumer is a customer record plus a password-less user of role `consumer`. Keyed by phone:
+ * the same phone in the same tenant is the same person, whichever shop they came through first
+ * (that shop keeps ownership, which attribution later builds on).
+ */
+export async function findOrCreateConsumer(tx: Conn, tenantId: string, input: { name: string; phone: string; b_node_id: string }) {
+  const customerId = newId('cus');
+  const userId = newId('usr');
+  const inserted = await sql<{ id: string }>`
+    INSERT INTO customers (tenant_id, id, user_id, b_node_id, name, phone)
+    VALUES (${tenantId}, ${customerId}, ${userId}, ${input.b_node_id}, ${input.name}, ${input.phone})
+    ON CONFLICT (tenant_id, phone) DO NOTHING RETURNING id`.execute(tx);
+  if (inserted.rows.length) {
+    await tx.insertInto('users').values({ tenant_id: tenantId, id: userId, login: `consumer:${input.phone}`, display_name: input.name, role: 'consumer', password_hash: null, supplier_id: null, b_node_id: null }).execute();
+    return { id: customerId, user_id: userId, name: input.name, phone: input.phone };
+  }
+  const existing = await tx.selectFrom('customers').select(['id', 'user_id', 'name', 'phone'])
+    .where('tenant_id', '=', tenantId).where('phone', '=', input.phone).executeTakeFirstOrThrow();
+  return { id: existing.id, user_id: existing.user_id!, name: existing.name, phone: existing.phone };
+}
+
+export const customerOfUser = (db: Conn, tenantId: string, userId: string) =>
+  db.selectFrom('customers').select(['id', 'name', 'phone', 'b_node_id']).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+
+export async function listCustomers(db: Conn, tenantId: string, opts: { bNodeId?: string | null; limit: number; offset: number }) {
+  let q = db.selectFrom('customers').select(['id', 'name', 'phone', 'b_node_id', 'created_at']).where('tenant_id', '=', tenantId);
+  if (opts.bNodeId) q = q.where('b_node_id', '=', opts.bNodeId);
+  return q.orderBy('created_at', 'desc').limit(opts.limit).offset(opts.offset).execute();
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const roleSchema = z.enum(['platform_operator', 'supplier_operator', 'tenant_admin', 'b_owner', 'staff', 'consumer']);
+
+export const loginBody = z.object({
+  tenant: z.string().min(1).max(64),
+  login: z.string().min(1).max(128),
+  password: z.string().min(1).max(256),
+}).strict();
+
+export const createUserBody = z.object({
+  login: z.string().min(1).max(128),
+  display_name: z.string().min(1).max(128),
+  role: roleSchema,
+  password: z.string().min(8).max(256).optional(),
+  supplier_id: z.string().max(64).optional(),
+  b_node_id: z.string().max(64).optional(),
+}).strict();
+
+export const createApiTokenBody = z.object({ name: z.string().min(1).max(128) }).strict();

@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import type { Conn } from '../../platform/db/database.js';
+import { fen } from '../../platform/money.js';
+import type { OrderStatus } from './orders.states.js';
+import { orderMachine } from './orders.states.js';
+
+export interface StockWant { sku_id: string; quantity: number }
+
+export const orderRepo = {
+  /**
+   * Reserves every SKU of a cart in one statement. Rows are locked in sku order first so two carts
+   * that share SKUs cannot deadlock; a SKU without enough free stock simply returns no row.
+   */
+  async reserveStock(db: Conn, tenantId: string, warehouseId: string, wants: StockWant[]): Promise<Set<string>> {
+    const skus = wants.map((w) => w.sku_id);
+    const qtys = wants.map((w) => w.quantity);
+    const { rows } = await sql<{ sku_id: string }>`
+      WITH want AS (SELECT * FROM unnest(${skus}::text[], ${qtys}::int[]) AS w(sku_id, qty)),
+      locked AS (
+        SELECT s.sku_id FROM stock s JOIN want USING (sku_id)
+         WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId}
+         ORDER BY s.sku_id FOR UPDATE OF s)
+      UPDATE stock s SET reserved = s.reserved + want.qty
+        FROM want, locked
+       WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId}
+         AND s.sku_id = want.sku_id AND locked.sku_id = want.sku_id
+         AND s.on_hand - s.reserved >= want.qty
+      RETURNING s.sku_id`.execute(db);
+    return new Set(rows.map((r) => r.sku_id));
+  },
+
+  insertReservations: (db: Conn, tenantId: string, orderId: string, warehouseId: string, wants: StockWant[]) =>
+    db.insertInto('stock_reservations').values(wants.map((w) => ({ tenant_id: tenantId, order_id: orderId, sku_id: w.sku_id, warehouse_id: warehouseId, quantity: w.quantity, status: 'active' as const }))).execute(),
+
+  /** Re-activates the released reservations of a revived order; same all-or-nothing rule as checkout. */
+  releasedReservations: (db: Conn, tenantId: string, orderId: string) =>
+    db.selectFrom('stock_reservations').select(['sku_id', 'quantity', 'warehouse_id'])
+      .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('status', '=', 'released').execute(),
+
+  reactivateReservations: (db: Conn, tenantId: string, orderId: string) =>
+    db.updateTable('stock_reservations').set({ status: 'active', updated_at: new Date() })
+      .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('status', '=', 'released').execute(),
+
+  /**
+   * Releases (or, when `consume`, ships) the active reservations of some orders and gives the stock
+   * back in one statement. The status flip is conditional, so running it twice releases nothing twice.
+   */
+  async settleReservations(db: Conn, tenantId: string, orderIds: string[], mode: 'release' | 'consume'): Promise<number> {
+    if (orderIds.length === 0) return 0;
+    const next = mode === 'release' ? 'released' : 'consumed';
+    const { rows } = await sql<{ n: number }>`
+      WITH done AS (
+        UPDATE stock_reservations SET status = ${next}, updated_at = now()
+         WHERE tenant_id = ${tenantId} AND order_id = ANY(${orderIds}::text[]) AND status = 'active'
+        RETURNING warehouse_id, sku_id, quantity),
+      per_sku AS (SELECT warehouse_id, sku_id, sum(quantity)::int AS qty FROM done GROUP BY 1, 2),
+      moved AS (
+        UPDATE stock s SET reserved = s.reserved - p.qty,
+                           on_hand = s.on_hand - CASE WHEN ${mode} = 'consume' THEN p.qty ELSE 0 END
+          FROM per_sku p
+         WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = p.warehouse_id AND s.sku_id = p.sku_id
+        RETURNING 1)
+      SELECT count(*)::int AS n FROM moved`.execute(db);
+    return rows[0]?.n ?? 0;
+  },
+
+  /** Gives back part of an order's reservation (a refund of goods not yet shipped). */
+  async releasePartial(db: Conn, tenantId: string, orderId: string, wants: StockWant[]): Promise<void> {
+    if (wants.length === 0) return;
+    await sql`
+      WITH want AS (SELECT sku_id, sum(qty)::int AS qty FROM unnest(${wants.map((w) => w.sku_id)}::text[], ${wants.map((w) => w.quantity)}::int[]) AS w(sku_id, qty) GROUP BY 1),
+      shrunk AS (
+        UPDATE stock_reservations r
+           SET quantity = r.quantity - want.qty,
+               status = CASE WHEN r.quantity - want.qty = 0 THEN 'released' ELSE r.status END,
+               updated_at = now()
+          FROM want
+         WHERE r.tenant_id = ${tenantId} AND r.order_id = ${orderId} AND r.sku_id = want.sku_id
+           AND r.status = 'active' AND r.quantity >= want.qty
+        RETURNING r.warehouse_id, r.sku_id, want.qty)
+      UPDATE stock s SET reserved = s.reserved - shrunk.qty
+        FROM shrunk
+       WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = shrunk.warehouse_id AND s.sku_id = shrunk.sku_id`.execute(db);
+  },
+
+  /**
+   * The only way an order's status changes: a conditional update from the states the transition
+   * table allows. No row back means the order was not in such a state (a race lost, or illegal).
+   */
+  async transition(db: Conn, tenantId: string, orderId: string, to: OrderStatus, extra: Partial<{ paid_at: Date; closed_at: Date; shipped: boolean; refunded_total: number }> = {}) {
+    const from = orderMachine.sourcesOf(to);
+    const row = await db.updateTable('orders').set({ status: to, ...extra })
+      .where('tenant_id', '=', tenantId).where('id', '=', orderId).where('status', 'in', from)
+      .returning(['id', 'status']).executeTakeFirst();
+    return row !== undefined;
+  },
+
+  lockOrder: (db: Conn, tenantId: string, orderId: string) =>
+    db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orderId).forUpdate().executeTakeFirst(),
+
+  order: (db: Conn, tenantId: string, orderId: string) =>
+    db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orderId).executeTakeFirst(),
+
+  lines: (db: Conn, tenantId: string, orderId: string) =>
+    db.selectFrom('order_lines').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute(),
+
+  /** Claims due unpaid orders (skipping ones another worker holds) and expires them in one statement. */
+  async expireDue(db: Conn, now: Date, limit: number): Promise<{ tenant_id: string; id: string }[]> {
+    const { rows } = await sql<{ tenant_id: string; id: string }>`
+      WITH due AS (
+        SELECT tenant_id, id FROM orders
+         WHERE status = 'pending_payment' AND expires_at <= ${now}
+         ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      UPDATE orders o SET status = 'expired', closed_at = ${now}
+        FROM due WHERE o.tenant_id = due.tenant_id AND o.id = due.id AND o.status = 'pending_payment'
+      RETURNING o.tenant_id, o.id`.execute(db);
+    return rows;
+  },
+
+  async list(db: Conn, tenantId: string, f: { status?: OrderStatus | undefined; bNodeId?: string | null | undefined; customerId?: string | undefined; limit: number; before?: { created_at: Date; id: string } | undefined; q?: string | undefined }) {
+    let q = db.selectFrom('orders as o')
+      .innerJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'o.tenant_id').onRef('c.id', '=', 'o.customer_id'))
+      .innerJoin('b_nodes as b', (j) => j.onRef('b.tenant_id', '=', 'o.tenant_id').onRef('b.id', '=', 'o.b_node_id'))
+      .select(['o.id', 'o.number', 'o.status', 'o.b_node_id', 'b.name as b_node_name', 'o.customer_id', 'c.name as customer_name', 'c.phone as customer_phone',
+        'o.total', 'o.refunded_total', 'o.created_at', 'o.paid_at', 'o.fulfillment'])
+      .where('o.tenant_id', '=', tenantId);
+    if (f.status) q = q.where('o.status', '=', f.status);
+    if (f.bNodeId) q = q.where('o.b_node_id', '=', f.bNodeId);
+    if (f.customerId) q = q.where('o.customer_id', '=', f.customerId);
+    if (f.q) q = q.where((eb) => eb.or([eb('o.number', '=', f.q!), eb('c.phone', '=', f.q!)]));
+    if (f.before) {
+      const b = f.before;
+      q = q.where((eb) => eb.or([eb('o.created_at', '<', b.created_at), eb.and([eb('o.created_at', '=', b.created_at), eb('o.id', '<', b.id)])]));
+    }
+    const rows = await q.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(f.limit).execute();
+    return rows.map((r) => ({ ...r, total: fen(r.total), refunded_total: fen(r.refunded_total) }));
+  },
+};

@@ -1,0 +1,184 @@
+import { randomInt } from 'node:crypto';
+import type { Conn, Db, Tx } from '../../platform/db/database.js';
+import type { Actor } from '../../platform/http/auth.js';
+import type { Clock } from '../../platform/clock.js';
+import { platformError } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { fen } from '../../platform/money.js';
+import { bNodeRepo } from '../b-nodes/b-nodes.repo.js';
+import { resolveShop } from '../b-nodes/b-nodes.service.js';
+import { catalogRepo } from '../catalog/catalog.repo.js';
+import { orderError } from './orders.errors.js';
+import { orderRepo, type StockWant } from './orders.repo.js';
+import type { CheckoutInput } from './orders.schema.js';
+import type { OrderStatus } from './orders.states.js';
+
+export interface Buyer { tenantId: string; customerId: string }
+
+/**
+ * Places an order: prices every line from the shop's listing, snapshots price and supply cost,
+ * and reserves all stock with one conditional update inside the caller's transaction. Either the
+ * whole cart is reserved and the order exists, or nothing is written. Statement count is fixed
+ * whatever the cart size.
+ */
+export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: CheckoutInput) {
+  const node = await resolveShop(tx, input.shop);
+  if (node.tenant_id !== buyer.tenantId) throw platformError('not_found');
+  const skuIds = [...new Set(input.lines.map((l) => l.sku_id))];
+  const [prices, skus, tenant] = await Promise.all([
+    bNodeRepo.pricesFor(tx, buyer.tenantId, node.id, skuIds),
+    catalogRepo.skusByIds(tx, buyer.tenantId, skuIds),
+    tx.selectFrom('tenants').select(['order_payment_timeout_minutes']).where('id', '=', buyer.tenantId).executeTakeFirstOrThrow(),
+  ]);
+  const missing = skuIds.filter((id) => !prices.has(id) || !skus.some((s) => s.id === id));
+  if (missing.length) throw orderError('sku_not_available', { sku_ids: missing });
+
+  const wants = mergeBySku(input.lines);
+  const reserved = await orderRepo.reserveStock(tx, buyer.tenantId, node.warehouse_id, wants);
+  if (reserved.size !== wants.length) {
+    // The transaction rolls back, taking any partial reservation with it.
+    throw orderError('out_of_stock', { sku_ids: wants.filter((w) => !reserved.has(w.sku_id)).map((w) => w.sku_id) });
+  }
+
+  const skuById = new Map(skus.map((s) => [s.id, s]));
+  const lines = input.lines.map((l, i) => {
+    const sku = skuById.get(l.sku_id)!;
+    const unitPrice = prices.get(l.sku_id)!;
+    return {
+      line_no: i + 1, sku_id: l.sku_id, sku_code: sku.code, title: `${sku.title} ${sku.name}`.trim(), quantity: l.quantity,
+      unit_price: unitPrice, unit_supply_cost: sku.supply_price, line_total: unitPrice * l.quantity,
+    };
+  });
+  const subtotal = lines.reduce((a, l) => a + l.line_total, 0);
+  const supplyCost = lines.reduce((a, l) => a + l.unit_supply_cost * l.quantity, 0);
+  const now = clock.now();
+  const order = {
+    tenant_id: buyer.tenantId, id: newId('ord'), number: orderNumber(now), b_node_id: node.id, customer_id: buyer.customerId,
+    warehouse_id: node.warehouse_id, status: 'pending_payment' as const, fulfillment: input.fulfillment, pickup_code: String(randomInt(0, 1_000_000)).padStart(6, '0'),
+    subtotal, discount: 0, total: subtotal, supply_cost: supplyCost, note: input.note,
+    expires_at: new Date(now.getTime() + tenant.order_payment_timeout_minutes * 60_000), created_at: now, paid_at: null, closed_at: null,
+  };
+  await tx.insertInto('orders').values(order).execute();
+  await tx.insertInto('order_lines').values(lines.map((l) => ({ tenant_id: buyer.tenantId, order_id: order.id, ...l }))).execute();
+  await orderRepo.insertReservations(tx, buyer.tenantId, order.id, node.warehouse_id, wants);
+  return presentOrder(order, lines.map((l) => ({ ...l, refunded_quantity: 0, refunded_amount: 0 })), { shop: { id: node.id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } });
+}
+
+function mergeBySku(lines: { sku_id: string; quantity: number }[]): StockWant[] {
+  const total = new Map<string, number>();
+  for (const l of lines) total.set(l.sku_id, (total.get(l.sku_id) ?? 0) + l.quantity);
+  return [...total].map(([sku_id, quantity]) => ({ sku_id, quantity })).sort((a, b) => (a.sku_id < b.sku_id ? -1 : 1));
+}
+
+function orderNumber(now: Date): string {
+  const d = now.toISOString().slice(2, 10).replaceAll('-', '');
+  return `${d}${String(randomInt(0, 1e9)).padStart(9, '0')}${randomInt(0, 10)}`;
+}
+
+type OrderRow = NonNullable<Awaited<ReturnType<typeof orderRepo.order>>>;
+type LineRow = Awaited<ReturnType<typeof orderRepo.lines>>[number];
+
+function presentOrder(o: Omit<OrderRow, 'subtotal' | 'total' | 'supply_cost' | 'refunded_total' | 'discount' | 'shipped' | 'fulfillment' | 'note' | 'created_at'> & { subtotal: number | string; total: number | string; supply_cost: number | string; refunded_total?: number | string; discount?: number | string; shipped?: boolean; fulfillment?: string; note?: string; created_at: Date }, lines: (Omit<LineRow, 'tenant_id' | 'order_id' | 'unit_price' | 'unit_supply_cost' | 'line_total' | 'refunded_amount'> & { unit_price: number | string; unit_supply_cost: number | string; line_total: number | string; refunded_amount: number | string })[], extra: Record<string, unknown> = {}) {
+  return {
+    id: o.id, number: o.number, status: o.status, b_node_id: o.b_node_id, customer_id: o.customer_id,
+    fulfillment: o.fulfillment ?? 'pickup', pickup_code: o.pickup_code,
+    subtotal: fen(o.subtotal), discount: fen(o.discount ?? 0), total: fen(o.total), supply_cost: fen(o.supply_cost), refunded_total: fen(o.refunded_total ?? 0),
+    shipped: o.shipped ?? false, note: o.note ?? '',
+    expires_at: o.expires_at.toISOString(), created_at: o.created_at.toISOString(), paid_at: o.paid_at?.toISOString() ?? null, closed_at: o.closed_at?.toISOString() ?? null,
+    lines: lines.map((l) => ({
+      line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.quantity,
+      unit_price: fen(l.unit_price), unit_supply_cost: fen(l.unit_supply_cost), line_total: fen(l.line_total),
+      refunded_quantity: l.refunded_quantity, refunded_amount: fen(l.refunded_amount),
+    })),
+    ...extra,
+  };
+}
+
+/** Who may see an order: its buyer, staff of its B node, tenant admins. Anyone else gets 404. */
+export async function visibleOrder(db: Conn, actor: Actor, orderId: string, customerId?: string) {
+  const order = await orderRepo.order(db, actor.tenantId, orderId);
+  if (!order) throw orderError('order_not_found');
+  if (actor.role === 'consumer' && order.customer_id !== customerId) throw orderError('order_not_found');
+  if ((actor.role === 'b_owner' || actor.role === 'staff') && order.b_node_id !== actor.bNodeId) throw orderError('order_not_found');
+  if (actor.role === 'supplier_operator') throw platformError('forbidden');
+  return order;
+}
+
+export async function getOrder(db: Conn, actor: Actor, orderId: string, customerId?: string) {
+  const order = await visibleOrder(db, actor, orderId, customerId);
+  const [lines, payments, refunds, node, customer] = await Promise.all([
+    orderRepo.lines(db, actor.tenantId, orderId),
+    db.selectFrom('payments').select(['id', 'provider', 'amount', 'status', 'refunded_amount', 'created_at', 'succeeded_at'])
+      .where('tenant_id', '=', actor.tenantId).where('order_id', '=', orderId).orderBy('created_at').execute(),
+    db.selectFrom('refunds').select(['id', 'amount', 'status', 'reason', 'restocked', 'lines', 'created_at', 'settled_at'])
+      .where('tenant_id', '=', actor.tenantId).where('order_id', '=', orderId).orderBy('created_at').execute(),
+    bNodeRepo.byId(db, actor.tenantId, order.b_node_id),
+    db.selectFrom('customers').select(['id', 'name', 'phone']).where('tenant_id', '=', actor.tenantId).where('id', '=', order.customer_id).executeTakeFirst(),
+  ]);
+  return presentOrder(order, lines, {
+    shop: node ? { id: node.id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } : null,
+    customer: customer ?? null,
+    payments: payments.map((p) => ({ ...p, amount: fen(p.amount), refunded_amount: fen(p.refunded_amount) })),
+    refunds: refunds.map((r) => ({ ...r, amount: fen(r.amount) })),
+  });
+}
+
+export async function listOrders(db: Conn, actor: Actor, f: { status?: OrderStatus | undefined; b_node_id?: string | undefined; q?: string | undefined; limit: number; cursor?: string | undefined }, customerId?: string) {
+  const bNodeId = actor.role === 'b_owner' || actor.role === 'staff' ? actor.bNodeId : f.b_node_id;
+  const before = f.cursor ? decodeCursor(f.cursor) : undefined;
+  const items = await orderRepo.list(db, actor.tenantId, { status: f.status, bNodeId, customerId, limit: f.limit, before, q: f.q });
+  const last = items.length === f.limit ? items[items.length - 1] : undefined;
+  return { items, next_cursor: last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null };
+}
+
+function decodeCursor(cursor: string) {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const date = new Date(at ?? '');
+  if (!id || Number.isNaN(date.getTime())) throw platformError('validation_failed', { errors: [{ path: 'query.cursor', message: 'invalid cursor' }] });
+  return { created_at: date, id };
+}
+
+export async function cancelOrder(tx: Tx, actor: Actor, orderId: string, customerId?: string) {
+  await visibleOrder(tx, actor, orderId, customerId);
+  const locked = await orderRepo.lockOrder(tx, actor.tenantId, orderId);
+  if (locked!.status !== 'pending_payment') throw orderError('order_not_cancellable', { status: locked!.status });
+  await orderRepo.transition(tx, actor.tenantId, orderId, 'cancelled', { closed_at: new Date() });
+  await orderRepo.settleReservations(tx, actor.tenantId, [orderId], 'release');
+}
+
+/** Goods leave the warehouse for the pickup point: reserved stock becomes shipped stock. */
+export async function markReadyForPickup(tx: Tx, actor: Actor, orderId: string) {
+  await visibleOrder(tx, actor, orderId);
+  const order = await orderRepo.lockOrder(tx, actor.tenantId, orderId);
+  if (!(await orderRepo.transition(tx, actor.tenantId, orderId, 'ready_for_pickup', { shipped: true }))) {
+    throw platformError('illegal_transition', { from: order!.status, to: 'ready_for_pickup' });
+  }
+  await orderRepo.settleReservations(tx, actor.tenantId, [orderId], 'consume');
+}
+
+/** Verifies the pickup code (核销) and completes the order; ships it first if that had not happened. */
+export async function completePickup(tx: Tx, actor: Actor, orderId: string, code: string) {
+  await visibleOrder(tx, actor, orderId);
+  const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
+  if (order.pickup_code !== code) throw orderError('wrong_pickup_code');
+  if (!(await orderRepo.transition(tx, actor.tenantId, orderId, 'completed', { shipped: true, closed_at: new Date() }))) {
+    throw platformError('illegal_transition', { from: order.status, to: 'completed' });
+  }
+  await orderRepo.settleReservations(tx, actor.tenantId, [orderId], 'consume');
+}
+
+/** Expires unpaid orders past their deadline and releases their stock, in one transaction per batch. */
+export async function expireDueOrders(db: Db, clock: Clock, batch = 200): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (tx) => {
+      const expired = await orderRepo.expireDue(tx, clock.now(), batch);
+      const byTenant = new Map<string, string[]>();
+      for (const o of expired) byTenant.set(o.tenant_id, [...(byTenant.get(o.tenant_id) ?? []), o.id]);
+      for (const [tenantId, ids] of byTenant) await orderRepo.settleReservations(tx, tenantId, ids, 'release');
+      return expired.length;
+    });
+    total += n;
+    if (n < batch) return total;
+  }
+}

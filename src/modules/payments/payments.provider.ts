@@ -1,0 +1,30 @@
+/**
+ * What a payment provider adapter offers. Adapters speak the provider's protocol (signatures,
+ * field names, status codes); the payments module only sees these shapes.
+ */
+export type NotificationType = 'payment.succeeded' | 'payment.failed' | 'refund.succeeded' | 'refund.failed';
+
+export interface PaymentNotification {
+  eventId: string;
+  type: NotificationType;
+  tenantId: string;
+  paymentId: string;
+  refundId?: string | undefined;
+  /** Fen, as the provider reports it; checked against our own record before anything is applied. */
+  amount: number;
+  tradeNo: string;
+  occurredAt: string;
+  raw: unknown;
+}
+
+export interface PrepayRequest { tenantId: string; paymentId: string; orderId: string; amount: number; description: string }
+export interface RefundRequest { tenantId: string; paymentId: string; refundId: string; amount: number; paymentAmount: number }
+
+export interface PaymentProvider {
+  readonly name: string;
+  prepay(request: PrepayRequest): Promise<{ pay_url: string | null; params: Record<string, unknown> }>;
+  /** Verifies the signature over the raw body and decodes it; throws `invalid_signature` otherwise. */
+  parseNotification(headers: Record<string, string | string[] | undefined>, rawBody: string): PaymentNotification;
+  /** Submits a refund; the result arrives later as a notification. Runs from a job, outside request handling. */
+  requestRefund(request: RefundRequest, context: { enqueue: (kind: string, payload: unknown) => Promise<void> }): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import { sql } from 'kysely';
+import type { Conn } from '../../platform/db/database.js';
+import { paymentMachine, refundMachine, type PaymentStatus, type RefundStatus } from './payments.states.js';
+
+export const paymentRepo = {
+  lockPayment: (db: Conn, tenantId: string, id: string) =>
+    db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst(),
+
+  succeededPaymentOf: (db: Conn, tenantId: string, orderId: string) =>
+    db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId)
+      .where('status', 'in', ['succeeded', 'partially_refunded']).orderBy('succeeded_at').forUpdate().executeTakeFirst(),
+
+  /** Conditional on the transition table, like every status change. */
+  async transition(db: Conn, tenantId: string, id: string, to: PaymentStatus, extra: Partial<{ succeeded_at: Date; provider_trade_no: string; refunded_amount: number }> = {}) {
+    const row = await db.updateTable('payments').set({ status: to, ...extra })
+      .where('tenant_id', '=', tenantId).where('id', '=', id).where('status', 'in', paymentMachine.sourcesOf(to))
+      .returning('id').executeTakeFirst();
+    return row !== undefined;
+  },
+
+  async transitionRefund(db: Conn, tenantId: string, id: string, to: RefundStatus, settledAt: Date) {
+    const row = await db.updateTable('refunds').set({ status: to, settled_at: settledAt })
+      .where('tenant_id', '=', tenantId).where('id', '=', id).where('status', 'in', refundMachine.sourcesOf(to))
+      .returning(['id', 'payment_id', 'amount']).executeTakeFirst();
+    return row;
+  },
+
+  /** First sight of a provider event id wins; a repeat returns false and changes nothing. */
+  async recordEvent(db: Conn, e: { tenant_id: string; provider: string; event_id: string; payment_id: string; event_type: string; raw: unknown; outcome: string }) {
+    const { rows } = await sql<{ event_id: string }>`
+      INSERT INTO payment_events (tenant_id, provider, event_id, payment_id, event_type, raw, outcome)
+      VALUES (${e.tenant_id}, ${e.provider}, ${e.event_id}, ${e.payment_id}, ${e.event_type}, ${JSON.stringify(e.raw)}::jsonb, ${e.outcome})
+      ON CONFLICT DO NOTHING RETURNING event_id`.execute(db);
+    return rows.length === 1;
+  },
+
+  setEventOutcome: (db: Conn, tenantId: string, provider: string, eventId: string, outcome: string) =>
+    db.updateTable('payment_events').set({ outcome }).where('tenant_id', '=', tenantId).where('provider', '=', provider).where('event_id', '=', eventId).execute(),
+
+  refundCount: async (db: Conn, tenantId: string, paymentId: string) =>
+    Number((await db.selectFrom('refunds').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId).where('payment_id', '=', paymentId).executeTakeFirstOrThrow()).n),
+};

@@ -1,0 +1,117 @@
+import type { Db, Tx } from '../../platform/db/database.js';
+import type { Actor } from '../../platform/http/auth.js';
+import type { Clock } from '../../platform/clock.js';
+import { newId } from '../../platform/ids.js';
+import { fen } from '../../platform/money.js';
+import { enqueue } from '../../platform/jobs/outbox.js';
+import { orderError } from '../orders/orders.errors.js';
+import { orderRepo } from '../orders/orders.repo.js';
+import { visibleOrder } from '../orders/orders.service.js';
+import { paymentError } from './payments.errors.js';
+import type { PaymentNotification, PaymentProvider } from './payments.provider.js';
+import { paymentRepo } from './payments.repo.js';
+
+export type Providers = Record<string, PaymentProvider>;
+
+export function providerOf(providers: Providers, name: string): PaymentProvider {
+  const p = providers[name];
+  if (!p) throw paymentError('unknown_provider', { provider: name });
+  return p;
+}
+
+/** Starts paying an order: a pending payment for the order's total, and what the client needs to pay it. */
+export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Actor, orderId: string, customerId?: string) {
+  await visibleOrder(tx, actor, orderId, customerId);
+  const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
+  if (order.status !== 'pending_payment') throw orderError('order_not_payable', { status: order.status });
+  const id = newId('pay');
+  const amount = fen(order.total);
+  await tx.insertInto('payments').values({ tenant_id: actor.tenantId, id, order_id: orderId, provider: provider.name, amount, status: 'pending', provider_trade_no: null, succeeded_at: null }).execute();
+  const prepay = await provider.prepay({ tenantId: actor.tenantId, paymentId: id, orderId, amount, description: `Order ${order.number}` });
+  return { payment_id: id, order_id: orderId, provider: provider.name, amount, status: 'pending' as const, expires_at: order.expires_at.toISOString(), ...prepay };
+}
+
+export interface NotificationOutcome { outcome: string; duplicate: boolean; rejected?: 'amount_mismatch' | 'payment_not_found' }
+
+/**
+ * Applies a verified provider notification exactly once. The raw event is stored first under the
+ * provider's event id; a duplicate stops there. Late and out-of-order events go through the
+ * transition tables like everything else: an illegal step is refused and written to the audit log.
+ */
+export async function applyNotification(
+  tx: Tx, clock: Clock, provider: PaymentProvider, n: PaymentNotification,
+  settle: (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }) => Promise<string>,
+): Promise<NotificationOutcome> {
+  const payment = await paymentRepo.lockPayment(tx, n.tenantId, n.paymentId);
+  const firstSeen = await paymentRepo.recordEvent(tx, { tenant_id: n.tenantId, provider: provider.name, event_id: n.eventId, payment_id: n.paymentId, event_type: n.type, raw: n.raw, outcome: 'received' });
+  if (!firstSeen) return { outcome: 'duplicate', duplicate: true };
+  const record = async (outcome: string, extra: Partial<NotificationOutcome> = {}) => {
+    await paymentRepo.setEventOutcome(tx, n.tenantId, provider.name, n.eventId, outcome);
+    return { outcome, duplicate: false, ...extra };
+  };
+  if (!payment) return record('payment_not_found', { rejected: 'payment_not_found' });
+  const amount = fen(payment.amount);
+
+  switch (n.type) {
+    case 'payment.succeeded': {
+      if (n.amount !== amount) {
+        await audit(tx, n.tenantId, 'payment.amount_mismatch', 'payment', payment.id, { notified: n.amount, expected: amount, event_id: n.eventId });
+        return record('amount_mismatch', { rejected: 'amount_mismatch' });
+      }
+      if (payment.status !== 'pending') return record(payment.status === 'failed' ? await refused(tx, n, payment.status, 'succeeded') : 'already_applied');
+      await paymentRepo.transition(tx, n.tenantId, payment.id, 'succeeded', { succeeded_at: clock.now(), provider_trade_no: n.tradeNo });
+      return record(await settle(tx, { tenant_id: n.tenantId, id: payment.id, order_id: payment.order_id, amount }));
+    }
+    case 'payment.failed': {
+      if (payment.status !== 'pending') return record(await refused(tx, n, payment.status, 'failed'));
+      await paymentRepo.transition(tx, n.tenantId, payment.id, 'failed');
+      return record('payment_failed');
+    }
+    case 'refund.succeeded':
+    case 'refund.failed': {
+      const to = n.type === 'refund.succeeded' ? 'succeeded' : 'failed';
+      const refund = await paymentRepo.transitionRefund(tx, n.tenantId, n.refundId ?? '', to, clock.now());
+      if (!refund) return record(await refused(tx, n, 'not_pending', `refund_${to}`));
+      if (to === 'failed') {
+        await audit(tx, n.tenantId, 'refund.failed', 'refund', refund.id, { event_id: n.eventId });
+        return record('refund_failed');
+      }
+      const refunded = fen(payment.refunded_amount) + fen(refund.amount);
+      await paymentRepo.transition(tx, n.tenantId, payment.id, refunded >= amount ? 'refunded' : 'partially_refunded', { refunded_amount: refunded });
+      return record('refund_settled');
+    }
+  }
+}
+
+async function refused(tx: Tx, n: PaymentNotification, from: string, to: string) {
+  await audit(tx, n.tenantId, 'illegal_transition', 'payment', n.paymentId, { from, to, event_id: n.eventId, event_type: n.type });
+  return 'illegal_transition_ignored';
+}
+
+export async function audit(tx: Tx, tenantId: string, action: string, entity: string, entityId: string, details: Record<string, unknown>, actor: string | null = null) {
+  await tx.insertInto('audit_log').values({ tenant_id: tenantId, actor, action, entity, entity_id: entityId, details: JSON.stringify(details) }).execute();
+}
+
+/** Creates a refund record and hands it to the provider through the outbox (never inside the request). */
+export async function startRefund(tx: Tx, r: { tenantId: string; orderId: string; paymentId: string; amount: number; reason: string; restocked: boolean; lines: unknown; createdBy: string | null }) {
+  if ((await paymentRepo.refundCount(tx, r.tenantId, r.paymentId)) >= 50) throw paymentError('too_many_refunds');
+  const id = newId('rfd');
+  await tx.insertInto('refunds').values({ tenant_id: r.tenantId, id, order_id: r.orderId, payment_id: r.paymentId, amount: r.amount, status: 'pending', reason: r.reason, restocked: r.restocked, lines: JSON.stringify(r.lines), created_by: r.createdBy, settled_at: null }).execute();
+  await enqueue(tx, r.tenantId, 'payments.refund.submit', { refund_id: id });
+  return { id, amount: r.amount, status: 'pending' as const, restocked: r.restocked };
+}
+
+/** Job: submits a pending refund to its provider. */
+export async function submitRefund(tx: Tx, providers: Providers, tenantId: string, refundId: string) {
+  const refund = await tx.selectFrom('refunds as r')
+    .innerJoin('payments as p', (j) => j.onRef('p.tenant_id', '=', 'r.tenant_id').onRef('p.id', '=', 'r.payment_id'))
+    .select(['r.id', 'r.amount', 'r.status', 'p.id as payment_id', 'p.amount as payment_amount', 'p.provider'])
+    .where('r.tenant_id', '=', tenantId).where('r.id', '=', refundId).executeTakeFirst();
+  if (!refund || refund.status !== 'pending') return;
+  await providerOf(providers, refund.provider).requestRefund(
+    { tenantId, paymentId: refund.payment_id, refundId, amount: fen(refund.amount), paymentAmount: fen(refund.payment_amount) },
+    { enqueue: (kind, payload) => enqueue(tx, tenantId, kind, payload) },
+  );
+}
+
+export type { Db };

@@ -1,0 +1,63 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import { platformError } from '../errors.js';
+import { sha256 } from '../ids.js';
+import { inTransaction, type Db, type Tx } from '../db/database.js';
+import type { Actor } from './auth.js';
+
+export interface Outcome { status: number; body: unknown }
+
+/**
+ * Runs a money-moving or order-creating request at most once per Idempotency-Key.
+ * The key row is inserted in the same transaction as the effect: a concurrent request with the same
+ * key blocks on that insert until the first commits, then replays its stored response. A failed
+ * request rolls back its key too, so a corrected retry with the same key may run (as Stripe does).
+ */
+export async function idempotent(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  actor: Actor,
+  scope: string,
+  effect: (tx: Tx) => Promise<Outcome>,
+): Promise<FastifyReply> {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) throw platformError('idempotency_key_required');
+  const key = Array.isArray(raw) ? raw[0] ?? '' : raw;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw platformError('idempotency_key_invalid');
+  const requestHash = sha256(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`);
+  const fullScope = `${actor.userId}:${scope}`;
+
+  const outcome = await inTransaction(db, async (tx) => {
+    const inserted = await sql<{ key: string }>`
+      INSERT INTO idempotency_keys (tenant_id, scope, key, request_hash, response_status, response_body)
+      VALUES (${actor.tenantId}, ${fullScope}, ${key}, ${requestHash}, 0, '')
+      ON CONFLICT (tenant_id, scope, key) DO NOTHING
+      RETURNING key`.execute(tx);
+    if (inserted.rows.length === 0) {
+      const stored = await tx.selectFrom('idempotency_keys')
+        .select(['request_hash', 'response_status', 'response_body'])
+        .where('tenant_id', '=', actor.tenantId).where('scope', '=', fullScope).where('key', '=', key)
+        .executeTakeFirstOrThrow();
+      if (stored.request_hash !== requestHash) throw platformError('idempotency_key_reused');
+      return { status: stored.response_status, text: stored.response_body, replayed: true };
+    }
+    const result = await effect(tx);
+    const text = JSON.stringify(result.body);
+    await tx.updateTable('idempotency_keys')
+      .set({ response_status: result.status, response_body: text })
+      .where('tenant_id', '=', actor.tenantId).where('scope', '=', fullScope).where('key', '=', key)
+      .execute();
+    return { status: result.status, text, replayed: false };
+  });
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.status(outcome.status).type('application/json; charset=utf-8').send(outcome.text);
+}
+
+/** Key order must not change the hash: `{a,b}` and `{b,a}` are the same request. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { allocate, fen, formatYuan } from './money.js';
+
+describe('money', () => {
+  it('allocate: parts always sum to the whole and stay within one fen of the exact share', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 20 }), (total, weights) => {
+      const parts = allocate(total, weights);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      if (sum === 0) return parts.every((p) => p === 0);
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+      parts.forEach((p, i) => expect(Math.abs(p - (total * weights[i]!) / sum)).toBeLessThan(1));
+      return true;
+    }));
+  });
+
+  it('fen refuses anything that is not an exact integer', () => {
+    expect(fen('123')).toBe(123);
+    expect(() => fen('1.5')).toThrow(RangeError);
+    expect(() => fen('9007199254740993')).toThrow(RangeError);
+  });
+
+  it('formats yuan from fen', () => {
+    expect(formatYuan(123456)).toBe('¥1234.56');
+    expect(formatYuan(-5)).toBe('-¥0.05');
+  });
+});

@@ -10,6 +10,7 @@ import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
 import { orderRoutes } from './modules/orders/orders.routes.js';
 import { expireDueOrders } from './modules/orders/orders.service.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
+import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { applyNotification, submitRefund, type Providers } from './modules/payments/payments.service.js';
 import { sandboxProvider } from './adapters/sandboxpay/sandbox.provider.js';
 import { buildSandboxNotification, type SandboxNotifyJob } from './simulators/sandboxpay/sandbox.psp.js';
@@ -40,7 +41,7 @@ export async function createSiyu(db: Db, config: Config, options: { clock?: Cloc
 
   const server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
-    [identityRoutes, catalogRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers)],
+    [identityRoutes, catalogRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes],
     { logger: options.logger ?? false },
   );
 

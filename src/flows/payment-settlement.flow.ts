@@ -3,6 +3,7 @@ import type { Tx } from '../platform/db/database.js';
 import type { Clock } from '../platform/clock.js';
 import { orderRepo } from '../modules/orders/orders.repo.js';
 import { audit, startRefund } from '../modules/payments/payments.service.js';
+import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 
 /**
  * What a successful payment does to its order, decided under the order's row lock:
@@ -18,11 +19,13 @@ export function settlePaidOrder(clock: Clock) {
     const now = clock.now();
     if (order.status === 'pending_payment') {
       await orderRepo.transition(tx, order.tenant_id, order.id, 'paid', { paid_at: now });
+      await recordOrderEconomics(tx, order.tenant_id, [order.id]);
       return 'order_paid';
     }
     if (order.status === 'expired' && (await reviveExpired(tx, order.tenant_id, order.id))) {
       await orderRepo.transition(tx, order.tenant_id, order.id, 'paid', { paid_at: now, closed_at: null as unknown as Date });
       await audit(tx, order.tenant_id, 'order.revived_by_late_payment', 'order', order.id, { payment_id: payment.id });
+      await recordOrderEconomics(tx, order.tenant_id, [order.id]);
       return 'order_revived';
     }
     const reason = order.status === 'expired' ? 'late_payment_out_of_stock' : order.status === 'cancelled' ? 'payment_after_cancel' : 'duplicate_payment';

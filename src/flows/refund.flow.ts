@@ -8,6 +8,7 @@ import { visibleOrder } from '../modules/orders/orders.service.js';
 import type { RefundInput } from '../modules/orders/orders.schema.js';
 import { paymentRepo } from '../modules/payments/payments.repo.js';
 import { startRefund } from '../modules/payments/payments.service.js';
+import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 
 const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_refunded']);
 
@@ -52,5 +53,6 @@ export async function refundOrder(tx: Tx, actor: Actor, orderId: string, input: 
 
   const payment = await paymentRepo.succeededPaymentOf(tx, actor.tenantId, orderId);
   if (!payment) throw orderError('order_not_refundable');
+  await recordOrderEconomics(tx, actor.tenantId, [orderId]);
   return startRefund(tx, { tenantId: actor.tenantId, orderId, paymentId: payment.id, amount, reason: input.reason, restocked, lines: parts, createdBy: actor.userId });
 }

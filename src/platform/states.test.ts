@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defineStateMachine } from './states.js';
+import { defineStateMachine, type StateMachine } from './states.js';
 import { orderMachine } from '../modules/orders/orders.states.js';
 import { paymentMachine, refundMachine } from '../modules/payments/payments.states.js';
 
@@ -13,7 +13,7 @@ describe('transition tables', () => {
   });
 
   it('keep terminal states absorbing and report illegal steps with a stable code', () => {
-    for (const m of [orderMachine, paymentMachine, refundMachine]) {
+    for (const m of [orderMachine, paymentMachine, refundMachine] as unknown as StateMachine<string>[]) {
       for (const s of m.states.filter((x) => m.isTerminal(x))) {
         for (const t of m.states) expect(m.can(s, t)).toBe(false);
       }

@@ -13,7 +13,7 @@ export const bNodeRoutes: RouteModule = (app, { db, clock }) => {
   app.get('/b-nodes/:id/listings', { schema: { tags, params: idParams } }, async (req) =>
     ({ items: await nodes.listListings(db, requireActor(req, STAFF_ROLES), req.params.id) }));
   app.put('/b-nodes/:id/listings/:skuId', { schema: { tags, params: listingParams, body: putListingBody } }, async (req) =>
-    nodes.putListing(db, requireActor(req, [...ADMIN_ROLES, 'b_owner']), req.params.id, req.params.skuId, req.body));
+    db.transaction().execute((tx) => nodes.putListing(tx, requireActor(req, [...ADMIN_ROLES, 'b_owner']), req.params.id, req.params.skuId, req.body)));
 
   const shopTags = ['shop'];
   app.get('/shops/:slug', { schema: { tags: shopTags, params: slugParams, security: [] } }, async (req) => nodes.shopCatalog(db, req.params.slug));

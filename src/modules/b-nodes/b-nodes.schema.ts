@@ -10,7 +10,14 @@ export const createBNodeBody = z.object({
   pickup_address: z.string().max(500).default(''),
 }).strict();
 export const listingParams = z.object({ id, skuId: id });
-export const putListingBody = z.object({ retail_price: fenAmount.min(1), active: z.boolean().default(true) }).strict();
+export const putListingBody = z.object({
+  retail_price: fenAmount.min(1),
+  active: z.boolean().default(true),
+  /** Declared clearance of fresh, seasonal or overstock goods: the only case a price below cost may pass. */
+  clearance: z.boolean().optional(),
+  /** A tenant admin's written reason to accept an overridable economics rejection. */
+  override_reason: z.string().trim().min(5).max(1000).optional(),
+}).strict();
 export const slugParams = z.object({ slug });
 export const shopProductParams = z.object({ slug, productId: id });
 export const shopSessionBody = z.object({

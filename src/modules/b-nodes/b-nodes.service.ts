@@ -1,4 +1,5 @@
-import type { Conn, Db } from '../../platform/db/database.js';
+import type { Conn, Db, Tx } from '../../platform/db/database.js';
+import { guardChange, listingPlan, summary } from '../economics/economics-guard.service.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { platformError } from '../../platform/errors.js';
@@ -38,20 +39,23 @@ export async function getBNode(db: Conn, actor: Actor, id: string) {
 }
 
 /**
- * Lists a SKU in a B node's shop at a price inside the supplier's band. The economics guard
- * (below-cost and margin checks) joins here once the economics module is wired in.
+ * Lists a SKU in a B node's shop at a price inside the supplier's band, and only if the economics
+ * guard accepts the unit economics at that price (no price below landed cost except declared
+ * clearance, margin ≥ 0 after fees and commission). A tenant admin may override with a reason.
  */
-export async function putListing(db: Conn, actor: Actor, bNodeId: string, skuId: string, input: { retail_price: number; active: boolean }) {
+export async function putListing(db: Tx, actor: Actor, bNodeId: string, skuId: string, input: { retail_price: number; active: boolean; clearance?: boolean | undefined; override_reason?: string | undefined }) {
   await getBNode(db, actor, bNodeId);
   const [sku] = await catalogRepo.skusByIds(db, actor.tenantId, [skuId]);
   if (!sku) throw catalogError('sku_not_found');
   if (input.retail_price < sku.retail_floor || input.retail_price > sku.retail_ceiling) {
     throw bNodeError('price_outside_band', { retail_price: input.retail_price, retail_floor: sku.retail_floor, retail_ceiling: sku.retail_ceiling });
   }
+  const plan = await listingPlan(db, actor.tenantId, bNodeId, input.retail_price, sku.supply_price, input.clearance ?? false);
+  const guard = await guardChange(db, actor, { kind: 'listing', id: `${bNodeId}/${skuId}` }, plan, input.override_reason ? { reason: input.override_reason } : undefined);
   await db.insertInto('listings').values({ tenant_id: actor.tenantId, b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active })
     .onConflict((oc) => oc.columns(['tenant_id', 'b_node_id', 'sku_id']).doUpdateSet({ retail_price: input.retail_price, active: input.active, updated_at: new Date() }))
     .execute();
-  return { b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active };
+  return { b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active, economics: summary(guard) };
 }
 
 export async function listListings(db: Conn, actor: Actor, bNodeId: string) {

@@ -10,6 +10,7 @@ export interface BNodesTable {
   slug: string;
   warehouse_id: string;
   pickup_address: Generated<string>;
+  commission_policy_id: Generated<string | null>;
   created_at: Generated<Date>;
 }
 

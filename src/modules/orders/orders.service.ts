@@ -8,6 +8,7 @@ import { fen } from '../../platform/money.js';
 import { bNodeRepo } from '../b-nodes/b-nodes.repo.js';
 import { resolveShop } from '../b-nodes/b-nodes.service.js';
 import { catalogRepo } from '../catalog/catalog.repo.js';
+import { recordOrderEconomics } from '../economics/order-economics.service.js';
 import { orderError } from './orders.errors.js';
 import { orderRepo, type StockWant } from './orders.repo.js';
 import type { CheckoutInput } from './orders.schema.js';
@@ -165,6 +166,8 @@ export async function completePickup(tx: Tx, actor: Actor, orderId: string, code
     throw platformError('illegal_transition', { from: order.status, to: 'completed' });
   }
   await orderRepo.settleReservations(tx, actor.tenantId, [orderId], 'consume');
+  // A completed order no longer carries a refund provision in its waterfall.
+  await recordOrderEconomics(tx, actor.tenantId, [orderId]);
 }
 
 /** Expires unpaid orders past their deadline and releases their stock, in one transaction per batch. */

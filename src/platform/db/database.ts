@@ -6,6 +6,7 @@ import type { BNodeTables } from '../../modules/b-nodes/b-nodes.tables.js';
 import type { CustomerTables } from '../../modules/customers/customers.tables.js';
 import type { OrderTables } from '../../modules/orders/orders.tables.js';
 import type { PaymentTables } from '../../modules/payments/payments.tables.js';
+import type { EconomicsTables } from '../../modules/economics/economics.tables.js';
 
 interface PlatformTables {
   idempotency_keys: {
@@ -23,7 +24,7 @@ interface PlatformTables {
 }
 
 /** Each module declares the tables it owns; this is only their union for Kysely's typing. */
-export interface Database extends PlatformTables, IdentityTables, CatalogTables, BNodeTables, CustomerTables, OrderTables, PaymentTables {}
+export interface Database extends PlatformTables, IdentityTables, CatalogTables, BNodeTables, CustomerTables, OrderTables, PaymentTables, EconomicsTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

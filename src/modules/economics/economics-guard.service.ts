@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import type { Conn, Tx } from '../../platform/db/database.js';
+import type { Actor } from '../../platform/http/auth.js';
+import { fen } from '../../platform/money.js';
+import { newId } from '../../platform/ids.js';
+import { check, type GuardResult } from './economics.guard.js';
+import { parsePlan, type Plan, type PlanInput } from './economics.plan.js';
+import { economicsHttpError, rejection } from './economics.http-errors.js';
+
+export interface Override { reason: string }
+
+export async function settingsOf(db: Conn, tenantId: string) {
+  const row = await db.selectFrom('economics_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+  return {
+    payment_fee_bps: row?.payment_fee_bps ?? 60, platform_take_bps: row?.platform_take_bps ?? 0,
+    fulfillment_per_order: fen(row?.fulfillment_per_order ?? 150), delivery_per_order: fen(row?.delivery_per_order ?? 0),
+    spoilage_bps: row?.spoilage_bps ?? 300, expected_refund_bps: row?.expected_refund_bps ?? 500,
+  };
+}
+
+/**
+ * Runs the guard on a change and applies its verdict: reject blocks the change (422 with the
+ * rules) unless a tenant admin gives a written reason and every failing rule may be overridden;
+ * the override is written to the audit log. Returns the (possibly overridden) result to store.
+ */
+export async function guardChange(tx: Tx, actor: Actor, subject: { kind: string; id: string }, planInput: PlanInput, override?: Override): Promise<GuardResult> {
+  const plan = parsePlan(planInput);
+  const first = check(plan, { participants: 5_000 });
+  if (first.verdict !== 'reject') return first;
+  if (!override) throw rejection(first);
+  if (actor.role !== 'tenant_admin') throw economicsHttpError('override_not_allowed');
+  const failing = first.rules.filter((r) => r.status === 'fail');
+  if (failing.some((r) => !r.overridable)) throw rejection(first);
+  const overridden = check({ ...plan, overrides: failing.map((r) => ({ rule: r.id, reason: override.reason })) } as Plan, { participants: 5_000 });
+  await tx.insertInto('audit_log').values({
+    tenant_id: actor.tenantId, actor: actor.userId, action: 'economics.override', entity: subject.kind, entity_id: subject.id,
+    details: JSON.stringify({ reason: override.reason, rules: failing.map((r) => ({ id: r.id, numbers: r.numbers, message: r.message.en })) }),
+  }).execute();
+  return overridden;
+}
+
+/**
+ * The plan a retail price change stands for: one unit at the listed price against its landed
+ * supply cost, with the tenant's fee, spoilage and refund assumptions and the B node's
+ * commission policy. Order-level costs (fulfilment, delivery) belong to the order waterfall
+ * and the break-even, not to one SKU's price.
+ */
+export async function listingPlan(db: Conn, tenantId: string, bNodeId: string, price: number, cogs: number, clearance = false): Promise<PlanInput> {
+  const settings = await settingsOf(db, tenantId);
+  const policy = await db.selectFrom('b_nodes as b')
+    .leftJoin('commission_policies as p', (j) => j.onRef('p.tenant_id', '=', 'b.tenant_id').onRef('p.id', '=', 'b.commission_policy_id'))
+    .select(['p.levels_bps', 'p.leader_bps', 'p.commission_base', 'p.hold_days'])
+    .where('b.tenant_id', '=', tenantId).where('b.id', '=', bNodeId).executeTakeFirst();
+  return {
+    name: `listing ${bNodeId}`,
+    product: { price, cogs },
+    costs: { payment_fee_bps: settings.payment_fee_bps, platform_take_bps: settings.platform_take_bps, fulfillment: 0, delivery: 0, spoilage_bps: settings.spoilage_bps, refund_rate_bps: settings.expected_refund_bps },
+    incentives: { commission_levels_bps: policy?.levels_bps ?? [], leader_bps: policy?.leader_bps ?? 0, commission_base: policy?.commission_base ?? 'paid' },
+    hold_days: policy?.hold_days ?? 8,
+    clearance,
+  };
+}
+
+export interface PolicyInput {
+  name: string; commission_base: 'paid' | 'margin'; levels_bps: number[]; leader_bps: number; hold_days: number;
+}
+
+/** A policy is judged on the tenant's typical order: average suggested price and supply cost of its SKUs. */
+async function policyPlan(db: Conn, tenantId: string, p: PolicyInput): Promise<PlanInput> {
+  const settings = await settingsOf(db, tenantId);
+  const { rows } = await sql<{ price: string | null; cogs: string | null }>`
+    SELECT round(avg(suggested_price))::bigint::text AS price, round(avg(supply_price))::bigint::text AS cogs FROM skus WHERE tenant_id = ${tenantId}`.execute(db);
+  const price = fen(rows[0]?.price ?? 10_000) || 10_000;
+  const cogs = fen(rows[0]?.cogs ?? 7_500);
+  return {
+    name: p.name,
+    product: { price, cogs },
+    costs: { payment_fee_bps: settings.payment_fee_bps, platform_take_bps: settings.platform_take_bps, fulfillment: settings.fulfillment_per_order, delivery: settings.delivery_per_order, spoilage_bps: settings.spoilage_bps, refund_rate_bps: settings.expected_refund_bps },
+    incentives: { commission_levels_bps: p.levels_bps, leader_bps: p.leader_bps, commission_base: p.commission_base },
+    hold_days: p.hold_days,
+  };
+}
+
+export async function createPolicy(tx: Tx, actor: Actor, input: PolicyInput & { override?: Override | undefined }) {
+  const id = newId('pol');
+  const result = await guardChange(tx, actor, { kind: 'commission_policy', id }, await policyPlan(tx, actor.tenantId, input), input.override);
+  const row = {
+    tenant_id: actor.tenantId, id, name: input.name, commission_base: input.commission_base, levels_bps: input.levels_bps,
+    leader_bps: input.leader_bps, hold_days: input.hold_days, verdict: result.verdict as 'accept' | 'warn', guard: JSON.stringify(summary(result)),
+    override_reason: input.override?.reason ?? null, created_by: actor.userId,
+  };
+  await tx.insertInto('commission_policies').values(row).execute();
+  return { ...row, guard: summary(result) };
+}
+
+export async function updatePolicy(tx: Tx, actor: Actor, id: string, input: PolicyInput & { override?: Override | undefined }) {
+  const existing = await tx.selectFrom('commission_policies').select('id').where('tenant_id', '=', actor.tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!existing) throw economicsHttpError('policy_not_found');
+  const result = await guardChange(tx, actor, { kind: 'commission_policy', id }, await policyPlan(tx, actor.tenantId, input), input.override);
+  await tx.updateTable('commission_policies').set({
+    name: input.name, commission_base: input.commission_base, levels_bps: input.levels_bps, leader_bps: input.leader_bps, hold_days: input.hold_days,
+    verdict: result.verdict as 'accept' | 'warn', guard: JSON.stringify(summary(result)), override_reason: input.override?.reason ?? null, updated_at: new Date(),
+  }).where('tenant_id', '=', actor.tenantId).where('id', '=', id).execute();
+  return { id, ...input, verdict: result.verdict, guard: summary(result) };
+}
+
+export function summary(result: GuardResult) {
+  return {
+    verdict: result.verdict,
+    rules: result.rules.map((r) => ({ id: r.id, status: r.status, overridden: r.overridden, message: r.message.en, message_zh: r.message.zh })),
+    contribution_margin: result.waterfall.contribution_margin,
+  };
+}

@@ -1,0 +1,45 @@
+import type { Generated } from 'kysely';
+
+type Bigint = string | number;
+
+export interface EconomicsSettingsTable {
+  tenant_id: string;
+  payment_fee_bps: Generated<number>;
+  platform_take_bps: Generated<number>;
+  fulfillment_per_order: Generated<Bigint>;
+  delivery_per_order: Generated<Bigint>;
+  spoilage_bps: Generated<number>;
+  expected_refund_bps: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface CommissionPoliciesTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  commission_base: 'paid' | 'margin';
+  levels_bps: number[];
+  leader_bps: number;
+  hold_days: number;
+  verdict: 'accept' | 'warn';
+  guard: unknown;
+  override_reason: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface OrderLineEconomicsTable {
+  tenant_id: string; order_id: string; line_no: number; day: string | Date;
+  b_node_id: string; sku_id: string; supplier_id: string; policy_id: string | null; campaign_id: string | null;
+  list_price: Bigint; coupon: Bigint; paid: Bigint; refunds: Bigint; supply_cost: Bigint; payment_fee: Bigint;
+  platform_take: Bigint; fulfillment: Bigint; delivery: Bigint; spoilage: Bigint; commission_l1: Bigint;
+  commission_l2: Bigint; leader: Bigint; expected_refunds: Bigint; contribution_margin: Bigint;
+  computed_at: Generated<Date>;
+}
+
+export interface EconomicsTables {
+  economics_settings: EconomicsSettingsTable;
+  commission_policies: CommissionPoliciesTable;
+  order_line_economics: OrderLineEconomicsTable;
+}

@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import type { Conn } from '../../platform/db/database.js';
+import { allocate, fen } from '../../platform/money.js';
+import { applyBps, waterfallForOrder, type Waterfall } from './economics.waterfall.js';
+
+const WATERFALL_PARTS = ['list_price', 'coupon', 'paid', 'refunds', 'supply_cost', 'payment_fee', 'platform_take', 'fulfillment', 'delivery',
+  'spoilage', 'commission_l1', 'commission_l2', 'leader', 'expected_refunds', 'contribution_margin'] as const;
+export type WaterfallPart = (typeof WATERFALL_PARTS)[number];
+export type WaterfallRow = Record<WaterfallPart, number>;
+
+interface OrderSource {
+  id: string; status: string; day: string; b_node_id: string; total: string; discount: string; refunded_total: string;
+  policy_id: string | null; leader_bps: number | null; levels_bps: number[] | null;
+  payment_fee_bps: number | null; platform_take_bps: number | null; fulfillment_per_order: string | null;
+  delivery_per_order: string | null; spoilage_bps: number | null; expected_refund_bps: number | null;
+}
+
+/**
+ * Recomputes and stores the money waterfall of paid orders, one row per line. The order-level
+ * figures come from M1 (`waterfallForOrder`); each part is then split over the lines — supply
+ * cost and spoilage by each line's own supply cost, everything else by its share of the price —
+ * with largest-remainder allocation, so every column sums exactly to the order's figure.
+ * Called when an order is paid and after each refund; a fixed number of statements per batch.
+ */
+export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds: string[]): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const { rows: orders } = await sql<OrderSource>`
+    SELECT o.id, o.status, to_char((o.paid_at AT TIME ZONE t.time_zone)::date, 'YYYY-MM-DD') AS day, o.b_node_id,
+           o.total::text, o.discount::text, o.refunded_total::text,
+           p.id AS policy_id, p.leader_bps, p.levels_bps,
+           s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order::text, s.delivery_per_order::text, s.spoilage_bps, s.expected_refund_bps
+      FROM orders o
+      JOIN tenants t ON t.id = o.tenant_id
+      JOIN b_nodes b ON b.tenant_id = o.tenant_id AND b.id = o.b_node_id
+      LEFT JOIN commission_policies p ON p.tenant_id = b.tenant_id AND p.id = b.commission_policy_id
+      LEFT JOIN economics_settings s ON s.tenant_id = o.tenant_id
+     WHERE o.tenant_id = ${tenantId} AND o.id = ANY(${orderIds}::text[]) AND o.paid_at IS NOT NULL`.execute(db);
+  if (orders.length === 0) return 0;
+  const lines = await db.selectFrom('order_lines as l')
+    .innerJoin('skus as k', (j) => j.onRef('k.tenant_id', '=', 'l.tenant_id').onRef('k.id', '=', 'l.sku_id'))
+    .innerJoin('products as p', (j) => j.onRef('p.tenant_id', '=', 'k.tenant_id').onRef('p.id', '=', 'k.product_id'))
+    .select(['l.order_id', 'l.line_no', 'l.sku_id', 'p.supplier_id', 'l.quantity', 'l.unit_price', 'l.unit_supply_cost', 'l.line_total', 'l.refunded_quantity', 'l.refunded_amount'])
+    .where('l.tenant_id', '=', tenantId).where('l.order_id', 'in', orders.map((o) => o.id)).orderBy('l.order_id').orderBy('l.line_no').execute();
+
+  const rows = orders.flatMap((o) => {
+    const own = lines.filter((l) => l.order_id === o.id);
+    const waterfall = orderWaterfall(o, own.map((l) => ({
+      quantity: l.quantity, unit_price: fen(l.unit_price), unit_supply_cost: fen(l.unit_supply_cost),
+      refunded_quantity: l.refunded_quantity,
+    })));
+    const byPrice = own.map((l) => fen(l.line_total));
+    const bySupply = own.map((l) => fen(l.unit_supply_cost) * l.quantity);
+    const split = (part: WaterfallPart, weights: number[]) => allocate(waterfall[part], weights.some((w) => w > 0) ? weights : own.map(() => 1));
+    const parts = Object.fromEntries(WATERFALL_PARTS.filter((p) => p !== 'contribution_margin').map((p) =>
+      [p, split(p, p === 'supply_cost' || p === 'spoilage' ? bySupply : p === 'refunds' ? own.map((l) => fen(l.refunded_amount)) : byPrice)])) as Record<WaterfallPart, number[]>;
+    return own.map((l, i) => {
+      const v = (p: WaterfallPart) => parts[p]![i]!;
+      const cm = v('paid') - v('refunds') - v('supply_cost') - v('payment_fee') - v('platform_take') - v('fulfillment') - v('delivery')
+        - v('spoilage') - v('commission_l1') - v('commission_l2') - v('leader') - v('expected_refunds');
+      return {
+        tenant_id: tenantId, order_id: o.id, line_no: l.line_no, day: o.day, b_node_id: o.b_node_id, sku_id: l.sku_id,
+        supplier_id: l.supplier_id, policy_id: o.policy_id, campaign_id: null,
+        ...Object.fromEntries(WATERFALL_PARTS.filter((p) => p !== 'contribution_margin').map((p) => [p, v(p)])),
+        contribution_margin: cm,
+      };
+    });
+  });
+  await db.insertInto('order_line_economics').values(rows as never)
+    .onConflict((oc) => oc.columns(['tenant_id', 'order_id', 'line_no']).doUpdateSet((eb) => Object.fromEntries(
+      [...WATERFALL_PARTS, 'day', 'policy_id'].map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never))
+    .execute();
+  return rows.length;
+}
+
+/**
+ * M1 for a stored order. Commissions are earned only on what was not refunded; refunded goods
+ * give their supply cost back; a provision for future refunds is kept while the order is open.
+ */
+export function orderWaterfall(o: OrderSource, lines: { quantity: number; unit_price: number; unit_supply_cost: number; refunded_quantity: number }[]): WaterfallRow {
+  const paid = fen(o.total);
+  const refunded = fen(o.refunded_total);
+  const kept = paid - refunded;
+  const open = o.status === 'paid' || o.status === 'ready_for_pickup' || o.status === 'partially_refunded';
+  const levels = o.levels_bps ?? [];
+  const w: Waterfall = waterfallForOrder({
+    lines: lines.map((l) => ({ quantity: l.quantity, unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost })),
+    coupon: fen(o.discount),
+    paid,
+    refunded,
+    recovered_supply_cost: lines.reduce((a, l) => a + l.refunded_quantity * l.unit_supply_cost, 0),
+    payment_fee_bps: o.payment_fee_bps ?? 60,
+    platform_take_bps: o.platform_take_bps ?? 0,
+    spoilage_bps: o.spoilage_bps ?? 300,
+    fulfillment: fen(o.fulfillment_per_order ?? 150),
+    delivery: fen(o.delivery_per_order ?? 0),
+    reserve: open ? applyBps(kept, o.expected_refund_bps ?? 500) : 0,
+    // No referral chain exists yet, so level commissions stay 0 until attribution lands; the
+    // B node's own commission is the policy's leader rate on the kept sale.
+    commissions: levels.map(() => 0),
+    leader: applyBps(kept, o.leader_bps ?? 0),
+  });
+  return {
+    list_price: w.list_price, coupon: w.coupon, paid: w.paid, refunds: w.refunds, supply_cost: w.supply_cost,
+    payment_fee: w.payment_fee, platform_take: w.platform_take, fulfillment: w.fulfillment, delivery: w.delivery,
+    spoilage: w.spoilage, commission_l1: w.commissions[0] ?? 0, commission_l2: w.commissions[1] ?? 0, leader: w.leader,
+    expected_refunds: w.reserve, contribution_margin: w.contribution_margin,
+  };
+}
+
+export const ROLLUP_KEYS = { sku: 'sku_id', b_node: 'b_node_id', supplier: 'supplier_id', policy: 'policy_id', campaign: 'campaign_id', day: 'day' } as const;
+export type RollupKey = keyof typeof ROLLUP_KEYS;
+
+/** P&L: every waterfall column summed by one dimension over a date range, in one query. */
+export async function pnl(db: Conn, tenantId: string, by: RollupKey, range: { from?: string | undefined; to?: string | undefined; bNodeId?: string | null | undefined }) {
+  const key = sql.ref(ROLLUP_KEYS[by]);
+  const sums = WATERFALL_PARTS.map((p) => sql`sum(${sql.ref(p)})::text AS ${sql.ref(p)}`);
+  const { rows } = await sql<Record<string, string | null>>`
+    SELECT ${by === 'day' ? sql`to_char(day, 'YYYY-MM-DD')` : key} AS key, count(DISTINCT order_id)::text AS orders, ${sql.join(sums)}
+      FROM order_line_economics
+     WHERE tenant_id = ${tenantId}
+       ${range.from ? sql`AND day >= ${range.from}::date` : sql``}
+       ${range.to ? sql`AND day <= ${range.to}::date` : sql``}
+       ${range.bNodeId ? sql`AND b_node_id = ${range.bNodeId}` : sql``}
+     GROUP BY 1 ORDER BY ${by === 'day' ? sql`1` : sql`sum(contribution_margin) DESC`}`.execute(db);
+  return rows.map((r) => ({
+    key: r.key ?? null, orders: Number(r.orders),
+    ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(r[p] ?? 0)])) as WaterfallRow),
+  }));
+}
+
+/** The stored waterfall of one order: its lines' figures summed. */
+export async function orderWaterfallOf(db: Conn, tenantId: string, orderId: string) {
+  const lines = await db.selectFrom('order_line_economics').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute();
+  if (lines.length === 0) return null;
+  const total = Object.fromEntries(WATERFALL_PARTS.map((p) => [p, lines.reduce((a, l) => a + fen(l[p]), 0)])) as WaterfallRow;
+  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(l[p])])) })) };
+}

@@ -6,7 +6,6 @@ export interface Config {
   dataDir: string;
   port: number;
   host: string;
-  orderPaymentTimeoutMinutes: number;
   sandboxPaymentSecret: string;
   logLevel: string;
 }
@@ -17,7 +16,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.SIYU_DATA_DIR ?? '.siyu'),
     port: intFrom(env.PORT, 3000),
     host: env.HOST ?? '127.0.0.1',
-    orderPaymentTimeoutMinutes: intFrom(env.SIYU_ORDER_TIMEOUT_MINUTES, 15),
     sandboxPaymentSecret: env.SIYU_SANDBOX_PAY_SECRET ?? 'siyu-sandbox-secret',
     logLevel: env.LOG_LEVEL ?? 'info',
   };

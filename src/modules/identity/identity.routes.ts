@@ -1,6 +1,6 @@
 import type { RouteModule } from '../../platform/http/server.js';
 import { ADMIN_ROLES, requireActor } from '../../platform/http/auth.js';
-import { createApiTokenBody, createUserBody, loginBody } from './identity.schema.js';
+import { createApiTokenBody, createUserBody, loginBody, tenantSettingsBody } from './identity.schema.js';
 import * as identity from './identity.service.js';
 
 export const identityRoutes: RouteModule = (app, { db, clock }) => {
@@ -19,6 +19,10 @@ export const identityRoutes: RouteModule = (app, { db, clock }) => {
     const actor = requireActor(req, ADMIN_ROLES);
     return reply.status(201).send(await identity.createUser(db, actor.tenantId, req.body));
   });
+
+  app.get('/tenant', { schema: { tags: ['auth'] } }, async (req) => identity.tenantSettings(db, requireActor(req, ADMIN_ROLES).tenantId));
+  app.patch('/tenant', { schema: { tags: ['auth'], body: tenantSettingsBody } }, async (req) =>
+    identity.updateTenantSettings(db, requireActor(req, ADMIN_ROLES).tenantId, req.body));
 
   app.post('/api-tokens', { schema: { tags: ['auth'], body: createApiTokenBody } }, async (req, reply) => {
     const actor = requireActor(req, ADMIN_ROLES);

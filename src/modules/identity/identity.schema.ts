@@ -18,3 +18,10 @@ export const createUserBody = z.object({
 }).strict();
 
 export const createApiTokenBody = z.object({ name: z.string().min(1).max(128) }).strict();
+
+export const tenantSettingsBody = z.object({
+  name: z.string().min(1).max(128),
+  time_zone: z.string().min(1).max(64),
+  /** Unpaid orders are cancelled and their stock released after this many minutes. */
+  order_payment_timeout_minutes: z.number().int().min(1).max(1440),
+}).partial().strict();

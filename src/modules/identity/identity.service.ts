@@ -81,3 +81,13 @@ export async function me(db: Conn, actor: Actor) {
 function publicUser(u: { id: string; login: string; display_name: string; role: Role; supplier_id: string | null; b_node_id: string | null; tenant_id: string }) {
   return { id: u.id, tenant_id: u.tenant_id, login: u.login, display_name: u.display_name, role: u.role, supplier_id: u.supplier_id, b_node_id: u.b_node_id };
 }
+
+export async function tenantSettings(db: Conn, tenantId: string) {
+  return db.selectFrom('tenants').select(['id', 'slug', 'name', 'time_zone', 'order_payment_timeout_minutes']).where('id', '=', tenantId).executeTakeFirstOrThrow();
+}
+
+export async function updateTenantSettings(db: Conn, tenantId: string, patch: { name?: string | undefined; time_zone?: string | undefined; order_payment_timeout_minutes?: number | undefined }) {
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length) await db.updateTable('tenants').set(set).where('id', '=', tenantId).execute();
+  return tenantSettings(db, tenantId);
+}

@@ -33,4 +33,21 @@ describe('order loop over HTTP', async () => {
     expect(got.json()).toMatchObject({ status: 'paid', total: sku.price * 2, lines: [{ unit_price: sku.price, quantity: 2, unit_supply_cost: sku.supply }] });
     expect(got.json().payments[0]).toMatchObject({ status: 'succeeded' });
   });
+
+  it('expires unpaid orders after the tenant’s configured timeout and releases their stock', async () => {
+    const set = await siyu.server.inject({ method: 'PATCH', url: '/api/v1/tenant', payload: { order_payment_timeout_minutes: 30 }, headers: auth(world.adminToken) });
+    expect(set.json().order_payment_timeout_minutes).toBe(30);
+    const other = world.skus[1]!;
+    const before = await stockOf(db, world.tenantId, other.id);
+    const order = (await post('/api/v1/orders', { shop: world.shop, lines: [{ sku_id: other.id, quantity: 3 }] })).json();
+    expect(new Date(order.expires_at).getTime() - new Date(order.created_at).getTime()).toBe(30 * 60_000);
+
+    clock.advance(29 * 60_000);
+    expect((await siyu.tick()).expired).toBe(0);
+    clock.advance(2 * 60_000);
+    expect((await siyu.tick()).expired).toBe(1);
+    const got = await siyu.server.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: auth(token) });
+    expect(got.json().status).toBe('expired');
+    expect(await stockOf(db, world.tenantId, other.id)).toEqual(before);
+  });
 });

@@ -32,10 +32,14 @@ export type Tx = Transaction<Database>;
 export type Conn = Db | Tx;
 
 // bigint stays a string from pg; we convert with `fen()` where it is read, keeping exactness checks in one place.
-export function createDb(connectionString: string, options: { max?: number } = {}): Db {
+export function createDb(connectionString: string, options: { max?: number; onQuery?: (sql: string) => void } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000 });
   pool.on('error', () => undefined); // an idle client's error must not crash the process; the next query reports it
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const onQuery = options.onQuery;
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(onQuery ? { log: (event) => { if (event.level === 'query') onQuery(event.query.sql); } } : {}),
+  });
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Locator } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Debian's chromium driven by playwright-core. Playwright gives every launch a fresh temporary
+ * profile and deletes it on close, so runs never share cookies, storage or caches.
+ * A missing browser fails loudly: a skipped browser test would read as a pass in CI.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium, or set CHROMIUM_PATH).`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Builds web/dist when it is missing or older than any web source, so the test never drives a stale bundle. */
+export async function ensureWebBuilt(): Promise<void> {
+  const index = path.join(ROOT, 'web/dist/index.html');
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestSource()) return;
+  const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`web build failed (exit ${code}):\n${stderr}`))));
+  });
+}
+
+function newestSource(): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) for (const name of fs.readdirSync(p)) walk(path.join(p, name));
+    else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ['web/src', 'web/index.html', 'web/vite.config.ts']) if (fs.existsSync(path.join(ROOT, p))) walk(path.join(ROOT, p));
+  return newest;
+}
+
+/** Waits until the locator's text matches; playwright-core has no auto-waiting `expect`. */
+export async function waitForText(locator: Locator, expected: string | RegExp, timeout = 10_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  for (;;) {
+    last = (await locator.first().textContent({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => null)) ?? '';
+    if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
+    if (Date.now() > deadline) throw new Error(`expected ${String(expected)} in ${locator.toString()}, last text: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Waits until the locator's attribute has the value, e.g. a status badge's data-status. */
+export async function waitForAttribute(locator: Locator, name: string, value: string, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const got = await locator.first().getAttribute(name, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => null);
+    if (got === value) return;
+    if (Date.now() > deadline) throw new Error(`expected ${name}="${value}" on ${locator.toString()}, got ${JSON.stringify(got)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,65 @@
+import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { LangSwitch } from './ui.js';
+import { ShopLayout } from './shop/ShopLayout.js';
+import { ProductList } from './shop/ProductList.js';
+import { ProductPage } from './shop/ProductPage.js';
+import { CartPage } from './shop/CartPage.js';
+import { CheckoutPage } from './shop/CheckoutPage.js';
+import { CashierPage } from './shop/CashierPage.js';
+import { OrderPage } from './shop/OrderPage.js';
+import { MyOrdersPage } from './shop/MyOrdersPage.js';
+import { AdminLayout } from './admin/AdminLayout.js';
+import { LoginPage } from './admin/LoginPage.js';
+import { OrdersPage } from './admin/OrdersPage.js';
+import { OrderDetailPage } from './admin/OrderDetailPage.js';
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route path="/s/:slug" element={<ShopLayout />}>
+          <Route index element={<ProductList />} />
+          <Route path="p/:productId" element={<ProductPage />} />
+          <Route path="cart" element={<CartPage />} />
+          <Route path="checkout" element={<CheckoutPage />} />
+          <Route path="pay/:orderId" element={<CashierPage />} />
+          <Route path="orders" element={<MyOrdersPage />} />
+          <Route path="orders/:orderId" element={<OrderPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+        <Route path="/admin/login" element={<LoginPage />} />
+        <Route path="/admin" element={<AdminLayout />}>
+          <Route index element={<Navigate to="orders" replace />} />
+          <Route path="orders" element={<OrdersPage />} />
+          <Route path="orders/:orderId" element={<OrderDetailPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+        <Route path="/" element={<Home />} />
+        <Route path="*" element={<NotFound standalone />} />
+      </Routes>
+    </BrowserRouter>
+  );
+}
+
+function Home() {
+  const { t } = useTranslation();
+  return (
+    <div className="home">
+      <LangSwitch />
+      <h1>{t('common.home_title')}</h1>
+      <Link to="/admin" className="button primary">{t('common.home_admin')}</Link>
+    </div>
+  );
+}
+
+function NotFound({ standalone = false }: { standalone?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className={standalone ? 'home' : 'empty'}>
+      {standalone && <LangSwitch />}
+      <p>{t('common.not_found')}</p>
+      <Link to="/" className="button">{t('common.back')}</Link>
+    </div>
+  );
+}

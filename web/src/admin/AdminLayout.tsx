@@ -1,0 +1,35 @@
+import { Navigate, NavLink, Outlet } from 'react-router-dom';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { LangSwitch } from '../ui.js';
+import { adminApi, clearAdminSession, useAdminSession } from './auth.js';
+
+export function AdminLayout() {
+  const { t } = useTranslation();
+  const session = useAdminSession();
+  const queryClient = useQueryClient();
+  if (!session) return <Navigate to="/admin/login" replace />;
+
+  const signOut = async () => {
+    // Revoke on the server too; sign out locally even if that call fails.
+    await adminApi('/auth/logout', { method: 'POST' }).catch(() => undefined);
+    clearAdminSession();
+    queryClient.removeQueries({ queryKey: ['admin'] });
+  };
+  return (
+    <div className="admin">
+      <header className="admin-header">
+        <span className="admin-brand">{t('admin.title')}</span>
+        <nav className="admin-nav">
+          <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>
+        </nav>
+        <span className="admin-user muted small" data-testid="admin-user">{session.tenant.name} · {session.user.display_name}</span>
+        <LangSwitch />
+        <button type="button" className="link" onClick={() => void signOut()} data-testid="sign-out">{t('admin.sign_out')}</button>
+      </header>
+      <main className="admin-main">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

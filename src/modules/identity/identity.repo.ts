@@ -2,7 +2,7 @@ import type { Conn } from '../../platform/db/database.js';
 import type { Role } from './identity.tables.js';
 
 export interface TokenRow {
-  tenant_id: string; user_id: string; role: Role; b_node_id: string | null; supplier_id: string | null;
+  tenant_id: string; user_id: string; role: Role; b_node_id: string | null; supplier_id: string | null; customer_id: string | null;
   expires_at: Date | null; revoked_at: Date | null;
 }
 
@@ -16,11 +16,12 @@ export const identityRepo = {
   userById: (db: Conn, tenantId: string, id: string) =>
     db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
 
-  /** One indexed lookup per request: token → user with its role and scope. */
+  /** One indexed lookup per request: token → user with its role and scope (and, for a consumer, its customer). */
   tokenActor: (db: Conn, tokenHash: string): Promise<TokenRow | undefined> =>
     db.selectFrom('auth_tokens as t')
       .innerJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 't.tenant_id').onRef('u.id', '=', 't.user_id'))
-      .select(['t.tenant_id', 't.user_id', 'u.role', 'u.b_node_id', 'u.supplier_id', 't.expires_at', 't.revoked_at'])
+      .leftJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'u.tenant_id').onRef('c.user_id', '=', 'u.id'))
+      .select(['t.tenant_id', 't.user_id', 'u.role', 'u.b_node_id', 'u.supplier_id', 'c.id as customer_id', 't.expires_at', 't.revoked_at'])
       .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst(),
 

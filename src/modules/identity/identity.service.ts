@@ -40,7 +40,7 @@ export async function issueToken(db: Conn, clock: Clock, tenantId: string, userI
 export async function authenticate(db: Db, clock: Clock, token: string): Promise<Actor | null> {
   const row = await identityRepo.tokenActor(db, sha256(token));
   if (!row || row.revoked_at || (row.expires_at && row.expires_at <= clock.now())) return null;
-  return { tenantId: row.tenant_id, userId: row.user_id, role: row.role, bNodeId: row.b_node_id, supplierId: row.supplier_id };
+  return { tenantId: row.tenant_id, userId: row.user_id, role: row.role, bNodeId: row.b_node_id, supplierId: row.supplier_id, customerId: row.customer_id };
 }
 
 export async function revokeToken(db: Db, clock: Clock, tenantId: string, token: string) {

@@ -6,7 +6,87 @@ import { orderMachine } from './orders.states.js';
 
 export interface StockWant { sku_id: string; quantity: number }
 
+export interface CheckoutSource {
+  b_node_id: string; name: string; slug: string; pickup_address: string; warehouse_id: string; timeout_minutes: number;
+  sku_id: string | null; code: string | null; sku_name: string | null; supply_price: string | null; title: string | null; retail_price: string | null;
+}
+
+export interface NewOrder {
+  tenant_id: string; id: string; number: string; b_node_id: string; customer_id: string; warehouse_id: string;
+  fulfillment: string; pickup_code: string; subtotal: number; total: number; supply_cost: number; note: string;
+  expires_at: Date; created_at: Date;
+}
+export interface NewLine {
+  line_no: number; sku_id: string; sku_code: string; title: string; quantity: number;
+  unit_price: number; unit_supply_cost: number; line_total: number;
+}
+
 export const orderRepo = {
+  /**
+   * Everything checkout reads, in one query: the shop (only within the buyer's tenant), its
+   * warehouse, the tenant's payment timeout, and each requested SKU's listed price, snapshot name
+   * and supply cost. A SKU that is not listed comes back without a price.
+   */
+  async checkoutSource(db: Conn, tenantId: string, shop: string, skuIds: string[]): Promise<CheckoutSource[]> {
+    const { rows } = await sql<CheckoutSource>`
+      SELECT b.id AS b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
+             l.sku_id, s.code, s.name AS sku_name, s.supply_price::text, p.title, l.retail_price::text
+        FROM shop_routes r
+        JOIN b_nodes b ON b.tenant_id = r.tenant_id AND b.id = r.b_node_id
+        JOIN tenants t ON t.id = b.tenant_id
+        LEFT JOIN listings l ON l.tenant_id = b.tenant_id AND l.b_node_id = b.id AND l.active AND l.sku_id = ANY(${skuIds}::text[])
+        LEFT JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
+        LEFT JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+       WHERE r.slug = ${shop} AND r.tenant_id = ${tenantId}`.execute(db);
+    return rows;
+  },
+
+  /**
+   * Places an order in one statement: locks the stock rows in SKU order, reserves every SKU with a
+   * conditional update, and only if all of them were reserved inserts the order, its lines and its
+   * reservations. Returns the SKUs that could be reserved; fewer than asked means the caller must
+   * roll back (the partial reservations are in its transaction).
+   */
+  async placeOrder(db: Conn, order: NewOrder, lines: NewLine[], wants: StockWant[]): Promise<{ placed: boolean; reserved: string[] }> {
+    const col = <K extends keyof NewLine>(k: K) => lines.map((l) => l[k]);
+    const { rows } = await sql<{ placed: boolean; reserved: string[] }>`
+      WITH want AS (SELECT * FROM unnest(${wants.map((w) => w.sku_id)}::text[], ${wants.map((w) => w.quantity)}::int[]) AS w(sku_id, qty)),
+      locked AS (
+        SELECT s.sku_id FROM stock s JOIN want USING (sku_id)
+         WHERE s.tenant_id = ${order.tenant_id} AND s.warehouse_id = ${order.warehouse_id}
+         ORDER BY s.sku_id FOR UPDATE OF s),
+      reserved AS (
+        UPDATE stock s SET reserved = s.reserved + want.qty
+          FROM want, locked
+         WHERE s.tenant_id = ${order.tenant_id} AND s.warehouse_id = ${order.warehouse_id}
+           AND s.sku_id = want.sku_id AND locked.sku_id = want.sku_id
+           AND s.on_hand - s.reserved >= want.qty
+        RETURNING s.sku_id),
+      complete AS (SELECT count(*) = ${wants.length} AS ok FROM reserved),
+      new_order AS (
+        INSERT INTO orders (tenant_id, id, number, b_node_id, customer_id, warehouse_id, status, fulfillment, pickup_code,
+                            subtotal, total, supply_cost, note, expires_at, created_at)
+        SELECT ${order.tenant_id}, ${order.id}, ${order.number}, ${order.b_node_id}, ${order.customer_id}, ${order.warehouse_id},
+               'pending_payment', ${order.fulfillment}, ${order.pickup_code}, ${order.subtotal}, ${order.total}, ${order.supply_cost},
+               ${order.note}, ${order.expires_at}, ${order.created_at}
+         WHERE (SELECT ok FROM complete)
+        RETURNING id),
+      new_lines AS (
+        INSERT INTO order_lines (tenant_id, order_id, line_no, sku_id, sku_code, title, quantity, unit_price, unit_supply_cost, line_total)
+        SELECT ${order.tenant_id}, o.id, l.*
+          FROM new_order o,
+               unnest(${col('line_no')}::int[], ${col('sku_id')}::text[], ${col('sku_code')}::text[], ${col('title')}::text[],
+                      ${col('quantity')}::int[], ${col('unit_price')}::bigint[], ${col('unit_supply_cost')}::bigint[], ${col('line_total')}::bigint[]) AS l
+        RETURNING 1),
+      new_reservations AS (
+        INSERT INTO stock_reservations (tenant_id, order_id, sku_id, warehouse_id, quantity, status)
+        SELECT ${order.tenant_id}, o.id, w.sku_id, ${order.warehouse_id}, w.qty, 'active' FROM new_order o, want w
+        RETURNING 1)
+      SELECT (SELECT ok FROM complete) AS placed, ARRAY(SELECT sku_id FROM reserved) AS reserved,
+             (SELECT count(*) FROM new_lines) + (SELECT count(*) FROM new_reservations) AS written`.execute(db);
+    return { placed: rows[0]!.placed, reserved: rows[0]!.reserved };
+  },
+
   /**
    * Reserves every SKU of a cart in one statement. Rows are locked in sku order first so two carts
    * that share SKUs cannot deadlock; a SKU without enough free stock simply returns no row.
@@ -54,11 +134,17 @@ export const orderRepo = {
          WHERE tenant_id = ${tenantId} AND order_id = ANY(${orderIds}::text[]) AND status = 'active'
         RETURNING warehouse_id, sku_id, quantity),
       per_sku AS (SELECT warehouse_id, sku_id, sum(quantity)::int AS qty FROM done GROUP BY 1, 2),
+      -- Stock rows are locked in the same (warehouse, sku) order as checkout takes them, so two
+      -- releases, or a release and a checkout, sharing SKUs cannot deadlock.
+      locked AS (
+        SELECT s.warehouse_id, s.sku_id FROM stock s JOIN per_sku p USING (warehouse_id, sku_id)
+         WHERE s.tenant_id = ${tenantId} ORDER BY s.warehouse_id, s.sku_id FOR UPDATE OF s),
       moved AS (
         UPDATE stock s SET reserved = s.reserved - p.qty,
                            on_hand = s.on_hand - CASE WHEN ${mode} = 'consume' THEN p.qty ELSE 0 END
-          FROM per_sku p
+          FROM per_sku p, locked l
          WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = p.warehouse_id AND s.sku_id = p.sku_id
+           AND l.warehouse_id = p.warehouse_id AND l.sku_id = p.sku_id
         RETURNING 1)
       SELECT count(*)::int AS n FROM moved`.execute(db);
     return rows[0]?.n ?? 0;
@@ -77,10 +163,14 @@ export const orderRepo = {
           FROM want
          WHERE r.tenant_id = ${tenantId} AND r.order_id = ${orderId} AND r.sku_id = want.sku_id
            AND r.status = 'active' AND r.quantity >= want.qty
-        RETURNING r.warehouse_id, r.sku_id, want.qty)
+        RETURNING r.warehouse_id, r.sku_id, want.qty),
+      locked AS (  -- same lock order as checkout: no deadlock with carts or other refunds
+        SELECT s.warehouse_id, s.sku_id FROM stock s JOIN shrunk USING (warehouse_id, sku_id)
+         WHERE s.tenant_id = ${tenantId} ORDER BY s.warehouse_id, s.sku_id FOR UPDATE OF s)
       UPDATE stock s SET reserved = s.reserved - shrunk.qty
-        FROM shrunk
-       WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = shrunk.warehouse_id AND s.sku_id = shrunk.sku_id`.execute(db);
+        FROM shrunk, locked l
+       WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = shrunk.warehouse_id AND s.sku_id = shrunk.sku_id
+         AND l.warehouse_id = shrunk.warehouse_id AND l.sku_id = shrunk.sku_id`.execute(db);
   },
 
   /**

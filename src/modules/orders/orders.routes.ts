@@ -12,6 +12,7 @@ import * as orders from './orders.service.js';
 /** A consumer acts as their customer record; other roles act as themselves. */
 export async function customerIdOf(db: Conn, actor: Actor): Promise<string | undefined> {
   if (actor.role !== 'consumer') return undefined;
+  if (actor.customerId) return actor.customerId;
   const customer = await customerOfUser(db, actor.tenantId, actor.userId);
   if (!customer) throw platformError('forbidden');
   return customer.id;

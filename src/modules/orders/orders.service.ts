@@ -6,11 +6,10 @@ import { platformError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { fen } from '../../platform/money.js';
 import { bNodeRepo } from '../b-nodes/b-nodes.repo.js';
-import { resolveShop } from '../b-nodes/b-nodes.service.js';
-import { catalogRepo } from '../catalog/catalog.repo.js';
+import { bNodeError } from '../b-nodes/b-nodes.errors.js';
 import { recordOrderEconomics } from '../economics/order-economics.service.js';
 import { orderError } from './orders.errors.js';
-import { orderRepo, type StockWant } from './orders.repo.js';
+import { orderRepo, type NewLine, type NewOrder, type StockWant } from './orders.repo.js';
 import type { CheckoutInput } from './orders.schema.js';
 import type { OrderStatus } from './orders.states.js';
 
@@ -23,46 +22,40 @@ export interface Buyer { tenantId: string; customerId: string }
  * whatever the cart size.
  */
 export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: CheckoutInput) {
-  const node = await resolveShop(tx, input.shop);
-  if (node.tenant_id !== buyer.tenantId) throw platformError('not_found');
   const skuIds = [...new Set(input.lines.map((l) => l.sku_id))];
-  const [prices, skus, tenant] = await Promise.all([
-    bNodeRepo.pricesFor(tx, buyer.tenantId, node.id, skuIds),
-    catalogRepo.skusByIds(tx, buyer.tenantId, skuIds),
-    tx.selectFrom('tenants').select(['order_payment_timeout_minutes']).where('id', '=', buyer.tenantId).executeTakeFirstOrThrow(),
-  ]);
-  const missing = skuIds.filter((id) => !prices.has(id) || !skus.some((s) => s.id === id));
+  const source = await orderRepo.checkoutSource(tx, buyer.tenantId, input.shop, skuIds);
+  const node = source[0];
+  // Another tenant's shop is indistinguishable from no shop at all.
+  if (!node) throw bNodeError('shop_not_found');
+  const listed = new Map(source.filter((r) => r.sku_id !== null && r.retail_price !== null).map((r) => [r.sku_id!, r]));
+  const missing = skuIds.filter((id) => !listed.has(id));
   if (missing.length) throw orderError('sku_not_available', { sku_ids: missing });
 
-  const wants = mergeBySku(input.lines);
-  const reserved = await orderRepo.reserveStock(tx, buyer.tenantId, node.warehouse_id, wants);
-  if (reserved.size !== wants.length) {
-    // The transaction rolls back, taking any partial reservation with it.
-    throw orderError('out_of_stock', { sku_ids: wants.filter((w) => !reserved.has(w.sku_id)).map((w) => w.sku_id) });
-  }
-
-  const skuById = new Map(skus.map((s) => [s.id, s]));
-  const lines = input.lines.map((l, i) => {
-    const sku = skuById.get(l.sku_id)!;
-    const unitPrice = prices.get(l.sku_id)!;
+  const lines: NewLine[] = input.lines.map((l, i) => {
+    const sku = listed.get(l.sku_id)!;
+    const unitPrice = fen(sku.retail_price!);
     return {
-      line_no: i + 1, sku_id: l.sku_id, sku_code: sku.code, title: `${sku.title} ${sku.name}`.trim(), quantity: l.quantity,
-      unit_price: unitPrice, unit_supply_cost: sku.supply_price, line_total: unitPrice * l.quantity,
+      line_no: i + 1, sku_id: l.sku_id, sku_code: sku.code!, title: `${sku.title} ${sku.sku_name}`.trim(), quantity: l.quantity,
+      unit_price: unitPrice, unit_supply_cost: fen(sku.supply_price!), line_total: unitPrice * l.quantity,
     };
   });
   const subtotal = lines.reduce((a, l) => a + l.line_total, 0);
-  const supplyCost = lines.reduce((a, l) => a + l.unit_supply_cost * l.quantity, 0);
   const now = clock.now();
-  const order = {
-    tenant_id: buyer.tenantId, id: newId('ord'), number: orderNumber(now), b_node_id: node.id, customer_id: buyer.customerId,
-    warehouse_id: node.warehouse_id, status: 'pending_payment' as const, fulfillment: input.fulfillment, pickup_code: String(randomInt(0, 1_000_000)).padStart(6, '0'),
-    subtotal, discount: 0, total: subtotal, supply_cost: supplyCost, note: input.note,
-    expires_at: new Date(now.getTime() + tenant.order_payment_timeout_minutes * 60_000), created_at: now, paid_at: null, closed_at: null,
+  const order: NewOrder = {
+    tenant_id: buyer.tenantId, id: newId('ord'), number: orderNumber(now), b_node_id: node.b_node_id, customer_id: buyer.customerId,
+    warehouse_id: node.warehouse_id, fulfillment: input.fulfillment, pickup_code: String(randomInt(0, 1_000_000)).padStart(6, '0'),
+    subtotal, total: subtotal, supply_cost: lines.reduce((a, l) => a + l.unit_supply_cost * l.quantity, 0), note: input.note,
+    expires_at: new Date(now.getTime() + node.timeout_minutes * 60_000), created_at: now,
   };
-  await tx.insertInto('orders').values(order).execute();
-  await tx.insertInto('order_lines').values(lines.map((l) => ({ tenant_id: buyer.tenantId, order_id: order.id, ...l }))).execute();
-  await orderRepo.insertReservations(tx, buyer.tenantId, order.id, node.warehouse_id, wants);
-  return presentOrder(order, lines.map((l) => ({ ...l, refunded_quantity: 0, refunded_amount: 0 })), { shop: { id: node.id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } });
+  const wants = mergeBySku(input.lines);
+  const { placed, reserved } = await orderRepo.placeOrder(tx, order, lines, wants);
+  if (!placed) {
+    // The caller's transaction rolls back, taking the partial reservations with it.
+    const got = new Set(reserved);
+    throw orderError('out_of_stock', { sku_ids: wants.filter((w) => !got.has(w.sku_id)).map((w) => w.sku_id) });
+  }
+  return presentOrder({ ...order, status: 'pending_payment', paid_at: null, closed_at: null }, lines.map((l) => ({ ...l, refunded_quantity: 0, refunded_amount: 0 })),
+    { shop: { id: node.b_node_id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } });
 }
 
 function mergeBySku(lines: { sku_id: string; quantity: number }[]): StockWant[] {

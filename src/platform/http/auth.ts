@@ -8,6 +8,8 @@ export interface Actor {
   role: Role;
   bNodeId: string | null;
   supplierId: string | null;
+  /** Set for consumers: the customer record they act as. */
+  customerId?: string | null;
 }
 
 declare module 'fastify' {

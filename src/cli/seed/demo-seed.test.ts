@@ -100,6 +100,21 @@ describe('demo seed', async () => {
     expect(Number((await one(sql<{ n: string }>`SELECT count(*) AS n FROM stock WHERE reserved > 0`)).n)).toBeGreaterThan(0);
   });
 
+  it('gives every B node a guarded commission policy and every paid order its stored waterfall', async () => {
+    const unassigned = await one(sql<{ n: string }>`SELECT count(*) AS n FROM b_nodes WHERE commission_policy_id IS NULL`);
+    expect(Number(unassigned.n)).toBe(0);
+    const policies = await db.selectFrom('commission_policies').select(['verdict']).execute();
+    expect(policies.length).toBe(2);
+    expect(policies.every((p) => p.verdict === 'accept' || p.verdict === 'warn')).toBe(true);
+    const w = await one(sql<{ paid: string; orders: string; with_rows: string; line_paid: string }>`
+      SELECT (SELECT count(*) FROM orders WHERE paid_at IS NOT NULL) AS orders,
+             (SELECT count(DISTINCT order_id) FROM order_line_economics) AS with_rows,
+             (SELECT sum(total) FROM orders WHERE paid_at IS NOT NULL) AS paid,
+             (SELECT sum(paid) FROM order_line_economics) AS line_paid`);
+    expect(Number(w.with_rows)).toBe(Number(w.orders));
+    expect(w.line_paid).toBe(w.paid);
+  });
+
   it('changes nothing when called again', async () => {
     const before = await Promise.all(TABLES.map(count));
     const again = await seedDemo(db, { seed: 7 });

@@ -2,6 +2,8 @@ import cliProgress from 'cli-progress';
 import type { Insertable } from 'kysely';
 import type { Database, Db, Tx } from '../../platform/db/database.js';
 import { createTenant, createUser, type NewUser } from '../../modules/identity/identity.service.js';
+import { createPolicy } from '../../modules/economics/economics-guard.service.js';
+import { recordOrderEconomics } from '../../modules/economics/order-economics.service.js';
 import { DEMO_NODES, DEMO_SUPPLIERS, DEMO_WAREHOUSES, GIVEN_NAMES, MARGIN_BAND, SURNAMES } from './demo-catalog.js';
 import { buildHistory, type HistoryCustomer, type HistoryNode, type HistorySku } from './demo-orders.js';
 import { seedRng, type SeedRng } from './rng.js';
@@ -92,7 +94,7 @@ async function seedInside(tx: Tx, rng: SeedRng, now: Date, bar: cliProgress.Sing
   rows.payments = history.payments;
 
   const order: (keyof Database)[] = ['suppliers', 'products', 'skus', 'warehouses', 'stock', 'b_nodes', 'shop_routes', 'listings', 'customers', 'users', 'orders', 'order_lines', 'stock_reservations', 'payments'];
-  const batches = order.reduce((a, k) => a + Math.ceil((rows[k]?.length ?? 0) / BATCH), 0) + Math.ceil(history.refunds.length / BATCH) + staffUsers.length;
+  const batches = order.reduce((a, k) => a + Math.ceil((rows[k]?.length ?? 0) / BATCH), 0) + Math.ceil(history.refunds.length / BATCH) + staffUsers.length + 1;
   bar?.start(batches, 0, { step: 'catalog' });
   for (const table of order) await insertBatches(tx, table, rows[table] ?? [], step);
 
@@ -104,11 +106,27 @@ async function seedInside(tx: Tx, rng: SeedRng, now: Date, bar: cliProgress.Sing
   }
   // Refunds name who made them; the admin's id exists only once its login is created.
   await insertBatches(tx, 'refunds', history.refunds.map((r) => ({ ...r, created_by: adminId })), step);
+  await seedEconomics(tx, t, adminId, DEMO_NODES.map((n, i) => ({ id: nodes[i]!.id, kind: n.kind })), history.orders.filter((o) => o.paid_at).map((o) => o.id));
+  step('economics');
 
   const statuses = Object.entries(history.statuses).sort((a, b) => b[1] - a[1]).map(([s, n]) => `${n} ${s}`).join(', ');
   const counts = `${DEMO_SUPPLIERS.length} suppliers, ${rows.products!.length} products, ${skus.length} SKUs, ${warehouses.length} warehouses, `
     + `${nodes.length} B nodes, ${customers.length} customers, ${history.orders.length.toLocaleString('en-US')} orders (${statuses})`;
   return { created: true, counts, tenantId: t };
+}
+
+/**
+ * Commission policies through the guard, as an admin would create them (leaders earn more than
+ * stores, who own their shop's margin), then the stored waterfall of every paid historical order.
+ */
+async function seedEconomics(tx: Tx, tenantId: string, adminId: string, nodes: { id: string; kind: string }[], paidOrderIds: string[]) {
+  const admin = { tenantId, userId: adminId, role: 'tenant_admin' as const, bNodeId: null, supplierId: null };
+  const leader = await createPolicy(tx, admin, { name: '团长佣金 8% / Leader 8%', commission_base: 'paid', levels_bps: [], leader_bps: 800, hold_days: 8 });
+  const store = await createPolicy(tx, admin, { name: '门店分成 3% / Store 3%', commission_base: 'paid', levels_bps: [], leader_bps: 300, hold_days: 8 });
+  for (const n of nodes) {
+    await tx.updateTable('b_nodes').set({ commission_policy_id: n.kind === 'leader' ? leader.id : store.id }).where('tenant_id', '=', tenantId).where('id', '=', n.id).execute();
+  }
+  for (let i = 0; i < paidOrderIds.length; i += 500) await recordOrderEconomics(tx, tenantId, paidOrderIds.slice(i, i + 500));
 }
 
 async function insertBatches<T extends keyof Database>(tx: Tx, table: T, rows: readonly Insertable<Database[T]>[], step: (name: string) => void) {

@@ -65,13 +65,19 @@ export interface PolicyInput {
   name: string; commission_base: 'paid' | 'margin'; levels_bps: number[]; leader_bps: number; hold_days: number;
 }
 
-/** A policy is judged on the tenant's typical order: average suggested price and supply cost of its SKUs. */
+/**
+ * A policy is judged on the tenant's typical order: the average paid order of the last 90 days,
+ * or, before there are orders, the average suggested price and supply cost of its SKUs.
+ */
 async function policyPlan(db: Conn, tenantId: string, p: PolicyInput): Promise<PlanInput> {
   const settings = await settingsOf(db, tenantId);
   const { rows } = await sql<{ price: string | null; cogs: string | null }>`
-    SELECT round(avg(suggested_price))::bigint::text AS price, round(avg(supply_price))::bigint::text AS cogs FROM skus WHERE tenant_id = ${tenantId}`.execute(db);
+    SELECT coalesce(o.price, k.price)::text AS price, coalesce(o.cogs, k.cogs)::text AS cogs
+      FROM (SELECT round(avg(total))::bigint AS price, round(avg(supply_cost))::bigint AS cogs FROM orders
+             WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days') o,
+           (SELECT round(avg(suggested_price))::bigint AS price, round(avg(supply_price))::bigint AS cogs FROM skus WHERE tenant_id = ${tenantId}) k`.execute(db);
   const price = fen(rows[0]?.price ?? 10_000) || 10_000;
-  const cogs = fen(rows[0]?.cogs ?? 7_500);
+  const cogs = Math.min(price, fen(rows[0]?.cogs ?? Math.round(price * 0.75)));
   return {
     name: p.name,
     product: { price, cogs },

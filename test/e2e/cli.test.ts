@@ -1,0 +1,99 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = path.resolve('bin/siyu.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch { /* not up yet */ }
+    if (Date.now() > until) throw new Error(`${url} did not come up in ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * The `siyu` command as a user runs it: start on an embedded database kept under the data
+ * directory, CLI commands against the same database while the server runs and after it stops.
+ */
+describe('siyu command', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'siyu-cli-'));
+  fs.chmodSync(dataDir, 0o755);
+  const env = { ...process.env, SIYU_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' };
+  let server: ChildProcess | undefined;
+  let output = '';
+  const run = (...args: string[]) => spawnSync('node', [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server!.once('exit', r));
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts without demo data, seeds the demo into the running server’s database, and serves it', async () => {
+    const port = await freePort();
+    server = spawn('node', [BIN, 'start', '--port', String(port), '--no-demo'], { env });
+    server.stdout!.on('data', (d) => { output += String(d); });
+    server.stderr!.on('data', (d) => { output += String(d); });
+    await waitFor(`http://127.0.0.1:${port}/healthz`, 60_000);
+    expect(output).toContain(`http://127.0.0.1:${port}/admin`);
+    expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+
+    const seeded = run('seed', '--demo');
+    expect(seeded.status, seeded.stderr).toBe(0);
+    expect(seeded.stdout).toContain('2,000 orders');
+
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'demo', login: 'admin', password: 'admin123' }),
+    });
+    expect(login.status).toBe(200);
+    const token = (await login.json()).token as string;
+    const orders = await (await fetch(`http://127.0.0.1:${port}/api/v1/orders?limit=5`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(orders.items).toHaveLength(5);
+
+    const again = run('seed', '--demo');
+    expect(again.stdout).toContain('already present');
+  }, 180_000);
+
+  it('migrate works on the same database once the server has stopped, and --fresh wipes it', async () => {
+    server!.kill('SIGTERM');
+    await new Promise((r) => server!.once('exit', r));
+    const migrated = run('migrate');
+    expect(migrated.status, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toContain('migrations up to date');
+
+    const port = await freePort();
+    server = spawn('node', [BIN, 'start', '--port', String(port), '--fresh', '--no-demo'], { env });
+    await waitFor(`http://127.0.0.1:${port}/healthz`, 60_000);
+    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'demo', login: 'admin', password: 'admin123' }),
+    });
+    expect(login.status).toBe(401);
+  }, 180_000);
+
+  it('economics check exits 2 on a rejected plan and prints one JSON object', () => {
+    const rejected = run('economics', 'check', 'examples/economics/three-level-distribution.json', '--json');
+    expect(rejected.status).toBe(2);
+    const parsed = JSON.parse(rejected.stdout);
+    expect(parsed.verdict).toBe('reject');
+    expect(parsed.rules.find((r: { id: string }) => r.id === 'G3').status).toBe('fail');
+    expect(typeof parsed.waterfall.contribution_margin).toBe('number');
+  });
+});

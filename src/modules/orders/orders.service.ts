@@ -171,7 +171,8 @@ export async function expireDueOrders(db: Db, clock: Clock, batch = 200): Promis
       const expired = await orderRepo.expireDue(tx, clock.now(), batch);
       const byTenant = new Map<string, string[]>();
       for (const o of expired) byTenant.set(o.tenant_id, [...(byTenant.get(o.tenant_id) ?? []), o.id]);
-      for (const [tenantId, ids] of byTenant) await orderRepo.settleReservations(tx, tenantId, ids, 'release');
+      // Tenants in a fixed order: overlapping runs then lock stock rows in one global order and cannot deadlock.
+      for (const tenantId of [...byTenant.keys()].sort()) await orderRepo.settleReservations(tx, tenantId, byTenant.get(tenantId)!, 'release');
       return expired.length;
     });
     total += n;

@@ -6,9 +6,16 @@ export const paymentRepo = {
   lockPayment: (db: Conn, tenantId: string, id: string) =>
     db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst(),
 
+  /**
+   * The payment a refund of the order comes out of: a succeeded one with money left after its refunds
+   * (pending ones included), so a duplicate payment already being returned in full is never picked.
+   */
   succeededPaymentOf: (db: Conn, tenantId: string, orderId: string) =>
-    db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId)
-      .where('status', 'in', ['succeeded', 'partially_refunded']).orderBy('succeeded_at').forUpdate().executeTakeFirst(),
+    db.selectFrom('payments as p').selectAll('p').where('p.tenant_id', '=', tenantId).where('p.order_id', '=', orderId)
+      .where('p.status', 'in', ['succeeded', 'partially_refunded'])
+      .where((eb) => eb('p.amount', '>', eb.selectFrom('refunds as r').select(sql<string>`coalesce(sum(r.amount), 0)`.as('s'))
+        .whereRef('r.tenant_id', '=', 'p.tenant_id').whereRef('r.payment_id', '=', 'p.id').where('r.status', '<>', 'failed')))
+      .orderBy('p.succeeded_at').forUpdate().executeTakeFirst(),
 
   /** Conditional on the transition table, like every status change. */
   async transition(db: Conn, tenantId: string, id: string, to: PaymentStatus, extra: Partial<{ succeeded_at: Date; provider_trade_no: string; refunded_amount: number }> = {}) {

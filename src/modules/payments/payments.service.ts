@@ -70,6 +70,12 @@ export async function applyNotification(
     case 'refund.succeeded':
     case 'refund.failed': {
       const to = n.type === 'refund.succeeded' ? 'succeeded' : 'failed';
+      // Like a payment, a refund is only applied for the amount we asked for.
+      const asked = await tx.selectFrom('refunds').select('amount').where('tenant_id', '=', n.tenantId).where('id', '=', n.refundId ?? '').executeTakeFirst();
+      if (asked && fen(asked.amount) !== n.amount) {
+        await audit(tx, n.tenantId, 'refund.amount_mismatch', 'refund', n.refundId ?? '', { notified: n.amount, expected: fen(asked.amount), event_id: n.eventId });
+        return record('amount_mismatch', { rejected: 'amount_mismatch' });
+      }
       const refund = await paymentRepo.transitionRefund(tx, n.tenantId, n.refundId ?? '', to, clock.now());
       if (!refund) return record(await refused(tx, n, 'not_pending', `refund_${to}`));
       if (to === 'failed') {

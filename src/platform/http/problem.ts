@@ -18,6 +18,8 @@ export interface Problem {
 export function toProblem(err: unknown, request?: FastifyRequest): Problem {
   const app = toAppError(err);
   const problem: Problem = {
+    // Details first: one named like a standard member (an entity's `status`, say) must not replace it.
+    ...(app.details ?? {}),
     type: `https://siyu.dev/problems/${app.code}`,
     title: app.message,
     status: app.status,
@@ -25,7 +27,6 @@ export function toProblem(err: unknown, request?: FastifyRequest): Problem {
     detail: app.message,
     detail_zh: app.messageZh,
     ...(request ? { instance: request.url, request_id: request.id } : {}),
-    ...(app.details ?? {}),
   };
   if (hasZodFastifySchemaValidationErrors(err)) {
     problem.errors = err.validation.map((v) => ({

@@ -74,6 +74,18 @@ describe('payment notifications', async () => {
     });
   }
 
+  it("the sandbox PSP's own 5 copies of one event, drained by 3 overlapping ticks, apply once", async () => {
+    const { token, order, payment } = await pending();
+    const res = await api.post(`/api/v1/sandbox/payments/${payment.payment_id}/pay`, { copies: 5 }, { token, key: false });
+    expect(res.status, res.text).toBe(200);
+    const eventId = res.json().event_id as string;
+    await Promise.all([siyu.tick(), siyu.tick(), siyu.tick()]);
+    await expectNoFailedJobs(db);
+    expect((await eventRows(eventId)).map((e) => e.outcome)).toEqual(['order_paid']);
+    expect((await orderRow(db, world.tenantId, order.id)).status).toBe('paid');
+    expect(await db.selectFrom('refunds').select('id').where('tenant_id', '=', world.tenantId).where('order_id', '=', order.id).execute()).toEqual([]);
+  });
+
   it('a TRANSACTION.FAIL after success changes nothing and is refused in the audit log', async () => {
     const { order, payment } = await pending();
     expect((await postNotification(api, success(payment))).json().outcome).toBe('order_paid');

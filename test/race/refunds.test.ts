@@ -182,7 +182,7 @@ describe('refunds', async () => {
       // Every refunded unit went back to stock exactly once (nothing was shipped).
       await expectStockConsistent(db, world.tenantId, ctx);
       for (const s of world.skus) {
-        const back = stored.filter((l, i) => order.lines[i]!.sku_id === s.id).reduce((a, l) => a + l.refunded_quantity, 0);
+        const back = stored.filter((_, i) => order.lines[i]!.sku_id === s.id).reduce((a, l) => a + l.refunded_quantity, 0);
         expect((await stockOf(db, world.tenantId, s.id)).reserved, `${ctx}: ${s.id}`).toBe(reservedBefore.get(s.id)! - back);
       }
       // Then the remainder, and the money settles to exactly the total.

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../platform/db/database.js';
 import type { Actor } from '../platform/http/auth.js';
+import type { Clock } from '../platform/clock.js';
 import { fen } from '../platform/money.js';
 import { orderError } from '../modules/orders/orders.errors.js';
 import { orderRepo } from '../modules/orders/orders.repo.js';
@@ -17,7 +18,7 @@ const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_
  * to stock in the same transaction; money goes back through the provider via the outbox.
  * The last unit of a line refunds whatever is left of its total, so parts always sum to the whole.
  */
-export async function refundOrder(tx: Tx, actor: Actor, orderId: string, input: RefundInput, customerId?: string) {
+export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: string, input: RefundInput, customerId?: string) {
   await visibleOrder(tx, actor, orderId, customerId);
   const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
   if (!REFUNDABLE.has(order.status)) throw orderError(order.status === 'refunded' ? 'nothing_to_refund' : 'order_not_refundable', { status: order.status });
@@ -46,7 +47,7 @@ export async function refundOrder(tx: Tx, actor: Actor, orderId: string, input: 
 
   const fully = lines.every((l) => l.refunded_quantity + (perLine.get(l.line_no) ?? 0) === l.quantity);
   await orderRepo.transition(tx, actor.tenantId, orderId, fully ? 'refunded' : 'partially_refunded', {
-    refunded_total: fen(order.refunded_total) + amount, ...(fully ? { closed_at: new Date() } : {}),
+    refunded_total: fen(order.refunded_total) + amount, ...(fully ? { closed_at: clock.now() } : {}),
   });
   const restocked = !order.shipped;
   if (restocked) await orderRepo.releasePartial(tx, actor.tenantId, orderId, parts.map((p) => ({ sku_id: p.sku_id, quantity: p.quantity })));

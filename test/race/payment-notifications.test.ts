@@ -102,33 +102,36 @@ describe('payment notifications', async () => {
     expect((await eventRows(failEvent)).map((e) => e.outcome)).toEqual(['illegal_transition_ignored']);
   });
 
-  it('out of order: a success arriving after a failure is refused and logged, the order is not paid', async () => {
+  it('out of order: a success arriving after a failure is applied (money was taken), logged, and pays the order once', async () => {
     const { order, payment } = await pending();
     expect((await postNotification(api, failure(payment))).json().outcome).toBe('payment_failed');
     const late = newEventId();
     const res = await postNotification(api, success(payment, late));
-    expect(res.json()).toMatchObject({ outcome: 'illegal_transition_ignored', duplicate: false });
-    expect((await paymentRow(db, world.tenantId, payment.payment_id)).status).toBe('failed');
-    expect((await orderRow(db, world.tenantId, order.id)).status).toBe('pending_payment');
-    expect((await auditOf(payment.payment_id)).map((a) => [a.action, a.details])).toContainEqual(['illegal_transition', expect.objectContaining({ from: 'failed', to: 'succeeded', event_id: late })]);
+    expect(res.json()).toMatchObject({ outcome: 'order_paid', duplicate: false });
+    expect((await paymentRow(db, world.tenantId, payment.payment_id)).status).toBe('succeeded');
+    expect((await orderRow(db, world.tenantId, order.id)).status).toBe('paid');
+    expect((await auditOf(payment.payment_id)).map((a) => [a.action, a.details])).toContainEqual(['payment.succeeded_after_failure', expect.objectContaining({ event_id: late })]);
+    // The same success again changes nothing.
+    expect((await postNotification(api, success(payment, late))).json()).toMatchObject({ outcome: 'duplicate', duplicate: true });
   });
 
-  it('a success and a failure racing: exactly one is applied, the other refused and logged', async () => {
+  it('a success and a failure racing: whatever the order, the success stands and the order is paid once', async () => {
     for (let round = 0; round < 6; round++) {
       const { order, payment } = await pending();
       const results = await Promise.all(round % 2 ? [postNotification(api, success(payment)), postNotification(api, failure(payment))] : [postNotification(api, failure(payment)), postNotification(api, success(payment))]);
       const outcomes = results.map((x) => x.json().outcome).sort();
-      const p = await paymentRow(db, world.tenantId, payment.payment_id);
-      const o = await orderRow(db, world.tenantId, order.id);
-      if (p.status === 'succeeded') {
+      expect((await paymentRow(db, world.tenantId, payment.payment_id)).status).toBe('succeeded');
+      expect((await orderRow(db, world.tenantId, order.id)).status).toBe('paid');
+      const audit = (await auditOf(payment.payment_id)).map((a) => a.action);
+      if (outcomes.includes('illegal_transition_ignored')) {
+        // The success came first: the failure was refused and logged.
         expect(outcomes).toEqual(['illegal_transition_ignored', 'order_paid']);
-        expect(o.status).toBe('paid');
+        expect(audit.filter((a) => a === 'illegal_transition')).toHaveLength(1);
       } else {
-        expect(p.status).toBe('failed');
-        expect(outcomes).toEqual(['illegal_transition_ignored', 'payment_failed']);
-        expect(o.status).toBe('pending_payment');
+        // The failure came first: the success overrode it, and that was logged.
+        expect(outcomes).toEqual(['order_paid', 'payment_failed']);
+        expect(audit.filter((a) => a === 'payment.succeeded_after_failure')).toHaveLength(1);
       }
-      expect((await auditOf(payment.payment_id)).filter((a) => a.action === 'illegal_transition').length).toBe(1);
     }
   });
 
@@ -265,6 +268,18 @@ describe('payment notifications', async () => {
     await siyu.tick();
     await expectNoFailedJobs(db);
     expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'partially_refunded', refunded_amount: String(refund.amount) });
+  });
+
+  it('a refund notification naming another payment’s refund is refused and logged; both stay as they were', async () => {
+    const token = buyer();
+    const first = await paidOrder(api, world.tenantId, token, world.shop, [{ sku_id: world.skus[2]!.id, quantity: 1 }]);
+    const second = await paidOrder(api, world.tenantId, token, world.shop, [{ sku_id: world.skus[2]!.id, quantity: 1 }]);
+    const refund = (await api.post(`/api/v1/orders/${first.order.id}/refunds`, {}, { token })).json();
+    const crossed = signedNotification({ kind: 'refund', tenant_id: world.tenantId, payment_id: second.payment.payment_id, refund_id: refund.id, amount: refund.amount, total: second.payment.amount, event_id: newEventId() }, clock.now());
+    expect((await postNotification(api, crossed)).json().outcome).toBe('illegal_transition_ignored');
+    expect(await db.selectFrom('refunds').select('status').where('tenant_id', '=', world.tenantId).where('id', '=', refund.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending' });
+    expect(await paymentRow(db, world.tenantId, second.payment.payment_id)).toMatchObject({ status: 'succeeded', refunded_amount: '0' });
+    expect((await auditOf(second.payment.payment_id)).map((a) => a.action)).toContain('illegal_transition');
   });
 
   it('a notification for an unknown payment → 404 payment_not_found, the order untouched', async () => {

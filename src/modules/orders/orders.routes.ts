@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from '../../platform/http/server.js';
-import type { Conn } from '../../platform/db/database.js';
+import { inTransaction, type Conn } from '../../platform/db/database.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor, type Actor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { platformError } from '../../platform/errors.js';
@@ -44,19 +44,19 @@ export const orderRoutes: RouteModule = (app, { db, clock }) => {
   app.post('/orders/:id/cancel', { schema: { tags, params: orderParams } }, async (req) => {
     const actor = viewer(req);
     const customerId = await customerIdOf(db, actor);
-    await db.transaction().execute((tx) => orders.cancelOrder(tx, actor, req.params.id, customerId));
+    await inTransaction(db, (tx) => orders.cancelOrder(tx, clock, actor, req.params.id, customerId));
     return orders.getOrder(db, actor, req.params.id, customerId);
   });
 
   app.post('/orders/:id/ready', { schema: { tags, params: orderParams } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
-    await db.transaction().execute((tx) => orders.markReadyForPickup(tx, actor, req.params.id));
+    await inTransaction(db, (tx) => orders.markReadyForPickup(tx, actor, req.params.id));
     return orders.getOrder(db, actor, req.params.id);
   });
 
   app.post('/orders/:id/pickup', { schema: { tags, params: orderParams, body: pickupBody } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
-    await db.transaction().execute((tx) => orders.completePickup(tx, actor, req.params.id, req.body.code));
+    await inTransaction(db, (tx) => orders.completePickup(tx, clock, actor, req.params.id, req.body.code));
     return orders.getOrder(db, actor, req.params.id);
   });
 
@@ -65,7 +65,7 @@ export const orderRoutes: RouteModule = (app, { db, clock }) => {
     const customerId = await customerIdOf(db, actor);
     return idempotent(db, req, reply, actor, `orders.refund:${req.params.id}`, async (tx) => ({
       status: 201,
-      body: await refundOrder(tx, actor, req.params.id, req.body, customerId),
+      body: await refundOrder(tx, clock, actor, req.params.id, req.body, customerId),
     }));
   });
 };

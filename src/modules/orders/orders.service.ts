@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Conn, Db, Tx } from '../../platform/db/database.js';
+import { inTransaction, type Conn, type Db, type Tx } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { platformError } from '../../platform/errors.js';
@@ -132,11 +132,11 @@ function decodeCursor(cursor: string) {
   return { created_at: date, id };
 }
 
-export async function cancelOrder(tx: Tx, actor: Actor, orderId: string, customerId?: string) {
+export async function cancelOrder(tx: Tx, clock: Clock, actor: Actor, orderId: string, customerId?: string) {
   await visibleOrder(tx, actor, orderId, customerId);
   const locked = await orderRepo.lockOrder(tx, actor.tenantId, orderId);
   if (locked!.status !== 'pending_payment') throw orderError('order_not_cancellable', { status: locked!.status });
-  await orderRepo.transition(tx, actor.tenantId, orderId, 'cancelled', { closed_at: new Date() });
+  await orderRepo.transition(tx, actor.tenantId, orderId, 'cancelled', { closed_at: clock.now() });
   await orderRepo.settleReservations(tx, actor.tenantId, [orderId], 'release');
 }
 
@@ -151,11 +151,11 @@ export async function markReadyForPickup(tx: Tx, actor: Actor, orderId: string) 
 }
 
 /** Verifies the pickup code (核销) and completes the order; ships it first if that had not happened. */
-export async function completePickup(tx: Tx, actor: Actor, orderId: string, code: string) {
+export async function completePickup(tx: Tx, clock: Clock, actor: Actor, orderId: string, code: string) {
   await visibleOrder(tx, actor, orderId);
   const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
   if (order.pickup_code !== code) throw orderError('wrong_pickup_code');
-  if (!(await orderRepo.transition(tx, actor.tenantId, orderId, 'completed', { shipped: true, closed_at: new Date() }))) {
+  if (!(await orderRepo.transition(tx, actor.tenantId, orderId, 'completed', { shipped: true, closed_at: clock.now() }))) {
     throw platformError('illegal_transition', { from: order.status, to: 'completed' });
   }
   await orderRepo.settleReservations(tx, actor.tenantId, [orderId], 'consume');
@@ -167,7 +167,7 @@ export async function completePickup(tx: Tx, actor: Actor, orderId: string, code
 export async function expireDueOrders(db: Db, clock: Clock, batch = 200): Promise<number> {
   let total = 0;
   for (;;) {
-    const n = await db.transaction().execute(async (tx) => {
+    const n = await inTransaction(db, async (tx) => {
       const expired = await orderRepo.expireDue(tx, clock.now(), batch);
       const byTenant = new Map<string, string[]>();
       for (const o of expired) byTenant.set(o.tenant_id, [...(byTenant.get(o.tenant_id) ?? []), o.id]);

@@ -58,7 +58,8 @@ export async function applyNotification(
         await audit(tx, n.tenantId, 'payment.amount_mismatch', 'payment', payment.id, { notified: n.amount, expected: amount, event_id: n.eventId });
         return record('amount_mismatch', { rejected: 'amount_mismatch' });
       }
-      if (payment.status !== 'pending') return record(payment.status === 'failed' ? await refused(tx, n, payment.status, 'succeeded') : 'already_applied');
+      if (payment.status !== 'pending' && payment.status !== 'failed') return record('already_applied');
+      if (payment.status === 'failed') await audit(tx, n.tenantId, 'payment.succeeded_after_failure', 'payment', payment.id, { event_id: n.eventId });
       await paymentRepo.transition(tx, n.tenantId, payment.id, 'succeeded', { succeeded_at: clock.now(), provider_trade_no: n.tradeNo });
       return record(await settle(tx, { tenant_id: n.tenantId, id: payment.id, order_id: payment.order_id, amount }));
     }
@@ -71,8 +72,10 @@ export async function applyNotification(
     case 'refund.failed': {
       const to = n.type === 'refund.succeeded' ? 'succeeded' : 'failed';
       // Like a payment, a refund is only applied for the amount we asked for.
-      const asked = await tx.selectFrom('refunds').select('amount').where('tenant_id', '=', n.tenantId).where('id', '=', n.refundId ?? '').executeTakeFirst();
-      if (asked && fen(asked.amount) !== n.amount) {
+      const asked = await tx.selectFrom('refunds').select('amount').where('tenant_id', '=', n.tenantId).where('id', '=', n.refundId ?? '')
+        .where('payment_id', '=', payment.id).executeTakeFirst();
+      if (!asked) return record(await refused(tx, n, 'unknown_refund_of_payment', `refund_${to}`));
+      if (fen(asked.amount) !== n.amount) {
         await audit(tx, n.tenantId, 'refund.amount_mismatch', 'refund', n.refundId ?? '', { notified: n.amount, expected: fen(asked.amount), event_id: n.eventId });
         return record('amount_mismatch', { rejected: 'amount_mismatch' });
       }

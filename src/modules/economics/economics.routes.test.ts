@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { auth, consumerToken, manualClock, seedWorld, startSiyu } from '../../../test/fixtures.js';
@@ -98,5 +99,34 @@ describe('economics in the order loop and over HTTP', async () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('invalid_plan');
     expect(bad.json().errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['product.price', 'costs.payment_fee_bps']));
+  });
+
+  it('simulates schemes side by side over HTTP, deterministically for a seed', async () => {
+    const schemes = JSON.parse(fs.readFileSync('examples/economics/compare-schemes.json', 'utf8'));
+    const run = async (seed: number) => (await inject({ method: 'POST', url: `/api/v1/economics/simulate?days=120&seed=${seed}&participants=20000`, headers: admin, payload: schemes })).json();
+    const a = await run(7);
+    expect(a.schemes.length).toBe(schemes.schemes.length);
+    for (const key of ['participants', 'share_losing_money', 'gini', 'break_even_day', 'bonus_period_end_day', 'gmv', 'platform_cash']) {
+      expect(a.schemes[0], key).toHaveProperty(key);
+    }
+    expect(a.schemes.every((x: { participants: number }) => x.participants <= 20_000)).toBe(true);
+    expect(await run(7)).toEqual(a);
+  });
+
+  it('answers break-even for a plan and for a B node from its own orders', async () => {
+    const plan = await inject({ method: 'POST', url: '/api/v1/economics/breakeven', headers: admin, payload: { plan: { product: { price: 5000, cogs: 3500 }, costs: { fulfillment: 150 }, incentives: { commission_levels_bps: [], leader_bps: 1000 } }, fixed_cost_per_day: 10_000 } });
+    expect(plan.statusCode).toBe(200);
+    const body = plan.json();
+    expect(body.contribution_margin).toBeGreaterThan(0);
+    expect(body.orders_per_day).toBeCloseTo(10_000 / body.contribution_margin, 1);
+    expect(body.leader_sweep.length).toBeGreaterThan(3);
+    // A higher leader commission never lowers the orders needed.
+    const needed = body.leader_sweep.map((r: { orders_per_day: number | null }) => r.orders_per_day ?? Infinity);
+    expect([...needed].sort((x, y) => x - y)).toEqual(needed);
+
+    const node = await inject({ method: 'GET', url: `/api/v1/economics/b-nodes/${world.bNodeId}/breakeven?fixed_cost_per_day=5000&days=30`, headers: admin });
+    expect(node.statusCode).toBe(200);
+    expect(node.json().orders).toBeGreaterThan(0);
+    expect(node.json().fixed_cost_per_day).toBe(5000);
   });
 });

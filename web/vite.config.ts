@@ -11,7 +11,7 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
-    // The console and the shop share one bundle; splitting would only help once ECharts screens land.
+    // ECharts lives in the lazily loaded economics chunk; the shop bundle stays small.
     chunkSizeWarningLimit: 800,
   },
   server: {

@@ -1,6 +1,7 @@
+import { lazy, Suspense, type ComponentType } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { LangSwitch } from './ui.js';
+import { LangSwitch, Loading } from './ui.js';
 import { ShopLayout } from './shop/ShopLayout.js';
 import { ProductList } from './shop/ProductList.js';
 import { ProductPage } from './shop/ProductPage.js';
@@ -13,6 +14,17 @@ import { AdminLayout } from './admin/AdminLayout.js';
 import { LoginPage } from './admin/LoginPage.js';
 import { OrdersPage } from './admin/OrdersPage.js';
 import { OrderDetailPage } from './admin/OrderDetailPage.js';
+
+// The economics screens carry ECharts; loading them on first visit keeps it out of the shop's bundle.
+const economics = () => import('./admin/economics/index.js');
+const lazyPage = (pick: (m: Awaited<ReturnType<typeof economics>>) => ComponentType) => {
+  const Page = lazy(() => economics().then((m) => ({ default: pick(m) })));
+  return <Suspense fallback={<Loading />}><Page /></Suspense>;
+};
+const economicsPage = lazyPage((m) => m.EconomicsPage);
+const policiesPage = lazyPage((m) => m.PoliciesPage);
+const checkPage = lazyPage((m) => m.CheckPage);
+const breakevenPage = lazyPage((m) => m.BreakevenPage);
 
 export function App() {
   return (
@@ -33,6 +45,10 @@ export function App() {
           <Route index element={<Navigate to="orders" replace />} />
           <Route path="orders" element={<OrdersPage />} />
           <Route path="orders/:orderId" element={<OrderDetailPage />} />
+          <Route path="economics" element={economicsPage} />
+          <Route path="economics/policies" element={policiesPage} />
+          <Route path="economics/check" element={checkPage} />
+          <Route path="economics/breakeven" element={breakevenPage} />
           <Route path="*" element={<NotFound />} />
         </Route>
         <Route path="/" element={<Home />} />

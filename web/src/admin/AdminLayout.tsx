@@ -22,6 +22,7 @@ export function AdminLayout() {
         <span className="admin-brand">{t('admin.title')}</span>
         <nav className="admin-nav">
           <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>
+          <NavLink to="/admin/economics" data-testid="nav-economics">{t('economics.nav')}</NavLink>
         </nav>
         <span className="admin-user muted small" data-testid="admin-user">{session.tenant.name} · {session.user.display_name}</span>
         <LangSwitch />

@@ -6,6 +6,7 @@ import type { Order } from '../types.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
 import { adminApi } from './auth.js';
 import { OrderActions } from './OrderActions.js';
+import { OrderWaterfallCard } from './economics/OrderWaterfallCard.js';
 
 export function OrderDetailPage() {
   const { orderId = '' } = useParams();
@@ -73,6 +74,8 @@ export function OrderDetailPage() {
           </table>
         </div>
       </section>
+
+      {o.paid_at && <OrderWaterfallCard orderId={o.id} version={`${o.status}|${o.refunded_total}`} />}
 
       <section className="card">
         <h2 className="section-title">{t('admin.payments')}</h2>

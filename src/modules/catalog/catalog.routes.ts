@@ -1,4 +1,5 @@
 import type { RouteModule } from '../../platform/http/server.js';
+import { inTransaction } from '../../platform/db/database.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
 import { createProductBody, createSupplierBody, createWarehouseBody, idParams, setStockBody, skuFields, updateSkuBody } from './catalog.schema.js';
 import * as catalog from './catalog.service.js';
@@ -19,7 +20,7 @@ export const catalogRoutes: RouteModule = (app, { db }) => {
   app.post('/products/:id/skus', { schema: { tags, params: idParams, body: skuFields } }, async (req, reply) =>
     reply.status(201).send(await catalog.createSku(db, requireActor(req, CATALOG_EDITORS), req.params.id, req.body)));
   app.patch('/skus/:id', { schema: { tags, params: idParams, body: updateSkuBody } }, async (req) =>
-    catalog.updateSku(db, requireActor(req, CATALOG_EDITORS), req.params.id, req.body));
+    inTransaction(db, (tx) => catalog.updateSku(tx, requireActor(req, CATALOG_EDITORS), req.params.id, req.body)));
 
   app.get('/warehouses', { schema: { tags } }, async (req) => ({ items: await catalog.listWarehouses(db, requireActor(req, [...STAFF_ROLES, 'supplier_operator']).tenantId) }));
   app.post('/warehouses', { schema: { tags, body: createWarehouseBody } }, async (req, reply) =>

@@ -1,6 +1,8 @@
-import type { Conn } from '../../platform/db/database.js';
+import type { Conn, Tx } from '../../platform/db/database.js';
+import { fen } from '../../platform/money.js';
+import { guardChange, listingPlan } from '../economics/economics-guard.service.js';
 import type { Actor } from '../../platform/http/auth.js';
-import { platformError } from '../../platform/errors.js';
+import { AppError, platformError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { catalogError } from './catalog.errors.js';
 import { catalogRepo } from './catalog.repo.js';
@@ -46,12 +48,34 @@ export async function createSku(db: Conn, actor: Actor, productId: string, input
   return { id, product_id: productId, ...input };
 }
 
-export async function updateSku(db: Conn, actor: Actor, skuId: string, patch: Partial<Omit<SkuFields, 'code'>>) {
+/**
+ * Changes a SKU. A new supply price is checked against every shop that lists the SKU: a supplier
+ * cannot silently turn B nodes' prices into losses. A rejection names the shop and its price; a
+ * tenant admin may override it with a reason (audited), or the shops raise their prices first.
+ */
+export async function updateSku(db: Tx, actor: Actor, skuId: string, input: Partial<Omit<SkuFields, 'code'>> & { override_reason?: string | undefined }) {
+  const { override_reason: overrideReason, ...patch } = input;
   const [sku] = await catalogRepo.skusByIds(db, actor.tenantId, [skuId]);
   if (!sku) throw catalogError('sku_not_found');
   assertSupplierScope(actor, sku.supplier_id);
   const next = { ...sku, ...patch };
   assertPriceBand(next);
+  if (patch.supply_price !== undefined && patch.supply_price !== sku.supply_price) {
+    const listings = await db.selectFrom('listings').select(['b_node_id', 'retail_price'])
+      .where('tenant_id', '=', actor.tenantId).where('sku_id', '=', skuId).where('active', '=', true).execute();
+    for (const l of listings) {
+      const price = fen(l.retail_price);
+      const plan = await listingPlan(db, actor.tenantId, l.b_node_id, price, patch.supply_price);
+      try {
+        await guardChange(db, actor, { kind: 'sku_supply_price', id: `${skuId}@${l.b_node_id}` }, plan, overrideReason ? { reason: overrideReason } : undefined);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'economics_rejected') {
+          throw new AppError(err.code, err.status, err.message, err.messageZh, { ...err.details, b_node_id: l.b_node_id, retail_price: price, supply_price: patch.supply_price });
+        }
+        throw err;
+      }
+    }
+  }
   await db.updateTable('skus').set(patch).where('tenant_id', '=', actor.tenantId).where('id', '=', skuId).execute();
   const { title: _t, supplier_id: _s, ...view } = next;
   return view;

@@ -129,4 +129,18 @@ describe('economics in the order loop and over HTTP', async () => {
     expect(node.json().orders).toBeGreaterThan(0);
     expect(node.json().fixed_cost_per_day).toBe(5000);
   });
+
+  it('a supply price that would make a shop’s listing lose money is refused, naming the shop', async () => {
+    const sku = world.skus[2]!; // listed at 1200, supply 720
+    const url = `/api/v1/skus/${sku.id}`;
+    const fine = await inject({ method: 'PATCH', url, headers: admin, payload: { supply_price: 700 } });
+    expect(fine.statusCode).toBe(200);
+    const loss = await inject({ method: 'PATCH', url, headers: admin, payload: { supply_price: 1190 } });
+    expect(loss.statusCode).toBe(422);
+    expect(loss.json()).toMatchObject({ code: 'economics_rejected', b_node_id: world.bNodeId, retail_price: 1200, supply_price: 1190 });
+    expect((await db.selectFrom('skus').select('supply_price').where('id', '=', sku.id).executeTakeFirstOrThrow()).supply_price).toBe('700');
+    const overridden = await inject({ method: 'PATCH', url, headers: admin, payload: { supply_price: 1190, override_reason: 'supplier cost rise, prices follow next week' } });
+    expect(overridden.statusCode).toBe(200);
+    expect((await db.selectFrom('skus').select('supply_price').where('id', '=', sku.id).executeTakeFirstOrThrow()).supply_price).toBe('1190');
+  });
 });

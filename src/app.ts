@@ -11,6 +11,7 @@ import { orderRoutes } from './modules/orders/orders.routes.js';
 import { expireDueOrders } from './modules/orders/orders.service.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
+import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
 import { applyNotification, submitRefund, type Providers } from './modules/payments/payments.service.js';
 import { sandboxProvider } from './adapters/sandboxpay/sandbox.provider.js';
 import { buildSandboxNotification, type SandboxNotifyJob } from './simulators/sandboxpay/sandbox.psp.js';
@@ -41,7 +42,7 @@ export async function createSiyu(db: Db, config: Config, options: { clock?: Cloc
 
   const server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
-    [identityRoutes, catalogRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes],
+    [identityRoutes, catalogRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes],
     { logger: options.logger ?? false },
   );
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../platform/db/database.js';
 import type { Clock } from '../platform/clock.js';
 import { orderRepo } from '../modules/orders/orders.repo.js';
+import { fen } from '../platform/money.js';
 import { audit, startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 
@@ -22,7 +23,7 @@ export function settlePaidOrder(clock: Clock) {
       await recordOrderEconomics(tx, order.tenant_id, [order.id]);
       return 'order_paid';
     }
-    if (order.status === 'expired' && (await reviveExpired(tx, order.tenant_id, order.id))) {
+    if (order.status === 'expired' && (await reviveExpired(tx, order))) {
       await orderRepo.transition(tx, order.tenant_id, order.id, 'paid', { paid_at: now, closed_at: null as unknown as Date });
       await audit(tx, order.tenant_id, 'order.revived_by_late_payment', 'order', order.id, { payment_id: payment.id });
       await recordOrderEconomics(tx, order.tenant_id, [order.id]);
@@ -35,14 +36,18 @@ export function settlePaidOrder(clock: Clock) {
   };
 }
 
-async function reviveExpired(tx: Tx, tenantId: string, orderId: string): Promise<boolean> {
+/** Revives an expired order only as it was placed: all its stock, and its subsidy if it had one. */
+async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; campaign_id: string | null; discount: string | number }): Promise<boolean> {
+  const tenantId = order.tenant_id;
+  const orderId = order.id;
   const released = await orderRepo.releasedReservations(tx, tenantId, orderId);
   if (released.length === 0) return false;
   await sql`SAVEPOINT revive`.execute(tx);
   const byWarehouse = released[0]!.warehouse_id;
   const wants = released.map((r) => ({ sku_id: r.sku_id, quantity: r.quantity }));
   const got = await orderRepo.reserveStock(tx, tenantId, byWarehouse, wants);
-  if (got.size !== wants.length) {
+  const subsidy = order.campaign_id === null || (await orderRepo.retakeSubsidy(tx, tenantId, order.campaign_id, fen(order.discount)));
+  if (got.size !== wants.length || !subsidy) {
     await sql`ROLLBACK TO SAVEPOINT revive`.execute(tx);
     return false;
   }

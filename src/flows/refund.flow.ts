@@ -16,7 +16,8 @@ const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_
 /**
  * Refunds an order in full (no lines given) or by line and quantity. Goods not yet shipped go back
  * to stock in the same transaction; money goes back through the provider via the outbox.
- * The last unit of a line refunds whatever is left of its total, so parts always sum to the whole.
+ * The last unit of a line refunds whatever is left of what was paid for it, so parts always sum
+ * to the whole.
  */
 export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: string, input: RefundInput, customerId?: string) {
   await visibleOrder(tx, actor, orderId, customerId);
@@ -35,7 +36,10 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
     if (!line) throw orderError('unknown_order_line', { line_no: lineNo });
     const left = line.quantity - line.refunded_quantity;
     if (quantity > left) throw orderError('refund_exceeds_order', { line_no: lineNo, asked: quantity, refundable: left });
-    const amount = quantity === left ? fen(line.line_total) - fen(line.refunded_amount) : fen(line.unit_price) * quantity;
+    // What the buyer paid for the line (its share of any discount taken off), refunded pro rata;
+    // the last unit takes whatever is left.
+    const net = fen(line.line_total) - fen(line.discount);
+    const amount = quantity === left ? net - fen(line.refunded_amount) : Math.floor((net * quantity) / line.quantity);
     return { line_no: lineNo, sku_id: line.sku_id, quantity, amount };
   });
   const amount = parts.reduce((a, p) => a + p.amount, 0);

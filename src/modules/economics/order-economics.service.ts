@@ -9,7 +9,7 @@ export type WaterfallPart = (typeof WATERFALL_PARTS)[number];
 export type WaterfallRow = Record<WaterfallPart, number>;
 
 interface OrderSource {
-  id: string; status: string; day: string; b_node_id: string; total: string; discount: string; refunded_total: string;
+  id: string; status: string; day: string; b_node_id: string; total: string; discount: string; refunded_total: string; campaign_id: string | null;
   policy_id: string | null; leader_bps: number | null; levels_bps: number[] | null;
   payment_fee_bps: number | null; platform_take_bps: number | null; fulfillment_per_order: string | null;
   delivery_per_order: string | null; spoilage_bps: number | null; expected_refund_bps: number | null;
@@ -26,7 +26,7 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
   if (orderIds.length === 0) return 0;
   const { rows: orders } = await sql<OrderSource>`
     SELECT o.id, o.status, to_char((o.paid_at AT TIME ZONE t.time_zone)::date, 'YYYY-MM-DD') AS day, o.b_node_id,
-           o.total::text, o.discount::text, o.refunded_total::text,
+           o.total::text, o.discount::text, o.refunded_total::text, o.campaign_id,
            p.id AS policy_id, p.leader_bps, p.levels_bps,
            s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order::text, s.delivery_per_order::text, s.spoilage_bps, s.expected_refund_bps
       FROM orders o
@@ -39,7 +39,7 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
   const lines = await db.selectFrom('order_lines as l')
     .innerJoin('skus as k', (j) => j.onRef('k.tenant_id', '=', 'l.tenant_id').onRef('k.id', '=', 'l.sku_id'))
     .innerJoin('products as p', (j) => j.onRef('p.tenant_id', '=', 'k.tenant_id').onRef('p.id', '=', 'k.product_id'))
-    .select(['l.order_id', 'l.line_no', 'l.sku_id', 'p.supplier_id', 'l.quantity', 'l.unit_price', 'l.unit_supply_cost', 'l.line_total', 'l.refunded_quantity', 'l.refunded_amount'])
+    .select(['l.order_id', 'l.line_no', 'l.sku_id', 'p.supplier_id', 'l.quantity', 'l.unit_price', 'l.unit_supply_cost', 'l.line_total', 'l.discount', 'l.refunded_quantity', 'l.refunded_amount'])
     .where('l.tenant_id', '=', tenantId).where('l.order_id', 'in', orders.map((o) => o.id)).orderBy('l.order_id').orderBy('l.line_no').execute();
 
   const rows = orders.flatMap((o) => {
@@ -49,17 +49,22 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
       refunded_quantity: l.refunded_quantity,
     })));
     const byPrice = own.map((l) => fen(l.line_total));
+    const byPaid = own.map((l) => fen(l.line_total) - fen(l.discount));
     const bySupply = own.map((l) => fen(l.unit_supply_cost) * l.quantity);
+    const weightsOf: Partial<Record<WaterfallPart, number[]>> = {
+      list_price: byPrice, coupon: own.map((l) => fen(l.discount)), supply_cost: bySupply, spoilage: bySupply,
+      refunds: own.map((l) => fen(l.refunded_amount)),
+    };
     const split = (part: WaterfallPart, weights: number[]) => allocate(waterfall[part], weights.some((w) => w > 0) ? weights : own.map(() => 1));
     const parts = Object.fromEntries(WATERFALL_PARTS.filter((p) => p !== 'contribution_margin').map((p) =>
-      [p, split(p, p === 'supply_cost' || p === 'spoilage' ? bySupply : p === 'refunds' ? own.map((l) => fen(l.refunded_amount)) : byPrice)])) as Record<WaterfallPart, number[]>;
+      [p, split(p, weightsOf[p] ?? byPaid)])) as Record<WaterfallPart, number[]>;
     return own.map((l, i) => {
       const v = (p: WaterfallPart) => parts[p]![i]!;
       const cm = v('paid') - v('refunds') - v('supply_cost') - v('payment_fee') - v('platform_take') - v('fulfillment') - v('delivery')
         - v('spoilage') - v('commission_l1') - v('commission_l2') - v('leader') - v('expected_refunds');
       return {
         tenant_id: tenantId, order_id: o.id, line_no: l.line_no, day: o.day, b_node_id: o.b_node_id, sku_id: l.sku_id,
-        supplier_id: l.supplier_id, policy_id: o.policy_id, campaign_id: null,
+        supplier_id: l.supplier_id, policy_id: o.policy_id, campaign_id: o.campaign_id,
         ...Object.fromEntries(WATERFALL_PARTS.filter((p) => p !== 'contribution_margin').map((p) => [p, v(p)])),
         contribution_margin: cm,
       };
@@ -67,7 +72,7 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
   });
   await db.insertInto('order_line_economics').values(rows as never)
     .onConflict((oc) => oc.columns(['tenant_id', 'order_id', 'line_no']).doUpdateSet((eb) => Object.fromEntries(
-      [...WATERFALL_PARTS, 'day', 'policy_id'].map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never))
+      [...WATERFALL_PARTS, 'day', 'policy_id', 'campaign_id'].map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never))
     .execute();
   return rows.length;
 }

@@ -8,32 +8,40 @@ export interface StockWant { sku_id: string; quantity: number }
 
 export interface CheckoutSource {
   b_node_id: string; name: string; slug: string; pickup_address: string; warehouse_id: string; timeout_minutes: number;
+  campaign_id: string | null; campaign_discount: string | null; campaign_min_total: string | null;
   sku_id: string | null; code: string | null; sku_name: string | null; supply_price: string | null; title: string | null; retail_price: string | null;
 }
 
 export interface NewOrder {
   tenant_id: string; id: string; number: string; b_node_id: string; customer_id: string; warehouse_id: string;
-  fulfillment: string; pickup_code: string; subtotal: number; total: number; supply_cost: number; note: string;
-  expires_at: Date; created_at: Date;
+  fulfillment: string; pickup_code: string; subtotal: number; discount: number; total: number; supply_cost: number; note: string;
+  campaign_id: string | null; expires_at: Date; created_at: Date;
 }
 export interface NewLine {
   line_no: number; sku_id: string; sku_code: string; title: string; quantity: number;
-  unit_price: number; unit_supply_cost: number; line_total: number;
+  unit_price: number; unit_supply_cost: number; line_total: number; discount: number;
 }
 
 export const orderRepo = {
   /**
    * Everything checkout reads, in one query: the shop (only within the buyer's tenant), its
-   * warehouse, the tenant's payment timeout, and each requested SKU's listed price, snapshot name
-   * and supply cost. A SKU that is not listed comes back without a price.
+   * warehouse, the tenant's payment timeout, the richest running subsidy campaign with budget left,
+   * and each requested SKU's listed price, snapshot name and supply cost. A SKU that is not listed
+   * comes back without a price.
    */
-  async checkoutSource(db: Conn, tenantId: string, shop: string, skuIds: string[]): Promise<CheckoutSource[]> {
+  async checkoutSource(db: Conn, tenantId: string, shop: string, skuIds: string[], now: Date): Promise<CheckoutSource[]> {
     const { rows } = await sql<CheckoutSource>`
       SELECT b.id AS b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
+             c.id AS campaign_id, c.discount_per_order::text AS campaign_discount, c.min_order_total::text AS campaign_min_total,
              l.sku_id, s.code, s.name AS sku_name, s.supply_price::text, p.title, l.retail_price::text
         FROM shop_routes r
         JOIN b_nodes b ON b.tenant_id = r.tenant_id AND b.id = r.b_node_id
         JOIN tenants t ON t.id = b.tenant_id
+        LEFT JOIN LATERAL (
+          SELECT id, discount_per_order, min_order_total FROM campaigns
+           WHERE tenant_id = b.tenant_id AND (b_node_id IS NULL OR b_node_id = b.id) AND status = 'active'
+             AND starts_at <= ${now} AND ends_at > ${now} AND spent + discount_per_order <= budget
+           ORDER BY discount_per_order DESC, id LIMIT 1) c ON true
         LEFT JOIN listings l ON l.tenant_id = b.tenant_id AND l.b_node_id = b.id AND l.active AND l.sku_id = ANY(${skuIds}::text[])
         LEFT JOIN skus s ON s.tenant_id = l.tenant_id AND s.id = l.sku_id
         LEFT JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
@@ -43,13 +51,14 @@ export const orderRepo = {
 
   /**
    * Places an order in one statement: locks the stock rows in SKU order, reserves every SKU with a
-   * conditional update, and only if all of them were reserved inserts the order, its lines and its
-   * reservations. Returns the SKUs that could be reserved; fewer than asked means the caller must
-   * roll back (the partial reservations are in its transaction).
+   * conditional update, takes the campaign's subsidy from its budget with another, and only if all
+   * of that succeeded inserts the order, its lines and its reservations. Returns what could be
+   * taken; anything short means the caller must roll back (the partial updates are in its
+   * transaction).
    */
-  async placeOrder(db: Conn, order: NewOrder, lines: NewLine[], wants: StockWant[]): Promise<{ placed: boolean; reserved: string[] }> {
+  async placeOrder(db: Conn, order: NewOrder, lines: NewLine[], wants: StockWant[]): Promise<{ placed: boolean; reserved: string[]; subsidized: boolean }> {
     const col = <K extends keyof NewLine>(k: K) => lines.map((l) => l[k]);
-    const { rows } = await sql<{ placed: boolean; reserved: string[] }>`
+    const { rows } = await sql<{ placed: boolean; reserved: string[]; subsidized: boolean }>`
       WITH want AS (SELECT * FROM unnest(${wants.map((w) => w.sku_id)}::text[], ${wants.map((w) => w.quantity)}::int[]) AS w(sku_id, qty)),
       locked AS (
         SELECT s.sku_id FROM stock s JOIN want USING (sku_id)
@@ -62,29 +71,38 @@ export const orderRepo = {
            AND s.sku_id = want.sku_id AND locked.sku_id = want.sku_id
            AND s.on_hand - s.reserved >= want.qty
         RETURNING s.sku_id),
-      complete AS (SELECT count(*) = ${wants.length} AS ok FROM reserved),
+      subsidy AS (
+        UPDATE campaigns SET spent = spent + ${order.discount}
+         WHERE tenant_id = ${order.tenant_id} AND id = ${order.campaign_id} AND status = 'active'
+           AND spent + ${order.discount} <= budget
+        RETURNING id),
+      complete AS (
+        SELECT (SELECT count(*) FROM reserved) = ${wants.length}
+               AND (${order.campaign_id}::text IS NULL OR EXISTS (SELECT 1 FROM subsidy)) AS ok),
       new_order AS (
         INSERT INTO orders (tenant_id, id, number, b_node_id, customer_id, warehouse_id, status, fulfillment, pickup_code,
-                            subtotal, total, supply_cost, note, expires_at, created_at)
+                            subtotal, discount, total, supply_cost, note, campaign_id, expires_at, created_at)
         SELECT ${order.tenant_id}, ${order.id}, ${order.number}, ${order.b_node_id}, ${order.customer_id}, ${order.warehouse_id},
-               'pending_payment', ${order.fulfillment}, ${order.pickup_code}, ${order.subtotal}, ${order.total}, ${order.supply_cost},
-               ${order.note}, ${order.expires_at}, ${order.created_at}
+               'pending_payment', ${order.fulfillment}, ${order.pickup_code}, ${order.subtotal}, ${order.discount}, ${order.total},
+               ${order.supply_cost}, ${order.note}, ${order.campaign_id}, ${order.expires_at}, ${order.created_at}
          WHERE (SELECT ok FROM complete)
         RETURNING id),
       new_lines AS (
-        INSERT INTO order_lines (tenant_id, order_id, line_no, sku_id, sku_code, title, quantity, unit_price, unit_supply_cost, line_total)
+        INSERT INTO order_lines (tenant_id, order_id, line_no, sku_id, sku_code, title, quantity, unit_price, unit_supply_cost, line_total, discount)
         SELECT ${order.tenant_id}, o.id, l.*
           FROM new_order o,
                unnest(${col('line_no')}::int[], ${col('sku_id')}::text[], ${col('sku_code')}::text[], ${col('title')}::text[],
-                      ${col('quantity')}::int[], ${col('unit_price')}::bigint[], ${col('unit_supply_cost')}::bigint[], ${col('line_total')}::bigint[]) AS l
+                      ${col('quantity')}::int[], ${col('unit_price')}::bigint[], ${col('unit_supply_cost')}::bigint[], ${col('line_total')}::bigint[],
+                      ${col('discount')}::bigint[]) AS l
         RETURNING 1),
       new_reservations AS (
         INSERT INTO stock_reservations (tenant_id, order_id, sku_id, warehouse_id, quantity, status)
         SELECT ${order.tenant_id}, o.id, w.sku_id, ${order.warehouse_id}, w.qty, 'active' FROM new_order o, want w
         RETURNING 1)
       SELECT (SELECT ok FROM complete) AS placed, ARRAY(SELECT sku_id FROM reserved) AS reserved,
+             EXISTS (SELECT 1 FROM subsidy) AS subsidized,
              (SELECT count(*) FROM new_lines) + (SELECT count(*) FROM new_reservations) AS written`.execute(db);
-    return { placed: rows[0]!.placed, reserved: rows[0]!.reserved };
+    return { placed: rows[0]!.placed, reserved: rows[0]!.reserved, subsidized: rows[0]!.subsidized };
   },
 
   /**
@@ -148,6 +166,28 @@ export const orderRepo = {
         RETURNING 1)
       SELECT count(*)::int AS n FROM moved`.execute(db);
     return rows[0]?.n ?? 0;
+  },
+
+  /**
+   * Gives unpaid orders' subsidies back to their campaigns' budgets. Called only on the one
+   * conditional transition to expired or cancelled, so each order gives its subsidy back once.
+   */
+  async releaseSubsidies(db: Conn, tenantId: string, orderIds: string[]): Promise<void> {
+    if (orderIds.length === 0) return;
+    await sql`
+      UPDATE campaigns c SET spent = c.spent - x.discount
+        FROM (SELECT campaign_id, sum(discount) AS discount FROM orders
+               WHERE tenant_id = ${tenantId} AND id = ANY(${orderIds}::text[]) AND campaign_id IS NOT NULL GROUP BY 1) x
+       WHERE c.tenant_id = ${tenantId} AND c.id = x.campaign_id`.execute(db);
+  },
+
+  /** Takes an order's subsidy from its campaign again (a late payment reviving it); false when the budget is gone. */
+  async retakeSubsidy(db: Conn, tenantId: string, campaignId: string, discount: number): Promise<boolean> {
+    const { rows } = await sql`
+      UPDATE campaigns SET spent = spent + ${discount}
+       WHERE tenant_id = ${tenantId} AND id = ${campaignId} AND spent + ${discount} <= budget
+      RETURNING id`.execute(db);
+    return rows.length === 1;
   },
 
   /** Gives back part of an order's reservation (a refund of goods not yet shipped). */

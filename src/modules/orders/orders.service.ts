@@ -4,7 +4,8 @@ import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { platformError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { fen } from '../../platform/money.js';
+import { allocate, fen } from '../../platform/money.js';
+import { campaignError } from '../campaigns/campaigns.errors.js';
 import { bNodeRepo } from '../b-nodes/b-nodes.repo.js';
 import { bNodeError } from '../b-nodes/b-nodes.errors.js';
 import { recordOrderEconomics } from '../economics/order-economics.service.js';
@@ -23,7 +24,8 @@ export interface Buyer { tenantId: string; customerId: string }
  */
 export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: CheckoutInput) {
   const skuIds = [...new Set(input.lines.map((l) => l.sku_id))];
-  const source = await orderRepo.checkoutSource(tx, buyer.tenantId, input.shop, skuIds);
+  const now = clock.now();
+  const source = await orderRepo.checkoutSource(tx, buyer.tenantId, input.shop, skuIds, now);
   const node = source[0];
   // Another tenant's shop is indistinguishable from no shop at all.
   if (!node) throw bNodeError('shop_not_found');
@@ -31,7 +33,7 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
   const missing = skuIds.filter((id) => !listed.has(id));
   if (missing.length) throw orderError('sku_not_available', { sku_ids: missing });
 
-  const lines: NewLine[] = input.lines.map((l, i) => {
+  const priced = input.lines.map((l, i) => {
     const sku = listed.get(l.sku_id)!;
     const unitPrice = fen(sku.retail_price!);
     return {
@@ -39,16 +41,25 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
       unit_price: unitPrice, unit_supply_cost: fen(sku.supply_price!), line_total: unitPrice * l.quantity,
     };
   });
-  const subtotal = lines.reduce((a, l) => a + l.line_total, 0);
-  const now = clock.now();
+  const subtotal = priced.reduce((a, l) => a + l.line_total, 0);
+  // A running subsidy applies when the cart reaches its minimum; its discount is split over the
+  // lines by price so a refund by line returns exactly what that line cost the buyer.
+  const campaign = node.campaign_id && subtotal >= fen(node.campaign_min_total!) ? { id: node.campaign_id, discount: fen(node.campaign_discount!) } : null;
+  const discount = campaign?.discount ?? 0;
+  const split = allocate(discount, priced.map((l) => l.line_total));
+  const lines: NewLine[] = priced.map((l, i) => ({ ...l, discount: split[i]! }));
   const order: NewOrder = {
     tenant_id: buyer.tenantId, id: newId('ord'), number: orderNumber(now), b_node_id: node.b_node_id, customer_id: buyer.customerId,
     warehouse_id: node.warehouse_id, fulfillment: input.fulfillment, pickup_code: String(randomInt(0, 1_000_000)).padStart(6, '0'),
-    subtotal, total: subtotal, supply_cost: lines.reduce((a, l) => a + l.unit_supply_cost * l.quantity, 0), note: input.note,
-    expires_at: new Date(now.getTime() + node.timeout_minutes * 60_000), created_at: now,
+    subtotal, discount, total: subtotal - discount, supply_cost: lines.reduce((a, l) => a + l.unit_supply_cost * l.quantity, 0), note: input.note,
+    campaign_id: campaign?.id ?? null, expires_at: new Date(now.getTime() + node.timeout_minutes * 60_000), created_at: now,
   };
   const wants = mergeBySku(input.lines);
-  const { placed, reserved } = await orderRepo.placeOrder(tx, order, lines, wants);
+  const { placed, reserved, subsidized } = await orderRepo.placeOrder(tx, order, lines, wants);
+  if (!placed && reserved.length === wants.length && campaign && !subsidized) {
+    // Another checkout took the last of the budget between our read and our write.
+    throw campaignError('campaign_budget_exhausted', { campaign_id: campaign.id });
+  }
   if (!placed) {
     // The caller's transaction rolls back, taking the partial reservations with it.
     const got = new Set(reserved);
@@ -72,7 +83,7 @@ function orderNumber(now: Date): string {
 type OrderRow = NonNullable<Awaited<ReturnType<typeof orderRepo.order>>>;
 type LineRow = Awaited<ReturnType<typeof orderRepo.lines>>[number];
 
-function presentOrder(o: Omit<OrderRow, 'subtotal' | 'total' | 'supply_cost' | 'refunded_total' | 'discount' | 'shipped' | 'fulfillment' | 'note' | 'created_at'> & { subtotal: number | string; total: number | string; supply_cost: number | string; refunded_total?: number | string; discount?: number | string; shipped?: boolean; fulfillment?: string; note?: string; created_at: Date }, lines: (Omit<LineRow, 'tenant_id' | 'order_id' | 'unit_price' | 'unit_supply_cost' | 'line_total' | 'refunded_amount'> & { unit_price: number | string; unit_supply_cost: number | string; line_total: number | string; refunded_amount: number | string })[], extra: Record<string, unknown> = {}) {
+function presentOrder(o: Omit<OrderRow, 'subtotal' | 'total' | 'supply_cost' | 'refunded_total' | 'discount' | 'shipped' | 'fulfillment' | 'note' | 'created_at' | 'campaign_id'> & { campaign_id?: string | null; subtotal: number | string; total: number | string; supply_cost: number | string; refunded_total?: number | string; discount?: number | string; shipped?: boolean; fulfillment?: string; note?: string; created_at: Date }, lines: (Omit<LineRow, 'tenant_id' | 'order_id' | 'unit_price' | 'unit_supply_cost' | 'line_total' | 'refunded_amount' | 'discount'> & { unit_price: number | string; unit_supply_cost: number | string; line_total: number | string; refunded_amount: number | string; discount?: number | string })[], extra: Record<string, unknown> = {}) {
   return {
     id: o.id, number: o.number, status: o.status, b_node_id: o.b_node_id, customer_id: o.customer_id,
     fulfillment: o.fulfillment ?? 'pickup', pickup_code: o.pickup_code,
@@ -82,8 +93,9 @@ function presentOrder(o: Omit<OrderRow, 'subtotal' | 'total' | 'supply_cost' | '
     lines: lines.map((l) => ({
       line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.quantity,
       unit_price: fen(l.unit_price), unit_supply_cost: fen(l.unit_supply_cost), line_total: fen(l.line_total),
-      refunded_quantity: l.refunded_quantity, refunded_amount: fen(l.refunded_amount),
+      discount: fen(l.discount ?? 0), refunded_quantity: l.refunded_quantity, refunded_amount: fen(l.refunded_amount),
     })),
+    campaign_id: o.campaign_id ?? null,
     ...extra,
   };
 }
@@ -138,6 +150,7 @@ export async function cancelOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
   if (locked!.status !== 'pending_payment') throw orderError('order_not_cancellable', { status: locked!.status });
   await orderRepo.transition(tx, actor.tenantId, orderId, 'cancelled', { closed_at: clock.now() });
   await orderRepo.settleReservations(tx, actor.tenantId, [orderId], 'release');
+  await orderRepo.releaseSubsidies(tx, actor.tenantId, [orderId]);
 }
 
 /** Goods leave the warehouse for the pickup point: reserved stock becomes shipped stock. */
@@ -172,7 +185,10 @@ export async function expireDueOrders(db: Db, clock: Clock, batch = 200): Promis
       const byTenant = new Map<string, string[]>();
       for (const o of expired) byTenant.set(o.tenant_id, [...(byTenant.get(o.tenant_id) ?? []), o.id]);
       // Tenants in a fixed order: overlapping runs then lock stock rows in one global order and cannot deadlock.
-      for (const tenantId of [...byTenant.keys()].sort()) await orderRepo.settleReservations(tx, tenantId, byTenant.get(tenantId)!, 'release');
+      for (const tenantId of [...byTenant.keys()].sort()) {
+        await orderRepo.settleReservations(tx, tenantId, byTenant.get(tenantId)!, 'release');
+        await orderRepo.releaseSubsidies(tx, tenantId, byTenant.get(tenantId)!);
+      }
       return expired.length;
     });
     total += n;

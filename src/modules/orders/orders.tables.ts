@@ -24,6 +24,7 @@ export interface OrdersTable {
   created_at: Generated<Date>;
   paid_at: Date | null;
   closed_at: Date | null;
+  campaign_id: Generated<string | null>;
 }
 
 export interface OrderLinesTable {
@@ -39,6 +40,7 @@ export interface OrderLinesTable {
   line_total: Bigint;
   refunded_quantity: Generated<number>;
   refunded_amount: Generated<Bigint>;
+  discount: Generated<Bigint>;
 }
 
 export interface StockReservationsTable {

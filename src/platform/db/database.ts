@@ -8,6 +8,7 @@ import type { CustomerTables } from '../../modules/customers/customers.tables.js
 import type { OrderTables } from '../../modules/orders/orders.tables.js';
 import type { PaymentTables } from '../../modules/payments/payments.tables.js';
 import type { EconomicsTables } from '../../modules/economics/economics.tables.js';
+import type { CampaignTables } from '../../modules/campaigns/campaigns.tables.js';
 
 interface PlatformTables {
   idempotency_keys: {
@@ -25,7 +26,7 @@ interface PlatformTables {
 }
 
 /** Each module declares the tables it owns; this is only their union for Kysely's typing. */
-export interface Database extends PlatformTables, IdentityTables, CatalogTables, BNodeTables, CustomerTables, OrderTables, PaymentTables, EconomicsTables {}
+export interface Database extends PlatformTables, IdentityTables, CatalogTables, BNodeTables, CustomerTables, OrderTables, PaymentTables, EconomicsTables, CampaignTables {}
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;

@@ -1,0 +1,27 @@
+import type { Generated } from 'kysely';
+import type { CampaignStatus } from './campaigns.states.js';
+
+type Bigint = string | number;
+
+export interface CampaignsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  b_node_id: string | null;
+  funded_by: 'platform' | 'supplier' | 'b_node';
+  discount_per_order: Bigint;
+  min_order_total: Bigint;
+  budget: Bigint;
+  spent: Generated<Bigint>;
+  starts_at: Date;
+  ends_at: Date;
+  status: CampaignStatus;
+  verdict: 'accept' | 'warn';
+  guard: unknown;
+  override_reason: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CampaignTables { campaigns: CampaignsTable }

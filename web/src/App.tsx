@@ -25,6 +25,9 @@ const economicsPage = lazyPage((m) => m.EconomicsPage);
 const policiesPage = lazyPage((m) => m.PoliciesPage);
 const checkPage = lazyPage((m) => m.CheckPage);
 const breakevenPage = lazyPage((m) => m.BreakevenPage);
+// Its own chunk, not the economics index's: it draws no charts, so it need not wait for ECharts.
+const CampaignsPage = lazy(() => import('./admin/economics/CampaignsPage.js').then((m) => ({ default: m.CampaignsPage })));
+const campaignsPage = <Suspense fallback={<Loading />}><CampaignsPage /></Suspense>;
 
 export function App() {
   return (
@@ -47,6 +50,7 @@ export function App() {
           <Route path="orders/:orderId" element={<OrderDetailPage />} />
           <Route path="economics" element={economicsPage} />
           <Route path="economics/policies" element={policiesPage} />
+          <Route path="economics/campaigns" element={campaignsPage} />
           <Route path="economics/check" element={checkPage} />
           <Route path="economics/breakeven" element={breakevenPage} />
           <Route path="*" element={<NotFound />} />

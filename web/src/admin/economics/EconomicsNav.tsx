@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 const TABS = [
   { to: '/admin/economics', key: 'overview', end: true },
   { to: '/admin/economics/policies', key: 'policies', end: false },
+  { to: '/admin/economics/campaigns', key: 'campaigns', end: false },
   { to: '/admin/economics/check', key: 'check', end: false },
   { to: '/admin/economics/breakeven', key: 'breakeven', end: false },
 ] as const;

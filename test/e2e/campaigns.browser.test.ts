@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createSiyu, type Siyu } from '../../src/app.js';
+import { systemClock } from '../../src/platform/clock.js';
+import type { Db } from '../../src/platform/db/database.js';
+import { seedDemo } from '../../src/cli/seed/demo-seed.js';
+import { localDate } from '../../web/src/admin/economics/format.js';
+import { createTestDatabase } from '../test-db.js';
+import { testConfig } from '../fixtures.js';
+import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText } from './browser.js';
+
+// Set to a directory to keep screenshots of the screen (CI artifacts).
+const SHOTS = process.env.E2E_SCREENSHOT_DIR;
+const shot = async (page: Page, name: string) => {
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+};
+
+let db: Db;
+let tenantId: string;
+let siyu: Siyu;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let base: string;
+
+// Its own database: the policy tests in economics.browser.test.ts give a shop a 40% leader
+// policy, and the guard costs a campaign with the richest commission in its scope.
+beforeAll(async () => {
+  await ensureWebBuilt();
+  ({ db } = await createTestDatabase());
+  const seeded = await seedDemo(db, { seed: 3 });
+  tenantId = seeded.tenantId!;
+  siyu = await createSiyu(db, testConfig, { clock: systemClock });
+  base = await siyu.server.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await siyu?.close();
+});
+
+const stored = (name: string) => db.selectFrom('campaigns').selectAll().where('tenant_id', '=', tenantId).where('name', '=', name).execute();
+
+describe('subsidy campaigns in a browser', () => {
+  it('creates a guarded campaign, shows a G8 rejection with an override box, and ends the campaign', async () => {
+    await page.goto(`${base}/admin`);
+    await page.getByTestId('login-tenant').fill('demo');
+    await page.getByTestId('login-user').fill('admin');
+    await page.getByTestId('login-password').fill('admin123');
+    await page.getByTestId('login-submit').click();
+    await waitForText(page.getByTestId('admin-user'), '赵敏');
+    await page.getByTestId('nav-economics').click();
+    await page.getByTestId('econ-tab-campaigns').click();
+    await page.getByTestId('campaigns-table').waitFor({ timeout: 10_000 });
+
+    const lastDay = localDate(7);
+    await page.getByTestId('campaign-name').fill('满30减2');
+    await page.getByTestId('campaign-discount').fill('2');
+    await page.getByTestId('campaign-min').fill('30');
+    await page.getByTestId('campaign-budget').fill('100');
+    await page.getByTestId('campaign-ends').fill(lastDay);
+    await page.getByTestId('campaign-submit').click();
+    await waitForText(page.getByTestId('campaign-created'), '满30减2');
+
+    const [created] = await stored('满30减2');
+    expect(created).toMatchObject({ b_node_id: null, funded_by: 'platform', status: 'active', override_reason: null });
+    expect([created!.discount_per_order, created!.min_order_total, created!.budget].map(Number)).toEqual([200, 3000, 10_000]);
+    const [y, m, d] = lastDay.split('-').map(Number) as [number, number, number];
+    expect(created!.ends_at.getTime()).toBe(new Date(y, m - 1, d, 23, 59, 59).getTime());
+    expect(['accept', 'warn']).toContain(created!.verdict);
+
+    const row = page.locator('[data-testid="campaign-row"][data-name="满30减2"]');
+    await waitForAttribute(row, 'data-status', 'active');
+    await waitForAttribute(row.getByTestId('campaign-verdict'), 'data-verdict', created!.verdict);
+    await waitForText(row.getByTestId('cell-shop'), '全部门店');
+    await waitForText(row.getByTestId('cell-discount'), '¥2.00');
+    await waitForText(row.getByTestId('cell-min'), '¥30.00');
+    await waitForText(row.getByTestId('cell-budget'), '¥0.00 / ¥100.00');
+    await waitForText(row.getByTestId('campaign-status'), '进行中');
+
+    // ¥25 off ¥30 pays less than the goods cost: G8 fails, and a tenant admin may override it.
+    await page.getByTestId('campaign-name').fill('满30减25');
+    await page.getByTestId('campaign-discount').fill('25');
+    await page.getByTestId('campaign-min').fill('30');
+    await page.getByTestId('campaign-budget').fill('100');
+    await page.getByTestId('campaign-ends').fill(lastDay);
+    await page.getByTestId('campaign-submit').click();
+    const g8 = page.locator('[data-testid="rejection-rules"] [data-rule="G8"]');
+    await waitForAttribute(g8, 'data-status', 'fail');
+    expect(await g8.getAttribute('data-overridable')).toBe('true');
+    await page.getByTestId('override-form').waitFor({ timeout: 10_000 });
+    await page.getByTestId('override-reason').waitFor();
+    expect(await page.getByTestId('override-blocked').count()).toBe(0);
+    expect(await stored('满30减25')).toHaveLength(0);
+    await shot(page, 'campaigns-g8');
+
+    await row.getByTestId('campaign-end').click();
+    await shot(page, 'campaigns-confirm-end');
+    await row.getByTestId('campaign-end-confirm').click();
+    await waitForAttribute(row, 'data-status', 'ended');
+    await waitForText(row.getByTestId('campaign-status'), '已结束');
+    expect(await row.getByTestId('campaign-end').count()).toBe(0);
+    expect((await stored('满30减2')).map((c) => c.status)).toEqual(['ended']);
+    await shot(page, 'campaigns');
+  });
+
+  it('reads in English', async () => {
+    await page.getByTestId('lang-en').click();
+    await waitForText(page.getByTestId('econ-tab-campaigns'), 'Subsidy campaigns');
+    await waitForText(page.locator('[data-testid="campaign-row"][data-name="满30减2"]').getByTestId('campaign-status'), 'Ended');
+    expect(await page.locator('main').innerText()).not.toMatch(/economics\.(?!md\b)[a-z_]+/);
+    await shot(page, 'campaigns-en');
+  });
+});

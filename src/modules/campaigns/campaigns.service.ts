@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { fen } from '../../platform/money.js';
 import { platformError } from '../../platform/errors.js';
 import { bNodeError } from '../b-nodes/b-nodes.errors.js';
-import { guardChange, settingsOf, summary, type Override } from '../economics/economics-guard.service.js';
+import { guardChange, planCosts, settingsOf, summary, typicalOrder, type Override } from '../economics/economics-guard.service.js';
 import type { PlanInput } from '../economics/economics.plan.js';
 import { campaignError } from './campaigns.errors.js';
 import type { CreateCampaignInput, UpdateCampaignInput } from './campaigns.schema.js';
@@ -20,23 +20,16 @@ interface Terms { name: string; b_node_id: string | null; discount_per_order: nu
  * shop in scope pays, and the budget and end date the guard requires of every subsidy.
  */
 async function campaignPlan(db: Conn, tenantId: string, t: Terms): Promise<PlanInput> {
-  const settings = await settingsOf(db, tenantId);
-  const { rows } = await sql<{ price: string | null; cogs: string | null; leader_bps: number | null }>`
-    SELECT coalesce(o.price, k.price)::text AS price, coalesce(o.cogs, k.cogs)::text AS cogs, p.leader_bps
-      FROM (SELECT round(avg(total + discount))::bigint AS price, round(avg(supply_cost))::bigint AS cogs FROM orders
-             WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days'
-               ${t.b_node_id ? sql`AND b_node_id = ${t.b_node_id}` : sql``}) o,
-           (SELECT round(avg(suggested_price))::bigint AS price, round(avg(supply_price))::bigint AS cogs FROM skus WHERE tenant_id = ${tenantId}) k,
-           (SELECT max(cp.leader_bps) AS leader_bps FROM b_nodes b JOIN commission_policies cp ON cp.tenant_id = b.tenant_id AND cp.id = b.commission_policy_id
-             WHERE b.tenant_id = ${tenantId} ${t.b_node_id ? sql`AND b.id = ${t.b_node_id}` : sql``}) p`.execute(db);
-  const typical = fen(rows[0]?.price ?? 10_000) || 10_000;
-  const typicalCogs = fen(rows[0]?.cogs ?? Math.round(typical * 0.75));
-  const price = Math.max(typical, t.min_order_total);
-  const cogs = Math.min(price, Math.round((typicalCogs * price) / typical));
+  const [settings, typical] = await Promise.all([settingsOf(db, tenantId), typicalOrder(db, tenantId, t.b_node_id)]);
+  const { rows } = await sql<{ leader_bps: number | null }>`
+    SELECT max(p.leader_bps) AS leader_bps FROM b_nodes b JOIN commission_policies p ON p.tenant_id = b.tenant_id AND p.id = b.commission_policy_id
+     WHERE b.tenant_id = ${tenantId} ${t.b_node_id ? sql`AND b.id = ${t.b_node_id}` : sql``}`.execute(db);
+  const price = Math.max(typical.price, t.min_order_total);
+  const cogs = Math.min(price, Math.round((typical.cogs * price) / typical.price));
   return {
     name: t.name,
     product: { price, cogs },
-    costs: { payment_fee_bps: settings.payment_fee_bps, platform_take_bps: settings.platform_take_bps, fulfillment: settings.fulfillment_per_order, delivery: settings.delivery_per_order, spoilage_bps: settings.spoilage_bps, refund_rate_bps: settings.expected_refund_bps },
+    costs: planCosts(settings),
     incentives: { commission_levels_bps: [], leader_bps: rows[0]?.leader_bps ?? 0, coupon_subsidy: Math.min(t.discount_per_order, price) },
     subsidy: { budget: t.budget, ends_at: t.ends_at.toISOString() },
   };

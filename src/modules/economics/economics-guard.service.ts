@@ -18,6 +18,35 @@ export async function settingsOf(db: Conn, tenantId: string) {
   };
 }
 
+export type Settings = Awaited<ReturnType<typeof settingsOf>>;
+
+/**
+ * The plan's cost block from the tenant's settings. Order-level costs (fulfilment, delivery) are
+ * left out when the plan stands for one unit rather than an order.
+ */
+export function planCosts(settings: Settings, perOrder = true) {
+  return {
+    payment_fee_bps: settings.payment_fee_bps, platform_take_bps: settings.platform_take_bps,
+    fulfillment: perOrder ? settings.fulfillment_per_order : 0, delivery: perOrder ? settings.delivery_per_order : 0,
+    spoilage_bps: settings.spoilage_bps, refund_rate_bps: settings.expected_refund_bps,
+  };
+}
+
+/**
+ * The tenant's typical order (of one shop, if given): the average list value and supply cost of
+ * paid orders in the last 90 days or, before there are any, of its SKUs.
+ */
+export async function typicalOrder(db: Conn, tenantId: string, bNodeId?: string | null): Promise<{ price: number; cogs: number }> {
+  const { rows } = await sql<{ price: string | null; cogs: string | null }>`
+    SELECT coalesce(o.price, k.price)::text AS price, coalesce(o.cogs, k.cogs)::text AS cogs
+      FROM (SELECT round(avg(total + discount))::bigint AS price, round(avg(supply_cost))::bigint AS cogs FROM orders
+             WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days'
+               ${bNodeId ? sql`AND b_node_id = ${bNodeId}` : sql``}) o,
+           (SELECT round(avg(suggested_price))::bigint AS price, round(avg(supply_price))::bigint AS cogs FROM skus WHERE tenant_id = ${tenantId}) k`.execute(db);
+  const price = fen(rows[0]?.price ?? 10_000) || 10_000;
+  return { price, cogs: Math.min(price, fen(rows[0]?.cogs ?? Math.round(price * 0.75))) };
+}
+
 /**
  * Runs the guard on a change and applies its verdict: reject blocks the change (422 with the
  * rules) unless a tenant admin gives a written reason and every failing rule may be overridden;
@@ -54,7 +83,7 @@ export async function listingPlan(db: Conn, tenantId: string, bNodeId: string, p
   return {
     name: `listing ${bNodeId}`,
     product: { price, cogs },
-    costs: { payment_fee_bps: settings.payment_fee_bps, platform_take_bps: settings.platform_take_bps, fulfillment: 0, delivery: 0, spoilage_bps: settings.spoilage_bps, refund_rate_bps: settings.expected_refund_bps },
+    costs: planCosts(settings, false),
     incentives: { commission_levels_bps: policy?.levels_bps ?? [], leader_bps: policy?.leader_bps ?? 0, commission_base: policy?.commission_base ?? 'paid' },
     hold_days: policy?.hold_days ?? 8,
     clearance,
@@ -65,23 +94,13 @@ export interface PolicyInput {
   name: string; commission_base: 'paid' | 'margin'; levels_bps: number[]; leader_bps: number; hold_days: number;
 }
 
-/**
- * A policy is judged on the tenant's typical order: the average paid order of the last 90 days,
- * or, before there are orders, the average suggested price and supply cost of its SKUs.
- */
+/** A policy is judged on the tenant's typical order. */
 async function policyPlan(db: Conn, tenantId: string, p: PolicyInput): Promise<PlanInput> {
-  const settings = await settingsOf(db, tenantId);
-  const { rows } = await sql<{ price: string | null; cogs: string | null }>`
-    SELECT coalesce(o.price, k.price)::text AS price, coalesce(o.cogs, k.cogs)::text AS cogs
-      FROM (SELECT round(avg(total))::bigint AS price, round(avg(supply_cost))::bigint AS cogs FROM orders
-             WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days') o,
-           (SELECT round(avg(suggested_price))::bigint AS price, round(avg(supply_price))::bigint AS cogs FROM skus WHERE tenant_id = ${tenantId}) k`.execute(db);
-  const price = fen(rows[0]?.price ?? 10_000) || 10_000;
-  const cogs = Math.min(price, fen(rows[0]?.cogs ?? Math.round(price * 0.75)));
+  const [settings, product] = await Promise.all([settingsOf(db, tenantId), typicalOrder(db, tenantId)]);
   return {
     name: p.name,
-    product: { price, cogs },
-    costs: { payment_fee_bps: settings.payment_fee_bps, platform_take_bps: settings.platform_take_bps, fulfillment: settings.fulfillment_per_order, delivery: settings.delivery_per_order, spoilage_bps: settings.spoilage_bps, refund_rate_bps: settings.expected_refund_bps },
+    product,
+    costs: planCosts(settings),
     incentives: { commission_levels_bps: p.levels_bps, leader_bps: p.leader_bps, commission_base: p.commission_base },
     hold_days: p.hold_days,
   };

@@ -8,7 +8,7 @@ import { check } from './economics.guard.js';
 import { parsePlan, parsePlans } from './economics.plan.js';
 import { simulate } from './economics.simulate.js';
 import { economicsFailureToAppError, economicsHttpError } from './economics.http-errors.js';
-import { createPolicy, settingsOf, updatePolicy } from './economics-guard.service.js';
+import { createPolicy, planCosts, settingsOf, updatePolicy } from './economics-guard.service.js';
 import { orderWaterfallOf, pnl } from './order-economics.service.js';
 import { assignPolicyBody, breakevenBody, nodeBreakevenQuery, planBody, pnlQuery, policyBody, settingsBody, simulateQuery } from './economics.schema.js';
 
@@ -57,7 +57,7 @@ export const economicsRoutes: RouteModule = (app, { db }) => {
     const plan = parsePlan({
       name: node.name,
       product: { price: Math.max(1, avg(row?.paid ?? 0)), cogs: avg(row?.supply_cost ?? 0) },
-      costs: { payment_fee_bps: settings.payment_fee_bps, platform_take_bps: settings.platform_take_bps, fulfillment: settings.fulfillment_per_order, delivery: settings.delivery_per_order, spoilage_bps: settings.spoilage_bps, refund_rate_bps: settings.expected_refund_bps },
+      costs: planCosts(settings),
       incentives: { commission_levels_bps: policy?.levels_bps ?? [], leader_bps: policy?.leader_bps ?? 0 },
     });
     return { b_node_id: node.id, window_days: req.query.days, orders, actual_orders_per_day: Math.round((orders / req.query.days) * 100) / 100, actual: row ?? null, ...breakeven(plan, { fixedCostPerDay: req.query.fixed_cost_per_day }) };

@@ -24,7 +24,7 @@ export function settlePaidOrder(clock: Clock) {
       return 'order_paid';
     }
     if (order.status === 'expired' && (await reviveExpired(tx, order))) {
-      await orderRepo.transition(tx, order.tenant_id, order.id, 'paid', { paid_at: now, closed_at: null as unknown as Date });
+      await orderRepo.transition(tx, order.tenant_id, order.id, 'paid', { paid_at: now, closed_at: null });
       await audit(tx, order.tenant_id, 'order.revived_by_late_payment', 'order', order.id, { payment_id: payment.id });
       await recordOrderEconomics(tx, order.tenant_id, [order.id]);
       return 'order_revived';

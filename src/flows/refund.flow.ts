@@ -22,7 +22,7 @@ const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_
 export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: string, input: RefundInput, customerId?: string) {
   await visibleOrder(tx, actor, orderId, customerId);
   const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
-  if (!REFUNDABLE.has(order.status)) throw orderError(order.status === 'refunded' ? 'nothing_to_refund' : 'order_not_refundable', { status: order.status });
+  if (!REFUNDABLE.has(order.status)) throw orderError(order.status === 'refunded' ? 'nothing_to_refund' : 'order_not_refundable', { order_status: order.status });
   const lines = await orderRepo.lines(tx, actor.tenantId, orderId);
   const byNo = new Map(lines.map((l) => [l.line_no, l]));
 

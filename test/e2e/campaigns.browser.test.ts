@@ -1,59 +1,28 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createSiyu, type Siyu } from '../../src/app.js';
-import { systemClock } from '../../src/platform/clock.js';
-import type { Db } from '../../src/platform/db/database.js';
-import { seedDemo } from '../../src/cli/seed/demo-seed.js';
 import { localDate } from '../../web/src/admin/economics/format.js';
-import { createTestDatabase } from '../test-db.js';
-import { testConfig } from '../fixtures.js';
-import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText } from './browser.js';
+import { waitForAttribute, waitForText } from './browser.js';
+import { loginAsDemoAdmin, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
 
-// Set to a directory to keep screenshots of the screen (CI artifacts).
-const SHOTS = process.env.E2E_SCREENSHOT_DIR;
-const shot = async (page: Page, name: string) => {
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-};
-
-let db: Db;
+let c: DemoConsole;
+let db: DemoConsole['db'];
 let tenantId: string;
-let siyu: Siyu;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
+let page: DemoConsole['page'];
 let base: string;
 
 // Its own database: the policy tests in economics.browser.test.ts give a shop a 40% leader
 // policy, and the guard costs a campaign with the richest commission in its scope.
 beforeAll(async () => {
-  await ensureWebBuilt();
-  ({ db } = await createTestDatabase());
-  const seeded = await seedDemo(db, { seed: 3 });
-  tenantId = seeded.tenantId!;
-  siyu = await createSiyu(db, testConfig, { clock: systemClock });
-  base = await siyu.server.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
+  c = await openDemoConsole();
+  ({ db, tenantId, page, base } = c);
 });
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await siyu?.close();
-});
+afterAll(() => c?.close());
 
 const stored = (name: string) => db.selectFrom('campaigns').selectAll().where('tenant_id', '=', tenantId).where('name', '=', name).execute();
 
 describe('subsidy campaigns in a browser', () => {
   it('creates a guarded campaign, shows a G8 rejection with an override box, and ends the campaign', async () => {
-    await page.goto(`${base}/admin`);
-    await page.getByTestId('login-tenant').fill('demo');
-    await page.getByTestId('login-user').fill('admin');
-    await page.getByTestId('login-password').fill('admin123');
-    await page.getByTestId('login-submit').click();
-    await waitForText(page.getByTestId('admin-user'), '赵敏');
+    await loginAsDemoAdmin(page, base);
     await page.getByTestId('nav-economics').click();
     await page.getByTestId('econ-tab-campaigns').click();
     await page.getByTestId('campaigns-table').waitFor({ timeout: 10_000 });
@@ -97,16 +66,16 @@ describe('subsidy campaigns in a browser', () => {
     await page.getByTestId('override-reason').waitFor();
     expect(await page.getByTestId('override-blocked').count()).toBe(0);
     expect(await stored('满30减25')).toHaveLength(0);
-    await shot(page, 'campaigns-g8');
+    await screenshot(page, 'campaigns-g8');
 
     await row.getByTestId('campaign-end').click();
-    await shot(page, 'campaigns-confirm-end');
+    await screenshot(page, 'campaigns-confirm-end');
     await row.getByTestId('campaign-end-confirm').click();
     await waitForAttribute(row, 'data-status', 'ended');
     await waitForText(row.getByTestId('campaign-status'), '已结束');
     expect(await row.getByTestId('campaign-end').count()).toBe(0);
     expect((await stored('满30减2')).map((c) => c.status)).toEqual(['ended']);
-    await shot(page, 'campaigns');
+    await screenshot(page, 'campaigns');
   });
 
   it('reads in English', async () => {
@@ -114,6 +83,6 @@ describe('subsidy campaigns in a browser', () => {
     await waitForText(page.getByTestId('econ-tab-campaigns'), 'Subsidy campaigns');
     await waitForText(page.locator('[data-testid="campaign-row"][data-name="满30减2"]').getByTestId('campaign-status'), 'Ended');
     expect(await page.locator('main').innerText()).not.toMatch(/economics\.(?!md\b)[a-z_]+/);
-    await shot(page, 'campaigns-en');
+    await screenshot(page, 'campaigns-en');
   });
 });

@@ -1,20 +1,8 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { createSiyu, type Siyu } from '../../src/app.js';
-import { systemClock } from '../../src/platform/clock.js';
-import type { Db } from '../../src/platform/db/database.js';
-import { seedDemo } from '../../src/cli/seed/demo-seed.js';
+import type { Locator } from 'playwright-core';
 import { DEMO_NODES } from '../../src/cli/seed/demo-catalog.js';
-import { createTestDatabase } from '../test-db.js';
-import { testConfig } from '../fixtures.js';
-import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText } from './browser.js';
-
-// Set to a directory to keep screenshots of each economics screen (CI artifacts).
-const SHOTS = process.env.E2E_SCREENSHOT_DIR;
-const shot = async (page: Page, name: string) => {
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-};
+import { waitForAttribute, waitForText } from './browser.js';
+import { loginAsDemoAdmin, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
 
 async function waitForCount(locator: Locator, expected: number, timeout = 10_000): Promise<void> {
   const deadline = Date.now() + timeout;
@@ -26,40 +14,22 @@ async function waitForCount(locator: Locator, expected: number, timeout = 10_000
   }
 }
 
-let db: Db;
+let c: DemoConsole;
+let db: DemoConsole['db'];
 let tenantId: string;
-let siyu: Siyu;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
+let page: DemoConsole['page'];
 let base: string;
 
 beforeAll(async () => {
-  await ensureWebBuilt();
-  ({ db } = await createTestDatabase());
-  const seeded = await seedDemo(db, { seed: 3 });
-  tenantId = seeded.tenantId!;
-  siyu = await createSiyu(db, testConfig, { clock: systemClock });
-  base = await siyu.server.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
+  c = await openDemoConsole();
+  ({ db, tenantId, page, base } = c);
 });
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await siyu?.close();
-});
+afterAll(() => c?.close());
 
 describe('economics screens in a browser', () => {
   it('shows the P&L of the last 30 days with a chart and every B node by name', async () => {
-    await page.goto(`${base}/admin`);
-    await page.getByTestId('login-tenant').fill('demo');
-    await page.getByTestId('login-user').fill('admin');
-    await page.getByTestId('login-password').fill('admin123');
-    await page.getByTestId('login-submit').click();
-    await waitForText(page.getByTestId('admin-user'), '赵敏');
+    await loginAsDemoAdmin(page, base);
     await page.getByTestId('nav-economics').click();
 
     await page.locator('[data-testid="pnl-chart"] canvas').first().waitFor({ timeout: 10_000 });
@@ -70,7 +40,7 @@ describe('economics screens in a browser', () => {
     const names = await page.getByTestId('pnl-name').allTextContents();
     expect(names.sort()).toEqual(DEMO_NODES.map((n) => n.name).sort());
     for (const cm of await page.getByTestId('pnl-cm').allTextContents()) expect(cm).toMatch(/^-?¥\d+\.\d{2}$/);
-    await shot(page, 'economics-overview');
+    await screenshot(page, 'economics-overview');
 
     // Sorted by margin, largest first; one click turns the order round.
     const margins = async () => (await page.getByTestId('pnl-cm').allTextContents()).map((s) => Number(s.replace(/[¥,]/g, '')));
@@ -96,7 +66,7 @@ describe('economics screens in a browser', () => {
     await waitForText(g3.getByTestId('rule-override'), '不可越过');
     await waitForText(page.getByTestId('override-blocked'), 'G3');
     expect(await page.getByTestId('override-form').count()).toBe(0);
-    await shot(page, 'economics-policy-g3');
+    await screenshot(page, 'economics-policy-g3');
 
     for (const level of ['l1', 'l2', 'l3']) await page.getByTestId(`policy-${level}`).fill('');
     await page.getByTestId('policy-name').fill('团长 40% 试验');
@@ -107,7 +77,7 @@ describe('economics screens in a browser', () => {
     const failed = await failing.evaluateAll((els) => els.map((e) => [e.getAttribute('data-rule'), e.getAttribute('data-overridable')]));
     expect(failed.some(([id]) => id === 'G7' || id === 'G8')).toBe(true);
     expect(failed.every(([, overridable]) => overridable === 'true')).toBe(true);
-    await shot(page, 'economics-policy-override');
+    await screenshot(page, 'economics-policy-override');
 
     await page.getByTestId('override-reason').fill('新团长开业两周限时活动，财务已确认');
     await page.getByTestId('override-submit').click();
@@ -115,7 +85,7 @@ describe('economics screens in a browser', () => {
     const row = page.locator('[data-testid="policy-row"][data-name="团长 40% 试验"]');
     await waitForAttribute(row, 'data-verdict', 'warn');
     await waitForText(row.getByTestId('policy-override-reason'), '财务已确认');
-    await shot(page, 'economics-policies');
+    await screenshot(page, 'economics-policies');
 
     const stored = await db.selectFrom('commission_policies').select(['leader_bps', 'verdict', 'override_reason']).where('tenant_id', '=', tenantId).where('name', '=', '团长 40% 试验').executeTakeFirstOrThrow();
     expect(stored).toEqual({ leader_bps: 4000, verdict: 'warn', override_reason: '新团长开业两周限时活动，财务已确认' });
@@ -141,7 +111,7 @@ describe('economics screens in a browser', () => {
     await waitForAttribute(page.getByTestId('check-verdict'), 'data-verdict', 'accept');
     await waitForCount(page.locator('[data-testid="check-rules"] [data-testid="rule-row"]'), 13);
     await waitForAttribute(page.locator('[data-testid="check-waterfall"] [data-line="contribution_margin"]'), 'data-amount', '208');
-    await shot(page, 'economics-check');
+    await screenshot(page, 'economics-check');
 
     // Verdicts and the guard's own explanations follow the language switch.
     await page.getByTestId('lang-en').click();
@@ -166,7 +136,7 @@ describe('economics screens in a browser', () => {
     await waitForText(page.getByTestId('be-needed'), /\d/);
     await page.getByTestId('be-fixed').fill('600');
     await waitForText(page.getByTestId('be-summary'), /600|\d/);
-    await shot(page, 'economics-breakeven');
+    await screenshot(page, 'economics-breakeven');
   });
 
   it('shows the money waterfall on a paid order', async () => {
@@ -176,7 +146,7 @@ describe('economics screens in a browser', () => {
     await cm.waitFor({ timeout: 10_000 });
     const stored = await db.selectFrom('order_line_economics').select((eb) => eb.fn.sum<string>('contribution_margin').as('cm')).where('tenant_id', '=', tenantId).where('order_id', '=', paid.order_id).executeTakeFirstOrThrow();
     expect(await cm.getAttribute('data-amount')).toBe(String(Number(stored.cm)));
-    await shot(page, 'economics-order-waterfall');
+    await screenshot(page, 'economics-order-waterfall');
   });
 
   it('reads in English on every screen', async () => {
@@ -186,7 +156,7 @@ describe('economics screens in a browser', () => {
       await page.getByTestId(name).waitFor({ timeout: 10_000 });
       await waitForText(page.getByTestId('nav-economics'), 'Economics');
       expect(await page.locator('main').innerText()).not.toMatch(/economics\.(?!md\b)[a-z_]+/);
-      await shot(page, `economics-${tab}-en`);
+      await screenshot(page, `economics-${tab}-en`);
     }
   });
 });

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createSiyu, type Siyu } from '../../src/app.js';
 import { systemClock } from '../../src/platform/clock.js';
 import type { Db } from '../../src/platform/db/database.js';
@@ -8,14 +7,10 @@ import { createUser } from '../../src/modules/identity/identity.service.js';
 import { createTestDatabase } from '../test-db.js';
 import { seedWorld, testConfig, type World } from '../fixtures.js';
 import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText } from './browser.js';
+import { screenshot } from './demo-console.js';
 
 const PHONE = '13800138000';
 const ADMIN = { login: 'ops', password: 'ops-password-1' };
-// Set to a directory to keep screenshots of the shop and the admin order page (CI artifacts).
-const SHOTS = process.env.E2E_SCREENSHOT_DIR;
-const shot = async (page: Page, name: string) => {
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-};
 
 let db: Db;
 let world: World;
@@ -55,7 +50,7 @@ describe('shop and refund in a browser', () => {
     await waitForText(card, '红富士苹果');
     await waitForText(card, '¥10.00 起');
     await waitForText(page.getByTestId('shop-name'), '李姐社区团购');
-    await shot(page, 'shop-list');
+    await screenshot(page, 'shop-list');
 
     await card.first().click();
     await waitForText(page.getByTestId('product-title'), '红富士苹果');
@@ -64,12 +59,12 @@ describe('shop and refund in a browser', () => {
     await page.getByTestId('qty-plus').click();
     await page.getByTestId('add-to-cart').click();
     await waitForText(page.getByTestId('cart-count'), '2');
-    await shot(page, 'shop-product');
+    await screenshot(page, 'shop-product');
     await page.getByTestId('go-to-cart').click();
 
     await waitForText(page.getByTestId('cart-total'), '¥22.00');
     expect(await page.getByTestId('cart-line').count()).toBe(1);
-    await shot(page, 'shop-cart');
+    await screenshot(page, 'shop-cart');
     await page.getByTestId('checkout-button').click();
 
     await page.getByTestId('buyer-name').fill('张三');
@@ -82,19 +77,19 @@ describe('shop and refund in a browser', () => {
     await setStock(sku.id, 1);
     await page.getByTestId('place-order').click();
     await waitForText(page.getByTestId('checkout-error'), '库存不足');
-    await shot(page, 'shop-checkout-error');
+    await screenshot(page, 'shop-checkout-error');
     await setStock(sku.id, 20);
     await page.getByTestId('place-order').click();
 
     await waitForText(page.getByTestId('cashier-amount'), '¥22.00');
-    await shot(page, 'shop-cashier');
+    await screenshot(page, 'shop-cashier');
     await page.getByTestId('sandbox-pay').click();
     await page.waitForURL(/\/orders\/ord/);
     await waitForAttribute(page.getByTestId('order-status'), 'data-status', 'paid');
     await waitForText(page.getByTestId('order-status'), '已支付');
     const pickupCode = await waitForText(page.getByTestId('pickup-code'), /^\d{6}$/);
     await waitForText(page.getByTestId('order-total'), '¥22.00');
-    await shot(page, 'shop-order');
+    await screenshot(page, 'shop-order');
 
     // The language switch is on every page and survives a reload.
     await page.getByTestId('lang-en').click();
@@ -126,7 +121,7 @@ describe('shop and refund in a browser', () => {
     await page.getByTestId('orders-search-submit').click();
     const row = page.locator(`[data-testid="order-row"][data-number="${order.number}"]`);
     await waitForText(row, '已支付');
-    await shot(page, 'admin-orders');
+    await screenshot(page, 'admin-orders');
     expect(await page.getByTestId('order-row').count()).toBe(1);
     await row.getByTestId('order-link').click();
 
@@ -142,7 +137,7 @@ describe('shop and refund in a browser', () => {
     await waitForText(page.getByTestId('detail-status'), '部分退款');
     await waitForText(page.getByTestId('line-refunded-qty'), '1');
     await waitForAttribute(page.getByTestId('refund-row'), 'data-status', 'succeeded');
-    await shot(page, 'admin-order');
+    await screenshot(page, 'admin-order');
 
     const stored = await db.selectFrom('orders').select(['status', 'refunded_total']).where('tenant_id', '=', world.tenantId).where('id', '=', order.id).executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ status: 'partially_refunded' });

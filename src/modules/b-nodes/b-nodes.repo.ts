@@ -27,11 +27,4 @@ export const bNodeRepo = {
       available: Math.max(0, (r.on_hand ?? 0) - (r.reserved ?? 0)),
     }));
   },
-  /** Listed prices for a set of SKUs in one query: checkout prices every line from here. */
-  async pricesFor(db: Conn, tenantId: string, bNodeId: string, skuIds: string[]) {
-    if (skuIds.length === 0) return new Map<string, number>();
-    const rows = await db.selectFrom('listings').select(['sku_id', 'retail_price'])
-      .where('tenant_id', '=', tenantId).where('b_node_id', '=', bNodeId).where('active', '=', true).where('sku_id', 'in', skuIds).execute();
-    return new Map(rows.map((r) => [r.sku_id, fen(r.retail_price)]));
-  },
 };

@@ -1,7 +1,7 @@
 import type { RouteModule } from '../../platform/http/server.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
 import { idParams } from '../catalog/catalog.schema.js';
-import { createBNodeBody, listingParams, putListingBody, shopProductParams, shopSessionBody, slugParams } from './b-nodes.schema.js';
+import { assignPolicyBody, createBNodeBody, listingParams, putListingBody, shopProductParams, shopSessionBody, slugParams } from './b-nodes.schema.js';
 import * as nodes from './b-nodes.service.js';
 
 export const bNodeRoutes: RouteModule = (app, { db, clock }) => {
@@ -14,6 +14,9 @@ export const bNodeRoutes: RouteModule = (app, { db, clock }) => {
     ({ items: await nodes.listListings(db, requireActor(req, STAFF_ROLES), req.params.id) }));
   app.put('/b-nodes/:id/listings/:skuId', { schema: { tags, params: listingParams, body: putListingBody } }, async (req) =>
     db.transaction().execute((tx) => nodes.putListing(tx, requireActor(req, [...ADMIN_ROLES, 'b_owner']), req.params.id, req.params.skuId, req.body)));
+
+  app.put('/b-nodes/:id/commission-policy', { schema: { tags, params: idParams, body: assignPolicyBody } }, async (req) =>
+    nodes.setCommissionPolicy(db, requireActor(req, ADMIN_ROLES), req.params.id, req.body.policy_id));
 
   const shopTags = ['shop'];
   app.get('/shops/:slug', { schema: { tags: shopTags, params: slugParams, security: [] } }, async (req) => nodes.shopCatalog(db, req.params.slug));

@@ -24,3 +24,5 @@ export const shopSessionBody = z.object({
   name: z.string().min(1).max(64),
   phone: z.string().regex(/^\+?[0-9]{6,20}$/, 'digits, optionally with a leading +'),
 }).strict();
+
+export const assignPolicyBody = z.object({ policy_id: id.nullable() }).strict();

@@ -1,8 +1,8 @@
 import type { Conn, Db, Tx } from '../../platform/db/database.js';
-import { guardChange, listingPlan, summary } from '../economics/economics-guard.service.js';
+import { guardChange, listingPlans, policyExists, summary } from '../economics/economics-guard.service.js';
+import { economicsHttpError } from '../economics/economics.http-errors.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
-import { platformError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { catalogError } from '../catalog/catalog.errors.js';
 import { catalogRepo } from '../catalog/catalog.repo.js';
@@ -50,8 +50,8 @@ export async function putListing(db: Tx, actor: Actor, bNodeId: string, skuId: s
   if (input.retail_price < sku.retail_floor || input.retail_price > sku.retail_ceiling) {
     throw bNodeError('price_outside_band', { retail_price: input.retail_price, retail_floor: sku.retail_floor, retail_ceiling: sku.retail_ceiling });
   }
-  const plan = await listingPlan(db, actor.tenantId, bNodeId, input.retail_price, sku.supply_price, input.clearance ?? false);
-  const guard = await guardChange(db, actor, { kind: 'listing', id: `${bNodeId}/${skuId}` }, plan, input.override_reason ? { reason: input.override_reason } : undefined);
+  const [plan] = await listingPlans(db, actor.tenantId, sku.supply_price, [{ b_node_id: bNodeId, price: input.retail_price, clearance: input.clearance ?? false }]);
+  const guard = await guardChange(db, actor, { kind: 'listing', id: `${bNodeId}/${skuId}` }, plan!, input.override_reason ? { reason: input.override_reason } : undefined);
   await db.insertInto('listings').values({ tenant_id: actor.tenantId, b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active })
     .onConflict((oc) => oc.columns(['tenant_id', 'b_node_id', 'sku_id']).doUpdateSet({ retail_price: input.retail_price, active: input.active, updated_at: new Date() }))
     .execute();
@@ -106,6 +106,10 @@ function publicShop(node: { id: string; tenant_id: string; kind: string; name: s
   return { id: node.id, tenant_id: node.tenant_id, kind: node.kind, name: node.name, slug: node.slug, pickup_address: node.pickup_address };
 }
 
-export function assertCanManageNodes(actor: Actor) {
-  if (actor.role !== 'tenant_admin' && actor.role !== 'platform_operator') throw platformError('forbidden');
+/** Assigns (or, with null, removes) a B node's commission policy. */
+export async function setCommissionPolicy(db: Conn, actor: Actor, bNodeId: string, policyId: string | null) {
+  await getBNode(db, actor, bNodeId);
+  if (policyId && !(await policyExists(db, actor.tenantId, policyId))) throw economicsHttpError('policy_not_found');
+  await db.updateTable('b_nodes').set({ commission_policy_id: policyId }).where('tenant_id', '=', actor.tenantId).where('id', '=', bNodeId).execute();
+  return { b_node_id: bNodeId, policy_id: policyId };
 }

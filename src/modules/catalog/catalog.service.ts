@@ -1,6 +1,6 @@
 import type { Conn, Tx } from '../../platform/db/database.js';
 import { fen } from '../../platform/money.js';
-import { guardChange, listingPlan } from '../economics/economics-guard.service.js';
+import { guardChange, listingPlans } from '../economics/economics-guard.service.js';
 import type { Actor } from '../../platform/http/auth.js';
 import { AppError, platformError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -63,14 +63,15 @@ export async function updateSku(db: Tx, actor: Actor, skuId: string, input: Part
   if (patch.supply_price !== undefined && patch.supply_price !== sku.supply_price) {
     const listings = await db.selectFrom('listings').select(['b_node_id', 'retail_price'])
       .where('tenant_id', '=', actor.tenantId).where('sku_id', '=', skuId).where('active', '=', true).execute();
-    for (const l of listings) {
-      const price = fen(l.retail_price);
-      const plan = await listingPlan(db, actor.tenantId, l.b_node_id, price, patch.supply_price);
+    const atPrices = listings.map((l) => ({ b_node_id: l.b_node_id, price: fen(l.retail_price) }));
+    const plans = await listingPlans(db, actor.tenantId, patch.supply_price, atPrices);
+    for (const [i, plan] of plans.entries()) {
+      const { b_node_id: bNodeId, price } = atPrices[i]!;
       try {
-        await guardChange(db, actor, { kind: 'sku_supply_price', id: `${skuId}@${l.b_node_id}` }, plan, overrideReason ? { reason: overrideReason } : undefined);
+        await guardChange(db, actor, { kind: 'sku_supply_price', id: `${skuId}@${bNodeId}` }, plan, overrideReason ? { reason: overrideReason } : undefined);
       } catch (err) {
         if (err instanceof AppError && err.code === 'economics_rejected') {
-          throw new AppError(err.code, err.status, err.message, err.messageZh, { ...err.details, b_node_id: l.b_node_id, retail_price: price, supply_price: patch.supply_price });
+          throw new AppError(err.code, err.status, err.message, err.messageZh, { ...err.details, b_node_id: bNodeId, retail_price: price, supply_price: patch.supply_price });
         }
         throw err;
       }

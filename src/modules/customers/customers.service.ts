@@ -22,12 +22,3 @@ export async function findOrCreateConsumer(tx: Conn, tenantId: string, input: { 
     .where('tenant_id', '=', tenantId).where('phone', '=', input.phone).executeTakeFirstOrThrow();
   return { id: existing.id, user_id: existing.user_id!, name: existing.name, phone: existing.phone };
 }
-
-export const customerOfUser = (db: Conn, tenantId: string, userId: string) =>
-  db.selectFrom('customers').select(['id', 'name', 'phone', 'b_node_id']).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
-
-export async function listCustomers(db: Conn, tenantId: string, opts: { bNodeId?: string | null; limit: number; offset: number }) {
-  let q = db.selectFrom('customers').select(['id', 'name', 'phone', 'b_node_id', 'created_at']).where('tenant_id', '=', tenantId);
-  if (opts.bNodeId) q = q.where('b_node_id', '=', opts.bNodeId);
-  return q.orderBy('created_at', 'desc').limit(opts.limit).offset(opts.offset).execute();
-}

@@ -5,7 +5,7 @@ import { fen } from '../../platform/money.js';
 import { newId } from '../../platform/ids.js';
 import { check, type GuardResult } from './economics.guard.js';
 import { parsePlan, type Plan, type PlanInput } from './economics.plan.js';
-import { economicsHttpError, rejection } from './economics.http-errors.js';
+import { economicsFailureToAppError, economicsHttpError, rejection } from './economics.http-errors.js';
 
 export interface Override { reason: string }
 
@@ -53,7 +53,12 @@ export async function typicalOrder(db: Conn, tenantId: string, bNodeId?: string 
  * the override is written to the audit log. Returns the (possibly overridden) result to store.
  */
 export async function guardChange(tx: Tx, actor: Actor, subject: { kind: string; id: string }, planInput: PlanInput, override?: Override): Promise<GuardResult> {
-  const plan = parsePlan(planInput);
+  let plan: Plan;
+  try {
+    plan = parsePlan(planInput);
+  } catch (err) {
+    throw economicsFailureToAppError(err);
+  }
   const first = check(plan, { participants: 5_000 });
   if (first.verdict !== 'reject') return first;
   if (!override) throw rejection(first);
@@ -74,20 +79,28 @@ export async function guardChange(tx: Tx, actor: Actor, subject: { kind: string;
  * commission policy. Order-level costs (fulfilment, delivery) belong to the order waterfall
  * and the break-even, not to one SKU's price.
  */
-export async function listingPlan(db: Conn, tenantId: string, bNodeId: string, price: number, cogs: number, clearance = false): Promise<PlanInput> {
+export interface ListingAtPrice { b_node_id: string; price: number; clearance?: boolean }
+
+/** Plans for several shops' prices of one SKU, read with one settings and one policy query. */
+export async function listingPlans(db: Conn, tenantId: string, cogs: number, listings: ListingAtPrice[]): Promise<PlanInput[]> {
+  if (listings.length === 0) return [];
   const settings = await settingsOf(db, tenantId);
-  const policy = await db.selectFrom('b_nodes as b')
+  const policies = await db.selectFrom('b_nodes as b')
     .leftJoin('commission_policies as p', (j) => j.onRef('p.tenant_id', '=', 'b.tenant_id').onRef('p.id', '=', 'b.commission_policy_id'))
-    .select(['p.levels_bps', 'p.leader_bps', 'p.commission_base', 'p.hold_days'])
-    .where('b.tenant_id', '=', tenantId).where('b.id', '=', bNodeId).executeTakeFirst();
-  return {
-    name: `listing ${bNodeId}`,
-    product: { price, cogs },
-    costs: planCosts(settings, false),
-    incentives: { commission_levels_bps: policy?.levels_bps ?? [], leader_bps: policy?.leader_bps ?? 0, commission_base: policy?.commission_base ?? 'paid' },
-    hold_days: policy?.hold_days ?? 8,
-    clearance,
-  };
+    .select(['b.id', 'p.levels_bps', 'p.leader_bps', 'p.commission_base', 'p.hold_days'])
+    .where('b.tenant_id', '=', tenantId).where('b.id', 'in', listings.map((l) => l.b_node_id)).execute();
+  const byNode = new Map(policies.map((p) => [p.id, p]));
+  return listings.map((l) => {
+    const policy = byNode.get(l.b_node_id);
+    return {
+      name: `listing ${l.b_node_id}`,
+      product: { price: l.price, cogs },
+      costs: planCosts(settings, false),
+      incentives: { commission_levels_bps: policy?.levels_bps ?? [], leader_bps: policy?.leader_bps ?? 0, commission_base: policy?.commission_base ?? 'paid' },
+      hold_days: policy?.hold_days ?? 8,
+      clearance: l.clearance ?? false,
+    };
+  });
 }
 
 export interface PolicyInput {
@@ -127,6 +140,20 @@ export async function updatePolicy(tx: Tx, actor: Actor, id: string, input: Poli
     verdict: result.verdict as 'accept' | 'warn', guard: JSON.stringify(summary(result)), override_reason: input.override?.reason ?? null, updated_at: new Date(),
   }).where('tenant_id', '=', actor.tenantId).where('id', '=', id).execute();
   return { id, ...input, verdict: result.verdict, guard: summary(result) };
+}
+
+export const listPolicies = (db: Conn, tenantId: string) =>
+  db.selectFrom('commission_policies').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').execute();
+
+/** Whether a commission policy exists in the tenant; B nodes check it before taking one. */
+export async function policyExists(db: Conn, tenantId: string, policyId: string): Promise<boolean> {
+  return (await db.selectFrom('commission_policies').select('id').where('tenant_id', '=', tenantId).where('id', '=', policyId).executeTakeFirst()) !== undefined;
+}
+
+export async function updateSettings(db: Conn, tenantId: string, patch: Partial<Settings>) {
+  await db.insertInto('economics_settings').values({ tenant_id: tenantId, ...patch })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...patch, updated_at: new Date() })).execute();
+  return settingsOf(db, tenantId);
 }
 
 export function summary(result: GuardResult) {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { id } from '../catalog/catalog.schema.js';
 
 /** Plans are parsed by the economics module itself so CLI and API report the same field errors. */
 export const planBody = z.record(z.string(), z.unknown()).describe('An incentive plan (docs/economics.md), or { "schemes": [plan, …] } for simulate');
@@ -31,7 +30,6 @@ export const policyBody = z.object({
   override: override.optional(),
 }).strict();
 
-export const assignPolicyBody = z.object({ policy_id: id.nullable() }).strict();
 
 export const settingsBody = z.object({
   payment_fee_bps: z.number().int().min(0).max(10_000),

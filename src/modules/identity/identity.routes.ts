@@ -1,5 +1,5 @@
 import type { RouteModule } from '../../platform/http/server.js';
-import { ADMIN_ROLES, requireActor } from '../../platform/http/auth.js';
+import { ADMIN_ROLES, bearerToken, requireActor } from '../../platform/http/auth.js';
 import { createApiTokenBody, createUserBody, loginBody, tenantSettingsBody } from './identity.schema.js';
 import * as identity from './identity.service.js';
 
@@ -9,7 +9,7 @@ export const identityRoutes: RouteModule = (app, { db, clock }) => {
 
   app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (req, reply) => {
     const actor = requireActor(req);
-    await identity.revokeToken(db, clock, actor.tenantId, req.headers.authorization!.replace(/^Bearer\s+/i, ''));
+    await identity.revokeToken(db, clock, actor.tenantId, bearerToken(req)!);
     return reply.status(204).send();
   });
 

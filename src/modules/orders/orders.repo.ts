@@ -127,9 +127,6 @@ export const orderRepo = {
     return new Set(rows.map((r) => r.sku_id));
   },
 
-  insertReservations: (db: Conn, tenantId: string, orderId: string, warehouseId: string, wants: StockWant[]) =>
-    db.insertInto('stock_reservations').values(wants.map((w) => ({ tenant_id: tenantId, order_id: orderId, sku_id: w.sku_id, warehouse_id: warehouseId, quantity: w.quantity, status: 'active' as const }))).execute(),
-
   /** Re-activates the released reservations of a revived order; same all-or-nothing rule as checkout. */
   releasedReservations: (db: Conn, tenantId: string, orderId: string) =>
     db.selectFrom('stock_reservations').select(['sku_id', 'quantity', 'warehouse_id'])
@@ -217,7 +214,7 @@ export const orderRepo = {
    * The only way an order's status changes: a conditional update from the states the transition
    * table allows. No row back means the order was not in such a state (a race lost, or illegal).
    */
-  async transition(db: Conn, tenantId: string, orderId: string, to: OrderStatus, extra: Partial<{ paid_at: Date; closed_at: Date; shipped: boolean; refunded_total: number }> = {}) {
+  async transition(db: Conn, tenantId: string, orderId: string, to: OrderStatus, extra: Partial<{ paid_at: Date; closed_at: Date | null; shipped: boolean; refunded_total: number }> = {}) {
     const from = orderMachine.sourcesOf(to);
     const row = await db.updateTable('orders').set({ status: to, ...extra })
       .where('tenant_id', '=', tenantId).where('id', '=', orderId).where('status', 'in', from)

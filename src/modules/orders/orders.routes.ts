@@ -1,22 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from '../../platform/http/server.js';
-import { inTransaction, type Conn } from '../../platform/db/database.js';
-import { ADMIN_ROLES, STAFF_ROLES, requireActor, type Actor } from '../../platform/http/auth.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { ADMIN_ROLES, STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
-import { platformError } from '../../platform/errors.js';
-import { customerOfUser } from '../customers/customers.service.js';
 import { refundOrder } from '../../flows/refund.flow.js';
 import { checkoutBody, listOrdersQuery, orderParams, pickupBody, refundBody } from './orders.schema.js';
 import * as orders from './orders.service.js';
-
-/** A consumer acts as their customer record; other roles act as themselves. */
-export async function customerIdOf(db: Conn, actor: Actor): Promise<string | undefined> {
-  if (actor.role !== 'consumer') return undefined;
-  if (actor.customerId) return actor.customerId;
-  const customer = await customerOfUser(db, actor.tenantId, actor.userId);
-  if (!customer) throw platformError('forbidden');
-  return customer.id;
-}
 
 export const orderRoutes: RouteModule = (app, { db, clock }) => {
   const tags = ['orders'];
@@ -24,7 +13,7 @@ export const orderRoutes: RouteModule = (app, { db, clock }) => {
 
   app.post('/orders', { schema: { tags, body: checkoutBody } }, async (req, reply) => {
     const actor = requireActor(req, ['consumer']);
-    const customerId = (await customerIdOf(db, actor))!;
+    const customerId = (customerIdOf(actor))!;
     return idempotent(db, req, reply, actor, 'orders.create', async (tx) => ({
       status: 201,
       body: await orders.checkout(tx, clock, { tenantId: actor.tenantId, customerId }, req.body),
@@ -33,17 +22,17 @@ export const orderRoutes: RouteModule = (app, { db, clock }) => {
 
   app.get('/orders', { schema: { tags, querystring: listOrdersQuery } }, async (req) => {
     const actor = viewer(req);
-    return orders.listOrders(db, actor, req.query, await customerIdOf(db, actor));
+    return orders.listOrders(db, actor, req.query, customerIdOf(actor));
   });
 
   app.get('/orders/:id', { schema: { tags, params: orderParams } }, async (req) => {
     const actor = viewer(req);
-    return orders.getOrder(db, actor, req.params.id, await customerIdOf(db, actor));
+    return orders.getOrder(db, actor, req.params.id, customerIdOf(actor));
   });
 
   app.post('/orders/:id/cancel', { schema: { tags, params: orderParams } }, async (req) => {
     const actor = viewer(req);
-    const customerId = await customerIdOf(db, actor);
+    const customerId = customerIdOf(actor);
     await inTransaction(db, (tx) => orders.cancelOrder(tx, clock, actor, req.params.id, customerId));
     return orders.getOrder(db, actor, req.params.id, customerId);
   });
@@ -62,7 +51,7 @@ export const orderRoutes: RouteModule = (app, { db, clock }) => {
 
   app.post('/orders/:id/refunds', { schema: { tags, params: orderParams, body: refundBody } }, async (req, reply) => {
     const actor = requireActor(req, [...ADMIN_ROLES, 'b_owner', 'consumer']);
-    const customerId = await customerIdOf(db, actor);
+    const customerId = customerIdOf(actor);
     return idempotent(db, req, reply, actor, `orders.refund:${req.params.id}`, async (tx) => ({
       status: 201,
       body: await refundOrder(tx, clock, actor, req.params.id, req.body, customerId),

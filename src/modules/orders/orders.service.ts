@@ -65,7 +65,7 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
     const got = new Set(reserved);
     throw orderError('out_of_stock', { sku_ids: wants.filter((w) => !got.has(w.sku_id)).map((w) => w.sku_id) });
   }
-  return presentOrder({ ...order, status: 'pending_payment', paid_at: null, closed_at: null }, lines.map((l) => ({ ...l, refunded_quantity: 0, refunded_amount: 0 })),
+  return presentOrder({ ...order, status: 'pending_payment', refunded_total: 0, shipped: false, paid_at: null, closed_at: null }, lines.map((l) => ({ ...l, refunded_quantity: 0, refunded_amount: 0 })),
     { shop: { id: node.b_node_id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } });
 }
 
@@ -80,22 +80,31 @@ function orderNumber(now: Date): string {
   return `${d}${String(randomInt(0, 1e9)).padStart(9, '0')}${randomInt(0, 10)}`;
 }
 
-type OrderRow = NonNullable<Awaited<ReturnType<typeof orderRepo.order>>>;
-type LineRow = Awaited<ReturnType<typeof orderRepo.lines>>[number];
+type Amount = number | string;
+/** An order as stored, or as just placed (amounts still numbers, defaults not yet applied). */
+interface OrderShape {
+  id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: string; pickup_code: string;
+  subtotal: Amount; discount: Amount; total: Amount; supply_cost: Amount; refunded_total: Amount; shipped: boolean; note: string;
+  campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null;
+}
+interface LineShape {
+  line_no: number; sku_id: string; sku_code: string; title: string; quantity: number; unit_price: Amount; unit_supply_cost: Amount;
+  line_total: Amount; discount: Amount; refunded_quantity: number; refunded_amount: Amount;
+}
 
-function presentOrder(o: Omit<OrderRow, 'subtotal' | 'total' | 'supply_cost' | 'refunded_total' | 'discount' | 'shipped' | 'fulfillment' | 'note' | 'created_at' | 'campaign_id'> & { campaign_id?: string | null; subtotal: number | string; total: number | string; supply_cost: number | string; refunded_total?: number | string; discount?: number | string; shipped?: boolean; fulfillment?: string; note?: string; created_at: Date }, lines: (Omit<LineRow, 'tenant_id' | 'order_id' | 'unit_price' | 'unit_supply_cost' | 'line_total' | 'refunded_amount' | 'discount'> & { unit_price: number | string; unit_supply_cost: number | string; line_total: number | string; refunded_amount: number | string; discount?: number | string })[], extra: Record<string, unknown> = {}) {
+function presentOrder(o: OrderShape, lines: LineShape[], extra: Record<string, unknown> = {}) {
   return {
     id: o.id, number: o.number, status: o.status, b_node_id: o.b_node_id, customer_id: o.customer_id,
-    fulfillment: o.fulfillment ?? 'pickup', pickup_code: o.pickup_code,
-    subtotal: fen(o.subtotal), discount: fen(o.discount ?? 0), total: fen(o.total), supply_cost: fen(o.supply_cost), refunded_total: fen(o.refunded_total ?? 0),
-    shipped: o.shipped ?? false, note: o.note ?? '',
+    fulfillment: o.fulfillment, pickup_code: o.pickup_code,
+    subtotal: fen(o.subtotal), discount: fen(o.discount), total: fen(o.total), supply_cost: fen(o.supply_cost), refunded_total: fen(o.refunded_total),
+    shipped: o.shipped, note: o.note,
     expires_at: o.expires_at.toISOString(), created_at: o.created_at.toISOString(), paid_at: o.paid_at?.toISOString() ?? null, closed_at: o.closed_at?.toISOString() ?? null,
     lines: lines.map((l) => ({
       line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.quantity,
       unit_price: fen(l.unit_price), unit_supply_cost: fen(l.unit_supply_cost), line_total: fen(l.line_total),
-      discount: fen(l.discount ?? 0), refunded_quantity: l.refunded_quantity, refunded_amount: fen(l.refunded_amount),
+      discount: fen(l.discount), refunded_quantity: l.refunded_quantity, refunded_amount: fen(l.refunded_amount),
     })),
-    campaign_id: o.campaign_id ?? null,
+    campaign_id: o.campaign_id,
     ...extra,
   };
 }
@@ -147,7 +156,7 @@ function decodeCursor(cursor: string) {
 export async function cancelOrder(tx: Tx, clock: Clock, actor: Actor, orderId: string, customerId?: string) {
   await visibleOrder(tx, actor, orderId, customerId);
   const locked = await orderRepo.lockOrder(tx, actor.tenantId, orderId);
-  if (locked!.status !== 'pending_payment') throw orderError('order_not_cancellable', { status: locked!.status });
+  if (locked!.status !== 'pending_payment') throw orderError('order_not_cancellable', { order_status: locked!.status });
   await orderRepo.transition(tx, actor.tenantId, orderId, 'cancelled', { closed_at: clock.now() });
   await orderRepo.settleReservations(tx, actor.tenantId, [orderId], 'release');
   await orderRepo.releaseSubsidies(tx, actor.tenantId, [orderId]);

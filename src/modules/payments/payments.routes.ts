@@ -1,16 +1,12 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteModule } from '../../platform/http/server.js';
 import { inTransaction } from '../../platform/db/database.js';
-import { STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
+import { STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
-import { fen } from '../../platform/money.js';
 import { settlePaidOrder } from '../../flows/payment-settlement.flow.js';
-import { sandboxPay } from '../../simulators/sandboxpay/sandbox.psp.js';
-import { customerIdOf } from '../orders/orders.routes.js';
-import { visibleOrder } from '../orders/orders.service.js';
 import { paymentError } from './payments.errors.js';
 import { createPaymentBody, paymentParams, providerParams, sandboxPayBody } from './payments.schema.js';
-import { applyNotification, createPayment, providerOf, type Providers } from './payments.service.js';
+import { applyNotification, confirmSandboxPayment, createPayment, providerOf, type Providers } from './payments.service.js';
 import { orderParams } from '../orders/orders.schema.js';
 
 export function paymentRoutes(providers: Providers): RouteModule {
@@ -19,7 +15,7 @@ export function paymentRoutes(providers: Providers): RouteModule {
 
     app.post('/orders/:id/payments', { schema: { tags, params: orderParams, body: createPaymentBody } }, async (req, reply) => {
       const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
-      const customerId = await customerIdOf(db, actor);
+      const customerId = customerIdOf(actor);
       const provider = providerOf(providers, req.body.provider);
       return idempotent(db, req, reply, actor, `payments.create:${req.params.id}`, async (tx) => ({
         status: 201,
@@ -43,14 +39,8 @@ export function paymentRoutes(providers: Providers): RouteModule {
     // The sandbox cashier: stands in for the buyer confirming payment in WeChat.
     app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], params: paymentParams, body: sandboxPayBody } }, async (req) => {
       const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
-      const customerId = await customerIdOf(db, actor);
-      return db.transaction().execute(async (tx) => {
-        const payment = await tx.selectFrom('payments').selectAll().where('tenant_id', '=', actor.tenantId).where('id', '=', req.params.id).executeTakeFirst();
-        if (!payment || payment.provider !== 'sandbox') throw paymentError('payment_not_found');
-        await visibleOrder(tx, actor, payment.order_id, customerId);
-        if (payment.status !== 'pending') throw paymentError('payment_not_pending', { status: payment.status });
-        return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: fen(payment.amount), outcome: req.body.outcome, copies: req.body.copies, delayMs: req.body.delay_ms });
-      });
+      const customerId = customerIdOf(actor);
+      return inTransaction(db, (tx) => confirmSandboxPayment(tx, actor, req.params.id, req.body, customerId));
     });
   };
 }

@@ -1,9 +1,10 @@
-import type { Db, Tx } from '../../platform/db/database.js';
+import type { Tx } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { fen } from '../../platform/money.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
+import { sandboxPay } from '../../simulators/sandboxpay/sandbox.psp.js';
 import { orderError } from '../orders/orders.errors.js';
 import { orderRepo } from '../orders/orders.repo.js';
 import { visibleOrder } from '../orders/orders.service.js';
@@ -23,7 +24,7 @@ export function providerOf(providers: Providers, name: string): PaymentProvider 
 export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Actor, orderId: string, customerId?: string) {
   await visibleOrder(tx, actor, orderId, customerId);
   const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
-  if (order.status !== 'pending_payment') throw orderError('order_not_payable', { status: order.status });
+  if (order.status !== 'pending_payment') throw orderError('order_not_payable', { order_status: order.status });
   const id = newId('pay');
   const amount = fen(order.total);
   await tx.insertInto('payments').values({ tenant_id: actor.tenantId, id, order_id: orderId, provider: provider.name, amount, status: 'pending', provider_trade_no: null, succeeded_at: null }).execute();
@@ -101,6 +102,18 @@ export async function audit(tx: Tx, tenantId: string, action: string, entity: st
   await tx.insertInto('audit_log').values({ tenant_id: tenantId, actor, action, entity, entity_id: entityId, details: JSON.stringify(details) }).execute();
 }
 
+/**
+ * The sandbox cashier: the buyer (or staff, in a demo) confirms a pending sandbox payment, and
+ * the sandbox PSP schedules its signed notification(s).
+ */
+export async function confirmSandboxPayment(tx: Tx, actor: Actor, paymentId: string, input: { outcome: 'success' | 'fail'; copies: number; delay_ms: number }, customerId?: string) {
+  const payment = await tx.selectFrom('payments').selectAll().where('tenant_id', '=', actor.tenantId).where('id', '=', paymentId).executeTakeFirst();
+  if (!payment || payment.provider !== 'sandbox') throw paymentError('payment_not_found');
+  await visibleOrder(tx, actor, payment.order_id, customerId);
+  if (payment.status !== 'pending') throw paymentError('payment_not_pending', { payment_status: payment.status });
+  return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: fen(payment.amount), outcome: input.outcome, copies: input.copies, delayMs: input.delay_ms });
+}
+
 /** Creates a refund record and hands it to the provider through the outbox (never inside the request). */
 export async function startRefund(tx: Tx, r: { tenantId: string; orderId: string; paymentId: string; amount: number; reason: string; restocked: boolean; lines: unknown; createdBy: string | null }) {
   if ((await paymentRepo.refundCount(tx, r.tenantId, r.paymentId)) >= 50) throw paymentError('too_many_refunds');
@@ -123,4 +136,3 @@ export async function submitRefund(tx: Tx, providers: Providers, tenantId: strin
   );
 }
 
-export type { Db };

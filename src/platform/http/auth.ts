@@ -31,5 +31,15 @@ export function requireActor(request: FastifyRequest, roles?: readonly Role[]): 
   return actor;
 }
 
+/**
+ * A consumer acts as their customer record (resolved with the token); other roles act as
+ * themselves and get undefined. A consumer token without a customer is refused.
+ */
+export function customerIdOf(actor: Actor): string | undefined {
+  if (actor.role !== 'consumer') return undefined;
+  if (!actor.customerId) throw platformError('forbidden');
+  return actor.customerId;
+}
+
 export const STAFF_ROLES = ['platform_operator', 'tenant_admin', 'b_owner', 'staff'] as const satisfies readonly Role[];
 export const ADMIN_ROLES = ['platform_operator', 'tenant_admin'] as const satisfies readonly Role[];

@@ -1,11 +1,7 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api.js';
-import { ErrorNote, Field } from '../../ui.js';
-import { adminApi, useAdminSession } from '../auth.js';
+import { Field } from '../../ui.js';
 import { localDate, yuanToFen } from './format.js';
-import { RejectionPanel } from './RejectionPanel.js';
+import { GuardOutcome, useGuardedCreate } from './useGuardedCreate.js';
 import type { BNode, GuardRule, Verdict } from './types.js';
 
 export type FundedBy = 'platform' | 'supplier' | 'b_node';
@@ -53,37 +49,9 @@ function toBody(d: Draft): CampaignBody | null {
 
 export function CampaignForm({ nodes, onCreated }: { nodes: BNode[]; onCreated: () => Promise<void> }) {
   const { t } = useTranslation();
-  const session = useAdminSession();
-  const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [rejected, setRejected] = useState<{ body: CampaignBody; rules: GuardRule[] } | null>(null);
-  const [created, setCreated] = useState<Campaign | null>(null);
-
-  const save = useMutation({
-    mutationFn: (body: CampaignBody) => adminApi<Campaign>('/campaigns', { method: 'POST', body }),
-    onSuccess: async (campaign) => {
-      setCreated(campaign);
-      setRejected(null);
-      setDraft(EMPTY);
-      await onCreated();
-    },
-    onError: (err, body) => {
-      if (err instanceof ApiError && err.code === 'economics_rejected' && !body.override) {
-        setRejected({ body, rules: (err.problem.rules as GuardRule[] | undefined) ?? [] });
-      }
-    },
+  const { draft, edit, body, submit, save, rejected, created } = useGuardedCreate<Draft, CampaignBody, Campaign>({
+    empty: EMPTY, toBody, path: '/campaigns', onCreated: () => onCreated(),
   });
-  // Any edit makes a new campaign: the old verdict and its override no longer apply.
-  const edit = (patch: Partial<Draft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    setRejected(null);
-    setCreated(null);
-    save.reset();
-  };
-  const body = toBody(draft);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (body) save.mutate(body);
-  };
   const discount = yuanToFen(draft.discount);
   const min = yuanToFen(draft.min);
   const minTooLow = discount !== null && min !== null && min <= discount;
@@ -129,17 +97,8 @@ export function CampaignForm({ nodes, onCreated }: { nodes: BNode[]; onCreated: 
         </div>
       </form>
       {minTooLow && <p className="error small" data-testid="campaign-min-too-low">{t('economics.min_over_discount')}</p>}
-      {rejected && (
-        <RejectionPanel
-          rules={rejected.rules}
-          canOverride={session?.user.role === 'tenant_admin'}
-          pending={save.isPending}
-          error={save.variables?.override ? save.error : null}
-          onOverride={(reason) => save.mutate({ ...rejected.body, override: { reason } })}
-        />
-      )}
       {/* A rejection has its own panel; anything else (403, validation) is a plain note. */}
-      {!rejected && <ErrorNote error={save.error} testId="campaign-error" />}
+      <GuardOutcome save={save} rejected={rejected} errorTestId="campaign-error" />
       {created && <p className="notice" data-testid="campaign-created">{t('economics.campaign_created', { name: created.name, verdict: t(`economics.verdict_${created.verdict}`) })}</p>}
     </section>
   );

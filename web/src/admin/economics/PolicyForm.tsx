@@ -1,13 +1,10 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api.js';
-import { ErrorNote, Field } from '../../ui.js';
-import { adminApi, useAdminSession } from '../auth.js';
+import { Field } from '../../ui.js';
 import { percentToBps } from './format.js';
 import { POLICIES_KEY } from './queries.js';
-import { RejectionPanel } from './RejectionPanel.js';
-import type { GuardRule, Policy, PolicyBody } from './types.js';
+import { GuardOutcome, useGuardedCreate } from './useGuardedCreate.js';
+import type { Policy, PolicyBody } from './types.js';
 
 const EMPTY = { name: '', leader: '', l1: '', l2: '', l3: '', base: 'paid' as 'paid' | 'margin', hold: '8' };
 type Draft = typeof EMPTY;
@@ -25,38 +22,11 @@ function toBody(d: Draft): PolicyBody | null {
 
 export function PolicyForm() {
   const { t } = useTranslation();
-  const session = useAdminSession();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [rejected, setRejected] = useState<{ body: PolicyBody; rules: GuardRule[] } | null>(null);
-  const [created, setCreated] = useState<Policy | null>(null);
-
-  const save = useMutation({
-    mutationFn: (body: PolicyBody) => adminApi<Policy>('/economics/policies', { method: 'POST', body }),
-    onSuccess: async (policy) => {
-      setCreated(policy);
-      setRejected(null);
-      setDraft(EMPTY);
-      await queryClient.invalidateQueries({ queryKey: POLICIES_KEY });
-    },
-    onError: (err, body) => {
-      if (err instanceof ApiError && err.code === 'economics_rejected' && !body.override) {
-        setRejected({ body, rules: (err.problem.rules as GuardRule[] | undefined) ?? [] });
-      }
-    },
+  const { draft, edit, body, submit, save, rejected, created } = useGuardedCreate<Draft, PolicyBody, Policy>({
+    empty: EMPTY, toBody, path: '/economics/policies',
+    onCreated: () => queryClient.invalidateQueries({ queryKey: POLICIES_KEY }),
   });
-  // Any edit makes a new plan: the old verdict and its override no longer apply.
-  const edit = (patch: Partial<Draft>) => {
-    setDraft((d) => ({ ...d, ...patch }));
-    setRejected(null);
-    setCreated(null);
-    save.reset();
-  };
-  const body = toBody(draft);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (body) save.mutate(body);
-  };
   const pct = (key: 'leader' | 'l1' | 'l2' | 'l3', label: string) => (
     <Field label={label}>
       <input value={draft[key]} onChange={(e) => edit({ [key]: e.target.value })} inputMode="decimal" placeholder="0" className={percentToBps(draft[key]) === null ? 'invalid' : ''} data-testid={`policy-${key}`} />
@@ -87,17 +57,8 @@ export function PolicyForm() {
           <span className="muted small">{t('economics.policy_hint')}</span>
         </div>
       </form>
-      {rejected && (
-        <RejectionPanel
-          rules={rejected.rules}
-          canOverride={session?.user.role === 'tenant_admin'}
-          pending={save.isPending}
-          error={save.variables?.override ? save.error : null}
-          onOverride={(reason) => save.mutate({ ...rejected.body, override: { reason } })}
-        />
-      )}
       {/* A rejection has its own panel; anything else (403, validation) is a plain note. */}
-      {!rejected && <ErrorNote error={save.error} testId="policy-error" />}
+      <GuardOutcome save={save} rejected={rejected} errorTestId="policy-error" />
       {created && <p className="notice" data-testid="policy-created">{t('economics.policy_created', { name: created.name, verdict: t(`economics.verdict_${created.verdict}`) })}</p>}
     </section>
   );

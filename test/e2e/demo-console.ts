@@ -1,0 +1,49 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { createSiyu } from '../../src/app.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { seedDemo } from '../../src/cli/seed/demo-seed.js';
+import { createTestDatabase } from '../test-db.js';
+import { testConfig } from '../fixtures.js';
+import { ensureWebBuilt, launchChromium, waitForText } from './browser.js';
+
+/**
+ * The admin console over the demo tenant in a database of its own: the server on a free port and
+ * a desktop-sized Chromium page. Call from `beforeAll`; `close()` from `afterAll`.
+ */
+export async function openDemoConsole(seed = 3) {
+  await ensureWebBuilt();
+  const { db } = await createTestDatabase();
+  const seeded = await seedDemo(db, { seed });
+  const siyu = await createSiyu(db, testConfig, { clock: systemClock });
+  const base = await siyu.server.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  return {
+    db, tenantId: seeded.tenantId!, siyu, browser, context, page, base,
+    async close() {
+      await context.close();
+      await browser.close();
+      await siyu.close();
+    },
+  };
+}
+
+export type DemoConsole = Awaited<ReturnType<typeof openDemoConsole>>;
+
+/** Signs in as the demo tenant's admin and waits for the console to greet them. */
+export async function loginAsDemoAdmin(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}/admin`);
+  await page.getByTestId('login-tenant').fill('demo');
+  await page.getByTestId('login-user').fill('admin');
+  await page.getByTestId('login-password').fill('admin123');
+  await page.getByTestId('login-submit').click();
+  await waitForText(page.getByTestId('admin-user'), '赵敏');
+}
+
+/** Keeps a full-page screenshot when E2E_SCREENSHOT_DIR names a directory (CI artifacts). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOT_DIR;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}

@@ -22,6 +22,27 @@ export interface NewLine {
   unit_price: number; unit_supply_cost: number; line_total: number; discount: number;
 }
 
+/**
+ * The one stock-taking rule, as CTEs `want` (SKU, quantity) and `reserved` (the SKUs taken): lock
+ * the rows in SKU order, so carts sharing SKUs cannot deadlock, then add to `reserved` only where
+ * `on_hand - reserved` covers the quantity. A SKU without enough free stock is simply absent from
+ * `reserved`; the caller decides what a short answer means.
+ */
+function reservationCtes(tenantId: string, warehouseId: string, wants: StockWant[]) {
+  return sql`want AS (SELECT * FROM unnest(${wants.map((w) => w.sku_id)}::text[], ${wants.map((w) => w.quantity)}::int[]) AS w(sku_id, qty)),
+      locked AS (
+        SELECT s.sku_id FROM stock s JOIN want USING (sku_id)
+         WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId}
+         ORDER BY s.sku_id FOR UPDATE OF s),
+      reserved AS (
+        UPDATE stock s SET reserved = s.reserved + want.qty
+          FROM want, locked
+         WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId}
+           AND s.sku_id = want.sku_id AND locked.sku_id = want.sku_id
+           AND s.on_hand - s.reserved >= want.qty
+        RETURNING s.sku_id)`;
+}
+
 export const orderRepo = {
   /**
    * Everything checkout reads, in one query: the shop (only within the buyer's tenant), its
@@ -59,18 +80,7 @@ export const orderRepo = {
   async placeOrder(db: Conn, order: NewOrder, lines: NewLine[], wants: StockWant[]): Promise<{ placed: boolean; reserved: string[]; subsidized: boolean }> {
     const col = <K extends keyof NewLine>(k: K) => lines.map((l) => l[k]);
     const { rows } = await sql<{ placed: boolean; reserved: string[]; subsidized: boolean }>`
-      WITH want AS (SELECT * FROM unnest(${wants.map((w) => w.sku_id)}::text[], ${wants.map((w) => w.quantity)}::int[]) AS w(sku_id, qty)),
-      locked AS (
-        SELECT s.sku_id FROM stock s JOIN want USING (sku_id)
-         WHERE s.tenant_id = ${order.tenant_id} AND s.warehouse_id = ${order.warehouse_id}
-         ORDER BY s.sku_id FOR UPDATE OF s),
-      reserved AS (
-        UPDATE stock s SET reserved = s.reserved + want.qty
-          FROM want, locked
-         WHERE s.tenant_id = ${order.tenant_id} AND s.warehouse_id = ${order.warehouse_id}
-           AND s.sku_id = want.sku_id AND locked.sku_id = want.sku_id
-           AND s.on_hand - s.reserved >= want.qty
-        RETURNING s.sku_id),
+      WITH ${reservationCtes(order.tenant_id, order.warehouse_id, wants)},
       subsidy AS (
         UPDATE campaigns SET spent = spent + ${order.discount}
          WHERE tenant_id = ${order.tenant_id} AND id = ${order.campaign_id} AND status = 'active'
@@ -106,24 +116,13 @@ export const orderRepo = {
   },
 
   /**
-   * Reserves every SKU of a cart in one statement. Rows are locked in sku order first so two carts
-   * that share SKUs cannot deadlock; a SKU without enough free stock simply returns no row.
+   * Reserves stock for SKUs with the checkout rule (a late payment reviving an expired order);
+   * returns the SKUs taken.
    */
   async reserveStock(db: Conn, tenantId: string, warehouseId: string, wants: StockWant[]): Promise<Set<string>> {
-    const skus = wants.map((w) => w.sku_id);
-    const qtys = wants.map((w) => w.quantity);
     const { rows } = await sql<{ sku_id: string }>`
-      WITH want AS (SELECT * FROM unnest(${skus}::text[], ${qtys}::int[]) AS w(sku_id, qty)),
-      locked AS (
-        SELECT s.sku_id FROM stock s JOIN want USING (sku_id)
-         WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId}
-         ORDER BY s.sku_id FOR UPDATE OF s)
-      UPDATE stock s SET reserved = s.reserved + want.qty
-        FROM want, locked
-       WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId}
-         AND s.sku_id = want.sku_id AND locked.sku_id = want.sku_id
-         AND s.on_hand - s.reserved >= want.qty
-      RETURNING s.sku_id`.execute(db);
+      WITH ${reservationCtes(tenantId, warehouseId, wants)}
+      SELECT sku_id FROM reserved`.execute(db);
     return new Set(rows.map((r) => r.sku_id));
   },
 

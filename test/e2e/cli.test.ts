@@ -72,20 +72,30 @@ describe('siyu command', () => {
     expect(again.stdout).toContain('already present');
   }, 180_000);
 
-  it('migrate works on the same database once the server has stopped, and --fresh wipes it', async () => {
+  it('migrate works on the same database once the server has stopped; data survives a restart and --fresh wipes it', async () => {
     server!.kill('SIGTERM');
     await new Promise((r) => server!.once('exit', r));
     const migrated = run('migrate');
     expect(migrated.status, migrated.stderr).toBe(0);
     expect(migrated.stdout).toContain('migrations up to date');
 
-    const port = await freePort();
-    server = spawn('node', [BIN, 'start', '--port', String(port), '--fresh', '--no-demo'], { env });
-    await waitFor(`http://127.0.0.1:${port}/healthz`, 60_000);
-    const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+    const login = async (port: number) => (await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'demo', login: 'admin', password: 'admin123' }),
-    });
-    expect(login.status).toBe(401);
+    })).status;
+    const restart = async (...flags: string[]) => {
+      if (server && server.exitCode === null) {
+        server.kill('SIGTERM');
+        await new Promise((r) => server!.once('exit', r));
+      }
+      const port = await freePort();
+      server = spawn('node', [BIN, 'start', '--port', String(port), '--no-demo', ...flags], { env });
+      await waitFor(`http://127.0.0.1:${port}/healthz`, 60_000);
+      return port;
+    };
+    // Kept between runs…
+    expect(await login(await restart())).toBe(200);
+    // …until --fresh wipes it.
+    expect(await login(await restart('--fresh'))).toBe(401);
   }, 180_000);
 
   it('economics check exits 2 on a rejected plan and prints one JSON object', () => {

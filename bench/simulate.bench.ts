@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { parsePlan } from '../src/modules/economics/economics.plan.js';
-import { simulate } from '../src/modules/economics/economics.simulate.js';
+import { parsePlan } from '../src/modules/economics/engine/plan.js';
+import { simulate } from '../src/modules/economics/engine/simulate.js';
 
 export interface SimulateBenchFigures {
   participants: number;

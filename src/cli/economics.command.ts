@@ -6,13 +6,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { breakeven, type BreakevenResult } from '../modules/economics/economics.breakeven.js';
-import { EconomicsError, EconomicsFailure } from '../modules/economics/economics.errors.js';
-import { check, type GuardResult, type Verdict } from '../modules/economics/economics.guard.js';
-import { pctBps, ruleTitles, statusLabels, verdictLabels, yuan, type Lang } from '../modules/economics/economics.messages.js';
-import { parsePlans, type Plan } from '../modules/economics/economics.plan.js';
-import { renderReport, summaryRows } from '../modules/economics/economics.report.js';
-import { simulate, type SchemeResult } from '../modules/economics/economics.simulate.js';
+import { breakeven, type BreakevenResult } from '../modules/economics/engine/breakeven.js';
+import { EconomicsError, EconomicsFailure } from '../modules/economics/engine/errors.js';
+import { check, type GuardResult, type Verdict } from '../modules/economics/engine/guard.js';
+import { pctBps, ruleTitles, statusLabels, verdictLabels, yuan, type Lang } from '../modules/economics/engine/messages.js';
+import { parsePlans, type Plan } from '../modules/economics/engine/plan.js';
+import { renderReport, summaryRows } from '../modules/economics/engine/report.js';
+import { simulate, type SchemeResult } from '../modules/economics/engine/simulate.js';
 
 const EXIT_INVALID = 1;
 const EXIT_REJECT = 2;

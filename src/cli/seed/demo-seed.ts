@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 import type { Insertable } from 'kysely';
 import type { Database, Db, Tx } from '../../platform/db/database.js';
 import { createTenant, createUser, type NewUser } from '../../modules/identity/identity.service.js';
-import { createPolicy } from '../../modules/economics/economics-guard.service.js';
+import { createPolicy, updateSettings } from '../../modules/economics/economics-guard.service.js';
+import { DEFAULT_SETTINGS } from '../../modules/economics/engine/settings.js';
 import { recordOrderEconomics } from '../../modules/economics/order-economics.service.js';
 import { DEMO_NODES, DEMO_SUPPLIERS, DEMO_WAREHOUSES, GIVEN_NAMES, MARGIN_BAND, SURNAMES } from './demo-catalog.js';
 import { buildHistory, type HistoryCustomer, type HistoryNode, type HistorySku } from './demo-orders.js';
@@ -121,6 +122,8 @@ async function seedInside(tx: Tx, rng: SeedRng, now: Date, bar: cliProgress.Sing
  */
 async function seedEconomics(tx: Tx, tenantId: string, adminId: string, nodes: { id: string; kind: string }[], paidOrderIds: string[]) {
   const admin = { tenantId, userId: adminId, role: 'tenant_admin' as const, bNodeId: null, supplierId: null };
+  // Stored, so the console shows and edits the demo tenant's own row rather than implied defaults.
+  await updateSettings(tx, tenantId, DEFAULT_SETTINGS);
   const leader = await createPolicy(tx, admin, { name: '团长佣金 8% / Leader 8%', commission_base: 'paid', levels_bps: [], leader_bps: 800, hold_days: 8 });
   const store = await createPolicy(tx, admin, { name: '门店分成 3% / Store 3%', commission_base: 'paid', levels_bps: [], leader_bps: 300, hold_days: 8 });
   for (const n of nodes) {

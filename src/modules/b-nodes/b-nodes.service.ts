@@ -1,6 +1,6 @@
 import type { Conn, Db, Tx } from '../../platform/db/database.js';
 import { guardChange, listingPlans, policyExists, summary } from '../economics/economics-guard.service.js';
-import { economicsHttpError } from '../economics/economics.http-errors.js';
+import { economicsError } from '../economics/engine/errors.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -109,7 +109,7 @@ function publicShop(node: { id: string; tenant_id: string; kind: string; name: s
 /** Assigns (or, with null, removes) a B node's commission policy. */
 export async function setCommissionPolicy(db: Conn, actor: Actor, bNodeId: string, policyId: string | null) {
   await getBNode(db, actor, bNodeId);
-  if (policyId && !(await policyExists(db, actor.tenantId, policyId))) throw economicsHttpError('policy_not_found');
+  if (policyId && !(await policyExists(db, actor.tenantId, policyId))) throw economicsError('policy_not_found');
   await db.updateTable('b_nodes').set({ commission_policy_id: policyId }).where('tenant_id', '=', actor.tenantId).where('id', '=', bNodeId).execute();
   return { b_node_id: bNodeId, policy_id: policyId };
 }

@@ -3,32 +3,21 @@ import type { Conn, Tx } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import { fen } from '../../platform/money.js';
 import { newId } from '../../platform/ids.js';
-import { check, type GuardResult } from './economics.guard.js';
-import { parsePlan, type Plan, type PlanInput } from './economics.plan.js';
-import { economicsFailureToAppError, economicsHttpError, rejection } from './economics.http-errors.js';
+import { economicsError } from './engine/errors.js';
+import { check, rejection, type GuardResult } from './engine/guard.js';
+import { parsePlan, type Plan, type PlanInput } from './engine/plan.js';
+import { DEFAULT_SETTINGS, planCosts, type EconomicsSettings } from './engine/settings.js';
 
 export interface Override { reason: string }
 
-export async function settingsOf(db: Conn, tenantId: string) {
+/** The tenant's cost assumptions: its stored row, or the engine's defaults before it has one. */
+export async function settingsOf(db: Conn, tenantId: string): Promise<EconomicsSettings> {
   const row = await db.selectFrom('economics_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+  if (!row) return { ...DEFAULT_SETTINGS };
   return {
-    payment_fee_bps: row?.payment_fee_bps ?? 60, platform_take_bps: row?.platform_take_bps ?? 0,
-    fulfillment_per_order: fen(row?.fulfillment_per_order ?? 150), delivery_per_order: fen(row?.delivery_per_order ?? 0),
-    spoilage_bps: row?.spoilage_bps ?? 300, expected_refund_bps: row?.expected_refund_bps ?? 500,
-  };
-}
-
-export type Settings = Awaited<ReturnType<typeof settingsOf>>;
-
-/**
- * The plan's cost block from the tenant's settings. Order-level costs (fulfilment, delivery) are
- * left out when the plan stands for one unit rather than an order.
- */
-export function planCosts(settings: Settings, perOrder = true) {
-  return {
-    payment_fee_bps: settings.payment_fee_bps, platform_take_bps: settings.platform_take_bps,
-    fulfillment: perOrder ? settings.fulfillment_per_order : 0, delivery: perOrder ? settings.delivery_per_order : 0,
-    spoilage_bps: settings.spoilage_bps, refund_rate_bps: settings.expected_refund_bps,
+    payment_fee_bps: row.payment_fee_bps, platform_take_bps: row.platform_take_bps,
+    fulfillment_per_order: fen(row.fulfillment_per_order), delivery_per_order: fen(row.delivery_per_order),
+    spoilage_bps: row.spoilage_bps, expected_refund_bps: row.expected_refund_bps,
   };
 }
 
@@ -53,16 +42,11 @@ export async function typicalOrder(db: Conn, tenantId: string, bNodeId?: string 
  * the override is written to the audit log. Returns the (possibly overridden) result to store.
  */
 export async function guardChange(tx: Tx, actor: Actor, subject: { kind: string; id: string }, planInput: PlanInput, override?: Override): Promise<GuardResult> {
-  let plan: Plan;
-  try {
-    plan = parsePlan(planInput);
-  } catch (err) {
-    throw economicsFailureToAppError(err);
-  }
+  const plan = parsePlan(planInput);
   const first = check(plan, { participants: 5_000 });
   if (first.verdict !== 'reject') return first;
   if (!override) throw rejection(first);
-  if (actor.role !== 'tenant_admin') throw economicsHttpError('override_not_allowed');
+  if (actor.role !== 'tenant_admin') throw economicsError('override_not_allowed');
   const failing = first.rules.filter((r) => r.status === 'fail');
   if (failing.some((r) => !r.overridable)) throw rejection(first);
   const overridden = check({ ...plan, overrides: failing.map((r) => ({ rule: r.id, reason: override.reason })) } as Plan, { participants: 5_000 });
@@ -133,7 +117,7 @@ export async function createPolicy(tx: Tx, actor: Actor, input: PolicyInput & { 
 
 export async function updatePolicy(tx: Tx, actor: Actor, id: string, input: PolicyInput & { override?: Override | undefined }) {
   const existing = await tx.selectFrom('commission_policies').select('id').where('tenant_id', '=', actor.tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!existing) throw economicsHttpError('policy_not_found');
+  if (!existing) throw economicsError('policy_not_found');
   const result = await guardChange(tx, actor, { kind: 'commission_policy', id }, await policyPlan(tx, actor.tenantId, input), input.override);
   await tx.updateTable('commission_policies').set({
     name: input.name, commission_base: input.commission_base, levels_bps: input.levels_bps, leader_bps: input.leader_bps, hold_days: input.hold_days,
@@ -150,8 +134,9 @@ export async function policyExists(db: Conn, tenantId: string, policyId: string)
   return (await db.selectFrom('commission_policies').select('id').where('tenant_id', '=', tenantId).where('id', '=', policyId).executeTakeFirst()) !== undefined;
 }
 
-export async function updateSettings(db: Conn, tenantId: string, patch: Partial<Settings>) {
-  await db.insertInto('economics_settings').values({ tenant_id: tenantId, ...patch })
+export async function updateSettings(db: Conn, tenantId: string, patch: Partial<EconomicsSettings>) {
+  // A first row gets every field: what the patch leaves out takes the engine's default.
+  await db.insertInto('economics_settings').values({ tenant_id: tenantId, ...DEFAULT_SETTINGS, ...patch })
     .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...patch, updated_at: new Date() })).execute();
   return settingsOf(db, tenantId);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { auth, consumerToken, manualClock, seedWorld, startSiyu } from '../../../test/fixtures.js';
 import { createUser } from '../identity/identity.service.js';
+import { DEFAULT_SETTINGS } from './engine/settings.js';
 
 describe('economics in the order loop and over HTTP', async () => {
   const { db } = await createTestDatabase();
@@ -142,5 +143,19 @@ describe('economics in the order loop and over HTTP', async () => {
     const overridden = await inject({ method: 'PATCH', url, headers: admin, payload: { supply_price: 1190, override_reason: 'supplier cost rise, prices follow next week' } });
     expect(overridden.statusCode).toBe(200);
     expect((await db.selectFrom('skus').select('supply_price').where('id', '=', sku.id).executeTakeFirstOrThrow()).supply_price).toBe('1190');
+  });
+
+  it('costs with the engine’s defaults until the tenant sets its own, and a first row stores them for what it leaves out', async () => {
+    const url = '/api/v1/economics/settings';
+    expect((await inject({ method: 'GET', url, headers: admin })).json()).toEqual(DEFAULT_SETTINGS);
+    const put = await inject({ method: 'PUT', url, headers: admin, payload: { payment_fee_bps: 30 } });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toEqual({ ...DEFAULT_SETTINGS, payment_fee_bps: 30 });
+    const row = await db.selectFrom('economics_settings').selectAll().where('tenant_id', '=', world.tenantId).executeTakeFirstOrThrow();
+    expect({ ...row, fulfillment_per_order: Number(row.fulfillment_per_order), delivery_per_order: Number(row.delivery_per_order) })
+      .toMatchObject({ ...DEFAULT_SETTINGS, payment_fee_bps: 30 });
+    // The table holds no second copy of the defaults: a row without them is refused.
+    await expect(db.insertInto('economics_settings').values({ tenant_id: world.tenantId } as never).onConflict((oc) => oc.column('tenant_id').doNothing()).execute()).rejects.toThrow(/null value/);
+    await inject({ method: 'PUT', url, headers: admin, payload: DEFAULT_SETTINGS });
   });
 });

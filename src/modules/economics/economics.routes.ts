@@ -2,11 +2,10 @@ import type { RouteModule } from '../../platform/http/server.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
 import { idParams } from '../catalog/catalog.schema.js';
 import { visibleOrder } from '../orders/orders.service.js';
-import { breakeven } from './economics.breakeven.js';
-import { check } from './economics.guard.js';
-import { parsePlan, parsePlans } from './economics.plan.js';
-import { simulate } from './economics.simulate.js';
-import { economicsFailureToAppError } from './economics.http-errors.js';
+import { breakeven } from './engine/breakeven.js';
+import { check } from './engine/guard.js';
+import { parsePlan, parsePlans } from './engine/plan.js';
+import { simulate } from './engine/simulate.js';
 import { createPolicy, listPolicies, settingsOf, updatePolicy, updateSettings } from './economics-guard.service.js';
 import { nodeBreakeven } from './node-breakeven.service.js';
 import { inTransaction } from '../../platform/db/database.js';
@@ -15,19 +14,10 @@ import { breakevenBody, nodeBreakevenQuery, planBody, pnlQuery, policyBody, sett
 
 const tags = ['economics'];
 
-/** Parsing errors of plans surface as 400 with every bad field listed. */
-function plans<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw economicsFailureToAppError(err);
-  }
-}
-
 export const economicsRoutes: RouteModule = (app, { db, clock }) => {
   app.post('/economics/check', { schema: { tags, body: planBody } }, async (req) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
-    const result = plans(() => check(parsePlan(req.body)));
+    const result = check(parsePlan(req.body));
     return { verdict: result.verdict, rules: result.rules, waterfall: result.waterfall };
   });
 
@@ -35,12 +25,12 @@ export const economicsRoutes: RouteModule = (app, { db, clock }) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
     // Over HTTP a run is capped at 200,000 participants; the CLI has no cap.
     const participants = req.query.participants ?? 200_000;
-    return plans(() => simulate(parsePlans(req.body).map((p) => ({ ...p, simulation: { ...p.simulation, population: Math.min(p.simulation.population, participants) } })), { days: req.query.days, seed: req.query.seed }));
+    return simulate(parsePlans(req.body).map((p) => ({ ...p, simulation: { ...p.simulation, population: Math.min(p.simulation.population, participants) } })), { days: req.query.days, seed: req.query.seed });
   });
 
   app.post('/economics/breakeven', { schema: { tags, body: breakevenBody } }, async (req) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
-    return plans(() => breakeven(parsePlan(req.body.plan), req.body.fixed_cost_per_day === undefined ? {} : { fixedCostPerDay: req.body.fixed_cost_per_day }));
+    return breakeven(parsePlan(req.body.plan), req.body.fixed_cost_per_day === undefined ? {} : { fixedCostPerDay: req.body.fixed_cost_per_day });
   });
 
   app.get('/economics/b-nodes/:id/breakeven', { schema: { tags, params: idParams, querystring: nodeBreakevenQuery } }, async (req) =>

@@ -4,12 +4,12 @@ type Bigint = string | number;
 
 export interface EconomicsSettingsTable {
   tenant_id: string;
-  payment_fee_bps: Generated<number>;
-  platform_take_bps: Generated<number>;
-  fulfillment_per_order: Generated<Bigint>;
-  delivery_per_order: Generated<Bigint>;
-  spoilage_bps: Generated<number>;
-  expected_refund_bps: Generated<number>;
+  payment_fee_bps: number;
+  platform_take_bps: number;
+  fulfillment_per_order: Bigint;
+  delivery_per_order: Bigint;
+  spoilage_bps: number;
+  expected_refund_bps: number;
   updated_at: Generated<Date>;
 }
 

@@ -2,9 +2,10 @@ import type { Conn } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { getBNode } from '../b-nodes/b-nodes.service.js';
-import { breakeven } from './economics.breakeven.js';
-import { parsePlan } from './economics.plan.js';
-import { planCosts, settingsOf } from './economics-guard.service.js';
+import { breakeven } from './engine/breakeven.js';
+import { parsePlan } from './engine/plan.js';
+import { planCosts } from './engine/settings.js';
+import { settingsOf } from './economics-guard.service.js';
 import { pnl } from './order-economics.service.js';
 
 /** A B node's break-even from its own recent orders: their average waterfall, not assumptions. */

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../platform/db/database.js';
 import { allocate, fen } from '../../platform/money.js';
-import { applyBps, waterfallForOrder, type Waterfall } from './economics.waterfall.js';
+import { DEFAULT_SETTINGS } from './engine/settings.js';
+import { applyBps, waterfallForOrder, type Waterfall } from './engine/waterfall.js';
 
 const WATERFALL_PARTS = ['list_price', 'coupon', 'paid', 'refunds', 'supply_cost', 'payment_fee', 'platform_take', 'fulfillment', 'delivery',
   'spoilage', 'commission_l1', 'commission_l2', 'leader', 'expected_refunds', 'contribution_margin'] as const;
@@ -93,12 +94,12 @@ export function orderWaterfall(o: OrderSource, lines: { quantity: number; unit_p
     paid,
     refunded,
     recovered_supply_cost: lines.reduce((a, l) => a + l.refunded_quantity * l.unit_supply_cost, 0),
-    payment_fee_bps: o.payment_fee_bps ?? 60,
-    platform_take_bps: o.platform_take_bps ?? 0,
-    spoilage_bps: o.spoilage_bps ?? 300,
-    fulfillment: fen(o.fulfillment_per_order ?? 150),
-    delivery: fen(o.delivery_per_order ?? 0),
-    reserve: open ? applyBps(kept, o.expected_refund_bps ?? 500) : 0,
+    payment_fee_bps: o.payment_fee_bps ?? DEFAULT_SETTINGS.payment_fee_bps,
+    platform_take_bps: o.platform_take_bps ?? DEFAULT_SETTINGS.platform_take_bps,
+    spoilage_bps: o.spoilage_bps ?? DEFAULT_SETTINGS.spoilage_bps,
+    fulfillment: o.fulfillment_per_order === null ? DEFAULT_SETTINGS.fulfillment_per_order : fen(o.fulfillment_per_order),
+    delivery: o.delivery_per_order === null ? DEFAULT_SETTINGS.delivery_per_order : fen(o.delivery_per_order),
+    reserve: open ? applyBps(kept, o.expected_refund_bps ?? DEFAULT_SETTINGS.expected_refund_bps) : 0,
     // No referral chain exists yet, so level commissions stay 0 until attribution lands; the
     // B node's own commission is the policy's leader rate on the kept sale.
     commissions: levels.map(() => 0),

@@ -4,10 +4,11 @@
  * A fail rejects the plan unless the rule is overridable and the plan carries an override with
  * a reason; such a fail then only warns. G1, G2 and G3 can never be overridden.
  */
-import type { Plan, RuleId } from './economics.plan.js';
-import { RULES, type GuardFacts, type RuleResult } from './economics.rules.js';
-import { payoffRulesFor } from './economics.simulate.js';
-import { computeWaterfall, type PlanWaterfall } from './economics.waterfall.js';
+import { economicsError } from './errors.js';
+import type { Plan, RuleId } from './plan.js';
+import { RULES, type GuardFacts, type RuleResult } from './rules.js';
+import { payoffRulesFor } from './simulate.js';
+import { computeWaterfall, type PlanWaterfall } from './waterfall.js';
 import { buildTree, computePayoffs, payoffStats } from './sim/pyramid.js';
 import { createRng } from './sim/rng.js';
 
@@ -100,4 +101,12 @@ export function checkFacts(facts: GuardFacts): GuardResult {
 
 export function check(plan: Plan, opts: CheckOptions = {}): GuardResult {
   return checkFacts(deriveFacts(plan, opts));
+}
+
+/** The error a rejected change raises: the rules a client needs to see, each with status, numbers and messages. */
+export function rejection(result: GuardResult) {
+  return economicsError('economics_rejected', {
+    verdict: result.verdict,
+    rules: result.rules.filter((r) => r.status !== 'pass').map((r) => ({ id: r.id, status: r.status, overridable: r.overridable, numbers: r.numbers, message: r.message.en, message_zh: r.message.zh })),
+  });
 }

@@ -3,8 +3,8 @@
  * operator cash, participant income distribution) and a summary table, schemes side by side.
  * No scripts, stylesheets or fonts are fetched; the file opens offline.
  */
-import { pctShare, yuan } from './economics.messages.js';
-import type { SchemeResult, SimulationResult } from './economics.simulate.js';
+import { pctShare, yuan } from './messages.js';
+import type { SchemeResult, SimulationResult } from './simulate.js';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 const W = 680;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EconomicsFailure } from './economics.errors.js';
-import { parsePlan, type PlanInput } from './economics.plan.js';
-import { simulate } from './economics.simulate.js';
+import { EconomicsFailure } from './errors.js';
+import { parsePlan, type PlanInput } from './plan.js';
+import { simulate } from './simulate.js';
 
 const distribution = parsePlan({
   name: 'two-level',

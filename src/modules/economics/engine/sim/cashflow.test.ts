@@ -1,21 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakEvenOrdersPerDay, cashFlow, runwayDays, type CashFlowInput } from './breakeven.js';
-
-describe('M6 break-even', () => {
-  it('Q* = F / CM rounded up to whole orders', () => {
-    expect(breakEvenOrdersPerDay(30_000, 470)).toBe(64);
-    expect(breakEvenOrdersPerDay(30_000, 500)).toBe(60);
-    expect(breakEvenOrdersPerDay(30_000, 501)).toBe(60);
-    expect(breakEvenOrdersPerDay(30_000, 499)).toBe(61);
-    expect(breakEvenOrdersPerDay(30_000, 0)).toBeNull();
-    expect(breakEvenOrdersPerDay(0, -5)).toBe(0);
-  });
-
-  it('runway is cash over burn', () => {
-    expect(runwayDays(1_000, 300)).toBe(3);
-    expect(runwayDays(1_000, 0)).toBeNull();
-  });
-});
+import { cashFlow, type CashFlowInput } from './cashflow.js';
 
 const input = (patch: Partial<CashFlowInput>): CashFlowInput => ({
   orders: Int32Array.of(10, 10, 10), newJoiners: new Int32Array(3), newPaid: new Int32Array(3), newRecruited: new Int32Array(3),

@@ -3,10 +3,9 @@
  * facts the guard derived from a plan and states its status with the numbers it looked at.
  * Thresholds are the reference's; the comparisons are on integers wherever money is involved.
  */
-import type { Bilingual } from './economics.errors.js';
-import { CLAIM_PATTERNS, bi, pctBps, pctShare, yuan } from './economics.messages.js';
-import { commissionDepth, type Plan, type RuleId } from './economics.plan.js';
-import type { PlanWaterfall } from './economics.waterfall.js';
+import { CLAIM_PATTERNS, bi, type Bilingual, pctBps, pctShare, yuan } from './messages.js';
+import { commissionDepth, type Plan, type RuleId } from './plan.js';
+import type { PlanWaterfall } from './waterfall.js';
 
 export type RuleStatus = 'pass' | 'warn' | 'fail';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parsePlan } from './economics.plan.js';
-import { binLabels, niceTicks, renderReport } from './economics.report.js';
-import { simulate } from './economics.simulate.js';
+import { parsePlan } from './plan.js';
+import { binLabels, niceTicks, renderReport } from './report.js';
+import { simulate } from './simulate.js';
 
 describe('renderReport', () => {
   const plans = [

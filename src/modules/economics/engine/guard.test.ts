@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { check, decide, deriveFacts } from './economics.guard.js';
-import { parsePlan, type PlanInput, type RuleId } from './economics.plan.js';
-import { RULES, g13ParticipantLoss, type RuleResult } from './economics.rules.js';
+import { check, decide, deriveFacts } from './guard.js';
+import { parsePlan, type PlanInput, type RuleId } from './plan.js';
+import { RULES, g13ParticipantLoss, type RuleResult } from './rules.js';
 
 /** A plan that passes every rule, so a test can move one field across one threshold. */
 const clean: PlanInput = {

@@ -2,10 +2,14 @@
  * Wording shared by the guard, the CLI and the report: how amounts, rates and shares are shown,
  * and the labels of verdicts and statuses in zh-CN and en.
  */
-import type { Bilingual } from './economics.errors.js';
-import type { RuleId } from './economics.plan.js';
+import type { RuleId } from './plan.js';
 
 export type Lang = 'zh' | 'en';
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
 
 /** 12345 fen → "¥123.45"; negative amounts get a leading minus. */
 export function yuan(fen: number): string {

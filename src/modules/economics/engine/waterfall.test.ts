@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EconomicsFailure } from './economics.errors.js';
-import { parsePlan } from './economics.plan.js';
-import { applyBps, computeWaterfall, roundRatio, waterfallForOrder, type OrderFigures } from './economics.waterfall.js';
+import { EconomicsFailure } from './errors.js';
+import { parsePlan } from './plan.js';
+import { applyBps, computeWaterfall, roundRatio, waterfallForOrder, type OrderFigures } from './waterfall.js';
 
 describe('rounding', () => {
   it('rounds the exact rational once, half up', () => {

@@ -6,10 +6,11 @@
  * Every scheme is run with the same seed (common random numbers), so differences between
  * schemes come from the schemes, not from the draw.
  */
-import { EconomicsError, EconomicsFailure } from './economics.errors.js';
-import type { Plan } from './economics.plan.js';
-import { computeWaterfall, roundRatio } from './economics.waterfall.js';
-import { breakEvenOrdersPerDay, cashFlow } from './sim/breakeven.js';
+import { EconomicsError, EconomicsFailure } from './errors.js';
+import type { Plan } from './plan.js';
+import { computeWaterfall, roundRatio } from './waterfall.js';
+import { breakEvenOrdersPerDay } from './breakeven.js';
+import { cashFlow } from './sim/cashflow.js';
 import {
   buildTree, computePayoffs, payoffStats, type PayoffRules, type PayoffStats, type RecruitmentTree,
 } from './sim/pyramid.js';

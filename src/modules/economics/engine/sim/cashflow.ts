@@ -1,24 +1,10 @@
 /**
- * M6, break-even and subsidy burn.
- *
- * Break-even orders per day for a site: Q* = F_day / CM_o, rounded up to whole orders.
- * Daily cash flow of the operator:
+ * M6, the operator's daily cash flow:
  *   orders·CM (subsidised orders at their lower CM) + entry fees − recruit payouts
  *   − CAC·paid joiners − fixed cost per day,
  * where the coupon subsidy runs until its budget or its end day, whichever comes first.
  * All amounts are whole fen and every daily figure is an integer, so the running balance is exact.
  */
-export function breakEvenOrdersPerDay(fixedPerDay: number, cmPerOrder: number): number | null {
-  if (fixedPerDay <= 0) return 0;
-  if (cmPerOrder <= 0) return null;
-  return Math.ceil(fixedPerDay / cmPerOrder);
-}
-
-/** Days the cash lasts at a constant daily burn; null when not burning. */
-export function runwayDays(cash: number, burnPerDay: number): number | null {
-  if (burnPerDay <= 0) return null;
-  return Math.floor(Math.max(0, cash) / burnPerDay);
-}
 
 export interface OrderEconomics {
   paid: number;

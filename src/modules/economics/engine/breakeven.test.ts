@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { breakeven } from './economics.breakeven.js';
-import { parsePlan } from './economics.plan.js';
+import { breakEvenOrdersPerDay, breakeven, runwayDays } from './breakeven.js';
+import { parsePlan } from './plan.js';
 
 const leader = parsePlan({
   product: { price: 2_500, cogs: 1_800 },
@@ -38,5 +38,21 @@ describe('breakeven (B node / site)', () => {
     expect(row1?.runway_days).toBe(Math.floor(5_000_000 / -(row1?.daily_result ?? 0)));
     const runways = rows.slice(1).map((r) => r.runway_days ?? Infinity);
     for (let i = 1; i < runways.length; i++) expect(runways[i] ?? 0).toBeLessThanOrEqual(runways[i - 1] ?? 0);
+  });
+});
+
+describe('M6 break-even', () => {
+  it('Q* = F / CM rounded up to whole orders', () => {
+    expect(breakEvenOrdersPerDay(30_000, 470)).toBe(64);
+    expect(breakEvenOrdersPerDay(30_000, 500)).toBe(60);
+    expect(breakEvenOrdersPerDay(30_000, 501)).toBe(60);
+    expect(breakEvenOrdersPerDay(30_000, 499)).toBe(61);
+    expect(breakEvenOrdersPerDay(30_000, 0)).toBeNull();
+    expect(breakEvenOrdersPerDay(0, -5)).toBe(0);
+  });
+
+  it('runway is cash over burn', () => {
+    expect(runwayDays(1_000, 300)).toBe(3);
+    expect(runwayDays(1_000, 0)).toBeNull();
   });
 });

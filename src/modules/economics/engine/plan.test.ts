@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EconomicsFailure } from './economics.errors.js';
-import { commissionDepth, parsePlan, parsePlans } from './economics.plan.js';
+import { EconomicsFailure } from './errors.js';
+import { commissionDepth, parsePlan, parsePlans } from './plan.js';
 
 function failure(fn: () => unknown): EconomicsFailure {
   try {

@@ -7,8 +7,8 @@
  * except by addition and subtraction, so the contribution margin is exactly
  * net sales minus the listed costs.
  */
-import { EconomicsError, EconomicsFailure, type EconomicsIssue } from './economics.errors.js';
-import type { Plan } from './economics.plan.js';
+import { EconomicsError, EconomicsFailure, type EconomicsIssue } from './errors.js';
+import type { Plan } from './plan.js';
 
 const BPS = 10_000;
 

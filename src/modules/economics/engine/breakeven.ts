@@ -4,10 +4,22 @@
  * The subsidy rows also show the daily burn and cash runway of a site selling at the
  * unsubsidised break-even volume while the coupon runs.
  */
-import { EconomicsError, EconomicsFailure } from './economics.errors.js';
-import type { Plan } from './economics.plan.js';
-import { applyBps, computeWaterfall } from './economics.waterfall.js';
-import { breakEvenOrdersPerDay, runwayDays } from './sim/breakeven.js';
+import { EconomicsError, EconomicsFailure } from './errors.js';
+import type { Plan } from './plan.js';
+import { applyBps, computeWaterfall } from './waterfall.js';
+
+/** Break-even orders per day for a site: Q* = F_day / CM_o, rounded up to whole orders; null when no volume pays. */
+export function breakEvenOrdersPerDay(fixedPerDay: number, cmPerOrder: number): number | null {
+  if (fixedPerDay <= 0) return 0;
+  if (cmPerOrder <= 0) return null;
+  return Math.ceil(fixedPerDay / cmPerOrder);
+}
+
+/** Days the cash lasts at a constant daily burn; null when not burning. */
+export function runwayDays(cash: number, burnPerDay: number): number | null {
+  if (burnPerDay <= 0) return null;
+  return Math.floor(Math.max(0, cash) / burnPerDay);
+}
 
 export const DEFAULT_LEADER_SWEEP_BPS = [500, 750, 1_000, 1_250, 1_500, 1_750, 2_000] as const;
 export const DEFAULT_SUBSIDY_SWEEP_BPS = [0, 500, 1_000, 1_500, 2_000] as const;

@@ -4,7 +4,7 @@
  * Objects are strict so a misspelt field is reported instead of silently taking a default.
  */
 import { z } from 'zod';
-import { EconomicsError, EconomicsFailure, type EconomicsIssue } from './economics.errors.js';
+import { EconomicsError, EconomicsFailure, type EconomicsIssue } from './errors.js';
 
 /** 10 million CNY per order: keeps every per-order product far inside exact integer range. */
 export const MAX_ORDER_AMOUNT = 1_000_000_000;

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerSimulateBench, runSimulateBench } from '../../../bench/simulate.bench.js';
-import { registerEconomicsCommands } from '../../cli/economics.command.js';
+import { registerSimulateBench, runSimulateBench } from '../../bench/simulate.bench.js';
+import { registerEconomicsCommands } from './economics.command.js';
 
-const examples = fileURLToPath(new URL('../../../examples/economics/', import.meta.url));
+const examples = fileURLToPath(new URL('../../examples/economics/', import.meta.url));
 let dir = '';
 
 beforeAll(async () => {

@@ -6,19 +6,13 @@ import { newId } from '../../platform/ids.js';
 import { economicsError } from './engine/errors.js';
 import { check, rejection, type GuardResult } from './engine/guard.js';
 import { parsePlan, type Plan, type PlanInput } from './engine/plan.js';
-import { DEFAULT_SETTINGS, planCosts, type EconomicsSettings } from './engine/settings.js';
+import { DEFAULT_SETTINGS, planCosts, settingsOrDefaults, type EconomicsSettings } from './engine/settings.js';
 
 export interface Override { reason: string }
 
 /** The tenant's cost assumptions: its stored row, or the engine's defaults before it has one. */
 export async function settingsOf(db: Conn, tenantId: string): Promise<EconomicsSettings> {
-  const row = await db.selectFrom('economics_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
-  if (!row) return { ...DEFAULT_SETTINGS };
-  return {
-    payment_fee_bps: row.payment_fee_bps, platform_take_bps: row.platform_take_bps,
-    fulfillment_per_order: fen(row.fulfillment_per_order), delivery_per_order: fen(row.delivery_per_order),
-    spoilage_bps: row.spoilage_bps, expected_refund_bps: row.expected_refund_bps,
-  };
+  return settingsOrDefaults(await db.selectFrom('economics_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst());
 }
 
 /**

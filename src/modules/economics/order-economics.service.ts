@@ -1,13 +1,11 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../platform/db/database.js';
 import { allocate, fen } from '../../platform/money.js';
-import { DEFAULT_SETTINGS } from './engine/settings.js';
-import { applyBps, waterfallForOrder, type Waterfall } from './engine/waterfall.js';
+import { settingsOrDefaults } from './engine/settings.js';
+import { WATERFALL_PARTS, storedOrderWaterfall, type WaterfallPart, type WaterfallRow } from './engine/waterfall.js';
 
-const WATERFALL_PARTS = ['list_price', 'coupon', 'paid', 'refunds', 'supply_cost', 'payment_fee', 'platform_take', 'fulfillment', 'delivery',
-  'spoilage', 'commission_l1', 'commission_l2', 'leader', 'expected_refunds', 'contribution_margin'] as const;
-export type WaterfallPart = (typeof WATERFALL_PARTS)[number];
-export type WaterfallRow = Record<WaterfallPart, number>;
+/** Orders that may still be refunded: their waterfall keeps a provision for it. */
+const OPEN_STATUSES = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
 interface OrderSource {
   id: string; status: string; day: string; b_node_id: string; total: string; discount: string; refunded_total: string; campaign_id: string | null;
@@ -45,10 +43,13 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
 
   const rows = orders.flatMap((o) => {
     const own = lines.filter((l) => l.order_id === o.id);
-    const waterfall = orderWaterfall(o, own.map((l) => ({
+    const waterfall = storedOrderWaterfall({
+      paid: fen(o.total), coupon: fen(o.discount), refunded: fen(o.refunded_total), open: OPEN_STATUSES.has(o.status),
+      leader_bps: o.leader_bps ?? 0, levels_bps: o.levels_bps ?? [],
+    }, own.map((l) => ({
       quantity: l.quantity, unit_price: fen(l.unit_price), unit_supply_cost: fen(l.unit_supply_cost),
       refunded_quantity: l.refunded_quantity,
-    })));
+    })), settingsOrDefaults(o));
     const byPrice = own.map((l) => fen(l.line_total));
     const byPaid = own.map((l) => fen(l.line_total) - fen(l.discount));
     const bySupply = own.map((l) => fen(l.unit_supply_cost) * l.quantity);
@@ -76,41 +77,6 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
       [...WATERFALL_PARTS, 'day', 'policy_id', 'campaign_id'].map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never))
     .execute();
   return rows.length;
-}
-
-/**
- * M1 for a stored order. Commissions are earned only on what was not refunded; refunded goods
- * give their supply cost back; a provision for future refunds is kept while the order is open.
- */
-export function orderWaterfall(o: OrderSource, lines: { quantity: number; unit_price: number; unit_supply_cost: number; refunded_quantity: number }[]): WaterfallRow {
-  const paid = fen(o.total);
-  const refunded = fen(o.refunded_total);
-  const kept = paid - refunded;
-  const open = o.status === 'paid' || o.status === 'ready_for_pickup' || o.status === 'partially_refunded';
-  const levels = o.levels_bps ?? [];
-  const w: Waterfall = waterfallForOrder({
-    lines: lines.map((l) => ({ quantity: l.quantity, unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost })),
-    coupon: fen(o.discount),
-    paid,
-    refunded,
-    recovered_supply_cost: lines.reduce((a, l) => a + l.refunded_quantity * l.unit_supply_cost, 0),
-    payment_fee_bps: o.payment_fee_bps ?? DEFAULT_SETTINGS.payment_fee_bps,
-    platform_take_bps: o.platform_take_bps ?? DEFAULT_SETTINGS.platform_take_bps,
-    spoilage_bps: o.spoilage_bps ?? DEFAULT_SETTINGS.spoilage_bps,
-    fulfillment: o.fulfillment_per_order === null ? DEFAULT_SETTINGS.fulfillment_per_order : fen(o.fulfillment_per_order),
-    delivery: o.delivery_per_order === null ? DEFAULT_SETTINGS.delivery_per_order : fen(o.delivery_per_order),
-    reserve: open ? applyBps(kept, o.expected_refund_bps ?? DEFAULT_SETTINGS.expected_refund_bps) : 0,
-    // No referral chain exists yet, so level commissions stay 0 until attribution lands; the
-    // B node's own commission is the policy's leader rate on the kept sale.
-    commissions: levels.map(() => 0),
-    leader: applyBps(kept, o.leader_bps ?? 0),
-  });
-  return {
-    list_price: w.list_price, coupon: w.coupon, paid: w.paid, refunds: w.refunds, supply_cost: w.supply_cost,
-    payment_fee: w.payment_fee, platform_take: w.platform_take, fulfillment: w.fulfillment, delivery: w.delivery,
-    spoilage: w.spoilage, commission_l1: w.commissions[0] ?? 0, commission_l2: w.commissions[1] ?? 0, leader: w.leader,
-    expected_refunds: w.reserve, contribution_margin: w.contribution_margin,
-  };
 }
 
 export const ROLLUP_KEYS = { sku: 'sku_id', b_node: 'b_node_id', supplier: 'supplier_id', policy: 'policy_id', campaign: 'campaign_id', day: 'day' } as const;

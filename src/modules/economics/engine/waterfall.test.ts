@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EconomicsFailure } from './errors.js';
 import { parsePlan } from './plan.js';
-import { applyBps, computeWaterfall, roundRatio, waterfallForOrder, type OrderFigures } from './waterfall.js';
+import { DEFAULT_SETTINGS, settingsOrDefaults } from './settings.js';
+import { applyBps, computeWaterfall, roundRatio, storedOrderWaterfall, waterfallForOrder, type OrderFigures } from './waterfall.js';
 
 describe('rounding', () => {
   it('rounds the exact rational once, half up', () => {
@@ -129,5 +130,28 @@ describe('waterfallForOrder', () => {
     expect(bad({ refunded: 5_691 })).toEqual({ code: 'invalid_order_figures', paths: ['refunded'] });
     expect(bad({ commissions: [1.5], payment_fee_bps: 10_001 })?.paths).toEqual(['payment_fee_bps', 'commissions.0']);
     expect(bad({ lines: [] })?.paths).toContain('lines');
+  });
+});
+
+describe('storedOrderWaterfall', () => {
+  const lines = [{ quantity: 2, unit_price: 1_000, unit_supply_cost: 600, refunded_quantity: 0 }];
+  const order = { paid: 2_000, coupon: 0, refunded: 0, open: true, leader_bps: 1_000, levels_bps: [] };
+
+  it('costs a stored order with the tenant’s settings and keeps a refund provision while it is open', () => {
+    const w = storedOrderWaterfall(order, lines, DEFAULT_SETTINGS);
+    // 2000 − supply 1200 − fee 0.6% 12 − fulfilment 150 − spoilage 3% of 1200 = 36 − leader 10% 200 − provision 5% 100
+    expect(w).toMatchObject({ paid: 2_000, supply_cost: 1_200, payment_fee: 12, fulfillment: 150, spoilage: 36, leader: 200, expected_refunds: 100, contribution_margin: 302 });
+    expect(storedOrderWaterfall({ ...order, open: false }, lines, DEFAULT_SETTINGS)).toMatchObject({ expected_refunds: 0, contribution_margin: 402 });
+  });
+
+  it('pays commission only on what was kept and takes back refunded goods’ supply cost', () => {
+    const w = storedOrderWaterfall({ ...order, refunded: 1_000, open: false }, [{ ...lines[0]!, refunded_quantity: 1 }], DEFAULT_SETTINGS);
+    expect(w).toMatchObject({ refunds: 1_000, supply_cost: 600, leader: 100, commission_l1: 0, commission_l2: 0 });
+  });
+
+  it('falls back to the default settings field by field, reading bigint amounts given as text', () => {
+    expect(settingsOrDefaults(undefined)).toEqual(DEFAULT_SETTINGS);
+    expect(settingsOrDefaults({ payment_fee_bps: 30, fulfillment_per_order: '200', spoilage_bps: null }))
+      .toEqual({ ...DEFAULT_SETTINGS, payment_fee_bps: 30, fulfillment_per_order: 200 });
   });
 });

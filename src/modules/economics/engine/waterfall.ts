@@ -9,6 +9,7 @@
  */
 import { EconomicsError, EconomicsFailure, type EconomicsIssue } from './errors.js';
 import type { Plan } from './plan.js';
+import type { EconomicsSettings } from './settings.js';
 
 const BPS = 10_000;
 
@@ -231,4 +232,60 @@ export function waterfallForOrder(input: OrderFigures): Waterfall {
   lines.platform_take = applyBps(paid, takeBps);
   lines.spoilage = applyBps(supply, spoilBps);
   return assemble(lines);
+}
+
+/** The parts of an order's waterfall as kept per order line, in the order they are shown. */
+export const WATERFALL_PARTS = ['list_price', 'coupon', 'paid', 'refunds', 'supply_cost', 'payment_fee', 'platform_take', 'fulfillment', 'delivery',
+  'spoilage', 'commission_l1', 'commission_l2', 'leader', 'expected_refunds', 'contribution_margin'] as const;
+export type WaterfallPart = (typeof WATERFALL_PARTS)[number];
+export type WaterfallRow = Record<WaterfallPart, number>;
+
+/** A stored order as its waterfall needs it: amounts in fen and the B node's commission policy. */
+export interface StoredOrder {
+  paid: number;
+  coupon: number;
+  refunded: number;
+  /** Still open to refunds, so a provision for future refunds is part of its costs. */
+  open: boolean;
+  leader_bps: number;
+  levels_bps: readonly number[];
+}
+
+export interface StoredOrderLine {
+  quantity: number;
+  unit_price: number;
+  unit_supply_cost: number;
+  refunded_quantity: number;
+}
+
+/**
+ * M1 for a stored order under the tenant's settings. Commissions are earned only on what was not
+ * refunded; refunded goods give their supply cost back; a provision for future refunds is kept
+ * while the order is open.
+ */
+export function storedOrderWaterfall(o: StoredOrder, lines: readonly StoredOrderLine[], settings: EconomicsSettings): WaterfallRow {
+  const kept = o.paid - o.refunded;
+  const w = waterfallForOrder({
+    lines: lines.map((l) => ({ quantity: l.quantity, unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost })),
+    coupon: o.coupon,
+    paid: o.paid,
+    refunded: o.refunded,
+    recovered_supply_cost: lines.reduce((a, l) => a + l.refunded_quantity * l.unit_supply_cost, 0),
+    payment_fee_bps: settings.payment_fee_bps,
+    platform_take_bps: settings.platform_take_bps,
+    spoilage_bps: settings.spoilage_bps,
+    fulfillment: settings.fulfillment_per_order,
+    delivery: settings.delivery_per_order,
+    reserve: o.open ? applyBps(kept, settings.expected_refund_bps) : 0,
+    // No referral chain exists yet, so level commissions stay 0 until attribution lands; the
+    // B node's own commission is the policy's leader rate on the kept sale.
+    commissions: o.levels_bps.map(() => 0),
+    leader: applyBps(kept, o.leader_bps),
+  });
+  return {
+    list_price: w.list_price, coupon: w.coupon, paid: w.paid, refunds: w.refunds, supply_cost: w.supply_cost,
+    payment_fee: w.payment_fee, platform_take: w.platform_take, fulfillment: w.fulfillment, delivery: w.delivery,
+    spoilage: w.spoilage, commission_l1: w.commissions[0] ?? 0, commission_l2: w.commissions[1] ?? 0, leader: w.leader,
+    expected_refunds: w.reserve, contribution_margin: w.contribution_margin,
+  };
 }

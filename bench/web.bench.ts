@@ -14,7 +14,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = path.join(ROOT, 'web/dist');
 
 /** The HTML entries of the web build and the figure each one gets. */
-export const WEB_ENTRIES = { shop: 'index.html', console: 'index.html' } as const;
+export const WEB_ENTRIES = { shop: 'shop.html', console: 'admin.html' } as const;
 export type WebEntry = keyof typeof WEB_ENTRIES;
 
 interface ManifestChunk {

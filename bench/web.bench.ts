@@ -41,6 +41,8 @@ export interface EntryFigures {
   css_kb_gzip: number;
   kb_gzip: number;
   kb_raw: number;
+  /** The same files as the server sends them to a browser that accepts Brotli (the build's .br files). */
+  kb_brotli: number;
   /** What its lazily imported routes and languages add when opened (JS + CSS, gzipped). */
   lazy_kb_gzip: number;
 }
@@ -94,6 +96,7 @@ export function firstLoad(manifest: Manifest, html: string): FirstLoad {
 }
 
 const gzipBytes = (file: string) => zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+const brotliBytes = (file: string) => zlib.brotliCompressSync(fs.readFileSync(file)).length;
 const kb = (bytes: number) => Math.round(bytes / 100) / 10;
 
 export function measureEntry(manifest: Manifest, html: string, dist = WEB_DIST): EntryFigures {
@@ -110,6 +113,7 @@ export function measureEntry(manifest: Manifest, html: string, dist = WEB_DIST):
     css_kb_gzip: kb(cssGzip),
     kb_gzip: kb(jsGzip + cssGzip),
     kb_raw: kb(sum([...load.js, ...load.css], (f) => fs.statSync(f).size)),
+    kb_brotli: kb(sum([...load.js, ...load.css], brotliBytes)),
     lazy_kb_gzip: kb(sum([...lazy.js, ...lazy.css], gzipBytes)),
   };
 }
@@ -124,6 +128,8 @@ export async function buildWeb(): Promise<void> {
 export interface WebBenchFigures {
   shop_kb_gzip: number;
   console_kb_gzip: number;
+  shop_kb_brotli: number;
+  console_kb_brotli: number;
   build_seconds: number | null;
   entries: Record<WebEntry, EntryFigures>;
 }
@@ -142,6 +148,8 @@ export async function runWebBench(opts: { build: boolean; json: boolean }): Prom
   const figures: WebBenchFigures = {
     shop_kb_gzip: entries.shop.kb_gzip,
     console_kb_gzip: entries.console.kb_gzip,
+    shop_kb_brotli: entries.shop.kb_brotli,
+    console_kb_brotli: entries.console.kb_brotli,
     build_seconds: buildSeconds,
     entries,
   };
@@ -150,7 +158,7 @@ export async function runWebBench(opts: { build: boolean; json: boolean }): Prom
   } else {
     const lines = [`web: first load per entry (entry chunk + static imports + CSS; kB = 1,000 bytes, gzip level 9)`];
     for (const [name, e] of Object.entries(entries)) {
-      lines.push(`  ${name.padEnd(8)} ${e.html.padEnd(11)} ${e.kb_gzip.toFixed(1).padStart(6)} kB gzip  (JS ${e.js_kb_gzip.toFixed(1)} in ${e.js_files} files, CSS ${e.css_kb_gzip.toFixed(1)}; ${e.kb_raw.toFixed(1)} kB raw); lazily ${e.lazy_kb_gzip.toFixed(1)} kB more`);
+      lines.push(`  ${name.padEnd(8)} ${e.html.padEnd(11)} ${e.kb_gzip.toFixed(1).padStart(6)} kB gzip  (JS ${e.js_kb_gzip.toFixed(1)} in ${e.js_files} files, CSS ${e.css_kb_gzip.toFixed(1)}; ${e.kb_brotli.toFixed(1)} kB brotli, ${e.kb_raw.toFixed(1)} kB raw); lazily ${e.lazy_kb_gzip.toFixed(1)} kB more`);
     }
     if (buildSeconds !== null) lines.push(`  build    ${buildSeconds.toFixed(1)} s`);
     process.stdout.write(`${lines.join('\n')}\n`);

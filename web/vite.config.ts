@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { compression } from 'vite-plugin-compression2';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = path.resolve(root, '..');
@@ -65,7 +66,14 @@ export default defineConfig({
   root,
   base: '/',
   appType: 'mpa',
-  plugins: [react(), entryFallback(), chunkModules()],
+  plugins: [
+    react(),
+    entryFallback(),
+    chunkModules(),
+    // Brotli and gzip files beside each page, script and stylesheet: the server sends them as they
+    // are (no compression work per request), so a phone gets the compressed size without a proxy.
+    compression({ include: /\.(html|js|css)$/, algorithms: ['brotliCompress', 'gzip'] }),
+  ],
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, type AppContext } from '../../src/platform/http/server.js';
 import { firstLoad, measureEntry, readChunkModules, readManifest, WEB_ENTRIES, type Manifest } from '../../bench/web.bench.js';
@@ -39,7 +40,7 @@ describe('web entries', () => {
     expect(measureEntry(manifest, WEB_ENTRIES.shop).kb_gzip).toBeLessThanOrEqual(SHOP_FIRST_LOAD_BUDGET_KB);
   });
 
-  it('the server answers each path with its page, and caches only content-hashed files for good', async () => {
+  it('the server answers each path with its page, compressed as built, and caches only content-hashed files for good', async () => {
     // Pages and static files need no database: the context is never touched on these paths.
     const app = await buildServer({} as AppContext, []);
     try {
@@ -68,6 +69,17 @@ describe('web entries', () => {
       expect(asset.statusCode).toBe(200);
       expect(asset.headers['content-type']).toMatch(/javascript/);
       expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+
+      // Sent compressed as built, to whoever accepts it; caches keep the variants apart.
+      const brotli = await app.inject({ method: 'GET', url: shopJs, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      expect(brotli.headers['content-encoding']).toBe('br');
+      expect(brotli.headers.vary).toMatch(/accept-encoding/i);
+      expect(brotli.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(brotli.rawPayload.length).toBeLessThan(asset.rawPayload.length / 2);
+      const page = await app.inject({ method: 'GET', url: '/s/demo', headers: { 'accept-encoding': 'gzip' } });
+      expect(page.headers['content-encoding']).toBe('gzip');
+      expect(zlib.gunzipSync(page.rawPayload).toString()).toContain(shopJs);
+      expect(page.headers['cache-control']).toBe('no-cache');
 
       const missingAsset = await get('/assets/shop-gone.js');
       expect(missingAsset.statusCode).toBe(404);

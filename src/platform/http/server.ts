@@ -98,6 +98,8 @@ export async function buildServer(ctx: AppContext, routes: RouteModule[], option
       prefix: '/',
       wildcard: false,
       index: false,
+      // The build writes .br and .gz beside each page, script and stylesheet.
+      preCompressed: true,
       setHeaders: (reply, filePath) => {
         const hashed = filePath.startsWith(path.join(WEB_DIST, HASHED_ASSETS));
         reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');

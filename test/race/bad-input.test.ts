@@ -3,25 +3,19 @@
  * compares row counts (orders, lines, reservations, payments, refunds, idempotency keys, events,
  * jobs, audit) and stock before and after.
  */
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase } from '../test-db.js';
-import { manualClock, seedWorld, startSiyu } from '../fixtures.js';
-import {
-  consumerTokens, expectProblem, injectApi, paidOrder, placeOrder, rowCounts, startPayment, stockRows, type Res,
-} from './helpers.js';
+import { raceHarness } from './harness.js';
+import { expectProblem, paidOrder, placeOrder, rowCounts, startPayment, stockRows, type Res } from './helpers.js';
 
 describe('bad input', async () => {
-  const { db } = await createTestDatabase({ max: 10 });
-  const clock = manualClock();
-  const siyu = await startSiyu(db, clock);
-  afterAll(() => siyu.close());
-  const api = injectApi(siyu);
+  const race = await raceHarness({ pool: 10, transport: 'inject' });
+  const { db, api } = race;
 
-  const world = await seedWorld(db, clock, { skuCount: 2, stock: 50 });
-  const other = await seedWorld(db, clock, { skuCount: 2, stock: 50 });
-  const [token, token2] = await consumerTokens(siyu, world.shop, 2);
-  const [otherToken] = await consumerTokens(siyu, other.shop, 1);
+  const world = await race.shop({ skuCount: 2, stock: 50, buyers: 2 });
+  const other = await race.shop({ skuCount: 2, stock: 50, buyers: 1 });
+  const [token, token2] = world.tokens;
+  const [otherToken] = other.tokens;
   const sku = world.skus[0]!.id;
   const good = { shop: world.shop, lines: [{ sku_id: sku, quantity: 1 }] };
   // Something to point at: a pending order (with a payment) in each tenant, and a paid one here.

@@ -3,12 +3,12 @@
  * Nothing is oversold, every loser gets a clean 409 out_of_stock, and reserved stock always equals
  * the sum of active reservations.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase } from '../test-db.js';
-import { manualClock, seedWorld, startSiyu, stockOf, type World } from '../fixtures.js';
+import { stockOf, type World } from '../fixtures.js';
+import { raceHarness } from './harness.js';
 import {
-  SEEDS, consumerTokens, dbActivityMeter, expectProblem, expectStockConsistent, fetchApi, inFlightMeter, rng, rowCounts, startingGate,
+  SEEDS, dbActivityMeter, expectProblem, expectStockConsistent, inFlightMeter, rng, rowCounts, startingGate,
   type Line, type Res, type Rng,
 } from './helpers.js';
 
@@ -16,11 +16,8 @@ const BUYERS = 200;
 const HOT_UNITS = 20;
 
 describe('checkout race', async () => {
-  const { db, url } = await createTestDatabase({ max: 60 });
-  const clock = manualClock();
-  const siyu = await startSiyu(db, clock);
-  const api = await fetchApi(siyu);
-  afterAll(() => siyu.close());
+  const race = await raceHarness({ pool: 60 });
+  const { db, url, siyu, api } = race;
 
   async function setStock(world: World, skuIndex: number, onHand: number) {
     await db.updateTable('stock').set({ on_hand: onHand }).where('tenant_id', '=', world.tenantId).where('sku_id', '=', world.skus[skuIndex]!.id).execute();
@@ -58,9 +55,9 @@ describe('checkout race', async () => {
       const r = rng(seed);
       const ctx = `seed ${seed}`;
       // skus 0 hot (20 units); 1, 2 plentiful; 3, 4 scarce and 5 plentiful for the second round.
-      const world = await seedWorld(db, clock, { skuCount: 6, stock: 5000 });
+      const world = await race.shop({ skuCount: 6, stock: 5000, buyers: BUYERS });
       await setStock(world, 0, HOT_UNITS);
-      const tokens = await consumerTokens(siyu, world.shop, BUYERS);
+      const { tokens } = world;
       const hot = world.skus[0]!.id;
       const plenty = [world.skus[1]!.id, world.skus[2]!.id];
 
@@ -139,8 +136,8 @@ describe('checkout race', async () => {
   }
 
   it('two lines of one SKU whose sum exceeds stock: the whole cart is refused and nothing is written', async () => {
-    const world = await seedWorld(db, clock, { skuCount: 2, stock: 10 });
-    const [token] = await consumerTokens(siyu, world.shop, 1, '138');
+    const world = await race.shop({ skuCount: 2, stock: 10, buyers: 1, phonePrefix: '138' });
+    const [token] = world.tokens;
     const [a, b] = [world.skus[0]!.id, world.skus[1]!.id];
     const beforeA = await stockOf(db, world.tenantId, a);
     const beforeB = await stockOf(db, world.tenantId, b);
@@ -163,8 +160,8 @@ describe('checkout race', async () => {
   });
 
   it('carts locking the same SKUs in opposite orders neither deadlock nor oversell', async () => {
-    const world = await seedWorld(db, clock, { skuCount: 3, stock: 30 });
-    const tokens = await consumerTokens(siyu, world.shop, 60, '137');
+    const world = await race.shop({ skuCount: 3, stock: 30, buyers: 60, phonePrefix: '137' });
+    const { tokens } = world;
     const ids = world.skus.map((s) => s.id);
     const carts = tokens.map((_, i) => (i % 2 === 0 ? ids : [...ids].reverse()).map((sku_id) => ({ sku_id, quantity: 1 })));
     const results = await Promise.all(tokens.map((token, i) => api.post('/api/v1/orders', { shop: world.shop, lines: carts[i] }, { token })));

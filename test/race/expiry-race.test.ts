@@ -3,24 +3,21 @@
  * payment that arrives after expiry either revives the order (stock still free) or is refunded
  * automatically (stock taken meanwhile) — never an oversell.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase } from '../test-db.js';
-import { manualClock, seedWorld, startSiyu, stockOf } from '../fixtures.js';
+import { stockOf } from '../fixtures.js';
+import { raceHarness } from './harness.js';
 import { expireDueOrders } from '../../src/modules/orders/orders.service.js';
 import {
-  SEEDS, consumerTokens, expectNoFailedJobs, expectProblem, expectStockConsistent, fetchApi, newEventId, orderRow, paidOrder,
+  SEEDS, expectNoFailedJobs, expectProblem, expectStockConsistent, newEventId, orderRow, paidOrder,
   paymentRow, placeOrder, postNotification, rng, signedNotification, startPayment, stockRows, type Line,
 } from './helpers.js';
 
 const MINUTE = 60_000;
 
 describe('order expiry', async () => {
-  const { db } = await createTestDatabase({ max: 60 });
-  const clock = manualClock();
-  const siyu = await startSiyu(db, clock);
-  const api = await fetchApi(siyu);
-  afterAll(() => siyu.close());
+  const race = await raceHarness({ pool: 60 });
+  const { db, clock, siyu, api } = race;
 
   const pay = (tenantId: string, p: { payment_id: string; amount: number }) =>
     postNotification(api, signedNotification({ kind: 'payment', tenant_id: tenantId, payment_id: p.payment_id, amount: p.amount, event_id: newEventId() }, clock.now()));
@@ -32,8 +29,8 @@ describe('order expiry', async () => {
   it('an order is not expired before its deadline, and is at it; its stock comes back once', async () => {
     clock.advance(16 * MINUTE);
     await expireDueOrders(db, clock); // nothing of other tests' left to expire: the counts below are this order's
-    const world = await seedWorld(db, clock, { skuCount: 1, stock: 10 });
-    const [token] = await consumerTokens(siyu, world.shop, 1);
+    const world = await race.shop({ skuCount: 1, stock: 10, buyers: 1 });
+    const [token] = world.tokens;
     const sku = world.skus[0]!.id;
     const order = await placeOrder(api, token!, world.shop, [{ sku_id: sku, quantity: 4 }]);
     clock.advance(15 * MINUTE - 1000);
@@ -56,8 +53,8 @@ describe('order expiry', async () => {
       // Whatever earlier tests left unpaid expires first, so the count below is this test's alone.
       clock.advance(16 * MINUTE);
       await expireDueOrders(db, clock);
-      const world = await seedWorld(db, clock, { skuCount: 4, stock: 400 });
-      const tokens = await consumerTokens(siyu, world.shop, 41);
+      const world = await race.shop({ skuCount: 4, stock: 400, buyers: 41 });
+      const { tokens } = world;
       // A paid order keeps its reservation throughout: the baseline a double release would cut into.
       await paidOrder(api, world.tenantId, tokens[40]!, world.shop, world.skus.map((s) => ({ sku_id: s.id, quantity: 2 })));
       const baseline = await stockRows(db, world.tenantId);
@@ -89,8 +86,8 @@ describe('order expiry', async () => {
   it('expiry releasing many-SKU orders while buyers check out the same SKUs: no deadlock, no 5xx, stock exact', async () => {
     clock.advance(16 * MINUTE);
     await expireDueOrders(db, clock);
-    const world = await seedWorld(db, clock, { skuCount: 5, stock: 1000 });
-    const tokens = await consumerTokens(siyu, world.shop, 80);
+    const world = await race.shop({ skuCount: 5, stock: 1000, buyers: 80 });
+    const { tokens } = world;
     const r = rng(SEEDS[1]!);
     const cart = () => r.shuffle(world.skus).map((s) => ({ sku_id: s.id, quantity: r.int(1, 3) }));
     const old = await Promise.all(tokens.slice(0, 40).map((token) => placeOrder(api, token, world.shop, cart())));
@@ -113,8 +110,8 @@ describe('order expiry', async () => {
   it('overlapping expiry runs over batches that mix tenants in varying order: no deadlock, all released once', async () => {
     clock.advance(16 * MINUTE);
     await expireDueOrders(db, clock);
-    const worlds = [await seedWorld(db, clock, { skuCount: 3, stock: 1000 }), await seedWorld(db, clock, { skuCount: 3, stock: 1000 })];
-    const tokens = await Promise.all(worlds.map((w) => consumerTokens(siyu, w.shop, 30)));
+    const worlds = [await race.shop({ skuCount: 3, stock: 1000, buyers: 30 }), await race.shop({ skuCount: 3, stock: 1000, buyers: 30 })];
+    const tokens = worlds.map((w) => w.tokens);
     const baseline = await Promise.all(worlds.map((w) => stockRows(db, w.tenantId)));
     // Orders alternate between the tenants and expire one second apart, so batches of 3 come as
     // [t1, t2, t1], [t2, t1, t2], …: each run meets the two tenants in a different order.
@@ -136,8 +133,8 @@ describe('order expiry', async () => {
   });
 
   it('payment after auto-expiry with stock still free: the order is revived to paid and its stock reserved again', async () => {
-    const world = await seedWorld(db, clock, { skuCount: 2, stock: 10 });
-    const [token] = await consumerTokens(siyu, world.shop, 1);
+    const world = await race.shop({ skuCount: 2, stock: 10, buyers: 1 });
+    const [token] = world.tokens;
     const [a, b] = [world.skus[0]!.id, world.skus[1]!.id];
     const order = await placeOrder(api, token!, world.shop, [{ sku_id: a, quantity: 3 }, { sku_id: b, quantity: 1 }]);
     const payment = await startPayment(api, token!, order.id);
@@ -165,8 +162,8 @@ describe('order expiry', async () => {
   });
 
   it('payment after auto-expiry when another buyer took the stock: refunded automatically, never oversold', async () => {
-    const world = await seedWorld(db, clock, { skuCount: 2, stock: 5 });
-    const [late, other] = await consumerTokens(siyu, world.shop, 2);
+    const world = await race.shop({ skuCount: 2, stock: 5, buyers: 2 });
+    const [late, other] = world.tokens;
     const [a, b] = [world.skus[0]!.id, world.skus[1]!.id];
     // The late order wants 3 of A and 1 of B; B stays free, A is taken: revival must be all or nothing.
     const order = await placeOrder(api, late!, world.shop, [{ sku_id: b, quantity: 1 }, { sku_id: a, quantity: 3 }]);
@@ -196,8 +193,8 @@ describe('order expiry', async () => {
     it(`late payments racing new checkouts for the released stock: each revived or refunded, never oversold (seed ${seed})`, async () => {
       const r = rng(seed);
       const ctx = `seed ${seed}`;
-      const world = await seedWorld(db, clock, { skuCount: 3, stock: r.int(20, 40) });
-      const tokens = await consumerTokens(siyu, world.shop, 40);
+      const world = await race.shop({ skuCount: 3, stock: r.int(20, 40), buyers: 40 });
+      const { tokens } = world;
       const lateCarts: Line[][] = tokens.slice(0, 15).map(() => Array.from({ length: r.int(1, 3) }, () => ({ sku_id: r.pick(world.skus).id, quantity: r.int(1, 3) })));
       const late = [];
       for (const [i, lines] of lateCarts.entries()) {
@@ -247,8 +244,8 @@ describe('order expiry', async () => {
   }
 
   it('expiry, buyer cancellations and payments racing on the same orders: every unit released once or kept once', async () => {
-    const world = await seedWorld(db, clock, { skuCount: 3, stock: 300 });
-    const tokens = await consumerTokens(siyu, world.shop, 30);
+    const world = await race.shop({ skuCount: 3, stock: 300, buyers: 30 });
+    const { tokens } = world;
     const r = rng(SEEDS[0]!);
     const placed = [];
     for (const token of tokens) {

@@ -2,20 +2,17 @@
  * Idempotency-Key under concurrency: one key, one effect, one response, however many copies of the
  * request arrive at once; a different body under the same key is refused.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../test-db.js';
-import { manualClock, seedWorld, startSiyu, stockOf } from '../fixtures.js';
-import { SEEDS, consumerTokens, expectProblem, expectStockConsistent, fetchApi, freshKey, rng, rowCounts, startingGate, type Res } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { stockOf } from '../fixtures.js';
+import { raceHarness } from './harness.js';
+import { SEEDS, expectProblem, expectStockConsistent, freshKey, rng, rowCounts, startingGate, type Res } from './helpers.js';
 
 describe('idempotency keys under concurrency', async () => {
-  const { db } = await createTestDatabase({ max: 60 });
-  const clock = manualClock();
-  const siyu = await startSiyu(db, clock);
-  const api = await fetchApi(siyu);
-  afterAll(() => siyu.close());
-  const world = await seedWorld(db, clock, { skuCount: 5, stock: 500 });
+  const race = await raceHarness({ pool: 60 });
+  const { db, siyu, api } = race;
+  const world = await race.shop({ skuCount: 5, stock: 500, buyers: 12 });
   const shared = world.skus.slice(0, 4); // skus[4] belongs to the out-of-stock test alone
-  const tokens = await consumerTokens(siyu, world.shop, 12);
+  const { tokens } = world;
 
   const ordersOf = async (customerToken: string) => {
     const res = await api.get('/api/v1/orders?limit=200', { token: customerToken });

@@ -2,26 +2,21 @@
  * Signed payment notifications: verified, stored once under the provider's event id, applied once.
  * Duplicates (also concurrent), late and out-of-order events never cause a second transition.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../test-db.js';
-import { manualClock, seedWorld, startSiyu, testConfig } from '../fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { testConfig } from '../fixtures.js';
+import { raceHarness } from './harness.js';
 import { buildSandboxNotification } from '../../src/simulators/sandboxpay/sandbox.psp.js';
 import { signSandbox, SANDBOX_HEADERS } from '../../src/adapters/sandboxpay/sandbox.signature.js';
 import {
-  SEEDS, consumerTokens, expectNoFailedJobs, expectProblem, fetchApi, newEventId, orderRow, paidOrder, paymentRow, placeOrder,
+  SEEDS, expectNoFailedJobs, expectProblem, newEventId, orderRow, paidOrder, paymentRow, placeOrder,
   postNotification, rng, rowCounts, signedNotification, startPayment,
 } from './helpers.js';
 
 describe('payment notifications', async () => {
-  const { db } = await createTestDatabase({ max: 40 });
-  const clock = manualClock();
-  const siyu = await startSiyu(db, clock);
-  const api = await fetchApi(siyu);
-  afterAll(() => siyu.close());
-  const world = await seedWorld(db, clock, { skuCount: 3, stock: 1000 });
-  const tokens = await consumerTokens(siyu, world.shop, 20);
-  let next = 0;
-  const buyer = () => tokens[next++ % tokens.length]!;
+  const race = await raceHarness({ pool: 40 });
+  const { db, clock, siyu, api } = race;
+  const world = await race.shop({ skuCount: 3, stock: 1000, buyers: 20 });
+  const { buyer } = world;
 
   /** A pending order with a pending payment. */
   async function pending(lines = [{ sku_id: world.skus[0]!.id, quantity: 2 }]) {

@@ -2,24 +2,19 @@
  * Refunds by line and quantity: exact amounts, stock back only for goods not yet shipped, never more
  * than was paid — also when refund requests race each other.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../test-db.js';
-import { auth, manualClock, seedWorld, startSiyu, stockOf } from '../fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { auth, stockOf } from '../fixtures.js';
+import { raceHarness } from './harness.js';
 import {
-  SEEDS, consumerTokens, expectNoFailedJobs, expectProblem, expectStockConsistent, fetchApi, orderRow, paidOrder, paymentRow,
+  SEEDS, expectNoFailedJobs, expectProblem, expectStockConsistent, orderRow, paidOrder, paymentRow,
   placeOrder, rng, rowCounts,
 } from './helpers.js';
 
 describe('refunds', async () => {
-  const { db } = await createTestDatabase({ max: 40 });
-  const clock = manualClock();
-  const siyu = await startSiyu(db, clock);
-  const api = await fetchApi(siyu);
-  afterAll(() => siyu.close());
-  const world = await seedWorld(db, clock, { skuCount: 3, stock: 1000 });
-  const tokens = await consumerTokens(siyu, world.shop, 30);
-  let next = 0;
-  const buyer = () => tokens[next++]!;
+  const race = await raceHarness({ pool: 40 });
+  const { db, siyu, api } = race;
+  const world = await race.shop({ skuCount: 3, stock: 1000, buyers: 30 });
+  const { buyer, tokens } = world;
   const [A, B, C] = world.skus as [typeof world.skus[0], typeof world.skus[0], typeof world.skus[0]];
   const admin = world.adminToken;
 

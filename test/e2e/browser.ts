@@ -30,7 +30,11 @@ export async function ensureWebBuilt(): Promise<void> {
   if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs >= newestSource()) return;
   const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'],
+      // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('error', reject);

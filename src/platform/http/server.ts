@@ -100,9 +100,13 @@ export async function buildServer(ctx: AppContext, routes: RouteModule[], option
       index: false,
       // The build writes .br and .gz beside each page, script and stylesheet.
       preCompressed: true,
-      setHeaders: (reply, filePath) => {
+      // Our own header below, not the plugin's max-age default.
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
         const hashed = filePath.startsWith(path.join(WEB_DIST, HASHED_ASSETS));
-        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // The same URL answers Brotli, gzip or plain by Accept-Encoding: caches must key on it.
+        res.setHeader('vary', 'accept-encoding');
       },
     });
   }

@@ -9,7 +9,7 @@ import { bNodeError } from '../b-nodes/b-nodes.errors.js';
 import { guardChange, planCosts, settingsOf, summary, typicalOrder, type Override } from '../economics/economics-guard.service.js';
 import type { PlanInput } from '../economics/economics.plan.js';
 import { campaignError } from './campaigns.errors.js';
-import type { CreateCampaignInput, UpdateCampaignInput } from './campaigns.schema.js';
+import type { CampaignStatus, CreateCampaignInput, FundedBy, UpdateCampaignInput } from './campaigns.schema.js';
 import { campaignMachine } from './campaigns.states.js';
 
 interface Terms { name: string; b_node_id: string | null; discount_per_order: number; min_order_total: number; budget: number; ends_at: Date }
@@ -97,7 +97,7 @@ export async function listCampaigns(db: Conn, tenantId: string) {
   return rows.map(present);
 }
 
-function present(r: { id: string; name: string; b_node_id: string | null; funded_by: string; discount_per_order: string | number; min_order_total: string | number; budget: string | number; spent?: string | number; starts_at: Date; ends_at: Date; status: string; verdict: string; guard: unknown; override_reason: string | null }) {
+function present(r: { id: string; name: string; b_node_id: string | null; funded_by: FundedBy; discount_per_order: string | number; min_order_total: string | number; budget: string | number; spent?: string | number; starts_at: Date; ends_at: Date; status: CampaignStatus; verdict: 'accept' | 'warn'; guard: unknown; override_reason: string | null }) {
   return {
     id: r.id, name: r.name, b_node_id: r.b_node_id, funded_by: r.funded_by,
     discount_per_order: fen(r.discount_per_order), min_order_total: fen(r.min_order_total), budget: fen(r.budget), spent: fen(r.spent ?? 0),

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
-import type { CampaignStatus } from './campaigns.states.js';
+import type { GuardColumn } from '../economics/economics.tables.js';
+import type { CampaignStatus, FundedBy } from './campaigns.schema.js';
 
 type Bigint = string | number;
 
@@ -8,7 +9,7 @@ export interface CampaignsTable {
   id: string;
   name: string;
   b_node_id: string | null;
-  funded_by: 'platform' | 'supplier' | 'b_node';
+  funded_by: FundedBy;
   discount_per_order: Bigint;
   min_order_total: Bigint;
   budget: Bigint;
@@ -17,7 +18,7 @@ export interface CampaignsTable {
   ends_at: Date;
   status: CampaignStatus;
   verdict: 'accept' | 'warn';
-  guard: unknown;
+  guard: GuardColumn;
   override_reason: string | null;
   created_by: string | null;
   created_at: Generated<Date>;

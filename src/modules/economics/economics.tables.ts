@@ -1,4 +1,8 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type { GuardSummary } from './economics.schema.js';
+
+/** The guard's verdict, written as JSON text and read back parsed. */
+export type GuardColumn = ColumnType<GuardSummary | null, string, string>;
 
 type Bigint = string | number;
 
@@ -22,7 +26,7 @@ export interface CommissionPoliciesTable {
   leader_bps: number;
   hold_days: number;
   verdict: 'accept' | 'warn';
-  guard: unknown;
+  guard: GuardColumn;
   override_reason: string | null;
   created_by: string | null;
   created_at: Generated<Date>;

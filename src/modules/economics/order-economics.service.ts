@@ -138,5 +138,5 @@ export async function orderWaterfallOf(db: Conn, tenantId: string, orderId: stri
   const lines = await db.selectFrom('order_line_economics').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute();
   if (lines.length === 0) return null;
   const total = Object.fromEntries(WATERFALL_PARTS.map((p) => [p, lines.reduce((a, l) => a + fen(l[p]), 0)])) as WaterfallRow;
-  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(l[p])])) })) };
+  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(l[p])])) as WaterfallRow) })) };
 }

@@ -2,19 +2,14 @@
  * Wording shared by the guard, the CLI and the report: how amounts, rates and shares are shown,
  * and the labels of verdicts and statuses in zh-CN and en.
  */
+import { formatYuan } from '../../platform/money.js';
 import type { Bilingual } from './economics.errors.js';
 import type { RuleId } from './economics.plan.js';
 
 export type Lang = 'zh' | 'en';
 
-/** 12345 fen → "¥123.45"; negative amounts get a leading minus. */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const whole = Math.floor(abs / 100);
-  const cents = String(abs % 100).padStart(2, '0');
-  return `${sign}¥${whole.toLocaleString('en-US')}.${cents}`;
-}
+/** 1234567 fen → "¥12,345.67"; negative amounts get a leading minus. */
+export const yuan = (fen: number): string => formatYuan(fen, { grouped: true });
 
 /** 60 bps → "0.6%", 800 → "8%". */
 export function pctBps(bps: number): string {

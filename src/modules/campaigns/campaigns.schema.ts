@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { money, timestamp } from '../../platform/http/schemas.js';
 import { fenAmount, id } from '../catalog/catalog.schema.js';
-import { guardSummarySchema } from '../economics/economics.schema.js';
+import { guardSummarySchema, storedVerdictSchema } from '../economics/economics.schema.js';
 
 export const campaignStatusSchema = z.enum(['active', 'ended']).meta({ id: 'CampaignStatus' });
 export type CampaignStatus = z.infer<typeof campaignStatusSchema>;
@@ -46,7 +46,7 @@ export const campaignSchema = z.object({
   starts_at: timestamp,
   ends_at: timestamp,
   status: campaignStatusSchema,
-  verdict: z.enum(['accept', 'warn']),
+  verdict: storedVerdictSchema,
   guard: guardSummarySchema.nullable(),
   override_reason: z.string().nullable(),
 }).meta({ id: 'Campaign' });

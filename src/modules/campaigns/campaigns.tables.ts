@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { GuardColumn } from '../economics/economics.tables.js';
+import type { StoredVerdict } from '../economics/economics.schema.js';
 import type { CampaignStatus, FundedBy } from './campaigns.schema.js';
 
 type Bigint = string | number;
@@ -17,7 +18,7 @@ export interface CampaignsTable {
   starts_at: Date;
   ends_at: Date;
   status: CampaignStatus;
-  verdict: 'accept' | 'warn';
+  verdict: StoredVerdict;
   guard: GuardColumn;
   override_reason: string | null;
   created_by: string | null;

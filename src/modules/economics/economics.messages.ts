@@ -4,6 +4,7 @@
  */
 import { formatYuan } from '../../platform/money.js';
 import type { Bilingual } from './economics.errors.js';
+import type { RuleStatus, Verdict } from './economics.schema.js';
 import type { RuleId } from './economics.plan.js';
 
 export type Lang = 'zh' | 'en';
@@ -25,13 +26,13 @@ export function bi(zh: string, en: string): Bilingual {
   return { zh, en };
 }
 
-export const verdictLabels: Record<'accept' | 'warn' | 'reject', Bilingual> = {
+export const verdictLabels: Record<Verdict, Bilingual> = {
   accept: bi('通过', 'accept'),
   warn: bi('通过（有警告）', 'accept with warnings'),
   reject: bi('拒绝', 'reject'),
 };
 
-export const statusLabels: Record<'pass' | 'warn' | 'fail', Bilingual> = {
+export const statusLabels: Record<RuleStatus, Bilingual> = {
   pass: bi('通过', 'pass'),
   warn: bi('警告', 'warn'),
   fail: bi('不通过', 'fail'),

@@ -20,10 +20,13 @@ export const nodeBreakevenQuery = z.object({
   days: z.coerce.number().int().min(1).max(365).default(30),
 }).strict();
 
+export const commissionBaseSchema = z.enum(['paid', 'margin']).meta({ id: 'CommissionBase' });
+export type CommissionBase = z.infer<typeof commissionBaseSchema>;
+
 const override = z.object({ reason: z.string().trim().min(5).max(1000) }).strict();
 export const policyBody = z.object({
   name: z.string().min(1).max(128),
-  commission_base: z.enum(['paid', 'margin']).default('paid'),
+  commission_base: commissionBaseSchema.default('paid'),
   // More than two paid levels is refused by the guard with the reason; the schema lets it reach the guard.
   levels_bps: z.array(z.number().int().min(0).max(10_000)).max(10).default([]),
   leader_bps: z.number().int().min(0).max(10_000).default(0),
@@ -41,16 +44,23 @@ export const settingsBody = z.object({
   expected_refund_bps: z.number().int().min(0).max(10_000),
 }).partial().strict();
 
+export const pnlDimensionSchema = z.enum(['sku', 'b_node', 'supplier', 'policy', 'campaign', 'day']).meta({ id: 'PnlDimension' });
+export type PnlDimension = z.infer<typeof pnlDimensionSchema>;
+
 export const pnlQuery = z.object({
-  by: z.enum(['sku', 'b_node', 'supplier', 'policy', 'campaign', 'day']).default('day'),
+  by: pnlDimensionSchema.default('day'),
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
 }).strict();
 
 // Responses. Amounts are integer fen, rates basis points.
 export const verdictSchema = z.enum(['accept', 'warn', 'reject']).meta({ id: 'Verdict' });
+export type Verdict = z.infer<typeof verdictSchema>;
+/** A policy, campaign or price is stored only when the guard did not reject it (or was overridden). */
+export const storedVerdictSchema = verdictSchema.exclude(['reject']);
+export type StoredVerdict = z.infer<typeof storedVerdictSchema>;
 export const ruleStatusSchema = z.enum(['pass', 'warn', 'fail']).meta({ id: 'RuleStatus' });
-export const commissionBaseSchema = z.enum(['paid', 'margin']);
+export type RuleStatus = z.infer<typeof ruleStatusSchema>;
 
 /** The guard's verdict as stored with a policy, campaign or listing: each rule with its zh-CN and English message. */
 export const guardSummarySchema = z.object({
@@ -134,7 +144,7 @@ export const pnlRowSchema = z.object({
   ...waterfallColumns,
 }).meta({ id: 'PnlRow' });
 
-export const pnlSchema = z.object({ by: pnlQuery.shape.by.unwrap(), rows: z.array(pnlRowSchema) }).meta({ id: 'Pnl' });
+export const pnlSchema = z.object({ by: pnlDimensionSchema, rows: z.array(pnlRowSchema) }).meta({ id: 'Pnl' });
 
 export const nodeBreakevenSchema = breakevenSchema.extend({
   b_node_id: z.string(),

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { GuardSummary } from './economics.schema.js';
+import type { CommissionBase, GuardSummary, StoredVerdict } from './economics.schema.js';
 
 /** The guard's verdict, written as JSON text and read back parsed. */
 export type GuardColumn = ColumnType<GuardSummary | null, string, string>;
@@ -21,11 +21,11 @@ export interface CommissionPoliciesTable {
   tenant_id: string;
   id: string;
   name: string;
-  commission_base: 'paid' | 'margin';
+  commission_base: CommissionBase;
   levels_bps: number[];
   leader_bps: number;
   hold_days: number;
-  verdict: 'accept' | 'warn';
+  verdict: StoredVerdict;
   guard: GuardColumn;
   override_reason: string | null;
   created_by: string | null;

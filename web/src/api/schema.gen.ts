@@ -825,6 +825,10 @@ export interface components {
             rules: components["schemas"]["RuleResult"][];
             waterfall: components["schemas"]["PlanWaterfall"];
         };
+        /** @enum {string} */
+        CommissionBase: "paid" | "margin";
+        /** @enum {string} */
+        CommissionBaseInput: "paid" | "margin";
         EconomicsSettings: {
             /** @description basis points (1/100 of a percent) */
             payment_fee_bps: number;
@@ -1164,10 +1168,13 @@ export interface components {
             };
         };
         Pnl: {
-            /** @enum {string} */
-            by: "sku" | "b_node" | "supplier" | "policy" | "campaign" | "day";
+            by: components["schemas"]["PnlDimension"];
             rows: components["schemas"]["PnlRow"][];
         };
+        /** @enum {string} */
+        PnlDimension: "sku" | "b_node" | "supplier" | "policy" | "campaign" | "day";
+        /** @enum {string} */
+        PnlDimensionInput: "sku" | "b_node" | "supplier" | "policy" | "campaign" | "day";
         PnlRow: {
             /** @description The SKU, B node, supplier, policy or campaign id, or the day (YYYY-MM-DD) */
             key: string | null;
@@ -1207,8 +1214,7 @@ export interface components {
             tenant_id?: string;
             id: string;
             name: string;
-            /** @enum {string} */
-            commission_base: "paid" | "margin";
+            commission_base: components["schemas"]["CommissionBase"];
             levels_bps: number[];
             /** @description basis points (1/100 of a percent) */
             leader_bps: number;
@@ -4062,7 +4068,7 @@ export interface operations {
     getPnl: {
         parameters: {
             query?: {
-                by?: "sku" | "b_node" | "supplier" | "policy" | "campaign" | "day";
+                by?: components["schemas"]["PnlDimensionInput"];
                 from?: string;
                 to?: string;
             };
@@ -4246,11 +4252,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    /**
-                     * @default paid
-                     * @enum {string}
-                     */
-                    commission_base?: "paid" | "margin";
+                    commission_base?: components["schemas"]["CommissionBaseInput"];
                     /** @default [] */
                     levels_bps?: number[];
                     /** @default 0 */
@@ -4324,11 +4326,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    /**
-                     * @default paid
-                     * @enum {string}
-                     */
-                    commission_base?: "paid" | "margin";
+                    commission_base?: components["schemas"]["CommissionBaseInput"];
                     /** @default [] */
                     levels_bps?: number[];
                     /** @default 0 */
@@ -4864,21 +4862,20 @@ export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: Rea
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
-export const pathsApiV1EconomicsPnlGetParametersQueryByValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/economics/pnl"]["get"]["parameters"]["query"]["by"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
-export const pathsApiV1EconomicsPoliciesPostRequestBodyContentApplicationJsonCommission_baseValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/economics/policies"]["post"]["requestBody"]["content"]["application/json"]["commission_base"]> = ["paid", "margin"];
-export const pathsApiV1EconomicsPoliciesIdPutRequestBodyContentApplicationJsonCommission_baseValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/economics/policies/{id}"]["put"]["requestBody"]["content"]["application/json"]["commission_base"]> = ["paid", "margin"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
 export const campaignVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Campaign"]["verdict"]> = ["accept", "warn"];
 export const campaignFunderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunder"]> = ["platform", "supplier", "b_node"];
 export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunderInput"]> = ["platform", "supplier", "b_node"];
 export const campaignStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignStatus"]> = ["active", "ended"];
+export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBase"]> = ["paid", "margin"];
+export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
-export const pnlByValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Pnl"]["by"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
-export const policyCommission_baseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Policy"]["commission_base"]> = ["paid", "margin"];
+export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
+export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const refundStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RefundStatus"]> = ["pending", "succeeded", "failed"];
 export const ruleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RuleStatus"]> = ["pass", "warn", "fail"];
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];

@@ -8,7 +8,7 @@ type Schemas = components['schemas'];
 
 export type Verdict = Schemas['Verdict'];
 export type RuleStatus = Schemas['RuleStatus'];
-export type PnlDimension = Schemas['Pnl']['by'];
+export type PnlDimension = Schemas['PnlDimension'];
 
 export type PnlRow = Schemas['PnlRow'];
 export type Pnl = Schemas['Pnl'];

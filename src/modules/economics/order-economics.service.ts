@@ -3,6 +3,7 @@ import type { Conn } from '../../platform/db/database.js';
 import { allocate, fen } from '../../platform/money.js';
 import { settingsOrDefaults } from './engine/settings.js';
 import { WATERFALL_PARTS, storedOrderWaterfall, type WaterfallPart, type WaterfallRow } from './engine/waterfall.js';
+import type { PnlDimension } from './economics.schema.js';
 
 /** Orders that may still be refunded: their waterfall keeps a provision for it. */
 const OPEN_STATUSES = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
@@ -79,8 +80,8 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
   return rows.length;
 }
 
-export const ROLLUP_KEYS = { sku: 'sku_id', b_node: 'b_node_id', supplier: 'supplier_id', policy: 'policy_id', campaign: 'campaign_id', day: 'day' } as const;
-export type RollupKey = keyof typeof ROLLUP_KEYS;
+export const ROLLUP_KEYS = { sku: 'sku_id', b_node: 'b_node_id', supplier: 'supplier_id', policy: 'policy_id', campaign: 'campaign_id', day: 'day' } as const satisfies Record<PnlDimension, string>;
+export type RollupKey = PnlDimension;
 
 /** P&L: every waterfall column summed by one dimension over a date range, in one query. */
 export async function pnl(db: Conn, tenantId: string, by: RollupKey, range: { from?: string | undefined; to?: string | undefined; bNodeId?: string | null | undefined }) {
@@ -105,5 +106,5 @@ export async function orderWaterfallOf(db: Conn, tenantId: string, orderId: stri
   const lines = await db.selectFrom('order_line_economics').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute();
   if (lines.length === 0) return null;
   const total = Object.fromEntries(WATERFALL_PARTS.map((p) => [p, lines.reduce((a, l) => a + fen(l[p]), 0)])) as WaterfallRow;
-  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(l[p])])) })) };
+  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(l[p])])) as WaterfallRow) })) };
 }

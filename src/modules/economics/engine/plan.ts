@@ -20,6 +20,9 @@ const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}(T.*)?$/, 'expected an ISO 8601 date such as 2025-06-30')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a real calendar date');
 
+export const commissionBaseSchema = z.enum(['paid', 'margin']).meta({ id: 'CommissionBase' });
+export type CommissionBase = z.infer<typeof commissionBaseSchema>;
+
 export const RULE_IDS = [
   'G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7', 'G8', 'G9', 'G10', 'G11', 'G12', 'G13',
 ] as const;
@@ -46,7 +49,7 @@ const CostsSchema = z.strictObject({
 const IncentivesSchema = z.strictObject({
   entry_fee: fen(0),
   recruit_reward: fen(0),
-  commission_base: z.enum(['paid', 'margin']).default('paid'),
+  commission_base: commissionBaseSchema.default('paid'),
   commission_levels_bps: z.array(z.number().int().min(0).max(10_000)).max(100).default([800, 300]),
   fee_commission_levels_bps: z.array(z.number().int().min(0).max(10_000)).max(100).default([]),
   leader_bps: bps(0),

@@ -64,6 +64,7 @@ export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<Chec
   const config = loadConfig();
   const scratch = await openScratchDatabase(config, { poolMax: opts.clients + 4 });
   const raw = new pg.Pool({ connectionString: scratch.url, max: opts.clients });
+  raw.on('error', () => undefined); // dropping the scratch database terminates idle connections; that is not a failure
   let siyu: Awaited<ReturnType<typeof createSiyu>> | undefined;
   try {
     say('seeding two identical tenants…');

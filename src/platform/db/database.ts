@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type Generated, type Transaction } from 'kysely';
 import pg from 'pg';
+import { siyuTypes } from './int8.js';
 import { preparingPool } from './prepared.js';
 import type { IdentityTables } from '../../modules/identity/identity.tables.js';
 import type { CatalogTables } from '../../modules/catalog/catalog.tables.js';
@@ -38,11 +39,12 @@ export type Conn = Db | Tx;
  * spent more CPU planning than executing, and with custom plans it kept re-planning the checkout
  * CTE on every call (bench checkout, 2 cores: ratio 0.35–0.45 with custom plans, 0.71 generic;
  * docs/benchmarks.md). `SIYU_DB_PREPARE=0` turns both off, e.g. behind a transaction-mode pooler.
+ * bigint columns arrive as numbers, exact or not at all (int8.ts).
  */
 export function createDb(connectionString: string, options: { max?: number; onQuery?: (sql: string) => void; prepare?: boolean } = {}): Db {
   const prepare = options.prepare ?? process.env.SIYU_DB_PREPARE !== '0';
   const pool = new pg.Pool({
-    connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000,
+    connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000, types: siyuTypes,
     ...(prepare ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
   });
   pool.on('error', () => undefined); // an idle client's error must not crash the process; the next query reports it

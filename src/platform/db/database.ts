@@ -41,7 +41,7 @@ export type Conn = Db | Tx;
  * docs/benchmarks.md). `SIYU_DB_PREPARE=0` turns both off, e.g. behind a transaction-mode pooler.
  * bigint columns arrive as numbers, exact or not at all (int8.ts).
  */
-export function createDb(connectionString: string, options: { max?: number; onQuery?: (sql: string) => void; prepare?: boolean } = {}): Db {
+export function createDb(connectionString: string, options: { max?: number; onQuery?: (sql: string) => void; onStatement?: (sql: string) => void; prepare?: boolean } = {}): Db {
   const prepare = options.prepare ?? process.env.SIYU_DB_PREPARE !== '0';
   const pool = new pg.Pool({
     connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000, types: siyuTypes,
@@ -50,7 +50,7 @@ export function createDb(connectionString: string, options: { max?: number; onQu
   pool.on('error', () => undefined); // an idle client's error must not crash the process; the next query reports it
   const onQuery = options.onQuery;
   return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: prepare ? preparingPool(pool) : pool }),
+    dialect: new PostgresDialect({ pool: prepare || options.onStatement ? preparingPool(pool, { prepare, ...(options.onStatement ? { onStatement: options.onStatement } : {}) }) : pool }),
     ...(onQuery ? { log: (event) => { if (event.level === 'query') onQuery(event.query.sql); } } : {}),
   });
 }

@@ -10,10 +10,12 @@ export const MAX_PREPARED_PER_CONNECTION = 2000;
  * it once per connection. Kysely compiles the same SQL for the same query shape, so statement texts
  * are few and fixed; past `maxPerConnection` distinct statements a connection stops preparing new
  * ones, so server memory stays bounded. Statements without parameters (BEGIN, COMMIT, DDL) go as
- * they are.
+ * they are. `onStatement` sees every statement sent, BEGIN and COMMIT included (benchmarks count
+ * round trips with it).
  */
-export function preparingPool(pool: pg.Pool, options: { maxPerConnection?: number; onStatement?: (sql: string) => void } = {}): PostgresPool {
-  const max = options.maxPerConnection ?? MAX_PREPARED_PER_CONNECTION;
+export function preparingPool(pool: pg.Pool, options: { prepare?: boolean; maxPerConnection?: number; onStatement?: (sql: string) => void } = {}): PostgresPool {
+  // With prepare off nothing is prepared (a cap of 0); the wrapper then only reports statements.
+  const max = options.prepare === false ? 0 : options.maxPerConnection ?? MAX_PREPARED_PER_CONNECTION;
   // One wrapper per pg client, so each connection's set of prepared names lives exactly as long as it.
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   return {

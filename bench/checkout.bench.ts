@@ -312,8 +312,8 @@ async function oversoldSkus(db: Db, tenantId: string, withReservations: boolean)
 }
 
 async function orderCount(db: Db, tenantId: string): Promise<number> {
-  const row = await db.selectFrom('orders').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+  return row.n;
 }
 
 function quantile(xs: number[], q: number): number {

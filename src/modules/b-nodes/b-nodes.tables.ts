@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { Fen } from '../../platform/money.js';
 
 export type BNodeKind = 'store' | 'leader' | 'koc';
 
@@ -20,7 +21,7 @@ export interface ListingsTable {
   tenant_id: string;
   b_node_id: string;
   sku_id: string;
-  retail_price: string | number;
+  retail_price: Fen;
   active: Generated<boolean>;
   updated_at: Generated<Date>;
 }

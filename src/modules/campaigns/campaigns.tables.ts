@@ -1,7 +1,6 @@
 import type { Generated } from 'kysely';
 import type { CampaignStatus } from './campaigns.states.js';
-
-type Bigint = string | number;
+import type { Fen } from '../../platform/money.js';
 
 export interface CampaignsTable {
   tenant_id: string;
@@ -9,10 +8,10 @@ export interface CampaignsTable {
   name: string;
   b_node_id: string | null;
   funded_by: 'platform' | 'supplier' | 'b_node';
-  discount_per_order: Bigint;
-  min_order_total: Bigint;
-  budget: Bigint;
-  spent: Generated<Bigint>;
+  discount_per_order: Fen;
+  min_order_total: Fen;
+  budget: Fen;
+  spent: Generated<Fen>;
   starts_at: Date;
   ends_at: Date;
   status: CampaignStatus;

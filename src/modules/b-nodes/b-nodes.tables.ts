@@ -1,7 +1,6 @@
 import type { Generated } from 'kysely';
 import type { Fen } from '../../platform/money.js';
-
-export type BNodeKind = 'store' | 'leader' | 'koc';
+import type { BNodeKind } from './b-nodes.schema.js';
 
 export interface BNodesTable {
   tenant_id: string;

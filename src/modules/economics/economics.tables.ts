@@ -1,5 +1,9 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type { CommissionBase, GuardSummary, StoredVerdict } from './economics.schema.js';
 import type { Fen } from '../../platform/money.js';
+
+/** The guard's verdict, written as JSON text and read back parsed. */
+export type GuardColumn = ColumnType<GuardSummary | null, string, string>;
 
 export interface EconomicsSettingsTable {
   tenant_id: string;
@@ -16,12 +20,12 @@ export interface CommissionPoliciesTable {
   tenant_id: string;
   id: string;
   name: string;
-  commission_base: 'paid' | 'margin';
+  commission_base: CommissionBase;
   levels_bps: number[];
   leader_bps: number;
   hold_days: number;
-  verdict: 'accept' | 'warn';
-  guard: unknown;
+  verdict: StoredVerdict;
+  guard: GuardColumn;
   override_reason: string | null;
   created_by: string | null;
   created_at: Generated<Date>;

@@ -132,8 +132,8 @@ export async function getOrder(db: Conn, actor: Actor, orderId: string, customer
   return presentOrder(order, lines, {
     shop: node ? { id: node.id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } : null,
     customer: customer ?? null,
-    payments: payments.map((p) => ({ ...p, amount: p.amount, refunded_amount: p.refunded_amount })),
-    refunds: refunds.map((r) => ({ ...r, amount: r.amount })),
+    payments,
+    refunds,
   });
 }
 

@@ -2,8 +2,7 @@ import type { Generated } from 'kysely';
 import type { GuardColumn } from '../economics/economics.tables.js';
 import type { StoredVerdict } from '../economics/economics.schema.js';
 import type { CampaignStatus, FundedBy } from './campaigns.schema.js';
-
-type Bigint = string | number;
+import type { Fen } from '../../platform/money.js';
 
 export interface CampaignsTable {
   tenant_id: string;
@@ -11,10 +10,10 @@ export interface CampaignsTable {
   name: string;
   b_node_id: string | null;
   funded_by: FundedBy;
-  discount_per_order: Bigint;
-  min_order_total: Bigint;
-  budget: Bigint;
-  spent: Generated<Bigint>;
+  discount_per_order: Fen;
+  min_order_total: Fen;
+  budget: Fen;
+  spent: Generated<Fen>;
   starts_at: Date;
   ends_at: Date;
   status: CampaignStatus;

@@ -1,5 +1,4 @@
 import type { Conn, Tx } from '../../platform/db/database.js';
-import { fen } from '../../platform/money.js';
 import { guardChange, listingPlans } from '../economics/economics-guard.service.js';
 import type { Actor } from '../../platform/http/auth.js';
 import { AppError, platformError } from '../../platform/errors.js';
@@ -63,7 +62,7 @@ export async function updateSku(db: Tx, actor: Actor, skuId: string, input: Part
   if (patch.supply_price !== undefined && patch.supply_price !== sku.supply_price) {
     const listings = await db.selectFrom('listings').select(['b_node_id', 'retail_price'])
       .where('tenant_id', '=', actor.tenantId).where('sku_id', '=', skuId).where('active', '=', true).execute();
-    const atPrices = listings.map((l) => ({ b_node_id: l.b_node_id, price: fen(l.retail_price) }));
+    const atPrices = listings.map((l) => ({ b_node_id: l.b_node_id, price: l.retail_price }));
     const plans = await listingPlans(db, actor.tenantId, patch.supply_price, atPrices);
     for (const [i, plan] of plans.entries()) {
       const { b_node_id: bNodeId, price } = atPrices[i]!;

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn, Tx } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/http/auth.js';
-import { fen } from '../../platform/money.js';
 import { newId } from '../../platform/ids.js';
 import { economicsError } from './engine/errors.js';
 import { check, rejection, type GuardResult } from './engine/guard.js';
@@ -21,14 +20,14 @@ export async function settingsOf(db: Conn, tenantId: string): Promise<EconomicsS
  * paid orders in the last 90 days or, before there are any, of its SKUs.
  */
 export async function typicalOrder(db: Conn, tenantId: string, bNodeId?: string | null): Promise<{ price: number; cogs: number }> {
-  const { rows } = await sql<{ price: string | null; cogs: string | null }>`
-    SELECT coalesce(o.price, k.price)::text AS price, coalesce(o.cogs, k.cogs)::text AS cogs
+  const { rows } = await sql<{ price: number | null; cogs: number | null }>`
+    SELECT coalesce(o.price, k.price) AS price, coalesce(o.cogs, k.cogs) AS cogs
       FROM (SELECT round(avg(total + discount))::bigint AS price, round(avg(supply_cost))::bigint AS cogs FROM orders
              WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days'
                ${bNodeId ? sql`AND b_node_id = ${bNodeId}` : sql``}) o,
            (SELECT round(avg(suggested_price))::bigint AS price, round(avg(supply_price))::bigint AS cogs FROM skus WHERE tenant_id = ${tenantId}) k`.execute(db);
-  const price = fen(rows[0]?.price ?? 10_000) || 10_000;
-  return { price, cogs: Math.min(price, fen(rows[0]?.cogs ?? Math.round(price * 0.75))) };
+  const price = rows[0]?.price || 10_000;
+  return { price, cogs: Math.min(price, rows[0]?.cogs ?? Math.round(price * 0.75)) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../platform/db/database.js';
-import { allocate, fen } from '../../platform/money.js';
+import { allocate, type Fen } from '../../platform/money.js';
 import { settingsOrDefaults } from './engine/settings.js';
 import { WATERFALL_PARTS, storedOrderWaterfall, type WaterfallPart, type WaterfallRow } from './engine/waterfall.js';
 import type { PnlDimension } from './economics.schema.js';
@@ -9,10 +9,10 @@ import type { PnlDimension } from './economics.schema.js';
 const OPEN_STATUSES = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
 interface OrderSource {
-  id: string; status: string; day: string; b_node_id: string; total: string; discount: string; refunded_total: string; campaign_id: string | null;
+  id: string; status: string; day: string; b_node_id: string; total: Fen; discount: Fen; refunded_total: Fen; campaign_id: string | null;
   policy_id: string | null; leader_bps: number | null; levels_bps: number[] | null;
-  payment_fee_bps: number | null; platform_take_bps: number | null; fulfillment_per_order: string | null;
-  delivery_per_order: string | null; spoilage_bps: number | null; expected_refund_bps: number | null;
+  payment_fee_bps: number | null; platform_take_bps: number | null; fulfillment_per_order: Fen | null;
+  delivery_per_order: Fen | null; spoilage_bps: number | null; expected_refund_bps: number | null;
 }
 
 /**
@@ -26,9 +26,9 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
   if (orderIds.length === 0) return 0;
   const { rows: orders } = await sql<OrderSource>`
     SELECT o.id, o.status, to_char((o.paid_at AT TIME ZONE t.time_zone)::date, 'YYYY-MM-DD') AS day, o.b_node_id,
-           o.total::text, o.discount::text, o.refunded_total::text, o.campaign_id,
+           o.total, o.discount, o.refunded_total, o.campaign_id,
            p.id AS policy_id, p.leader_bps, p.levels_bps,
-           s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order::text, s.delivery_per_order::text, s.spoilage_bps, s.expected_refund_bps
+           s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order, s.delivery_per_order, s.spoilage_bps, s.expected_refund_bps
       FROM orders o
       JOIN tenants t ON t.id = o.tenant_id
       JOIN b_nodes b ON b.tenant_id = o.tenant_id AND b.id = o.b_node_id
@@ -45,18 +45,18 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
   const rows = orders.flatMap((o) => {
     const own = lines.filter((l) => l.order_id === o.id);
     const waterfall = storedOrderWaterfall({
-      paid: fen(o.total), coupon: fen(o.discount), refunded: fen(o.refunded_total), open: OPEN_STATUSES.has(o.status),
+      paid: o.total, coupon: o.discount, refunded: o.refunded_total, open: OPEN_STATUSES.has(o.status),
       leader_bps: o.leader_bps ?? 0, levels_bps: o.levels_bps ?? [],
     }, own.map((l) => ({
-      quantity: l.quantity, unit_price: fen(l.unit_price), unit_supply_cost: fen(l.unit_supply_cost),
+      quantity: l.quantity, unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost,
       refunded_quantity: l.refunded_quantity,
     })), settingsOrDefaults(o));
-    const byPrice = own.map((l) => fen(l.line_total));
-    const byPaid = own.map((l) => fen(l.line_total) - fen(l.discount));
-    const bySupply = own.map((l) => fen(l.unit_supply_cost) * l.quantity);
+    const byPrice = own.map((l) => l.line_total);
+    const byPaid = own.map((l) => l.line_total - l.discount);
+    const bySupply = own.map((l) => l.unit_supply_cost * l.quantity);
     const weightsOf: Partial<Record<WaterfallPart, number[]>> = {
-      list_price: byPrice, coupon: own.map((l) => fen(l.discount)), supply_cost: bySupply, spoilage: bySupply,
-      refunds: own.map((l) => fen(l.refunded_amount)),
+      list_price: byPrice, coupon: own.map((l) => l.discount), supply_cost: bySupply, spoilage: bySupply,
+      refunds: own.map((l) => l.refunded_amount),
     };
     const split = (part: WaterfallPart, weights: number[]) => allocate(waterfall[part], weights.some((w) => w > 0) ? weights : own.map(() => 1));
     const parts = Object.fromEntries(WATERFALL_PARTS.filter((p) => p !== 'contribution_margin').map((p) =>
@@ -86,9 +86,9 @@ export type RollupKey = PnlDimension;
 /** P&L: every waterfall column summed by one dimension over a date range, in one query. */
 export async function pnl(db: Conn, tenantId: string, by: RollupKey, range: { from?: string | undefined; to?: string | undefined; bNodeId?: string | null | undefined }) {
   const key = sql.ref(ROLLUP_KEYS[by]);
-  const sums = WATERFALL_PARTS.map((p) => sql`sum(${sql.ref(p)})::text AS ${sql.ref(p)}`);
-  const { rows } = await sql<Record<string, string | null>>`
-    SELECT ${by === 'day' ? sql`to_char(day, 'YYYY-MM-DD')` : key} AS key, count(DISTINCT order_id)::text AS orders, ${sql.join(sums)}
+  const sums = WATERFALL_PARTS.map((p) => sql`sum(${sql.ref(p)})::bigint AS ${sql.ref(p)}`);
+  const { rows } = await sql<{ key: string | null; orders: number } & Partial<Record<WaterfallPart, Fen | null>>>`
+    SELECT ${by === 'day' ? sql`to_char(day, 'YYYY-MM-DD')` : key} AS key, count(DISTINCT order_id) AS orders, ${sql.join(sums)}
       FROM order_line_economics
      WHERE tenant_id = ${tenantId}
        ${range.from ? sql`AND day >= ${range.from}::date` : sql``}
@@ -96,8 +96,8 @@ export async function pnl(db: Conn, tenantId: string, by: RollupKey, range: { fr
        ${range.bNodeId ? sql`AND b_node_id = ${range.bNodeId}` : sql``}
      GROUP BY 1 ORDER BY ${by === 'day' ? sql`1` : sql`sum(contribution_margin) DESC`}`.execute(db);
   return rows.map((r) => ({
-    key: r.key ?? null, orders: Number(r.orders),
-    ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(r[p] ?? 0)])) as WaterfallRow),
+    key: r.key ?? null, orders: r.orders,
+    ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, r[p] ?? 0])) as WaterfallRow),
   }));
 }
 
@@ -105,6 +105,6 @@ export async function pnl(db: Conn, tenantId: string, by: RollupKey, range: { fr
 export async function orderWaterfallOf(db: Conn, tenantId: string, orderId: string) {
   const lines = await db.selectFrom('order_line_economics').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute();
   if (lines.length === 0) return null;
-  const total = Object.fromEntries(WATERFALL_PARTS.map((p) => [p, lines.reduce((a, l) => a + fen(l[p]), 0)])) as WaterfallRow;
-  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(l[p])])) as WaterfallRow) })) };
+  const total = Object.fromEntries(WATERFALL_PARTS.map((p) => [p, lines.reduce((a, l) => a + l[p], 0)])) as WaterfallRow;
+  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, l[p]])) as WaterfallRow) })) };
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../platform/db/database.js';
-import { fen } from '../../platform/money.js';
+import type { Fen } from '../../platform/money.js';
 import type { OrderStatus } from './orders.states.js';
 import { orderMachine } from './orders.states.js';
 import type { Fulfillment } from './orders.schema.js';
@@ -9,8 +9,8 @@ export interface StockWant { sku_id: string; quantity: number }
 
 export interface CheckoutSource {
   b_node_id: string; name: string; slug: string; pickup_address: string; warehouse_id: string; timeout_minutes: number;
-  campaign_id: string | null; campaign_discount: string | null; campaign_min_total: string | null;
-  sku_id: string | null; code: string | null; sku_name: string | null; supply_price: string | null; title: string | null; retail_price: string | null;
+  campaign_id: string | null; campaign_discount: Fen | null; campaign_min_total: Fen | null;
+  sku_id: string | null; code: string | null; sku_name: string | null; supply_price: Fen | null; title: string | null; retail_price: Fen | null;
 }
 
 export interface NewOrder {
@@ -54,8 +54,8 @@ export const orderRepo = {
   async checkoutSource(db: Conn, tenantId: string, shop: string, skuIds: string[], now: Date): Promise<CheckoutSource[]> {
     const { rows } = await sql<CheckoutSource>`
       SELECT b.id AS b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
-             c.id AS campaign_id, c.discount_per_order::text AS campaign_discount, c.min_order_total::text AS campaign_min_total,
-             l.sku_id, s.code, s.name AS sku_name, s.supply_price::text, p.title, l.retail_price::text
+             c.id AS campaign_id, c.discount_per_order AS campaign_discount, c.min_order_total AS campaign_min_total,
+             l.sku_id, s.code, s.name AS sku_name, s.supply_price, p.title, l.retail_price
         FROM shop_routes r
         JOIN b_nodes b ON b.tenant_id = r.tenant_id AND b.id = r.b_node_id
         JOIN tenants t ON t.id = b.tenant_id
@@ -259,7 +259,6 @@ export const orderRepo = {
       const b = f.before;
       q = q.where((eb) => eb.or([eb('o.created_at', '<', b.created_at), eb.and([eb('o.created_at', '=', b.created_at), eb('o.id', '<', b.id)])]));
     }
-    const rows = await q.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(f.limit).execute();
-    return rows.map((r) => ({ ...r, total: fen(r.total), refunded_total: fen(r.refunded_total) }));
+    return q.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(f.limit).execute();
   },
 };

@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { platformError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { allocate, fen } from '../../platform/money.js';
+import { allocate, type Fen } from '../../platform/money.js';
 import { campaignError } from '../campaigns/campaigns.errors.js';
 import { bNodeRepo } from '../b-nodes/b-nodes.repo.js';
 import { bNodeError } from '../b-nodes/b-nodes.errors.js';
@@ -35,16 +35,16 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
 
   const priced = input.lines.map((l, i) => {
     const sku = listed.get(l.sku_id)!;
-    const unitPrice = fen(sku.retail_price!);
+    const unitPrice = sku.retail_price!;
     return {
       line_no: i + 1, sku_id: l.sku_id, sku_code: sku.code!, title: `${sku.title} ${sku.sku_name}`.trim(), quantity: l.quantity,
-      unit_price: unitPrice, unit_supply_cost: fen(sku.supply_price!), line_total: unitPrice * l.quantity,
+      unit_price: unitPrice, unit_supply_cost: sku.supply_price!, line_total: unitPrice * l.quantity,
     };
   });
   const subtotal = priced.reduce((a, l) => a + l.line_total, 0);
   // A running subsidy applies when the cart reaches its minimum; its discount is split over the
   // lines by price so a refund by line returns exactly what that line cost the buyer.
-  const campaign = node.campaign_id && subtotal >= fen(node.campaign_min_total!) ? { id: node.campaign_id, discount: fen(node.campaign_discount!) } : null;
+  const campaign = node.campaign_id && subtotal >= node.campaign_min_total! ? { id: node.campaign_id, discount: node.campaign_discount! } : null;
   const discount = campaign?.discount ?? 0;
   const split = allocate(discount, priced.map((l) => l.line_total));
   const lines: NewLine[] = priced.map((l, i) => ({ ...l, discount: split[i]! }));
@@ -80,29 +80,28 @@ function orderNumber(now: Date): string {
   return `${d}${String(randomInt(0, 1e9)).padStart(9, '0')}${randomInt(0, 10)}`;
 }
 
-type Amount = number | string;
-/** An order as stored, or as just placed (amounts still numbers, defaults not yet applied). */
+/** An order as stored, or as just placed (defaults not yet applied). */
 interface OrderShape {
   id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: Fulfillment; pickup_code: string;
-  subtotal: Amount; discount: Amount; total: Amount; supply_cost: Amount; refunded_total: Amount; shipped: boolean; note: string;
+  subtotal: Fen; discount: Fen; total: Fen; supply_cost: Fen; refunded_total: Fen; shipped: boolean; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null;
 }
 interface LineShape {
-  line_no: number; sku_id: string; sku_code: string; title: string; quantity: number; unit_price: Amount; unit_supply_cost: Amount;
-  line_total: Amount; discount: Amount; refunded_quantity: number; refunded_amount: Amount;
+  line_no: number; sku_id: string; sku_code: string; title: string; quantity: number; unit_price: Fen; unit_supply_cost: Fen;
+  line_total: Fen; discount: Fen; refunded_quantity: number; refunded_amount: Fen;
 }
 
 function presentOrder(o: OrderShape, lines: LineShape[], extra: Record<string, unknown> = {}) {
   return {
     id: o.id, number: o.number, status: o.status, b_node_id: o.b_node_id, customer_id: o.customer_id,
     fulfillment: o.fulfillment, pickup_code: o.pickup_code,
-    subtotal: fen(o.subtotal), discount: fen(o.discount), total: fen(o.total), supply_cost: fen(o.supply_cost), refunded_total: fen(o.refunded_total),
+    subtotal: o.subtotal, discount: o.discount, total: o.total, supply_cost: o.supply_cost, refunded_total: o.refunded_total,
     shipped: o.shipped, note: o.note,
     expires_at: o.expires_at.toISOString(), created_at: o.created_at.toISOString(), paid_at: o.paid_at?.toISOString() ?? null, closed_at: o.closed_at?.toISOString() ?? null,
     lines: lines.map((l) => ({
       line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.quantity,
-      unit_price: fen(l.unit_price), unit_supply_cost: fen(l.unit_supply_cost), line_total: fen(l.line_total),
-      discount: fen(l.discount), refunded_quantity: l.refunded_quantity, refunded_amount: fen(l.refunded_amount),
+      unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost, line_total: l.line_total,
+      discount: l.discount, refunded_quantity: l.refunded_quantity, refunded_amount: l.refunded_amount,
     })),
     campaign_id: o.campaign_id,
     ...extra,
@@ -133,8 +132,8 @@ export async function getOrder(db: Conn, actor: Actor, orderId: string, customer
   return presentOrder(order, lines, {
     shop: node ? { id: node.id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } : null,
     customer: customer ?? null,
-    payments: payments.map((p) => ({ ...p, amount: fen(p.amount), refunded_amount: fen(p.refunded_amount) })),
-    refunds: refunds.map((r) => ({ ...r, amount: fen(r.amount) })),
+    payments,
+    refunds,
   });
 }
 

@@ -2,7 +2,6 @@ import type { Tx } from '../../platform/db/database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { fen } from '../../platform/money.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { sandboxPay } from '../../simulators/sandboxpay/sandbox.psp.js';
 import { orderError } from '../orders/orders.errors.js';
@@ -26,7 +25,7 @@ export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Ac
   const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
   if (order.status !== 'pending_payment') throw orderError('order_not_payable', { order_status: order.status });
   const id = newId('pay');
-  const amount = fen(order.total);
+  const amount = order.total;
   await tx.insertInto('payments').values({ tenant_id: actor.tenantId, id, order_id: orderId, provider: provider.name, amount, status: 'pending', provider_trade_no: null, succeeded_at: null }).execute();
   const prepay = await provider.prepay({ tenantId: actor.tenantId, paymentId: id, orderId, amount, description: `Order ${order.number}` });
   return { payment_id: id, order_id: orderId, provider: provider.name, amount, status: 'pending' as const, expires_at: order.expires_at.toISOString(), ...prepay };
@@ -51,7 +50,7 @@ export async function applyNotification(
     return { outcome, duplicate: false, ...extra };
   };
   if (!payment) return record('payment_not_found', { rejected: 'payment_not_found' });
-  const amount = fen(payment.amount);
+  const amount = payment.amount;
 
   switch (n.type) {
     case 'payment.succeeded': {
@@ -76,8 +75,8 @@ export async function applyNotification(
       const asked = await tx.selectFrom('refunds').select('amount').where('tenant_id', '=', n.tenantId).where('id', '=', n.refundId ?? '')
         .where('payment_id', '=', payment.id).executeTakeFirst();
       if (!asked) return record(await refused(tx, n, 'unknown_refund_of_payment', `refund_${to}`));
-      if (fen(asked.amount) !== n.amount) {
-        await audit(tx, n.tenantId, 'refund.amount_mismatch', 'refund', n.refundId ?? '', { notified: n.amount, expected: fen(asked.amount), event_id: n.eventId });
+      if (asked.amount !== n.amount) {
+        await audit(tx, n.tenantId, 'refund.amount_mismatch', 'refund', n.refundId ?? '', { notified: n.amount, expected: asked.amount, event_id: n.eventId });
         return record('amount_mismatch', { rejected: 'amount_mismatch' });
       }
       const refund = await paymentRepo.transitionRefund(tx, n.tenantId, n.refundId ?? '', to, clock.now());
@@ -86,7 +85,7 @@ export async function applyNotification(
         await audit(tx, n.tenantId, 'refund.failed', 'refund', refund.id, { event_id: n.eventId });
         return record('refund_failed');
       }
-      const refunded = fen(payment.refunded_amount) + fen(refund.amount);
+      const refunded = payment.refunded_amount + refund.amount;
       await paymentRepo.transition(tx, n.tenantId, payment.id, refunded >= amount ? 'refunded' : 'partially_refunded', { refunded_amount: refunded });
       return record('refund_settled');
     }
@@ -111,7 +110,7 @@ export async function confirmSandboxPayment(tx: Tx, actor: Actor, paymentId: str
   if (!payment || payment.provider !== 'sandbox') throw paymentError('payment_not_found');
   await visibleOrder(tx, actor, payment.order_id, customerId);
   if (payment.status !== 'pending') throw paymentError('payment_not_pending', { payment_status: payment.status });
-  return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: fen(payment.amount), outcome: input.outcome, copies: input.copies, delayMs: input.delay_ms });
+  return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: payment.amount, outcome: input.outcome, copies: input.copies, delayMs: input.delay_ms });
 }
 
 /** Creates a refund record and hands it to the provider through the outbox (never inside the request). */
@@ -131,7 +130,7 @@ export async function submitRefund(tx: Tx, providers: Providers, tenantId: strin
     .where('r.tenant_id', '=', tenantId).where('r.id', '=', refundId).executeTakeFirst();
   if (!refund || refund.status !== 'pending') return;
   await providerOf(providers, refund.provider).requestRefund(
-    { tenantId, paymentId: refund.payment_id, refundId, amount: fen(refund.amount), paymentAmount: fen(refund.payment_amount) },
+    { tenantId, paymentId: refund.payment_id, refundId, amount: refund.amount, paymentAmount: refund.payment_amount },
     { enqueue: (kind, payload) => enqueue(tx, tenantId, kind, payload) },
   );
 }

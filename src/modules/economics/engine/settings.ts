@@ -3,8 +3,6 @@
  * costed with. The defaults live here and nowhere else: a tenant without a settings row uses
  * them, and a new row is written with them for every field it does not set.
  */
-import { fen } from '../../../platform/money.js';
-
 export interface EconomicsSettings {
   payment_fee_bps: number;
   platform_take_bps: number;
@@ -26,12 +24,9 @@ export const DEFAULT_SETTINGS: Readonly<EconomicsSettings> = Object.freeze({
   expected_refund_bps: 500,
 });
 
-/** Stored settings (bigint amounts may arrive as strings) with the defaults for what is missing. */
-export function settingsOrDefaults(row: { [K in keyof EconomicsSettings]?: number | string | null } | undefined): EconomicsSettings {
-  const pick = (k: keyof EconomicsSettings) => {
-    const v = row?.[k];
-    return v === null || v === undefined ? DEFAULT_SETTINGS[k] : fen(v);
-  };
+/** Stored settings with the defaults for what is missing (no row, or a column left null by a join). */
+export function settingsOrDefaults(row: { [K in keyof EconomicsSettings]?: number | null } | undefined): EconomicsSettings {
+  const pick = (k: keyof EconomicsSettings) => row?.[k] ?? DEFAULT_SETTINGS[k];
   return {
     payment_fee_bps: pick('payment_fee_bps'), platform_take_bps: pick('platform_take_bps'),
     fulfillment_per_order: pick('fulfillment_per_order'), delivery_per_order: pick('delivery_per_order'),

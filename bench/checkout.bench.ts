@@ -5,10 +5,11 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { createSiyu } from '../src/app.js';
 import { seedRng } from '../src/cli/seed/rng.js';
-import { checkout } from '../src/modules/orders/orders.service.js';
+import { checkout } from '../src/flows/checkout.flow.js';
 import { systemClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
-import { inTransaction, type Db } from '../src/platform/db/database.js';
+import { inTransaction } from '../src/platform/db/database.js';
+import type { Database, Db } from '../src/database.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { AppError } from '../src/platform/errors.js';
 import { newId, newSecret, sha256 } from '../src/platform/ids.js';
@@ -62,7 +63,7 @@ export function registerCheckoutBench(bench: Command) {
 export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<CheckoutBenchResult> {
   const say = (m: string) => process.stderr.write(`${m}\n`);
   const config = loadConfig();
-  const scratch = await openScratchDatabase(config, { poolMax: opts.clients + 4 });
+  const scratch = await openScratchDatabase<Database>(config, { poolMax: opts.clients + 4 });
   const raw = new pg.Pool({ connectionString: scratch.url, max: opts.clients });
   let siyu: Awaited<ReturnType<typeof createSiyu>> | undefined;
   try {

@@ -14,8 +14,8 @@ import { platformError } from '../errors.js';
 import { sendProblem, toProblem } from './problem.js';
 import { bearerToken } from './auth.js';
 
-export interface AppContext {
-  db: Db;
+export interface AppContext<DB = any> {
+  db: Db<DB>;
   config: Config;
   clock: Clock;
   /** Resolves a bearer token to an actor; provided by the identity module. */
@@ -23,11 +23,12 @@ export interface AppContext {
 }
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
-export type RouteModule = (app: App, ctx: AppContext) => void | Promise<void>;
+/** A module's routes, typed by the application's schema (src/database.ts). */
+export type RouteModule<DB = any> = (app: App, ctx: AppContext<DB>) => void | Promise<void>;
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 
-export async function buildServer(ctx: AppContext, routes: RouteModule[], options: { logger?: boolean | object } = {}): Promise<App> {
+export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<DB>[], options: { logger?: boolean | object } = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,

@@ -24,8 +24,6 @@ export const updateSkuBody = skuFields.partial().omit({ code: true }).extend({
   /** A tenant admin's written reason to accept an overridable economics rejection of a new supply price. */
   override_reason: z.string().trim().min(5).max(1000).optional(),
 }).strict();
-export const createWarehouseBody = z.object({ name: z.string().min(1).max(128) }).strict();
-export const setStockBody = z.object({ warehouse_id: id, sku_id: id, on_hand: z.number().int().min(0).max(10_000_000) }).strict();
 export const idParams = z.object({ id });
 
 export type SkuFields = z.infer<typeof skuFields>;

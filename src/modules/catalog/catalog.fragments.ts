@@ -1,0 +1,35 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/**
+ * SQL other modules join to read catalog facts inside their own statements (the catalog owns
+ * suppliers, products and SKUs; nobody else names those tables).
+ */
+
+/** Each SKU's code and name, to join by `id`. */
+export function skuLabels(tenantId: string) {
+  return sql<{ id: string; code: string; name: string }>`(SELECT id, code, name FROM skus WHERE tenant_id = ${tenantId})`;
+}
+
+/**
+ * One SKU's snapshot for an order line: code, name, product title and supply price (as text, exact),
+ * for the SKU id the expression yields; a LATERAL subquery of one row or none.
+ */
+export function skuSnapshot(tenantId: RawBuilder<unknown>, skuId: RawBuilder<unknown>) {
+  return sql`(SELECT s.code, s.name AS sku_name, s.supply_price::text AS supply_price, p.title
+       FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+      WHERE s.tenant_id = ${tenantId} AND s.id = ${skuId})`;
+}
+
+/** Each SKU's supplier, suggested price and supply price, to join by `id`. */
+export function skuFacts(tenantId: string) {
+  return sql<{ id: string; supplier_id: string; code: string; name: string; product_id: string; suggested_price: string; supply_price: string; retail_floor: string; retail_ceiling: string; title: string; description: string; category: string; image_url: string | null }>`(
+    SELECT s.id, p.supplier_id, s.code, s.name, s.product_id, s.suggested_price, s.supply_price, s.retail_floor, s.retail_ceiling,
+           p.title, p.description, p.category, p.image_url
+      FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+     WHERE s.tenant_id = ${tenantId})`;
+}
+
+/** The tenant's average suggested and supply price over its SKUs (the typical order before any sale), as one row. */
+export function skuPriceAverages(tenantId: string) {
+  return sql`(SELECT round(avg(suggested_price))::bigint AS price, round(avg(supply_price))::bigint AS cogs FROM skus WHERE tenant_id = ${tenantId})`;
+}

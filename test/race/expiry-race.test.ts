@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase } from '../test-db.js';
 import { manualClock, seedWorld, startSiyu, stockOf } from '../fixtures.js';
-import { expireDueOrders } from '../../src/modules/orders/orders.service.js';
+import { expireDueOrders } from '../../src/flows/order-lifecycle.flow.js';
 import {
   SEEDS, consumerTokens, expectNoFailedJobs, expectProblem, expectStockConsistent, fetchApi, newEventId, orderRow, paidOrder,
   paymentRow, placeOrder, postNotification, rng, signedNotification, startPayment, stockRows, type Line,

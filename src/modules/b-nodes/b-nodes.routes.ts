@@ -1,10 +1,12 @@
 import type { RouteModule } from '../../platform/http/server.js';
+import type { Database } from '../../database.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
 import { idParams } from '../catalog/catalog.schema.js';
 import { assignPolicyBody, createBNodeBody, listingParams, putListingBody, shopProductParams, shopSessionBody, slugParams } from './b-nodes.schema.js';
 import * as nodes from './b-nodes.service.js';
+import { assignPolicyChecked, putListingGuarded } from '../../flows/guarded-changes.flow.js';
 
-export const bNodeRoutes: RouteModule = (app, { db, clock }) => {
+export const bNodeRoutes: RouteModule<Database> = (app, { db, clock }) => {
   const tags = ['b-nodes'];
   app.get('/b-nodes', { schema: { tags } }, async (req) => ({ items: await nodes.listBNodes(db, requireActor(req, STAFF_ROLES).tenantId) }));
   app.post('/b-nodes', { schema: { tags, body: createBNodeBody } }, async (req, reply) =>
@@ -13,10 +15,10 @@ export const bNodeRoutes: RouteModule = (app, { db, clock }) => {
   app.get('/b-nodes/:id/listings', { schema: { tags, params: idParams } }, async (req) =>
     ({ items: await nodes.listListings(db, requireActor(req, STAFF_ROLES), req.params.id) }));
   app.put('/b-nodes/:id/listings/:skuId', { schema: { tags, params: listingParams, body: putListingBody } }, async (req) =>
-    db.transaction().execute((tx) => nodes.putListing(tx, requireActor(req, [...ADMIN_ROLES, 'b_owner']), req.params.id, req.params.skuId, req.body)));
+    db.transaction().execute((tx) => putListingGuarded(tx, requireActor(req, [...ADMIN_ROLES, 'b_owner']), req.params.id, req.params.skuId, req.body)));
 
   app.put('/b-nodes/:id/commission-policy', { schema: { tags, params: idParams, body: assignPolicyBody } }, async (req) =>
-    nodes.setCommissionPolicy(db, requireActor(req, ADMIN_ROLES), req.params.id, req.body.policy_id));
+    assignPolicyChecked(db, requireActor(req, ADMIN_ROLES), req.params.id, req.body.policy_id));
 
   const shopTags = ['shop'];
   app.get('/shops/:slug', { schema: { tags: shopTags, params: slugParams, security: [] } }, async (req) => nodes.shopCatalog(db, req.params.slug));

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Conn } from '../../platform/db/database.js';
+import type { Conn } from '../../database.js';
 import { allocate, fen } from '../../platform/money.js';
 import { applyBps, waterfallForOrder, type Waterfall } from './economics.waterfall.js';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Tx } from '../../platform/db/database.js';
+import type { Tx } from '../../database.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { SANDBOX_HEADERS, signSandbox } from '../../adapters/sandboxpay/sandbox.signature.js';
 

@@ -16,21 +16,6 @@ import { fileURLToPath } from 'node:url';
 
 export interface Violation { file: string; line: number; table: string; owner: string; message: string }
 
-/**
- * Cross-module reads still to be moved behind fragments, each with its reason. An entry names the
- * file and the foreign table; anything not listed fails.
- */
-export const KNOWN_READS: Record<string, { tables: string[]; reason: string }> = {
-  'src/modules/economics/order-economics.service.ts': {
-    tables: ['orders', 'order_lines', 'tenants', 'b_nodes', 'skus', 'products'],
-    reason: 'the stored waterfall reads the paid orders it judges in one query per batch; to move to orders/catalog fragments',
-  },
-  'src/modules/economics/economics-guard.service.ts': {
-    tables: ['orders', 'skus'],
-    reason: 'the typical order averages recent paid orders and SKU prices; to move to orders/catalog fragments',
-  },
-};
-
 const SCANNED = /^src\/(modules|flows|platform|providers)\//;
 const KYSELY = /\b(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin)\(\s*'([a-z_]+)/g;
 const SQL = /\b(?:FROM|JOIN|UPDATE|INSERT INTO|DELETE FROM)\s+([a-z_]+)\b/g;
@@ -67,14 +52,13 @@ export function checkTableOwnership(root: string): Violation[] {
   for (const file of walk(root, 'src').filter((f) => SCANNED.test(f) && !f.endsWith('.test.ts'))) {
     const [, area, name] = file.split('/');
     const self = area === 'modules' ? name! : area === 'platform' ? 'platform' : null;
-    const known = KNOWN_READS[file]?.tables ?? [];
     const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
     lines.forEach((text, i) => {
       for (const rx of [KYSELY, SQL]) {
         for (const m of text.matchAll(rx)) {
           const table = m[1]!;
           const owner = owners.get(table);
-          if (!owner || owner === self || known.includes(table)) continue;
+          if (!owner || owner === self) continue;
           const message = self === null
             ? `${file}:${i + 1}: ${area} name table ${table} (owned by ${owner}); compose the owner's service or fragments instead`
             : `${file}:${i + 1}: ${self} touches table ${table}, owned by ${owner}; use ${owner}'s service or a fragment it exports`;

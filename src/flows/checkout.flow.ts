@@ -6,7 +6,7 @@ import { allocate, fen } from '../platform/money.js';
 import { paymentTimeouts } from '../modules/identity/identity.fragments.js';
 import { listedPrices, shopBySlug } from '../modules/b-nodes/b-nodes.fragments.js';
 import { bNodeError } from '../modules/b-nodes/b-nodes.errors.js';
-import { skuFacts } from '../modules/catalog/catalog.fragments.js';
+import { productRows, skuRows } from '../modules/catalog/catalog.fragments.js';
 import { runningCampaign, takeSubsidy } from '../modules/campaigns/campaigns.fragments.js';
 import { campaignError } from '../modules/campaigns/campaigns.errors.js';
 import { insertReservations, reservationCtes, type StockWant } from '../modules/inventory/inventory.fragments.js';
@@ -88,13 +88,14 @@ interface CheckoutSource {
 async function readCheckoutSource(tx: Tx, tenantId: string, shop: string, skuIds: string[], now: Date): Promise<CheckoutSource[]> {
   const { rows } = await sql<CheckoutSource>`
     SELECT b.b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
-           c.id AS campaign_id, c.discount_per_order AS campaign_discount, c.min_order_total AS campaign_min_total,
-           l.sku_id, s.code, s.name AS sku_name, s.supply_price::text AS supply_price, s.title, l.retail_price
+           c.id AS campaign_id, c.discount_per_order::text AS campaign_discount, c.min_order_total::text AS campaign_min_total,
+           l.sku_id, s.code, s.name AS sku_name, s.supply_price::text AS supply_price, p.title, l.retail_price
       FROM ${shopBySlug(tenantId, shop)} b
       JOIN ${paymentTimeouts()} t ON t.id = b.tenant_id
       LEFT JOIN LATERAL ${runningCampaign(tenantId, sql.ref('b.b_node_id'), now)} c ON true
       LEFT JOIN ${listedPrices(tenantId, skuIds)} l ON l.b_node_id = b.b_node_id
-      LEFT JOIN ${skuFacts(tenantId)} s ON s.id = l.sku_id`.execute(tx);
+      LEFT JOIN ${skuRows(tenantId)} s ON s.id = l.sku_id
+      LEFT JOIN ${productRows(tenantId)} p ON p.id = s.product_id`.execute(tx);
   return rows;
 }
 

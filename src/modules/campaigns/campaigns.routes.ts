@@ -1,11 +1,12 @@
 import type { RouteModule } from '../../platform/http/server.js';
+import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
 import { idParams } from '../catalog/catalog.schema.js';
 import { createCampaignBody, updateCampaignBody } from './campaigns.schema.js';
 import * as campaigns from './campaigns.service.js';
 
-export const campaignRoutes: RouteModule = (app, { db, clock }) => {
+export const campaignRoutes: RouteModule<Database> = (app, { db, clock }) => {
   const tags = ['campaigns'];
   app.get('/campaigns', { schema: { tags } }, async (req) => ({ items: await campaigns.listCampaigns(db, requireActor(req, STAFF_ROLES).tenantId) }));
   app.get('/campaigns/:id', { schema: { tags, params: idParams } }, async (req) => campaigns.getCampaign(db, requireActor(req, STAFF_ROLES).tenantId, req.params.id));

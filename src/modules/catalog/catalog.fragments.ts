@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 
 /**
  * SQL other modules join to read catalog facts inside their own statements (the catalog owns
@@ -11,13 +11,15 @@ export function skuLabels(tenantId: string) {
 }
 
 /**
- * One SKU's snapshot for an order line: code, name, product title and supply price (as text, exact),
- * for the SKU id the expression yields; a LATERAL subquery of one row or none.
+ * The tenant's SKUs and products as two tables, for a statement that joins them to its own rows
+ * one by one (checkout's snapshot of code, name, title and supply cost): kept apart so the planner
+ * can look each up by key instead of joining the whole catalog first.
  */
-export function skuSnapshot(tenantId: RawBuilder<unknown>, skuId: RawBuilder<unknown>) {
-  return sql`(SELECT s.code, s.name AS sku_name, s.supply_price::text AS supply_price, p.title
-       FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
-      WHERE s.tenant_id = ${tenantId} AND s.id = ${skuId})`;
+export function skuRows(tenantId: string) {
+  return sql`(SELECT id, product_id, code, name, supply_price FROM skus WHERE tenant_id = ${tenantId})`;
+}
+export function productRows(tenantId: string) {
+  return sql`(SELECT id, title FROM products WHERE tenant_id = ${tenantId})`;
 }
 
 /** Each SKU's supplier, suggested price and supply price, to join by `id`. */

@@ -5,6 +5,8 @@ import { fen } from '../../platform/money.js';
 import { newId } from '../../platform/ids.js';
 import { audit } from '../../platform/audit.js';
 import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
+import { skuPriceAverages } from '../catalog/catalog.fragments.js';
+import { recentPaidAverages } from '../orders/orders.fragments.js';
 import { check, type GuardResult } from './economics.guard.js';
 import { parsePlan, type Plan, type PlanInput } from './economics.plan.js';
 import { economicsFailureToAppError, economicsHttpError, rejection } from './economics.http-errors.js';
@@ -41,10 +43,7 @@ export function planCosts(settings: Settings, perOrder = true) {
 export async function typicalOrder(db: Conn, tenantId: string, bNodeId?: string | null): Promise<{ price: number; cogs: number }> {
   const { rows } = await sql<{ price: string | null; cogs: string | null }>`
     SELECT coalesce(o.price, k.price)::text AS price, coalesce(o.cogs, k.cogs)::text AS cogs
-      FROM (SELECT round(avg(total + discount))::bigint AS price, round(avg(supply_cost))::bigint AS cogs FROM orders
-             WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days'
-               ${bNodeId ? sql`AND b_node_id = ${bNodeId}` : sql``}) o,
-           (SELECT round(avg(suggested_price))::bigint AS price, round(avg(supply_price))::bigint AS cogs FROM skus WHERE tenant_id = ${tenantId}) k`.execute(db);
+      FROM ${recentPaidAverages(tenantId, bNodeId)} o, ${skuPriceAverages(tenantId)} k`.execute(db);
   const price = fen(rows[0]?.price ?? 10_000) || 10_000;
   return { price, cogs: Math.min(price, fen(rows[0]?.cogs ?? Math.round(price * 0.75))) };
 }

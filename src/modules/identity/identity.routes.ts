@@ -1,9 +1,10 @@
 import type { RouteModule } from '../../platform/http/server.js';
+import type { Database } from '../../database.js';
 import { ADMIN_ROLES, bearerToken, requireActor } from '../../platform/http/auth.js';
 import { createApiTokenBody, createUserBody, loginBody, tenantSettingsBody } from './identity.schema.js';
 import * as identity from './identity.service.js';
 
-export const identityRoutes: RouteModule = (app, { db, clock }) => {
+export const identityRoutes: RouteModule<Database> = (app, { db, clock }) => {
   app.post('/auth/login', { schema: { tags: ['auth'], body: loginBody, security: [] } }, async (req) =>
     identity.login(db, clock, req.body));
 

@@ -32,3 +32,25 @@ export function insertLines(tenantId: string, orderIds: RawBuilder<unknown>, lin
                       ${col('discount')}::bigint[]) AS l
         RETURNING 1)`;
 }
+
+/** The paid orders among the given ids, to read as a table (the order waterfall's source). */
+export function paidOrdersAmong(tenantId: string, orderIds: string[]) {
+  return sql`(SELECT tenant_id, id, status, paid_at, b_node_id, total, discount, refunded_total, campaign_id FROM orders
+      WHERE tenant_id = ${tenantId} AND id = ANY(${orderIds}::text[]) AND paid_at IS NOT NULL)`;
+}
+
+/** The lines of the given orders, to read as a table. */
+export function linesOfOrders(tenantId: string, orderIds: string[]) {
+  return sql<{
+    order_id: string; line_no: number; sku_id: string; quantity: number; unit_price: string; unit_supply_cost: string;
+    line_total: string; discount: string; refunded_quantity: number; refunded_amount: string;
+  }>`(SELECT order_id, line_no, sku_id, quantity, unit_price, unit_supply_cost, line_total, discount, refunded_quantity, refunded_amount
+       FROM order_lines WHERE tenant_id = ${tenantId} AND order_id = ANY(${orderIds}::text[]))`;
+}
+
+/** The average list value and supply cost of orders paid in the last 90 days (of one shop, if given), as one row; null without any. */
+export function recentPaidAverages(tenantId: string, bNodeId?: string | null) {
+  return sql`(SELECT round(avg(total + discount))::bigint AS price, round(avg(supply_cost))::bigint AS cogs FROM orders
+       WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days'
+         ${bNodeId ? sql`AND b_node_id = ${bNodeId}` : sql``})`;
+}

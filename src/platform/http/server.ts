@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Db } from '../db/database.js';
+import type { Db, PlatformTables } from '../db/database.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
@@ -14,7 +14,7 @@ import { platformError } from '../errors.js';
 import { sendProblem, toProblem } from './problem.js';
 import { bearerToken } from './auth.js';
 
-export interface AppContext<DB = any> {
+export interface AppContext<DB = PlatformTables> {
   db: Db<DB>;
   config: Config;
   clock: Clock;
@@ -24,7 +24,7 @@ export interface AppContext<DB = any> {
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 /** A module's routes, typed by the application's schema (src/database.ts). */
-export type RouteModule<DB = any> = (app: App, ctx: AppContext<DB>) => void | Promise<void>;
+export type RouteModule<DB = PlatformTables> = (app: App, ctx: AppContext<DB>) => void | Promise<void>;
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
 

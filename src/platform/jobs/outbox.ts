@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { platformView, type Conn, type Db, type Tx } from '../db/database.js';
+import { platformView, type Conn, type Db, type PlatformTables, type Tx } from '../db/database.js';
 
-export type JobHandler<DB = any> = (tx: Tx<DB>, job: { id: string; tenant_id: string; payload: any; attempts: number }) => Promise<void>;
+export type JobHandler<DB = PlatformTables> = (tx: Tx<DB>, job: { id: string; tenant_id: string; payload: any; attempts: number }) => Promise<void>;
 
 /** Enqueued in the caller's transaction: the job exists if and only if the business change committed. */
 // Due times follow the database's clock, not the business clock: jobs are plumbing, and every

@@ -17,8 +17,10 @@ import { fileURLToPath } from 'node:url';
 export interface Violation { file: string; line: number; table: string; owner: string; message: string }
 
 const SCANNED = /^src\/(modules|flows|platform|providers)\//;
-const KYSELY = /\b(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin)\(\s*'([a-z_]+)/g;
-const SQL = /\b(?:FROM|JOIN|UPDATE|INSERT INTO|DELETE FROM)\s+([a-z_]+)\b/g;
+const KYSELY = /\b(?:selectFrom|insertInto|updateTable|deleteFrom|mergeInto|innerJoin|leftJoin|rightJoin|fullJoin)\(\s*['"]([a-z_]+)/g;
+// SQL keywords in upper case, as the code writes them (prose in comments says "from" and "join"); a
+// table name may follow on the next line.
+const SQL = /\b(?:FROM|JOIN|UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+([a-z_]+)\b/g;
 
 /** Table → owner ('platform' or a module's folder name), from the *Tables interfaces. */
 export function tableOwners(root: string): Map<string, string> {
@@ -52,22 +54,21 @@ export function checkTableOwnership(root: string): Violation[] {
   for (const file of walk(root, 'src').filter((f) => SCANNED.test(f) && !f.endsWith('.test.ts'))) {
     const [, area, name] = file.split('/');
     const self = area === 'modules' ? name! : area === 'platform' ? 'platform' : null;
-    const lines = fs.readFileSync(path.join(root, file), 'utf8').split('\n');
-    lines.forEach((text, i) => {
-      for (const rx of [KYSELY, SQL]) {
-        for (const m of text.matchAll(rx)) {
-          const table = m[1]!;
-          const owner = owners.get(table);
-          if (!owner || owner === self) continue;
-          const message = self === null
-            ? `${file}:${i + 1}: ${area} name table ${table} (owned by ${owner}); compose the owner's service or fragments instead`
-            : `${file}:${i + 1}: ${self} touches table ${table}, owned by ${owner}; use ${owner}'s service or a fragment it exports`;
-          violations.push({ file, line: i + 1, table, owner, message });
-        }
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
+    for (const rx of [KYSELY, SQL]) {
+      for (const m of text.matchAll(rx)) {
+        const table = m[1]!;
+        const owner = owners.get(table);
+        if (!owner || owner === self) continue;
+        const line = text.slice(0, m.index).split('\n').length;
+        const message = self === null
+          ? `${file}:${line}: ${area} name table ${table} (owned by ${owner}); compose the owner's service or fragments instead`
+          : `${file}:${line}: ${self} touches table ${table}, owned by ${owner}; use ${owner}'s service or a fragment it exports`;
+        violations.push({ file, line, table, owner, message });
       }
-    });
+    }
   }
-  return violations;
+  return violations.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
 function walk(root: string, dir: string): string[] {

@@ -21,12 +21,12 @@ export const newPickupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '
 
 type Amount = number | string;
 /** An order as stored, or as just placed (amounts still numbers, defaults not yet applied). */
-export interface OrderShape {
+interface OrderShape {
   id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: string; pickup_code: string;
   subtotal: Amount; discount: Amount; total: Amount; supply_cost: Amount; refunded_total: Amount; shipped: boolean; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null;
 }
-export interface LineShape {
+interface LineShape {
   line_no: number; sku_id: string; sku_code: string; title: string; quantity: number; unit_price: Amount; unit_supply_cost: Amount;
   line_total: Amount; discount: Amount; refunded_quantity: number; refunded_amount: Amount;
 }

@@ -10,7 +10,7 @@ import { sandboxProvider } from '../adapters/sandboxpay/sandbox.provider.js';
 import { buildSandboxNotification, sandboxPay, type SandboxNotifyJob } from '../simulators/sandboxpay/sandbox.psp.js';
 import { paymentError } from '../modules/payments/payments.errors.js';
 import type { PaymentProvider } from '../modules/payments/payments.provider.js';
-import { paymentParams, sandboxPayBody } from '../modules/payments/payments.schema.js';
+import { paymentParams, sandboxPayBody, sandboxPaySchema } from '../modules/payments/payments.schema.js';
 import { applyNotification, findPayment } from '../modules/payments/payments.service.js';
 import { visibleOrder } from '../modules/orders/orders.service.js';
 import { settlePaidOrder } from '../flows/payment-settlement.flow.js';
@@ -30,7 +30,7 @@ export interface PaymentProviderUnit {
 export function sandboxPayUnit(config: Config, clock: Clock): PaymentProviderUnit {
   const provider = sandboxProvider(config.sandboxPaymentSecret);
   const routes: RouteModule<Database> = (app, { db }) => {
-    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], params: paymentParams, body: sandboxPayBody } }, async (req) => {
+    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as the buyer would in WeChat', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
       const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
       const customerId = customerIdOf(actor);
       return inTransaction(db, async (tx) => {

@@ -1,5 +1,9 @@
-import type { Generated } from 'kysely';
-import type { CampaignStatus } from './campaigns.states.js';
+import type { ColumnType, Generated } from 'kysely';
+import type { GuardSummary, StoredVerdict } from '../economics/economics.schema.js';
+import type { CampaignStatus, FundedBy } from './campaigns.schema.js';
+
+/** The guard's verdict on the campaign, written as JSON text and read back parsed. */
+type GuardColumn = ColumnType<GuardSummary | null, string, string>;
 
 type Bigint = string | number;
 
@@ -8,7 +12,7 @@ export interface CampaignsTable {
   id: string;
   name: string;
   b_node_id: string | null;
-  funded_by: 'platform' | 'supplier' | 'b_node';
+  funded_by: FundedBy;
   discount_per_order: Bigint;
   min_order_total: Bigint;
   budget: Bigint;
@@ -16,8 +20,8 @@ export interface CampaignsTable {
   starts_at: Date;
   ends_at: Date;
   status: CampaignStatus;
-  verdict: 'accept' | 'warn';
-  guard: unknown;
+  verdict: StoredVerdict;
+  guard: GuardColumn;
   override_reason: string | null;
   created_by: string | null;
   created_at: Generated<Date>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { money, timestamp } from '../../platform/http/schemas.js';
 
 /** Amounts in fen: whole numbers, bounded so a typo cannot create a ten-million-yuan SKU. */
 export const fenAmount = z.number().int().min(0).max(100_000_000);
@@ -27,3 +28,33 @@ export const updateSkuBody = skuFields.partial().omit({ code: true }).extend({
 export const idParams = z.object({ id });
 
 export type SkuFields = z.infer<typeof skuFields>;
+
+// Responses. Amounts are integer fen.
+export const supplierSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  created_at: timestamp.optional(),
+}).meta({ id: 'Supplier' });
+
+export const skuSchema = z.object({
+  id: z.string(),
+  product_id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  supply_price: money,
+  suggested_price: money,
+  retail_floor: money,
+  retail_ceiling: money,
+}).meta({ id: 'Sku' });
+
+export const productSchema = z.object({
+  tenant_id: z.string().optional(),
+  id: z.string(),
+  supplier_id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  category: z.string(),
+  image_url: z.string().nullable(),
+  created_at: timestamp.optional(),
+  skus: z.array(skuSchema),
+}).meta({ id: 'Product' });

@@ -1,8 +1,9 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { Fulfillment } from './orders.schema.js';
 
 export interface NewOrder {
   tenant_id: string; id: string; number: string; b_node_id: string; customer_id: string; warehouse_id: string;
-  fulfillment: string; pickup_code: string; subtotal: number; discount: number; total: number; supply_cost: number; note: string;
+  fulfillment: Fulfillment; pickup_code: string; subtotal: number; discount: number; total: number; supply_cost: number; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date;
 }
 export interface NewLine {

@@ -6,6 +6,7 @@ import { fen } from '../../platform/money.js';
 import { shipOrders } from '../inventory/inventory.service.js';
 import { orderError } from './orders.errors.js';
 import { orderRepo } from './orders.repo.js';
+import type { Fulfillment } from './orders.schema.js';
 import type { OrderStatus } from './orders.states.js';
 
 export interface Buyer { tenantId: string; customerId: string }
@@ -22,7 +23,7 @@ export const newPickupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '
 type Amount = number | string;
 /** An order as stored, or as just placed (amounts still numbers, defaults not yet applied). */
 interface OrderShape {
-  id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: string; pickup_code: string;
+  id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: Fulfillment; pickup_code: string;
   subtotal: Amount; discount: Amount; total: Amount; supply_cost: Amount; refunded_total: Amount; shipped: boolean; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null;
 }

@@ -6,7 +6,7 @@ import { STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/aut
 import { idempotent } from '../../platform/http/idempotency.js';
 import { settlePaidOrder } from '../../flows/payment-settlement.flow.js';
 import { paymentError } from './payments.errors.js';
-import { createPaymentBody, providerParams } from './payments.schema.js';
+import { createPaymentBody, notificationAckSchema, paymentStartSchema, providerParams } from './payments.schema.js';
 import { applyNotification, createPayment, providerOf, type Providers } from './payments.service.js';
 import { orderParams } from '../orders/orders.schema.js';
 
@@ -14,7 +14,7 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
   return async (app, { db, clock }) => {
     const tags = ['payments'];
 
-    app.post('/orders/:id/payments', { schema: { tags, params: orderParams, body: createPaymentBody } }, async (req, reply) => {
+    app.post('/orders/:id/payments', { schema: { tags, operationId: 'createPayment', summary: 'Start paying an order (Idempotency-Key)', params: orderParams, body: createPaymentBody, response: { 201: paymentStartSchema } } }, async (req, reply) => {
       const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
       const customerId = customerIdOf(actor);
       const provider = providerOf(providers, req.body.provider);
@@ -28,7 +28,7 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
     await app.register(async (plain) => {
       const hooks = plain.withTypeProvider<ZodTypeProvider>();
       hooks.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-      hooks.post('/payments/notify/:provider', { schema: { tags, params: providerParams, security: [] } }, async (req, reply) => {
+      hooks.post('/payments/notify/:provider', { schema: { tags, operationId: 'receivePaymentNotification', summary: 'A payment provider\'s signed notification', params: providerParams, security: [], response: { 200: notificationAckSchema } } }, async (req, reply) => {
         const provider = providerOf(providers, req.params.provider);
         const notification = provider.parseNotification(req.headers, typeof req.body === 'string' ? req.body : '');
         const result = await inTransaction(db, (tx) => applyNotification(tx, clock, provider, notification, settlePaidOrder(clock)));

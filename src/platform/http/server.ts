@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db, PlatformTables } from '../db/database.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
@@ -13,6 +13,7 @@ import { newId } from '../ids.js';
 import { platformError } from '../errors.js';
 import { sendProblem, toProblem } from './problem.js';
 import { bearerToken } from './auth.js';
+import { openApiOptions } from './openapi.js';
 
 export interface AppContext<DB = PlatformTables> {
   db: Db<DB>;
@@ -50,15 +51,7 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Siyu API', version: '1', description: 'Private-domain retail platform: catalog, B nodes, shops, orders, payments.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onRequest', async (request) => {

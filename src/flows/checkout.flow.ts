@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../database.js';
 import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
-import { allocate, fen } from '../platform/money.js';
+import { allocate, type Fen } from '../platform/money.js';
 import { paymentTimeouts } from '../modules/identity/identity.fragments.js';
 import { listedPrices, shopBySlug } from '../modules/b-nodes/b-nodes.fragments.js';
 import { bNodeError } from '../modules/b-nodes/b-nodes.errors.js';
@@ -44,16 +44,16 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
 
   const priced = input.lines.map((l, i) => {
     const sku = listed.get(l.sku_id)!;
-    const unitPrice = fen(sku.retail_price!);
+    const unitPrice = sku.retail_price!;
     return {
       line_no: i + 1, sku_id: l.sku_id, sku_code: sku.code!, title: `${sku.title} ${sku.sku_name}`.trim(), quantity: l.quantity,
-      unit_price: unitPrice, unit_supply_cost: fen(sku.supply_price!), line_total: unitPrice * l.quantity,
+      unit_price: unitPrice, unit_supply_cost: sku.supply_price!, line_total: unitPrice * l.quantity,
     };
   });
   const subtotal = priced.reduce((a, l) => a + l.line_total, 0);
   // A running subsidy applies when the cart reaches its minimum; its discount is split over the
   // lines by price so a refund by line returns exactly what that line cost the buyer.
-  const campaign = node.campaign_id && subtotal >= fen(node.campaign_min_total!) ? { id: node.campaign_id, discount: fen(node.campaign_discount!) } : null;
+  const campaign = node.campaign_id && subtotal >= node.campaign_min_total! ? { id: node.campaign_id, discount: node.campaign_discount! } : null;
   const discount = campaign?.discount ?? 0;
   const split = allocate(discount, priced.map((l) => l.line_total));
   const lines: NewLine[] = priced.map((l, i) => ({ ...l, discount: split[i]! }));
@@ -80,16 +80,16 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
 
 interface CheckoutSource {
   b_node_id: string; name: string; slug: string; pickup_address: string; warehouse_id: string; timeout_minutes: number;
-  campaign_id: string | null; campaign_discount: string | null; campaign_min_total: string | null;
-  sku_id: string | null; code: string | null; sku_name: string | null; supply_price: string | null; title: string | null; retail_price: string | null;
+  campaign_id: string | null; campaign_discount: Fen | null; campaign_min_total: Fen | null;
+  sku_id: string | null; code: string | null; sku_name: string | null; supply_price: Fen | null; title: string | null; retail_price: Fen | null;
 }
 
 /** The one read: a row per requested SKU the shop lists (one row without a SKU when it lists none of them). */
 async function readCheckoutSource(tx: Tx, tenantId: string, shop: string, skuIds: string[], now: Date): Promise<CheckoutSource[]> {
   const { rows } = await sql<CheckoutSource>`
     SELECT b.b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
-           c.id AS campaign_id, c.discount_per_order::text AS campaign_discount, c.min_order_total::text AS campaign_min_total,
-           l.sku_id, s.code, s.name AS sku_name, s.supply_price::text AS supply_price, p.title, l.retail_price
+           c.id AS campaign_id, c.discount_per_order AS campaign_discount, c.min_order_total AS campaign_min_total,
+           l.sku_id, s.code, s.name AS sku_name, s.supply_price, p.title, l.retail_price
       FROM ${shopBySlug(tenantId, shop)} b
       JOIN ${paymentTimeouts()} t ON t.id = b.tenant_id
       LEFT JOIN LATERAL ${runningCampaign(tenantId, sql.ref('b.b_node_id'), now)} c ON true

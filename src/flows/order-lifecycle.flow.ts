@@ -2,7 +2,6 @@ import type { Db, Tx } from '../database.js';
 import type { Actor } from '../platform/http/auth.js';
 import type { Clock } from '../platform/clock.js';
 import { inTransaction } from '../platform/db/database.js';
-import { fen } from '../platform/money.js';
 import { cancelUnpaid, completePickup as completeOrderPickup, expireDue } from '../modules/orders/orders.service.js';
 import { releaseOrders } from '../modules/inventory/inventory.service.js';
 import { releaseSubsidies } from '../modules/campaigns/campaigns.service.js';
@@ -16,7 +15,7 @@ import { recordOrderEconomics } from '../modules/economics/order-economics.servi
 export async function cancelOrder(tx: Tx, clock: Clock, actor: Actor, orderId: string, customerId?: string) {
   const order = await cancelUnpaid(tx, clock.now(), actor, orderId, customerId);
   await releaseOrders(tx, actor.tenantId, [orderId]);
-  await releaseSubsidies(tx, actor.tenantId, [{ campaign_id: order.campaign_id, discount: fen(order.discount) }]);
+  await releaseSubsidies(tx, actor.tenantId, [{ campaign_id: order.campaign_id, discount: order.discount }]);
 }
 
 /** Expires unpaid orders past their deadline and releases their stock and subsidies, in one transaction per batch. */
@@ -31,7 +30,7 @@ export async function expireDueOrders(db: Db, clock: Clock, batch = 200): Promis
       for (const tenantId of [...byTenant.keys()].sort()) {
         const orders = byTenant.get(tenantId)!;
         await releaseOrders(tx, tenantId, orders.map((o) => o.id));
-        await releaseSubsidies(tx, tenantId, orders.map((o) => ({ campaign_id: o.campaign_id, discount: fen(o.discount) })));
+        await releaseSubsidies(tx, tenantId, orders.map((o) => ({ campaign_id: o.campaign_id, discount: o.discount })));
       }
       return expired.length;
     });

@@ -1,7 +1,6 @@
 import type { Tx } from '../database.js';
 import type { Actor } from '../platform/http/auth.js';
 import type { Clock } from '../platform/clock.js';
-import { fen } from '../platform/money.js';
 import { orderError } from '../modules/orders/orders.errors.js';
 import { addLineRefunds, lockVisibleOrder, orderLines, transitionOrder } from '../modules/orders/orders.service.js';
 import { releasePartial } from '../modules/inventory/inventory.service.js';
@@ -35,8 +34,8 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
     if (quantity > left) throw orderError('refund_exceeds_order', { line_no: lineNo, asked: quantity, refundable: left });
     // What the buyer paid for the line (its share of any discount taken off), refunded pro rata;
     // the last unit takes whatever is left.
-    const net = fen(line.line_total) - fen(line.discount);
-    const amount = quantity === left ? net - fen(line.refunded_amount) : Math.floor((net * quantity) / line.quantity);
+    const net = line.line_total - line.discount;
+    const amount = quantity === left ? net - line.refunded_amount : Math.floor((net * quantity) / line.quantity);
     return { line_no: lineNo, sku_id: line.sku_id, quantity, amount };
   });
   const amount = parts.reduce((a, p) => a + p.amount, 0);
@@ -45,7 +44,7 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
 
   const fully = lines.every((l) => l.refunded_quantity + (perLine.get(l.line_no) ?? 0) === l.quantity);
   await transitionOrder(tx, actor.tenantId, orderId, fully ? 'refunded' : 'partially_refunded', {
-    refunded_total: fen(order.refunded_total) + amount, ...(fully ? { closed_at: clock.now() } : {}),
+    refunded_total: order.refunded_total + amount, ...(fully ? { closed_at: clock.now() } : {}),
   });
   const restocked = !order.shipped;
   if (restocked) await releasePartial(tx, actor.tenantId, orderId, parts.map((p) => ({ sku_id: p.sku_id, quantity: p.quantity })));

@@ -2,7 +2,6 @@ import type { Database } from '../database.js';
 import type { Config } from '../platform/config.js';
 import type { Clock } from '../platform/clock.js';
 import { inTransaction } from '../platform/db/database.js';
-import { fen } from '../platform/money.js';
 import { STAFF_ROLES, customerIdOf, requireActor } from '../platform/http/auth.js';
 import type { RouteModule } from '../platform/http/server.js';
 import type { JobHandler } from '../platform/jobs/outbox.js';
@@ -39,7 +38,7 @@ export function sandboxPayUnit(config: Config, clock: Clock): PaymentProviderUni
         await visibleOrder(tx, actor, payment.order_id, customerId);
         if (payment.status !== 'pending') throw paymentError('payment_not_pending', { payment_status: payment.status });
         const { copies, delay_ms: delayMs, outcome } = req.body;
-        return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: fen(payment.amount), outcome, copies, delayMs });
+        return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: payment.amount, outcome, copies, delayMs });
       });
     });
   };

@@ -188,7 +188,7 @@ describe('order expiry', async () => {
     await siyu.tick();
     await expectNoFailedJobs(db);
     expect((await refundsOf(world.tenantId, order.id)).map((x) => x.status)).toEqual(['succeeded']);
-    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: String(payment.amount) });
+    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: payment.amount });
     expect(await stockOf(db, world.tenantId, a)).toEqual({ on_hand: 5, reserved: 4, live_reservations: 4 });
   });
 

@@ -11,7 +11,7 @@ export function shopBySlug(tenantId: string, slug: string) {
 
 /** Active listings (SKU and price) of the given SKUs in the tenant's shops, to join by `b_node_id`. */
 export function listedPrices(tenantId: string, skuIds: string[]) {
-  return sql`(SELECT b_node_id, sku_id, retail_price::text AS retail_price FROM listings
+  return sql`(SELECT b_node_id, sku_id, retail_price FROM listings
       WHERE tenant_id = ${tenantId} AND active AND sku_id = ANY(${skuIds}::text[]))`;
 }
 

@@ -1,5 +1,4 @@
 import type { Conn } from '../../database.js';
-import { fen } from '../../platform/money.js';
 import { skuFacts } from '../catalog/catalog.fragments.js';
 import { freeStock } from '../inventory/inventory.fragments.js';
 
@@ -23,8 +22,8 @@ export const bNodeRepo = {
     return rows.map((r) => ({
       sku_id: r.sku_id, code: r.code, sku_name: r.sku_name, product_id: r.product_id, title: r.title,
       description: r.description, category: r.category, image_url: r.image_url, active: r.active,
-      retail_price: fen(r.retail_price), retail_floor: fen(r.retail_floor), retail_ceiling: fen(r.retail_ceiling),
-      suggested_price: fen(r.suggested_price), supply_price: fen(r.supply_price),
+      retail_price: r.retail_price, retail_floor: r.retail_floor, retail_ceiling: r.retail_ceiling,
+      suggested_price: r.suggested_price, supply_price: r.supply_price,
       available: Math.max(0, (r.on_hand ?? 0) - (r.reserved ?? 0)),
     }));
   },

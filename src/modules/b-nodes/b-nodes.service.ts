@@ -5,7 +5,6 @@ import { newId } from '../../platform/ids.js';
 import { catalogError } from '../catalog/catalog.errors.js';
 import { findSku } from '../catalog/catalog.service.js';
 import { assertWarehouse } from '../inventory/inventory.service.js';
-import { fen } from '../../platform/money.js';
 import { findOrCreateConsumer } from '../customers/customers.service.js';
 import { issueToken } from '../identity/identity.service.js';
 import { bNodeError } from './b-nodes.errors.js';
@@ -59,7 +58,7 @@ export async function saveListing(db: Conn, tenantId: string, bNodeId: string, s
 export async function activeListingsOfSku(db: Conn, tenantId: string, skuId: string) {
   const rows = await db.selectFrom('listings').select(['b_node_id', 'retail_price'])
     .where('tenant_id', '=', tenantId).where('sku_id', '=', skuId).where('active', '=', true).execute();
-  return rows.map((l) => ({ b_node_id: l.b_node_id, price: fen(l.retail_price) }));
+  return rows.map((l) => ({ b_node_id: l.b_node_id, price: l.retail_price }));
 }
 
 /** A shop's public card (name, slug, pickup address) for an order; null if the node is gone. */

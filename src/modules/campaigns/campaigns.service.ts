@@ -3,7 +3,7 @@ import type { Conn, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { fen } from '../../platform/money.js';
+import type { Fen } from '../../platform/money.js';
 import { platformError } from '../../platform/errors.js';
 import { getBNode } from '../b-nodes/b-nodes.service.js';
 import { guardChange, planCosts, richestLeaderBps, settingsOf, summary, typicalOrder, type Override } from '../economics/economics-guard.service.js';
@@ -60,11 +60,11 @@ export async function updateCampaign(tx: Tx, actor: Actor, id: string, input: Up
   if (campaignMachine.isTerminal(current.status)) throw campaignError('campaign_ended');
   const terms: Terms = {
     name: input.name ?? current.name, b_node_id: current.b_node_id,
-    discount_per_order: input.discount_per_order ?? fen(current.discount_per_order), min_order_total: input.min_order_total ?? fen(current.min_order_total),
-    budget: input.budget ?? fen(current.budget), ends_at: input.ends_at ? new Date(input.ends_at) : current.ends_at,
+    discount_per_order: input.discount_per_order ?? current.discount_per_order, min_order_total: input.min_order_total ?? current.min_order_total,
+    budget: input.budget ?? current.budget, ends_at: input.ends_at ? new Date(input.ends_at) : current.ends_at,
   };
   if (terms.min_order_total <= terms.discount_per_order) throw platformError('validation_failed', { errors: [{ path: 'body.min_order_total', message: 'must exceed discount_per_order' }] });
-  if (terms.budget < fen(current.spent)) throw campaignError('budget_below_spent', { spent: fen(current.spent) });
+  if (terms.budget < current.spent) throw campaignError('budget_below_spent', { spent: current.spent });
   const guard = await guardChange(tx, actor, { kind: 'campaign', id }, await campaignPlan(tx, actor.tenantId, terms), input.override as Override | undefined);
   await tx.updateTable('campaigns').set({
     name: terms.name, discount_per_order: terms.discount_per_order, min_order_total: terms.min_order_total, budget: terms.budget, ends_at: terms.ends_at,
@@ -119,10 +119,10 @@ export async function retakeSubsidy(db: Conn, tenantId: string, campaignId: stri
   return rows.length === 1;
 }
 
-function present(r: { id: string; name: string; b_node_id: string | null; funded_by: FundedBy; discount_per_order: string | number; min_order_total: string | number; budget: string | number; spent?: string | number; starts_at: Date; ends_at: Date; status: CampaignStatus; verdict: StoredVerdict; guard: unknown; override_reason: string | null }) {
+function present(r: { id: string; name: string; b_node_id: string | null; funded_by: FundedBy; discount_per_order: Fen; min_order_total: Fen; budget: Fen; spent?: Fen; starts_at: Date; ends_at: Date; status: CampaignStatus; verdict: StoredVerdict; guard: unknown; override_reason: string | null }) {
   return {
     id: r.id, name: r.name, b_node_id: r.b_node_id, funded_by: r.funded_by,
-    discount_per_order: fen(r.discount_per_order), min_order_total: fen(r.min_order_total), budget: fen(r.budget), spent: fen(r.spent ?? 0),
+    discount_per_order: r.discount_per_order, min_order_total: r.min_order_total, budget: r.budget, spent: r.spent ?? 0,
     starts_at: r.starts_at.toISOString(), ends_at: r.ends_at.toISOString(), status: r.status, verdict: r.verdict,
     guard: typeof r.guard === 'string' ? JSON.parse(r.guard) : r.guard, override_reason: r.override_reason,
   };

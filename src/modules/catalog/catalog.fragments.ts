@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Fen } from '../../platform/money.js';
 
 /**
  * SQL other modules join to read catalog facts inside their own statements (the catalog owns
@@ -24,7 +25,7 @@ export function productRows(tenantId: string) {
 
 /** Each SKU's supplier, suggested price and supply price, to join by `id`. */
 export function skuFacts(tenantId: string) {
-  return sql<{ id: string; supplier_id: string; code: string; name: string; product_id: string; suggested_price: string; supply_price: string; retail_floor: string; retail_ceiling: string; title: string; description: string; category: string; image_url: string | null }>`(
+  return sql<{ id: string; supplier_id: string; code: string; name: string; product_id: string; suggested_price: Fen; supply_price: Fen; retail_floor: Fen; retail_ceiling: Fen; title: string; description: string; category: string; image_url: string | null }>`(
     SELECT s.id, p.supplier_id, s.code, s.name, s.product_id, s.suggested_price, s.supply_price, s.retail_floor, s.retail_ceiling,
            p.title, p.description, p.category, p.image_url
       FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id

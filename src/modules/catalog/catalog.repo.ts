@@ -1,16 +1,15 @@
 import type { Conn } from '../../database.js';
-import { fen } from '../../platform/money.js';
 
 export interface SkuView {
   id: string; product_id: string; code: string; name: string; supply_price: number;
   suggested_price: number; retail_floor: number; retail_ceiling: number;
 }
 
-function toSku(r: { id: string; product_id: string; code: string; name: string; supply_price: string | number; suggested_price: string | number; retail_floor: string | number; retail_ceiling: string | number }): SkuView {
+function toSku(r: SkuView): SkuView {
   return {
     id: r.id, product_id: r.product_id, code: r.code, name: r.name,
-    supply_price: fen(r.supply_price), suggested_price: fen(r.suggested_price),
-    retail_floor: fen(r.retail_floor), retail_ceiling: fen(r.retail_ceiling),
+    supply_price: r.supply_price, suggested_price: r.suggested_price,
+    retail_floor: r.retail_floor, retail_ceiling: r.retail_ceiling,
   };
 }
 

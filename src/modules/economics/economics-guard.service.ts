@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
-import { fen } from '../../platform/money.js';
 import { newId } from '../../platform/ids.js';
 import { audit } from '../../platform/audit.js';
 import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
@@ -18,7 +17,7 @@ export async function settingsOf(db: Conn, tenantId: string) {
   const row = await db.selectFrom('economics_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
   return {
     payment_fee_bps: row?.payment_fee_bps ?? 60, platform_take_bps: row?.platform_take_bps ?? 0,
-    fulfillment_per_order: fen(row?.fulfillment_per_order ?? 150), delivery_per_order: fen(row?.delivery_per_order ?? 0),
+    fulfillment_per_order: row?.fulfillment_per_order ?? 150, delivery_per_order: row?.delivery_per_order ?? 0,
     spoilage_bps: row?.spoilage_bps ?? 300, expected_refund_bps: row?.expected_refund_bps ?? 500,
   };
 }
@@ -42,11 +41,11 @@ export function planCosts(settings: Settings, perOrder = true) {
  * paid orders in the last 90 days or, before there are any, of its SKUs.
  */
 export async function typicalOrder(db: Conn, tenantId: string, bNodeId?: string | null): Promise<{ price: number; cogs: number }> {
-  const { rows } = await sql<{ price: string | null; cogs: string | null }>`
-    SELECT coalesce(o.price, k.price)::text AS price, coalesce(o.cogs, k.cogs)::text AS cogs
+  const { rows } = await sql<{ price: number | null; cogs: number | null }>`
+    SELECT coalesce(o.price, k.price) AS price, coalesce(o.cogs, k.cogs) AS cogs
       FROM ${recentPaidAverages(tenantId, bNodeId)} o, ${skuPriceAverages(tenantId)} k`.execute(db);
-  const price = fen(rows[0]?.price ?? 10_000) || 10_000;
-  return { price, cogs: Math.min(price, fen(rows[0]?.cogs ?? Math.round(price * 0.75))) };
+  const price = rows[0]?.price || 10_000;
+  return { price, cogs: Math.min(price, rows[0]?.cogs ?? Math.round(price * 0.75)) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { Fen } from '../../platform/money.js';
 import type { Fulfillment } from './orders.schema.js';
 
 export interface NewOrder {
@@ -43,8 +44,8 @@ export function paidOrdersAmong(tenantId: string, orderIds: string[]) {
 /** The lines of the given orders, to read as a table. */
 export function linesOfOrders(tenantId: string, orderIds: string[]) {
   return sql<{
-    order_id: string; line_no: number; sku_id: string; quantity: number; unit_price: string; unit_supply_cost: string;
-    line_total: string; discount: string; refunded_quantity: number; refunded_amount: string;
+    order_id: string; line_no: number; sku_id: string; quantity: number; unit_price: Fen; unit_supply_cost: Fen;
+    line_total: Fen; discount: Fen; refunded_quantity: number; refunded_amount: Fen;
   }>`(SELECT order_id, line_no, sku_id, quantity, unit_price, unit_supply_cost, line_total, discount, refunded_quantity, refunded_amount
        FROM order_lines WHERE tenant_id = ${tenantId} AND order_id = ANY(${orderIds}::text[]))`;
 }

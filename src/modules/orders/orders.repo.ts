@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
-import { fen } from '../../platform/money.js';
+import type { Fen } from '../../platform/money.js';
 import type { OrderStatus } from './orders.states.js';
 import { orderMachine } from './orders.states.js';
 import { customerCards } from '../customers/customers.fragments.js';
@@ -37,8 +37,8 @@ export const orderRepo = {
     db.selectFrom('order_lines').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute(),
 
   /** Claims due unpaid orders (skipping ones another worker holds) and expires them in one statement. */
-  async expireDue(db: Conn, now: Date, limit: number): Promise<{ tenant_id: string; id: string; campaign_id: string | null; discount: string }[]> {
-    const { rows } = await sql<{ tenant_id: string; id: string; campaign_id: string | null; discount: string }>`
+  async expireDue(db: Conn, now: Date, limit: number): Promise<{ tenant_id: string; id: string; campaign_id: string | null; discount: Fen }[]> {
+    const { rows } = await sql<{ tenant_id: string; id: string; campaign_id: string | null; discount: Fen }>`
       WITH due AS (
         SELECT tenant_id, id FROM orders
          WHERE status = 'pending_payment' AND expires_at <= ${now}
@@ -64,7 +64,6 @@ export const orderRepo = {
       const b = f.before;
       q = q.where((eb) => eb.or([eb('o.created_at', '<', b.created_at), eb.and([eb('o.created_at', '=', b.created_at), eb('o.id', '<', b.id)])]));
     }
-    const rows = await q.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(f.limit).execute();
-    return rows.map((r) => ({ ...r, total: fen(r.total), refunded_total: fen(r.refunded_total) }));
+    return q.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(f.limit).execute();
   },
 };

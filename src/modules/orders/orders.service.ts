@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Conn, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import { platformError } from '../../platform/errors.js';
-import { fen } from '../../platform/money.js';
+import type { Fen } from '../../platform/money.js';
 import { shipOrders } from '../inventory/inventory.service.js';
 import { orderError } from './orders.errors.js';
 import { orderRepo } from './orders.repo.js';
@@ -20,29 +20,28 @@ export function orderNumber(now: Date): string {
 /** A six-digit code the buyer shows at pickup (核销). */
 export const newPickupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
-type Amount = number | string;
-/** An order as stored, or as just placed (amounts still numbers, defaults not yet applied). */
+/** An order as stored, or as just placed (defaults not yet applied). */
 interface OrderShape {
   id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: Fulfillment; pickup_code: string;
-  subtotal: Amount; discount: Amount; total: Amount; supply_cost: Amount; refunded_total: Amount; shipped: boolean; note: string;
+  subtotal: Fen; discount: Fen; total: Fen; supply_cost: Fen; refunded_total: Fen; shipped: boolean; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null;
 }
 interface LineShape {
-  line_no: number; sku_id: string; sku_code: string; title: string; quantity: number; unit_price: Amount; unit_supply_cost: Amount;
-  line_total: Amount; discount: Amount; refunded_quantity: number; refunded_amount: Amount;
+  line_no: number; sku_id: string; sku_code: string; title: string; quantity: number; unit_price: Fen; unit_supply_cost: Fen;
+  line_total: Fen; discount: Fen; refunded_quantity: number; refunded_amount: Fen;
 }
 
 export function presentOrder(o: OrderShape, lines: LineShape[], extra: Record<string, unknown> = {}) {
   return {
     id: o.id, number: o.number, status: o.status, b_node_id: o.b_node_id, customer_id: o.customer_id,
     fulfillment: o.fulfillment, pickup_code: o.pickup_code,
-    subtotal: fen(o.subtotal), discount: fen(o.discount), total: fen(o.total), supply_cost: fen(o.supply_cost), refunded_total: fen(o.refunded_total),
+    subtotal: o.subtotal, discount: o.discount, total: o.total, supply_cost: o.supply_cost, refunded_total: o.refunded_total,
     shipped: o.shipped, note: o.note,
     expires_at: o.expires_at.toISOString(), created_at: o.created_at.toISOString(), paid_at: o.paid_at?.toISOString() ?? null, closed_at: o.closed_at?.toISOString() ?? null,
     lines: lines.map((l) => ({
       line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.quantity,
-      unit_price: fen(l.unit_price), unit_supply_cost: fen(l.unit_supply_cost), line_total: fen(l.line_total),
-      discount: fen(l.discount), refunded_quantity: l.refunded_quantity, refunded_amount: fen(l.refunded_amount),
+      unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost, line_total: l.line_total,
+      discount: l.discount, refunded_quantity: l.refunded_quantity, refunded_amount: l.refunded_amount,
     })),
     campaign_id: o.campaign_id,
     ...extra,

@@ -2,7 +2,6 @@ import type { Conn, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { fen } from '../../platform/money.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { audit } from '../../platform/audit.js';
 import { orderError } from '../orders/orders.errors.js';
@@ -24,7 +23,7 @@ export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Ac
   const order = await lockVisibleOrder(tx, actor, orderId, customerId);
   if (order.status !== 'pending_payment') throw orderError('order_not_payable', { order_status: order.status });
   const id = newId('pay');
-  const amount = fen(order.total);
+  const amount = order.total;
   await tx.insertInto('payments').values({ tenant_id: actor.tenantId, id, order_id: orderId, provider: provider.name, amount, status: 'pending', provider_trade_no: null, succeeded_at: null }).execute();
   const prepay = await provider.prepay({ tenantId: actor.tenantId, paymentId: id, orderId, amount, description: `Order ${order.number}` });
   return { payment_id: id, order_id: orderId, provider: provider.name, amount, status: 'pending' as const, expires_at: order.expires_at.toISOString(), ...prepay };
@@ -49,7 +48,7 @@ export async function applyNotification(
     return { outcome, duplicate: false, ...extra };
   };
   if (!payment) return record('payment_not_found', { rejected: 'payment_not_found' });
-  const amount = fen(payment.amount);
+  const amount = payment.amount;
 
   switch (n.type) {
     case 'payment.succeeded': {
@@ -74,8 +73,8 @@ export async function applyNotification(
       const asked = await tx.selectFrom('refunds').select('amount').where('tenant_id', '=', n.tenantId).where('id', '=', n.refundId ?? '')
         .where('payment_id', '=', payment.id).executeTakeFirst();
       if (!asked) return record(await refused(tx, n, 'unknown_refund_of_payment', `refund_${to}`));
-      if (fen(asked.amount) !== n.amount) {
-        await audit(tx, n.tenantId, 'refund.amount_mismatch', 'refund', n.refundId ?? '', { notified: n.amount, expected: fen(asked.amount), event_id: n.eventId });
+      if (asked.amount !== n.amount) {
+        await audit(tx, n.tenantId, 'refund.amount_mismatch', 'refund', n.refundId ?? '', { notified: n.amount, expected: asked.amount, event_id: n.eventId });
         return record('amount_mismatch', { rejected: 'amount_mismatch' });
       }
       const refund = await paymentRepo.transitionRefund(tx, n.tenantId, n.refundId ?? '', to, clock.now());
@@ -84,7 +83,7 @@ export async function applyNotification(
         await audit(tx, n.tenantId, 'refund.failed', 'refund', refund.id, { event_id: n.eventId });
         return record('refund_failed');
       }
-      const refunded = fen(payment.refunded_amount) + fen(refund.amount);
+      const refunded = payment.refunded_amount + refund.amount;
       await paymentRepo.transition(tx, n.tenantId, payment.id, refunded >= amount ? 'refunded' : 'partially_refunded', { refunded_amount: refunded });
       return record('refund_settled');
     }
@@ -105,16 +104,14 @@ export async function findPayment(db: Conn, tenantId: string, paymentId: string)
 
 /** An order's payments, oldest first, for its detail page. */
 export async function paymentsOfOrder(db: Conn, tenantId: string, orderId: string) {
-  const rows = await db.selectFrom('payments').select(['id', 'provider', 'amount', 'status', 'refunded_amount', 'created_at', 'succeeded_at'])
+  return db.selectFrom('payments').select(['id', 'provider', 'amount', 'status', 'refunded_amount', 'created_at', 'succeeded_at'])
     .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('created_at').execute();
-  return rows.map((p) => ({ ...p, amount: fen(p.amount), refunded_amount: fen(p.refunded_amount) }));
 }
 
 /** An order's refunds, oldest first, for its detail page. */
 export async function refundsOfOrder(db: Conn, tenantId: string, orderId: string) {
-  const rows = await db.selectFrom('refunds').select(['id', 'amount', 'status', 'reason', 'restocked', 'lines', 'created_at', 'settled_at'])
+  return db.selectFrom('refunds').select(['id', 'amount', 'status', 'reason', 'restocked', 'lines', 'created_at', 'settled_at'])
     .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('created_at').execute();
-  return rows.map((r) => ({ ...r, amount: fen(r.amount) }));
 }
 
 /** The payment a refund of the order comes out of (locked), or undefined when none has money left. */
@@ -137,7 +134,7 @@ export async function submitRefund(tx: Tx, providers: Providers, tenantId: strin
     .where('r.tenant_id', '=', tenantId).where('r.id', '=', refundId).executeTakeFirst();
   if (!refund || refund.status !== 'pending') return;
   await providerOf(providers, refund.provider).requestRefund(
-    { tenantId, paymentId: refund.payment_id, refundId, amount: fen(refund.amount), paymentAmount: fen(refund.payment_amount) },
+    { tenantId, paymentId: refund.payment_id, refundId, amount: refund.amount, paymentAmount: refund.payment_amount },
     { enqueue: (kind, payload) => enqueue(tx, tenantId, kind, payload) },
   );
 }

@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect, type Generated, type Transaction } from 'kysely';
-import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { siyuTypes } from './int8.js';
+import { preparingPool } from './prepared.js';
+
 /** The tables the platform itself owns; each module declares its own in its *.tables.ts. */
 export interface PlatformTables {
   idempotency_keys: {
@@ -31,55 +33,25 @@ export function platformView(db: Conn<any>): Conn<PlatformTables> {
   return db as Conn<PlatformTables>;
 }
 
-// bigint stays a string from pg; we convert with `fen()` where it is read, keeping exactness checks in one place.
 /**
  * Statements are prepared per connection and planned generically: on the checkout path PostgreSQL
  * spent more CPU planning than executing, and with custom plans it kept re-planning the checkout
  * CTE on every call (bench checkout, 2 cores: ratio 0.35–0.45 with custom plans, 0.71 generic;
  * docs/benchmarks.md). `SIYU_DB_PREPARE=0` turns both off, e.g. behind a transaction-mode pooler.
+ * bigint columns arrive as numbers, exact or not at all (int8.ts).
  */
-export function createDb<DB = PlatformTables>(connectionString: string, options: { max?: number; onQuery?: (sql: string) => void; prepare?: boolean } = {}): Db<DB> {
+export function createDb<DB = PlatformTables>(connectionString: string, options: { max?: number; onQuery?: (sql: string) => void; onStatement?: (sql: string) => void; prepare?: boolean } = {}): Db<DB> {
   const prepare = options.prepare ?? process.env.SIYU_DB_PREPARE !== '0';
   const pool = new pg.Pool({
-    connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000,
+    connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000, types: siyuTypes,
     ...(prepare ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
   });
   pool.on('error', () => undefined); // an idle client's error must not crash the process; the next query reports it
-  if (prepare) pool.on('connect', usePreparedStatements);
   const onQuery = options.onQuery;
   return new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: prepare || options.onStatement ? preparingPool(pool, { prepare, ...(options.onStatement ? { onStatement: options.onStatement } : {}) }) : pool }),
     ...(onQuery ? { log: (event) => { if (event.level === 'query') onQuery(event.query.sql); } } : {}),
   });
-}
-
-const MAX_PREPARED_PER_CONNECTION = 2000;
-const statementNames = new Map<string, string>();
-
-/**
- * Sends every parameterised statement as a named prepared statement, so PostgreSQL parses and
- * plans it once per connection. Statement texts are few and fixed (Kysely compiles the same SQL for the same query
- * shape), and each connection stops preparing past a cap, so memory stays bounded.
- */
-function usePreparedStatements(client: pg.PoolClient): void {
-  // Looked up at call time, not bound once, so instrumentation of the prototype still sees every statement.
-  const original = (...args: unknown[]) => (pg.Client.prototype.query as (...a: unknown[]) => unknown).apply(client, args);
-  const prepared = new Set<string>();
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
-    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) return original(text, values, callback);
-    let name = statementNames.get(text);
-    if (name === undefined) {
-      name = `s${sha1(text)}`;
-      if (statementNames.size < 10 * MAX_PREPARED_PER_CONNECTION) statementNames.set(text, name);
-    }
-    if (!prepared.has(name) && prepared.size >= MAX_PREPARED_PER_CONNECTION) return original(text, values, callback);
-    prepared.add(name);
-    return original({ name, text, values }, callback);
-  };
-}
-
-function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, 24);
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);

@@ -14,7 +14,7 @@ export interface ScratchDatabase<DB = PlatformTables> { db: Db<DB>; url: string;
  * A throw-away migrated database for benchmarks: on the DATABASE_URL server as a uniquely named
  * database, or on a temporary embedded server. Closing removes every trace.
  */
-export async function openScratchDatabase<DB = PlatformTables>(config: Config, options: { poolMax?: number } = {}): Promise<ScratchDatabase<DB>> {
+export async function openScratchDatabase<DB = PlatformTables>(config: Config, options: { poolMax?: number; onStatement?: (sql: string) => void } = {}): Promise<ScratchDatabase<DB>> {
   const name = `siyu_scratch_${randomBytes(5).toString('hex')}`;
   let adminUrl: string;
   let stopServer = async () => {};
@@ -34,7 +34,7 @@ export async function openScratchDatabase<DB = PlatformTables>(config: Config, o
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   await migrate(url.toString());
-  const db = createDb<DB>(url.toString(), { max: options.poolMax ?? 40 });
+  const db = createDb<DB>(url.toString(), { max: options.poolMax ?? 40, ...(options.onStatement ? { onStatement: options.onStatement } : {}) });
   return {
     db,
     url: url.toString(),

@@ -5,10 +5,11 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { createSiyu } from '../src/app.js';
 import { seedRng } from '../src/cli/seed/rng.js';
-import { checkout } from '../src/modules/orders/orders.service.js';
+import { checkout } from '../src/flows/checkout.flow.js';
 import { systemClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
-import { inTransaction, type Db } from '../src/platform/db/database.js';
+import { inTransaction } from '../src/platform/db/database.js';
+import type { Database, Db } from '../src/database.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { AppError } from '../src/platform/errors.js';
 import { newId, newSecret, sha256 } from '../src/platform/ids.js';
@@ -64,7 +65,7 @@ export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<Chec
   const config = loadConfig();
   // Round trips to PostgreSQL per path, counted during the measured run only (BEGIN/COMMIT included).
   const statements = { counting: false, service: 0, baseline: 0 };
-  const scratch = await openScratchDatabase(config, { poolMax: opts.clients + 4, onStatement: () => { if (statements.counting) statements.service++; } });
+  const scratch = await openScratchDatabase<Database>(config, { poolMax: opts.clients + 4, onStatement: () => { if (statements.counting) statements.service++; } });
   const raw = new pg.Pool({ connectionString: scratch.url, max: opts.clients });
   raw.on('error', () => undefined); // dropping the scratch database terminates idle connections; that is not a failure
   let siyu: Awaited<ReturnType<typeof createSiyu>> | undefined;

@@ -8,11 +8,12 @@ import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { breakeven, type BreakevenResult } from '../modules/economics/engine/breakeven.js';
 import { EconomicsError, EconomicsFailure } from '../modules/economics/engine/errors.js';
-import { check, type GuardResult, type Verdict } from '../modules/economics/engine/guard.js';
+import { check, type GuardResult } from '../modules/economics/engine/guard.js';
 import { pctBps, ruleTitles, statusLabels, verdictLabels, yuan, type Lang } from '../modules/economics/engine/messages.js';
 import { parsePlans, type Plan } from '../modules/economics/engine/plan.js';
 import { renderReport, summaryRows } from '../modules/economics/engine/report.js';
 import { simulate, type SchemeResult } from '../modules/economics/engine/simulate.js';
+import type { Verdict } from '../modules/economics/engine/verdict.js';
 
 const EXIT_INVALID = 1;
 const EXIT_REJECT = 2;

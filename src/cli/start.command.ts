@@ -3,6 +3,7 @@ import { loadConfig } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { createSiyu } from '../app.js';
 import { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
+import type { Database } from '../database.js';
 
 export function registerStartCommand(program: Command) {
   program.command('start')
@@ -14,7 +15,7 @@ export function registerStartCommand(program: Command) {
     .action(async (opts: { port?: number; host?: string; fresh?: boolean; demo: boolean }) => {
       const config = loadConfig();
       if (opts.fresh && config.databaseUrl) throw new Error('--fresh only resets the embedded database; it never touches DATABASE_URL');
-      const opened = await openDatabase(config, { fresh: opts.fresh ?? false });
+      const opened = await openDatabase<Database>(config, { fresh: opts.fresh ?? false });
       if (opts.demo) {
         const empty = !(await opened.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
         if (empty) {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { stockOf } from '../fixtures.js';
 import { raceHarness } from './harness.js';
-import { expireDueOrders } from '../../src/modules/orders/orders.service.js';
+import { expireDueOrders } from '../../src/flows/order-lifecycle.flow.js';
 import {
   SEEDS, expectNoFailedJobs, expectProblem, expectStockConsistent, newEventId, orderRow, paidOrder,
   paymentRow, placeOrder, postNotification, rng, signedNotification, startPayment, stockRows, type Line,

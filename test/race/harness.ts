@@ -6,7 +6,7 @@
  */
 import { afterAll } from 'vitest';
 import type { Siyu } from '../../src/app.js';
-import type { Db } from '../../src/platform/db/database.js';
+import type { Db } from '../../src/database.js';
 import { manualClock, seedWorld, startSiyu, type World } from '../fixtures.js';
 import { createTestDatabase } from '../test-db.js';
 import { consumerTokens, fetchApi, injectApi, type Api } from './helpers.js';

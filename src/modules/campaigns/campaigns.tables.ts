@@ -1,8 +1,10 @@
-import type { Generated } from 'kysely';
-import type { GuardColumn } from '../economics/economics.tables.js';
-import type { StoredVerdict } from '../economics/economics.schema.js';
+import type { ColumnType, Generated } from 'kysely';
+import type { GuardSummary, StoredVerdict } from '../economics/economics.schema.js';
 import type { CampaignStatus, FundedBy } from './campaigns.schema.js';
 import type { Fen } from '../../platform/money.js';
+
+/** The guard's verdict on the campaign, written as JSON text and read back parsed. */
+type GuardColumn = ColumnType<GuardSummary | null, string, string>;
 
 export interface CampaignsTable {
   tenant_id: string;

@@ -27,20 +27,8 @@ export interface SkusTable {
   created_at: Generated<Date>;
 }
 
-export interface WarehousesTable { tenant_id: string; id: string; name: string }
-
-export interface StockTable {
-  tenant_id: string;
-  warehouse_id: string;
-  sku_id: string;
-  on_hand: number;
-  reserved: Generated<number>;
-}
-
 export interface CatalogTables {
   suppliers: SuppliersTable;
   products: ProductsTable;
   skus: SkusTable;
-  warehouses: WarehousesTable;
-  stock: StockTable;
 }

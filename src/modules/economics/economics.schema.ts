@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { bps, money, timestamp } from '../../platform/http/schemas.js';
 // The engine's enums are the one source; the HTTP schemas only use them.
-import { verdictSchema } from './engine/guard.js';
 import { commissionBaseSchema } from './engine/plan.js';
-import { ruleStatusSchema } from './engine/rules.js';
+import { ruleStatusSchema, verdictSchema } from './engine/verdict.js';
 
 /** Plans are parsed by the economics module itself so CLI and API report the same field errors. */
 export const planBody = z.record(z.string(), z.unknown()).describe('An incentive plan (docs/economics.md), or { "schemes": [plan, …] } for simulate');

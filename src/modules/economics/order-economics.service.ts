@@ -1,8 +1,12 @@
 import { sql } from 'kysely';
-import type { Conn } from '../../platform/db/database.js';
+import type { Conn } from '../../database.js';
 import { allocate, type Fen } from '../../platform/money.js';
 import { settingsOrDefaults } from './engine/settings.js';
 import { WATERFALL_PARTS, storedOrderWaterfall, type WaterfallPart, type WaterfallRow } from './engine/waterfall.js';
+import { linesOfOrders, paidOrdersAmong } from '../orders/orders.fragments.js';
+import { skuFacts } from '../catalog/catalog.fragments.js';
+import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
+import { tenantTimeZones } from '../identity/identity.fragments.js';
 import type { PnlDimension } from './economics.schema.js';
 
 /** Orders that may still be refunded: their waterfall keeps a provision for it. */
@@ -29,18 +33,16 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
            o.total, o.discount, o.refunded_total, o.campaign_id,
            p.id AS policy_id, p.leader_bps, p.levels_bps,
            s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order, s.delivery_per_order, s.spoilage_bps, s.expected_refund_bps
-      FROM orders o
-      JOIN tenants t ON t.id = o.tenant_id
-      JOIN b_nodes b ON b.tenant_id = o.tenant_id AND b.id = o.b_node_id
-      LEFT JOIN commission_policies p ON p.tenant_id = b.tenant_id AND p.id = b.commission_policy_id
-      LEFT JOIN economics_settings s ON s.tenant_id = o.tenant_id
-     WHERE o.tenant_id = ${tenantId} AND o.id = ANY(${orderIds}::text[]) AND o.paid_at IS NOT NULL`.execute(db);
+      FROM ${paidOrdersAmong(tenantId, orderIds)} o
+      JOIN ${tenantTimeZones()} t ON t.id = o.tenant_id
+      JOIN ${nodeFacts(tenantId)} b ON b.id = o.b_node_id
+      LEFT JOIN commission_policies p ON p.tenant_id = o.tenant_id AND p.id = b.commission_policy_id
+      LEFT JOIN economics_settings s ON s.tenant_id = o.tenant_id`.execute(db);
   if (orders.length === 0) return 0;
-  const lines = await db.selectFrom('order_lines as l')
-    .innerJoin('skus as k', (j) => j.onRef('k.tenant_id', '=', 'l.tenant_id').onRef('k.id', '=', 'l.sku_id'))
-    .innerJoin('products as p', (j) => j.onRef('p.tenant_id', '=', 'k.tenant_id').onRef('p.id', '=', 'k.product_id'))
-    .select(['l.order_id', 'l.line_no', 'l.sku_id', 'p.supplier_id', 'l.quantity', 'l.unit_price', 'l.unit_supply_cost', 'l.line_total', 'l.discount', 'l.refunded_quantity', 'l.refunded_amount'])
-    .where('l.tenant_id', '=', tenantId).where('l.order_id', 'in', orders.map((o) => o.id)).orderBy('l.order_id').orderBy('l.line_no').execute();
+  const lines = await db.selectFrom(linesOfOrders(tenantId, orders.map((o) => o.id)).as('l'))
+    .innerJoin(skuFacts(tenantId).as('k'), (j) => j.onRef('k.id', '=', 'l.sku_id'))
+    .select(['l.order_id', 'l.line_no', 'l.sku_id', 'k.supplier_id', 'l.quantity', 'l.unit_price', 'l.unit_supply_cost', 'l.line_total', 'l.discount', 'l.refunded_quantity', 'l.refunded_amount'])
+    .orderBy('l.order_id').orderBy('l.line_no').execute();
 
   const rows = orders.flatMap((o) => {
     const own = lines.filter((l) => l.order_id === o.id);

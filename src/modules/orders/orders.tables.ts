@@ -42,14 +42,4 @@ export interface OrderLinesTable {
   discount: Generated<Fen>;
 }
 
-export interface StockReservationsTable {
-  tenant_id: string;
-  order_id: string;
-  sku_id: string;
-  warehouse_id: string;
-  quantity: number;
-  status: 'active' | 'released' | 'consumed';
-  updated_at: Generated<Date>;
-}
-
-export interface OrderTables { orders: OrdersTable; order_lines: OrderLinesTable; stock_reservations: StockReservationsTable }
+export interface OrderTables { orders: OrdersTable; order_lines: OrderLinesTable }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Conn } from '../../platform/db/database.js';
+import type { Conn } from '../../database.js';
 import { paymentMachine, refundMachine, type PaymentStatus, type RefundStatus } from './payments.states.js';
 
 export const paymentRepo = {

@@ -1,12 +1,11 @@
-import type { Tx } from '../../platform/db/database.js';
+import type { Conn, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
-import { sandboxPay } from '../../simulators/sandboxpay/sandbox.psp.js';
+import { audit } from '../../platform/audit.js';
 import { orderError } from '../orders/orders.errors.js';
-import { orderRepo } from '../orders/orders.repo.js';
-import { visibleOrder } from '../orders/orders.service.js';
+import { lockVisibleOrder } from '../orders/orders.service.js';
 import { paymentError } from './payments.errors.js';
 import type { PaymentNotification, PaymentProvider } from './payments.provider.js';
 import { paymentRepo } from './payments.repo.js';
@@ -21,8 +20,7 @@ export function providerOf(providers: Providers, name: string): PaymentProvider 
 
 /** Starts paying an order: a pending payment for the order's total, and what the client needs to pay it. */
 export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Actor, orderId: string, customerId?: string) {
-  await visibleOrder(tx, actor, orderId, customerId);
-  const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
+  const order = await lockVisibleOrder(tx, actor, orderId, customerId);
   if (order.status !== 'pending_payment') throw orderError('order_not_payable', { order_status: order.status });
   const id = newId('pay');
   const amount = order.total;
@@ -97,21 +95,27 @@ async function refused(tx: Tx, n: PaymentNotification, from: string, to: string)
   return 'illegal_transition_ignored';
 }
 
-export async function audit(tx: Tx, tenantId: string, action: string, entity: string, entityId: string, details: Record<string, unknown>, actor: string | null = null) {
-  await tx.insertInto('audit_log').values({ tenant_id: tenantId, actor, action, entity, entity_id: entityId, details: JSON.stringify(details) }).execute();
+/** A payment of the tenant, or 404: what the sandbox cashier confirms. */
+export async function findPayment(db: Conn, tenantId: string, paymentId: string) {
+  const payment = await db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('id', '=', paymentId).executeTakeFirst();
+  if (!payment) throw paymentError('payment_not_found');
+  return payment;
 }
 
-/**
- * The sandbox cashier: the buyer (or staff, in a demo) confirms a pending sandbox payment, and
- * the sandbox PSP schedules its signed notification(s).
- */
-export async function confirmSandboxPayment(tx: Tx, actor: Actor, paymentId: string, input: { outcome: 'success' | 'fail'; copies: number; delay_ms: number }, customerId?: string) {
-  const payment = await tx.selectFrom('payments').selectAll().where('tenant_id', '=', actor.tenantId).where('id', '=', paymentId).executeTakeFirst();
-  if (!payment || payment.provider !== 'sandbox') throw paymentError('payment_not_found');
-  await visibleOrder(tx, actor, payment.order_id, customerId);
-  if (payment.status !== 'pending') throw paymentError('payment_not_pending', { payment_status: payment.status });
-  return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: payment.amount, outcome: input.outcome, copies: input.copies, delayMs: input.delay_ms });
+/** An order's payments, oldest first, for its detail page. */
+export async function paymentsOfOrder(db: Conn, tenantId: string, orderId: string) {
+  return db.selectFrom('payments').select(['id', 'provider', 'amount', 'status', 'refunded_amount', 'created_at', 'succeeded_at'])
+    .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('created_at').execute();
 }
+
+/** An order's refunds, oldest first, for its detail page. */
+export async function refundsOfOrder(db: Conn, tenantId: string, orderId: string) {
+  return db.selectFrom('refunds').select(['id', 'amount', 'status', 'reason', 'restocked', 'lines', 'created_at', 'settled_at'])
+    .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('created_at').execute();
+}
+
+/** The payment a refund of the order comes out of (locked), or undefined when none has money left. */
+export const refundablePaymentOf = paymentRepo.succeededPaymentOf;
 
 /** Creates a refund record and hands it to the provider through the outbox (never inside the request). */
 export async function startRefund(tx: Tx, r: { tenantId: string; orderId: string; paymentId: string; amount: number; reason: string; restocked: boolean; lines: unknown; createdBy: string | null }) {

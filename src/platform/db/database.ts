@@ -2,16 +2,9 @@ import { Kysely, PostgresDialect, type Generated, type Transaction } from 'kysel
 import pg from 'pg';
 import { siyuTypes } from './int8.js';
 import { preparingPool } from './prepared.js';
-import type { IdentityTables } from '../../modules/identity/identity.tables.js';
-import type { CatalogTables } from '../../modules/catalog/catalog.tables.js';
-import type { BNodeTables } from '../../modules/b-nodes/b-nodes.tables.js';
-import type { CustomerTables } from '../../modules/customers/customers.tables.js';
-import type { OrderTables } from '../../modules/orders/orders.tables.js';
-import type { PaymentTables } from '../../modules/payments/payments.tables.js';
-import type { EconomicsTables } from '../../modules/economics/economics.tables.js';
-import type { CampaignTables } from '../../modules/campaigns/campaigns.tables.js';
 
-interface PlatformTables {
+/** The tables the platform itself owns; each module declares its own in its *.tables.ts. */
+export interface PlatformTables {
   idempotency_keys: {
     tenant_id: string; scope: string; key: string; request_hash: string;
     response_status: number; response_body: string; created_at: Generated<Date>;
@@ -26,13 +19,19 @@ interface PlatformTables {
   };
 }
 
-/** Each module declares the tables it owns; this is only their union for Kysely's typing. */
-export interface Database extends PlatformTables, IdentityTables, CatalogTables, BNodeTables, CustomerTables, OrderTables, PaymentTables, EconomicsTables, CampaignTables {}
-
-export type Db = Kysely<Database>;
-export type Tx = Transaction<Database>;
+/**
+ * A connection to a database holding at least the platform's tables. The platform is generic in
+ * the rest of the schema: the application's union of all modules' tables lives in src/database.ts.
+ */
+export type Db<DB = PlatformTables> = Kysely<DB>;
+export type Tx<DB = PlatformTables> = Transaction<DB>;
 /** Services accept either: a Db when they open their own transaction, a Tx when they join the caller's. */
-export type Conn = Db | Tx;
+export type Conn<DB = PlatformTables> = Db<DB> | Tx<DB>;
+
+/** The platform's own view of any application database: only its own tables are typed. */
+export function platformView(db: Conn<any>): Conn<PlatformTables> {
+  return db as Conn<PlatformTables>;
+}
 
 /**
  * Statements are prepared per connection and planned generically: on the checkout path PostgreSQL
@@ -41,7 +40,7 @@ export type Conn = Db | Tx;
  * docs/benchmarks.md). `SIYU_DB_PREPARE=0` turns both off, e.g. behind a transaction-mode pooler.
  * bigint columns arrive as numbers, exact or not at all (int8.ts).
  */
-export function createDb(connectionString: string, options: { max?: number; onQuery?: (sql: string) => void; onStatement?: (sql: string) => void; prepare?: boolean } = {}): Db {
+export function createDb<DB = PlatformTables>(connectionString: string, options: { max?: number; onQuery?: (sql: string) => void; onStatement?: (sql: string) => void; prepare?: boolean } = {}): Db<DB> {
   const prepare = options.prepare ?? process.env.SIYU_DB_PREPARE !== '0';
   const pool = new pg.Pool({
     connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000, types: siyuTypes,
@@ -49,7 +48,7 @@ export function createDb(connectionString: string, options: { max?: number; onQu
   });
   pool.on('error', () => undefined); // an idle client's error must not crash the process; the next query reports it
   const onQuery = options.onQuery;
-  return new Kysely<Database>({
+  return new Kysely<DB>({
     dialect: new PostgresDialect({ pool: prepare || options.onStatement ? preparingPool(pool, { prepare, ...(options.onStatement ? { onStatement: options.onStatement } : {}) }) : pool }),
     ...(onQuery ? { log: (event) => { if (event.level === 'query') onQuery(event.query.sql); } } : {}),
   });
@@ -61,7 +60,7 @@ const RETRYABLE = new Set(['40001', '40P01']);
  * Runs `fn` in a transaction, retrying on serialization failures and deadlocks, which PostgreSQL
  * asks the client to retry; any other error rolls back and propagates.
  */
-export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, attempts = 4): Promise<T> {
+export async function inTransaction<DB, T>(db: Db<DB>, fn: (tx: Tx<DB>) => Promise<T>, attempts = 4): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await db.transaction().execute(fn);

@@ -4,7 +4,6 @@
  * A fail rejects the plan unless the rule is overridable and the plan carries an override with
  * a reason; such a fail then only warns. G1, G2 and G3 can never be overridden.
  */
-import { z } from 'zod';
 import { economicsError } from './errors.js';
 import type { Plan, RuleId } from './plan.js';
 import { RULES, type GuardFacts, type RuleResult } from './rules.js';
@@ -12,9 +11,7 @@ import { payoffRulesFor } from './simulate.js';
 import { computeWaterfall, type PlanWaterfall } from './waterfall.js';
 import { buildTree, computePayoffs, payoffStats } from './sim/pyramid.js';
 import { createRng } from './sim/rng.js';
-
-export const verdictSchema = z.enum(['accept', 'warn', 'reject']).meta({ id: 'Verdict' });
-export type Verdict = z.infer<typeof verdictSchema>;
+import type { Verdict } from './verdict.js';
 
 export interface GuardResult {
   verdict: Verdict;

@@ -3,9 +3,8 @@
  * and the labels of verdicts and statuses in zh-CN and en.
  */
 import { formatYuan } from '../../../platform/money.js';
-import type { Verdict } from './guard.js';
 import type { RuleId } from './plan.js';
-import type { RuleStatus } from './rules.js';
+import type { RuleStatus, Verdict } from './verdict.js';
 
 export type Lang = 'zh' | 'en';
 

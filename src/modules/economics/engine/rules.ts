@@ -3,13 +3,10 @@
  * facts the guard derived from a plan and states its status with the numbers it looked at.
  * Thresholds are the reference's; the comparisons are on integers wherever money is involved.
  */
-import { z } from 'zod';
 import { CLAIM_PATTERNS, bi, type Bilingual, pctBps, pctShare, yuan } from './messages.js';
 import { commissionDepth, type Plan, type RuleId } from './plan.js';
 import type { PlanWaterfall } from './waterfall.js';
-
-export const ruleStatusSchema = z.enum(['pass', 'warn', 'fail']).meta({ id: 'RuleStatus' });
-export type RuleStatus = z.infer<typeof ruleStatusSchema>;
+import type { RuleStatus } from './verdict.js';
 
 export interface RuleResult {
   id: RuleId;

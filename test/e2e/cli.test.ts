@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = path.resolve('bin/siyu.js');
 
@@ -38,6 +38,12 @@ describe('siyu command', () => {
   let server: ChildProcess | undefined;
   let output = '';
   const run = (...args: string[]) => spawnSync('node', [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+
+  // bin/siyu.js runs the compiled CLI: compile first if the sources are newer than dist/.
+  beforeAll(() => {
+    const build = spawnSync('node', ['scripts/build.mjs', '--if-stale'], { encoding: 'utf8', timeout: 300_000 });
+    expect(build.status, build.stderr).toBe(0);
+  }, 300_000);
 
   afterAll(async () => {
     if (server && server.exitCode === null) {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +12,7 @@ import { newId } from '../ids.js';
 import { platformError } from '../errors.js';
 import { sendProblem, toProblem } from './problem.js';
 import { bearerToken } from './auth.js';
+import { projectPath } from '../paths.js';
 
 export interface AppContext {
   db: Db;
@@ -25,7 +25,7 @@ export interface AppContext {
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 export type RouteModule = (app: App, ctx: AppContext) => void | Promise<void>;
 
-const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+const WEB_DIST = projectPath('web', 'dist');
 
 export async function buildServer(ctx: AppContext, routes: RouteModule[], options: { logger?: boolean | object } = {}): Promise<App> {
   const app = Fastify({

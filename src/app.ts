@@ -23,10 +23,18 @@ export interface Siyu {
   /** Runs due jobs and expires overdue orders once; the background loop calls this, tests call it directly. */
   tick(): Promise<{ jobs: number; expired: number }>;
   startBackground(intervalMs?: number): void;
+  /** Stops the background loop, waits for a tick in flight, closes the server, then calls closeDb. */
   close(): Promise<void>;
 }
 
-export async function createSiyu(db: Db, config: Config, options: { clock?: Clock; logger?: boolean | object } = {}): Promise<Siyu> {
+export interface SiyuOptions {
+  clock?: Clock;
+  logger?: boolean | object;
+  /** Called last by close(), once the loop and the server are done with the database. */
+  closeDb?: () => Promise<void>;
+}
+
+export async function createSiyu(db: Db, config: Config, options: SiyuOptions = {}): Promise<Siyu> {
   const clock = options.clock ?? systemClock;
   const providers: Providers = { sandbox: sandboxProvider(config.sandboxPaymentSecret) };
 
@@ -47,7 +55,8 @@ export async function createSiyu(db: Db, config: Config, options: { clock?: Cloc
   );
 
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | undefined;
+  let closing: Promise<void> | undefined;
   const tick = async () => {
     const expired = await expireDueOrders(db, clock);
     const jobs = await drainJobs(db, jobHandlers);
@@ -58,15 +67,27 @@ export async function createSiyu(db: Db, config: Config, options: { clock?: Cloc
     providers,
     tick,
     startBackground(intervalMs = 500) {
+      if (closing || timer || running) return;
       const loop = () => {
-        running = tick().catch((err) => server.log.error({ err }, 'background tick failed')).finally(() => { timer = setTimeout(loop, intervalMs); });
+        timer = undefined;
+        running = tick()
+          .catch((err) => server.log.error({ err }, 'background tick failed'))
+          // A tick that was in flight when close() began must not schedule another.
+          .finally(() => { running = undefined; if (!closing) timer = setTimeout(loop, intervalMs); });
       };
       timer = setTimeout(loop, intervalMs);
     },
-    async close() {
-      if (timer) clearTimeout(timer);
-      await running;
-      await server.close();
+    close() {
+      // Stop the loop, let a running tick finish, stop serving, and only then release the
+      // database that both were using.
+      closing ??= (async () => {
+        clearTimeout(timer);
+        timer = undefined;
+        await running;
+        await server.close();
+        await options.closeDb?.();
+      })();
+      return closing;
     },
   };
 }

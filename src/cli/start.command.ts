@@ -23,7 +23,7 @@ export function registerStartCommand(program: Command) {
           console.log(`demo tenant seeded: ${summary.counts}`);
         }
       }
-      const siyu = await createSiyu(opened.db, config, { logger: { level: config.logLevel } });
+      const siyu = await createSiyu(opened.db, config, { logger: { level: config.logLevel }, closeDb: () => opened.close() });
       siyu.startBackground();
       const port = opts.port ?? config.port;
       const host = opts.host ?? config.host;
@@ -43,7 +43,6 @@ export function registerStartCommand(program: Command) {
       ].filter(Boolean).join('\n'));
       const shutdown = async () => {
         await siyu.close();
-        await opened.close();
         process.exit(0);
       };
       process.once('SIGINT', shutdown);

@@ -32,6 +32,8 @@ export interface SiyuOptions {
   logger?: boolean | object;
   /** Called last by close(), once the loop and the server are done with the database. */
   closeDb?: () => Promise<void>;
+  /** One of several node:cluster workers: /metrics then answers for all of them. */
+  clusterWorker?: boolean;
 }
 
 export async function createSiyu(db: Db, config: Config, options: SiyuOptions = {}): Promise<Siyu> {
@@ -51,7 +53,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
     [identityRoutes, catalogRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes],
-    { logger: options.logger ?? false },
+    { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
 
   let timer: NodeJS.Timeout | undefined;

@@ -49,10 +49,20 @@ export function createDb(connectionString: string, options: { max?: number; onQu
   pool.on('error', () => undefined); // an idle client's error must not crash the process; the next query reports it
   if (prepare) pool.on('connect', usePreparedStatements);
   const onQuery = options.onQuery;
-  return new Kysely<Database>({
+  const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool }),
     ...(onQuery ? { log: (event) => { if (event.level === 'query') onQuery(event.query.sql); } } : {}),
   });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<Db, pg.Pool>();
+
+/** The pool's connections (open, idle) and the queries waiting for one; for metrics. */
+export function poolStats(db: Db): { total: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 const MAX_PREPARED_PER_CONNECTION = 2000;

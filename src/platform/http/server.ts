@@ -13,6 +13,7 @@ import { platformError } from '../errors.js';
 import { sendProblem, toProblem } from './problem.js';
 import { bearerToken } from './auth.js';
 import { projectPath } from '../paths.js';
+import { registerMetrics, type MetricsOptions } from '../metrics/metrics.js';
 
 export interface AppContext {
   db: Db;
@@ -27,7 +28,7 @@ export type RouteModule = (app: App, ctx: AppContext) => void | Promise<void>;
 
 const WEB_DIST = projectPath('web', 'dist');
 
-export async function buildServer(ctx: AppContext, routes: RouteModule[], options: { logger?: boolean | object } = {}): Promise<App> {
+export async function buildServer(ctx: AppContext, routes: RouteModule[], options: { logger?: boolean | object; metrics?: MetricsOptions } = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
@@ -69,6 +70,7 @@ export async function buildServer(ctx: AppContext, routes: RouteModule[], option
     return sendProblem(reply, toProblem(platformError('not_found'), request));
   });
 
+  registerMetrics(app, ctx.db, options.metrics);
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ctx.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
     return { status: 'ok' };

@@ -30,22 +30,66 @@ const parts = [
   },
 ];
 
-for (const part of parts) {
-  const stamp = path.join(root, part.stamp);
-  const built = mtime(stamp);
-  if (ifStale && built !== undefined && newest(part) <= built) continue;
-  const tool = path.join(root, 'node_modules', part.tool);
-  if (!fs.existsSync(tool)) {
-    // A production install (npm ci --omit=dev) has no compilers: it runs the build it was given.
-    if (ifStale && built !== undefined) continue;
-    console.error(`siyu: cannot build the ${part.name}: its build tools (devDependencies) are not installed; run \`npm ci && npm run build\``);
-    process.exit(1);
+// Two builds at once (two test files, two terminals) would write the same files: one at a time,
+// the second re-checking staleness after the first finishes.
+const lock = path.join(root, '.build.lock');
+await takeLock();
+try {
+  build();
+} finally {
+  fs.rmSync(lock, { force: true, recursive: true });
+}
+
+function build() {
+  for (const part of parts) {
+    const stamp = path.join(root, part.stamp);
+    const built = mtime(stamp);
+    if (ifStale && built !== undefined && newest(part) <= built) continue;
+    const tool = path.join(root, 'node_modules', part.tool);
+    if (!fs.existsSync(tool)) {
+      // A production install (npm ci --omit=dev) has no compilers: it runs the build it was given.
+      if (ifStale && built !== undefined) continue;
+      console.error(`siyu: cannot build the ${part.name}: its build tools (devDependencies) are not installed; run \`npm ci && npm run build\``);
+      process.exitCode = 1;
+      return;
+    }
+    if (ifStale) console.error(`building the ${part.name} (sources changed since the last build)…`);
+    const run = spawnSync(process.execPath, [tool, ...part.args], { cwd: root, stdio: 'inherit' });
+    if (run.status !== 0) {
+      process.exitCode = run.status ?? 1;
+      return;
+    }
+    fs.mkdirSync(path.dirname(stamp), { recursive: true });
+    fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
   }
-  if (ifStale) console.error(`building the ${part.name} (sources changed since the last build)…`);
-  const run = spawnSync(process.execPath, [tool, ...part.args], { cwd: root, stdio: 'inherit' });
-  if (run.status !== 0) process.exit(run.status ?? 1);
-  fs.mkdirSync(path.dirname(stamp), { recursive: true });
-  fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}
+
+async function takeLock() {
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      return;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    let holder = 0;
+    try {
+      holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+    } catch { /* just taken, pid not written yet; or just released */ }
+    // A build that was killed leaves its lock behind: take it over.
+    if (holder ? !alive(holder) : Date.now() - (mtime(lock) ?? Date.now()) > 10_000) fs.rmSync(lock, { force: true, recursive: true });
+    else await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function mtime(file) {

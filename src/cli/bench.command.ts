@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { registerCheckoutBench } from '../../bench/checkout.bench.js';
 import { registerSimulateBench } from '../../bench/simulate.bench.js';
+import { registerWebBench } from '../../bench/web.bench.js';
 
 /** Benchmarks are commands that prepare their own scratch data; never timed tests. */
 export function registerBenchCommands(program: Command) {
   const bench = program.command('bench').description('run a benchmark in a scratch database and print its figures');
   registerCheckoutBench(bench);
   registerSimulateBench(bench);
+  registerWebBench(bench);
 }

@@ -25,8 +25,9 @@ export async function launchChromium(): Promise<Browser> {
 
 /** Builds web/dist when it is missing or older than any web source, so the test never drives a stale bundle. */
 export async function ensureWebBuilt(): Promise<void> {
-  const index = path.join(ROOT, 'web/dist/index.html');
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestSource()) return;
+  // Every build writes it, with both pages.
+  const manifest = path.join(ROOT, 'web/dist/.vite/manifest.json');
+  if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs >= newestSource()) return;
   const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
@@ -44,7 +45,7 @@ function newestSource(): number {
     if (st.isDirectory()) for (const name of fs.readdirSync(p)) walk(path.join(p, name));
     else newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ['web/src', 'web/index.html', 'web/vite.config.ts']) if (fs.existsSync(path.join(ROOT, p))) walk(path.join(ROOT, p));
+  for (const p of ['web/src', 'web/shop.html', 'web/admin.html', 'web/vite.config.ts', 'examples/economics']) if (fs.existsSync(path.join(ROOT, p))) walk(path.join(ROOT, p));
   return newest;
 }
 

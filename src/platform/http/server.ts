@@ -27,6 +27,17 @@ export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 export type RouteModule = (app: App, ctx: AppContext) => void | Promise<void>;
 
 const WEB_DIST = projectPath('web', 'dist');
+/** Vite puts content-hashed files here: a new build gives them new names, so they can be cached for good. */
+const HASHED_ASSETS = '/assets/';
+
+/**
+ * The web app is two pages: the consumer's shop for /s/…, the console for /admin… and any other
+ * path (the home page and its not-found page). A missing asset or API route is a 404, never HTML.
+ */
+function webPageFor(url: string): string | null {
+  if (url.startsWith('/api/') || url.startsWith(HASHED_ASSETS)) return null;
+  return url.startsWith('/s/') ? 'shop.html' : 'admin.html';
+}
 
 export async function buildServer(ctx: AppContext, routes: RouteModule[], options: { logger?: boolean | object; metrics?: MetricsOptions } = {}): Promise<App> {
   const app = Fastify({
@@ -64,8 +75,10 @@ export async function buildServer(ctx: AppContext, routes: RouteModule[], option
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
-    if (!request.url.startsWith('/api/') && fs.existsSync(path.join(WEB_DIST, 'index.html')) && request.method === 'GET') {
-      return reply.type('text/html').sendFile('index.html');
+    const page = request.method === 'GET' ? webPageFor(request.url) : null;
+    if (page && fs.existsSync(path.join(WEB_DIST, page))) {
+      // Revalidated on every visit, so a release reaches phones at once; the hashed assets it names are cached.
+      return reply.header('cache-control', 'no-cache').type('text/html').sendFile(page, { cacheControl: false });
     }
     return sendProblem(reply, toProblem(platformError('not_found'), request));
   });
@@ -82,7 +95,18 @@ export async function buildServer(ctx: AppContext, routes: RouteModule[], option
   }, { prefix: '/api/v1' });
 
   if (fs.existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      // The build writes .br and .gz beside each page, script and stylesheet.
+      preCompressed: true,
+      setHeaders: (reply, filePath) => {
+        const hashed = filePath.startsWith(path.join(WEB_DIST, HASHED_ASSETS));
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   return app;
 }

@@ -1,0 +1,4 @@
+import { mount } from '../boot.js';
+import { AdminApp } from './AdminApp.js';
+
+void mount(<AdminApp />);

@@ -1,0 +1,36 @@
+import { BrowserRouter, Route, Routes, useParams } from 'react-router-dom';
+import { NotFound } from '../NotFound.js';
+import { ShopLayout } from './ShopLayout.js';
+import { ProductList } from './ProductList.js';
+import { ProductPage } from './ProductPage.js';
+import { CartPage } from './CartPage.js';
+import { CheckoutPage } from './CheckoutPage.js';
+import { CashierPage } from './CashierPage.js';
+import { OrderPage } from './OrderPage.js';
+import { MyOrdersPage } from './MyOrdersPage.js';
+
+/** The consumer's shop, served for /s/*; it shares no screen with the console. */
+export function ShopApp() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route path="/s/:slug" element={<ShopLayout />}>
+          <Route index element={<ProductList />} />
+          <Route path="p/:productId" element={<ProductPage />} />
+          <Route path="cart" element={<CartPage />} />
+          <Route path="checkout" element={<CheckoutPage />} />
+          <Route path="pay/:orderId" element={<CashierPage />} />
+          <Route path="orders" element={<MyOrdersPage />} />
+          <Route path="orders/:orderId" element={<OrderPage />} />
+          <Route path="*" element={<ShopNotFound />} />
+        </Route>
+        <Route path="*" element={<NotFound standalone leavesEntry />} />
+      </Routes>
+    </BrowserRouter>
+  );
+}
+
+function ShopNotFound() {
+  const { slug = '' } = useParams();
+  return <NotFound home={`/s/${slug}`} />;
+}

@@ -2,6 +2,7 @@
 // Builds the server (tsc → dist/) and the web app (vite → web/dist/).
 //   node scripts/build.mjs             build both
 //   node scripts/build.mjs --if-stale  build only a part whose sources are newer than its last build
+//   node scripts/build.mjs [--if-stale] server|web   only that part
 // A part's last build is the time of its stamp file, written after a build succeeds. Directory
 // times count too, so deleting or renaming a source file makes its part stale.
 import { spawnSync } from 'node:child_process';
@@ -23,7 +24,8 @@ const parts = [
   {
     name: 'web',
     stamp: 'web/dist/.built',
-    sources: ['web', 'package-lock.json'],
+    // The console bundles the example incentive plans.
+    sources: ['web', 'examples', 'package-lock.json'],
     skip: ['web/dist'],
     tool: 'vite/bin/vite.js',
     args: ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
@@ -41,7 +43,10 @@ try {
 }
 
 function build() {
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  for (const name of only) if (!parts.some((p) => p.name === name)) throw new Error(`unknown part ${name}: server or web`);
   for (const part of parts) {
+    if (only.length && !only.includes(part.name)) continue;
     const stamp = path.join(root, part.stamp);
     const built = mtime(stamp);
     if (ifStale && built !== undefined && newest(part) <= built) continue;
@@ -54,7 +59,8 @@ function build() {
       return;
     }
     if (ifStale) console.error(`building the ${part.name} (sources changed since the last build)…`);
-    const run = spawnSync(process.execPath, [tool, ...part.args], { cwd: root, stdio: 'inherit' });
+    // A production build whoever calls (vitest sets NODE_ENV=test, and vite would then bundle React's development build).
+    const run = spawnSync(process.execPath, [tool, ...part.args], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
     if (run.status !== 0) {
       process.exitCode = run.status ?? 1;
       return;

@@ -49,7 +49,7 @@ describe('siyu start --workers 2', async () => {
 
   beforeAll(() => {
     // bin/siyu.js runs the compiled CLI: compile first if the sources are newer than dist/.
-    const build = spawnSync('node', ['scripts/build.mjs', '--if-stale'], { encoding: 'utf8', timeout: 300_000 });
+    const build = spawnSync('node', ['scripts/build.mjs', '--if-stale', 'server'], { encoding: 'utf8', timeout: 300_000 });
     expect(build.status, build.stderr).toBe(0);
   }, 300_000);
 

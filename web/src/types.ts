@@ -1,35 +1,33 @@
-/** Shapes of the API responses the web uses; amounts are integer fen. */
-export type OrderStatus =
-  | 'pending_payment' | 'paid' | 'ready_for_pickup' | 'completed'
-  | 'partially_refunded' | 'refunded' | 'expired' | 'cancelled';
+/**
+ * Shapes of the API responses the web uses, taken from the types generated from the server's
+ * OpenAPI document (api/schema.gen.ts, `npm run gen:api`). Amounts are integer fen.
+ */
+import type { components, paths } from './api/schema.gen.js';
+import { orderStatusValues } from './api/schema.gen.js';
 
-export const ORDER_STATUSES: OrderStatus[] = ['pending_payment', 'paid', 'ready_for_pickup', 'completed', 'partially_refunded', 'refunded', 'expired', 'cancelled'];
+type Schemas = components['schemas'];
 
-export interface Shop { id: string; name: string; slug: string; kind: string; pickup_address: string }
-export interface ShopSku { id: string; code: string; name: string; price: number; available: number }
-export interface ShopProduct {
-  id: string; title: string; description: string; category: string; image_url: string | null; min_price: number; skus: ShopSku[];
-}
-export interface ShopCatalog { shop: Shop; products: ShopProduct[] }
+export type OrderStatus = Schemas['OrderStatus'];
+export const ORDER_STATUSES: readonly OrderStatus[] = orderStatusValues;
 
-export interface OrderLine {
-  line_no: number; sku_id: string; sku_code: string; title: string; quantity: number;
-  unit_price: number; line_total: number; refunded_quantity: number; refunded_amount: number;
-}
-export interface Payment { id: string; provider: string; amount: number; status: string; refunded_amount: number; created_at: string; succeeded_at: string | null }
-export interface Refund { id: string; amount: number; status: string; reason: string; restocked: boolean; created_at: string; settled_at: string | null }
-export interface Order {
-  id: string; number: string; status: OrderStatus; fulfillment: string; pickup_code: string;
-  subtotal: number; discount: number; total: number; refunded_total: number; shipped: boolean; note: string;
-  expires_at: string; created_at: string; paid_at: string | null; closed_at: string | null;
-  lines: OrderLine[];
-  shop?: { id: string; name: string; slug: string; pickup_address: string } | null;
-  customer?: { id: string; name: string; phone: string } | null;
-  payments?: Payment[];
-  refunds?: Refund[];
-}
-export interface OrderListItem {
-  id: string; number: string; status: OrderStatus; b_node_name: string; customer_name: string; customer_phone: string;
-  total: number; refunded_total: number; created_at: string; paid_at: string | null;
-}
-export interface OrderList { items: OrderListItem[]; next_cursor: string | null }
+export type Shop = Schemas['Shop'];
+export type ShopSku = Schemas['ShopSku'];
+export type ShopProduct = Schemas['ShopProduct'];
+export type ShopCatalog = Schemas['ShopCatalog'];
+export type ShopProductPage = Schemas['ShopProductPage'];
+
+export type OrderLine = Schemas['OrderLine'];
+export type Payment = Schemas['Payment'];
+export type Refund = Schemas['Refund'];
+export type Order = Schemas['Order'];
+export type OrderListItem = Schemas['OrderListItem'];
+export type OrderList = Schemas['OrderList'];
+
+export type PaymentStart = Schemas['PaymentStart'];
+export type RefundStart = Schemas['RefundStart'];
+export type RefundBody = NonNullable<paths['/api/v1/orders/{id}/refunds']['post']['requestBody']>['content']['application/json'];
+
+/** What the console keeps of a sign-in. */
+export type AdminSession = Pick<Schemas['Session'], 'token' | 'user' | 'tenant'>;
+/** What the shop keeps of a consumer's session, per shop. */
+export type ShopSession = Pick<Schemas['ShopSession'], 'token' | 'customer'>;

@@ -1,4 +1,4 @@
-import type { BNodeKind } from '../../modules/b-nodes/b-nodes.tables.js';
+import type { BNodeKind } from '../../modules/b-nodes/b-nodes.schema.js';
 
 /**
  * What the demo tenant sells and who sells it. Prices are suggested retail in fen; supply prices

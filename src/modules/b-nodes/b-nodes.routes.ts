@@ -1,27 +1,31 @@
 import type { RouteModule } from '../../platform/http/server.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
 import { idParams } from '../catalog/catalog.schema.js';
-import { assignPolicyBody, createBNodeBody, listingParams, putListingBody, shopProductParams, shopSessionBody, slugParams } from './b-nodes.schema.js';
+import { itemsOf } from '../../platform/http/schemas.js';
+import {
+  assignPolicyBody, bNodeSchema, createBNodeBody, listingChangeSchema, listingParams, listingSchema, policyAssignmentSchema, putListingBody, shopCatalogSchema,
+  shopProductPageSchema, shopProductParams, shopSessionBody, shopSessionSchema, slugParams,
+} from './b-nodes.schema.js';
 import * as nodes from './b-nodes.service.js';
 
 export const bNodeRoutes: RouteModule = (app, { db, clock }) => {
   const tags = ['b-nodes'];
-  app.get('/b-nodes', { schema: { tags } }, async (req) => ({ items: await nodes.listBNodes(db, requireActor(req, STAFF_ROLES).tenantId) }));
-  app.post('/b-nodes', { schema: { tags, body: createBNodeBody } }, async (req, reply) =>
+  app.get('/b-nodes', { schema: { tags, operationId: 'listBNodes', summary: 'List B nodes (stores, community leaders)', response: { 200: itemsOf(bNodeSchema) } } }, async (req) => ({ items: await nodes.listBNodes(db, requireActor(req, STAFF_ROLES).tenantId) }));
+  app.post('/b-nodes', { schema: { tags, operationId: 'createBNode', summary: 'Create a B node and its shop address', body: createBNodeBody, response: { 201: bNodeSchema } } }, async (req, reply) =>
     reply.status(201).send(await nodes.createBNode(db, requireActor(req, ADMIN_ROLES).tenantId, req.body)));
-  app.get('/b-nodes/:id', { schema: { tags, params: idParams } }, async (req) => nodes.getBNode(db, requireActor(req, STAFF_ROLES), req.params.id));
-  app.get('/b-nodes/:id/listings', { schema: { tags, params: idParams } }, async (req) =>
+  app.get('/b-nodes/:id', { schema: { tags, operationId: 'getBNode', summary: 'A B node', params: idParams, response: { 200: bNodeSchema } } }, async (req) => nodes.getBNode(db, requireActor(req, STAFF_ROLES), req.params.id));
+  app.get('/b-nodes/:id/listings', { schema: { tags, operationId: 'listListings', summary: 'The SKUs a B node lists, with prices and stock', params: idParams, response: { 200: itemsOf(listingSchema) } } }, async (req) =>
     ({ items: await nodes.listListings(db, requireActor(req, STAFF_ROLES), req.params.id) }));
-  app.put('/b-nodes/:id/listings/:skuId', { schema: { tags, params: listingParams, body: putListingBody } }, async (req) =>
+  app.put('/b-nodes/:id/listings/:skuId', { schema: { tags, operationId: 'putListing', summary: 'List a SKU at a price inside its band, checked by the economics guard', params: listingParams, body: putListingBody, response: { 200: listingChangeSchema } } }, async (req) =>
     db.transaction().execute((tx) => nodes.putListing(tx, requireActor(req, [...ADMIN_ROLES, 'b_owner']), req.params.id, req.params.skuId, req.body)));
 
-  app.put('/b-nodes/:id/commission-policy', { schema: { tags, params: idParams, body: assignPolicyBody } }, async (req) =>
+  app.put('/b-nodes/:id/commission-policy', { schema: { tags, operationId: 'setCommissionPolicy', summary: 'Assign or remove a B node\'s commission policy', params: idParams, body: assignPolicyBody, response: { 200: policyAssignmentSchema } } }, async (req) =>
     nodes.setCommissionPolicy(db, requireActor(req, ADMIN_ROLES), req.params.id, req.body.policy_id));
 
   const shopTags = ['shop'];
-  app.get('/shops/:slug', { schema: { tags: shopTags, params: slugParams, security: [] } }, async (req) => nodes.shopCatalog(db, req.params.slug));
-  app.get('/shops/:slug/products/:productId', { schema: { tags: shopTags, params: shopProductParams, security: [] } }, async (req) =>
+  app.get('/shops/:slug', { schema: { tags: shopTags, operationId: 'getShop', summary: 'A shop and what it sells now', params: slugParams, security: [], response: { 200: shopCatalogSchema } } }, async (req) => nodes.shopCatalog(db, req.params.slug));
+  app.get('/shops/:slug/products/:productId', { schema: { tags: shopTags, operationId: 'getShopProduct', summary: 'One product of a shop', params: shopProductParams, security: [], response: { 200: shopProductPageSchema } } }, async (req) =>
     nodes.shopProduct(db, req.params.slug, req.params.productId));
-  app.post('/shops/:slug/session', { schema: { tags: shopTags, params: slugParams, body: shopSessionBody, security: [] } }, async (req, reply) =>
+  app.post('/shops/:slug/session', { schema: { tags: shopTags, operationId: 'openShopSession', summary: 'Open a consumer session by phone (sandbox stand-in for WeChat login)', params: slugParams, body: shopSessionBody, security: [], response: { 201: shopSessionSchema } } }, async (req, reply) =>
     reply.status(201).send(await nodes.openShopSession(db, clock, req.params.slug, req.body)));
 };

@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { money, timestamp } from '../../platform/http/schemas.js';
 import { fenAmount, id } from '../catalog/catalog.schema.js';
+import { guardSummarySchema } from '../economics/economics.schema.js';
+
+export const bNodeKindSchema = z.enum(['store', 'leader', 'koc']).meta({ id: 'BNodeKind' });
+export type BNodeKind = z.infer<typeof bNodeKindSchema>;
 
 export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes, 2–63 characters');
 export const createBNodeBody = z.object({
-  kind: z.enum(['store', 'leader', 'koc']),
+  kind: bNodeKindSchema,
   name: z.string().min(1).max(128),
   slug,
   warehouse_id: id,
@@ -26,3 +31,75 @@ export const shopSessionBody = z.object({
 }).strict();
 
 export const assignPolicyBody = z.object({ policy_id: id.nullable() }).strict();
+
+// Responses. Amounts are integer fen.
+export const bNodeSchema = z.object({
+  tenant_id: z.string().optional(),
+  id: z.string(),
+  kind: bNodeKindSchema,
+  name: z.string(),
+  slug: z.string(),
+  warehouse_id: z.string(),
+  pickup_address: z.string(),
+  commission_policy_id: z.string().nullable().optional(),
+  created_at: timestamp.optional(),
+}).meta({ id: 'BNode' });
+
+export const listingSchema = z.object({
+  sku_id: z.string(),
+  code: z.string(),
+  sku_name: z.string(),
+  product_id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  category: z.string(),
+  image_url: z.string().nullable(),
+  active: z.boolean(),
+  retail_price: money,
+  retail_floor: money,
+  retail_ceiling: money,
+  suggested_price: money,
+  supply_price: money,
+  available: z.number().int(),
+}).meta({ id: 'Listing' });
+
+export const listingChangeSchema = z.object({
+  b_node_id: z.string(),
+  sku_id: z.string(),
+  retail_price: money,
+  active: z.boolean(),
+  economics: guardSummarySchema,
+}).meta({ id: 'ListingChange' });
+
+export const policyAssignmentSchema = z.object({ b_node_id: z.string(), policy_id: z.string().nullable() }).meta({ id: 'PolicyAssignment' });
+
+export const shopSchema = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  kind: bNodeKindSchema,
+  name: z.string(),
+  slug: z.string(),
+  pickup_address: z.string(),
+}).meta({ id: 'Shop' });
+
+export const shopSkuSchema = z.object({ id: z.string(), code: z.string(), name: z.string(), price: money, available: z.number().int() }).meta({ id: 'ShopSku' });
+export const shopProductSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  category: z.string(),
+  image_url: z.string().nullable(),
+  skus: z.array(shopSkuSchema),
+  min_price: money,
+}).meta({ id: 'ShopProduct' });
+
+export const shopCatalogSchema = z.object({ shop: shopSchema, products: z.array(shopProductSchema) }).meta({ id: 'ShopCatalog' });
+export const shopProductPageSchema = z.object({ shop: shopSchema, product: shopProductSchema }).meta({ id: 'ShopProductPage' });
+
+/** A consumer's session opened from a shop (the sandbox stand-in for WeChat login). */
+export const shopSessionSchema = z.object({
+  token: z.string(),
+  expires_at: z.string().meta({ format: 'date-time' }).nullable(),
+  customer: z.object({ id: z.string(), name: z.string(), phone: z.string() }),
+  shop: shopSchema,
+}).meta({ id: 'ShopSession' });

@@ -10,7 +10,7 @@ import { findOrCreateConsumer } from '../customers/customers.service.js';
 import { issueToken } from '../identity/identity.service.js';
 import { bNodeError } from './b-nodes.errors.js';
 import { bNodeRepo } from './b-nodes.repo.js';
-import type { BNodeKind } from './b-nodes.tables.js';
+import type { BNodeKind } from './b-nodes.schema.js';
 
 /** B node owners and staff act only on their own node. */
 export function assertNodeScope(actor: Actor, bNodeId: string) {
@@ -75,7 +75,7 @@ export async function resolveShop(db: Conn, slug: string) {
 export async function shopCatalog(db: Conn, slug: string) {
   const node = await resolveShop(db, slug);
   const listings = await bNodeRepo.listings(db, node.tenant_id, node.id, true);
-  const products = new Map<string, { id: string; title: string; description: string; category: string; image_url: string | null; skus: object[]; min_price: number }>();
+  const products = new Map<string, { id: string; title: string; description: string; category: string; image_url: string | null; skus: { id: string; code: string; name: string; price: number; available: number }[]; min_price: number }>();
   for (const l of listings) {
     const p = products.get(l.product_id) ?? { id: l.product_id, title: l.title, description: l.description, category: l.category, image_url: l.image_url, skus: [], min_price: l.retail_price };
     p.skus.push({ id: l.sku_id, code: l.code, name: l.sku_name, price: l.retail_price, available: l.available });
@@ -102,7 +102,7 @@ export async function openShopSession(db: Db, clock: Clock, slug: string, input:
   });
 }
 
-function publicShop(node: { id: string; tenant_id: string; kind: string; name: string; slug: string; pickup_address: string }) {
+function publicShop(node: { id: string; tenant_id: string; kind: BNodeKind; name: string; slug: string; pickup_address: string }) {
   return { id: node.id, tenant_id: node.tenant_id, kind: node.kind, name: node.name, slug: node.slug, pickup_address: node.pickup_address };
 }
 

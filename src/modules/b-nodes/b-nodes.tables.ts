@@ -1,6 +1,5 @@
 import type { Generated } from 'kysely';
-
-export type BNodeKind = 'store' | 'leader' | 'koc';
+import type { BNodeKind } from './b-nodes.schema.js';
 
 export interface BNodesTable {
   tenant_id: string;

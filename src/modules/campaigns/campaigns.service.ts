@@ -8,8 +8,9 @@ import { platformError } from '../../platform/errors.js';
 import { bNodeError } from '../b-nodes/b-nodes.errors.js';
 import { guardChange, planCosts, settingsOf, summary, typicalOrder, type Override } from '../economics/economics-guard.service.js';
 import type { PlanInput } from '../economics/economics.plan.js';
+import type { StoredVerdict } from '../economics/economics.schema.js';
 import { campaignError } from './campaigns.errors.js';
-import type { CreateCampaignInput, UpdateCampaignInput } from './campaigns.schema.js';
+import type { CampaignStatus, CreateCampaignInput, FundedBy, UpdateCampaignInput } from './campaigns.schema.js';
 import { campaignMachine } from './campaigns.states.js';
 
 interface Terms { name: string; b_node_id: string | null; discount_per_order: number; min_order_total: number; budget: number; ends_at: Date }
@@ -49,7 +50,7 @@ export async function createCampaign(tx: Tx, clock: Clock, actor: Actor, input: 
   const row = {
     tenant_id: actor.tenantId, id, name: input.name, b_node_id: input.b_node_id, funded_by: input.funded_by,
     discount_per_order: input.discount_per_order, min_order_total: input.min_order_total, budget: input.budget,
-    starts_at: startsAt, ends_at: endsAt, status: 'active' as const, verdict: guard.verdict as 'accept' | 'warn',
+    starts_at: startsAt, ends_at: endsAt, status: 'active' as const, verdict: guard.verdict as StoredVerdict,
     guard: JSON.stringify(summary(guard)), override_reason: input.override?.reason ?? null, created_by: actor.userId,
   };
   await tx.insertInto('campaigns').values(row).execute();
@@ -70,7 +71,7 @@ export async function updateCampaign(tx: Tx, actor: Actor, id: string, input: Up
   const guard = await guardChange(tx, actor, { kind: 'campaign', id }, await campaignPlan(tx, actor.tenantId, terms), input.override as Override | undefined);
   await tx.updateTable('campaigns').set({
     name: terms.name, discount_per_order: terms.discount_per_order, min_order_total: terms.min_order_total, budget: terms.budget, ends_at: terms.ends_at,
-    verdict: guard.verdict as 'accept' | 'warn', guard: JSON.stringify(summary(guard)), override_reason: input.override?.reason ?? null, updated_at: new Date(),
+    verdict: guard.verdict as StoredVerdict, guard: JSON.stringify(summary(guard)), override_reason: input.override?.reason ?? null, updated_at: new Date(),
   }).where('tenant_id', '=', actor.tenantId).where('id', '=', id).execute();
   return getCampaign(tx, actor.tenantId, id);
 }
@@ -97,7 +98,7 @@ export async function listCampaigns(db: Conn, tenantId: string) {
   return rows.map(present);
 }
 
-function present(r: { id: string; name: string; b_node_id: string | null; funded_by: string; discount_per_order: string | number; min_order_total: string | number; budget: string | number; spent?: string | number; starts_at: Date; ends_at: Date; status: string; verdict: string; guard: unknown; override_reason: string | null }) {
+function present(r: { id: string; name: string; b_node_id: string | null; funded_by: FundedBy; discount_per_order: string | number; min_order_total: string | number; budget: string | number; spent?: string | number; starts_at: Date; ends_at: Date; status: CampaignStatus; verdict: StoredVerdict; guard: unknown; override_reason: string | null }) {
   return {
     id: r.id, name: r.name, b_node_id: r.b_node_id, funded_by: r.funded_by,
     discount_per_order: fen(r.discount_per_order), min_order_total: fen(r.min_order_total), budget: fen(r.budget), spent: fen(r.spent ?? 0),

@@ -1,5 +1,7 @@
 import type { Generated } from 'kysely';
-import type { CampaignStatus } from './campaigns.states.js';
+import type { GuardColumn } from '../economics/economics.tables.js';
+import type { StoredVerdict } from '../economics/economics.schema.js';
+import type { CampaignStatus, FundedBy } from './campaigns.schema.js';
 
 type Bigint = string | number;
 
@@ -8,7 +10,7 @@ export interface CampaignsTable {
   id: string;
   name: string;
   b_node_id: string | null;
-  funded_by: 'platform' | 'supplier' | 'b_node';
+  funded_by: FundedBy;
   discount_per_order: Bigint;
   min_order_total: Bigint;
   budget: Bigint;
@@ -16,8 +18,8 @@ export interface CampaignsTable {
   starts_at: Date;
   ends_at: Date;
   status: CampaignStatus;
-  verdict: 'accept' | 'warn';
-  guard: unknown;
+  verdict: StoredVerdict;
+  guard: GuardColumn;
   override_reason: string | null;
   created_by: string | null;
   created_at: Generated<Date>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { money, timestamp } from '../../platform/http/schemas.js';
 
 /** Amounts in fen: whole numbers, bounded so a typo cannot create a ten-million-yuan SKU. */
 export const fenAmount = z.number().int().min(0).max(100_000_000);
@@ -29,3 +30,52 @@ export const setStockBody = z.object({ warehouse_id: id, sku_id: id, on_hand: z.
 export const idParams = z.object({ id });
 
 export type SkuFields = z.infer<typeof skuFields>;
+
+// Responses. Amounts are integer fen.
+export const supplierSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  created_at: timestamp.optional(),
+}).meta({ id: 'Supplier' });
+
+export const skuSchema = z.object({
+  id: z.string(),
+  product_id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  supply_price: money,
+  suggested_price: money,
+  retail_floor: money,
+  retail_ceiling: money,
+}).meta({ id: 'Sku' });
+
+export const productSchema = z.object({
+  tenant_id: z.string().optional(),
+  id: z.string(),
+  supplier_id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  category: z.string(),
+  image_url: z.string().nullable(),
+  created_at: timestamp.optional(),
+  skus: z.array(skuSchema),
+}).meta({ id: 'Product' });
+
+export const warehouseSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Warehouse' });
+
+export const stockLevelSchema = z.object({
+  warehouse_id: z.string(),
+  sku_id: z.string(),
+  on_hand: z.number().int(),
+  reserved: z.number().int(),
+  available: z.number().int(),
+}).meta({ id: 'StockLevel' });
+
+export const stockRowSchema = z.object({
+  sku_id: z.string(),
+  code: z.string(),
+  name: z.string(),
+  on_hand: z.number().int(),
+  reserved: z.number().int(),
+  available: z.number().int(),
+}).meta({ id: 'StockRow' });

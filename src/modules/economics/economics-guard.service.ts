@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { check, type GuardResult } from './economics.guard.js';
 import { parsePlan, type Plan, type PlanInput } from './economics.plan.js';
 import { economicsFailureToAppError, economicsHttpError, rejection } from './economics.http-errors.js';
+import type { CommissionBase, StoredVerdict } from './economics.schema.js';
 
 export interface Override { reason: string }
 
@@ -104,7 +105,7 @@ export async function listingPlans(db: Conn, tenantId: string, cogs: number, lis
 }
 
 export interface PolicyInput {
-  name: string; commission_base: 'paid' | 'margin'; levels_bps: number[]; leader_bps: number; hold_days: number;
+  name: string; commission_base: CommissionBase; levels_bps: number[]; leader_bps: number; hold_days: number;
 }
 
 /** A policy is judged on the tenant's typical order. */
@@ -124,7 +125,7 @@ export async function createPolicy(tx: Tx, actor: Actor, input: PolicyInput & { 
   const result = await guardChange(tx, actor, { kind: 'commission_policy', id }, await policyPlan(tx, actor.tenantId, input), input.override);
   const row = {
     tenant_id: actor.tenantId, id, name: input.name, commission_base: input.commission_base, levels_bps: input.levels_bps,
-    leader_bps: input.leader_bps, hold_days: input.hold_days, verdict: result.verdict as 'accept' | 'warn', guard: JSON.stringify(summary(result)),
+    leader_bps: input.leader_bps, hold_days: input.hold_days, verdict: result.verdict as StoredVerdict, guard: JSON.stringify(summary(result)),
     override_reason: input.override?.reason ?? null, created_by: actor.userId,
   };
   await tx.insertInto('commission_policies').values(row).execute();
@@ -137,7 +138,7 @@ export async function updatePolicy(tx: Tx, actor: Actor, id: string, input: Poli
   const result = await guardChange(tx, actor, { kind: 'commission_policy', id }, await policyPlan(tx, actor.tenantId, input), input.override);
   await tx.updateTable('commission_policies').set({
     name: input.name, commission_base: input.commission_base, levels_bps: input.levels_bps, leader_bps: input.leader_bps, hold_days: input.hold_days,
-    verdict: result.verdict as 'accept' | 'warn', guard: JSON.stringify(summary(result)), override_reason: input.override?.reason ?? null, updated_at: new Date(),
+    verdict: result.verdict as StoredVerdict, guard: JSON.stringify(summary(result)), override_reason: input.override?.reason ?? null, updated_at: new Date(),
   }).where('tenant_id', '=', actor.tenantId).where('id', '=', id).execute();
   return { id, ...input, verdict: result.verdict, guard: summary(result) };
 }

@@ -11,7 +11,9 @@ import { computeWaterfall, type PlanWaterfall } from './economics.waterfall.js';
 import { buildTree, computePayoffs, payoffStats } from './sim/pyramid.js';
 import { createRng } from './sim/rng.js';
 
-export type Verdict = 'accept' | 'warn' | 'reject';
+import type { Verdict } from './economics.schema.js';
+
+export type { Verdict };
 
 export interface GuardResult {
   verdict: Verdict;

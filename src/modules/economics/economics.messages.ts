@@ -2,19 +2,15 @@
  * Wording shared by the guard, the CLI and the report: how amounts, rates and shares are shown,
  * and the labels of verdicts and statuses in zh-CN and en.
  */
+import { formatYuan } from '../../platform/money.js';
 import type { Bilingual } from './economics.errors.js';
+import type { RuleStatus, Verdict } from './economics.schema.js';
 import type { RuleId } from './economics.plan.js';
 
 export type Lang = 'zh' | 'en';
 
-/** 12345 fen → "¥123.45"; negative amounts get a leading minus. */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const whole = Math.floor(abs / 100);
-  const cents = String(abs % 100).padStart(2, '0');
-  return `${sign}¥${whole.toLocaleString('en-US')}.${cents}`;
-}
+/** 1234567 fen → "¥12,345.67"; negative amounts get a leading minus. */
+export const yuan = (fen: number): string => formatYuan(fen, { grouped: true });
 
 /** 60 bps → "0.6%", 800 → "8%". */
 export function pctBps(bps: number): string {
@@ -30,13 +26,13 @@ export function bi(zh: string, en: string): Bilingual {
   return { zh, en };
 }
 
-export const verdictLabels: Record<'accept' | 'warn' | 'reject', Bilingual> = {
+export const verdictLabels: Record<Verdict, Bilingual> = {
   accept: bi('通过', 'accept'),
   warn: bi('通过（有警告）', 'accept with warnings'),
   reject: bi('拒绝', 'reject'),
 };
 
-export const statusLabels: Record<'pass' | 'warn' | 'fail', Bilingual> = {
+export const statusLabels: Record<RuleStatus, Bilingual> = {
   pass: bi('通过', 'pass'),
   warn: bi('警告', 'warn'),
   fail: bi('不通过', 'fail'),

@@ -11,7 +11,11 @@ import { createPolicy, listPolicies, settingsOf, updatePolicy, updateSettings } 
 import { nodeBreakeven } from './node-breakeven.service.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { orderWaterfallOf, pnl } from './order-economics.service.js';
-import { breakevenBody, nodeBreakevenQuery, planBody, pnlQuery, policyBody, settingsBody, simulateQuery } from './economics.schema.js';
+import { itemsOf } from '../../platform/http/schemas.js';
+import {
+  breakevenBody, breakevenSchema, checkResultSchema, nodeBreakevenQuery, nodeBreakevenSchema, orderWaterfallSchema, planBody, pnlQuery, pnlSchema, policyBody,
+  policySchema, settingsBody, settingsSchema, simulateQuery, simulationSchema,
+} from './economics.schema.js';
 
 const tags = ['economics'];
 
@@ -25,54 +29,54 @@ function plans<T>(fn: () => T): T {
 }
 
 export const economicsRoutes: RouteModule = (app, { db, clock }) => {
-  app.post('/economics/check', { schema: { tags, body: planBody } }, async (req) => {
+  app.post('/economics/check', { schema: { tags, operationId: 'checkPlan', summary: 'Check an incentive plan against the guard rules', body: planBody, response: { 200: checkResultSchema } } }, async (req) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
     const result = plans(() => check(parsePlan(req.body)));
     return { verdict: result.verdict, rules: result.rules, waterfall: result.waterfall };
   });
 
-  app.post('/economics/simulate', { schema: { tags, body: planBody, querystring: simulateQuery } }, async (req) => {
+  app.post('/economics/simulate', { schema: { tags, operationId: 'simulatePlans', summary: 'Simulate growth and payoffs of one or several schemes', body: planBody, querystring: simulateQuery, response: { 200: simulationSchema } } }, async (req) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
     // Over HTTP a run is capped at 200,000 participants; the CLI has no cap.
     const participants = req.query.participants ?? 200_000;
     return plans(() => simulate(parsePlans(req.body).map((p) => ({ ...p, simulation: { ...p.simulation, population: Math.min(p.simulation.population, participants) } })), { days: req.query.days, seed: req.query.seed }));
   });
 
-  app.post('/economics/breakeven', { schema: { tags, body: breakevenBody } }, async (req) => {
+  app.post('/economics/breakeven', { schema: { tags, operationId: 'planBreakeven', summary: 'Break-even of a plan, with leader-rate and subsidy sweeps', body: breakevenBody, response: { 200: breakevenSchema } } }, async (req) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
     return plans(() => breakeven(parsePlan(req.body.plan), req.body.fixed_cost_per_day === undefined ? {} : { fixedCostPerDay: req.body.fixed_cost_per_day }));
   });
 
-  app.get('/economics/b-nodes/:id/breakeven', { schema: { tags, params: idParams, querystring: nodeBreakevenQuery } }, async (req) =>
+  app.get('/economics/b-nodes/:id/breakeven', { schema: { tags, operationId: 'bNodeBreakeven', summary: 'A B node\'s break-even from its own recent orders', params: idParams, querystring: nodeBreakevenQuery, response: { 200: nodeBreakevenSchema } } }, async (req) =>
     nodeBreakeven(db, clock, requireActor(req, STAFF_ROLES), req.params.id, { fixedCostPerDay: req.query.fixed_cost_per_day, days: req.query.days }));
 
-  app.get('/economics/pnl', { schema: { tags, querystring: pnlQuery } }, async (req) => {
+  app.get('/economics/pnl', { schema: { tags, operationId: 'getPnl', summary: 'P&L by SKU, B node, supplier, policy, campaign or day', querystring: pnlQuery, response: { 200: pnlSchema } } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
     const bNodeId = actor.role === 'b_owner' || actor.role === 'staff' ? actor.bNodeId : undefined;
     return { by: req.query.by, rows: await pnl(db, actor.tenantId, req.query.by, { from: req.query.from, to: req.query.to, bNodeId }) };
   });
 
-  app.get('/orders/:id/waterfall', { schema: { tags, params: idParams } }, async (req) => {
+  app.get('/orders/:id/waterfall', { schema: { tags, operationId: 'getOrderWaterfall', summary: 'An order\'s stored money waterfall, per line', params: idParams, response: { 200: orderWaterfallSchema } } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
     await visibleOrder(db, actor, req.params.id);
-    return (await orderWaterfallOf(db, actor.tenantId, req.params.id)) ?? { order_id: req.params.id, computed: false };
+    return (await orderWaterfallOf(db, actor.tenantId, req.params.id)) ?? { order_id: req.params.id, computed: false as const };
   });
 
-  app.get('/economics/policies', { schema: { tags } }, async (req) => {
+  app.get('/economics/policies', { schema: { tags, operationId: 'listPolicies', summary: 'List commission policies', response: { 200: itemsOf(policySchema) } } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
     return { items: await listPolicies(db, actor.tenantId) };
   });
-  app.post('/economics/policies', { schema: { tags, body: policyBody } }, async (req, reply) => {
+  app.post('/economics/policies', { schema: { tags, operationId: 'createPolicy', summary: 'Create a commission policy, checked by the economics guard', body: policyBody, response: { 201: policySchema } } }, async (req, reply) => {
     const actor = requireActor(req, ADMIN_ROLES);
     return reply.status(201).send(await inTransaction(db, (tx) => createPolicy(tx, actor, req.body)));
   });
-  app.put('/economics/policies/:id', { schema: { tags, params: idParams, body: policyBody } }, async (req) => {
+  app.put('/economics/policies/:id', { schema: { tags, operationId: 'updatePolicy', summary: 'Change a commission policy, checked by the economics guard', params: idParams, body: policyBody, response: { 200: policySchema } } }, async (req) => {
     const actor = requireActor(req, ADMIN_ROLES);
     return inTransaction(db, (tx) => updatePolicy(tx, actor, req.params.id, req.body));
   });
 
-  app.get('/economics/settings', { schema: { tags } }, async (req) => settingsOf(db, requireActor(req, STAFF_ROLES).tenantId));
-  app.put('/economics/settings', { schema: { tags, body: settingsBody } }, async (req) => {
+  app.get('/economics/settings', { schema: { tags, operationId: 'getEconomicsSettings', summary: 'The tenant\'s cost assumptions', response: { 200: settingsSchema } } }, async (req) => settingsOf(db, requireActor(req, STAFF_ROLES).tenantId));
+  app.put('/economics/settings', { schema: { tags, operationId: 'updateEconomicsSettings', summary: 'Change the tenant\'s cost assumptions', body: settingsBody, response: { 200: settingsSchema } } }, async (req) => {
     const actor = requireActor(req, ADMIN_ROLES);
     return updateSettings(db, actor.tenantId, req.body);
   });

@@ -8,7 +8,9 @@ import { CLAIM_PATTERNS, bi, pctBps, pctShare, yuan } from './economics.messages
 import { commissionDepth, type Plan, type RuleId } from './economics.plan.js';
 import type { PlanWaterfall } from './economics.waterfall.js';
 
-export type RuleStatus = 'pass' | 'warn' | 'fail';
+import type { RuleStatus } from './economics.schema.js';
+
+export type { RuleStatus };
 
 export interface RuleResult {
   id: RuleId;

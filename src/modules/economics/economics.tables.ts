@@ -1,4 +1,8 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type { CommissionBase, GuardSummary, StoredVerdict } from './economics.schema.js';
+
+/** The guard's verdict, written as JSON text and read back parsed. */
+export type GuardColumn = ColumnType<GuardSummary | null, string, string>;
 
 type Bigint = string | number;
 
@@ -17,12 +21,12 @@ export interface CommissionPoliciesTable {
   tenant_id: string;
   id: string;
   name: string;
-  commission_base: 'paid' | 'margin';
+  commission_base: CommissionBase;
   levels_bps: number[];
   leader_bps: number;
   hold_days: number;
-  verdict: 'accept' | 'warn';
-  guard: unknown;
+  verdict: StoredVerdict;
+  guard: GuardColumn;
   override_reason: string | null;
   created_by: string | null;
   created_at: Generated<Date>;

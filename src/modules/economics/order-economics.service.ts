@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Conn } from '../../platform/db/database.js';
 import { allocate, fen } from '../../platform/money.js';
 import { applyBps, waterfallForOrder, type Waterfall } from './economics.waterfall.js';
+import type { PnlDimension } from './economics.schema.js';
 
 const WATERFALL_PARTS = ['list_price', 'coupon', 'paid', 'refunds', 'supply_cost', 'payment_fee', 'platform_take', 'fulfillment', 'delivery',
   'spoilage', 'commission_l1', 'commission_l2', 'leader', 'expected_refunds', 'contribution_margin'] as const;
@@ -112,8 +113,8 @@ export function orderWaterfall(o: OrderSource, lines: { quantity: number; unit_p
   };
 }
 
-export const ROLLUP_KEYS = { sku: 'sku_id', b_node: 'b_node_id', supplier: 'supplier_id', policy: 'policy_id', campaign: 'campaign_id', day: 'day' } as const;
-export type RollupKey = keyof typeof ROLLUP_KEYS;
+export const ROLLUP_KEYS = { sku: 'sku_id', b_node: 'b_node_id', supplier: 'supplier_id', policy: 'policy_id', campaign: 'campaign_id', day: 'day' } as const satisfies Record<PnlDimension, string>;
+export type RollupKey = PnlDimension;
 
 /** P&L: every waterfall column summed by one dimension over a date range, in one query. */
 export async function pnl(db: Conn, tenantId: string, by: RollupKey, range: { from?: string | undefined; to?: string | undefined; bNodeId?: string | null | undefined }) {
@@ -138,5 +139,5 @@ export async function orderWaterfallOf(db: Conn, tenantId: string, orderId: stri
   const lines = await db.selectFrom('order_line_economics').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute();
   if (lines.length === 0) return null;
   const total = Object.fromEntries(WATERFALL_PARTS.map((p) => [p, lines.reduce((a, l) => a + fen(l[p]), 0)])) as WaterfallRow;
-  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(l[p])])) })) };
+  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(l[p])])) as WaterfallRow) })) };
 }

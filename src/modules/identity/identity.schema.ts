@@ -25,3 +25,34 @@ export const tenantSettingsBody = z.object({
   /** Unpaid orders are cancelled and their stock released after this many minutes. */
   order_payment_timeout_minutes: z.number().int().min(1).max(1440),
 }).partial().strict();
+
+export const userSchema = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  login: z.string(),
+  display_name: z.string(),
+  role: roleSchema,
+  supplier_id: z.string().nullable(),
+  b_node_id: z.string().nullable(),
+}).meta({ id: 'User' });
+
+export const sessionSchema = z.object({
+  token: z.string(),
+  expires_at: z.string().meta({ format: 'date-time' }),
+  user: userSchema,
+  tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+}).meta({ id: 'Session' });
+
+/** A bearer token as issued; it is shown once and stored only as a hash. API tokens do not expire. */
+export const issuedTokenSchema = z.object({
+  token: z.string(),
+  expires_at: z.string().meta({ format: 'date-time' }).nullable(),
+}).meta({ id: 'IssuedToken' });
+
+export const tenantSettingsSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  time_zone: z.string(),
+  order_payment_timeout_minutes: z.number().int(),
+}).meta({ id: 'TenantSettings' });

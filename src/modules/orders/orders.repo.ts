@@ -3,6 +3,7 @@ import type { Conn } from '../../platform/db/database.js';
 import { fen } from '../../platform/money.js';
 import type { OrderStatus } from './orders.states.js';
 import { orderMachine } from './orders.states.js';
+import type { Fulfillment } from './orders.schema.js';
 
 export interface StockWant { sku_id: string; quantity: number }
 
@@ -14,7 +15,7 @@ export interface CheckoutSource {
 
 export interface NewOrder {
   tenant_id: string; id: string; number: string; b_node_id: string; customer_id: string; warehouse_id: string;
-  fulfillment: string; pickup_code: string; subtotal: number; discount: number; total: number; supply_cost: number; note: string;
+  fulfillment: Fulfillment; pickup_code: string; subtotal: number; discount: number; total: number; supply_cost: number; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date;
 }
 export interface NewLine {

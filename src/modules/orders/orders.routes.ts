@@ -4,14 +4,15 @@ import { inTransaction } from '../../platform/db/database.js';
 import { ADMIN_ROLES, STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { refundOrder } from '../../flows/refund.flow.js';
-import { checkoutBody, listOrdersQuery, orderParams, pickupBody, refundBody } from './orders.schema.js';
+import { refundStartSchema } from '../payments/payments.schema.js';
+import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, pickupBody, refundBody } from './orders.schema.js';
 import * as orders from './orders.service.js';
 
 export const orderRoutes: RouteModule = (app, { db, clock }) => {
   const tags = ['orders'];
   const viewer = (req: FastifyRequest) => requireActor(req, [...STAFF_ROLES, 'consumer']);
 
-  app.post('/orders', { schema: { tags, body: checkoutBody } }, async (req, reply) => {
+  app.post('/orders', { schema: { tags, operationId: 'checkout', summary: 'Place an order: price the cart and reserve its stock (Idempotency-Key)', body: checkoutBody, response: { 201: orderSchema } } }, async (req, reply) => {
     const actor = requireActor(req, ['consumer']);
     const customerId = (customerIdOf(actor))!;
     return idempotent(db, req, reply, actor, 'orders.create', async (tx) => ({
@@ -20,36 +21,36 @@ export const orderRoutes: RouteModule = (app, { db, clock }) => {
     }));
   });
 
-  app.get('/orders', { schema: { tags, querystring: listOrdersQuery } }, async (req) => {
+  app.get('/orders', { schema: { tags, operationId: 'listOrders', summary: 'List orders, newest first, a page at a time', querystring: listOrdersQuery, response: { 200: orderListSchema } } }, async (req) => {
     const actor = viewer(req);
     return orders.listOrders(db, actor, req.query, customerIdOf(actor));
   });
 
-  app.get('/orders/:id', { schema: { tags, params: orderParams } }, async (req) => {
+  app.get('/orders/:id', { schema: { tags, operationId: 'getOrder', summary: 'An order with its shop, customer, payments and refunds', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = viewer(req);
     return orders.getOrder(db, actor, req.params.id, customerIdOf(actor));
   });
 
-  app.post('/orders/:id/cancel', { schema: { tags, params: orderParams } }, async (req) => {
+  app.post('/orders/:id/cancel', { schema: { tags, operationId: 'cancelOrder', summary: 'Cancel an unpaid order and release its stock', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = viewer(req);
     const customerId = customerIdOf(actor);
     await inTransaction(db, (tx) => orders.cancelOrder(tx, clock, actor, req.params.id, customerId));
     return orders.getOrder(db, actor, req.params.id, customerId);
   });
 
-  app.post('/orders/:id/ready', { schema: { tags, params: orderParams } }, async (req) => {
+  app.post('/orders/:id/ready', { schema: { tags, operationId: 'markOrderReady', summary: 'Ship the goods to the pickup point', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
     await inTransaction(db, (tx) => orders.markReadyForPickup(tx, actor, req.params.id));
     return orders.getOrder(db, actor, req.params.id);
   });
 
-  app.post('/orders/:id/pickup', { schema: { tags, params: orderParams, body: pickupBody } }, async (req) => {
+  app.post('/orders/:id/pickup', { schema: { tags, operationId: 'completePickup', summary: 'Verify the pickup code and complete the order', params: orderParams, body: pickupBody, response: { 200: orderSchema } } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
     await inTransaction(db, (tx) => orders.completePickup(tx, clock, actor, req.params.id, req.body.code));
     return orders.getOrder(db, actor, req.params.id);
   });
 
-  app.post('/orders/:id/refunds', { schema: { tags, params: orderParams, body: refundBody } }, async (req, reply) => {
+  app.post('/orders/:id/refunds', { schema: { tags, operationId: 'refundOrder', summary: 'Refund an order in full or by line and quantity (Idempotency-Key)', params: orderParams, body: refundBody, response: { 201: refundStartSchema } } }, async (req, reply) => {
     const actor = requireActor(req, [...ADMIN_ROLES, 'b_owner', 'consumer']);
     const customerId = customerIdOf(actor);
     return idempotent(db, req, reply, actor, `orders.refund:${req.params.id}`, async (tx) => ({

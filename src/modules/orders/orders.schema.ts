@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { id } from '../catalog/catalog.schema.js';
 import { slug } from '../b-nodes/b-nodes.schema.js';
+import { money, timestamp } from '../../platform/http/schemas.js';
+import { paymentSchema, refundSchema } from '../payments/payments.schema.js';
 
 export const MAX_LINES = 100;
 export const MAX_QUANTITY = 999;
@@ -13,7 +15,10 @@ export const checkoutBody = z.object({
 }).strict();
 export type CheckoutInput = z.infer<typeof checkoutBody>;
 
-export const orderStatusSchema = z.enum(['pending_payment', 'paid', 'ready_for_pickup', 'completed', 'partially_refunded', 'refunded', 'expired', 'cancelled']);
+export const orderStatusSchema = z.enum(['pending_payment', 'paid', 'ready_for_pickup', 'completed', 'partially_refunded', 'refunded', 'expired', 'cancelled']).meta({ id: 'OrderStatus' });
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+export const fulfillmentSchema = z.enum(['pickup', 'delivery']).meta({ id: 'Fulfillment' });
+export type Fulfillment = z.infer<typeof fulfillmentSchema>;
 
 export const listOrdersQuery = z.object({
   status: orderStatusSchema.optional(),
@@ -30,3 +35,67 @@ export const refundBody = z.object({
   reason: z.string().max(500).default(''),
 }).strict();
 export type RefundInput = z.infer<typeof refundBody>;
+
+// Responses. Amounts are integer fen.
+export const orderLineSchema = z.object({
+  line_no: z.number().int(),
+  sku_id: z.string(),
+  sku_code: z.string(),
+  title: z.string(),
+  quantity: z.number().int(),
+  unit_price: money,
+  unit_supply_cost: money,
+  line_total: money,
+  discount: money,
+  refunded_quantity: z.number().int(),
+  refunded_amount: money,
+}).meta({ id: 'OrderLine' });
+
+/** An order; read one by one it also carries its shop, customer, payments and refunds. */
+export const orderSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  status: orderStatusSchema,
+  b_node_id: z.string(),
+  customer_id: z.string(),
+  fulfillment: fulfillmentSchema,
+  pickup_code: z.string(),
+  subtotal: money,
+  discount: money,
+  total: money,
+  supply_cost: money,
+  refunded_total: money,
+  shipped: z.boolean(),
+  note: z.string(),
+  expires_at: timestamp,
+  created_at: timestamp,
+  paid_at: timestamp.nullable(),
+  closed_at: timestamp.nullable(),
+  lines: z.array(orderLineSchema),
+  campaign_id: z.string().nullable(),
+  shop: z.object({ id: z.string(), name: z.string(), slug: z.string(), pickup_address: z.string() }).nullable().optional(),
+  customer: z.object({ id: z.string(), name: z.string(), phone: z.string() }).nullable().optional(),
+  payments: z.array(paymentSchema).optional(),
+  refunds: z.array(refundSchema).optional(),
+}).meta({ id: 'Order' });
+
+export const orderListItemSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  status: orderStatusSchema,
+  b_node_id: z.string(),
+  b_node_name: z.string(),
+  customer_id: z.string(),
+  customer_name: z.string(),
+  customer_phone: z.string(),
+  total: money,
+  refunded_total: money,
+  created_at: timestamp,
+  paid_at: timestamp.nullable(),
+  fulfillment: fulfillmentSchema,
+}).meta({ id: 'OrderListItem' });
+
+export const orderListSchema = z.object({
+  items: z.array(orderListItemSchema),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+}).meta({ id: 'OrderList' });

@@ -11,7 +11,7 @@ import { bNodeError } from '../b-nodes/b-nodes.errors.js';
 import { recordOrderEconomics } from '../economics/order-economics.service.js';
 import { orderError } from './orders.errors.js';
 import { orderRepo, type NewLine, type NewOrder, type StockWant } from './orders.repo.js';
-import type { CheckoutInput } from './orders.schema.js';
+import type { CheckoutInput, Fulfillment } from './orders.schema.js';
 import type { OrderStatus } from './orders.states.js';
 
 export interface Buyer { tenantId: string; customerId: string }
@@ -83,7 +83,7 @@ function orderNumber(now: Date): string {
 type Amount = number | string;
 /** An order as stored, or as just placed (amounts still numbers, defaults not yet applied). */
 interface OrderShape {
-  id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: string; pickup_code: string;
+  id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: Fulfillment; pickup_code: string;
   subtotal: Amount; discount: Amount; total: Amount; supply_cost: Amount; refunded_total: Amount; shipped: boolean; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null;
 }

@@ -1,8 +1,7 @@
 import { defineStateMachine } from '../../platform/states.js';
+import type { OrderStatus } from './orders.schema.js';
 
-export type OrderStatus =
-  | 'pending_payment' | 'paid' | 'ready_for_pickup' | 'completed'
-  | 'partially_refunded' | 'refunded' | 'expired' | 'cancelled';
+export type { OrderStatus };
 
 /**
  * `expired` (auto-cancelled for non-payment) is not terminal: a payment that arrives late revives the

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { OrderStatus } from './orders.states.js';
+import type { Fulfillment, OrderStatus } from './orders.schema.js';
 
 type Bigint = string | number;
 
@@ -11,7 +11,7 @@ export interface OrdersTable {
   customer_id: string;
   warehouse_id: string;
   status: OrderStatus;
-  fulfillment: Generated<'pickup' | 'delivery'>;
+  fulfillment: Generated<Fulfillment>;
   pickup_code: string;
   subtotal: Bigint;
   discount: Generated<Bigint>;

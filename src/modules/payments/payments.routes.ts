@@ -5,7 +5,7 @@ import { STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/aut
 import { idempotent } from '../../platform/http/idempotency.js';
 import { settlePaidOrder } from '../../flows/payment-settlement.flow.js';
 import { paymentError } from './payments.errors.js';
-import { createPaymentBody, paymentParams, providerParams, sandboxPayBody } from './payments.schema.js';
+import { createPaymentBody, notificationAckSchema, paymentParams, paymentStartSchema, providerParams, sandboxPayBody, sandboxPaySchema } from './payments.schema.js';
 import { applyNotification, confirmSandboxPayment, createPayment, providerOf, type Providers } from './payments.service.js';
 import { orderParams } from '../orders/orders.schema.js';
 
@@ -13,7 +13,7 @@ export function paymentRoutes(providers: Providers): RouteModule {
   return async (app, { db, clock }) => {
     const tags = ['payments'];
 
-    app.post('/orders/:id/payments', { schema: { tags, params: orderParams, body: createPaymentBody } }, async (req, reply) => {
+    app.post('/orders/:id/payments', { schema: { tags, operationId: 'createPayment', summary: 'Start paying an order (Idempotency-Key)', params: orderParams, body: createPaymentBody, response: { 201: paymentStartSchema } } }, async (req, reply) => {
       const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
       const customerId = customerIdOf(actor);
       const provider = providerOf(providers, req.body.provider);
@@ -27,7 +27,7 @@ export function paymentRoutes(providers: Providers): RouteModule {
     await app.register(async (plain) => {
       const hooks = plain.withTypeProvider<ZodTypeProvider>();
       hooks.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-      hooks.post('/payments/notify/:provider', { schema: { tags, params: providerParams, security: [] } }, async (req, reply) => {
+      hooks.post('/payments/notify/:provider', { schema: { tags, operationId: 'receivePaymentNotification', summary: 'A payment provider\'s signed notification', params: providerParams, security: [], response: { 200: notificationAckSchema } } }, async (req, reply) => {
         const provider = providerOf(providers, req.params.provider);
         const notification = provider.parseNotification(req.headers, typeof req.body === 'string' ? req.body : '');
         const result = await inTransaction(db, (tx) => applyNotification(tx, clock, provider, notification, settlePaidOrder(clock)));
@@ -37,7 +37,7 @@ export function paymentRoutes(providers: Providers): RouteModule {
     });
 
     // The sandbox cashier: stands in for the buyer confirming payment in WeChat.
-    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], params: paymentParams, body: sandboxPayBody } }, async (req) => {
+    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as the buyer would in WeChat', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
       const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
       const customerId = customerIdOf(actor);
       return inTransaction(db, (tx) => confirmSandboxPayment(tx, actor, req.params.id, req.body, customerId));

@@ -1,7 +1,7 @@
 import { defineStateMachine } from '../../platform/states.js';
+import type { PaymentStatus, RefundStatus } from './payments.schema.js';
 
-export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'partially_refunded' | 'refunded';
-export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+export type { PaymentStatus, RefundStatus };
 
 /**
  * A provider's success is final: money was taken. A failure reported earlier (a failed attempt,

@@ -1,18 +1,24 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { AppError, platformError } from '../errors.js';
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail: string;
-  detail_zh: string;
-  instance?: string;
-  errors?: { path: string; message: string }[];
-  [extra: string]: unknown;
-}
+/**
+ * The shape of every error answer (RFC 9457 problem details plus a stable `code`). Modules add
+ * members of their own (`sku_ids`, `rules`, …), so unknown members are kept, not stripped.
+ */
+export const problemSchema = z.looseObject({
+  type: z.string().describe('URI naming the problem: https://siyu.dev/problems/{code}'),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string().describe('Stable machine-readable code, declared once in the module\'s *.errors.ts'),
+  detail: z.string(),
+  detail_zh: z.string(),
+  instance: z.string().optional(),
+  request_id: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('Every invalid field of a 400 validation_failed'),
+}).meta({ id: 'Problem', description: 'application/problem+json (RFC 9457) with a stable `code`' });
+export type Problem = z.infer<typeof problemSchema>;
 
 /** Maps anything thrown while handling a request to problem+json with a stable code. */
 export function toProblem(err: unknown, request?: FastifyRequest): Problem {

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Db } from '../db/database.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
@@ -14,6 +14,7 @@ import { sendProblem, toProblem } from './problem.js';
 import { bearerToken } from './auth.js';
 import { projectPath } from '../paths.js';
 import { registerMetrics, type MetricsOptions } from '../metrics/metrics.js';
+import { openApiOptions } from './openapi.js';
 
 export interface AppContext {
   db: Db;
@@ -50,15 +51,7 @@ export async function buildServer(ctx: AppContext, routes: RouteModule[], option
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Siyu API', version: '1', description: 'Private-domain retail platform: catalog, B nodes, shops, orders, payments.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onRequest', async (request) => {
@@ -102,9 +95,13 @@ export async function buildServer(ctx: AppContext, routes: RouteModule[], option
       index: false,
       // The build writes .br and .gz beside each page, script and stylesheet.
       preCompressed: true,
-      setHeaders: (reply, filePath) => {
+      // Our own header below, not the plugin's max-age default.
+      cacheControl: false,
+      setHeaders: (res, filePath) => {
         const hashed = filePath.startsWith(path.join(WEB_DIST, HASHED_ASSETS));
-        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // The same URL answers Brotli, gzip or plain by Accept-Encoding: caches must key on it.
+        res.setHeader('vary', 'accept-encoding');
       },
     });
   }

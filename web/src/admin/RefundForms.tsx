@@ -2,15 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../money.js';
-import type { Order } from '../types.js';
+import type { Order, RefundBody, RefundStart } from '../types.js';
 import { ErrorNote, Field } from '../ui.js';
 import { useAttemptKey } from '../useAttemptKey.js';
 import { adminApi } from './auth.js';
 
 const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_refunded']);
 
-interface RefundBody { reason: string; lines?: { line_no: number; quantity: number }[] }
-interface RefundResult { id: string; amount: number; status: string; restocked: boolean }
 
 export function RefundForms({ order, onDone }: { order: Order; onDone: () => unknown }) {
   const { t } = useTranslation();
@@ -29,7 +27,7 @@ export function RefundForms({ order, onDone }: { order: Order; onDone: () => unk
 
   const refund = useMutation({
     mutationFn: ({ body, key }: { body: RefundBody; key: string }) =>
-      adminApi<RefundResult>(`/orders/${order.id}/refunds`, { body, idempotencyKey: key }),
+      adminApi<RefundStart>(`/orders/${order.id}/refunds`, { body, idempotencyKey: key }),
     onSuccess: (_r, vars) => {
       (vars.body.lines ? partialKey : fullKey).renew();
       setConfirming(false);

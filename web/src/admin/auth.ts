@@ -1,11 +1,8 @@
 import { api, isUnauthenticated, type ApiOptions } from '../api.js';
 import { readStored, useStored, writeStored } from '../storage.js';
+import type { AdminSession } from '../types.js';
 
-export interface AdminSession {
-  token: string;
-  user: { id: string; login: string; display_name: string; role: string };
-  tenant: { id: string; slug: string; name: string };
-}
+export type { AdminSession };
 
 const KEY = 'siyu.admin.session';
 const EXPIRED_KEY = 'siyu.admin.expired';

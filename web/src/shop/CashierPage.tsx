@@ -5,9 +5,9 @@ import { api, ApiError } from '../api.js';
 import { yuan } from '../money.js';
 import { ErrorNote, Loading, formatTime } from '../ui.js';
 import { useAttemptKey } from '../useAttemptKey.js';
+import type { PaymentStart } from '../types.js';
 import { forgetIfExpired, useConsumerOrder, useShopSession } from './session.js';
 
-interface PaymentStart { payment_id: string; amount: number; pay_url: string; status: string }
 
 /** The sandbox cashier: stands in for the WeChat Pay sheet; confirming asks the sandbox PSP to notify the server. */
 export function CashierPage() {

@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, isUnauthenticated } from '../api.js';
 import { useStored, writeStored } from '../storage.js';
-import type { Order, ShopCatalog, ShopProduct, Shop } from '../types.js';
+import type { Order, ShopCatalog, ShopProductPage, ShopSession } from '../types.js';
 
 /** The consumer's session for one shop (a sandbox stand-in for WeChat login), kept per shop slug. */
-export interface ShopSession { token: string; customer: { id: string; name: string; phone: string } }
+export type { ShopSession };
 
 const key = (slug: string) => `siyu.session.${slug}`;
 
@@ -32,7 +32,7 @@ export function useShopCatalog(slug: string) {
 export function useShopProduct(slug: string, productId: string) {
   return useQuery({
     queryKey: ['shop', slug, 'product', productId],
-    queryFn: ({ signal }) => api<{ shop: Shop; product: ShopProduct }>(`/shops/${slug}/products/${productId}`, { signal }),
+    queryFn: ({ signal }) => api<ShopProductPage>(`/shops/${slug}/products/${productId}`, { signal }),
   });
 }
 

@@ -19,7 +19,7 @@ export function LeaderSweep({ rows, actual }: { rows: LeaderSweepRow[]; actual: 
       xAxis: { type: 'category', data: rows.map((r) => pct(r.leader_bps)), name: t('economics.leader_pct'), nameLocation: 'middle', nameGap: 28 },
       yAxis: [
         { type: 'value', name: t('economics.orders_axis') },
-        { type: 'value', axisLabel: { formatter: (v: number) => `¥${(v / 100).toFixed(0)}` }, splitLine: { show: false } },
+        { type: 'value', axisLabel: { formatter: (v: number) => yuan(v, { whole: true }) }, splitLine: { show: false } },
       ],
       series: [
         {

@@ -2,24 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { Field } from '../../ui.js';
 import { localDate, yuanToFen } from './format.js';
 import { GuardOutcome, useGuardedCreate } from './useGuardedCreate.js';
-import type { BNode, GuardRule, Verdict } from './types.js';
+import type { BNode, Campaign, CampaignBody, FundedBy } from './types.js';
 
-export type FundedBy = 'platform' | 'supplier' | 'b_node';
-
-/** A subsidy campaign as `GET /campaigns` lists it; amounts are fen. */
-export interface Campaign {
-  id: string; name: string; b_node_id: string | null; funded_by: FundedBy;
-  discount_per_order: number; min_order_total: number; budget: number; spent: number;
-  starts_at: string; ends_at: string; status: 'active' | 'ended'; verdict: Verdict;
-  guard: { verdict: Verdict; rules: GuardRule[]; contribution_margin?: number } | null;
-  override_reason: string | null;
-}
-
-export interface CampaignBody {
-  name: string; b_node_id: string | null; funded_by: FundedBy;
-  discount_per_order: number; min_order_total: number; budget: number; ends_at: string;
-  override?: { reason: string };
-}
+export type { Campaign, CampaignBody, FundedBy };
 
 const EMPTY = { name: '', node: '', funded: 'platform' as FundedBy, discount: '', min: '', budget: '', ends: '' };
 type Draft = typeof EMPTY;

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { yuan } from '../../money.js';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
@@ -39,4 +40,4 @@ export function EChart({ option, height = 300, testId, label }: { option: ChartO
 }
 
 /** Axis labels in yuan without decimals: charts show the shape, tables the exact fen. */
-export const yuanAxis = (fen: number) => `¥${Math.round(fen / 100).toLocaleString()}`;
+export const yuanAxis = (fen: number) => yuan(fen, { whole: true, grouped: true });

@@ -26,7 +26,7 @@ export function planLines(w: PlanWaterfall, t: (key: string, o?: Record<string, 
 }
 
 /** A stored order's waterfall: actual refunds, and a provision for refunds still possible while it is open. */
-export function orderLines(w: PnlRow, t: (key: string, o?: Record<string, unknown>) => string): WaterfallLine[] {
+export function orderLines(w: Omit<PnlRow, 'key' | 'orders'>, t: (key: string, o?: Record<string, unknown>) => string): WaterfallLine[] {
   const line = (key: string, amount: number, kind: WaterfallLine['kind'] = 'minus'): WaterfallLine => ({ key, label: t(`economics.line_${key}`), amount, kind });
   return [
     line('list_price', w.list_price, 'plain'),

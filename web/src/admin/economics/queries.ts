@@ -47,6 +47,6 @@ export function useDimensionNames(by: PnlDimension): { name: (key: string) => st
   if (by === 'policy') for (const p of policies.data ?? []) map.set(p.id, p.name);
   if (by === 'supplier') for (const s of suppliers.data ?? []) map.set(s.id, s.name);
   if (by === 'sku') for (const p of products.data ?? []) for (const s of p.skus) map.set(s.id, `${p.title} · ${s.name}`);
-  const active = { b_node: nodes, policy: policies, supplier: suppliers, sku: products, day: null }[by];
+  const active = { b_node: nodes, policy: policies, supplier: suppliers, sku: products, campaign: null, day: null }[by];
   return { name: (key) => map.get(key) ?? key, loading: !!active?.isPending };
 }

@@ -29,6 +29,23 @@ export function registerStartCommand(program: Command) {
       if (opts.fresh && config.databaseUrl) throw new Error('--fresh only resets the embedded database; it never touches DATABASE_URL');
       // The primary alone opens (or starts) the database, migrates and seeds; workers only connect.
       const opened = await openDatabase(config, { fresh: opts.fresh ?? false });
+      // From here this command owns the stop order: workers, then the database. A signal that
+      // arrives while the workers start is acted on once they are up (a second one kills).
+      let stop: (() => Promise<void>) | undefined;
+      let stopRequested = false;
+      const shutdown = () => {
+        if (!stop) {
+          stopRequested = true;
+          return;
+        }
+        stop().then(() => process.exit(0), (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        });
+      };
+      takeOverShutdownSignals();
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
       if (opts.demo) {
         const empty = !(await opened.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
         if (empty) {
@@ -39,7 +56,7 @@ export function registerStartCommand(program: Command) {
       }
       const port = opts.port ?? config.port;
       const host = opts.host ?? config.host;
-      let stop: () => Promise<void>;
+      const demoShop = await opened.db.selectFrom('shop_routes').select('slug').orderBy('slug').limit(1).executeTakeFirst();
       let processes = '1 process';
       if (opts.workers === 1) {
         const siyu = await createSiyu(opened.db, config, { logger: loggerOf(config), closeDb: () => opened.close() });
@@ -61,7 +78,6 @@ export function registerStartCommand(program: Command) {
         };
       }
       const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-      const demoShop = await opened.db.selectFrom('shop_routes').select('slug').orderBy('slug').limit(1).executeTakeFirst();
       console.log([
         '',
         `Siyu is running (${opened.embedded ? 'embedded PostgreSQL under .siyu/' : 'DATABASE_URL'}; ${processes})`,
@@ -74,14 +90,7 @@ export function registerStartCommand(program: Command) {
         opts.demo ? `  demo logins     ${DEMO_LOGINS.map((l) => `${l.role}: tenant demo / ${l.login} / ${l.password}`).join('\n                  ')}` : '',
         '',
       ].filter(Boolean).join('\n'));
-      const shutdown = async () => {
-        await stop();
-        process.exit(0);
-      };
-      // This command owns the stop order: workers, then the database.
-      takeOverShutdownSignals();
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      if (stopRequested) shutdown();
     });
 }
 

@@ -6,10 +6,11 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { createSiyu } from '../src/app.js';
 import { seedRng } from '../src/cli/seed/rng.js';
-import { checkout } from '../src/modules/orders/orders.service.js';
+import { checkout } from '../src/flows/checkout.flow.js';
 import { systemClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
-import { inTransaction, type Db } from '../src/platform/db/database.js';
+import { inTransaction } from '../src/platform/db/database.js';
+import type { Database, Db } from '../src/database.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { AppError } from '../src/platform/errors.js';
 import { newId, newSecret, sha256 } from '../src/platform/ids.js';
@@ -71,8 +72,11 @@ export function registerCheckoutBench(bench: Command) {
 export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<CheckoutBenchResult> {
   const say = (m: string) => process.stderr.write(`${m}\n`);
   const config = loadConfig();
-  const scratch = await openScratchDatabase(config, { poolMax: opts.clients + 4 });
+  // Round trips to PostgreSQL per path, counted during the measured run only (BEGIN/COMMIT included).
+  const statements = { counting: false, service: 0, baseline: 0 };
+  const scratch = await openScratchDatabase<Database>(config, { poolMax: opts.clients + 4, onStatement: () => { if (statements.counting) statements.service++; } });
   const raw = new pg.Pool({ connectionString: scratch.url, max: opts.clients });
+  raw.on('error', () => undefined); // dropping the scratch database terminates idle connections; that is not a failure
   let siyu: Awaited<ReturnType<typeof createSiyu>> | undefined;
   let workers: ServerCluster | undefined;
   try {
@@ -101,7 +105,7 @@ export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<Chec
       const url = `http://127.0.0.1:${(siyu.server.server.address() as AddressInfo).port}/api/v1/orders`;
       place = (cart, i) => placeHttp(url, svc, cart, i);
     }
-    const placeRaw = (cart: Cart) => placeBaseline(raw, base, cart);
+    const placeRaw = (cart: Cart) => placeBaseline(raw, base, cart, () => { if (statements.counting) statements.baseline++; });
 
     say(`warming up (${warmup} orders each)…`);
     const warmSvc = await runWorkers(opts.clients, carts.slice(0, warmup), place, 0);
@@ -115,18 +119,14 @@ export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<Chec
     const half = Math.ceil(measured.length / 2);
     const svcRuns: Run[] = [];
     const rawRuns: Run[] = [];
-    const statements = countStatements();
-    try {
-      for (const [label, part, offset] of [['service', 0, warmup], ['baseline', 0, 0], ['baseline', 1, 0], ['service', 1, warmup + half]] as const) {
-        const slice = measured.slice(part * half, (part + 1) * half);
-        say(`${label} half ${part + 1}: ${slice.length} orders…`);
-        statements.phase = label;
-        if (label === 'service') svcRuns.push(await runWorkers(opts.clients, slice, place, offset));
-        else rawRuns.push(await runWorkers(opts.clients, slice, placeRaw, 0));
-      }
-    } finally {
-      statements.restore();
+    statements.counting = true;
+    for (const [label, part, offset] of [['service', 0, warmup], ['baseline', 0, 0], ['baseline', 1, 0], ['service', 1, warmup + half]] as const) {
+      const slice = measured.slice(part * half, (part + 1) * half);
+      say(`${label} half ${part + 1}: ${slice.length} orders…`);
+      if (label === 'service') svcRuns.push(await runWorkers(opts.clients, slice, place, offset));
+      else rawRuns.push(await runWorkers(opts.clients, slice, placeRaw, 0));
     }
+    statements.counting = false;
     const s = merge(svcRuns);
     const b = merge(rawRuns);
 
@@ -259,8 +259,9 @@ async function placeHttp(url: string, w: World, cart: Cart, i: number): Promise<
  * so carts sharing SKUs cannot deadlock), the order row and its lines in one insert. Prices are
  * known in memory, so nothing is read first.
  */
-async function placeBaseline(pool: pg.Pool, w: World, cart: Cart): Promise<Outcome> {
-  const client = await pool.connect();
+async function placeBaseline(pool: pg.Pool, w: World, cart: Cart, counted: () => void): Promise<Outcome> {
+  const conn = await pool.connect();
+  const client = { query: (text: string, values?: unknown[]) => { counted(); return conn.query(text, values); } };
   try {
     await client.query('BEGIN');
     const wants = cart.lines.map((l) => ({ sku: w.skus[l.sku]!, qty: l.qty })).sort((a, b) => (a.sku.id < b.sku.id ? -1 : 1));
@@ -293,7 +294,7 @@ async function placeBaseline(pool: pg.Pool, w: World, cart: Cart): Promise<Outco
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    conn.release();
   }
 }
 
@@ -324,21 +325,6 @@ function merge(runs: Run[]): Run {
 }
 
 /**
- * Counts round trips to PostgreSQL per path by wrapping the driver's query call for the duration
- * of the measured run; it needs no server extension and sees BEGIN/COMMIT too.
- */
-function countStatements() {
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  const counts = { phase: 'service' as 'service' | 'baseline', service: 0, baseline: 0, restore: () => { proto.query = original; } };
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    counts[counts.phase]++;
-    return original.apply(this, args);
-  };
-  return counts;
-}
-
-/**
  * SKUs whose books do not balance after the run: reserved beyond on-hand, more ordered than was in
  * stock, reserved not equal to what orders hold, or (service path) to the active reservations.
  */
@@ -352,8 +338,8 @@ async function oversoldSkus(db: Db, tenantId: string, withReservations: boolean)
 }
 
 async function orderCount(db: Db, tenantId: string): Promise<number> {
-  const row = await db.selectFrom('orders').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+  return row.n;
 }
 
 function quantile(xs: number[], q: number): number {

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { createSiyu, type Siyu } from './app.js';
 import { createDb } from './platform/db/database.js';
+import type { Database } from './database.js';
 import { createTestDatabase } from '../test/test-db.js';
 import { auth, manualClock, seedWorld, stockOf, testConfig, type World } from '../test/fixtures.js';
 
@@ -100,7 +101,7 @@ describe('background loop', async () => {
     await expireLeftovers();
     const events: string[] = [];
     // Its own pool, as a process has: every statement it completes is recorded in order.
-    const ownDb = createDb(url, { max: 4, onQuery: () => { events.push('query'); } });
+    const ownDb = createDb<Database>(url, { max: 4, onQuery: () => { events.push('query'); } });
     const siyu = await createSiyu(ownDb, testConfig, {
       clock,
       closeDb: async () => {
@@ -152,7 +153,7 @@ describe('background loop', async () => {
     await sql`CREATE TRIGGER log_expiry AFTER UPDATE OF status ON orders
                 FOR EACH ROW WHEN (NEW.status = 'expired' AND OLD.status IS DISTINCT FROM 'expired') EXECUTE FUNCTION log_expiry()`.execute(db);
 
-    const pools = [createDb(url, { max: 6 }), createDb(url, { max: 6 })];
+    const pools = [createDb<Database>(url, { max: 6 }), createDb<Database>(url, { max: 6 })];
     const loops: Siyu[] = [];
     // Each job run is counted where the handler reads the notification it delivers.
     const runs = new Map<string, number>();

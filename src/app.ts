@@ -1,4 +1,3 @@
-import type { Db } from './platform/db/database.js';
 import type { Config } from './platform/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { buildServer, type App } from './platform/http/server.js';
@@ -8,14 +7,14 @@ import { identityRoutes } from './modules/identity/identity.routes.js';
 import { catalogRoutes } from './modules/catalog/catalog.routes.js';
 import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
 import { orderRoutes } from './modules/orders/orders.routes.js';
-import { expireDueOrders } from './modules/orders/orders.service.js';
+import { expireDueOrders } from './flows/order-lifecycle.flow.js';
+import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
-import { applyNotification, submitRefund, type Providers } from './modules/payments/payments.service.js';
-import { sandboxProvider } from './adapters/sandboxpay/sandbox.provider.js';
-import { buildSandboxNotification, type SandboxNotifyJob } from './simulators/sandboxpay/sandbox.psp.js';
-import { settlePaidOrder } from './flows/payment-settlement.flow.js';
+import { submitRefund, type Providers } from './modules/payments/payments.service.js';
+import { sandboxPayUnit, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
+import type { Database, Db } from './database.js';
 
 export interface Siyu {
   server: App;
@@ -38,21 +37,18 @@ export interface SiyuOptions {
 
 export async function createSiyu(db: Db, config: Config, options: SiyuOptions = {}): Promise<Siyu> {
   const clock = options.clock ?? systemClock;
-  const providers: Providers = { sandbox: sandboxProvider(config.sandboxPaymentSecret) };
+  // Payment providers, each one unit (adapter, routes, jobs). Only the sandbox exists so far.
+  const units: PaymentProviderUnit[] = [sandboxPayUnit(config, clock)];
+  const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
 
-  const jobHandlers: Record<string, JobHandler> = {
+  const jobHandlers: Record<string, JobHandler<Database>> = {
     'payments.refund.submit': (tx, job) => submitRefund(tx, providers, job.tenant_id, job.payload.refund_id),
-    // The sandbox PSP delivering its signed callback; it goes through the same verification as an HTTP one.
-    'sandbox.notify': async (tx, job) => {
-      const provider = providers.sandbox!;
-      const signed = buildSandboxNotification(config.sandboxPaymentSecret, job.payload as SandboxNotifyJob, clock.now());
-      await applyNotification(tx, clock, provider, provider.parseNotification(signed.headers, signed.body), settlePaidOrder(clock));
-    },
+    ...Object.assign({}, ...units.map((u) => u.jobs)),
   };
 
   const server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
-    [identityRoutes, catalogRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes],
+    [identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
 

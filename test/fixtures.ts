@@ -1,5 +1,5 @@
 import { loadConfig } from '../src/platform/config.js';
-import type { Db } from '../src/platform/db/database.js';
+import type { Db } from '../src/database.js';
 import { createSiyu, type Siyu } from '../src/app.js';
 import { createTenant, createUser, issueToken } from '../src/modules/identity/identity.service.js';
 import type { Clock } from '../src/platform/clock.js';

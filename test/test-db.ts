@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { inject, afterAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createDb, type Db } from '../src/platform/db/database.js';
+import { createDb } from '../src/platform/db/database.js';
+import type { Database, Db } from '../src/database.js';
 import { withDatabase } from './global-setup.js';
 
 export interface TestDatabase { db: Db; url: string }
@@ -15,7 +16,7 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}`);
   await admin.end();
   const url = withDatabase(adminUrl, name);
-  const db = createDb(url, { max: options.max ?? 10 });
+  const db = createDb<Database>(url, { max: options.max ?? 10 });
   afterAll(async () => {
     await db.destroy();
     const a = new pg.Client({ connectionString: adminUrl });

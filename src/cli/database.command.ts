@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { loadConfig } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { seedDemo } from './seed/demo-seed.js';
+import type { Database } from '../database.js';
 
 /** `siyu migrate` and `siyu seed`: work on the same database whether or not the server runs. */
 export function registerDatabaseCommands(program: Command) {
   program.command('migrate')
     .description('apply pending SQL migrations (refuses if an applied file was edited)')
     .action(async () => {
-      const opened = await openDatabase(loadConfig());
+      const opened = await openDatabase<Database>(loadConfig());
       console.log(`migrations up to date (${opened.embedded ? 'embedded database' : 'DATABASE_URL'})`);
       await opened.close();
     });
@@ -18,7 +19,7 @@ export function registerDatabaseCommands(program: Command) {
     .option('--demo', 'the demo tenant: 2 suppliers, 60 SKUs, 5 B nodes, 200 customers, 2,000 orders over 90 days')
     .action(async (opts: { demo?: boolean }) => {
       if (!opts.demo) throw new Error('nothing to seed: pass --demo');
-      const opened = await openDatabase(loadConfig());
+      const opened = await openDatabase<Database>(loadConfig());
       try {
         const summary = await seedDemo(opened.db, { progress: process.stderr.isTTY });
         console.log(summary.created ? `demo tenant seeded: ${summary.counts}` : 'demo tenant already present; nothing changed');

@@ -4,13 +4,14 @@ import type { Command } from 'commander';
 import { loadConfig } from '../platform/config.js';
 import { createDb } from '../platform/db/database.js';
 import { createSiyu } from '../app.js';
+import type { Database } from '../database.js';
 
 /**
  * The OpenAPI document of every route, built without a database or a listening server: the pool
  * is created but never connected, since registering routes runs no query.
  */
 export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
-  const db = createDb('postgres://openapi@127.0.0.1:1/unused', { max: 1, prepare: false });
+  const db = createDb<Database>('postgres://openapi@127.0.0.1:1/unused', { max: 1, prepare: false });
   try {
     const siyu = await createSiyu(db, loadConfig({}));
     await siyu.server.ready();

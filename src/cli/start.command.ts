@@ -7,6 +7,7 @@ import { createDb } from '../platform/db/database.js';
 import { takeOverShutdownSignals } from '../platform/db/embedded.js';
 import { createSiyu } from '../app.js';
 import { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
+import type { Database } from '../database.js';
 import { onWorkerStop, startCluster } from './cluster.js';
 
 interface StartOptions { port?: number; host?: string; fresh?: boolean; demo: boolean; workers: number }
@@ -28,7 +29,7 @@ export function registerStartCommand(program: Command) {
       if (cluster.isWorker) return runWorker(config, opts);
       if (opts.fresh && config.databaseUrl) throw new Error('--fresh only resets the embedded database; it never touches DATABASE_URL');
       // The primary alone opens (or starts) the database, migrates and seeds; workers only connect.
-      const opened = await openDatabase(config, { fresh: opts.fresh ?? false });
+      const opened = await openDatabase<Database>(config, { fresh: opts.fresh ?? false });
       // From here this command owns the stop order: workers, then the database. A signal that
       // arrives while the workers start is acted on once they are up (a second one kills).
       let stop: (() => Promise<void>) | undefined;
@@ -98,7 +99,7 @@ export function registerStartCommand(program: Command) {
 async function runWorker(config: Config, opts: StartOptions): Promise<void> {
   const url = process.env[WORKER_DATABASE_URL];
   if (!url) throw new Error(`${WORKER_DATABASE_URL} is not set: workers are started by siyu start`);
-  const db = createDb(url, { max: Number(process.env[WORKER_POOL_MAX] ?? 20) });
+  const db = createDb<Database>(url, { max: Number(process.env[WORKER_POOL_MAX] ?? 20) });
   const siyu = await createSiyu(db, config, { logger: loggerOf(config), closeDb: () => db.destroy(), clusterWorker: true });
   onWorkerStop(() => siyu.close());
   siyu.startBackground();

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
-import type { Tx } from '../platform/db/database.js';
+import type { Tx } from '../database.js';
 import type { Clock } from '../platform/clock.js';
-import { orderRepo } from '../modules/orders/orders.repo.js';
-import { fen } from '../platform/money.js';
-import { audit, startRefund } from '../modules/payments/payments.service.js';
+import { lockOrder, transitionOrder } from '../modules/orders/orders.service.js';
+import { reactivateReservations, releasedReservations, reserveStock } from '../modules/inventory/inventory.service.js';
+import { retakeSubsidy } from '../modules/campaigns/campaigns.service.js';
+import { audit } from '../platform/audit.js';
+import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 
 /**
@@ -15,16 +17,16 @@ import { recordOrderEconomics } from '../modules/economics/order-economics.servi
  */
 export function settlePaidOrder(clock: Clock) {
   return async (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }): Promise<string> => {
-    const order = await orderRepo.lockOrder(tx, payment.tenant_id, payment.order_id);
+    const order = await lockOrder(tx, payment.tenant_id, payment.order_id);
     if (!order) return 'order_missing';
     const now = clock.now();
     if (order.status === 'pending_payment') {
-      await orderRepo.transition(tx, order.tenant_id, order.id, 'paid', { paid_at: now });
+      await transitionOrder(tx, order.tenant_id, order.id, 'paid', { paid_at: now });
       await recordOrderEconomics(tx, order.tenant_id, [order.id]);
       return 'order_paid';
     }
     if (order.status === 'expired' && (await reviveExpired(tx, order))) {
-      await orderRepo.transition(tx, order.tenant_id, order.id, 'paid', { paid_at: now, closed_at: null });
+      await transitionOrder(tx, order.tenant_id, order.id, 'paid', { paid_at: now, closed_at: null });
       await audit(tx, order.tenant_id, 'order.revived_by_late_payment', 'order', order.id, { payment_id: payment.id });
       await recordOrderEconomics(tx, order.tenant_id, [order.id]);
       return 'order_revived';
@@ -37,21 +39,21 @@ export function settlePaidOrder(clock: Clock) {
 }
 
 /** Revives an expired order only as it was placed: all its stock, and its subsidy if it had one. */
-async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; campaign_id: string | null; discount: string | number }): Promise<boolean> {
+async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; campaign_id: string | null; discount: number }): Promise<boolean> {
   const tenantId = order.tenant_id;
   const orderId = order.id;
-  const released = await orderRepo.releasedReservations(tx, tenantId, orderId);
+  const released = await releasedReservations(tx, tenantId, orderId);
   if (released.length === 0) return false;
   await sql`SAVEPOINT revive`.execute(tx);
   const byWarehouse = released[0]!.warehouse_id;
   const wants = released.map((r) => ({ sku_id: r.sku_id, quantity: r.quantity }));
-  const got = await orderRepo.reserveStock(tx, tenantId, byWarehouse, wants);
-  const subsidy = order.campaign_id === null || (await orderRepo.retakeSubsidy(tx, tenantId, order.campaign_id, fen(order.discount)));
+  const got = await reserveStock(tx, tenantId, byWarehouse, wants);
+  const subsidy = order.campaign_id === null || (await retakeSubsidy(tx, tenantId, order.campaign_id, order.discount));
   if (got.size !== wants.length || !subsidy) {
     await sql`ROLLBACK TO SAVEPOINT revive`.execute(tx);
     return false;
   }
   await sql`RELEASE SAVEPOINT revive`.execute(tx);
-  await orderRepo.reactivateReservations(tx, tenantId, orderId);
+  await reactivateReservations(tx, tenantId, orderId);
   return true;
 }

@@ -1,4 +1,4 @@
-/** Money is integer fen end to end; PostgreSQL returns bigint as string, converted here with a range check. */
+/** Money is integer fen end to end (bigint columns; the driver parses them to exact numbers, see platform/db/int8.ts). */
 export type Fen = number;
 
 export function fen(value: string | number | bigint): Fen {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createSiyu, type Siyu } from '../../src/app.js';
 import { systemClock } from '../../src/platform/clock.js';
-import type { Db } from '../../src/platform/db/database.js';
+import type { Db } from '../../src/database.js';
 import { createUser } from '../../src/modules/identity/identity.service.js';
 import { createTestDatabase } from '../test-db.js';
 import { seedWorld, testConfig, type World } from '../fixtures.js';

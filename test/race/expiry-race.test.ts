@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase } from '../test-db.js';
 import { manualClock, seedWorld, startSiyu, stockOf } from '../fixtures.js';
-import { expireDueOrders } from '../../src/modules/orders/orders.service.js';
+import { expireDueOrders } from '../../src/flows/order-lifecycle.flow.js';
 import {
   SEEDS, consumerTokens, expectNoFailedJobs, expectProblem, expectStockConsistent, fetchApi, newEventId, orderRow, paidOrder,
   paymentRow, placeOrder, postNotification, rng, signedNotification, startPayment, stockRows, type Line,
@@ -188,7 +188,7 @@ describe('order expiry', async () => {
     await siyu.tick();
     await expectNoFailedJobs(db);
     expect((await refundsOf(world.tenantId, order.id)).map((x) => x.status)).toEqual(['succeeded']);
-    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: String(payment.amount) });
+    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: payment.amount });
     expect(await stockOf(db, world.tenantId, a)).toEqual({ on_hand: 5, reserved: 4, live_reservations: 4 });
   });
 

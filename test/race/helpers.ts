@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import pg from 'pg';
 import { sql } from 'kysely';
-import type { Db } from '../../src/platform/db/database.js';
+import type { Db } from '../../src/database.js';
 import type { Siyu } from '../../src/app.js';
 import { buildSandboxNotification, type SandboxNotifyJob } from '../../src/simulators/sandboxpay/sandbox.psp.js';
 import { testConfig } from '../fixtures.js';

@@ -191,8 +191,8 @@ describe('payment notifications', async () => {
 
       await siyu.tick();
       await expectNoFailedJobs(db, `round ${round}`);
-      expect((await paymentRow(db, world.tenantId, winner.payment_id))).toMatchObject({ status: 'succeeded', refunded_amount: '0' });
-      expect((await paymentRow(db, world.tenantId, loser.payment_id))).toMatchObject({ status: 'refunded', refunded_amount: String(loser.amount) });
+      expect((await paymentRow(db, world.tenantId, winner.payment_id))).toMatchObject({ status: 'succeeded', refunded_amount: 0 });
+      expect((await paymentRow(db, world.tenantId, loser.payment_id))).toMatchObject({ status: 'refunded', refunded_amount: loser.amount });
       const refunds = await db.selectFrom('refunds').selectAll().where('tenant_id', '=', world.tenantId).where('order_id', '=', order.id).execute();
       expect(refunds.map((x) => [x.payment_id, x.reason, x.status, Number(x.amount)])).toEqual([[loser.payment_id, 'duplicate_payment', 'succeeded', loser.amount]]);
       // A buyer's later refund must come out of the payment that paid, not the one already given back.
@@ -200,7 +200,7 @@ describe('payment notifications', async () => {
       expect(refund.status, refund.text).toBe(201);
       await siyu.tick();
       await expectNoFailedJobs(db, `round ${round} refund`);
-      expect((await paymentRow(db, world.tenantId, winner.payment_id))).toMatchObject({ status: 'refunded', refunded_amount: String(winner.amount) });
+      expect((await paymentRow(db, world.tenantId, winner.payment_id))).toMatchObject({ status: 'refunded', refunded_amount: winner.amount });
       expect((await orderRow(db, world.tenantId, order.id)).status).toBe('refunded');
     }
   });
@@ -228,8 +228,8 @@ describe('payment notifications', async () => {
     for (const r of refunds) perPayment.set(r.payment_id, (perPayment.get(r.payment_id) ?? 0) + Number(r.amount));
     expect(perPayment.get(first.payment_id), JSON.stringify(refunds)).toBe(first.amount);
     expect(perPayment.get(second.payment_id), JSON.stringify(refunds)).toBe(second.amount);
-    expect(await paymentRow(db, world.tenantId, first.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: String(first.amount) });
-    expect(await paymentRow(db, world.tenantId, second.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: String(second.amount) });
+    expect(await paymentRow(db, world.tenantId, first.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: first.amount });
+    expect(await paymentRow(db, world.tenantId, second.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: second.amount });
     expect((await orderRow(db, world.tenantId, order.id)).status).toBe('refunded');
   });
 
@@ -249,11 +249,11 @@ describe('payment notifications', async () => {
     const outcomes = results.map((x) => x.json().outcome);
     expect(outcomes.filter((o) => o === 'refund_settled').length, JSON.stringify(outcomes)).toBe(1);
     expect(outcomes.filter((o) => o !== 'refund_settled').every((o) => o === 'duplicate' || o === 'illegal_transition_ignored'), JSON.stringify(outcomes)).toBe(true);
-    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'partially_refunded', refunded_amount: String(refund.amount) });
+    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'partially_refunded', refunded_amount: refund.amount });
     // The queued submission finds the refund already settled and sends nothing more.
     await siyu.tick();
     await expectNoFailedJobs(db);
-    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'partially_refunded', refunded_amount: String(refund.amount) });
+    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'partially_refunded', refunded_amount: refund.amount });
   });
 
   it('a refund notification with the wrong amount → 422 amount_mismatch, the refund stays pending', async () => {
@@ -264,10 +264,10 @@ describe('payment notifications', async () => {
     const wrong = signedNotification({ kind: 'refund', tenant_id: world.tenantId, payment_id: payment.payment_id, refund_id: refund.id, amount: refund.amount + 1, total: payment.amount, event_id: newEventId() }, clock.now());
     expectProblem(await postNotification(api, wrong), 422, 'amount_mismatch');
     expect(await db.selectFrom('refunds').select('status').where('tenant_id', '=', world.tenantId).where('id', '=', refund.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending' });
-    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'succeeded', refunded_amount: '0' });
+    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'succeeded', refunded_amount: 0 });
     await siyu.tick();
     await expectNoFailedJobs(db);
-    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'partially_refunded', refunded_amount: String(refund.amount) });
+    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'partially_refunded', refunded_amount: refund.amount });
   });
 
   it('a refund notification naming another payment’s refund is refused and logged; both stay as they were', async () => {
@@ -278,7 +278,7 @@ describe('payment notifications', async () => {
     const crossed = signedNotification({ kind: 'refund', tenant_id: world.tenantId, payment_id: second.payment.payment_id, refund_id: refund.id, amount: refund.amount, total: second.payment.amount, event_id: newEventId() }, clock.now());
     expect((await postNotification(api, crossed)).json().outcome).toBe('illegal_transition_ignored');
     expect(await db.selectFrom('refunds').select('status').where('tenant_id', '=', world.tenantId).where('id', '=', refund.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending' });
-    expect(await paymentRow(db, world.tenantId, second.payment.payment_id)).toMatchObject({ status: 'succeeded', refunded_amount: '0' });
+    expect(await paymentRow(db, world.tenantId, second.payment.payment_id)).toMatchObject({ status: 'succeeded', refunded_amount: 0 });
     expect((await auditOf(second.payment.payment_id)).map((a) => a.action)).toContain('illegal_transition');
   });
 

@@ -38,13 +38,13 @@ describe('refunds', async () => {
     expect(res.json()).toMatchObject({ amount: A.price * 2, status: 'pending', restocked: true });
     expect(await stockOf(db, world.tenantId, A.id)).toEqual({ on_hand: a0.on_hand, reserved: a0.reserved - 2, live_reservations: a0.reserved - 2 });
     expect(await stockOf(db, world.tenantId, B.id)).toEqual(b0);
-    expect(await orderRow(db, world.tenantId, order.id)).toMatchObject({ status: 'partially_refunded', refunded_total: String(A.price * 2) });
+    expect(await orderRow(db, world.tenantId, order.id)).toMatchObject({ status: 'partially_refunded', refunded_total: A.price * 2 });
     expect((await linesOf(order.id)).map((l) => [l.refunded_quantity, Number(l.refunded_amount)])).toEqual([[2, A.price * 2], [0, 0]]);
 
     await siyu.tick();
     await expectNoFailedJobs(db);
     expect((await refundsOf(order.id)).map((r) => [r.status, Number(r.amount), r.restocked])).toEqual([['succeeded', A.price * 2, true]]);
-    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'partially_refunded', refunded_amount: String(A.price * 2) });
+    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'partially_refunded', refunded_amount: A.price * 2 });
   });
 
   it('refunding more than is left on a line → 422 refund_exceeds_order, and nothing is written', async () => {
@@ -101,7 +101,7 @@ describe('refunds', async () => {
 
     await siyu.tick();
     await expectNoFailedJobs(db);
-    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: String(order.total) });
+    expect(await paymentRow(db, world.tenantId, payment.payment_id)).toMatchObject({ status: 'refunded', refunded_amount: order.total });
   });
 
   it('ready, then picked up (and the pickup confirmed twice): stock leaves once; a later refund returns money only', async () => {
@@ -190,7 +190,7 @@ describe('refunds', async () => {
       await siyu.tick();
       await expectNoFailedJobs(db, ctx);
       expect((await refundsOf(order.id)).reduce((a, x) => a + Number(x.amount), 0), ctx).toBe(order.total);
-      expect(await paymentRow(db, world.tenantId, payment.payment_id), ctx).toMatchObject({ status: 'refunded', refunded_amount: String(order.total) });
+      expect(await paymentRow(db, world.tenantId, payment.payment_id), ctx).toMatchObject({ status: 'refunded', refunded_amount: order.total });
       expect((await orderRow(db, world.tenantId, order.id)).status, ctx).toBe('refunded');
     });
   }

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { Database } from '../../platform/db/database.js';
+import type { Database } from '../../database.js';
 import type { OrderStatus } from '../../modules/orders/orders.states.js';
 import { REFUND_REASONS } from './demo-catalog.js';
 import type { SeedRng } from './rng.js';

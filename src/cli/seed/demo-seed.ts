@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Insertable } from 'kysely';
-import type { Database, Db, Tx } from '../../platform/db/database.js';
+import type { Database, Db, Tx } from '../../database.js';
 import { createTenant, createUser, type NewUser } from '../../modules/identity/identity.service.js';
 import { createPolicy } from '../../modules/economics/economics-guard.service.js';
 import { recordOrderEconomics } from '../../modules/economics/order-economics.service.js';

@@ -1,5 +1,6 @@
-import type { Conn } from '../../platform/db/database.js';
-import { fen } from '../../platform/money.js';
+import type { Conn } from '../../database.js';
+import { skuFacts } from '../catalog/catalog.fragments.js';
+import { freeStock } from '../inventory/inventory.fragments.js';
 
 export const bNodeRepo = {
   byId: (db: Conn, tenantId: string, id: string) =>
@@ -10,20 +11,19 @@ export const bNodeRepo = {
   route: (db: Conn, slug: string) => db.selectFrom('shop_routes').selectAll().where('slug', '=', slug).executeTakeFirst(),
   async listings(db: Conn, tenantId: string, bNodeId: string, onlyActive: boolean) {
     let q = db.selectFrom('listings as l')
-      .innerJoin('skus as s', (j) => j.onRef('s.tenant_id', '=', 'l.tenant_id').onRef('s.id', '=', 'l.sku_id'))
-      .innerJoin('products as p', (j) => j.onRef('p.tenant_id', '=', 's.tenant_id').onRef('p.id', '=', 's.product_id'))
+      .innerJoin(skuFacts(tenantId).as('s'), (j) => j.onRef('s.id', '=', 'l.sku_id'))
       .innerJoin('b_nodes as b', (j) => j.onRef('b.tenant_id', '=', 'l.tenant_id').onRef('b.id', '=', 'l.b_node_id'))
-      .leftJoin('stock as st', (j) => j.onRef('st.tenant_id', '=', 'l.tenant_id').onRef('st.sku_id', '=', 'l.sku_id').onRef('st.warehouse_id', '=', 'b.warehouse_id'))
+      .leftJoin(freeStock(tenantId).as('st'), (j) => j.onRef('st.sku_id', '=', 'l.sku_id').onRef('st.warehouse_id', '=', 'b.warehouse_id'))
       .select(['l.sku_id', 'l.retail_price', 'l.active', 's.code', 's.name as sku_name', 's.product_id', 's.retail_floor', 's.retail_ceiling', 's.suggested_price', 's.supply_price',
-        'p.title', 'p.description', 'p.category', 'p.image_url', 'st.on_hand', 'st.reserved'])
+        's.title', 's.description', 's.category', 's.image_url', 'st.on_hand', 'st.reserved'])
       .where('l.tenant_id', '=', tenantId).where('l.b_node_id', '=', bNodeId);
     if (onlyActive) q = q.where('l.active', '=', true);
-    const rows = await q.orderBy('p.title').orderBy('s.code').execute();
+    const rows = await q.orderBy('s.title').orderBy('s.code').execute();
     return rows.map((r) => ({
       sku_id: r.sku_id, code: r.code, sku_name: r.sku_name, product_id: r.product_id, title: r.title,
       description: r.description, category: r.category, image_url: r.image_url, active: r.active,
-      retail_price: fen(r.retail_price), retail_floor: fen(r.retail_floor), retail_ceiling: fen(r.retail_ceiling),
-      suggested_price: fen(r.suggested_price), supply_price: fen(r.supply_price),
+      retail_price: r.retail_price, retail_floor: r.retail_floor, retail_ceiling: r.retail_ceiling,
+      suggested_price: r.suggested_price, supply_price: r.supply_price,
       available: Math.max(0, (r.on_hand ?? 0) - (r.reserved ?? 0)),
     }));
   },

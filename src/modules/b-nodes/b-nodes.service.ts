@@ -1,11 +1,10 @@
-import type { Conn, Db, Tx } from '../../platform/db/database.js';
-import { guardChange, listingPlans, policyExists, summary } from '../economics/economics-guard.service.js';
-import { economicsHttpError } from '../economics/economics.http-errors.js';
+import type { Conn, Db, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { catalogError } from '../catalog/catalog.errors.js';
-import { catalogRepo } from '../catalog/catalog.repo.js';
+import { findSku } from '../catalog/catalog.service.js';
+import { assertWarehouse } from '../inventory/inventory.service.js';
 import { findOrCreateConsumer } from '../customers/customers.service.js';
 import { issueToken } from '../identity/identity.service.js';
 import { bNodeError } from './b-nodes.errors.js';
@@ -18,7 +17,7 @@ export function assertNodeScope(actor: Actor, bNodeId: string) {
 }
 
 export async function createBNode(db: Db, tenantId: string, input: { kind: BNodeKind; name: string; slug: string; warehouse_id: string; pickup_address: string }) {
-  if (!(await catalogRepo.warehouse(db, tenantId, input.warehouse_id))) throw catalogError('warehouse_not_found');
+  await assertWarehouse(db, tenantId, input.warehouse_id);
   const id = newId('bn');
   return db.transaction().execute(async (tx) => {
     const route = await tx.insertInto('shop_routes').values({ slug: input.slug, tenant_id: tenantId, b_node_id: id })
@@ -38,24 +37,34 @@ export async function getBNode(db: Conn, actor: Actor, id: string) {
   return node;
 }
 
-/**
- * Lists a SKU in a B node's shop at a price inside the supplier's band, and only if the economics
- * guard accepts the unit economics at that price (no price below landed cost except declared
- * clearance, margin ≥ 0 after fees and commission). A tenant admin may override with a reason.
- */
-export async function putListing(db: Tx, actor: Actor, bNodeId: string, skuId: string, input: { retail_price: number; active: boolean; clearance?: boolean | undefined; override_reason?: string | undefined }) {
+/** Checks a listing change (node scope, SKU exists, price inside the supplier's band); returns the SKU. Writes nothing. */
+export async function prepareListing(db: Conn, actor: Actor, bNodeId: string, skuId: string, retailPrice: number) {
   await getBNode(db, actor, bNodeId);
-  const [sku] = await catalogRepo.skusByIds(db, actor.tenantId, [skuId]);
-  if (!sku) throw catalogError('sku_not_found');
-  if (input.retail_price < sku.retail_floor || input.retail_price > sku.retail_ceiling) {
-    throw bNodeError('price_outside_band', { retail_price: input.retail_price, retail_floor: sku.retail_floor, retail_ceiling: sku.retail_ceiling });
+  const sku = await findSku(db, actor.tenantId, skuId);
+  if (retailPrice < sku.retail_floor || retailPrice > sku.retail_ceiling) {
+    throw bNodeError('price_outside_band', { retail_price: retailPrice, retail_floor: sku.retail_floor, retail_ceiling: sku.retail_ceiling });
   }
-  const [plan] = await listingPlans(db, actor.tenantId, sku.supply_price, [{ b_node_id: bNodeId, price: input.retail_price, clearance: input.clearance ?? false }]);
-  const guard = await guardChange(db, actor, { kind: 'listing', id: `${bNodeId}/${skuId}` }, plan!, input.override_reason ? { reason: input.override_reason } : undefined);
-  await db.insertInto('listings').values({ tenant_id: actor.tenantId, b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active })
+  return sku;
+}
+
+/** Writes a listing prepared (and guarded) by the caller. */
+export async function saveListing(db: Conn, tenantId: string, bNodeId: string, skuId: string, input: { retail_price: number; active: boolean }) {
+  await db.insertInto('listings').values({ tenant_id: tenantId, b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active })
     .onConflict((oc) => oc.columns(['tenant_id', 'b_node_id', 'sku_id']).doUpdateSet({ retail_price: input.retail_price, active: input.active, updated_at: new Date() }))
     .execute();
-  return { b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active, economics: summary(guard) };
+}
+
+/** The shops listing a SKU now, at their prices: whom a new supply price would affect. */
+export async function activeListingsOfSku(db: Conn, tenantId: string, skuId: string) {
+  const rows = await db.selectFrom('listings').select(['b_node_id', 'retail_price'])
+    .where('tenant_id', '=', tenantId).where('sku_id', '=', skuId).where('active', '=', true).execute();
+  return rows.map((l) => ({ b_node_id: l.b_node_id, price: l.retail_price }));
+}
+
+/** A shop's public card (name, slug, pickup address) for an order; null if the node is gone. */
+export async function shopCard(db: Conn, tenantId: string, bNodeId: string) {
+  const node = await bNodeRepo.byId(db, tenantId, bNodeId);
+  return node ? { id: node.id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } : null;
 }
 
 export async function listListings(db: Conn, actor: Actor, bNodeId: string) {
@@ -106,10 +115,8 @@ function publicShop(node: { id: string; tenant_id: string; kind: BNodeKind; name
   return { id: node.id, tenant_id: node.tenant_id, kind: node.kind, name: node.name, slug: node.slug, pickup_address: node.pickup_address };
 }
 
-/** Assigns (or, with null, removes) a B node's commission policy. */
-export async function setCommissionPolicy(db: Conn, actor: Actor, bNodeId: string, policyId: string | null) {
-  await getBNode(db, actor, bNodeId);
-  if (policyId && !(await policyExists(db, actor.tenantId, policyId))) throw economicsHttpError('policy_not_found');
-  await db.updateTable('b_nodes').set({ commission_policy_id: policyId }).where('tenant_id', '=', actor.tenantId).where('id', '=', bNodeId).execute();
+/** Assigns (or, with null, removes) a B node's commission policy; the caller checks that the policy exists. */
+export async function assignCommissionPolicy(db: Conn, tenantId: string, bNodeId: string, policyId: string | null) {
+  await db.updateTable('b_nodes').set({ commission_policy_id: policyId }).where('tenant_id', '=', tenantId).where('id', '=', bNodeId).execute();
   return { b_node_id: bNodeId, policy_id: policyId };
 }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { Fen } from '../../platform/money.js';
 import type { BNodeKind } from './b-nodes.schema.js';
 
 export interface BNodesTable {
@@ -19,7 +20,7 @@ export interface ListingsTable {
   tenant_id: string;
   b_node_id: string;
   sku_id: string;
-  retail_price: string | number;
+  retail_price: Fen;
   active: Generated<boolean>;
   updated_at: Generated<Date>;
 }

@@ -1,4 +1,5 @@
 import type { RouteModule } from '../../platform/http/server.js';
+import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
 import { idParams } from '../catalog/catalog.schema.js';
@@ -6,7 +7,7 @@ import { itemsOf } from '../../platform/http/schemas.js';
 import { campaignSchema, createCampaignBody, updateCampaignBody } from './campaigns.schema.js';
 import * as campaigns from './campaigns.service.js';
 
-export const campaignRoutes: RouteModule = (app, { db, clock }) => {
+export const campaignRoutes: RouteModule<Database> = (app, { db, clock }) => {
   const tags = ['campaigns'];
   app.get('/campaigns', { schema: { tags, operationId: 'listCampaigns', summary: 'List subsidy campaigns, newest first', response: { 200: itemsOf(campaignSchema) } } }, async (req) => ({ items: await campaigns.listCampaigns(db, requireActor(req, STAFF_ROLES).tenantId) }));
   app.get('/campaigns/:id', { schema: { tags, operationId: 'getCampaign', summary: 'A subsidy campaign', params: idParams, response: { 200: campaignSchema } } }, async (req) => campaigns.getCampaign(db, requireActor(req, STAFF_ROLES).tenantId, req.params.id));

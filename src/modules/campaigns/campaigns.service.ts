@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import type { Conn, Tx } from '../../platform/db/database.js';
+import type { Conn, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { fen } from '../../platform/money.js';
+import type { Fen } from '../../platform/money.js';
 import { platformError } from '../../platform/errors.js';
-import { bNodeError } from '../b-nodes/b-nodes.errors.js';
-import { guardChange, planCosts, settingsOf, summary, typicalOrder, type Override } from '../economics/economics-guard.service.js';
+import { getBNode } from '../b-nodes/b-nodes.service.js';
+import { guardChange, planCosts, richestLeaderBps, settingsOf, summary, typicalOrder, type Override } from '../economics/economics-guard.service.js';
 import type { PlanInput } from '../economics/economics.plan.js';
 import type { StoredVerdict } from '../economics/economics.schema.js';
 import { campaignError } from './campaigns.errors.js';
@@ -22,24 +22,21 @@ interface Terms { name: string; b_node_id: string | null; discount_per_order: nu
  */
 async function campaignPlan(db: Conn, tenantId: string, t: Terms): Promise<PlanInput> {
   const [settings, typical] = await Promise.all([settingsOf(db, tenantId), typicalOrder(db, tenantId, t.b_node_id)]);
-  const { rows } = await sql<{ leader_bps: number | null }>`
-    SELECT max(p.leader_bps) AS leader_bps FROM b_nodes b JOIN commission_policies p ON p.tenant_id = b.tenant_id AND p.id = b.commission_policy_id
-     WHERE b.tenant_id = ${tenantId} ${t.b_node_id ? sql`AND b.id = ${t.b_node_id}` : sql``}`.execute(db);
+  const leaderBps = await richestLeaderBps(db, tenantId, t.b_node_id);
   const price = Math.max(typical.price, t.min_order_total);
   const cogs = Math.min(price, Math.round((typical.cogs * price) / typical.price));
   return {
     name: t.name,
     product: { price, cogs },
     costs: planCosts(settings),
-    incentives: { commission_levels_bps: [], leader_bps: rows[0]?.leader_bps ?? 0, coupon_subsidy: Math.min(t.discount_per_order, price) },
+    incentives: { commission_levels_bps: [], leader_bps: leaderBps, coupon_subsidy: Math.min(t.discount_per_order, price) },
     subsidy: { budget: t.budget, ends_at: t.ends_at.toISOString() },
   };
 }
 
 export async function createCampaign(tx: Tx, clock: Clock, actor: Actor, input: CreateCampaignInput) {
   if (input.b_node_id) {
-    const node = await tx.selectFrom('b_nodes').select('id').where('tenant_id', '=', actor.tenantId).where('id', '=', input.b_node_id).executeTakeFirst();
-    if (!node) throw bNodeError('b_node_not_found');
+    await getBNode(tx, actor, input.b_node_id);
   }
   const startsAt = input.starts_at ? new Date(input.starts_at) : clock.now();
   const endsAt = new Date(input.ends_at);
@@ -63,11 +60,11 @@ export async function updateCampaign(tx: Tx, actor: Actor, id: string, input: Up
   if (campaignMachine.isTerminal(current.status)) throw campaignError('campaign_ended');
   const terms: Terms = {
     name: input.name ?? current.name, b_node_id: current.b_node_id,
-    discount_per_order: input.discount_per_order ?? fen(current.discount_per_order), min_order_total: input.min_order_total ?? fen(current.min_order_total),
-    budget: input.budget ?? fen(current.budget), ends_at: input.ends_at ? new Date(input.ends_at) : current.ends_at,
+    discount_per_order: input.discount_per_order ?? current.discount_per_order, min_order_total: input.min_order_total ?? current.min_order_total,
+    budget: input.budget ?? current.budget, ends_at: input.ends_at ? new Date(input.ends_at) : current.ends_at,
   };
   if (terms.min_order_total <= terms.discount_per_order) throw platformError('validation_failed', { errors: [{ path: 'body.min_order_total', message: 'must exceed discount_per_order' }] });
-  if (terms.budget < fen(current.spent)) throw campaignError('budget_below_spent', { spent: fen(current.spent) });
+  if (terms.budget < current.spent) throw campaignError('budget_below_spent', { spent: current.spent });
   const guard = await guardChange(tx, actor, { kind: 'campaign', id }, await campaignPlan(tx, actor.tenantId, terms), input.override as Override | undefined);
   await tx.updateTable('campaigns').set({
     name: terms.name, discount_per_order: terms.discount_per_order, min_order_total: terms.min_order_total, budget: terms.budget, ends_at: terms.ends_at,
@@ -98,10 +95,34 @@ export async function listCampaigns(db: Conn, tenantId: string) {
   return rows.map(present);
 }
 
-function present(r: { id: string; name: string; b_node_id: string | null; funded_by: FundedBy; discount_per_order: string | number; min_order_total: string | number; budget: string | number; spent?: string | number; starts_at: Date; ends_at: Date; status: CampaignStatus; verdict: StoredVerdict; guard: unknown; override_reason: string | null }) {
+/**
+ * Gives unpaid orders' subsidies back to their campaigns' budgets, in one statement. Called only
+ * on an order's one conditional transition to expired or cancelled, so each gives back once.
+ */
+export async function releaseSubsidies(db: Conn, tenantId: string, orders: { campaign_id: string | null; discount: number }[]): Promise<void> {
+  const subsidized = orders.filter((o) => o.campaign_id !== null);
+  if (subsidized.length === 0) return;
+  await sql`
+    UPDATE campaigns c SET spent = c.spent - x.discount
+      FROM (SELECT campaign_id, sum(discount) AS discount
+              FROM unnest(${subsidized.map((o) => o.campaign_id)}::text[], ${subsidized.map((o) => o.discount)}::bigint[]) AS o(campaign_id, discount)
+             GROUP BY 1) x
+     WHERE c.tenant_id = ${tenantId} AND c.id = x.campaign_id`.execute(db);
+}
+
+/** Takes an order's subsidy from its campaign again (a late payment reviving it); false when the budget is gone. */
+export async function retakeSubsidy(db: Conn, tenantId: string, campaignId: string, discount: number): Promise<boolean> {
+  const { rows } = await sql`
+    UPDATE campaigns SET spent = spent + ${discount}
+     WHERE tenant_id = ${tenantId} AND id = ${campaignId} AND spent + ${discount} <= budget
+    RETURNING id`.execute(db);
+  return rows.length === 1;
+}
+
+function present(r: { id: string; name: string; b_node_id: string | null; funded_by: FundedBy; discount_per_order: Fen; min_order_total: Fen; budget: Fen; spent?: Fen; starts_at: Date; ends_at: Date; status: CampaignStatus; verdict: StoredVerdict; guard: unknown; override_reason: string | null }) {
   return {
     id: r.id, name: r.name, b_node_id: r.b_node_id, funded_by: r.funded_by,
-    discount_per_order: fen(r.discount_per_order), min_order_total: fen(r.min_order_total), budget: fen(r.budget), spent: fen(r.spent ?? 0),
+    discount_per_order: r.discount_per_order, min_order_total: r.min_order_total, budget: r.budget, spent: r.spent ?? 0,
     starts_at: r.starts_at.toISOString(), ends_at: r.ends_at.toISOString(), status: r.status, verdict: r.verdict,
     guard: typeof r.guard === 'string' ? JSON.parse(r.guard) : r.guard, override_reason: r.override_reason,
   };

@@ -1,9 +1,10 @@
-import type { Generated } from 'kysely';
-import type { GuardColumn } from '../economics/economics.tables.js';
-import type { StoredVerdict } from '../economics/economics.schema.js';
+import type { ColumnType, Generated } from 'kysely';
+import type { GuardSummary, StoredVerdict } from '../economics/economics.schema.js';
 import type { CampaignStatus, FundedBy } from './campaigns.schema.js';
+import type { Fen } from '../../platform/money.js';
 
-type Bigint = string | number;
+/** The guard's verdict on the campaign, written as JSON text and read back parsed. */
+type GuardColumn = ColumnType<GuardSummary | null, string, string>;
 
 export interface CampaignsTable {
   tenant_id: string;
@@ -11,10 +12,10 @@ export interface CampaignsTable {
   name: string;
   b_node_id: string | null;
   funded_by: FundedBy;
-  discount_per_order: Bigint;
-  min_order_total: Bigint;
-  budget: Bigint;
-  spent: Generated<Bigint>;
+  discount_per_order: Fen;
+  min_order_total: Fen;
+  budget: Fen;
+  spent: Generated<Fen>;
   starts_at: Date;
   ends_at: Date;
   status: CampaignStatus;

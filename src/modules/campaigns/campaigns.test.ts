@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { manualClock, seedWorld, startSiyu, stockOf } from '../../../test/fixtures.js';
 import { consumerTokens, injectApi, paidOrder, placeOrder } from '../../../test/race/helpers.js';
-import { expireDueOrders } from '../orders/orders.service.js';
+import { expireDueOrders } from '../../flows/order-lifecycle.flow.js';
 
 describe('subsidy campaigns', async () => {
   const { db } = await createTestDatabase({ max: 40 });

@@ -1,17 +1,15 @@
-import { sql } from 'kysely';
-import type { Conn } from '../../platform/db/database.js';
-import { fen } from '../../platform/money.js';
+import type { Conn } from '../../database.js';
 
 export interface SkuView {
   id: string; product_id: string; code: string; name: string; supply_price: number;
   suggested_price: number; retail_floor: number; retail_ceiling: number;
 }
 
-function toSku(r: { id: string; product_id: string; code: string; name: string; supply_price: string | number; suggested_price: string | number; retail_floor: string | number; retail_ceiling: string | number }): SkuView {
+function toSku(r: SkuView): SkuView {
   return {
     id: r.id, product_id: r.product_id, code: r.code, name: r.name,
-    supply_price: fen(r.supply_price), suggested_price: fen(r.suggested_price),
-    retail_floor: fen(r.retail_floor), retail_ceiling: fen(r.retail_ceiling),
+    supply_price: r.supply_price, suggested_price: r.suggested_price,
+    retail_floor: r.retail_floor, retail_ceiling: r.retail_ceiling,
   };
 }
 
@@ -42,25 +40,4 @@ export const catalogRepo = {
       .where('s.tenant_id', '=', tenantId).where('s.id', 'in', ids).execute();
     return rows.map((r) => ({ ...toSku(r), title: r.title, supplier_id: r.supplier_id }));
   },
-  warehouse: (db: Conn, tenantId: string, id: string) =>
-    db.selectFrom('warehouses').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
-  warehouses: (db: Conn, tenantId: string) =>
-    db.selectFrom('warehouses').select(['id', 'name']).where('tenant_id', '=', tenantId).orderBy('name').execute(),
-  /** Sets on-hand stock; refused (no row) when it would drop below what open orders hold. */
-  setOnHand: (db: Conn, tenantId: string, warehouseId: string, skuId: string, onHand: number) =>
-    sql<{ on_hand: number; reserved: number }>`
-      INSERT INTO stock (tenant_id, warehouse_id, sku_id, on_hand, reserved)
-      VALUES (${tenantId}, ${warehouseId}, ${skuId}, ${onHand}, 0)
-      ON CONFLICT (tenant_id, warehouse_id, sku_id) DO UPDATE SET on_hand = EXCLUDED.on_hand
-        WHERE stock.reserved <= EXCLUDED.on_hand
-      RETURNING on_hand, reserved`.execute(db),
-  stockOf: (db: Conn, tenantId: string, warehouseId: string, skuIds: string[]) =>
-    skuIds.length === 0 ? Promise.resolve([]) :
-      db.selectFrom('stock').select(['sku_id', 'on_hand', 'reserved'])
-        .where('tenant_id', '=', tenantId).where('warehouse_id', '=', warehouseId).where('sku_id', 'in', skuIds).execute(),
-  stockList: (db: Conn, tenantId: string, warehouseId: string) =>
-    db.selectFrom('stock as st')
-      .innerJoin('skus as s', (j) => j.onRef('s.tenant_id', '=', 'st.tenant_id').onRef('s.id', '=', 'st.sku_id'))
-      .select(['st.sku_id', 's.code', 's.name', 'st.on_hand', 'st.reserved'])
-      .where('st.tenant_id', '=', tenantId).where('st.warehouse_id', '=', warehouseId).orderBy('s.code').execute(),
 };

@@ -1,17 +1,16 @@
 import type { RouteModule } from '../../platform/http/server.js';
+import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
 import { itemsOf } from '../../platform/http/schemas.js';
-import {
-  createProductBody, createSupplierBody, createWarehouseBody, idParams, productSchema, setStockBody, skuFields, skuSchema, stockLevelSchema, stockRowSchema,
-  supplierSchema, updateSkuBody, warehouseSchema,
-} from './catalog.schema.js';
+import { createProductBody, createSupplierBody, idParams, productSchema, skuFields, skuSchema, supplierSchema, updateSkuBody } from './catalog.schema.js';
 import * as catalog from './catalog.service.js';
+import { updateSkuGuarded } from '../../flows/guarded-changes.flow.js';
 
 const CATALOG_EDITORS = [...ADMIN_ROLES, 'supplier_operator'] as const;
 const tags = ['catalog'];
 
-export const catalogRoutes: RouteModule = (app, { db }) => {
+export const catalogRoutes: RouteModule<Database> = (app, { db }) => {
   app.get('/suppliers', { schema: { tags, operationId: 'listSuppliers', summary: 'List suppliers', response: { 200: itemsOf(supplierSchema) } } }, async (req) => ({ items: await catalog.listSuppliers(db, requireActor(req, [...STAFF_ROLES, 'supplier_operator']).tenantId) }));
   app.post('/suppliers', { schema: { tags, operationId: 'createSupplier', summary: 'Create a supplier', body: createSupplierBody, response: { 201: supplierSchema } } }, async (req, reply) =>
     reply.status(201).send(await catalog.createSupplier(db, requireActor(req, ADMIN_ROLES).tenantId, req.body)));
@@ -24,12 +23,5 @@ export const catalogRoutes: RouteModule = (app, { db }) => {
   app.post('/products/:id/skus', { schema: { tags, operationId: 'createSku', summary: 'Add a SKU with its supply price and retail band', params: idParams, body: skuFields, response: { 201: skuSchema } } }, async (req, reply) =>
     reply.status(201).send(await catalog.createSku(db, requireActor(req, CATALOG_EDITORS), req.params.id, req.body)));
   app.patch('/skus/:id', { schema: { tags, operationId: 'updateSku', summary: 'Change a SKU; a new supply price is checked against every shop listing it', params: idParams, body: updateSkuBody, response: { 200: skuSchema } } }, async (req) =>
-    inTransaction(db, (tx) => catalog.updateSku(tx, requireActor(req, CATALOG_EDITORS), req.params.id, req.body)));
-
-  app.get('/warehouses', { schema: { tags, operationId: 'listWarehouses', summary: 'List warehouses', response: { 200: itemsOf(warehouseSchema) } } }, async (req) => ({ items: await catalog.listWarehouses(db, requireActor(req, [...STAFF_ROLES, 'supplier_operator']).tenantId) }));
-  app.post('/warehouses', { schema: { tags, operationId: 'createWarehouse', summary: 'Create a warehouse', body: createWarehouseBody, response: { 201: warehouseSchema } } }, async (req, reply) =>
-    reply.status(201).send(await catalog.createWarehouse(db, requireActor(req, ADMIN_ROLES).tenantId, req.body)));
-  app.get('/warehouses/:id/stock', { schema: { tags, operationId: 'listStock', summary: 'Stock of every SKU in a warehouse', params: idParams, response: { 200: itemsOf(stockRowSchema) } } }, async (req) =>
-    ({ items: await catalog.listStock(db, requireActor(req, [...STAFF_ROLES, 'supplier_operator']).tenantId, req.params.id) }));
-  app.put('/stock', { schema: { tags, operationId: 'setStock', summary: 'Set on-hand stock of a SKU in a warehouse', body: setStockBody, response: { 200: stockLevelSchema } } }, async (req) => catalog.setStock(db, requireActor(req, CATALOG_EDITORS), req.body));
+    inTransaction(db, (tx) => updateSkuGuarded(tx, requireActor(req, CATALOG_EDITORS), req.params.id, req.body)));
 };

@@ -25,8 +25,6 @@ export const updateSkuBody = skuFields.partial().omit({ code: true }).extend({
   /** A tenant admin's written reason to accept an overridable economics rejection of a new supply price. */
   override_reason: z.string().trim().min(5).max(1000).optional(),
 }).strict();
-export const createWarehouseBody = z.object({ name: z.string().min(1).max(128) }).strict();
-export const setStockBody = z.object({ warehouse_id: id, sku_id: id, on_hand: z.number().int().min(0).max(10_000_000) }).strict();
 export const idParams = z.object({ id });
 
 export type SkuFields = z.infer<typeof skuFields>;
@@ -60,22 +58,3 @@ export const productSchema = z.object({
   created_at: timestamp.optional(),
   skus: z.array(skuSchema),
 }).meta({ id: 'Product' });
-
-export const warehouseSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'Warehouse' });
-
-export const stockLevelSchema = z.object({
-  warehouse_id: z.string(),
-  sku_id: z.string(),
-  on_hand: z.number().int(),
-  reserved: z.number().int(),
-  available: z.number().int(),
-}).meta({ id: 'StockLevel' });
-
-export const stockRowSchema = z.object({
-  sku_id: z.string(),
-  code: z.string(),
-  name: z.string(),
-  on_hand: z.number().int(),
-  reserved: z.number().int(),
-  available: z.number().int(),
-}).meta({ id: 'StockRow' });

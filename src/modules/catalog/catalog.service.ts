@@ -1,11 +1,9 @@
-import type { Conn, Tx } from '../../platform/db/database.js';
-import { fen } from '../../platform/money.js';
-import { guardChange, listingPlans } from '../economics/economics-guard.service.js';
+import type { Conn } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
-import { AppError, platformError } from '../../platform/errors.js';
+import { platformError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { catalogError } from './catalog.errors.js';
-import { catalogRepo } from './catalog.repo.js';
+import { catalogRepo, type SkuView } from './catalog.repo.js';
 import type { SkuFields } from './catalog.schema.js';
 
 /** A supplier operator acts only for its own supplier; admins act for any. */
@@ -48,36 +46,34 @@ export async function createSku(db: Conn, actor: Actor, productId: string, input
   return { id, product_id: productId, ...input };
 }
 
-/**
- * Changes a SKU. A new supply price is checked against every shop that lists the SKU: a supplier
- * cannot silently turn B nodes' prices into losses. A rejection names the shop and its price; a
- * tenant admin may override it with a reason (audited), or the shops raise their prices first.
- */
-export async function updateSku(db: Tx, actor: Actor, skuId: string, input: Partial<Omit<SkuFields, 'code'>> & { override_reason?: string | undefined }) {
-  const { override_reason: overrideReason, ...patch } = input;
+/** A SKU with its product's title and supplier; 404 when the tenant has no such SKU. */
+export async function findSku(db: Conn, tenantId: string, skuId: string) {
+  const [sku] = await catalogRepo.skusByIds(db, tenantId, [skuId]);
+  if (!sku) throw catalogError('sku_not_found');
+  return sku;
+}
+
+/** A SKU the actor may change: a supplier operator only its own supplier's (403), any other unknown one 404. */
+export async function skuOfScope(db: Conn, actor: Actor, skuId: string) {
   const [sku] = await catalogRepo.skusByIds(db, actor.tenantId, [skuId]);
   if (!sku) throw catalogError('sku_not_found');
   assertSupplierScope(actor, sku.supplier_id);
+  return sku;
+}
+
+export type SkuPatch = Partial<Omit<SkuFields, 'code'>>;
+
+/** Checks a SKU change (scope, price band) and returns the SKU before and after it; writes nothing. */
+export async function prepareSkuUpdate(db: Conn, actor: Actor, skuId: string, patch: SkuPatch) {
+  const sku = await skuOfScope(db, actor, skuId);
   const next = { ...sku, ...patch };
   assertPriceBand(next);
-  if (patch.supply_price !== undefined && patch.supply_price !== sku.supply_price) {
-    const listings = await db.selectFrom('listings').select(['b_node_id', 'retail_price'])
-      .where('tenant_id', '=', actor.tenantId).where('sku_id', '=', skuId).where('active', '=', true).execute();
-    const atPrices = listings.map((l) => ({ b_node_id: l.b_node_id, price: fen(l.retail_price) }));
-    const plans = await listingPlans(db, actor.tenantId, patch.supply_price, atPrices);
-    for (const [i, plan] of plans.entries()) {
-      const { b_node_id: bNodeId, price } = atPrices[i]!;
-      try {
-        await guardChange(db, actor, { kind: 'sku_supply_price', id: `${skuId}@${bNodeId}` }, plan, overrideReason ? { reason: overrideReason } : undefined);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'economics_rejected') {
-          throw new AppError(err.code, err.status, err.message, err.messageZh, { ...err.details, b_node_id: bNodeId, retail_price: price, supply_price: patch.supply_price });
-        }
-        throw err;
-      }
-    }
-  }
-  await db.updateTable('skus').set(patch).where('tenant_id', '=', actor.tenantId).where('id', '=', skuId).execute();
+  return { current: sku, next };
+}
+
+/** Writes a SKU change prepared (and, for a supply price, guarded) by the caller. */
+export async function applySkuUpdate(db: Conn, tenantId: string, skuId: string, patch: SkuPatch, next: SkuView & { title: string; supplier_id: string }) {
+  await db.updateTable('skus').set(patch).where('tenant_id', '=', tenantId).where('id', '=', skuId).execute();
   const { title: _t, supplier_id: _s, ...view } = next;
   return view;
 }
@@ -95,26 +91,3 @@ export async function getProduct(db: Conn, tenantId: string, productId: string) 
   return { ...product, skus: await catalogRepo.skusOfProducts(db, tenantId, [productId]) };
 }
 
-export async function createWarehouse(db: Conn, tenantId: string, input: { name: string }) {
-  const id = newId('wh');
-  await db.insertInto('warehouses').values({ tenant_id: tenantId, id, name: input.name }).execute();
-  return { id, name: input.name };
-}
-
-export const listWarehouses = (db: Conn, tenantId: string) => catalogRepo.warehouses(db, tenantId);
-
-export async function setStock(db: Conn, actor: Actor, input: { warehouse_id: string; sku_id: string; on_hand: number }) {
-  if (!(await catalogRepo.warehouse(db, actor.tenantId, input.warehouse_id))) throw catalogError('warehouse_not_found');
-  const [sku] = await catalogRepo.skusByIds(db, actor.tenantId, [input.sku_id]);
-  if (!sku) throw catalogError('sku_not_found');
-  assertSupplierScope(actor, sku.supplier_id);
-  const { rows } = await catalogRepo.setOnHand(db, actor.tenantId, input.warehouse_id, input.sku_id, input.on_hand);
-  if (!rows[0]) throw catalogError('stock_below_reserved');
-  return { warehouse_id: input.warehouse_id, sku_id: input.sku_id, on_hand: rows[0].on_hand, reserved: rows[0].reserved, available: rows[0].on_hand - rows[0].reserved };
-}
-
-export async function listStock(db: Conn, tenantId: string, warehouseId: string) {
-  if (!(await catalogRepo.warehouse(db, tenantId, warehouseId))) throw catalogError('warehouse_not_found');
-  const rows = await catalogRepo.stockList(db, tenantId, warehouseId);
-  return rows.map((r) => ({ ...r, available: r.on_hand - r.reserved }));
-}

@@ -1,7 +1,5 @@
 import type { Generated } from 'kysely';
-
-/** bigint columns arrive from pg as strings; they are converted with `fen()` at the repo edge. */
-type Bigint = string | number;
+import type { Fen } from '../../platform/money.js';
 
 export interface SuppliersTable { tenant_id: string; id: string; name: string; created_at: Generated<Date> }
 
@@ -22,27 +20,15 @@ export interface SkusTable {
   product_id: string;
   code: string;
   name: string;
-  supply_price: Bigint;
-  suggested_price: Bigint;
-  retail_floor: Bigint;
-  retail_ceiling: Bigint;
+  supply_price: Fen;
+  suggested_price: Fen;
+  retail_floor: Fen;
+  retail_ceiling: Fen;
   created_at: Generated<Date>;
-}
-
-export interface WarehousesTable { tenant_id: string; id: string; name: string }
-
-export interface StockTable {
-  tenant_id: string;
-  warehouse_id: string;
-  sku_id: string;
-  on_hand: number;
-  reserved: Generated<number>;
 }
 
 export interface CatalogTables {
   suppliers: SuppliersTable;
   products: ProductsTable;
   skus: SkusTable;
-  warehouses: WarehousesTable;
-  stock: StockTable;
 }

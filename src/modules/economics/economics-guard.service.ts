@@ -1,8 +1,11 @@
 import { sql } from 'kysely';
-import type { Conn, Tx } from '../../platform/db/database.js';
+import type { Conn, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
-import { fen } from '../../platform/money.js';
 import { newId } from '../../platform/ids.js';
+import { audit } from '../../platform/audit.js';
+import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
+import { skuPriceAverages } from '../catalog/catalog.fragments.js';
+import { recentPaidAverages } from '../orders/orders.fragments.js';
 import { check, type GuardResult } from './economics.guard.js';
 import { parsePlan, type Plan, type PlanInput } from './economics.plan.js';
 import { economicsFailureToAppError, economicsHttpError, rejection } from './economics.http-errors.js';
@@ -14,7 +17,7 @@ export async function settingsOf(db: Conn, tenantId: string) {
   const row = await db.selectFrom('economics_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
   return {
     payment_fee_bps: row?.payment_fee_bps ?? 60, platform_take_bps: row?.platform_take_bps ?? 0,
-    fulfillment_per_order: fen(row?.fulfillment_per_order ?? 150), delivery_per_order: fen(row?.delivery_per_order ?? 0),
+    fulfillment_per_order: row?.fulfillment_per_order ?? 150, delivery_per_order: row?.delivery_per_order ?? 0,
     spoilage_bps: row?.spoilage_bps ?? 300, expected_refund_bps: row?.expected_refund_bps ?? 500,
   };
 }
@@ -38,14 +41,11 @@ export function planCosts(settings: Settings, perOrder = true) {
  * paid orders in the last 90 days or, before there are any, of its SKUs.
  */
 export async function typicalOrder(db: Conn, tenantId: string, bNodeId?: string | null): Promise<{ price: number; cogs: number }> {
-  const { rows } = await sql<{ price: string | null; cogs: string | null }>`
-    SELECT coalesce(o.price, k.price)::text AS price, coalesce(o.cogs, k.cogs)::text AS cogs
-      FROM (SELECT round(avg(total + discount))::bigint AS price, round(avg(supply_cost))::bigint AS cogs FROM orders
-             WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days'
-               ${bNodeId ? sql`AND b_node_id = ${bNodeId}` : sql``}) o,
-           (SELECT round(avg(suggested_price))::bigint AS price, round(avg(supply_price))::bigint AS cogs FROM skus WHERE tenant_id = ${tenantId}) k`.execute(db);
-  const price = fen(rows[0]?.price ?? 10_000) || 10_000;
-  return { price, cogs: Math.min(price, fen(rows[0]?.cogs ?? Math.round(price * 0.75))) };
+  const { rows } = await sql<{ price: number | null; cogs: number | null }>`
+    SELECT coalesce(o.price, k.price) AS price, coalesce(o.cogs, k.cogs) AS cogs
+      FROM ${recentPaidAverages(tenantId, bNodeId)} o, ${skuPriceAverages(tenantId)} k`.execute(db);
+  const price = rows[0]?.price || 10_000;
+  return { price, cogs: Math.min(price, rows[0]?.cogs ?? Math.round(price * 0.75)) };
 }
 
 /**
@@ -67,10 +67,8 @@ export async function guardChange(tx: Tx, actor: Actor, subject: { kind: string;
   const failing = first.rules.filter((r) => r.status === 'fail');
   if (failing.some((r) => !r.overridable)) throw rejection(first);
   const overridden = check({ ...plan, overrides: failing.map((r) => ({ rule: r.id, reason: override.reason })) } as Plan, { participants: 5_000 });
-  await tx.insertInto('audit_log').values({
-    tenant_id: actor.tenantId, actor: actor.userId, action: 'economics.override', entity: subject.kind, entity_id: subject.id,
-    details: JSON.stringify({ reason: override.reason, rules: failing.map((r) => ({ id: r.id, numbers: r.numbers, message: r.message.en })) }),
-  }).execute();
+  await audit(tx, actor.tenantId, 'economics.override', subject.kind, subject.id,
+    { reason: override.reason, rules: failing.map((r) => ({ id: r.id, numbers: r.numbers, message: r.message.en })) }, actor.userId);
   return overridden;
 }
 
@@ -86,10 +84,10 @@ export interface ListingAtPrice { b_node_id: string; price: number; clearance?: 
 export async function listingPlans(db: Conn, tenantId: string, cogs: number, listings: ListingAtPrice[]): Promise<PlanInput[]> {
   if (listings.length === 0) return [];
   const settings = await settingsOf(db, tenantId);
-  const policies = await db.selectFrom('b_nodes as b')
-    .leftJoin('commission_policies as p', (j) => j.onRef('p.tenant_id', '=', 'b.tenant_id').onRef('p.id', '=', 'b.commission_policy_id'))
+  const policies = await db.selectFrom(nodeFacts(tenantId).as('b'))
+    .leftJoin('commission_policies as p', (j) => j.on('p.tenant_id', '=', tenantId).onRef('p.id', '=', 'b.commission_policy_id'))
     .select(['b.id', 'p.levels_bps', 'p.leader_bps', 'p.commission_base', 'p.hold_days'])
-    .where('b.tenant_id', '=', tenantId).where('b.id', 'in', listings.map((l) => l.b_node_id)).execute();
+    .where('b.id', 'in', listings.map((l) => l.b_node_id)).execute();
   const byNode = new Map(policies.map((p) => [p.id, p]));
   return listings.map((l) => {
     const policy = byNode.get(l.b_node_id);
@@ -102,6 +100,16 @@ export async function listingPlans(db: Conn, tenantId: string, cogs: number, lis
       clearance: l.clearance ?? false,
     };
   });
+}
+
+/** The richest leader commission a shop in scope (one shop, or all of the tenant's) pays under its policy; 0 without one. */
+export async function richestLeaderBps(db: Conn, tenantId: string, bNodeId: string | null): Promise<number> {
+  let q = db.selectFrom(nodeFacts(tenantId).as('b'))
+    .innerJoin('commission_policies as p', (j) => j.on('p.tenant_id', '=', tenantId).onRef('p.id', '=', 'b.commission_policy_id'))
+    .select((eb) => eb.fn.max('p.leader_bps').as('leader_bps'));
+  if (bNodeId) q = q.where('b.id', '=', bNodeId);
+  const row = await q.executeTakeFirst();
+  return row?.leader_bps ?? 0;
 }
 
 export interface PolicyInput {

@@ -76,7 +76,7 @@ describe('economics in the order loop and over HTTP', async () => {
     const loss = await inject({ method: 'PUT', url, headers: admin, payload: { retail_price: 500 } });
     expect(loss.statusCode).toBe(422);
     expect(loss.json().rules.map((r: { id: string }) => r.id)).toContain('G8');
-    expect((await db.selectFrom('listings').select('retail_price').where('sku_id', '=', sku.id).executeTakeFirstOrThrow()).retail_price).toBe('1000');
+    expect((await db.selectFrom('listings').select('retail_price').where('sku_id', '=', sku.id).executeTakeFirstOrThrow()).retail_price).toBe(1000);
 
     const owner = await createUser(db, world.tenantId, { login: 'owner-e', display_name: 'Owner', role: 'b_owner', password: 'owner-password', b_node_id: world.bNodeId });
     const ownerToken = (await inject({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: world.tenantSlug, login: owner.login, password: 'owner-password' } })).json().token;
@@ -138,9 +138,9 @@ describe('economics in the order loop and over HTTP', async () => {
     const loss = await inject({ method: 'PATCH', url, headers: admin, payload: { supply_price: 1190 } });
     expect(loss.statusCode).toBe(422);
     expect(loss.json()).toMatchObject({ code: 'economics_rejected', b_node_id: world.bNodeId, retail_price: 1200, supply_price: 1190 });
-    expect((await db.selectFrom('skus').select('supply_price').where('id', '=', sku.id).executeTakeFirstOrThrow()).supply_price).toBe('700');
+    expect((await db.selectFrom('skus').select('supply_price').where('id', '=', sku.id).executeTakeFirstOrThrow()).supply_price).toBe(700);
     const overridden = await inject({ method: 'PATCH', url, headers: admin, payload: { supply_price: 1190, override_reason: 'supplier cost rise, prices follow next week' } });
     expect(overridden.statusCode).toBe(200);
-    expect((await db.selectFrom('skus').select('supply_price').where('id', '=', sku.id).executeTakeFirstOrThrow()).supply_price).toBe('1190');
+    expect((await db.selectFrom('skus').select('supply_price').where('id', '=', sku.id).executeTakeFirstOrThrow()).supply_price).toBe(1190);
   });
 });

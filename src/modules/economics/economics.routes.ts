@@ -1,4 +1,5 @@
 import type { RouteModule } from '../../platform/http/server.js';
+import type { Database } from '../../database.js';
 import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
 import { idParams } from '../catalog/catalog.schema.js';
 import { visibleOrder } from '../orders/orders.service.js';
@@ -28,7 +29,7 @@ function plans<T>(fn: () => T): T {
   }
 }
 
-export const economicsRoutes: RouteModule = (app, { db, clock }) => {
+export const economicsRoutes: RouteModule<Database> = (app, { db, clock }) => {
   app.post('/economics/check', { schema: { tags, operationId: 'checkPlan', summary: 'Check an incentive plan against the guard rules', body: planBody, response: { 200: checkResultSchema } } }, async (req) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
     const result = plans(() => check(parsePlan(req.body)));

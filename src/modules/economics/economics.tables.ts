@@ -1,17 +1,16 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { CommissionBase, GuardSummary, StoredVerdict } from './economics.schema.js';
+import type { Fen } from '../../platform/money.js';
 
 /** The guard's verdict, written as JSON text and read back parsed. */
 export type GuardColumn = ColumnType<GuardSummary | null, string, string>;
-
-type Bigint = string | number;
 
 export interface EconomicsSettingsTable {
   tenant_id: string;
   payment_fee_bps: Generated<number>;
   platform_take_bps: Generated<number>;
-  fulfillment_per_order: Generated<Bigint>;
-  delivery_per_order: Generated<Bigint>;
+  fulfillment_per_order: Generated<Fen>;
+  delivery_per_order: Generated<Fen>;
   spoilage_bps: Generated<number>;
   expected_refund_bps: Generated<number>;
   updated_at: Generated<Date>;
@@ -36,9 +35,9 @@ export interface CommissionPoliciesTable {
 export interface OrderLineEconomicsTable {
   tenant_id: string; order_id: string; line_no: number; day: string | Date;
   b_node_id: string; sku_id: string; supplier_id: string; policy_id: string | null; campaign_id: string | null;
-  list_price: Bigint; coupon: Bigint; paid: Bigint; refunds: Bigint; supply_cost: Bigint; payment_fee: Bigint;
-  platform_take: Bigint; fulfillment: Bigint; delivery: Bigint; spoilage: Bigint; commission_l1: Bigint;
-  commission_l2: Bigint; leader: Bigint; expected_refunds: Bigint; contribution_margin: Bigint;
+  list_price: Fen; coupon: Fen; paid: Fen; refunds: Fen; supply_cost: Fen; payment_fee: Fen;
+  platform_take: Fen; fulfillment: Fen; delivery: Fen; spoilage: Fen; commission_l1: Fen;
+  commission_l2: Fen; leader: Fen; expected_refunds: Fen; contribution_margin: Fen;
   computed_at: Generated<Date>;
 }
 

@@ -1,4 +1,4 @@
-import type { Conn } from '../../platform/db/database.js';
+import type { Conn } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { getBNode } from '../b-nodes/b-nodes.service.js';

@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
-import type { Conn } from '../../platform/db/database.js';
-import { allocate, fen } from '../../platform/money.js';
+import type { Conn } from '../../database.js';
+import { allocate, type Fen } from '../../platform/money.js';
 import { applyBps, waterfallForOrder, type Waterfall } from './economics.waterfall.js';
+import { linesOfOrders, paidOrdersAmong } from '../orders/orders.fragments.js';
+import { skuFacts } from '../catalog/catalog.fragments.js';
+import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
+import { tenantTimeZones } from '../identity/identity.fragments.js';
 import type { PnlDimension } from './economics.schema.js';
 
 const WATERFALL_PARTS = ['list_price', 'coupon', 'paid', 'refunds', 'supply_cost', 'payment_fee', 'platform_take', 'fulfillment', 'delivery',
@@ -10,10 +14,10 @@ export type WaterfallPart = (typeof WATERFALL_PARTS)[number];
 export type WaterfallRow = Record<WaterfallPart, number>;
 
 interface OrderSource {
-  id: string; status: string; day: string; b_node_id: string; total: string; discount: string; refunded_total: string; campaign_id: string | null;
+  id: string; status: string; day: string; b_node_id: string; total: Fen; discount: Fen; refunded_total: Fen; campaign_id: string | null;
   policy_id: string | null; leader_bps: number | null; levels_bps: number[] | null;
-  payment_fee_bps: number | null; platform_take_bps: number | null; fulfillment_per_order: string | null;
-  delivery_per_order: string | null; spoilage_bps: number | null; expected_refund_bps: number | null;
+  payment_fee_bps: number | null; platform_take_bps: number | null; fulfillment_per_order: Fen | null;
+  delivery_per_order: Fen | null; spoilage_bps: number | null; expected_refund_bps: number | null;
 }
 
 /**
@@ -27,34 +31,32 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
   if (orderIds.length === 0) return 0;
   const { rows: orders } = await sql<OrderSource>`
     SELECT o.id, o.status, to_char((o.paid_at AT TIME ZONE t.time_zone)::date, 'YYYY-MM-DD') AS day, o.b_node_id,
-           o.total::text, o.discount::text, o.refunded_total::text, o.campaign_id,
+           o.total, o.discount, o.refunded_total, o.campaign_id,
            p.id AS policy_id, p.leader_bps, p.levels_bps,
-           s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order::text, s.delivery_per_order::text, s.spoilage_bps, s.expected_refund_bps
-      FROM orders o
-      JOIN tenants t ON t.id = o.tenant_id
-      JOIN b_nodes b ON b.tenant_id = o.tenant_id AND b.id = o.b_node_id
-      LEFT JOIN commission_policies p ON p.tenant_id = b.tenant_id AND p.id = b.commission_policy_id
-      LEFT JOIN economics_settings s ON s.tenant_id = o.tenant_id
-     WHERE o.tenant_id = ${tenantId} AND o.id = ANY(${orderIds}::text[]) AND o.paid_at IS NOT NULL`.execute(db);
+           s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order, s.delivery_per_order, s.spoilage_bps, s.expected_refund_bps
+      FROM ${paidOrdersAmong(tenantId, orderIds)} o
+      JOIN ${tenantTimeZones()} t ON t.id = o.tenant_id
+      JOIN ${nodeFacts(tenantId)} b ON b.id = o.b_node_id
+      LEFT JOIN commission_policies p ON p.tenant_id = o.tenant_id AND p.id = b.commission_policy_id
+      LEFT JOIN economics_settings s ON s.tenant_id = o.tenant_id`.execute(db);
   if (orders.length === 0) return 0;
-  const lines = await db.selectFrom('order_lines as l')
-    .innerJoin('skus as k', (j) => j.onRef('k.tenant_id', '=', 'l.tenant_id').onRef('k.id', '=', 'l.sku_id'))
-    .innerJoin('products as p', (j) => j.onRef('p.tenant_id', '=', 'k.tenant_id').onRef('p.id', '=', 'k.product_id'))
-    .select(['l.order_id', 'l.line_no', 'l.sku_id', 'p.supplier_id', 'l.quantity', 'l.unit_price', 'l.unit_supply_cost', 'l.line_total', 'l.discount', 'l.refunded_quantity', 'l.refunded_amount'])
-    .where('l.tenant_id', '=', tenantId).where('l.order_id', 'in', orders.map((o) => o.id)).orderBy('l.order_id').orderBy('l.line_no').execute();
+  const lines = await db.selectFrom(linesOfOrders(tenantId, orders.map((o) => o.id)).as('l'))
+    .innerJoin(skuFacts(tenantId).as('k'), (j) => j.onRef('k.id', '=', 'l.sku_id'))
+    .select(['l.order_id', 'l.line_no', 'l.sku_id', 'k.supplier_id', 'l.quantity', 'l.unit_price', 'l.unit_supply_cost', 'l.line_total', 'l.discount', 'l.refunded_quantity', 'l.refunded_amount'])
+    .orderBy('l.order_id').orderBy('l.line_no').execute();
 
   const rows = orders.flatMap((o) => {
     const own = lines.filter((l) => l.order_id === o.id);
     const waterfall = orderWaterfall(o, own.map((l) => ({
-      quantity: l.quantity, unit_price: fen(l.unit_price), unit_supply_cost: fen(l.unit_supply_cost),
+      quantity: l.quantity, unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost,
       refunded_quantity: l.refunded_quantity,
     })));
-    const byPrice = own.map((l) => fen(l.line_total));
-    const byPaid = own.map((l) => fen(l.line_total) - fen(l.discount));
-    const bySupply = own.map((l) => fen(l.unit_supply_cost) * l.quantity);
+    const byPrice = own.map((l) => l.line_total);
+    const byPaid = own.map((l) => l.line_total - l.discount);
+    const bySupply = own.map((l) => l.unit_supply_cost * l.quantity);
     const weightsOf: Partial<Record<WaterfallPart, number[]>> = {
-      list_price: byPrice, coupon: own.map((l) => fen(l.discount)), supply_cost: bySupply, spoilage: bySupply,
-      refunds: own.map((l) => fen(l.refunded_amount)),
+      list_price: byPrice, coupon: own.map((l) => l.discount), supply_cost: bySupply, spoilage: bySupply,
+      refunds: own.map((l) => l.refunded_amount),
     };
     const split = (part: WaterfallPart, weights: number[]) => allocate(waterfall[part], weights.some((w) => w > 0) ? weights : own.map(() => 1));
     const parts = Object.fromEntries(WATERFALL_PARTS.filter((p) => p !== 'contribution_margin').map((p) =>
@@ -83,22 +85,22 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
  * give their supply cost back; a provision for future refunds is kept while the order is open.
  */
 export function orderWaterfall(o: OrderSource, lines: { quantity: number; unit_price: number; unit_supply_cost: number; refunded_quantity: number }[]): WaterfallRow {
-  const paid = fen(o.total);
-  const refunded = fen(o.refunded_total);
+  const paid = o.total;
+  const refunded = o.refunded_total;
   const kept = paid - refunded;
   const open = o.status === 'paid' || o.status === 'ready_for_pickup' || o.status === 'partially_refunded';
   const levels = o.levels_bps ?? [];
   const w: Waterfall = waterfallForOrder({
     lines: lines.map((l) => ({ quantity: l.quantity, unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost })),
-    coupon: fen(o.discount),
+    coupon: o.discount,
     paid,
     refunded,
     recovered_supply_cost: lines.reduce((a, l) => a + l.refunded_quantity * l.unit_supply_cost, 0),
     payment_fee_bps: o.payment_fee_bps ?? 60,
     platform_take_bps: o.platform_take_bps ?? 0,
     spoilage_bps: o.spoilage_bps ?? 300,
-    fulfillment: fen(o.fulfillment_per_order ?? 150),
-    delivery: fen(o.delivery_per_order ?? 0),
+    fulfillment: o.fulfillment_per_order ?? 150,
+    delivery: o.delivery_per_order ?? 0,
     reserve: open ? applyBps(kept, o.expected_refund_bps ?? 500) : 0,
     // No referral chain exists yet, so level commissions stay 0 until attribution lands; the
     // B node's own commission is the policy's leader rate on the kept sale.
@@ -119,9 +121,9 @@ export type RollupKey = PnlDimension;
 /** P&L: every waterfall column summed by one dimension over a date range, in one query. */
 export async function pnl(db: Conn, tenantId: string, by: RollupKey, range: { from?: string | undefined; to?: string | undefined; bNodeId?: string | null | undefined }) {
   const key = sql.ref(ROLLUP_KEYS[by]);
-  const sums = WATERFALL_PARTS.map((p) => sql`sum(${sql.ref(p)})::text AS ${sql.ref(p)}`);
-  const { rows } = await sql<Record<string, string | null>>`
-    SELECT ${by === 'day' ? sql`to_char(day, 'YYYY-MM-DD')` : key} AS key, count(DISTINCT order_id)::text AS orders, ${sql.join(sums)}
+  const sums = WATERFALL_PARTS.map((p) => sql`sum(${sql.ref(p)})::bigint AS ${sql.ref(p)}`);
+  const { rows } = await sql<{ key: string | null; orders: number } & Partial<Record<WaterfallPart, Fen | null>>>`
+    SELECT ${by === 'day' ? sql`to_char(day, 'YYYY-MM-DD')` : key} AS key, count(DISTINCT order_id) AS orders, ${sql.join(sums)}
       FROM order_line_economics
      WHERE tenant_id = ${tenantId}
        ${range.from ? sql`AND day >= ${range.from}::date` : sql``}
@@ -129,8 +131,8 @@ export async function pnl(db: Conn, tenantId: string, by: RollupKey, range: { fr
        ${range.bNodeId ? sql`AND b_node_id = ${range.bNodeId}` : sql``}
      GROUP BY 1 ORDER BY ${by === 'day' ? sql`1` : sql`sum(contribution_margin) DESC`}`.execute(db);
   return rows.map((r) => ({
-    key: r.key ?? null, orders: Number(r.orders),
-    ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(r[p] ?? 0)])) as WaterfallRow),
+    key: r.key ?? null, orders: r.orders,
+    ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, r[p] ?? 0])) as WaterfallRow),
   }));
 }
 
@@ -138,6 +140,6 @@ export async function pnl(db: Conn, tenantId: string, by: RollupKey, range: { fr
 export async function orderWaterfallOf(db: Conn, tenantId: string, orderId: string) {
   const lines = await db.selectFrom('order_line_economics').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute();
   if (lines.length === 0) return null;
-  const total = Object.fromEntries(WATERFALL_PARTS.map((p) => [p, lines.reduce((a, l) => a + fen(l[p]), 0)])) as WaterfallRow;
-  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, fen(l[p])])) as WaterfallRow) })) };
+  const total = Object.fromEntries(WATERFALL_PARTS.map((p) => [p, lines.reduce((a, l) => a + l[p], 0)])) as WaterfallRow;
+  return { ...total, lines: lines.map((l) => ({ line_no: l.line_no, sku_id: l.sku_id, ...(Object.fromEntries(WATERFALL_PARTS.map((p) => [p, l[p]])) as WaterfallRow) })) };
 }

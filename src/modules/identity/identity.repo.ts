@@ -1,5 +1,7 @@
-import type { Conn } from '../../platform/db/database.js';
-import type { Role } from './identity.tables.js';
+import type { Conn } from '../../database.js';
+import type { Insertable } from 'kysely';
+import type { Role, UsersTable } from './identity.tables.js';
+import { customersByUser } from '../customers/customers.fragments.js';
 
 export interface TokenRow {
   tenant_id: string; user_id: string; role: Role; b_node_id: string | null; supplier_id: string | null; customer_id: string | null;
@@ -20,10 +22,12 @@ export const identityRepo = {
   tokenActor: (db: Conn, tokenHash: string): Promise<TokenRow | undefined> =>
     db.selectFrom('auth_tokens as t')
       .innerJoin('users as u', (j) => j.onRef('u.tenant_id', '=', 't.tenant_id').onRef('u.id', '=', 't.user_id'))
-      .leftJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'u.tenant_id').onRef('c.user_id', '=', 'u.id'))
+      .leftJoin(customersByUser().as('c'), (j) => j.onRef('c.tenant_id', '=', 'u.tenant_id').onRef('c.user_id', '=', 'u.id'))
       .select(['t.tenant_id', 't.user_id', 'u.role', 'u.b_node_id', 'u.supplier_id', 'c.id as customer_id', 't.expires_at', 't.revoked_at'])
       .where('t.token_hash', '=', tokenHash)
       .executeTakeFirst(),
+
+  insertUser: (db: Conn, row: Insertable<UsersTable>) => db.insertInto('users').values(row).execute(),
 
   insertToken: (db: Conn, row: { tenant_id: string; token_hash: string; user_id: string; kind: 'session' | 'api'; name: string | null; expires_at: Date | null }) =>
     db.insertInto('auth_tokens').values({ ...row, revoked_at: null }).execute(),

@@ -1,10 +1,11 @@
 import type { RouteModule } from '../../platform/http/server.js';
+import type { Database } from '../../database.js';
 import { ADMIN_ROLES, bearerToken, requireActor } from '../../platform/http/auth.js';
 import { z } from 'zod';
 import { createApiTokenBody, createUserBody, issuedTokenSchema, loginBody, sessionSchema, tenantSettingsBody, tenantSettingsSchema, userSchema } from './identity.schema.js';
 import * as identity from './identity.service.js';
 
-export const identityRoutes: RouteModule = (app, { db, clock }) => {
+export const identityRoutes: RouteModule<Database> = (app, { db, clock }) => {
   app.post('/auth/login', { schema: { tags: ['auth'], operationId: 'login', summary: 'Sign in with a password and get a session token', body: loginBody, security: [], response: { 200: sessionSchema } } }, async (req) =>
     identity.login(db, clock, req.body));
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-export const roleSchema = z.enum(['platform_operator', 'supplier_operator', 'tenant_admin', 'b_owner', 'staff', 'consumer']);
+import { roleSchema } from '../../platform/http/auth.js';
+
+export { roleSchema };
 
 export const loginBody = z.object({
   tenant: z.string().min(1).max(64),

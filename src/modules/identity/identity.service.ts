@@ -1,5 +1,5 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
-import type { Conn, Db } from '../../platform/db/database.js';
+import type { Conn, Db } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId, newSecret, sha256 } from '../../platform/ids.js';
@@ -70,6 +70,11 @@ export async function createUser(db: Conn, tenantId: string, input: NewUser) {
   };
   await db.insertInto('users').values(row).execute();
   return publicUser(row);
+}
+
+/** The password-less user a consumer signs in as (through a shop session); its login is its phone. */
+export async function createConsumerUser(db: Conn, tenantId: string, userId: string, input: { name: string; phone: string }) {
+  await identityRepo.insertUser(db, { tenant_id: tenantId, id: userId, login: `consumer:${input.phone}`, display_name: input.name, role: 'consumer', password_hash: null, supplier_id: null, b_node_id: null });
 }
 
 export async function me(db: Conn, actor: Actor) {

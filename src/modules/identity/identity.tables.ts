@@ -1,6 +1,8 @@
 import type { Generated } from 'kysely';
 
-export type Role = 'platform_operator' | 'supplier_operator' | 'tenant_admin' | 'b_owner' | 'staff' | 'consumer';
+import type { Role } from '../../platform/http/auth.js';
+
+export type { Role };
 
 export interface TenantsTable {
   id: string;

@@ -1,14 +1,18 @@
 import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from '../../platform/http/server.js';
+import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { ADMIN_ROLES, STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { refundOrder } from '../../flows/refund.flow.js';
+import { checkout } from '../../flows/checkout.flow.js';
+import { getOrder } from '../../flows/order-detail.flow.js';
+import { cancelOrder, completePickup } from '../../flows/order-lifecycle.flow.js';
 import { refundStartSchema } from '../payments/payments.schema.js';
 import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, pickupBody, refundBody } from './orders.schema.js';
 import * as orders from './orders.service.js';
 
-export const orderRoutes: RouteModule = (app, { db, clock }) => {
+export const orderRoutes: RouteModule<Database> = (app, { db, clock }) => {
   const tags = ['orders'];
   const viewer = (req: FastifyRequest) => requireActor(req, [...STAFF_ROLES, 'consumer']);
 
@@ -17,7 +21,7 @@ export const orderRoutes: RouteModule = (app, { db, clock }) => {
     const customerId = (customerIdOf(actor))!;
     return idempotent(db, req, reply, actor, 'orders.create', async (tx) => ({
       status: 201,
-      body: await orders.checkout(tx, clock, { tenantId: actor.tenantId, customerId }, req.body),
+      body: await checkout(tx, clock, { tenantId: actor.tenantId, customerId }, req.body),
     }));
   });
 
@@ -28,26 +32,26 @@ export const orderRoutes: RouteModule = (app, { db, clock }) => {
 
   app.get('/orders/:id', { schema: { tags, operationId: 'getOrder', summary: 'An order with its shop, customer, payments and refunds', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = viewer(req);
-    return orders.getOrder(db, actor, req.params.id, customerIdOf(actor));
+    return getOrder(db, actor, req.params.id, customerIdOf(actor));
   });
 
   app.post('/orders/:id/cancel', { schema: { tags, operationId: 'cancelOrder', summary: 'Cancel an unpaid order and release its stock', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = viewer(req);
     const customerId = customerIdOf(actor);
-    await inTransaction(db, (tx) => orders.cancelOrder(tx, clock, actor, req.params.id, customerId));
-    return orders.getOrder(db, actor, req.params.id, customerId);
+    await inTransaction(db, (tx) => cancelOrder(tx, clock, actor, req.params.id, customerId));
+    return getOrder(db, actor, req.params.id, customerId);
   });
 
   app.post('/orders/:id/ready', { schema: { tags, operationId: 'markOrderReady', summary: 'Ship the goods to the pickup point', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
     await inTransaction(db, (tx) => orders.markReadyForPickup(tx, actor, req.params.id));
-    return orders.getOrder(db, actor, req.params.id);
+    return getOrder(db, actor, req.params.id);
   });
 
   app.post('/orders/:id/pickup', { schema: { tags, operationId: 'completePickup', summary: 'Verify the pickup code and complete the order', params: orderParams, body: pickupBody, response: { 200: orderSchema } } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
-    await inTransaction(db, (tx) => orders.completePickup(tx, clock, actor, req.params.id, req.body.code));
-    return orders.getOrder(db, actor, req.params.id);
+    await inTransaction(db, (tx) => completePickup(tx, clock, actor, req.params.id, req.body.code));
+    return getOrder(db, actor, req.params.id);
   });
 
   app.post('/orders/:id/refunds', { schema: { tags, operationId: 'refundOrder', summary: 'Refund an order in full or by line and quantity (Idempotency-Key)', params: orderParams, body: refundBody, response: { 201: refundStartSchema } } }, async (req, reply) => {

@@ -3,15 +3,17 @@ import { createTestDatabase } from '../../../test/test-db.js';
 import { manualClock, seedWorld } from '../../../test/fixtures.js';
 import { createDb } from '../../platform/db/database.js';
 import { findOrCreateConsumer } from '../customers/customers.service.js';
-import { checkout } from './orders.service.js';
-import { getOrder, listOrders } from './orders.service.js';
+import { checkout } from '../../flows/checkout.flow.js';
+import { getOrder } from '../../flows/order-detail.flow.js';
+import { listOrders } from './orders.service.js';
+import type { Database } from '../../database.js';
 
 describe('statement count does not grow with the cart or the list', async () => {
   const { db, url } = await createTestDatabase();
   const clock = manualClock();
   const world = await seedWorld(db, clock, { skuCount: 30, stock: 1000 });
   const statements: string[] = [];
-  const counted = createDb(url, { max: 2, onQuery: (sql) => statements.push(sql) });
+  const counted = createDb<Database>(url, { max: 2, onQuery: (sql) => statements.push(sql) });
   afterAll(() => counted.destroy());
   const customer = await findOrCreateConsumer(db, world.tenantId, { name: 'N', phone: '13600000000', b_node_id: world.bNodeId });
   const admin = { tenantId: world.tenantId, userId: 'u', role: 'tenant_admin' as const, bNodeId: null, supplierId: null };

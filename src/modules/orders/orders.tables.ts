@@ -1,7 +1,6 @@
 import type { Generated } from 'kysely';
 import type { Fulfillment, OrderStatus } from './orders.schema.js';
-
-type Bigint = string | number;
+import type { Fen } from '../../platform/money.js';
 
 export interface OrdersTable {
   tenant_id: string;
@@ -13,11 +12,11 @@ export interface OrdersTable {
   status: OrderStatus;
   fulfillment: Generated<Fulfillment>;
   pickup_code: string;
-  subtotal: Bigint;
-  discount: Generated<Bigint>;
-  total: Bigint;
-  supply_cost: Bigint;
-  refunded_total: Generated<Bigint>;
+  subtotal: Fen;
+  discount: Generated<Fen>;
+  total: Fen;
+  supply_cost: Fen;
+  refunded_total: Generated<Fen>;
   shipped: Generated<boolean>;
   note: Generated<string>;
   expires_at: Date;
@@ -35,22 +34,12 @@ export interface OrderLinesTable {
   sku_code: string;
   title: string;
   quantity: number;
-  unit_price: Bigint;
-  unit_supply_cost: Bigint;
-  line_total: Bigint;
+  unit_price: Fen;
+  unit_supply_cost: Fen;
+  line_total: Fen;
   refunded_quantity: Generated<number>;
-  refunded_amount: Generated<Bigint>;
-  discount: Generated<Bigint>;
+  refunded_amount: Generated<Fen>;
+  discount: Generated<Fen>;
 }
 
-export interface StockReservationsTable {
-  tenant_id: string;
-  order_id: string;
-  sku_id: string;
-  warehouse_id: string;
-  quantity: number;
-  status: 'active' | 'released' | 'consumed';
-  updated_at: Generated<Date>;
-}
-
-export interface OrderTables { orders: OrdersTable; order_lines: OrderLinesTable; stock_reservations: StockReservationsTable }
+export interface OrderTables { orders: OrdersTable; order_lines: OrderLinesTable }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Conn } from '../../platform/db/database.js';
+import type { Conn } from '../../database.js';
 import { paymentMachine, refundMachine, type PaymentStatus, type RefundStatus } from './payments.states.js';
 
 export const paymentRepo = {
@@ -13,7 +13,7 @@ export const paymentRepo = {
   succeededPaymentOf: (db: Conn, tenantId: string, orderId: string) =>
     db.selectFrom('payments as p').selectAll('p').where('p.tenant_id', '=', tenantId).where('p.order_id', '=', orderId)
       .where('p.status', 'in', ['succeeded', 'partially_refunded'])
-      .where((eb) => eb('p.amount', '>', eb.selectFrom('refunds as r').select(sql<string>`coalesce(sum(r.amount), 0)`.as('s'))
+      .where((eb) => eb('p.amount', '>', eb.selectFrom('refunds as r').select(sql<number>`coalesce(sum(r.amount), 0)`.as('s'))
         .whereRef('r.tenant_id', '=', 'p.tenant_id').whereRef('r.payment_id', '=', 'p.id').where('r.status', '<>', 'failed')))
       .orderBy('p.succeeded_at').forUpdate().executeTakeFirst(),
 
@@ -45,5 +45,5 @@ export const paymentRepo = {
     db.updateTable('payment_events').set({ outcome }).where('tenant_id', '=', tenantId).where('provider', '=', provider).where('event_id', '=', eventId).execute(),
 
   refundCount: async (db: Conn, tenantId: string, paymentId: string) =>
-    Number((await db.selectFrom('refunds').select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', tenantId).where('payment_id', '=', paymentId).executeTakeFirstOrThrow()).n),
+    (await db.selectFrom('refunds').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).where('payment_id', '=', paymentId).executeTakeFirstOrThrow()).n,
 };

@@ -1,15 +1,16 @@
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteModule } from '../../platform/http/server.js';
+import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { settlePaidOrder } from '../../flows/payment-settlement.flow.js';
 import { paymentError } from './payments.errors.js';
-import { createPaymentBody, notificationAckSchema, paymentParams, paymentStartSchema, providerParams, sandboxPayBody, sandboxPaySchema } from './payments.schema.js';
-import { applyNotification, confirmSandboxPayment, createPayment, providerOf, type Providers } from './payments.service.js';
+import { createPaymentBody, notificationAckSchema, paymentStartSchema, providerParams } from './payments.schema.js';
+import { applyNotification, createPayment, providerOf, type Providers } from './payments.service.js';
 import { orderParams } from '../orders/orders.schema.js';
 
-export function paymentRoutes(providers: Providers): RouteModule {
+export function paymentRoutes(providers: Providers): RouteModule<Database> {
   return async (app, { db, clock }) => {
     const tags = ['payments'];
 
@@ -34,13 +35,6 @@ export function paymentRoutes(providers: Providers): RouteModule {
         if (result.rejected) throw paymentError(result.rejected, { event_id: notification.eventId });
         return reply.send({ code: 'SUCCESS', outcome: result.outcome, duplicate: result.duplicate });
       });
-    });
-
-    // The sandbox cashier: stands in for the buyer confirming payment in WeChat.
-    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as the buyer would in WeChat', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
-      const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
-      const customerId = customerIdOf(actor);
-      return inTransaction(db, (tx) => confirmSandboxPayment(tx, actor, req.params.id, req.body, customerId));
     });
   };
 }

@@ -1,13 +1,11 @@
-import type { Tx } from '../../platform/db/database.js';
+import type { Conn, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { fen } from '../../platform/money.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
-import { sandboxPay } from '../../simulators/sandboxpay/sandbox.psp.js';
+import { audit } from '../../platform/audit.js';
 import { orderError } from '../orders/orders.errors.js';
-import { orderRepo } from '../orders/orders.repo.js';
-import { visibleOrder } from '../orders/orders.service.js';
+import { lockVisibleOrder } from '../orders/orders.service.js';
 import { paymentError } from './payments.errors.js';
 import type { PaymentNotification, PaymentProvider } from './payments.provider.js';
 import { paymentRepo } from './payments.repo.js';
@@ -22,11 +20,10 @@ export function providerOf(providers: Providers, name: string): PaymentProvider 
 
 /** Starts paying an order: a pending payment for the order's total, and what the client needs to pay it. */
 export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Actor, orderId: string, customerId?: string) {
-  await visibleOrder(tx, actor, orderId, customerId);
-  const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
+  const order = await lockVisibleOrder(tx, actor, orderId, customerId);
   if (order.status !== 'pending_payment') throw orderError('order_not_payable', { order_status: order.status });
   const id = newId('pay');
-  const amount = fen(order.total);
+  const amount = order.total;
   await tx.insertInto('payments').values({ tenant_id: actor.tenantId, id, order_id: orderId, provider: provider.name, amount, status: 'pending', provider_trade_no: null, succeeded_at: null }).execute();
   const prepay = await provider.prepay({ tenantId: actor.tenantId, paymentId: id, orderId, amount, description: `Order ${order.number}` });
   return { payment_id: id, order_id: orderId, provider: provider.name, amount, status: 'pending' as const, expires_at: order.expires_at.toISOString(), ...prepay };
@@ -51,7 +48,7 @@ export async function applyNotification(
     return { outcome, duplicate: false, ...extra };
   };
   if (!payment) return record('payment_not_found', { rejected: 'payment_not_found' });
-  const amount = fen(payment.amount);
+  const amount = payment.amount;
 
   switch (n.type) {
     case 'payment.succeeded': {
@@ -76,8 +73,8 @@ export async function applyNotification(
       const asked = await tx.selectFrom('refunds').select('amount').where('tenant_id', '=', n.tenantId).where('id', '=', n.refundId ?? '')
         .where('payment_id', '=', payment.id).executeTakeFirst();
       if (!asked) return record(await refused(tx, n, 'unknown_refund_of_payment', `refund_${to}`));
-      if (fen(asked.amount) !== n.amount) {
-        await audit(tx, n.tenantId, 'refund.amount_mismatch', 'refund', n.refundId ?? '', { notified: n.amount, expected: fen(asked.amount), event_id: n.eventId });
+      if (asked.amount !== n.amount) {
+        await audit(tx, n.tenantId, 'refund.amount_mismatch', 'refund', n.refundId ?? '', { notified: n.amount, expected: asked.amount, event_id: n.eventId });
         return record('amount_mismatch', { rejected: 'amount_mismatch' });
       }
       const refund = await paymentRepo.transitionRefund(tx, n.tenantId, n.refundId ?? '', to, clock.now());
@@ -86,7 +83,7 @@ export async function applyNotification(
         await audit(tx, n.tenantId, 'refund.failed', 'refund', refund.id, { event_id: n.eventId });
         return record('refund_failed');
       }
-      const refunded = fen(payment.refunded_amount) + fen(refund.amount);
+      const refunded = payment.refunded_amount + refund.amount;
       await paymentRepo.transition(tx, n.tenantId, payment.id, refunded >= amount ? 'refunded' : 'partially_refunded', { refunded_amount: refunded });
       return record('refund_settled');
     }
@@ -98,21 +95,27 @@ async function refused(tx: Tx, n: PaymentNotification, from: string, to: string)
   return 'illegal_transition_ignored';
 }
 
-export async function audit(tx: Tx, tenantId: string, action: string, entity: string, entityId: string, details: Record<string, unknown>, actor: string | null = null) {
-  await tx.insertInto('audit_log').values({ tenant_id: tenantId, actor, action, entity, entity_id: entityId, details: JSON.stringify(details) }).execute();
+/** A payment of the tenant, or 404: what the sandbox cashier confirms. */
+export async function findPayment(db: Conn, tenantId: string, paymentId: string) {
+  const payment = await db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('id', '=', paymentId).executeTakeFirst();
+  if (!payment) throw paymentError('payment_not_found');
+  return payment;
 }
 
-/**
- * The sandbox cashier: the buyer (or staff, in a demo) confirms a pending sandbox payment, and
- * the sandbox PSP schedules its signed notification(s).
- */
-export async function confirmSandboxPayment(tx: Tx, actor: Actor, paymentId: string, input: { outcome: 'success' | 'fail'; copies: number; delay_ms: number }, customerId?: string) {
-  const payment = await tx.selectFrom('payments').selectAll().where('tenant_id', '=', actor.tenantId).where('id', '=', paymentId).executeTakeFirst();
-  if (!payment || payment.provider !== 'sandbox') throw paymentError('payment_not_found');
-  await visibleOrder(tx, actor, payment.order_id, customerId);
-  if (payment.status !== 'pending') throw paymentError('payment_not_pending', { payment_status: payment.status });
-  return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: fen(payment.amount), outcome: input.outcome, copies: input.copies, delayMs: input.delay_ms });
+/** An order's payments, oldest first, for its detail page. */
+export async function paymentsOfOrder(db: Conn, tenantId: string, orderId: string) {
+  return db.selectFrom('payments').select(['id', 'provider', 'amount', 'status', 'refunded_amount', 'created_at', 'succeeded_at'])
+    .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('created_at').execute();
 }
+
+/** An order's refunds, oldest first, for its detail page. */
+export async function refundsOfOrder(db: Conn, tenantId: string, orderId: string) {
+  return db.selectFrom('refunds').select(['id', 'amount', 'status', 'reason', 'restocked', 'lines', 'created_at', 'settled_at'])
+    .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('created_at').execute();
+}
+
+/** The payment a refund of the order comes out of (locked), or undefined when none has money left. */
+export const refundablePaymentOf = paymentRepo.succeededPaymentOf;
 
 /** Creates a refund record and hands it to the provider through the outbox (never inside the request). */
 export async function startRefund(tx: Tx, r: { tenantId: string; orderId: string; paymentId: string; amount: number; reason: string; restocked: boolean; lines: unknown; createdBy: string | null }) {
@@ -131,7 +134,7 @@ export async function submitRefund(tx: Tx, providers: Providers, tenantId: strin
     .where('r.tenant_id', '=', tenantId).where('r.id', '=', refundId).executeTakeFirst();
   if (!refund || refund.status !== 'pending') return;
   await providerOf(providers, refund.provider).requestRefund(
-    { tenantId, paymentId: refund.payment_id, refundId, amount: fen(refund.amount), paymentAmount: fen(refund.payment_amount) },
+    { tenantId, paymentId: refund.payment_id, refundId, amount: refund.amount, paymentAmount: refund.payment_amount },
     { enqueue: (kind, payload) => enqueue(tx, tenantId, kind, payload) },
   );
 }

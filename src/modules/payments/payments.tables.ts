@@ -1,16 +1,15 @@
 import type { Generated } from 'kysely';
 import type { PaymentStatus, RefundStatus } from './payments.states.js';
-
-type Bigint = string | number;
+import type { Fen } from '../../platform/money.js';
 
 export interface PaymentsTable {
   tenant_id: string;
   id: string;
   order_id: string;
   provider: string;
-  amount: Bigint;
+  amount: Fen;
   status: PaymentStatus;
-  refunded_amount: Generated<Bigint>;
+  refunded_amount: Generated<Fen>;
   provider_trade_no: string | null;
   created_at: Generated<Date>;
   succeeded_at: Date | null;
@@ -32,7 +31,7 @@ export interface RefundsTable {
   id: string;
   order_id: string;
   payment_id: string;
-  amount: Bigint;
+  amount: Fen;
   status: RefundStatus;
   reason: Generated<string>;
   restocked: boolean;

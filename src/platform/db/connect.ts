@@ -1,16 +1,16 @@
 import pg from 'pg';
 import type { Config } from '../config.js';
-import { createDb, type Db } from './database.js';
+import { createDb, type Db, type PlatformTables } from './database.js';
 import { startEmbedded } from './embedded.js';
 import { migrate } from './migrate.js';
 
-export interface OpenDatabase { db: Db; url: string; embedded: boolean; close(): Promise<void> }
+export interface OpenDatabase<DB = PlatformTables> { db: Db<DB>; url: string; embedded: boolean; close(): Promise<void> }
 
 /**
  * DATABASE_URL when set; otherwise the embedded server under the data directory (joined if a
  * running `siyu start` already owns it). Migrations are applied either way.
  */
-export async function openDatabase(config: Config, options: { fresh?: boolean; poolMax?: number; log?: (m: string) => void } = {}): Promise<OpenDatabase> {
+export async function openDatabase<DB = PlatformTables>(config: Config, options: { fresh?: boolean; poolMax?: number; log?: (m: string) => void } = {}): Promise<OpenDatabase<DB>> {
   let url = config.databaseUrl;
   let stop = async () => {};
   if (!url) {
@@ -20,7 +20,7 @@ export async function openDatabase(config: Config, options: { fresh?: boolean; p
     if (server.owned) stop = () => server.stop();
   }
   await migrate(url);
-  const db = createDb(url, { max: options.poolMax ?? 20 });
+  const db = createDb<DB>(url, { max: options.poolMax ?? 20 });
   return { db, url, embedded: !config.databaseUrl, close: async () => { await db.destroy(); await stop(); } };
 }
 

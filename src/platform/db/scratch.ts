@@ -3,18 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import { createDb, type Db } from './database.js';
+import { createDb, type Db, type PlatformTables } from './database.js';
 import { startEmbedded } from './embedded.js';
 import { migrate } from './migrate.js';
 import { dropDatabase, ensureDatabase } from './connect.js';
 
-export interface ScratchDatabase { db: Db; url: string; close(): Promise<void> }
+export interface ScratchDatabase<DB = PlatformTables> { db: Db<DB>; url: string; close(): Promise<void> }
 
 /**
  * A throw-away migrated database for benchmarks: on the DATABASE_URL server as a uniquely named
  * database, or on a temporary embedded server. Closing removes every trace.
  */
-export async function openScratchDatabase(config: Config, options: { poolMax?: number } = {}): Promise<ScratchDatabase> {
+export async function openScratchDatabase<DB = PlatformTables>(config: Config, options: { poolMax?: number; onStatement?: (sql: string) => void } = {}): Promise<ScratchDatabase<DB>> {
   const name = `siyu_scratch_${randomBytes(5).toString('hex')}`;
   let adminUrl: string;
   let stopServer = async () => {};
@@ -34,7 +34,7 @@ export async function openScratchDatabase(config: Config, options: { poolMax?: n
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   await migrate(url.toString());
-  const db = createDb(url.toString(), { max: options.poolMax ?? 40 });
+  const db = createDb<DB>(url.toString(), { max: options.poolMax ?? 40, ...(options.onStatement ? { onStatement: options.onStatement } : {}) });
   return {
     db,
     url: url.toString(),

@@ -1,6 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { platformError } from '../errors.js';
-import type { Role } from '../../modules/identity/identity.tables.js';
+
+/** Every role a user can hold: the one list, from which the type and the API's enum come. */
+export const roleSchema = z.enum(['platform_operator', 'supplier_operator', 'tenant_admin', 'b_owner', 'staff', 'consumer']);
+export type Role = z.infer<typeof roleSchema>;
 
 export interface Actor {
   tenantId: string;

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { platformError } from '../errors.js';
 import { sha256 } from '../ids.js';
-import { inTransaction, type Db, type Tx } from '../db/database.js';
+import { inTransaction, platformView, type Db, type Tx } from '../db/database.js';
 import type { Actor } from './auth.js';
 
 export interface Outcome { status: number; body: unknown }
@@ -13,13 +13,13 @@ export interface Outcome { status: number; body: unknown }
  * key blocks on that insert until the first commits, then replays its stored response. A failed
  * request rolls back its key too, so a corrected retry with the same key may run (as Stripe does).
  */
-export async function idempotent(
-  db: Db,
+export async function idempotent<DB>(
+  db: Db<DB>,
   request: FastifyRequest,
   reply: FastifyReply,
   actor: Actor,
   scope: string,
-  effect: (tx: Tx) => Promise<Outcome>,
+  effect: (tx: Tx<DB>) => Promise<Outcome>,
 ): Promise<FastifyReply> {
   const raw = request.headers['idempotency-key'];
   if (raw === undefined) throw platformError('idempotency_key_required');
@@ -35,7 +35,7 @@ export async function idempotent(
       ON CONFLICT (tenant_id, scope, key) DO NOTHING
       RETURNING key`.execute(tx);
     if (inserted.rows.length === 0) {
-      const stored = await tx.selectFrom('idempotency_keys')
+      const stored = await platformView(tx).selectFrom('idempotency_keys')
         .select(['request_hash', 'response_status', 'response_body'])
         .where('tenant_id', '=', actor.tenantId).where('scope', '=', fullScope).where('key', '=', key)
         .executeTakeFirstOrThrow();
@@ -44,7 +44,7 @@ export async function idempotent(
     }
     const result = await effect(tx);
     const text = JSON.stringify(result.body);
-    await tx.updateTable('idempotency_keys')
+    await platformView(tx).updateTable('idempotency_keys')
       .set({ response_status: result.status, response_body: text })
       .where('tenant_id', '=', actor.tenantId).where('scope', '=', fullScope).where('key', '=', key)
       .execute();

@@ -6,7 +6,8 @@ import './problem.js';
 
 const TAGS = [
   { name: 'auth', description: 'Sign-in, tokens, users and tenant settings' },
-  { name: 'catalog', description: 'Suppliers, products, SKUs, warehouses and stock' },
+  { name: 'catalog', description: 'Suppliers, products and SKUs' },
+  { name: 'inventory', description: 'Warehouses and stock' },
   { name: 'b-nodes', description: 'Stores and community leaders, their listings and commission policy' },
   { name: 'shop', description: 'The public shop of a B node (no token needed)' },
   { name: 'orders', description: 'Checkout, order states, pickup and refunds' },

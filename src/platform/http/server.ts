@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Db } from '../db/database.js';
+import type { Db, PlatformTables } from '../db/database.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
@@ -16,8 +16,8 @@ import { projectPath } from '../paths.js';
 import { registerMetrics, type MetricsOptions } from '../metrics/metrics.js';
 import { openApiOptions } from './openapi.js';
 
-export interface AppContext {
-  db: Db;
+export interface AppContext<DB = PlatformTables> {
+  db: Db<DB>;
   config: Config;
   clock: Clock;
   /** Resolves a bearer token to an actor; provided by the identity module. */
@@ -25,7 +25,8 @@ export interface AppContext {
 }
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
-export type RouteModule = (app: App, ctx: AppContext) => void | Promise<void>;
+/** A module's routes, typed by the application's schema (src/database.ts). */
+export type RouteModule<DB = PlatformTables> = (app: App, ctx: AppContext<DB>) => void | Promise<void>;
 
 const WEB_DIST = projectPath('web', 'dist');
 /** Vite puts content-hashed files here: a new build gives them new names, so they can be cached for good. */
@@ -40,7 +41,7 @@ function webPageFor(url: string): string | null {
   return url.startsWith('/s/') ? 'shop.html' : 'admin.html';
 }
 
-export async function buildServer(ctx: AppContext, routes: RouteModule[], options: { logger?: boolean | object; metrics?: MetricsOptions } = {}): Promise<App> {
+export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<DB>[], options: { logger?: boolean | object; metrics?: MetricsOptions } = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import type { Conn, Db, Tx } from '../db/database.js';
+import { platformView, type Conn, type Db, type PlatformTables, type Tx } from '../db/database.js';
 
-export type JobHandler = (tx: Tx, job: { id: string; tenant_id: string; payload: any; attempts: number }) => Promise<void>;
+export type JobHandler<DB = PlatformTables> = (tx: Tx<DB>, job: { id: string; tenant_id: string; payload: any; attempts: number }) => Promise<void>;
 
 /** Enqueued in the caller's transaction: the job exists if and only if the business change committed. */
 // Due times follow the database's clock, not the business clock: jobs are plumbing, and every
 // process draining them must agree on "now".
-export async function enqueue(tx: Conn, tenantId: string, kind: string, payload: unknown, delayMs = 0): Promise<void> {
+export async function enqueue(tx: Conn<any>, tenantId: string, kind: string, payload: unknown, delayMs = 0): Promise<void> {
   await sql`INSERT INTO jobs (tenant_id, kind, payload, run_at)
             VALUES (${tenantId}, ${kind}, ${JSON.stringify(payload)}::jsonb, now() + ${delayMs} * interval '1 millisecond')`.execute(tx);
 }
@@ -18,7 +18,7 @@ const MAX_ATTEMPTS = 10;
  * completion commit together. SKIP LOCKED lets any number of workers drain the table without
  * taking the same job twice. A failing job is retried with backoff, then parked.
  */
-export async function drainJobs(db: Db, handlers: Record<string, JobHandler>, limit = 50): Promise<number> {
+export async function drainJobs<DB>(db: Db<DB>, handlers: Record<string, JobHandler<DB>>, limit = 50): Promise<number> {
   let ran = 0;
   for (; ran < limit; ran++) {
     const claimed = await db.transaction().execute(async (tx) => {
@@ -41,7 +41,7 @@ export async function drainJobs(db: Db, handlers: Record<string, JobHandler>, li
       try {
         await handler(tx, job);
         await sql`RELEASE SAVEPOINT job`.execute(tx);
-        await tx.updateTable('jobs').set({ done_at: new Date(), attempts: job.attempts + 1 }).where('id', '=', job.id).execute();
+        await platformView(tx).updateTable('jobs').set({ done_at: new Date(), attempts: job.attempts + 1 }).where('id', '=', job.id).execute();
       } catch (err) {
         await sql`ROLLBACK TO SAVEPOINT job`.execute(tx);
         await fail(err);

@@ -27,7 +27,8 @@ export interface MetricsOptions {
  * Prometheus metrics at GET /metrics: request latency by route pattern, the database pool, the job
  * queue, and the process. Registered before the routes so its hook sees every request.
  */
-export function registerMetrics(app: FastifyInstance<any, any, any, any, any>, db: Db, options: MetricsOptions = {}): void {
+// Any application schema: the metrics read only the platform's jobs table and the pool.
+export function registerMetrics(app: FastifyInstance<any, any, any, any, any>, db: Db<any>, options: MetricsOptions = {}): void {
   const registry = new client.Registry();
   const latency = new client.Histogram({
     name: 'http_request_duration_seconds',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Tx } from '../../platform/db/database.js';
+import type { Conn } from '../../platform/db/database.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { SANDBOX_HEADERS, signSandbox } from '../../adapters/sandboxpay/sandbox.signature.js';
 
@@ -19,7 +19,7 @@ export interface SandboxNotifyJob {
  * with a signed notification through the outbox. `copies` > 1 delivers the same event repeatedly,
  * as WeChat Pay may.
  */
-export async function sandboxPay(tx: Tx, p: { tenantId: string; paymentId: string; amount: number; outcome: 'success' | 'fail'; copies: number; delayMs: number }) {
+export async function sandboxPay(tx: Conn<any>, p: { tenantId: string; paymentId: string; amount: number; outcome: 'success' | 'fail'; copies: number; delayMs: number }) {
   const eventId = `evt_${randomBytes(10).toString('hex')}`;
   for (let i = 0; i < p.copies; i++) {
     await enqueue(tx, p.tenantId, 'sandbox.notify', { kind: 'payment', tenant_id: p.tenantId, payment_id: p.paymentId, amount: p.amount, outcome: p.outcome, event_id: eventId } satisfies SandboxNotifyJob, p.delayMs);

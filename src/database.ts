@@ -1,0 +1,23 @@
+import type { Db as PlatformDb, Conn as PlatformConn, PlatformTables, Tx as PlatformTx } from './platform/db/database.js';
+import type { IdentityTables } from './modules/identity/identity.tables.js';
+import type { CatalogTables } from './modules/catalog/catalog.tables.js';
+import type { InventoryTables } from './modules/inventory/inventory.tables.js';
+import type { BNodeTables } from './modules/b-nodes/b-nodes.tables.js';
+import type { CustomerTables } from './modules/customers/customers.tables.js';
+import type { OrderTables } from './modules/orders/orders.tables.js';
+import type { PaymentTables } from './modules/payments/payments.tables.js';
+import type { EconomicsTables } from './modules/economics/economics.tables.js';
+import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
+
+/**
+ * The application's schema: the union of the tables each module declares in its *.tables.ts and
+ * the platform's own. Only for Kysely's typing: which module may touch which table is checked by
+ * scripts/check-table-ownership.ts.
+ */
+export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
+  OrderTables, PaymentTables, EconomicsTables, CampaignTables {}
+
+export type Db = PlatformDb<Database>;
+export type Tx = PlatformTx<Database>;
+/** Services accept either: a Db when they open their own transaction, a Tx when they join the caller's. */
+export type Conn = PlatformConn<Database>;

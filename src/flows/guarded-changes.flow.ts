@@ -1,0 +1,59 @@
+import type { Conn, Tx } from '../database.js';
+import type { Actor } from '../platform/http/auth.js';
+import { AppError } from '../platform/errors.js';
+import { applySkuUpdate, prepareSkuUpdate, type SkuPatch } from '../modules/catalog/catalog.service.js';
+import { activeListingsOfSku, assignCommissionPolicy, getBNode, prepareListing, saveListing } from '../modules/b-nodes/b-nodes.service.js';
+import { guardChange, listingPlans, policyExists, summary } from '../modules/economics/economics-guard.service.js';
+import { economicsHttpError } from '../modules/economics/economics.http-errors.js';
+
+/**
+ * Prices and policies the economics guard must accept before they change. The modules that own
+ * them (catalog, b-nodes) know nothing of economics; economics reads their facts. Each change is
+ * checked by its owner, judged by the guard, then written by its owner, in one transaction.
+ */
+
+/**
+ * Lists a SKU in a B node's shop at a price inside the supplier's band, and only if the economics
+ * guard accepts the unit economics at that price (no price below landed cost except declared
+ * clearance, margin ≥ 0 after fees and commission). A tenant admin may override with a reason.
+ */
+export async function putListingGuarded(tx: Tx, actor: Actor, bNodeId: string, skuId: string, input: { retail_price: number; active: boolean; clearance?: boolean | undefined; override_reason?: string | undefined }) {
+  const sku = await prepareListing(tx, actor, bNodeId, skuId, input.retail_price);
+  const [plan] = await listingPlans(tx, actor.tenantId, sku.supply_price, [{ b_node_id: bNodeId, price: input.retail_price, clearance: input.clearance ?? false }]);
+  const guard = await guardChange(tx, actor, { kind: 'listing', id: `${bNodeId}/${skuId}` }, plan!, input.override_reason ? { reason: input.override_reason } : undefined);
+  await saveListing(tx, actor.tenantId, bNodeId, skuId, input);
+  return { b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active, economics: summary(guard) };
+}
+
+/**
+ * Changes a SKU. A new supply price is checked against every shop that lists the SKU: a supplier
+ * cannot silently turn B nodes' prices into losses. A rejection names the shop and its price; a
+ * tenant admin may override it with a reason (audited), or the shops raise their prices first.
+ */
+export async function updateSkuGuarded(tx: Tx, actor: Actor, skuId: string, input: SkuPatch & { override_reason?: string | undefined }) {
+  const { override_reason: overrideReason, ...patch } = input;
+  const { current, next } = await prepareSkuUpdate(tx, actor, skuId, patch);
+  if (patch.supply_price !== undefined && patch.supply_price !== current.supply_price) {
+    const atPrices = await activeListingsOfSku(tx, actor.tenantId, skuId);
+    const plans = await listingPlans(tx, actor.tenantId, patch.supply_price, atPrices);
+    for (const [i, plan] of plans.entries()) {
+      const { b_node_id: bNodeId, price } = atPrices[i]!;
+      try {
+        await guardChange(tx, actor, { kind: 'sku_supply_price', id: `${skuId}@${bNodeId}` }, plan, overrideReason ? { reason: overrideReason } : undefined);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'economics_rejected') {
+          throw new AppError(err.code, err.status, err.message, err.messageZh, { ...err.details, b_node_id: bNodeId, retail_price: price, supply_price: patch.supply_price });
+        }
+        throw err;
+      }
+    }
+  }
+  return applySkuUpdate(tx, actor.tenantId, skuId, patch, next);
+}
+
+/** Assigns (or, with null, removes) a B node's commission policy, which must exist in the tenant. */
+export async function assignPolicyChecked(db: Conn, actor: Actor, bNodeId: string, policyId: string | null) {
+  await getBNode(db, actor, bNodeId);
+  if (policyId && !(await policyExists(db, actor.tenantId, policyId))) throw economicsHttpError('policy_not_found');
+  return assignCommissionPolicy(db, actor.tenantId, bNodeId, policyId);
+}

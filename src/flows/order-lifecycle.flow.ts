@@ -1,0 +1,46 @@
+import type { Db, Tx } from '../database.js';
+import type { Actor } from '../platform/http/auth.js';
+import type { Clock } from '../platform/clock.js';
+import { inTransaction } from '../platform/db/database.js';
+import { cancelUnpaid, completePickup as completeOrderPickup, expireDue } from '../modules/orders/orders.service.js';
+import { releaseOrders } from '../modules/inventory/inventory.service.js';
+import { releaseSubsidies } from '../modules/campaigns/campaigns.service.js';
+import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
+
+/**
+ * An unpaid order closing — cancelled by its buyer or staff, or expired past its deadline — gives
+ * back what checkout took: stock to inventory, the subsidy to its campaign's budget. Both follow
+ * the order's one conditional transition, so each is given back once.
+ */
+export async function cancelOrder(tx: Tx, clock: Clock, actor: Actor, orderId: string, customerId?: string) {
+  const order = await cancelUnpaid(tx, clock.now(), actor, orderId, customerId);
+  await releaseOrders(tx, actor.tenantId, [orderId]);
+  await releaseSubsidies(tx, actor.tenantId, [{ campaign_id: order.campaign_id, discount: order.discount }]);
+}
+
+/** Expires unpaid orders past their deadline and releases their stock and subsidies, in one transaction per batch. */
+export async function expireDueOrders(db: Db, clock: Clock, batch = 200): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await inTransaction(db, async (tx) => {
+      const expired = await expireDue(tx, clock.now(), batch);
+      const byTenant = new Map<string, typeof expired>();
+      for (const o of expired) byTenant.set(o.tenant_id, [...(byTenant.get(o.tenant_id) ?? []), o]);
+      // Tenants in a fixed order: overlapping runs then lock stock rows in one global order and cannot deadlock.
+      for (const tenantId of [...byTenant.keys()].sort()) {
+        const orders = byTenant.get(tenantId)!;
+        await releaseOrders(tx, tenantId, orders.map((o) => o.id));
+        await releaseSubsidies(tx, tenantId, orders.map((o) => ({ campaign_id: o.campaign_id, discount: o.discount })));
+      }
+      return expired.length;
+    });
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
+/** Verifies the pickup code (核销) and completes the order; its waterfall then drops the refund provision. */
+export async function completePickup(tx: Tx, clock: Clock, actor: Actor, orderId: string, code: string) {
+  await completeOrderPickup(tx, clock.now(), actor, orderId, code);
+  await recordOrderEconomics(tx, actor.tenantId, [orderId]);
+}

@@ -1,0 +1,54 @@
+import type { Conn } from '../../database.js';
+import type { Actor } from '../../platform/http/auth.js';
+import { newId } from '../../platform/ids.js';
+import { skuOfScope } from '../catalog/catalog.service.js';
+import { inventoryError } from './inventory.errors.js';
+import type { StockWant } from './inventory.fragments.js';
+import { inventoryRepo } from './inventory.repo.js';
+
+export type { StockWant };
+
+export async function createWarehouse(db: Conn, tenantId: string, input: { name: string }) {
+  const id = newId('wh');
+  await inventoryRepo.insertWarehouse(db, { tenant_id: tenantId, id, name: input.name });
+  return { id, name: input.name };
+}
+
+export const listWarehouses = (db: Conn, tenantId: string) => inventoryRepo.warehouses(db, tenantId);
+
+/** Refuses an unknown warehouse (404), e.g. for a B node being set up to ship from it. */
+export async function assertWarehouse(db: Conn, tenantId: string, warehouseId: string): Promise<void> {
+  if (!(await inventoryRepo.warehouse(db, tenantId, warehouseId))) throw inventoryError('warehouse_not_found');
+}
+
+export async function setStock(db: Conn, actor: Actor, input: { warehouse_id: string; sku_id: string; on_hand: number }) {
+  await assertWarehouse(db, actor.tenantId, input.warehouse_id);
+  await skuOfScope(db, actor, input.sku_id);
+  const { rows } = await inventoryRepo.setOnHand(db, actor.tenantId, input.warehouse_id, input.sku_id, input.on_hand);
+  if (!rows[0]) throw inventoryError('stock_below_reserved');
+  return { warehouse_id: input.warehouse_id, sku_id: input.sku_id, on_hand: rows[0].on_hand, reserved: rows[0].reserved, available: rows[0].on_hand - rows[0].reserved };
+}
+
+export async function listStock(db: Conn, tenantId: string, warehouseId: string) {
+  await assertWarehouse(db, tenantId, warehouseId);
+  const rows = await inventoryRepo.stockList(db, tenantId, warehouseId);
+  return rows.map((r) => ({ ...r, available: r.on_hand - r.reserved }));
+}
+
+/** Releases the active reservations of unpaid orders that closed, giving their stock back; idempotent. */
+export const releaseOrders = (db: Conn, tenantId: string, orderIds: string[]) => inventoryRepo.settleReservations(db, tenantId, orderIds, 'release');
+
+/** Goods leave the warehouse: the orders' reservations are consumed, on hand and reserved both drop; idempotent. */
+export const shipOrders = (db: Conn, tenantId: string, orderIds: string[]) => inventoryRepo.settleReservations(db, tenantId, orderIds, 'consume');
+
+/** Gives back part of an order's reservation (a refund of goods not yet shipped). */
+export const releasePartial = (db: Conn, tenantId: string, orderId: string, wants: StockWant[]) => inventoryRepo.releasePartial(db, tenantId, orderId, wants);
+
+/** The reservations an expired order released, if any: what reviving it must take again. */
+export const releasedReservations = (db: Conn, tenantId: string, orderId: string) => inventoryRepo.releasedReservations(db, tenantId, orderId);
+
+/** Takes stock with the checkout rule; returns the SKUs taken (a short set means the caller rolls back). */
+export const reserveStock = (db: Conn, tenantId: string, warehouseId: string, wants: StockWant[]) => inventoryRepo.reserveStock(db, tenantId, warehouseId, wants);
+
+/** Re-activates the released reservations of a revived order (after `reserveStock` took their stock again). */
+export const reactivateReservations = (db: Conn, tenantId: string, orderId: string) => inventoryRepo.reactivateReservations(db, tenantId, orderId);

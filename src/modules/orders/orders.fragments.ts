@@ -1,0 +1,58 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Fen } from '../../platform/money.js';
+import type { Fulfillment } from './orders.schema.js';
+
+export interface NewOrder {
+  tenant_id: string; id: string; number: string; b_node_id: string; customer_id: string; warehouse_id: string;
+  fulfillment: Fulfillment; pickup_code: string; subtotal: number; discount: number; total: number; supply_cost: number; note: string;
+  campaign_id: string | null; expires_at: Date; created_at: Date;
+}
+export interface NewLine {
+  line_no: number; sku_id: string; sku_code: string; title: string; quantity: number;
+  unit_price: number; unit_supply_cost: number; line_total: number; discount: number;
+}
+
+/** The body of a CTE inserting a new order awaiting payment, only when the boolean expression `when` holds; returns its id. */
+export function insertOrder(order: NewOrder, when: RawBuilder<unknown>) {
+  return sql`(INSERT INTO orders (tenant_id, id, number, b_node_id, customer_id, warehouse_id, status, fulfillment, pickup_code,
+                            subtotal, discount, total, supply_cost, note, campaign_id, expires_at, created_at)
+        SELECT ${order.tenant_id}, ${order.id}, ${order.number}, ${order.b_node_id}, ${order.customer_id}, ${order.warehouse_id},
+               'pending_payment', ${order.fulfillment}, ${order.pickup_code}, ${order.subtotal}, ${order.discount}, ${order.total},
+               ${order.supply_cost}, ${order.note}, ${order.campaign_id}, ${order.expires_at}, ${order.created_at}
+         WHERE ${when}
+        RETURNING id)`;
+}
+
+/** The body of a CTE inserting the lines of the orders the query `orderIds` yields (none when the order was not placed). */
+export function insertLines(tenantId: string, orderIds: RawBuilder<unknown>, lines: NewLine[]) {
+  const col = <K extends keyof NewLine>(k: K) => lines.map((l) => l[k]);
+  return sql`(INSERT INTO order_lines (tenant_id, order_id, line_no, sku_id, sku_code, title, quantity, unit_price, unit_supply_cost, line_total, discount)
+        SELECT ${tenantId}, o.id, l.*
+          FROM ${orderIds} o,
+               unnest(${col('line_no')}::int[], ${col('sku_id')}::text[], ${col('sku_code')}::text[], ${col('title')}::text[],
+                      ${col('quantity')}::int[], ${col('unit_price')}::bigint[], ${col('unit_supply_cost')}::bigint[], ${col('line_total')}::bigint[],
+                      ${col('discount')}::bigint[]) AS l
+        RETURNING 1)`;
+}
+
+/** The paid orders among the given ids, to read as a table (the order waterfall's source). */
+export function paidOrdersAmong(tenantId: string, orderIds: string[]) {
+  return sql`(SELECT tenant_id, id, status, paid_at, b_node_id, total, discount, refunded_total, campaign_id FROM orders
+      WHERE tenant_id = ${tenantId} AND id = ANY(${orderIds}::text[]) AND paid_at IS NOT NULL)`;
+}
+
+/** The lines of the given orders, to read as a table. */
+export function linesOfOrders(tenantId: string, orderIds: string[]) {
+  return sql<{
+    order_id: string; line_no: number; sku_id: string; quantity: number; unit_price: Fen; unit_supply_cost: Fen;
+    line_total: Fen; discount: Fen; refunded_quantity: number; refunded_amount: Fen;
+  }>`(SELECT order_id, line_no, sku_id, quantity, unit_price, unit_supply_cost, line_total, discount, refunded_quantity, refunded_amount
+       FROM order_lines WHERE tenant_id = ${tenantId} AND order_id = ANY(${orderIds}::text[]))`;
+}
+
+/** The average list value and supply cost of orders paid in the last 90 days (of one shop, if given), as one row; null without any. */
+export function recentPaidAverages(tenantId: string, bNodeId?: string | null) {
+  return sql`(SELECT round(avg(total + discount))::bigint AS price, round(avg(supply_cost))::bigint AS cogs FROM orders
+       WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days'
+         ${bNodeId ? sql`AND b_node_id = ${bNodeId}` : sql``})`;
+}

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import pg from 'pg';
@@ -13,16 +14,22 @@ import type { Database, Db } from '../src/database.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { AppError } from '../src/platform/errors.js';
 import { newId, newSecret, sha256 } from '../src/platform/ids.js';
+import { startCluster, type ServerCluster } from '../src/cli/cluster.js';
 
-export interface CheckoutBenchOptions { clients: number; orders: number; http: boolean; json: boolean }
+export interface CheckoutBenchOptions {
+  clients: number; orders: number; http: boolean; json: boolean;
+  /** HTTP mode: serve from this many node:cluster worker processes instead of this process. */
+  workers?: number | undefined;
+}
 
 export interface CheckoutBenchResult {
-  mode: 'service' | 'http'; clients: number; orders: number;
+  mode: 'service' | 'http'; clients: number; orders: number; workers: number | null;
   orders_per_s: number; baseline_per_s: number; ratio: number;
   p50_ms: number; p99_ms: number; baseline_p50_ms: number; baseline_p99_ms: number;
   refused: number; baseline_refused: number;
-  statements_per_order: number; baseline_statements_per_order: number;
-  node_cpu_ms_per_order: number; baseline_node_cpu_ms_per_order: number;
+  /** null with --workers: the server's statements and CPU are spent in other processes. */
+  statements_per_order: number | null; baseline_statements_per_order: number;
+  node_cpu_ms_per_order: number | null; baseline_node_cpu_ms_per_order: number;
   rss_mb: number; oversold: number; phantom_orders: number;
 }
 
@@ -54,9 +61,11 @@ export function registerCheckoutBench(bench: Command) {
     .option('--clients <n>', 'concurrent workers', int, 16)
     .option('--orders <n>', 'orders placed by each path', int, 5000)
     .option('--http', 'go through the HTTP server over loopback instead of calling the service')
+    .option('--workers <n>', 'with --http: serve from N node:cluster worker processes (default: this process)', int)
     .option('--json', 'print one JSON line')
-    .action(async (opts: { clients: number; orders: number; http?: boolean; json?: boolean }) => {
-      await runCheckoutBench({ clients: opts.clients, orders: opts.orders, http: opts.http ?? false, json: opts.json ?? false });
+    .action(async (opts: { clients: number; orders: number; http?: boolean; json?: boolean; workers?: number }) => {
+      if (opts.workers !== undefined && !opts.http) throw new Error('--workers needs --http: it runs the HTTP server in worker processes');
+      await runCheckoutBench({ clients: opts.clients, orders: opts.orders, http: opts.http ?? false, json: opts.json ?? false, workers: opts.workers });
     });
 }
 
@@ -69,6 +78,7 @@ export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<Chec
   const raw = new pg.Pool({ connectionString: scratch.url, max: opts.clients });
   raw.on('error', () => undefined); // dropping the scratch database terminates idle connections; that is not a failure
   let siyu: Awaited<ReturnType<typeof createSiyu>> | undefined;
+  let workers: ServerCluster | undefined;
   try {
     say('seeding two identical tenants…');
     const svc = await seedWorld(scratch.db, 'bench-svc', opts.orders);
@@ -77,7 +87,19 @@ export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<Chec
     const carts = makeCarts(opts.orders, warmup);
 
     let place: (cart: Cart, i: number) => Promise<Outcome> = (cart) => placeService(scratch.db, svc, cart);
-    if (opts.http) {
+    if (opts.http && opts.workers) {
+      // `siyu start` worker processes on the scratch database, each with the pool this process would have.
+      const port = await freePort();
+      say(`starting ${opts.workers} server worker process(es)…`);
+      workers = await startCluster({
+        workers: opts.workers,
+        args: ['start', '--no-demo', '--host', '127.0.0.1', '--port', String(port), '--workers', String(opts.workers)],
+        env: { SIYU_WORKER_DATABASE_URL: scratch.url, SIYU_WORKER_POOL_MAX: String(opts.clients + 4), LOG_LEVEL: 'silent' },
+        log: say,
+      });
+      const url = `http://127.0.0.1:${port}/api/v1/orders`;
+      place = (cart, i) => placeHttp(url, svc, cart, i);
+    } else if (opts.http) {
       siyu = await createSiyu(scratch.db, config, { logger: false });
       await siyu.server.listen({ port: 0, host: '127.0.0.1' });
       const url = `http://127.0.0.1:${(siyu.server.server.address() as AddressInfo).port}/api/v1/orders`;
@@ -111,14 +133,15 @@ export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<Chec
     const oversold = (await oversoldSkus(scratch.db, svc.tenantId, true)) + (await oversoldSkus(scratch.db, base.tenantId, false));
     const phantom = Math.abs((await orderCount(scratch.db, svc.tenantId)) - (s.ok + warmSvc.ok))
       + Math.abs((await orderCount(scratch.db, base.tenantId)) - (b.ok + warmRaw.ok));
+    const inProcess = !workers;
     const result: CheckoutBenchResult = {
-      mode: opts.http ? 'http' : 'service', clients: opts.clients, orders: opts.orders,
+      mode: opts.http ? 'http' : 'service', clients: opts.clients, orders: opts.orders, workers: opts.workers ?? null,
       orders_per_s: round(s.count / s.seconds), baseline_per_s: round(b.count / b.seconds), ratio: round((s.count / s.seconds) / (b.count / b.seconds), 3),
       p50_ms: round(quantile(s.latencies, 0.5), 2), p99_ms: round(quantile(s.latencies, 0.99), 2),
       baseline_p50_ms: round(quantile(b.latencies, 0.5), 2), baseline_p99_ms: round(quantile(b.latencies, 0.99), 2),
       refused: s.refused, baseline_refused: b.refused,
-      statements_per_order: round(statements.service / s.count, 2), baseline_statements_per_order: round(statements.baseline / b.count, 2),
-      node_cpu_ms_per_order: round(s.cpuMs / s.count, 3), baseline_node_cpu_ms_per_order: round(b.cpuMs / b.count, 3),
+      statements_per_order: inProcess ? round(statements.service / s.count, 2) : null, baseline_statements_per_order: round(statements.baseline / b.count, 2),
+      node_cpu_ms_per_order: inProcess ? round(s.cpuMs / s.count, 3) : null, baseline_node_cpu_ms_per_order: round(b.cpuMs / b.count, 3),
       rss_mb: round(process.resourceUsage().maxRSS / 1024), oversold, phantom_orders: phantom,
     };
     console.log(opts.json ? JSON.stringify(result) : describe(result));
@@ -126,16 +149,18 @@ export async function runCheckoutBench(opts: CheckoutBenchOptions): Promise<Chec
   } finally {
     // Each step runs even if an earlier one failed: the scratch database must not outlive the run.
     await siyu?.close().catch(() => undefined);
+    await workers?.stop().catch(() => undefined);
     await raw.end().catch(() => undefined);
     await scratch.close();
   }
 }
 
 function describe(r: CheckoutBenchResult): string {
-  const path = r.mode === 'http' ? 'HTTP over loopback' : 'service layer in-process';
+  const path = r.mode === 'service' ? 'service layer in-process'
+    : r.workers ? `HTTP over loopback to ${r.workers} server worker process${r.workers > 1 ? 'es' : ''}` : 'HTTP over loopback';
   return [
     `checkout: ${r.orders} orders per path, ${r.clients} concurrent clients, ${path}`,
-    `  siyu      ${r.orders_per_s} orders/s   p50 ${r.p50_ms} ms   p99 ${r.p99_ms} ms   refused ${r.refused}   ${r.statements_per_order} statements/order   ${r.node_cpu_ms_per_order} ms Node CPU/order`,
+    `  siyu      ${r.orders_per_s} orders/s   p50 ${r.p50_ms} ms   p99 ${r.p99_ms} ms   refused ${r.refused}   ${r.statements_per_order ?? 'n/a'} statements/order   ${r.node_cpu_ms_per_order ?? 'n/a'} ms Node CPU/order`,
     `  raw SQL   ${r.baseline_per_s} orders/s   p50 ${r.baseline_p50_ms} ms   p99 ${r.baseline_p99_ms} ms   refused ${r.baseline_refused}   ${r.baseline_statements_per_order} statements/order   ${r.baseline_node_cpu_ms_per_order} ms Node CPU/order`,
     `  ratio     ${r.ratio}`,
     `  peak RSS  ${r.rss_mb} MB (this process)`,
@@ -323,3 +348,14 @@ function quantile(xs: number[], q: number): number {
 }
 
 const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}

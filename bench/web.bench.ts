@@ -7,10 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { PROJECT_ROOT } from '../src/platform/paths.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Found from the project root: this file also runs compiled, from dist/bench/.
+const ROOT = PROJECT_ROOT;
 export const WEB_DIST = path.join(ROOT, 'web/dist');
 
 /** The HTML entries of the web build and the figure each one gets. */

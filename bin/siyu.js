@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly: no build step between editing and running.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (`npm run build` writes dist/); no TypeScript tooling is needed at run time.
+import fs from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/src/cli/main.js', import.meta.url);
+if (!fs.existsSync(main)) {
+  console.error('siyu is not built yet: run `npm run build` (or `npm start`, which builds what is stale)');
+  process.exit(1);
+}
+await import(main.href);

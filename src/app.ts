@@ -22,10 +22,20 @@ export interface Siyu {
   /** Runs due jobs and expires overdue orders once; the background loop calls this, tests call it directly. */
   tick(): Promise<{ jobs: number; expired: number }>;
   startBackground(intervalMs?: number): void;
+  /** Stops the background loop, waits for a tick in flight, closes the server, then calls closeDb. */
   close(): Promise<void>;
 }
 
-export async function createSiyu(db: Db, config: Config, options: { clock?: Clock; logger?: boolean | object } = {}): Promise<Siyu> {
+export interface SiyuOptions {
+  clock?: Clock;
+  logger?: boolean | object;
+  /** Called last by close(), once the loop and the server are done with the database. */
+  closeDb?: () => Promise<void>;
+  /** One of several node:cluster workers: /metrics then answers for all of them. */
+  clusterWorker?: boolean;
+}
+
+export async function createSiyu(db: Db, config: Config, options: SiyuOptions = {}): Promise<Siyu> {
   const clock = options.clock ?? systemClock;
   // Payment providers, each one unit (adapter, routes, jobs). Only the sandbox exists so far.
   const units: PaymentProviderUnit[] = [sandboxPayUnit(config, clock)];
@@ -39,11 +49,12 @@ export async function createSiyu(db: Db, config: Config, options: { clock?: Cloc
   const server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
     [identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, ...units.map((u) => u.routes)],
-    { logger: options.logger ?? false },
+    { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
 
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | undefined;
+  let closing: Promise<void> | undefined;
   const tick = async () => {
     const expired = await expireDueOrders(db, clock);
     const jobs = await drainJobs(db, jobHandlers);
@@ -54,15 +65,27 @@ export async function createSiyu(db: Db, config: Config, options: { clock?: Cloc
     providers,
     tick,
     startBackground(intervalMs = 500) {
+      if (closing || timer || running) return;
       const loop = () => {
-        running = tick().catch((err) => server.log.error({ err }, 'background tick failed')).finally(() => { timer = setTimeout(loop, intervalMs); });
+        timer = undefined;
+        running = tick()
+          .catch((err) => server.log.error({ err }, 'background tick failed'))
+          // A tick that was in flight when close() began must not schedule another.
+          .finally(() => { running = undefined; if (!closing) timer = setTimeout(loop, intervalMs); });
       };
       timer = setTimeout(loop, intervalMs);
     },
-    async close() {
-      if (timer) clearTimeout(timer);
-      await running;
-      await server.close();
+    close() {
+      // Stop the loop, let a running tick finish, stop serving, and only then release the
+      // database that both were using.
+      closing ??= (async () => {
+        clearTimeout(timer);
+        timer = undefined;
+        await running;
+        await server.close();
+        await options.closeDb?.();
+      })();
+      return closing;
     },
   };
 }

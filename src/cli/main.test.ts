@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = path.resolve('bin/siyu.js');
 
@@ -39,6 +39,12 @@ describe('siyu command', () => {
   let output = '';
   const run = (...args: string[]) => spawnSync('node', [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
 
+  // bin/siyu.js runs the compiled CLI: compile first if the sources are newer than dist/.
+  beforeAll(() => {
+    const build = spawnSync('node', ['scripts/build.mjs', '--if-stale', 'server'], { encoding: 'utf8', timeout: 300_000 });
+    expect(build.status, build.stderr).toBe(0);
+  }, 300_000);
+
   afterAll(async () => {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');
@@ -53,6 +59,8 @@ describe('siyu command', () => {
     server.stdout!.on('data', (d) => { output += String(d); });
     server.stderr!.on('data', (d) => { output += String(d); });
     await waitFor(`http://127.0.0.1:${port}/healthz`, 60_000);
+    // With several workers the first answers before the primary has seen them all listen and printed the URLs.
+    for (let i = 0; i < 100 && !output.includes('Siyu is running'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(output).toContain(`http://127.0.0.1:${port}/admin`);
     expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
 

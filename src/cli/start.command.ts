@@ -1,9 +1,20 @@
+import cluster from 'node:cluster';
+import os from 'node:os';
 import type { Command } from 'commander';
-import { loadConfig } from '../platform/config.js';
+import { loadConfig, type Config } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
+import { createDb } from '../platform/db/database.js';
+import { takeOverShutdownSignals } from '../platform/db/embedded.js';
 import { createSiyu } from '../app.js';
 import { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
 import type { Database } from '../database.js';
+import { onWorkerStop, startCluster } from './cluster.js';
+
+interface StartOptions { port?: number; host?: string; fresh?: boolean; demo: boolean; workers: number }
+
+/** How a worker finds the database the primary opened and migrated. */
+const WORKER_DATABASE_URL = 'SIYU_WORKER_DATABASE_URL';
+const WORKER_POOL_MAX = 'SIYU_WORKER_POOL_MAX';
 
 export function registerStartCommand(program: Command) {
   program.command('start')
@@ -12,10 +23,30 @@ export function registerStartCommand(program: Command) {
     .option('--host <host>', 'address to listen on')
     .option('--fresh', 'wipe the embedded database first')
     .option('--no-demo', 'do not seed the demo tenant into an empty database')
-    .action(async (opts: { port?: number; host?: string; fresh?: boolean; demo: boolean }) => {
+    .option('--workers <n>', 'server processes sharing the port (default: one per core; 1 runs a single process)', positiveInt, os.availableParallelism())
+    .action(async (opts: StartOptions) => {
       const config = loadConfig();
+      if (cluster.isWorker) return runWorker(config, opts);
       if (opts.fresh && config.databaseUrl) throw new Error('--fresh only resets the embedded database; it never touches DATABASE_URL');
+      // The primary alone opens (or starts) the database, migrates and seeds; workers only connect.
       const opened = await openDatabase<Database>(config, { fresh: opts.fresh ?? false });
+      // From here this command owns the stop order: workers, then the database. A signal that
+      // arrives while the workers start is acted on once they are up (a second one kills).
+      let stop: (() => Promise<void>) | undefined;
+      let stopRequested = false;
+      const shutdown = () => {
+        if (!stop) {
+          stopRequested = true;
+          return;
+        }
+        stop().then(() => process.exit(0), (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        });
+      };
+      takeOverShutdownSignals();
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
       if (opts.demo) {
         const empty = !(await opened.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
         if (empty) {
@@ -24,30 +55,68 @@ export function registerStartCommand(program: Command) {
           console.log(`demo tenant seeded: ${summary.counts}`);
         }
       }
-      const siyu = await createSiyu(opened.db, config, { logger: { level: config.logLevel } });
-      siyu.startBackground();
       const port = opts.port ?? config.port;
       const host = opts.host ?? config.host;
-      await siyu.server.listen({ port, host });
-      const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
       const demoShop = await opened.db.selectFrom('shop_routes').select('slug').orderBy('slug').limit(1).executeTakeFirst();
+      let processes = '1 process';
+      if (opts.workers === 1) {
+        const siyu = await createSiyu(opened.db, config, { logger: loggerOf(config), closeDb: () => opened.close() });
+        siyu.startBackground();
+        await siyu.server.listen({ port, host });
+        stop = () => siyu.close();
+      } else {
+        const workers = await startCluster({
+          workers: opts.workers,
+          env: { [WORKER_DATABASE_URL]: opened.url, [WORKER_POOL_MAX]: String(workerPoolMax(opts.workers)) },
+        }).catch(async (err: unknown) => {
+          await opened.close();
+          throw err;
+        });
+        processes = `${opts.workers} worker processes (pids ${workers.pids().join(', ')})`;
+        stop = async () => {
+          await workers.stop();
+          await opened.close();
+        };
+      }
+      const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
       console.log([
         '',
-        `Siyu is running (${opened.embedded ? 'embedded PostgreSQL under .siyu/' : 'DATABASE_URL'})`,
+        `Siyu is running (${opened.embedded ? 'embedded PostgreSQL under .siyu/' : 'DATABASE_URL'}; ${processes})`,
         `  admin console   ${base}/admin`,
         demoShop ? `  shop            ${base}/s/${demoShop.slug}` : '',
         `  API docs        ${base}/docs`,
         `  OpenAPI         ${base}/api/v1/openapi.json`,
         `  health          ${base}/healthz`,
+        `  metrics         ${base}/metrics`,
         opts.demo ? `  demo logins     ${DEMO_LOGINS.map((l) => `${l.role}: tenant demo / ${l.login} / ${l.password}`).join('\n                  ')}` : '',
         '',
       ].filter(Boolean).join('\n'));
-      const shutdown = async () => {
-        await siyu.close();
-        await opened.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      if (stopRequested) shutdown();
     });
+}
+
+/** A cluster worker: the same server and background loop, on the primary's database. */
+async function runWorker(config: Config, opts: StartOptions): Promise<void> {
+  const url = process.env[WORKER_DATABASE_URL];
+  if (!url) throw new Error(`${WORKER_DATABASE_URL} is not set: workers are started by siyu start`);
+  const db = createDb<Database>(url, { max: Number(process.env[WORKER_POOL_MAX] ?? 20) });
+  const siyu = await createSiyu(db, config, { logger: loggerOf(config), closeDb: () => db.destroy(), clusterWorker: true });
+  onWorkerStop(() => siyu.close());
+  siyu.startBackground();
+  await siyu.server.listen({ port: opts.port ?? config.port, host: opts.host ?? config.host });
+}
+
+/** Connections per worker pool: the processes together stay well inside PostgreSQL's default 200. */
+function workerPoolMax(workers: number): number {
+  return Math.max(4, Math.min(20, Math.floor(160 / workers)));
+}
+
+function loggerOf(config: Config): false | { level: string } {
+  return config.logLevel === 'silent' ? false : { level: config.logLevel };
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got ${v}`);
+  return n;
 }

@@ -25,32 +25,15 @@ export async function launchChromium(): Promise<Browser> {
 
 /** Builds web/dist when it is missing or older than any web source, so the test never drives a stale bundle. */
 export async function ensureWebBuilt(): Promise<void> {
-  // Every build writes it, with both pages.
-  const manifest = path.join(ROOT, 'web/dist/.vite/manifest.json');
-  if (fs.existsSync(manifest) && fs.statSync(manifest).mtimeMs >= newestSource()) return;
-  const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
+  // The project's build script: it rebuilds only when a web source is newer than the last build,
+  // and one build at a time, so test files starting together do not write web/dist at once.
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'],
-      // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    const child = spawn(process.execPath, ['scripts/build.mjs', '--if-stale', 'web'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`web build failed (exit ${code}):\n${stderr}`))));
   });
-}
-
-function newestSource(): number {
-  let newest = 0;
-  const walk = (p: string) => {
-    const st = fs.statSync(p);
-    if (st.isDirectory()) for (const name of fs.readdirSync(p)) walk(path.join(p, name));
-    else newest = Math.max(newest, st.mtimeMs);
-  };
-  for (const p of ['web/src', 'web/shop.html', 'web/admin.html', 'web/vite.config.ts', 'examples/economics']) if (fs.existsSync(path.join(ROOT, p))) walk(path.join(ROOT, p));
-  return newest;
 }
 
 /** Waits until the locator's text matches; playwright-core has no auto-waiting `expect`. */

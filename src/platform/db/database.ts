@@ -48,10 +48,20 @@ export function createDb<DB = PlatformTables>(connectionString: string, options:
   });
   pool.on('error', () => undefined); // an idle client's error must not crash the process; the next query reports it
   const onQuery = options.onQuery;
-  return new Kysely<DB>({
+  const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool: prepare || options.onStatement ? preparingPool(pool, { prepare, ...(options.onStatement ? { onStatement: options.onStatement } : {}) }) : pool }),
     ...(onQuery ? { log: (event) => { if (event.level === 'query') onQuery(event.query.sql); } } : {}),
   });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<object, pg.Pool>();
+
+/** The pool's connections (open, idle) and the queries waiting for one; for metrics. */
+export function poolStats(db: Db<any>): { total: number; idle: number; waiting: number } | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);

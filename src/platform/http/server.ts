@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +12,8 @@ import { newId } from '../ids.js';
 import { platformError } from '../errors.js';
 import { sendProblem, toProblem } from './problem.js';
 import { bearerToken } from './auth.js';
+import { projectPath } from '../paths.js';
+import { registerMetrics, type MetricsOptions } from '../metrics/metrics.js';
 import { openApiOptions } from './openapi.js';
 
 export interface AppContext<DB = PlatformTables> {
@@ -27,7 +28,7 @@ export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 /** A module's routes, typed by the application's schema (src/database.ts). */
 export type RouteModule<DB = PlatformTables> = (app: App, ctx: AppContext<DB>) => void | Promise<void>;
 
-const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/dist');
+const WEB_DIST = projectPath('web', 'dist');
 /** Vite puts content-hashed files here: a new build gives them new names, so they can be cached for good. */
 const HASHED_ASSETS = '/assets/';
 
@@ -40,7 +41,7 @@ function webPageFor(url: string): string | null {
   return url.startsWith('/s/') ? 'shop.html' : 'admin.html';
 }
 
-export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<DB>[], options: { logger?: boolean | object } = {}): Promise<App> {
+export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<DB>[], options: { logger?: boolean | object; metrics?: MetricsOptions } = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
@@ -76,6 +77,7 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
     return sendProblem(reply, toProblem(platformError('not_found'), request));
   });
 
+  registerMetrics(app, ctx.db, options.metrics);
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ctx.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
     return { status: 'ok' };

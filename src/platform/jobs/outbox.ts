@@ -52,3 +52,22 @@ export async function drainJobs<DB>(db: Db<DB>, handlers: Record<string, JobHand
   }
   return ran;
 }
+
+export interface JobQueueStats { due: number; scheduled: number; retrying: number; parked: number; oldestDueSeconds: number }
+
+/**
+ * The queue at a glance, for metrics: unfinished jobs due now, scheduled later, retrying after a
+ * failure (counted in due or scheduled too), parked after the last attempt; and how long the
+ * oldest due job has waited. One statement over the partial index of unfinished jobs.
+ */
+export async function jobQueueStats(db: Conn): Promise<JobQueueStats> {
+  const { rows } = await sql<{ due: number; scheduled: number; retrying: number; parked: number; lag: number }>`
+    SELECT count(*) FILTER (WHERE attempts < ${MAX_ATTEMPTS} AND run_at <= now())::int AS due,
+           count(*) FILTER (WHERE attempts < ${MAX_ATTEMPTS} AND run_at > now())::int AS scheduled,
+           count(*) FILTER (WHERE attempts BETWEEN 1 AND ${MAX_ATTEMPTS - 1})::int AS retrying,
+           count(*) FILTER (WHERE attempts >= ${MAX_ATTEMPTS})::int AS parked,
+           coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE attempts < ${MAX_ATTEMPTS} AND run_at <= now())), 0)::float8 AS lag
+      FROM jobs WHERE done_at IS NULL`.execute(db);
+  const r = rows[0]!;
+  return { due: r.due, scheduled: r.scheduled, retrying: r.retrying, parked: r.parked, oldestDueSeconds: r.lag };
+}

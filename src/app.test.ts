@@ -61,7 +61,8 @@ describe('background loop', async () => {
 
   const statusOf = async (orderId: string) =>
     (await db.selectFrom('orders').select('status').where('tenant_id', '=', world.tenantId).where('id', '=', orderId).executeTakeFirstOrThrow()).status;
-  const undoneJobs = async () => Number((await db.selectFrom('jobs').select((eb) => eb.fn.countAll<string>().as('n')).where('done_at', 'is', null).executeTakeFirstOrThrow()).n);
+  // A finished job leaves graphile-worker's queue; periodic work's own job is always there.
+  const undoneJobs = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key IS NULL OR key NOT LIKE 'periodic:%'`.execute(db)).rows[0]!.n;
   /** Moves the business clock past every pending order's deadline, expiring leftovers of earlier tests first. */
   async function expireLeftovers() {
     clock.advance(16 * MINUTE);
@@ -158,8 +159,10 @@ describe('background loop', async () => {
     // Each job run is counted where the handler reads the notification it delivers.
     const runs = new Map<string, number>();
     const byLoop = [0, 0];
+    const failures: string[] = [];
+    const logger = { level: 'warn', stream: { write: (line: string) => { if (line.includes('job failed')) failures.push(line); } } };
     for (const [i, pool] of pools.entries()) {
-      const siyu = await createSiyu(pool, testConfig, { clock, closeDb: () => pool.destroy() });
+      const siyu = await createSiyu(pool, testConfig, { clock, logger, closeDb: () => pool.destroy() });
       const provider = siyu.providers.sandbox!;
       const parse = provider.parseNotification.bind(provider);
       provider.parseNotification = (headers, body) => {
@@ -179,8 +182,8 @@ describe('background loop', async () => {
       await until('every notification job to run', async () => (await undoneJobs()) === 0);
       for (const p of payments) expect(await statusOf(p.orderId)).toBe('paid');
       expect([...runs.values()].every((n) => n === 1) && runs.size === payments.length, `runs per job: ${JSON.stringify([...runs.values()])}`).toBe(true);
-      const jobs = await db.selectFrom('jobs').select(['attempts', 'last_error']).where('kind', '=', 'sandbox.notify').execute();
-      expect(jobs.every((j) => j.attempts === 1 && j.last_error === null)).toBe(true);
+      // Each ran once and succeeded: none failed (a failure is logged and the job kept for a retry).
+      expect(failures, 'job failures logged').toEqual([]);
 
       const unpaid: string[] = [];
       for (const token of tokens.slice(6)) for (let k = 0; k < 5; k++) unpaid.push(await placeOrder(world, token, 2));

@@ -1,7 +1,10 @@
 import type { Config } from './platform/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { buildServer, type App } from './platform/http/server.js';
-import { drainJobs, type JobHandler } from './platform/jobs/outbox.js';
+import type { JobHandler } from './platform/jobs/outbox.js';
+import { runDueJobs, startJobRunner, type JobRunner } from './platform/jobs/runner.js';
+import { inTransaction } from './platform/db/database.js';
+import { pruneIdempotencyKeys } from './platform/http/idempotency.js';
 import { authenticate } from './modules/identity/identity.service.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { catalogRoutes } from './modules/catalog/catalog.routes.js';
@@ -19,10 +22,14 @@ import type { Database, Db } from './database.js';
 export interface Siyu {
   server: App;
   providers: Providers;
-  /** Runs due jobs and expires overdue orders once; the background loop calls this, tests call it directly. */
+  /** Expires overdue orders and runs due jobs once, without the background runner: for tests and tools. */
   tick(): Promise<{ jobs: number; expired: number }>;
+  /**
+   * Starts the job queue's runner in this process: jobs as soon as they commit, order expiry every
+   * `intervalMs` (once across all processes), daily pruning.
+   */
   startBackground(intervalMs?: number): void;
-  /** Stops the background loop, waits for a tick in flight, closes the server, then calls closeDb. */
+  /** Stops the runner, waiting for jobs in flight, closes the server, then calls closeDb. */
   close(): Promise<void>;
 }
 
@@ -42,7 +49,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
-    'payments.refund.submit': (tx, job) => submitRefund(tx, providers, job.tenant_id, job.payload.refund_id),
+    // Idempotent: a refund already submitted is left alone.
+    'payments.refund.submit': (jobDb, job) => inTransaction(jobDb, (tx) => submitRefund(tx, providers, job.tenant_id, job.payload.refund_id)),
     ...Object.assign({}, ...units.map((u) => u.jobs)),
   };
 
@@ -52,36 +60,34 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
+  let runner: Promise<JobRunner | undefined> | undefined;
   let closing: Promise<void> | undefined;
   const tick = async () => {
     const expired = await expireDueOrders(db, clock);
-    const jobs = await drainJobs(db, jobHandlers);
+    const jobs = await runDueJobs(db, jobHandlers, server.log);
     return { jobs, expired };
   };
   return {
     server,
     providers,
     tick,
-    startBackground(intervalMs = 500) {
-      if (closing || timer || running) return;
-      const loop = () => {
-        timer = undefined;
-        running = tick()
-          .catch((err) => server.log.error({ err }, 'background tick failed'))
-          // A tick that was in flight when close() began must not schedule another.
-          .finally(() => { running = undefined; if (!closing) timer = setTimeout(loop, intervalMs); });
-      };
-      timer = setTimeout(loop, intervalMs);
+    startBackground(intervalMs = config.jobsPollMs) {
+      if (closing || runner) return;
+      runner = startJobRunner({
+        db,
+        handlers: jobHandlers,
+        periodic: [{ name: 'orders.expire', everyMs: intervalMs, run: (jobDb) => expireDueOrders(jobDb, clock) }],
+        cron: [{ name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) }],
+        concurrency: config.jobsConcurrency,
+        pollMs: Math.max(50, intervalMs),
+        log: server.log,
+      }).catch((err) => { server.log.error({ err }, 'the job runner failed to start'); return undefined; });
     },
     close() {
-      // Stop the loop, let a running tick finish, stop serving, and only then release the
-      // database that both were using.
+      // Stop the runner (jobs in flight finish), stop serving, and only then release the database
+      // that both were using.
       closing ??= (async () => {
-        clearTimeout(timer);
-        timer = undefined;
-        await running;
+        await (await runner)?.stop();
         await server.close();
         await options.closeDb?.();
       })();

@@ -8,6 +8,12 @@ export interface Config {
   host: string;
   sandboxPaymentSecret: string;
   logLevel: string;
+  /** Jobs one process runs at once. */
+  jobsConcurrency: number;
+  /** How often idle workers look for delayed or retried jobs, and how often periodic work (order expiry) runs. */
+  jobsPollMs: number;
+  /** Idempotency keys older than this are pruned daily; at least 24 h so a client's retry the next day still replays. */
+  idempotencyRetentionHours: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -18,6 +24,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     sandboxPaymentSecret: env.SIYU_SANDBOX_PAY_SECRET ?? 'siyu-sandbox-secret',
     logLevel: env.LOG_LEVEL ?? 'info',
+    jobsConcurrency: Math.max(1, intFrom(env.SIYU_JOBS_CONCURRENCY, 8)),
+    jobsPollMs: Math.max(10, intFrom(env.SIYU_JOBS_POLL_MS, 500)),
+    idempotencyRetentionHours: atLeast(24, intFrom(env.SIYU_IDEMPOTENCY_RETENTION_HOURS, 48), 'SIYU_IDEMPOTENCY_RETENTION_HOURS'),
   };
 }
 
@@ -25,5 +34,10 @@ function intFrom(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`expected a non-negative integer, got ${value}`);
+  return n;
+}
+
+function atLeast(min: number, n: number, name: string): number {
+  if (n < min) throw new Error(`${name} must be at least ${min}, got ${n}`);
   return n;
 }

@@ -43,9 +43,10 @@ export function sandboxPayUnit(config: Config, clock: Clock): PaymentProviderUni
     });
   };
   const jobs: Record<string, JobHandler<Database>> = {
-    'sandbox.notify': async (tx, job) => {
+    // Idempotent: the notification's event id is stored once; a second delivery changes nothing.
+    'sandbox.notify': async (db, job) => {
       const signed = buildSandboxNotification(config.sandboxPaymentSecret, job.payload as SandboxNotifyJob, clock.now());
-      await applyNotification(tx, clock, provider, provider.parseNotification(signed.headers, signed.body), settlePaidOrder(clock));
+      await inTransaction(db, (tx) => applyNotification(tx, clock, provider, provider.parseNotification(signed.headers, signed.body), settlePaidOrder(clock)));
     },
   };
   return { provider, routes, jobs };

@@ -9,10 +9,6 @@ export interface PlatformTables {
     tenant_id: string; scope: string; key: string; request_hash: string;
     response_status: number; response_body: string; created_at: Generated<Date>;
   };
-  jobs: {
-    id: Generated<string>; tenant_id: string; kind: string; payload: unknown; run_at: Generated<Date>;
-    attempts: Generated<number>; last_error: string | null; done_at: Date | null; created_at: Generated<Date>;
-  };
   audit_log: {
     tenant_id: string; id: Generated<string>; actor: string | null; action: string; entity: string;
     entity_id: string; details: Generated<unknown>; created_at: Generated<Date>;
@@ -57,6 +53,11 @@ export function createDb<DB = PlatformTables>(connectionString: string, options:
 }
 
 const pools = new WeakMap<object, pg.Pool>();
+
+/** The pg pool under a Db made by createDb(), for libraries that take a pool (the job queue). */
+export function poolOf(db: Db<any>): pg.Pool | undefined {
+  return pools.get(db);
+}
 
 /** The pool's connections (open, idle) and the queries waiting for one; for metrics. */
 export function poolStats(db: Db<any>): { total: number; idle: number; waiting: number } | undefined {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { sha256 } from '../ids.js';
 import { projectPath } from '../paths.js';
+import { migrateJobQueue } from '../jobs/runner.js';
 
 export const MIGRATIONS_DIR = projectPath('migrations');
 
@@ -10,10 +11,13 @@ export interface MigrationResult { applied: string[]; skipped: number }
 
 /**
  * Applies numbered SQL files in order, each in its own transaction, under an advisory lock so two
- * starting processes never race. An applied file whose text changed stops everything: history is
+ * starting processes never race (graphile-worker installs its own schema first). An applied file
+ * whose text changed stops everything: history is
  * fixed with a new migration, never by editing an old one.
  */
 export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
+  // The job queue's schema comes first: numbered files may enqueue jobs (006 moved the old outbox).
+  await migrateJobQueue(connectionString);
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {

@@ -61,3 +61,19 @@ export function canonicalJson(value: unknown): string {
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
+
+/**
+ * Deletes idempotency keys older than the retention period (a daily cron job); a retry after that
+ * runs as a new request. Deletes in batches so a large backlog never holds one long transaction.
+ */
+export async function pruneIdempotencyKeys(db: Db<any>, retentionHours: number): Promise<number> {
+  let pruned = 0;
+  for (;;) {
+    const { numAffectedRows } = await sql`
+      DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
+        SELECT ctid FROM idempotency_keys WHERE created_at < now() - ${retentionHours} * interval '1 hour' LIMIT 5000))`.execute(db);
+    const n = Number(numAffectedRows ?? 0);
+    pruned += n;
+    if (n < 5000) return pruned;
+  }
+}

@@ -33,9 +33,11 @@ describe('/metrics', async () => {
       await enqueue(tx, tenant, 'test.later', {}, 3_600_000);
     });
     // One job due for two minutes after a failure, one parked after its last attempt.
-    await sql`UPDATE jobs SET run_at = now() - interval '120 seconds', attempts = 1, last_error = 'boom'
-               WHERE id = (SELECT min(id) FROM jobs WHERE kind = 'test.due')`.execute(db);
-    await sql`INSERT INTO jobs (tenant_id, kind, payload, attempts, last_error) VALUES (${tenant}, 'test.parked', '{}', 10, 'gave up')`.execute(db);
+    await sql`UPDATE graphile_worker._private_jobs SET run_at = now() - interval '120 seconds', attempts = 1, last_error = 'boom'
+               WHERE id = (SELECT min(id) FROM graphile_worker.jobs WHERE task_identifier = 'test.due')`.execute(db);
+    await enqueue(db, tenant, 'test.parked', {});
+    await sql`UPDATE graphile_worker._private_jobs SET attempts = max_attempts, last_error = 'gave up'
+               WHERE id = (SELECT id FROM graphile_worker.jobs WHERE task_identifier = 'test.parked')`.execute(db);
 
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
@@ -62,7 +64,8 @@ describe('/metrics', async () => {
   });
 
   it('the job gauges follow the queue: finished jobs leave it, lag is 0 when nothing is due', async () => {
-    await sql`UPDATE jobs SET done_at = now() WHERE kind IN ('test.due', 'test.later')`.execute(db);
+    // graphile-worker deletes a job when it completes.
+    await sql`SELECT graphile_worker.complete_jobs(array_agg(id)) FROM graphile_worker.jobs WHERE task_identifier IN ('test.due', 'test.later')`.execute(db);
     const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(sample(text, 'siyu_jobs{state="due"}')).toBe(0);
     expect(sample(text, 'siyu_jobs{state="scheduled"}')).toBe(0);

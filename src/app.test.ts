@@ -98,6 +98,19 @@ describe('background loop', async () => {
     expect(await statusOf(later)).toBe('pending_payment');
   });
 
+  it('the runner schedules the daily pruning of idempotency keys on the queue\'s cron', async () => {
+    const siyu = await createSiyu(db, testConfig, { clock });
+    siyu.startBackground(50);
+    try {
+      await until('the cron schedule to be registered', async () => {
+        const { rows } = await sql<{ identifier: string }>`SELECT identifier FROM graphile_worker._private_known_crontabs`.execute(db);
+        return rows.some((r) => r.identifier === 'idempotency.prune');
+      });
+    } finally {
+      await siyu.close();
+    }
+  });
+
   it('close() during a tick waits for it, re-arms no timer, closes the server, and releases the database last', async () => {
     await expireLeftovers();
     const events: string[] = [];

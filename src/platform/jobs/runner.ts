@@ -113,10 +113,10 @@ export async function startJobRunner<DB>(options: JobRunnerOptions<DB>): Promise
     logger: graphileLogger(log),
   });
   runner.events.on('job:error', ({ job, error }) => {
-    log.warn({ job_id: job.id, task: job.task_identifier, attempt: job.attempts, max_attempts: job.max_attempts, err: error }, 'job failed; it will be retried');
+    log.warn({ job_id: String(job.id), task: job.task_identifier, attempt: job.attempts, max_attempts: job.max_attempts, err: error }, 'job failed; it will be retried');
   });
   runner.events.on('job:failed', ({ job, error }) => {
-    log.error({ job_id: job.id, task: job.task_identifier, attempt: job.attempts, err: error }, 'job failed its last attempt and is parked');
+    log.error({ job_id: String(job.id), task: job.task_identifier, attempt: job.attempts, err: error }, 'job failed its last attempt and is parked');
   });
   let stopping: Promise<void> | undefined;
   return { stop: () => (stopping ??= runner.stop()) };

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import { buildServer, type App } from './platform/http/server.js';
 import type { JobHandler } from './platform/jobs/outbox.js';
 import { runDueJobs, startJobRunner, type JobRunner } from './platform/jobs/runner.js';
+import { jobRoutes } from './platform/jobs/jobs.routes.js';
 import { inTransaction } from './platform/db/database.js';
 import { pruneIdempotencyKeys } from './platform/http/idempotency.js';
 import { authenticate } from './modules/identity/identity.service.js';
@@ -56,7 +57,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   const server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
-    [identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, ...units.map((u) => u.routes)],
+    [identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, jobRoutes, ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
 

@@ -15,6 +15,7 @@ const TAGS = [
   { name: 'sandbox', description: 'The sandbox payment provider\'s cashier (sandbox mode only)' },
   { name: 'campaigns', description: 'Subsidy campaigns: a discount per order from a budget' },
   { name: 'economics', description: 'Economics guard, simulator, break-even and P&L' },
+  { name: 'jobs', description: 'The background job queue: failed and parked jobs, retried on demand' },
 ];
 
 const STATUS_TEXT: Record<string, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };

@@ -727,6 +727,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Jobs in the queue: queued, running, retrying, parked */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed or parked job again, with fresh attempts */
+        post: operations["retryJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox/payments/{id}/pay": {
         parameters: {
             query?: never;
@@ -860,6 +894,22 @@ export interface components {
         IssuedToken: {
             token: string;
             expires_at: string | null;
+        };
+        Job: {
+            id: string;
+            kind: string;
+            /**
+             * @description parked: out of attempts, waits for a retry
+             * @enum {string}
+             */
+            state: "queued" | "running" | "retrying" | "parked";
+            attempts: number;
+            max_attempts: number;
+            /** Format: date-time */
+            run_at: string;
+            last_error: string | null;
+            /** Format: date-time */
+            created_at: string;
         };
         Listing: {
             sku_id: string;
@@ -4768,6 +4818,132 @@ export interface operations {
             };
         };
     };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description failed: jobs that failed at least once (retrying or parked) */
+                state?: "all" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Job"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Due again */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     sandboxPay: {
         parameters: {
             query?: never;
@@ -4861,6 +5037,7 @@ type ReadonlyArray<T> = [
 export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/users"]["post"]["requestBody"]["content"]["application/json"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox"];
+export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
@@ -4871,6 +5048,7 @@ export const campaignStatusValues: ReadonlyArray<FlattenedDeepRequired<component
 export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBase"]> = ["paid", "margin"];
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
+export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];

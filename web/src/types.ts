@@ -23,6 +23,8 @@ export type Order = Schemas['Order'];
 export type OrderListItem = Schemas['OrderListItem'];
 export type OrderList = Schemas['OrderList'];
 
+export type Job = Schemas['Job'];
+
 export type PaymentStart = Schemas['PaymentStart'];
 export type RefundStart = Schemas['RefundStart'];
 export type RefundBody = NonNullable<paths['/api/v1/orders/{id}/refunds']['post']['requestBody']>['content']['application/json'];

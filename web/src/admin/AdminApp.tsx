@@ -7,6 +7,7 @@ import { AdminLayout } from './AdminLayout.js';
 import { LoginPage } from './LoginPage.js';
 import { OrdersPage } from './OrdersPage.js';
 import { OrderDetailPage } from './OrderDetailPage.js';
+import { JobsPage } from './JobsPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -32,6 +33,7 @@ export function AdminApp() {
           <Route index element={<Navigate to="orders" replace />} />
           <Route path="orders" element={<OrdersPage />} />
           <Route path="orders/:orderId" element={<OrderDetailPage />} />
+          <Route path="jobs" element={<JobsPage />} />
           <Route path="economics" element={economicsPage} />
           <Route path="economics/policies" element={policiesPage} />
           <Route path="economics/campaigns" element={campaignsPage} />

@@ -23,6 +23,7 @@ export function AdminLayout() {
         <nav className="admin-nav">
           <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>
           <NavLink to="/admin/economics" data-testid="nav-economics">{t('economics.nav')}</NavLink>
+          {session.user.role === 'tenant_admin' || session.user.role === 'platform_operator' ? <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink> : null}
         </nav>
         <span className="admin-user muted small" data-testid="admin-user">{session.tenant.name} · {session.user.display_name}</span>
         <LangSwitch />

@@ -62,7 +62,7 @@ describe('background loop', async () => {
   const statusOf = async (orderId: string) =>
     (await db.selectFrom('orders').select('status').where('tenant_id', '=', world.tenantId).where('id', '=', orderId).executeTakeFirstOrThrow()).status;
   // A finished job leaves graphile-worker's queue; periodic work's own job is always there.
-  const undoneJobs = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key IS NULL OR key NOT LIKE 'periodic:%'`.execute(db)).rows[0]!.n;
+  const undoneJobs = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier NOT LIKE 'periodic:%'`.execute(db)).rows[0]!.n;
   /** Moves the business clock past every pending order's deadline, expiring leftovers of earlier tests first. */
   async function expireLeftovers() {
     clock.advance(16 * MINUTE);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCheckoutBench } from '../../bench/checkout.bench.js';
 import { registerSimulateBench } from '../../bench/simulate.bench.js';
 import { registerWebBench } from '../../bench/web.bench.js';
+import { registerQueueBench } from '../../bench/queue.bench.js';
 
 /** Benchmarks are commands that prepare their own scratch data; never timed tests. */
 export function registerBenchCommands(program: Command) {
@@ -9,4 +10,5 @@ export function registerBenchCommands(program: Command) {
   registerCheckoutBench(bench);
   registerSimulateBench(bench);
   registerWebBench(bench);
+  registerQueueBench(bench);
 }

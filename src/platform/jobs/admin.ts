@@ -24,7 +24,7 @@ export async function listJobs(db: Conn<any>, filter: { failed?: boolean; tenant
            j.attempts, j.max_attempts, j.run_at, j.last_error, j.created_at
       FROM graphile_worker._private_jobs j
       JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-     WHERE (j.key IS NULL OR j.key NOT LIKE 'periodic:%')
+     WHERE t.identifier NOT LIKE 'periodic:%'
        AND (${filter.failed ?? false} = false OR j.last_error IS NOT NULL)
        AND (${filter.tenantId ?? null}::text IS NULL OR j.payload->>'tenant_id' = ${filter.tenantId ?? null})
      ORDER BY j.id

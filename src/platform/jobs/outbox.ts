@@ -38,7 +38,7 @@ export interface JobQueueStats { due: number; scheduled: number; retrying: numbe
 /**
  * The queue at a glance, for metrics and health: jobs due now (not running), scheduled later,
  * retrying after a failure (counted in due or scheduled too), parked after the last attempt; and
- * how long the oldest due job has waited. Jobs keyed as periodic work are plumbing and left out.
+ * how long the oldest due job has waited. Periodic work's own jobs are plumbing and left out.
  */
 export async function jobQueueStats(db: Conn<any>): Promise<JobQueueStats> {
   const { rows } = await sql<{ due: number; scheduled: number; retrying: number; parked: number; lag: number }>`
@@ -47,7 +47,8 @@ export async function jobQueueStats(db: Conn<any>): Promise<JobQueueStats> {
            count(*) FILTER (WHERE attempts BETWEEN 1 AND max_attempts - 1)::int AS retrying,
            count(*) FILTER (WHERE attempts >= max_attempts)::int AS parked,
            coalesce(extract(epoch FROM now() - min(run_at) FILTER (WHERE attempts < max_attempts AND run_at <= now() AND locked_at IS NULL)), 0)::float8 AS lag
-      FROM graphile_worker._private_jobs WHERE key IS NULL OR key NOT LIKE 'periodic:%'`.execute(db);
+      FROM graphile_worker._private_jobs
+     WHERE task_id NOT IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier LIKE 'periodic:%')`.execute(db);
   const r = rows[0]!;
   return { due: r.due, scheduled: r.scheduled, retrying: r.retrying, parked: r.parked, oldestDueSeconds: r.lag };
 }

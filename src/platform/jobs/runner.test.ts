@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { createDb, type Db } from '../db/database.js';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { enqueue, jobQueueStats, type JobHandler } from './outbox.js';
-import { runDueJobs, startJobRunner, type JobLog, type JobRunner } from './runner.js';
+import { runDueJobs, seedPeriodic, startJobRunner, type JobLog, type JobRunner } from './runner.js';
 import { listJobs, retryJob } from './admin.js';
 import { projectPath } from '../paths.js';
 
@@ -173,5 +173,21 @@ describe('job queue (graphile-worker)', async () => {
     expect(gaps.every((g) => g >= 190), `gaps between runs: ${gaps.join(', ')}`).toBe(true);
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE key = 'periodic:test.sweep'`.execute(db);
     expect(rows[0]!.n, 'one queued copy of the periodic job').toBe(1);
+  });
+
+  it('seeding a periodic chain leaves a running link alone, and replaces one whose process died', async () => {
+    const key = 'periodic:test.seed';
+    const links = async () => (await sql<{ locked: boolean }>`SELECT locked_at IS NOT NULL AS locked FROM graphile_worker.jobs WHERE task_identifier = ${key} ORDER BY id`.execute(db)).rows;
+    await seedPeriodic(db, key);
+    await seedPeriodic(db, key);
+    expect(await links()).toEqual([{ locked: false }]);
+    // A worker runs the link: a seed now (another process starting, the minute's cron) adds nothing.
+    await sql`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'w1' WHERE key = ${key}`.execute(db);
+    await seedPeriodic(db, key);
+    expect(await links()).toEqual([{ locked: true }]);
+    // Locked for over a minute: its process died mid-run; the chain starts again beside it.
+    await sql`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '2 minutes' WHERE key = ${key}`.execute(db);
+    await seedPeriodic(db, key);
+    expect(await links()).toEqual([{ locked: true }, { locked: false }]);
   });
 });

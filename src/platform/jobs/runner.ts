@@ -38,6 +38,12 @@ export interface JobRunnerOptions<DB> {
 
 const periodicKey = (name: string) => `periodic:${name}`;
 
+export async function seedPeriodic(db: Db<any>, key: string): Promise<void> {
+  await sql`SELECT graphile_worker.add_job(${key}, '{}'::json, job_key => ${key}, job_key_mode => 'preserve_run_at', max_attempts => 1)
+             WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs
+                                WHERE key = ${key} AND (locked_at IS NULL OR locked_at > now() - interval '1 minute'))`.execute(db);
+}
+
 function pgPool(db: Db<any>): pg.Pool {
   const pool = poolOf(db);
   if (!pool) throw new Error('the job queue needs a database made by createDb()');
@@ -83,26 +89,31 @@ export async function startJobRunner<DB>(options: JobRunnerOptions<DB>): Promise
   const periodic = options.periodic ?? [];
   const tasks: TaskList = taskList(db, options.handlers);
   for (const work of periodic) {
-    tasks[periodicKey(work.name)] = async () => {
+    const key = periodicKey(work.name);
+    tasks[key] = async () => {
       try {
         await work.run(db);
-      } finally {
-        // Re-armed even when this run failed: the next period tries again, and the failure is logged.
-        await sql`SELECT graphile_worker.add_job(${periodicKey(work.name)}, '{}'::json, run_at => now() + ${work.everyMs} * interval '1 millisecond',
-                    job_key => ${periodicKey(work.name)}, max_attempts => 1)`.execute(db);
+      } catch (err) {
+        // Logged, not thrown: the next period is the retry, and a failed chain link must not park.
+        log.error({ task: key, err }, 'periodic work failed; it runs again next period');
       }
+      // This job is locked while it runs, so add_job leaves it be and queues the next link.
+      await sql`SELECT graphile_worker.add_job(${key}, '{}'::json, run_at => now() + ${work.everyMs} * interval '1 millisecond',
+                  job_key => ${key}, max_attempts => 1)`.execute(db);
     };
+    // Seeding must not touch a link that is running: add_job would then queue a second link beside
+    // it, and two chains would run. So a seed only adds a link when none exists (concurrent seeds
+    // meet on the job key and leave one), or when the one that exists has been locked for over a
+    // minute: its process died mid-run (graphile itself unlocks such jobs only after hours).
+    tasks[`seed:${work.name}`] = () => seedPeriodic(db, key);
   }
   for (const work of options.cron ?? []) tasks[`cron:${work.name}`] = async () => { await work.run(db); };
   const cronItems: CronItem[] = [
-    ...periodic.map((w) => ({ task: periodicKey(w.name), identifier: `seed:${w.name}`, match: '* * * * *', options: { jobKey: periodicKey(w.name), jobKeyMode: 'preserve_run_at' as const, maxAttempts: 1, backfillPeriod: 0 } })),
+    ...periodic.map((w) => ({ task: `seed:${w.name}`, identifier: `seed:${w.name}`, match: '* * * * *', options: { maxAttempts: 1, backfillPeriod: 0 } })),
     ...(options.cron ?? []).map((w) => ({ task: `cron:${w.name}`, identifier: w.name, match: w.match, options: { maxAttempts: 3, backfillPeriod: 0 } })),
   ];
-  // Seed each chain now rather than at the next minute; an existing chain keeps its due time.
-  for (const work of periodic) {
-    await sql`SELECT graphile_worker.add_job(${periodicKey(work.name)}, '{}'::json, job_key => ${periodicKey(work.name)},
-                job_key_mode => 'preserve_run_at', max_attempts => 1)`.execute(db);
-  }
+  // Seed each chain now rather than at the next minute.
+  for (const work of periodic) await seedPeriodic(db, periodicKey(work.name));
   const runner: Runner = await run({
     pgPool: pgPool(db),
     taskList: tasks,

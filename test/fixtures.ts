@@ -1,11 +1,12 @@
 import { loadConfig } from '../src/platform/config.js';
 import type { Db } from '../src/database.js';
 import { createSiyu, type Siyu } from '../src/app.js';
+import { injectPost } from '../src/providers/sandboxpay.unit.js';
 import { createTenant, createUser, issueToken } from '../src/modules/identity/identity.service.js';
 import type { Clock } from '../src/platform/clock.js';
 import { newId } from '../src/platform/ids.js';
 
-export const testConfig = loadConfig({ SIYU_SANDBOX_PAY_SECRET: 'test-secret' });
+export const testConfig = loadConfig({});
 
 /** A settable clock: tests move time instead of sleeping. */
 export function manualClock(start = new Date('2026-11-01T08:00:00Z')) {
@@ -54,7 +55,7 @@ export async function seedWorld(db: Db, clock: Clock, options: { skuCount?: numb
 }
 
 export async function startSiyu(db: Db, clock: Clock): Promise<Siyu> {
-  const siyu = await createSiyu(db, testConfig, { clock });
+  const siyu = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost });
   await siyu.server.ready();
   return siyu;
 }

@@ -6,7 +6,8 @@ export interface Config {
   dataDir: string;
   port: number;
   host: string;
-  sandboxPaymentSecret: string;
+  /** Where this server is reached from outside, e.g. by the sandbox payment provider's callbacks; unset: the address it listens on. */
+  publicUrl: string | undefined;
   logLevel: string;
 }
 
@@ -16,7 +17,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.SIYU_DATA_DIR ?? '.siyu'),
     port: intFrom(env.PORT, 3000),
     host: env.HOST ?? '127.0.0.1',
-    sandboxPaymentSecret: env.SIYU_SANDBOX_PAY_SECRET ?? 'siyu-sandbox-secret',
+    publicUrl: env.SIYU_PUBLIC_URL ? env.SIYU_PUBLIC_URL.replace(/\/+$/, '') : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -10,7 +10,6 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/database.js';
 import type { Siyu } from '../../src/app.js';
 import { buildSandboxNotification, type SandboxNotifyJob } from '../../src/simulators/sandboxpay/sandbox.psp.js';
-import { testConfig } from '../fixtures.js';
 
 // ---------------------------------------------------------------- seeds and PRNG
 
@@ -285,9 +284,24 @@ export async function startPayment(api: Api, token: string, orderId: string) {
 
 export const NOTIFY_URL = '/api/v1/payments/notify/sandbox';
 
-/** A correctly signed sandbox notification (headers + exact body). */
-export function signedNotification(job: SandboxNotifyJob, now = new Date()) {
-  return buildSandboxNotification(testConfig.sandboxPaymentSecret, job, now);
+// Each tenant signs with its own sandbox key; the harness registers the keys of the tenants it
+// creates, and its clock, so that a notification is signed in one synchronous call.
+const sandboxKeys = new Map<string, string>();
+let notificationClock: () => Date = () => new Date();
+
+export function registerSandboxKey(tenantId: string, secret: string) { sandboxKeys.set(tenantId, secret); }
+export function useNotificationClock(now: () => Date) { notificationClock = now; }
+
+/** The sandbox key of a tenant the harness created. */
+export function sandboxSecret(tenantId: string): string {
+  const secret = sandboxKeys.get(tenantId);
+  if (!secret) throw new Error(`no sandbox key registered for tenant ${tenantId}`);
+  return secret;
+}
+
+/** A correctly signed sandbox notification (headers + exact body), by default at the app's clock. */
+export function signedNotification(job: SandboxNotifyJob, now = notificationClock()) {
+  return buildSandboxNotification(sandboxSecret(job.tenant_id), job, now);
 }
 
 export function postNotification(api: Api, signed: { headers: Record<string, string>; body: string }) {

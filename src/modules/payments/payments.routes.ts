@@ -30,7 +30,7 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
       hooks.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
       hooks.post('/payments/notify/:provider', { schema: { tags, operationId: 'receivePaymentNotification', summary: 'A payment provider\'s signed notification', params: providerParams, security: [], response: { 200: notificationAckSchema } } }, async (req, reply) => {
         const provider = providerOf(providers, req.params.provider);
-        const notification = provider.parseNotification(req.headers, typeof req.body === 'string' ? req.body : '');
+        const notification = await provider.parseNotification(req.headers, typeof req.body === 'string' ? req.body : '');
         const result = await inTransaction(db, (tx) => applyNotification(tx, clock, provider, notification, settlePaidOrder(clock)));
         if (result.rejected) throw paymentError(result.rejected, { event_id: notification.eventId });
         return reply.send({ code: 'SUCCESS', outcome: result.outcome, duplicate: result.duplicate });

@@ -736,7 +736,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm a sandbox payment as the buyer would in WeChat */
+        /** Confirm a sandbox payment as its buyer would in WeChat (the buyer only) */
         post: operations["sandboxPay"];
         delete?: never;
         options?: never;

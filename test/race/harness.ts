@@ -9,8 +9,7 @@ import type { Siyu } from '../../src/app.js';
 import type { Db } from '../../src/database.js';
 import { manualClock, seedWorld, startSiyu, type World } from '../fixtures.js';
 import { createTestDatabase } from '../test-db.js';
-import { consumerTokens, fetchApi, injectApi, registerSandboxKey, useNotificationClock, type Api } from './helpers.js';
-import { sandboxPaySecretOf } from '../../src/modules/identity/identity.service.js';
+import { consumerTokens, fetchApi, injectApi, type Api } from './helpers.js';
 
 export interface RaceOptions {
   /** Pool size: at least the number of requests a test puts in flight at once. */
@@ -50,13 +49,11 @@ export async function raceHarness(options: RaceOptions): Promise<Race> {
   const { db, url } = await createTestDatabase({ max: options.pool });
   const clock = manualClock();
   const siyu = await startSiyu(db, clock);
-  useNotificationClock(() => clock.now());
   const api = options.transport === 'inject' ? injectApi(siyu) : await fetchApi(siyu);
   afterAll(() => siyu.close());
 
   async function shop(o: ShopOptions): Promise<RaceShop> {
     const world = await seedWorld(db, clock, { skuCount: o.skuCount, stock: o.stock });
-    registerSandboxKey(world.tenantId, (await sandboxPaySecretOf(db, world.tenantId))!);
     const tokens = o.buyers ? await consumerTokens(siyu, world.shop, o.buyers, o.phonePrefix) : [];
     let next = 0;
     return { ...world, tokens, buyer: () => tokens[next++ % tokens.length]! };

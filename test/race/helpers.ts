@@ -9,6 +9,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import type { Db } from '../../src/database.js';
 import type { Siyu } from '../../src/app.js';
+import { sandboxKeyOf } from '../fixtures.js';
 import { buildSandboxNotification, type SandboxNotifyJob } from '../../src/simulators/sandboxpay/sandbox.psp.js';
 
 // ---------------------------------------------------------------- seeds and PRNG
@@ -284,23 +285,11 @@ export async function startPayment(api: Api, token: string, orderId: string) {
 
 export const NOTIFY_URL = '/api/v1/payments/notify/sandbox';
 
-// Each tenant signs with its own sandbox key; the harness registers the keys of the tenants it
-// creates, and its clock, so that a notification is signed in one synchronous call.
-const sandboxKeys = new Map<string, string>();
-let notificationClock: () => Date = () => new Date();
+/** The sandbox key of a tenant seedWorld created. */
+export const sandboxSecret = (tenantId: string): string => sandboxKeyOf(tenantId).secret;
 
-export function registerSandboxKey(tenantId: string, secret: string) { sandboxKeys.set(tenantId, secret); }
-export function useNotificationClock(now: () => Date) { notificationClock = now; }
-
-/** The sandbox key of a tenant the harness created. */
-export function sandboxSecret(tenantId: string): string {
-  const secret = sandboxKeys.get(tenantId);
-  if (!secret) throw new Error(`no sandbox key registered for tenant ${tenantId}`);
-  return secret;
-}
-
-/** A correctly signed sandbox notification (headers + exact body), by default at the app's clock. */
-export function signedNotification(job: SandboxNotifyJob, now = notificationClock()) {
+/** A correctly signed sandbox notification (headers + exact body), by default at the tenant's world clock. */
+export function signedNotification(job: SandboxNotifyJob, now = sandboxKeyOf(job.tenant_id).clock.now()) {
   return buildSandboxNotification(sandboxSecret(job.tenant_id), job, now);
 }
 

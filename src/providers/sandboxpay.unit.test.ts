@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createSiyu } from '../app.js';
+import { loadConfig } from '../platform/config.js';
 import { createUser, issueToken } from '../modules/identity/identity.service.js';
 import { signSandbox, SANDBOX_HEADERS } from '../adapters/sandboxpay/sandbox.signature.js';
 import { buildSandboxNotification, SANDBOX_RETRY_SCHEDULE_MS, type SandboxNotifyJob } from '../simulators/sandboxpay/sandbox.psp.js';
@@ -195,6 +196,34 @@ describe('sandbox payment provider', async () => {
       expect(JSON.parse(deliveries[1]!.body).id).toBe(res.json().event_id);
       expect((await orderRow(db, world.tenantId, p.order.id)).status).toBe('paid');
       await expectNoFailedJobs(db);
+    });
+
+    it('by default the job posts over HTTP to the address the server listens on, or to SIYU_PUBLIC_URL', async () => {
+      const live = await createSiyu(db, testConfig, { clock });
+      await live.server.listen({ port: 0, host: '127.0.0.1' });
+      afterAll(() => live.close());
+      const { port } = live.server.server.address() as { port: number };
+      const p = await pending();
+      expect((await api.post(`/api/v1/sandbox/payments/${p.payment.payment_id}/pay`, {}, { token: buyer, key: false })).status).toBe(200);
+      await live.tick();
+      await expectNoFailedJobs(db);
+      expect((await orderRow(db, world.tenantId, p.order.id)).status).toBe('paid');
+
+      // A configured public URL wins over the listening address: here one where nothing answers.
+      const elsewhere = await createSiyu(db, loadConfig({ SIYU_PUBLIC_URL: `http://127.0.0.1:${port + 1}/` }), { clock });
+      await elsewhere.server.listen({ port: 0, host: '127.0.0.1' });
+      afterAll(() => elsewhere.close());
+      const q = await pending();
+      expect((await api.post(`/api/v1/sandbox/payments/${q.payment.payment_id}/pay`, {}, { token: buyer, key: false })).status).toBe(200);
+      await elsewhere.tick();
+      await pendingStill(q);
+      const retry = await db.selectFrom('jobs').select('payload').where('kind', '=', 'sandbox.notify').where('done_at', 'is', null).execute();
+      expect(retry.map((j) => (j.payload as SandboxNotifyJob).attempt)).toEqual([2]);
+      await live.tick(); // the next attempt is not due yet
+      await pendingStill(q);
+      await sql`UPDATE jobs SET run_at = now() WHERE kind = 'sandbox.notify' AND done_at IS NULL`.execute(db);
+      await live.tick();
+      expect((await orderRow(db, world.tenantId, q.order.id)).status).toBe('paid');
     });
 
     it('past the last scheduled attempt the job fails, where the queue shows it', async () => {

@@ -17,9 +17,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.SIYU_DATA_DIR ?? '.siyu'),
     port: intFrom(env.PORT, 3000),
     host: env.HOST ?? '127.0.0.1',
-    publicUrl: env.SIYU_PUBLIC_URL ? env.SIYU_PUBLIC_URL.replace(/\/+$/, '') : undefined,
+    publicUrl: env.SIYU_PUBLIC_URL ? baseUrlFrom(env.SIYU_PUBLIC_URL) : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
   };
+}
+
+function baseUrlFrom(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`SIYU_PUBLIC_URL: expected an http(s) URL, got ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`SIYU_PUBLIC_URL: expected an http(s) URL, got ${value}`);
+  return value.replace(/\/+$/, '');
 }
 
 function intFrom(value: string | undefined, fallback: number): number {

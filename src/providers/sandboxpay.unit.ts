@@ -51,7 +51,7 @@ export function injectPost(server: App): NotifyPost {
 export function sandboxPayUnit({ db, clock, post, log }: SandboxPayDeps): PaymentProviderUnit {
   const provider = sandboxProvider({ secretOf: (tenantId) => sandboxPaySecretOf(db, tenantId), now: () => clock.now() });
   const routes: RouteModule<Database> = (app) => {
-    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as its buyer would in WeChat (the buyer only)', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
+    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as its buyer would in WeChat (the buyer only)', description: 'The sandbox provider then posts a signed notification to /payments/notify/sandbox, retried until it is accepted. Only the payment\'s buyer may confirm: another consumer gets 404 payment_not_found, staff and admins 403 forbidden.', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
       // Only the buyer pays: staff confirming a payment would be a way to mark orders paid.
       const actor = requireActor(req, ['consumer']);
       const customerId = customerIdOf(actor);

@@ -114,11 +114,15 @@ export async function startJobRunner<DB>(options: JobRunnerOptions<DB>): Promise
   ];
   // Seed each chain now rather than at the next minute.
   for (const work of periodic) await seedPeriodic(db, periodicKey(work.name));
+  const pool = pgPool(db);
+  // The LISTEN connection is held for good, and requests need the rest: jobs take at most half.
+  const poolMax = pool.options.max ?? 10;
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 8, Math.floor((poolMax - 1) / 2)));
   const runner: Runner = await run({
-    pgPool: pgPool(db),
+    pgPool: pool,
     taskList: tasks,
     parsedCronItems: parseCronItems(cronItems),
-    concurrency: options.concurrency ?? 8,
+    concurrency,
     pollInterval: options.pollMs ?? 500,
     noHandleSignals: true,
     logger: graphileLogger(log),

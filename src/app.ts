@@ -76,13 +76,21 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       timer = setTimeout(loop, intervalMs);
     },
     close() {
-      // Stop the loop, let a running tick finish, stop serving, and only then release the
-      // database that both were using.
+      // Stop the loop and stop accepting; let the running tick and the requests in flight finish,
+      // for at most the shutdown timeout; only then release the database that both were using.
       closing ??= (async () => {
         clearTimeout(timer);
         timer = undefined;
-        await running;
-        await server.close();
+        const drained = Promise.all([running, server.close()]).catch((err: unknown) => server.log.error({ err }, 'closing the server failed'));
+        let overdue: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => { overdue = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs); });
+        try {
+          if (await Promise.race([drained, timedOut]) === 'timeout') {
+            server.log.warn({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timeout: closing the database under work still in flight');
+          }
+        } finally {
+          clearTimeout(overdue);
+        }
         await options.closeDb?.();
       })();
       return closing;

@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   sandboxPaymentSecret: string;
   logLevel: string;
+  /** How long a stopping server waits for requests and background work in flight before closing the database anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -18,6 +20,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     sandboxPaymentSecret: env.SIYU_SANDBOX_PAY_SECRET ?? 'siyu-sandbox-secret',
     logLevel: env.LOG_LEVEL ?? 'info',
+    shutdownTimeoutMs: intFrom(env.SIYU_SHUTDOWN_TIMEOUT_MS, 10_000),
   };
 }
 

@@ -76,12 +76,13 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       timer = setTimeout(loop, intervalMs);
     },
     close() {
-      // Stop the loop and stop accepting; let the running tick and the requests in flight finish,
-      // for at most the shutdown timeout; only then release the database that both were using.
+      // Stop the loop, let a running tick finish, stop serving and let the requests in flight
+      // finish, all within the shutdown timeout; only then release the database both were using.
       closing ??= (async () => {
         clearTimeout(timer);
         timer = undefined;
-        const drained = Promise.all([running, server.close()]).catch((err: unknown) => server.log.error({ err }, 'closing the server failed'));
+        const drained = (async () => { await running; await server.close(); })()
+          .catch((err: unknown) => server.log.error({ err }, 'closing the server failed'));
         let overdue: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => { overdue = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs); });
         try {

@@ -44,6 +44,9 @@ export function createDb<DB = PlatformTables>(connectionString: string, options:
   const prepare = options.prepare ?? process.env.SIYU_DB_PREPARE !== '0';
   const pool = new pg.Pool({
     connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000, types: siyuTypes,
+    // A database host that drops packets instead of refusing would leave requests hanging on
+    // connect; after this long they answer 503 database_unavailable instead.
+    connectionTimeoutMillis: 10_000,
     ...(prepare ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
   });
   // PostgreSQL going away (restart, failover, a killed backend) makes pg emit `error` on the pool

@@ -19,7 +19,6 @@ import type { Db } from '../src/database.js';
 import { seedWorld, type World } from './fixtures.js';
 
 const BIN = path.resolve('bin/siyu.js');
-export const SECRET = 'server-process-secret';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -117,7 +116,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(databaseUrl: string, port: number): Promise<ServerProcess> {
   const child = spawn('node', [BIN, 'start', '--workers', '1', '--no-demo', '--port', String(port)], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', SIYU_SANDBOX_PAY_SECRET: SECRET, SIYU_SHUTDOWN_TIMEOUT_MS: '10000' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', SIYU_SHUTDOWN_TIMEOUT_MS: '10000' },
   });
   let output = '';
   child.stdout!.on('data', (d) => { output = (output + String(d)).slice(-20_000); });

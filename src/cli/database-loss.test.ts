@@ -79,6 +79,9 @@ describe('the server survives losing its database', () => {
     expect(down.status, JSON.stringify(down.body)).toBe(503);
     expect(down.body).toMatchObject({ db: 'down' });
     expect(down.retryAfter).toBe('2');
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.status, 'metrics still answer, without the queue gauges').toBe(200);
+    expect(await metrics.text()).toContain('siyu_db_pool_clients');
     expect(alive(server.pid), server.output()).toBe(true);
     expect(unavailable.every((u) => u.code === 'database_unavailable' && u.retryAfter === '2' && u.type?.startsWith('application/problem+json')), JSON.stringify(unavailable.slice(0, 3))).toBe(true);
 

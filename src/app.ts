@@ -116,11 +116,20 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       }).catch((err) => { server.log.error({ err }, 'the job runner failed to start'); return undefined; });
     },
     close() {
-      // Stop the runner (jobs in flight finish), stop serving, and only then release the database
-      // that both were using.
+      // Stop the runner (jobs in flight finish), stop serving and let the requests in flight
+      // finish, all within the shutdown timeout; only then release the database both were using.
       closing ??= (async () => {
-        await (await runner)?.stop();
-        await server.close();
+        const drained = (async () => { await (await runner)?.stop(); await built().close(); })()
+          .catch((err: unknown) => built().log.error({ err }, 'closing the server failed'));
+        let overdue: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => { overdue = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs); });
+        try {
+          if (await Promise.race([drained, timedOut]) === 'timeout') {
+            built().log.warn({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timeout: closing the database under work still in flight');
+          }
+        } finally {
+          clearTimeout(overdue);
+        }
         await options.closeDb?.();
       })();
       return closing;

@@ -15,6 +15,8 @@ export interface Config {
   jobsPollMs: number;
   /** Idempotency keys older than this are pruned daily; at least 24 h so a client's retry the next day still replays. */
   idempotencyRetentionHours: number;
+  /** How long a stopping server waits for requests and background work in flight before closing the database anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -28,6 +30,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsConcurrency: Math.max(1, intFrom(env.SIYU_JOBS_CONCURRENCY, 8)),
     jobsPollMs: Math.max(10, intFrom(env.SIYU_JOBS_POLL_MS, 500)),
     idempotencyRetentionHours: atLeast(24, intFrom(env.SIYU_IDEMPOTENCY_RETENTION_HOURS, 48), 'SIYU_IDEMPOTENCY_RETENTION_HOURS'),
+    shutdownTimeoutMs: intFrom(env.SIYU_SHUTDOWN_TIMEOUT_MS, 10_000),
   };
 }
 

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { createDb, type Db } from '../db/database.js';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { enqueue, jobQueueStats, type JobHandler } from './outbox.js';
-import { runDueJobs, seedPeriodic, startJobRunner, type JobLog, type JobRunner } from './runner.js';
+import { releaseStaleLocks, runDueJobs, seedPeriodic, startJobRunner, type JobLog, type JobRunner } from './runner.js';
 import { listJobs, retryJob } from './admin.js';
 import { projectPath } from '../paths.js';
 
@@ -189,5 +189,22 @@ describe('job queue (graphile-worker)', async () => {
     await sql`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '2 minutes' WHERE key = ${key}`.execute(db);
     await seedPeriodic(db, key);
     expect(await links()).toEqual([{ locked: true }, { locked: false }]);
+  });
+
+  it('a job locked by a process that died is released after a while and runs again; a running one is left alone', async () => {
+    await enqueue(db, tenant, 'test.orphan', { n: 1 });
+    await enqueue(db, tenant, 'test.orphan', { n: 2 });
+    await sql`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '2 minutes', locked_by = 'dead', attempts = 1
+               WHERE payload->'data'->>'n' = '1'`.execute(db);
+    await sql`UPDATE graphile_worker._private_jobs SET locked_at = now(), locked_by = 'alive', attempts = 1
+               WHERE payload->'data'->>'n' = '2'`.execute(db);
+    await releaseStaleLocks(db);
+    const { rows } = await sql<{ n: string; locked_by: string | null }>`
+      SELECT p.payload->'data'->>'n' AS n, p.locked_by FROM graphile_worker.jobs j JOIN graphile_worker._private_jobs p USING (id)
+       WHERE j.task_identifier = 'test.orphan' ORDER BY 1`.execute(db);
+    expect(rows).toEqual([{ n: '1', locked_by: null }, { n: '2', locked_by: 'alive' }]);
+    const ran: number[] = [];
+    expect(await runDueJobs(db, { 'test.orphan': async (_db, job) => { ran.push(job.payload.n); } })).toBe(1);
+    expect(ran).toEqual([1]);
   });
 });

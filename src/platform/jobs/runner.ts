@@ -38,6 +38,20 @@ export interface JobRunnerOptions<DB> {
 
 const periodicKey = (name: string) => `periodic:${name}`;
 
+/** A job locked this long was taken by a process that died: handlers run for milliseconds to seconds. */
+export const STALE_LOCK_MS = 30_000;
+
+/**
+ * Releases jobs whose worker died mid-run (kill -9, a lost host): graphile-worker itself frees
+ * them only after four hours. The job runs again; handlers are idempotent.
+ */
+export async function releaseStaleLocks(db: Db<any>, olderThanMs = STALE_LOCK_MS): Promise<number> {
+  const { numAffectedRows } = await sql`
+    UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL
+     WHERE locked_at < now() - ${olderThanMs} * interval '1 millisecond'`.execute(db);
+  return Number(numAffectedRows ?? 0);
+}
+
 export async function seedPeriodic(db: Db<any>, key: string): Promise<void> {
   await sql`SELECT graphile_worker.add_job(${key}, '{}'::json, job_key => ${key}, job_key_mode => 'preserve_run_at', max_attempts => 1)
              WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs
@@ -86,7 +100,8 @@ export interface JobRunner { stop(): Promise<void> }
  */
 export async function startJobRunner<DB>(options: JobRunnerOptions<DB>): Promise<JobRunner> {
   const { db, log } = options;
-  const periodic = options.periodic ?? [];
+  // Every runner also frees the jobs of dead processes, every few seconds (once across processes).
+  const periodic = [...(options.periodic ?? []), { name: 'jobs.release-stale', everyMs: 5_000, run: (d: Db<DB>) => releaseStaleLocks(d) }];
   const tasks: TaskList = taskList(db, options.handlers);
   for (const work of periodic) {
     const key = periodicKey(work.name);

@@ -8,7 +8,7 @@ import { check } from './engine/guard.js';
 import { parsePlan, parsePlans } from './engine/plan.js';
 import { createPolicy, listPolicies, settingsOf, updatePolicy, updateSettings } from './economics-guard.service.js';
 import { nodeBreakeven } from './node-breakeven.service.js';
-import { SIMULATION_MAX_PARTICIPANTS, createSimulator } from './simulation.service.js';
+import { SIMULATION_MAX_PARTICIPANTS, SIMULATION_WORK_BOUND, createSimulator } from './simulation.service.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { orderWaterfallOf, pnl } from './order-economics.service.js';
 import { itemsOf } from '../../platform/http/schemas.js';
@@ -29,7 +29,7 @@ export const economicsRoutes: RouteModule<Database> = (app, { db, clock }) => {
     return { verdict: result.verdict, rules: result.rules, waterfall: result.waterfall };
   });
 
-  app.post('/economics/simulate', { schema: { tags, operationId: 'simulatePlans', summary: 'Simulate growth and payoffs of one or several schemes', body: planBody, querystring: simulateQuery, response: { 200: simulationSchema } } }, async (req) => {
+  app.post('/economics/simulate', { schema: { tags, operationId: 'simulatePlans', summary: 'Simulate growth and payoffs of one or several schemes', description: `Runs in a worker thread, so other requests keep being answered. Refused with 422 \`simulation_too_large\` when the sum over schemes of (participants + days) × days exceeds ${SIMULATION_WORK_BOUND.toLocaleString('en')}, and with 503 \`server_busy\` while the simulation threads and their queue are full.`, body: planBody, querystring: simulateQuery, response: { 200: simulationSchema } } }, async (req) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
     // Over HTTP a run is capped in participants and in total work (simulation.service.ts); the CLI has no cap.
     const participants = req.query.participants ?? SIMULATION_MAX_PARTICIPANTS;

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { createSiyu, type Siyu } from '../src/app.js';
 import { seedRng } from '../src/cli/seed/rng.js';
 import type { Database, Db } from '../src/database.js';
-import { loadConfig } from '../src/platform/config.js';
+import { loadConfig, type Config } from '../src/platform/config.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { newId } from '../src/platform/ids.js';
 import { jobQueueStats } from '../src/platform/jobs/outbox.js';
@@ -26,6 +26,8 @@ export interface JourneyBenchOptions {
   pollMs?: number;
   /** A journey still unpaid after this long is counted in `unpaid` and given up. */
   timeoutMs?: number;
+  /** Journeys run before measuring; a tenth of `orders` by default, 30 to 300. */
+  warmup?: number;
 }
 
 export interface JourneyBenchResult {
@@ -72,11 +74,10 @@ export function registerJourneyBench(bench: Command) {
     });
 }
 
-export async function runJourneyBench(opts: JourneyBenchOptions): Promise<JourneyBenchResult> {
+export async function runJourneyBench(opts: JourneyBenchOptions, config: Config = loadConfig()): Promise<JourneyBenchResult> {
   const say = (m: string) => process.stderr.write(`${m}\n`);
   const pollMs = opts.pollMs ?? 5;
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const config = loadConfig();
   const scratch = await openScratchDatabase<Database>(config, { poolMax: opts.clients + 4 });
   let siyu: Siyu | undefined;
   let sampler: NodeJS.Timeout | undefined;
@@ -90,7 +91,7 @@ export async function runJourneyBench(opts: JourneyBenchOptions): Promise<Journe
     const base = `http://127.0.0.1:${(siyu.server.server.address() as AddressInfo).port}/api/v1`;
     const client = journeyClient(base, world, pollMs, timeoutMs);
 
-    const warmup = Math.min(300, Math.max(30, Math.round(opts.orders / 10)));
+    const warmup = opts.warmup ?? Math.min(300, Math.max(30, Math.round(opts.orders / 10)));
     const journeys = makeJourneys(warmup + opts.orders);
     say(`warming up (${warmup} journeys)…`);
     await runClients(opts.clients, journeys.slice(0, warmup), client, 0);

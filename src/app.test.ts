@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { createSiyu, type Siyu } from './app.js';
+import { injectPost } from './providers/sandboxpay.unit.js';
 import { createDb } from './platform/db/database.js';
 import type { Database } from './database.js';
 import { createTestDatabase } from '../test/test-db.js';
@@ -29,7 +30,7 @@ describe('background loop', async () => {
   const { db, url } = await createTestDatabase({ max: 20 });
   const clock = manualClock();
   const world = await seedWorld(db, clock, { skuCount: 2, stock: 1000 });
-  const shopper = await createSiyu(db, testConfig, { clock });
+  const shopper = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost });
   afterAll(() => shopper.close());
   let phone = 0;
 
@@ -82,7 +83,7 @@ describe('background loop', async () => {
 
   it('startBackground() ticks on its own until close()', async () => {
     await expireLeftovers();
-    const siyu = await createSiyu(db, testConfig, { clock });
+    const siyu = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost });
     const token = await consumer();
     const unpaid = await placeOrder(world, token);
     clock.advance(15 * MINUTE);
@@ -159,11 +160,11 @@ describe('background loop', async () => {
     const runs = new Map<string, number>();
     const byLoop = [0, 0];
     for (const [i, pool] of pools.entries()) {
-      const siyu = await createSiyu(pool, testConfig, { clock, closeDb: () => pool.destroy() });
+      const siyu = await createSiyu(pool, testConfig, { clock, closeDb: () => pool.destroy(), sandboxNotifyPost: injectPost });
       const provider = siyu.providers.sandbox!;
       const parse = provider.parseNotification.bind(provider);
-      provider.parseNotification = (headers, body) => {
-        const n = parse(headers, body);
+      provider.parseNotification = async (headers, body) => {
+        const n = await parse(headers, body);
         runs.set(n.paymentId, (runs.get(n.paymentId) ?? 0) + 1);
         byLoop[i]!++;
         return n;

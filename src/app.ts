@@ -12,8 +12,8 @@ import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
-import { submitRefund, type Providers } from './modules/payments/payments.service.js';
-import { sandboxPayUnit, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
+import { pruneNotificationNonces, submitRefund, type Providers } from './modules/payments/payments.service.js';
+import { fetchPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import type { Database, Db } from './database.js';
 
 export interface Siyu {
@@ -33,12 +33,38 @@ export interface SiyuOptions {
   closeDb?: () => Promise<void>;
   /** One of several node:cluster workers: /metrics then answers for all of them. */
   clusterWorker?: boolean;
+  /**
+   * How the sandbox payment provider delivers its notifications to this server: by default an
+   * HTTP POST to the public URL (or the address the server listens on); tests pass the server's
+   * in-process `inject`, which goes through the same route.
+   */
+  sandboxNotifyPost?: (server: App) => NotifyPost;
+}
+
+/** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
+export function selfUrl(config: Config, server: App): string {
+  if (config.publicUrl) return config.publicUrl;
+  const address = server.server.address();
+  const bound = address && typeof address === 'object' ? address : undefined;
+  const port = bound?.port ?? config.port;
+  let host = bound?.address ?? config.host;
+  if (host === '0.0.0.0') host = '127.0.0.1';
+  if (host === '::') host = '::1';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export async function createSiyu(db: Db, config: Config, options: SiyuOptions = {}): Promise<Siyu> {
   const clock = options.clock ?? systemClock;
+  // The server is built after the units whose routes it serves; their jobs reach it once it exists.
+  let server: App | undefined = undefined;
+  const built = () => { if (!server) throw new Error('server not built yet'); return server; };
+  let notifyPost: NotifyPost | undefined;
+  const post: NotifyPost = (headers, body) => {
+    notifyPost ??= options.sandboxNotifyPost?.(built()) ?? fetchPost(() => `${selfUrl(config, built())}/api/v1/payments/notify/sandbox`);
+    return notifyPost(headers, body);
+  };
   // Payment providers, each one unit (adapter, routes, jobs). Only the sandbox exists so far.
-  const units: PaymentProviderUnit[] = [sandboxPayUnit(config, clock)];
+  const units: PaymentProviderUnit[] = [sandboxPayUnit({ db, clock, post, log: () => built().log })];
   const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
@@ -46,7 +72,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...Object.assign({}, ...units.map((u) => u.jobs)),
   };
 
-  const server = await buildServer(
+  server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
     [identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
@@ -57,6 +83,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   let closing: Promise<void> | undefined;
   const tick = async () => {
     const expired = await expireDueOrders(db, clock);
+    await pruneNotificationNonces(db, clock);
     const jobs = await drainJobs(db, jobHandlers);
     return { jobs, expired };
   };

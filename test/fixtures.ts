@@ -1,16 +1,28 @@
 import { loadConfig } from '../src/platform/config.js';
 import type { Db } from '../src/database.js';
 import { createSiyu, type Siyu } from '../src/app.js';
-import { createTenant, createUser, issueToken } from '../src/modules/identity/identity.service.js';
+import { injectPost } from '../src/providers/sandboxpay.unit.js';
+import { createTenant, createUser, issueToken, sandboxPaySecretOf } from '../src/modules/identity/identity.service.js';
 import type { Clock } from '../src/platform/clock.js';
 import { newId } from '../src/platform/ids.js';
 
-export const testConfig = loadConfig({ SIYU_SANDBOX_PAY_SECRET: 'test-secret' });
+export const testConfig = loadConfig({});
 
 /** A settable clock: tests move time instead of sleeping. */
 export function manualClock(start = new Date('2026-11-01T08:00:00Z')) {
   let now = start.getTime();
   return { now: () => new Date(now), advance: (ms: number) => { now += ms; }, set: (d: Date) => { now = d.getTime(); } } satisfies Clock & Record<string, unknown>;
+}
+
+// Each tenant signs its sandbox notifications with its own key. seedWorld keeps the key and the
+// world's clock of every tenant it creates, so a test signs a notification in one synchronous call.
+const sandboxKeys = new Map<string, { secret: string; clock: Clock }>();
+
+/** The sandbox key and clock of a tenant seedWorld created. */
+export function sandboxKeyOf(tenantId: string): { secret: string; clock: Clock } {
+  const key = sandboxKeys.get(tenantId);
+  if (!key) throw new Error(`no sandbox key known for tenant ${tenantId}: create it with seedWorld`);
+  return key;
 }
 
 export interface World {
@@ -31,6 +43,7 @@ export interface World {
 export async function seedWorld(db: Db, clock: Clock, options: { skuCount?: number; stock?: number; slug?: string } = {}): Promise<World> {
   const slug = options.slug ?? `t${newId('x').slice(-10)}`;
   const tenant = await createTenant(db, { slug, name: `Tenant ${slug}` });
+  sandboxKeys.set(tenant.id, { secret: (await sandboxPaySecretOf(db, tenant.id))!, clock });
   const admin = await createUser(db, tenant.id, { login: 'admin', display_name: 'Admin', role: 'tenant_admin', password: 'admin-password' });
   const { token } = await issueToken(db, clock, tenant.id, admin.id, 'api', 'tests');
   const supplierId = newId('sup');
@@ -54,7 +67,7 @@ export async function seedWorld(db: Db, clock: Clock, options: { skuCount?: numb
 }
 
 export async function startSiyu(db: Db, clock: Clock): Promise<Siyu> {
-  const siyu = await createSiyu(db, testConfig, { clock });
+  const siyu = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost });
   await siyu.server.ready();
   return siyu;
 }

@@ -6,7 +6,8 @@ export interface Config {
   dataDir: string;
   port: number;
   host: string;
-  sandboxPaymentSecret: string;
+  /** Where this server is reached from outside, e.g. by the sandbox payment provider's callbacks; unset: the address it listens on. */
+  publicUrl: string | undefined;
   logLevel: string;
 }
 
@@ -16,9 +17,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.SIYU_DATA_DIR ?? '.siyu'),
     port: intFrom(env.PORT, 3000),
     host: env.HOST ?? '127.0.0.1',
-    sandboxPaymentSecret: env.SIYU_SANDBOX_PAY_SECRET ?? 'siyu-sandbox-secret',
+    publicUrl: env.SIYU_PUBLIC_URL ? baseUrlFrom(env.SIYU_PUBLIC_URL) : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
   };
+}
+
+function baseUrlFrom(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`SIYU_PUBLIC_URL: expected an http(s) URL, got ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`SIYU_PUBLIC_URL: expected an http(s) URL, got ${value}`);
+  return value.replace(/\/+$/, '');
 }
 
 function intFrom(value: string | undefined, fallback: number): number {

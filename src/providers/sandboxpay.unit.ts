@@ -1,18 +1,22 @@
-import type { Database } from '../database.js';
-import type { Config } from '../platform/config.js';
+import type { Database, Db } from '../database.js';
 import type { Clock } from '../platform/clock.js';
 import { inTransaction } from '../platform/db/database.js';
-import { STAFF_ROLES, customerIdOf, requireActor } from '../platform/http/auth.js';
-import type { RouteModule } from '../platform/http/server.js';
-import type { JobHandler } from '../platform/jobs/outbox.js';
+import { customerIdOf, requireActor } from '../platform/http/auth.js';
+import type { App, RouteModule } from '../platform/http/server.js';
+import { enqueue, type JobHandler } from '../platform/jobs/outbox.js';
 import { sandboxProvider } from '../adapters/sandboxpay/sandbox.provider.js';
-import { buildSandboxNotification, sandboxPay, type SandboxNotifyJob } from '../simulators/sandboxpay/sandbox.psp.js';
+import {
+  deliverSandboxNotification, nextDeliveryDelay, sandboxPay, type NotifyPost, type SandboxNotifyJob,
+} from '../simulators/sandboxpay/sandbox.psp.js';
 import { paymentError } from '../modules/payments/payments.errors.js';
 import type { PaymentProvider } from '../modules/payments/payments.provider.js';
 import { paymentParams, sandboxPayBody, sandboxPaySchema } from '../modules/payments/payments.schema.js';
-import { applyNotification, findPayment } from '../modules/payments/payments.service.js';
+import { findPayment } from '../modules/payments/payments.service.js';
+import { sandboxPaySecretOf } from '../modules/identity/identity.service.js';
 import { visibleOrder } from '../modules/orders/orders.service.js';
-import { settlePaidOrder } from '../flows/payment-settlement.flow.js';
+import { AppError } from '../platform/errors.js';
+
+export { fetchPost, type NotifyPost } from '../simulators/sandboxpay/sandbox.psp.js';
 
 /** A payment provider as one unit: its adapter, the routes and the jobs it brings. */
 export interface PaymentProviderUnit {
@@ -21,21 +25,43 @@ export interface PaymentProviderUnit {
   jobs: Record<string, JobHandler<Database>>;
 }
 
+export interface SandboxPayDeps {
+  db: Db;
+  clock: Clock;
+  /** How the PSP reaches our notify route; resolved per delivery, once the server exists. */
+  post: NotifyPost;
+  /** Where failed delivery attempts are logged. */
+  log: () => Pick<App['log'], 'warn'>;
+}
+
+/** The test transport: the notify route through the server's in-process `inject`, same path as HTTP. */
+export function injectPost(server: App): NotifyPost {
+  return async (headers, body) => {
+    const res = await server.inject({ method: 'POST', url: '/api/v1/payments/notify/sandbox', headers: { ...headers, 'content-type': 'application/json' }, payload: body });
+    return { status: res.statusCode, body: res.body };
+  };
+}
+
 /**
- * The sandbox PSP, for demos and tests: the adapter verifying its signed callbacks, the sandbox
- * cashier route standing in for the buyer confirming payment in WeChat, and the job delivering
- * the PSP's callbacks through the same verification as an HTTP one. Development only.
+ * The sandbox PSP, for demos and tests: the adapter verifying its signed callbacks with each
+ * tenant's own key, the sandbox cashier route standing in for the buyer confirming payment in
+ * WeChat, and the job delivering the PSP's callbacks over HTTP to the notify route, retried on a
+ * schedule until it answers 2xx. Development only.
  */
-export function sandboxPayUnit(config: Config, clock: Clock): PaymentProviderUnit {
-  const provider = sandboxProvider(config.sandboxPaymentSecret);
-  const routes: RouteModule<Database> = (app, { db }) => {
-    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as the buyer would in WeChat', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
-      const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
+export function sandboxPayUnit({ db, clock, post, log }: SandboxPayDeps): PaymentProviderUnit {
+  const provider = sandboxProvider({ secretOf: (tenantId) => sandboxPaySecretOf(db, tenantId), now: () => clock.now() });
+  const routes: RouteModule<Database> = (app) => {
+    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as its buyer would in WeChat (the buyer only)', description: 'The sandbox provider then posts a signed notification to /payments/notify/sandbox, retried until it is accepted. Only the payment\'s buyer may confirm: another consumer gets 404 payment_not_found, staff and admins 403 forbidden.', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
+      // Only the buyer pays: staff confirming a payment would be a way to mark orders paid.
+      const actor = requireActor(req, ['consumer']);
       const customerId = customerIdOf(actor);
       return inTransaction(db, async (tx) => {
         const payment = await findPayment(tx, actor.tenantId, req.params.id);
         if (payment.provider !== provider.name) throw paymentError('payment_not_found');
-        await visibleOrder(tx, actor, payment.order_id, customerId);
+        // Another buyer's payment looks like no payment at all.
+        await visibleOrder(tx, actor, payment.order_id, customerId).catch((err: unknown) => {
+          throw err instanceof AppError && err.status === 404 ? paymentError('payment_not_found') : err;
+        });
         if (payment.status !== 'pending') throw paymentError('payment_not_pending', { payment_status: payment.status });
         const { copies, delay_ms: delayMs, outcome } = req.body;
         return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: payment.amount, outcome, copies, delayMs });
@@ -43,9 +69,21 @@ export function sandboxPayUnit(config: Config, clock: Clock): PaymentProviderUni
     });
   };
   const jobs: Record<string, JobHandler<Database>> = {
+    // One delivery attempt: read the key, post, and either finish or schedule the next attempt.
+    // The post waits on no lock of ours: the notify route runs its own transaction.
     'sandbox.notify': async (tx, job) => {
-      const signed = buildSandboxNotification(config.sandboxPaymentSecret, job.payload as SandboxNotifyJob, clock.now());
-      await applyNotification(tx, clock, provider, provider.parseNotification(signed.headers, signed.body), settlePaidOrder(clock));
+      const payload = job.payload as SandboxNotifyJob;
+      const secret = await sandboxPaySecretOf(tx, payload.tenant_id);
+      if (!secret) throw new Error(`no sandbox key for tenant ${payload.tenant_id}`);
+      const result = await deliverSandboxNotification(secret, payload, clock.now(), post);
+      if (result.delivered) return;
+      const attempt = payload.attempt ?? 1;
+      const delay = nextDeliveryDelay(attempt);
+      const failure = `sandbox notification ${payload.event_id ?? ''} attempt ${attempt}: ${result.status ?? 'no answer'} ${result.error}`;
+      // Past the schedule the PSP gives up; the job queue then keeps the failure visible.
+      if (delay === undefined) throw new Error(failure);
+      log().warn({ event_id: payload.event_id, attempt, status: result.status, next_in_ms: delay }, 'sandbox notification not delivered');
+      await enqueue(tx, job.tenant_id, 'sandbox.notify', { ...payload, attempt: attempt + 1 } satisfies SandboxNotifyJob, delay);
     },
   };
   return { provider, routes, jobs };

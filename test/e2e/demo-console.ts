@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { createSiyu } from '../../src/app.js';
+import { injectPost } from '../../src/providers/sandboxpay.unit.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { seedDemo } from '../../src/cli/seed/demo-seed.js';
 import { createTestDatabase } from '../test-db.js';
@@ -15,7 +16,7 @@ export async function openDemoConsole(seed = 3) {
   await ensureWebBuilt();
   const { db } = await createTestDatabase();
   const seeded = await seedDemo(db, { seed });
-  const siyu = await createSiyu(db, testConfig, { clock: systemClock });
+  const siyu = await createSiyu(db, testConfig, { clock: systemClock, sandboxNotifyPost: injectPost });
   const base = await siyu.server.listen({ port: 0, host: '127.0.0.1' });
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createSiyu, type Siyu } from '../../src/app.js';
+import { injectPost } from '../../src/providers/sandboxpay.unit.js';
 import { systemClock } from '../../src/platform/clock.js';
 import type { Db } from '../../src/database.js';
 import { createUser } from '../../src/modules/identity/identity.service.js';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   await db.updateTable('products').set({ title: '红富士苹果', description: '山东烟台，脆甜多汁' }).where('tenant_id', '=', world.tenantId).execute();
   await db.updateTable('b_nodes').set({ name: '李姐社区团购', pickup_address: '幸福小区 3 号楼便利店' }).where('tenant_id', '=', world.tenantId).execute();
   // Real time: the server's background worker delivers the sandbox payment and refund notifications.
-  siyu = await createSiyu(db, testConfig, { clock: systemClock });
+  siyu = await createSiyu(db, testConfig, { clock: systemClock, sandboxNotifyPost: injectPost });
   siyu.startBackground(200);
   base = await siyu.server.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchChromium();

@@ -9,8 +9,8 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import type { Db } from '../../src/database.js';
 import type { Siyu } from '../../src/app.js';
+import { sandboxKeyOf } from '../fixtures.js';
 import { buildSandboxNotification, type SandboxNotifyJob } from '../../src/simulators/sandboxpay/sandbox.psp.js';
-import { testConfig } from '../fixtures.js';
 
 // ---------------------------------------------------------------- seeds and PRNG
 
@@ -213,7 +213,7 @@ export function expectProblem(res: Res, status: number, code: string, context = 
   return body;
 }
 
-const COUNTED = ['orders', 'order_lines', 'stock_reservations', 'payments', 'payment_events', 'refunds', 'idempotency_keys', 'audit_log', 'jobs'] as const;
+const COUNTED = ['orders', 'order_lines', 'stock_reservations', 'payments', 'payment_events', 'payment_notification_nonces', 'refunds', 'idempotency_keys', 'audit_log', 'jobs'] as const;
 export type RowCounts = Record<(typeof COUNTED)[number], number>;
 
 /** Row counts of every table a request could write to (all tenants). */
@@ -285,9 +285,12 @@ export async function startPayment(api: Api, token: string, orderId: string) {
 
 export const NOTIFY_URL = '/api/v1/payments/notify/sandbox';
 
-/** A correctly signed sandbox notification (headers + exact body). */
-export function signedNotification(job: SandboxNotifyJob, now = new Date()) {
-  return buildSandboxNotification(testConfig.sandboxPaymentSecret, job, now);
+/** The sandbox key of a tenant seedWorld created. */
+export const sandboxSecret = (tenantId: string): string => sandboxKeyOf(tenantId).secret;
+
+/** A correctly signed sandbox notification (headers + exact body), by default at the tenant's world clock. */
+export function signedNotification(job: SandboxNotifyJob, now = sandboxKeyOf(job.tenant_id).clock.now()) {
+  return buildSandboxNotification(sandboxSecret(job.tenant_id), job, now);
 }
 
 export function postNotification(api: Api, signed: { headers: Record<string, string>; body: string }) {

@@ -3,13 +3,12 @@
  * Duplicates (also concurrent), late and out-of-order events never cause a second transition.
  */
 import { describe, expect, it } from 'vitest';
-import { testConfig } from '../fixtures.js';
 import { raceHarness } from './harness.js';
 import { buildSandboxNotification } from '../../src/simulators/sandboxpay/sandbox.psp.js';
 import { signSandbox, SANDBOX_HEADERS } from '../../src/adapters/sandboxpay/sandbox.signature.js';
 import {
   SEEDS, expectNoFailedJobs, expectProblem, newEventId, orderRow, paidOrder, paymentRow, placeOrder,
-  postNotification, rng, rowCounts, signedNotification, startPayment,
+  postNotification, rng, rowCounts, sandboxSecret, signedNotification, startPayment,
 } from './helpers.js';
 
 describe('payment notifications', async () => {
@@ -166,7 +165,7 @@ describe('payment notifications', async () => {
     const before = await rowCounts(db);
     const ts = String(Math.floor(clock.now().getTime() / 1000));
     for (const body of ['{"id":"evt_x"}', 'not json', JSON.stringify({ id: 'evt_y', event_type: 'TRANSACTION.MAYBE', create_time: '', resource: {} })]) {
-      const headers = { [SANDBOX_HEADERS.signature]: signSandbox(testConfig.sandboxPaymentSecret, ts, 'n1', body), [SANDBOX_HEADERS.timestamp]: ts, [SANDBOX_HEADERS.nonce]: 'n1' };
+      const headers = { [SANDBOX_HEADERS.signature]: signSandbox(sandboxSecret(world.tenantId), ts, 'n1', body), [SANDBOX_HEADERS.timestamp]: ts, [SANDBOX_HEADERS.nonce]: 'n1' };
       expectProblem(await postNotification(api, { headers, body }), 400, 'malformed_notification');
     }
     expect(await rowCounts(db)).toEqual(before);

@@ -14,4 +14,7 @@ export function verifySandbox(secret: string, timestamp: string, nonce: string, 
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
+/** A notification whose timestamp is further than this from the server's clock is refused. */
+export const SANDBOX_WINDOW_SECONDS = 300;
+
 export const SANDBOX_HEADERS = { signature: 'siyu-sandbox-signature', timestamp: 'siyu-sandbox-timestamp', nonce: 'siyu-sandbox-nonce' } as const;

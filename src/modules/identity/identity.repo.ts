@@ -10,7 +10,7 @@ export interface TokenRow {
 
 export const identityRepo = {
   tenantBySlug: (db: Conn, slug: string) =>
-    db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst(),
+    db.selectFrom('tenants').select(['id', 'slug', 'name']).where('slug', '=', slug).executeTakeFirst(),
 
   userByLogin: (db: Conn, tenantId: string, login: string) =>
     db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('login', '=', login).executeTakeFirst(),

@@ -54,6 +54,15 @@ export async function createTenant(db: Conn, input: { slug: string; name: string
   return { id, slug: input.slug, name: input.name };
 }
 
+/**
+ * The key the tenant's sandbox payment notifications are signed with, for the sandbox provider
+ * alone: no route returns it. Undefined for an unknown tenant.
+ */
+export async function sandboxPaySecretOf(db: Conn, tenantId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('tenants').select('sandbox_pay_secret').where('id', '=', tenantId).executeTakeFirst();
+  return row?.sandbox_pay_secret;
+}
+
 export interface NewUser {
   login: string; display_name: string; role: Role; password?: string | null;
   supplier_id?: string | null; b_node_id?: string | null;

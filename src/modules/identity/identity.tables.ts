@@ -10,6 +10,8 @@ export interface TenantsTable {
   name: string;
   time_zone: Generated<string>;
   order_payment_timeout_minutes: Generated<number>;
+  /** HMAC key of the tenant's sandbox payment notifications; drawn by the database, never returned by the API. */
+  sandbox_pay_secret: Generated<string>;
   created_at: Generated<Date>;
 }
 

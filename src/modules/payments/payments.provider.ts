@@ -15,6 +15,12 @@ export interface PaymentNotification {
   tradeNo: string;
   occurredAt: string;
   raw: unknown;
+  /**
+   * Set by providers whose signature covers a nonce: the payments module accepts each nonce with
+   * one message only (`fingerprint` tells messages apart), for as long as `signedAt` is recent
+   * enough for the provider to accept it.
+   */
+  replayGuard?: { nonce: string; fingerprint: string; signedAt: Date } | undefined;
 }
 
 export interface PrepayRequest { tenantId: string; paymentId: string; orderId: string; amount: number; description: string }
@@ -23,8 +29,12 @@ export interface RefundRequest { tenantId: string; paymentId: string; refundId: 
 export interface PaymentProvider {
   readonly name: string;
   prepay(request: PrepayRequest): Promise<{ pay_url: string | null; params: Record<string, unknown> }>;
-  /** Verifies the signature over the raw body and decodes it; throws `invalid_signature` otherwise. */
-  parseNotification(headers: Record<string, string | string[] | undefined>, rawBody: string): PaymentNotification;
+  /**
+   * Verifies the signature over the raw body (with the key of the tenant the body names) and the
+   * timestamp, and decodes it; throws `invalid_signature`, `stale_notification` or
+   * `malformed_notification` otherwise.
+   */
+  parseNotification(headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<PaymentNotification>;
   /** Submits a refund; the result arrives later as a notification. Runs from a job, outside request handling. */
   requestRefund(request: RefundRequest, context: { enqueue: (kind: string, payload: unknown) => Promise<void> }): Promise<void>;
 }

@@ -3,6 +3,22 @@ import type { Conn } from '../../database.js';
 import { paymentMachine, refundMachine, type PaymentStatus, type RefundStatus } from './payments.states.js';
 
 export const paymentRepo = {
+  /**
+   * Records a notification's nonce; when the nonce is already there, returns the fingerprint of
+   * the message it came with. A concurrent insert of the same nonce waits for the first to end.
+   */
+  async recordNonce(db: Conn, row: { tenant_id: string; provider: string; nonce: string; fingerprint: string; signed_at: Date }): Promise<string | undefined> {
+    const inserted = await db.insertInto('payment_notification_nonces').values(row)
+      .onConflict((oc) => oc.columns(['tenant_id', 'provider', 'nonce']).doNothing()).returning('nonce').executeTakeFirst();
+    if (inserted) return undefined;
+    const seen = await db.selectFrom('payment_notification_nonces').select('fingerprint')
+      .where('tenant_id', '=', row.tenant_id).where('provider', '=', row.provider).where('nonce', '=', row.nonce).executeTakeFirst();
+    return seen?.fingerprint;
+  },
+
+  pruneNonces: (db: Conn, signedBefore: Date) =>
+    db.deleteFrom('payment_notification_nonces').where('signed_at', '<', signedBefore).executeTakeFirst(),
+
   lockPayment: (db: Conn, tenantId: string, id: string) =>
     db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst(),
 

@@ -28,9 +28,9 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
     await app.register(async (plain) => {
       const hooks = plain.withTypeProvider<ZodTypeProvider>();
       hooks.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-      hooks.post('/payments/notify/:provider', { schema: { tags, operationId: 'receivePaymentNotification', summary: 'A payment provider\'s signed notification', params: providerParams, security: [], response: { 200: notificationAckSchema } } }, async (req, reply) => {
+      hooks.post('/payments/notify/:provider', { schema: { tags, operationId: 'receivePaymentNotification', summary: 'A payment provider\'s signed notification', description: 'The exact signed bytes. The sandbox provider sends siyu-sandbox-timestamp (Unix seconds, within 300 s of the server clock), siyu-sandbox-nonce (one message per nonce) and siyu-sandbox-signature (base64 HMAC-SHA256 with the tenant\'s key over "timestamp\\nnonce\\nbody\\n"). Refused: 401 invalid_signature, stale_notification, replayed_nonce; 400 malformed_notification.', params: providerParams, security: [], response: { 200: notificationAckSchema } } }, async (req, reply) => {
         const provider = providerOf(providers, req.params.provider);
-        const notification = provider.parseNotification(req.headers, typeof req.body === 'string' ? req.body : '');
+        const notification = await provider.parseNotification(req.headers, typeof req.body === 'string' ? req.body : '');
         const result = await inTransaction(db, (tx) => applyNotification(tx, clock, provider, notification, settlePaidOrder(clock)));
         if (result.rejected) throw paymentError(result.rejected, { event_id: notification.eventId });
         return reply.send({ code: 'SUCCESS', outcome: result.outcome, duplicate: result.duplicate });

@@ -41,6 +41,12 @@ export async function applyNotification(
   settle: (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }) => Promise<string>,
 ): Promise<NotificationOutcome> {
   const payment = await paymentRepo.lockPayment(tx, n.tenantId, n.paymentId);
+  if (n.replayGuard) {
+    // The same message again (a resend of the very same request) goes on to the event-id check
+    // below and changes nothing; a nonce reused for any other message is refused outright.
+    const seen = await paymentRepo.recordNonce(tx, { tenant_id: n.tenantId, provider: provider.name, nonce: n.replayGuard.nonce, fingerprint: n.replayGuard.fingerprint, signed_at: n.replayGuard.signedAt });
+    if (seen !== undefined && seen !== n.replayGuard.fingerprint) throw paymentError('replayed_nonce', { event_id: n.eventId });
+  }
   const firstSeen = await paymentRepo.recordEvent(tx, { tenant_id: n.tenantId, provider: provider.name, event_id: n.eventId, payment_id: n.paymentId, event_type: n.type, raw: n.raw, outcome: 'received' });
   if (!firstSeen) return { outcome: 'duplicate', duplicate: true };
   const record = async (outcome: string, extra: Partial<NotificationOutcome> = {}) => {
@@ -88,6 +94,15 @@ export async function applyNotification(
       return record('refund_settled');
     }
   }
+}
+
+/** Nonces are kept this long: longer than any provider's acceptance window, so a pruned nonce is refused for its age. */
+export const NONCE_RETENTION_MS = 10 * 60_000;
+
+/** Forgets nonces whose notifications are too old to be accepted anyway. */
+export async function pruneNotificationNonces(db: Conn, clock: Clock): Promise<number> {
+  const result = await paymentRepo.pruneNonces(db, new Date(clock.now().getTime() - NONCE_RETENTION_MS));
+  return Number(result.numDeletedRows);
 }
 
 async function refused(tx: Tx, n: PaymentNotification, from: string, to: string) {

@@ -41,4 +41,14 @@ export interface RefundsTable {
   settled_at: Date | null;
 }
 
-export interface PaymentTables { payments: PaymentsTable; payment_events: PaymentEventsTable; refunds: RefundsTable }
+/** Nonces of signed notifications inside the acceptance window, with the message each came with. */
+export interface PaymentNotificationNoncesTable {
+  tenant_id: string;
+  provider: string;
+  nonce: string;
+  fingerprint: string;
+  signed_at: Date;
+  received_at: Generated<Date>;
+}
+
+export interface PaymentTables { payments: PaymentsTable; payment_events: PaymentEventsTable; refunds: RefundsTable; payment_notification_nonces: PaymentNotificationNoncesTable }

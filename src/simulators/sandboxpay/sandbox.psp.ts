@@ -12,22 +12,45 @@ export interface SandboxNotifyJob {
   total?: number;
   outcome?: 'success' | 'fail';
   event_id?: string;
+  /** Which delivery of this notification the job is (1 for the first). */
+  attempt?: number;
+}
+
+/**
+ * When the PSP tries again after a delivery that did not get a 2xx: the delay before attempt
+ * n + 1 is entry n (entry 0 is the first delivery's). Shaped after WeChat Pay's own schedule,
+ * compressed: a confirmation in the sandbox should not wait a quarter of an hour.
+ */
+export const SANDBOX_RETRY_SCHEDULE_MS = [0, 1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000] as const;
+
+/** Delivers a notification to our notify route: `fetch` in production, the server's `inject` in tests. */
+export type NotifyPost = (headers: Record<string, string>, body: string) => Promise<{ status: number; body: string }>;
+
+/** The production transport: an HTTP POST with a timeout; a network failure counts as a failed delivery. */
+export function fetchPost(url: () => string, timeoutMs = 10_000): NotifyPost {
+  return async (headers, body) => {
+    const res = await fetch(url(), { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(timeoutMs) });
+    return { status: res.status, body: await res.text() };
+  };
 }
 
 /**
  * The sandbox PSP's side: the buyer "pays" in the sandbox cashier and the PSP then calls us back
- * with a signed notification through the outbox. `copies` > 1 delivers the same event repeatedly,
+ * with a signed notification, delivered by a job. `copies` > 1 delivers the same event repeatedly,
  * as WeChat Pay may.
  */
 export async function sandboxPay(tx: Conn<any>, p: { tenantId: string; paymentId: string; amount: number; outcome: 'success' | 'fail'; copies: number; delayMs: number }) {
   const eventId = `evt_${randomBytes(10).toString('hex')}`;
   for (let i = 0; i < p.copies; i++) {
-    await enqueue(tx, p.tenantId, 'sandbox.notify', { kind: 'payment', tenant_id: p.tenantId, payment_id: p.paymentId, amount: p.amount, outcome: p.outcome, event_id: eventId } satisfies SandboxNotifyJob, p.delayMs);
+    await enqueue(tx, p.tenantId, 'sandbox.notify', { kind: 'payment', tenant_id: p.tenantId, payment_id: p.paymentId, amount: p.amount, outcome: p.outcome, event_id: eventId, attempt: 1 } satisfies SandboxNotifyJob, p.delayMs);
   }
   return { event_id: eventId, notifications: p.copies };
 }
 
-/** Builds the exact signed request the sandbox PSP sends: headers and raw body. */
+/**
+ * Builds the exact signed request the sandbox PSP sends: headers and raw body. Every delivery is
+ * signed afresh (new timestamp and nonce) over the same event, as WeChat Pay's retries are.
+ */
 export function buildSandboxNotification(secret: string, job: SandboxNotifyJob, now = new Date()) {
   const success = (job.outcome ?? 'success') === 'success';
   const body = JSON.stringify({
@@ -43,9 +66,28 @@ export function buildSandboxNotification(secret: string, job: SandboxNotifyJob, 
     },
   });
   const timestamp = String(Math.floor(now.getTime() / 1000));
-  const nonce = randomBytes(12).toString('hex');
+  const nonce = randomBytes(16).toString('hex');
   return {
     headers: { [SANDBOX_HEADERS.signature]: signSandbox(secret, timestamp, nonce, body), [SANDBOX_HEADERS.timestamp]: timestamp, [SANDBOX_HEADERS.nonce]: nonce },
     body,
   };
+}
+
+export type DeliveryResult = { delivered: true; status: number } | { delivered: false; status: number | null; error: string };
+
+/** One delivery attempt: signs the notification and posts it; only a 2xx answer counts as delivered. */
+export async function deliverSandboxNotification(secret: string, job: SandboxNotifyJob, now: Date, post: NotifyPost): Promise<DeliveryResult> {
+  const signed = buildSandboxNotification(secret, job, now);
+  try {
+    const res = await post(signed.headers, signed.body);
+    if (res.status >= 200 && res.status < 300) return { delivered: true, status: res.status };
+    return { delivered: false, status: res.status, error: res.body.slice(0, 500) };
+  } catch (err) {
+    return { delivered: false, status: null, error: String((err as Error)?.message ?? err) };
+  }
+}
+
+/** The delay before the next delivery after `attempt` failed, or undefined when the PSP gives up. */
+export function nextDeliveryDelay(attempt: number): number | undefined {
+  return SANDBOX_RETRY_SCHEDULE_MS[attempt];
 }

@@ -511,7 +511,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A payment provider's signed notification */
+        /**
+         * A payment provider's signed notification
+         * @description The exact signed bytes. The sandbox provider sends siyu-sandbox-timestamp (Unix seconds, within 300 s of the server clock), siyu-sandbox-nonce (one message per nonce) and siyu-sandbox-signature (base64 HMAC-SHA256 with the tenant's key over "timestamp\nnonce\nbody\n"). Refused: 401 invalid_signature, stale_notification, replayed_nonce; 400 malformed_notification.
+         */
         post: operations["receivePaymentNotification"];
         delete?: never;
         options?: never;
@@ -739,7 +742,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm a sandbox payment as the buyer would in WeChat */
+        /**
+         * Confirm a sandbox payment as its buyer would in WeChat (the buyer only)
+         * @description The sandbox provider then posts a signed notification to /payments/notify/sandbox, retried until it is accepted. Only the payment's buyer may confirm: another consumer gets 404 payment_not_found, staff and admins 403 forbidden.
+         */
         post: operations["sandboxPay"];
         delete?: never;
         options?: never;

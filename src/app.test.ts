@@ -145,6 +145,34 @@ describe('background loop', async () => {
     }
   });
 
+  it('close() gives up on work still in flight after the shutdown timeout and releases the database anyway', async () => {
+    await expireLeftovers();
+    let released = false;
+    const ownDb = createDb<Database>(url, { max: 4 });
+    const siyu = await createSiyu(ownDb, { ...testConfig, shutdownTimeoutMs: 100 }, { clock, closeDb: async () => { released = true; } });
+    await siyu.server.ready();
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
+    try {
+      siyu.startBackground(5);
+      await until('a tick to wait on the lock', async () => {
+        const { rows } = await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'orders'::regclass`);
+        return rows[0]!.n > 0;
+      });
+      // The tick cannot finish while the lock is held, so only the timeout can end close().
+      await siyu.close();
+      expect(released).toBe(true);
+      const { rows } = await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'orders'::regclass`);
+      expect(rows[0]!.n, 'the tick was still waiting when the database was released').toBeGreaterThan(0);
+    } finally {
+      await locker.query('COMMIT');
+      await locker.end();
+      await ownDb.destroy();
+    }
+  });
+
   it('two loops over one database (two processes) run each job once and expire each order once', async () => {
     await expireLeftovers();
     // Every transition to expired is recorded: an order expired twice would show up twice.

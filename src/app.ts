@@ -103,13 +103,22 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       timer = setTimeout(loop, intervalMs);
     },
     close() {
-      // Stop the loop, let a running tick finish, stop serving, and only then release the
-      // database that both were using.
+      // Stop the loop, let a running tick finish, stop serving and let the requests in flight
+      // finish, all within the shutdown timeout; only then release the database both were using.
       closing ??= (async () => {
         clearTimeout(timer);
         timer = undefined;
-        await running;
-        await server.close();
+        const drained = (async () => { await running; await server.close(); })()
+          .catch((err: unknown) => server.log.error({ err }, 'closing the server failed'));
+        let overdue: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => { overdue = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs); });
+        try {
+          if (await Promise.race([drained, timedOut]) === 'timeout') {
+            server.log.warn({ timeout_ms: config.shutdownTimeoutMs }, 'shutdown timeout: closing the database under work still in flight');
+          }
+        } finally {
+          clearTimeout(overdue);
+        }
         await options.closeDb?.();
       })();
       return closing;

@@ -74,7 +74,8 @@ export function registerStartCommand(program: Command) {
         });
         processes = `${opts.workers} worker processes (pids ${workers.pids().join(', ')})`;
         stop = async () => {
-          await workers.stop();
+          // Each worker drains within the shutdown timeout itself; the margin covers its exit.
+          await workers.stop(config.shutdownTimeoutMs + 5_000);
           await opened.close();
         };
       }

@@ -9,6 +9,8 @@ export interface Config {
   /** Where this server is reached from outside, e.g. by the sandbox payment provider's callbacks; unset: the address it listens on. */
   publicUrl: string | undefined;
   logLevel: string;
+  /** How long a stopping server waits for requests and background work in flight before closing the database anyway. */
+  shutdownTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -19,6 +21,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     publicUrl: env.SIYU_PUBLIC_URL ? baseUrlFrom(env.SIYU_PUBLIC_URL) : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    shutdownTimeoutMs: intFrom(env.SIYU_SHUTDOWN_TIMEOUT_MS, 10_000),
   };
 }
 

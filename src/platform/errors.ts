@@ -41,5 +41,6 @@ export const platformError = defineErrors({
   idempotency_key_reused: { status: 422, en: 'This Idempotency-Key was already used with a different request body.', zh: '该 Idempotency-Key 已用于不同的请求体。' },
   illegal_transition: { status: 409, en: 'This change is not allowed in the current state.', zh: '当前状态下不允许此变更。' },
   rate_limited: { status: 429, en: 'Too many requests.', zh: '请求过于频繁。' },
+  database_unavailable: { status: 503, en: 'The database is unavailable; try again shortly.', zh: '数据库暂时不可用，请稍后重试。' },
   internal: { status: 500, en: 'Something went wrong on our side.', zh: '服务器内部错误。' },
 });

@@ -62,7 +62,7 @@ describe('catalog, B nodes and shops over HTTP', async () => {
     const spec = (await inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toContain('/api/v1/orders');
-    expect((await inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok', db: 'ok', jobs: { due: expect.any(Number), oldest_due_ms: expect.any(Number) } });
     expect((await inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });
 });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Config } from '../config.js';
-import { createDb, type Db, type PlatformTables } from './database.js';
+import { createDb, newClient, type Db, type PlatformTables } from './database.js';
 import { startEmbedded } from './embedded.js';
 import { migrate } from './migrate.js';
 
@@ -25,7 +25,7 @@ export async function openDatabase<DB = PlatformTables>(config: Config, options:
 }
 
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = newClient(adminUrl);
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -36,7 +36,7 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
 }
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
+  const client = newClient(adminUrl);
   await client.connect();
   try {
     await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);

@@ -44,9 +44,16 @@ export function createDb<DB = PlatformTables>(connectionString: string, options:
   const prepare = options.prepare ?? process.env.SIYU_DB_PREPARE !== '0';
   const pool = new pg.Pool({
     connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000, types: siyuTypes,
+    // A database host that drops packets instead of refusing would leave requests hanging on
+    // connect; after this long they answer 503 database_unavailable instead.
+    connectionTimeoutMillis: 10_000,
     ...(prepare ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
   });
-  pool.on('error', () => undefined); // an idle client's error must not crash the process; the next query reports it
+  // PostgreSQL going away (restart, failover, a killed backend) makes pg emit `error` on the pool
+  // for idle clients and on the client itself for checked-out ones; unheard, either event ends the
+  // process. The query in flight fails on its own and the pool replaces the broken client.
+  pool.on('error', ignoreConnectionError);
+  pool.on('connect', (client) => client.on('error', ignoreConnectionError));
   const onQuery = options.onQuery;
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool: prepare || options.onStatement ? preparingPool(pool, { prepare, ...(options.onStatement ? { onStatement: options.onStatement } : {}) }) : pool }),
@@ -57,6 +64,31 @@ export function createDb<DB = PlatformTables>(connectionString: string, options:
 }
 
 const pools = new WeakMap<object, pg.Pool>();
+
+/** For `error` events of connections whose failures also reach the caller as a rejected query. */
+export function ignoreConnectionError(): void {}
+
+/** A single pg client whose lost connection fails its queries instead of the process. */
+export function newClient(connectionString: string): pg.Client {
+  const client = new pg.Client({ connectionString });
+  client.on('error', ignoreConnectionError);
+  return client;
+}
+
+/**
+ * The SQLSTATE classes and socket errors that mean the database is unreachable or went away, as
+ * opposed to a bad statement: 08 connection exception, 57P01–57P03 shutdown/cannot connect now,
+ * 53300 too many connections; and pg's own errors for a closed or timed-out connection.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /^Connection terminated|^Client has encountered a connection error|^timeout exceeded when trying to connect|^Client was closed and is not queryable/.test(message);
+}
 
 /** The pool's connections (open, idle) and the queries waiting for one; for metrics. */
 export function poolStats(db: Db<any>): { total: number; idle: number; waiting: number } | undefined {

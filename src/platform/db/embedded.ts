@@ -20,6 +20,8 @@ export interface EmbeddedOptions {
   /** Throughput over durability: only for test and benchmark clusters that are thrown away. */
   scratch?: boolean;
   maxConnections?: number;
+  /** A fixed port, e.g. to restart a stopped server where its clients expect it; a free one otherwise. */
+  port?: number;
   log?: (line: string) => void;
 }
 
@@ -33,7 +35,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   const running = runningServerPort(pgDir);
   if (running !== undefined) return handle(running, false, async () => {});
 
-  const port = await freePort();
+  const port = options.port ?? await freePort();
   const flags = [
     '-c', 'listen_addresses=127.0.0.1',
     '-c', 'unix_socket_directories=',

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { sha256 } from '../ids.js';
 import { projectPath } from '../paths.js';
+import { newClient } from './database.js';
 
 export const MIGRATIONS_DIR = projectPath('migrations');
 
@@ -14,7 +14,7 @@ export interface MigrationResult { applied: string[]; skipped: number }
  * fixed with a new migration, never by editing an old one.
  */
 export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
-  const client = new pg.Client({ connectionString });
+  const client = newClient(connectionString);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock(7471001)');

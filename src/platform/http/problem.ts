@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, platformError } from '../errors.js';
+import { isDatabaseUnavailable } from '../db/database.js';
 
 /**
  * The shape of every error answer (RFC 9457 problem details plus a stable `code`). Modules add
@@ -56,6 +57,9 @@ function toAppError(err: unknown): AppError {
   if (err instanceof SyntaxError && e.statusCode === 400) return platformError('malformed_json');
   if (e.code === 'FST_ERR_VALIDATION') return platformError('validation_failed', { detail_text: e.message });
   // PostgreSQL: a CHECK or key violation that slipped past validation is the client's bad input, not a crash.
+  // The database went away or is restarting: nothing was written that the client can rely on, and
+  // the same request will work once it is back (the pool reconnects by itself).
+  if (isDatabaseUnavailable(err)) return platformError('database_unavailable');
   if (e.code === '22003' || e.code === '22P02') return platformError('validation_failed', { detail_text: 'value out of range' });
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new AppError('bad_request', e.statusCode, e.message ?? 'Bad request', '请求有误。');
@@ -63,6 +67,10 @@ function toAppError(err: unknown): AppError {
   return platformError('internal');
 }
 
+/** Seconds a client should wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 2;
+
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (problem.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }

@@ -10,7 +10,9 @@ import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
 import { platformError } from '../errors.js';
-import { sendProblem, toProblem } from './problem.js';
+import { RETRY_AFTER_SECONDS, sendProblem, toProblem } from './problem.js';
+import { isDatabaseUnavailable } from '../db/database.js';
+import { jobQueueStats } from '../jobs/outbox.js';
 import { bearerToken } from './auth.js';
 import { projectPath } from '../paths.js';
 import { registerMetrics, type MetricsOptions } from '../metrics/metrics.js';
@@ -65,7 +67,9 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
 
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err, request);
-    if (problem.status >= 500) request.log.error({ err }, 'request failed');
+    // A database outage answers every request with 503 until it is back: one line each, no stack.
+    if (problem.code === 'database_unavailable') request.log.warn({ err: String(err) }, 'database unavailable');
+    else if (problem.status >= 500) request.log.error({ err }, 'request failed');
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -78,9 +82,16 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
   });
 
   registerMetrics(app, ctx.db, options.metrics);
-  app.get('/healthz', { schema: { hide: true } }, async () => {
-    await ctx.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
-    return { status: 'ok' };
+  // One statement answers both questions: the database is reachable, and how far the jobs lag.
+  // Down is a 503 a load balancer understands, never a 500, and the process stays up meanwhile.
+  app.get('/healthz', { schema: { hide: true } }, async (request, reply) => {
+    try {
+      const jobs = await jobQueueStats(ctx.db as Db<any>);
+      return { status: 'ok', db: 'ok', jobs: { due: jobs.due, oldest_due_ms: Math.round(jobs.oldestDueSeconds * 1000) } };
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) request.log.error({ err }, 'health check query failed');
+      return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ status: 'unavailable', db: 'down', jobs: null });
+    }
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

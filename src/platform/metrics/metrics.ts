@@ -50,20 +50,24 @@ export function registerMetrics(app: FastifyInstance<any, any, any, any, any>, d
   pool('siyu_db_pool_waiting', 'Queries waiting for a pool connection', (s) => s.waiting);
   // The queue is one table seen alike by every worker: aggregated with max, not summed. Both
   // gauges are collected together on a scrape and share one query.
-  let reading: Promise<JobQueueStats> | undefined;
-  const queue = () => (reading ??= jobQueueStats(db).finally(() => { reading = undefined; }));
+  // While the database is away the scrape still answers, without the queue gauges.
+  let reading: Promise<JobQueueStats | undefined> | undefined;
+  const queue = () => (reading ??= jobQueueStats(db).catch(() => undefined).finally(() => { reading = undefined; }));
   new client.Gauge({
     name: 'siyu_jobs', help: 'Unfinished jobs: due (run_at passed), scheduled (later), retrying (failed, will retry; also counted as due or scheduled), parked (gave up)',
     labelNames: ['state'] as const, registers: [registry], aggregator: 'max',
     async collect() {
       const s = await queue();
+      if (!s) return this.reset();
       for (const state of ['due', 'scheduled', 'retrying', 'parked'] as const) this.set({ state }, s[state]);
     },
   });
   new client.Gauge({
     name: 'siyu_job_lag_seconds', help: 'How long the oldest due job has waited (0 when none is due)', registers: [registry], aggregator: 'max',
     async collect() {
-      this.set((await queue()).oldestDueSeconds);
+      const s = await queue();
+      if (s) this.set(s.oldestDueSeconds);
+      else this.reset();
     },
   });
 

@@ -328,7 +328,7 @@ function merge(runs: Run[]): Run {
  * SKUs whose books do not balance after the run: reserved beyond on-hand, more ordered than was in
  * stock, reserved not equal to what orders hold, or (service path) to the active reservations.
  */
-async function oversoldSkus(db: Db, tenantId: string, withReservations: boolean): Promise<number> {
+export async function oversoldSkus(db: Db, tenantId: string, withReservations: boolean): Promise<number> {
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM stock s
       LEFT JOIN (SELECT sku_id, sum(quantity) AS q FROM order_lines WHERE tenant_id = ${tenantId} GROUP BY 1) d ON d.sku_id = s.sku_id
       LEFT JOIN (SELECT sku_id, sum(quantity) AS q FROM stock_reservations WHERE tenant_id = ${tenantId} AND status = 'active' GROUP BY 1) r ON r.sku_id = s.sku_id
@@ -342,12 +342,12 @@ async function orderCount(db: Db, tenantId: string): Promise<number> {
   return row.n;
 }
 
-function quantile(xs: number[], q: number): number {
+export function quantile(xs: number[], q: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
-const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
+export const round = (x: number, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

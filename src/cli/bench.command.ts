@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCheckoutBench } from '../../bench/checkout.bench.js';
+import { registerJourneyBench } from '../../bench/journey.bench.js';
 import { registerSimulateBench } from '../../bench/simulate.bench.js';
 import { registerWebBench } from '../../bench/web.bench.js';
 import { registerQueueBench } from '../../bench/queue.bench.js';
@@ -8,6 +9,7 @@ import { registerQueueBench } from '../../bench/queue.bench.js';
 export function registerBenchCommands(program: Command) {
   const bench = program.command('bench').description('run a benchmark in a scratch database and print its figures');
   registerCheckoutBench(bench);
+  registerJourneyBench(bench);
   registerSimulateBench(bench);
   registerWebBench(bench);
   registerQueueBench(bench);

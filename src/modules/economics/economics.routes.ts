@@ -6,9 +6,9 @@ import { visibleOrder } from '../orders/orders.service.js';
 import { breakeven } from './engine/breakeven.js';
 import { check } from './engine/guard.js';
 import { parsePlan, parsePlans } from './engine/plan.js';
-import { simulate } from './engine/simulate.js';
 import { createPolicy, listPolicies, settingsOf, updatePolicy, updateSettings } from './economics-guard.service.js';
 import { nodeBreakeven } from './node-breakeven.service.js';
+import { SIMULATION_MAX_PARTICIPANTS, SIMULATION_WORK_BOUND, createSimulator } from './simulation.service.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { orderWaterfallOf, pnl } from './order-economics.service.js';
 import { itemsOf } from '../../platform/http/schemas.js';
@@ -20,17 +20,21 @@ import {
 const tags = ['economics'];
 
 export const economicsRoutes: RouteModule<Database> = (app, { db, clock }) => {
+  const simulator = createSimulator();
+  app.addHook('onClose', () => simulator.close());
+
   app.post('/economics/check', { schema: { tags, operationId: 'checkPlan', summary: 'Check an incentive plan against the guard rules', body: planBody, response: { 200: checkResultSchema } } }, async (req) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
     const result = check(parsePlan(req.body));
     return { verdict: result.verdict, rules: result.rules, waterfall: result.waterfall };
   });
 
-  app.post('/economics/simulate', { schema: { tags, operationId: 'simulatePlans', summary: 'Simulate growth and payoffs of one or several schemes', body: planBody, querystring: simulateQuery, response: { 200: simulationSchema } } }, async (req) => {
+  app.post('/economics/simulate', { schema: { tags, operationId: 'simulatePlans', summary: 'Simulate growth and payoffs of one or several schemes', description: `Runs in a worker thread, so other requests keep being answered. Refused with 422 \`simulation_too_large\` when the sum over schemes of (participants + days) × days exceeds ${SIMULATION_WORK_BOUND.toLocaleString('en')}, and with 503 \`server_busy\` while the simulation threads and their queue are full.`, body: planBody, querystring: simulateQuery, response: { 200: simulationSchema } } }, async (req) => {
     requireActor(req, [...STAFF_ROLES, 'supplier_operator']);
-    // Over HTTP a run is capped at 200,000 participants; the CLI has no cap.
-    const participants = req.query.participants ?? 200_000;
-    return simulate(parsePlans(req.body).map((p) => ({ ...p, simulation: { ...p.simulation, population: Math.min(p.simulation.population, participants) } })), { days: req.query.days, seed: req.query.seed });
+    // Over HTTP a run is capped in participants and in total work (simulation.service.ts); the CLI has no cap.
+    const participants = req.query.participants ?? SIMULATION_MAX_PARTICIPANTS;
+    const plans = parsePlans(req.body).map((p) => ({ ...p, simulation: { ...p.simulation, population: Math.min(p.simulation.population, participants) } }));
+    return simulator.run(plans, { days: req.query.days, seed: req.query.seed });
   });
 
   app.post('/economics/breakeven', { schema: { tags, operationId: 'planBreakeven', summary: 'Break-even of a plan, with leader-rate and subsidy sweeps', body: breakevenBody, response: { 200: breakevenSchema } } }, async (req) => {

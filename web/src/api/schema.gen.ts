@@ -548,7 +548,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Simulate growth and payoffs of one or several schemes */
+        /**
+         * Simulate growth and payoffs of one or several schemes
+         * @description Runs in a worker thread, so other requests keep being answered. Refused with 422 `simulation_too_large` when the sum over schemes of (participants + days) × days exceeds 2,000,000,000, and with 503 `server_busy` while the simulation threads and their queue are full.
+         */
         post: operations["simulatePlans"];
         delete?: never;
         options?: never;

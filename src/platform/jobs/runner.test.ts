@@ -189,6 +189,12 @@ describe('job queue (graphile-worker)', async () => {
     await sql`UPDATE graphile_worker._private_jobs SET locked_at = now() - interval '2 minutes' WHERE key = ${key}`.execute(db);
     await seedPeriodic(db, key);
     expect(await links()).toEqual([{ locked: true }, { locked: false }]);
+    // A link that failed its last attempt is no chain: the next seed makes it due again.
+    await sql`DELETE FROM graphile_worker._private_jobs WHERE key IS DISTINCT FROM ${key} AND task_id = (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${key})`.execute(db);
+    await sql`UPDATE graphile_worker._private_jobs SET locked_at = NULL, locked_by = NULL, attempts = max_attempts, last_error = 'no connection' WHERE key = ${key}`.execute(db);
+    await seedPeriodic(db, key);
+    const { rows } = await sql<{ attempts: number; last_error: string | null }>`SELECT attempts, last_error FROM graphile_worker._private_jobs WHERE key = ${key}`.execute(db);
+    expect(rows).toEqual([{ attempts: 0, last_error: null }]);
   });
 
   it('a job locked by a process that died is released after a while and runs again; a running one is left alone', async () => {

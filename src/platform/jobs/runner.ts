@@ -52,10 +52,18 @@ export async function releaseStaleLocks(db: Db<any>, olderThanMs = STALE_LOCK_MS
   return Number(numAffectedRows ?? 0);
 }
 
+/**
+ * A link whose re-enqueueing failed (no connection within the pool's timeout, say) is retried by
+ * graphile after a few seconds; one out of attempts no longer counts as the chain, so the next
+ * seed replaces it (add_job's upsert resets its attempts).
+ */
+const LINK_ATTEMPTS = 5;
+
 export async function seedPeriodic(db: Db<any>, key: string): Promise<void> {
-  await sql`SELECT graphile_worker.add_job(${key}, '{}'::json, job_key => ${key}, job_key_mode => 'preserve_run_at', max_attempts => 1)
+  await sql`SELECT graphile_worker.add_job(${key}, '{}'::json, job_key => ${key}, job_key_mode => 'preserve_run_at', max_attempts => ${LINK_ATTEMPTS})
              WHERE NOT EXISTS (SELECT 1 FROM graphile_worker._private_jobs
-                                WHERE key = ${key} AND (locked_at IS NULL OR locked_at > now() - interval '1 minute'))`.execute(db);
+                                WHERE key = ${key} AND attempts < max_attempts
+                                  AND (locked_at IS NULL OR locked_at > now() - interval '1 minute'))`.execute(db);
 }
 
 function pgPool(db: Db<any>): pg.Pool {
@@ -114,7 +122,7 @@ export async function startJobRunner<DB>(options: JobRunnerOptions<DB>): Promise
       }
       // This job is locked while it runs, so add_job leaves it be and queues the next link.
       await sql`SELECT graphile_worker.add_job(${key}, '{}'::json, run_at => now() + ${work.everyMs} * interval '1 millisecond',
-                  job_key => ${key}, max_attempts => 1)`.execute(db);
+                  job_key => ${key}, max_attempts => ${LINK_ATTEMPTS})`.execute(db);
     };
     // Seeding must not touch a link that is running: add_job would then queue a second link beside
     // it, and two chains would run. So a seed only adds a link when none exists (concurrent seeds

@@ -39,13 +39,13 @@ export function JobsPage() {
             </thead>
             <tbody>
               {list.data.items.map((job) => (
-                <tr key={job.id} data-testid={`job-${job.id}`}>
+                <tr key={job.id} data-testid={`job-${job.id}`} data-state={job.state}>
                   <td>{job.id}</td>
-                  <td><code>{job.kind}</code></td>
-                  <td>{t(`jobs.state.${job.state}`)}</td>
-                  <td className="num">{job.attempts}/{job.max_attempts}</td>
-                  <td>{formatTime(String(job.run_at), i18n.language)}</td>
-                  <td className="small">{job.last_error?.split('\n')[0]}</td>
+                  <td data-testid="job-kind"><code>{job.kind}</code></td>
+                  <td data-testid="job-state">{t(`jobs.state.${job.state}`)}</td>
+                  <td className="num" data-testid="job-attempts">{job.attempts}/{job.max_attempts}</td>
+                  <td data-testid="job-run-at">{formatTime(String(job.run_at), i18n.language)}</td>
+                  <td className="small" data-testid="job-error">{job.last_error?.split('\n')[0]}</td>
                   <td>
                     <button type="button" disabled={retry.isPending || job.state === 'running'} onClick={() => retry.mutate(job.id)} data-testid={`job-retry-${job.id}`}>
                       {t('jobs.retry')}

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmbedded, type EmbeddedServer } from '../src/platform/db/embedded.js';
 import { ensureDatabase } from '../src/platform/db/connect.js';
 import { migrate } from '../src/platform/db/migrate.js';
@@ -169,4 +169,31 @@ export async function post(base: string, url: string, token: string, body: unkno
   } catch {
     return undefined;
   }
+}
+
+/**
+ * One test file's own PostgreSQL, built server and clean-up: whatever server process and pool the
+ * test hands to `track` is killed and closed after the file, then the database is stopped.
+ */
+export function serverProcessSuite() {
+  let pg: OwnPostgres | undefined;
+  let server: ServerProcess | undefined;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    buildServerOnce();
+    pg = await ownPostgres();
+  }, 300_000);
+  afterAll(async () => {
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    await db?.destroy();
+    await pg?.stop();
+  });
+  return {
+    get pg(): OwnPostgres { return pg!; },
+    server(started: ServerProcess): ServerProcess { server = started; return started; },
+    db(opened: Db): Db { db = opened; return opened; },
+  };
 }

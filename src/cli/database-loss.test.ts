@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  alive, buildServerOnce, consumerSession, freePort, health, ownPostgres, post, seedShop, sleep, startServerProcess, until,
-  type OwnPostgres, type ServerProcess,
+  alive, consumerSession, freePort, health, post, seedShop, sleep, serverProcessSuite, startServerProcess, until,
+  type ServerProcess,
 } from '../../test/server-process.js';
-import type { Db } from '../database.js';
 
 /**
  * `siyu start` while its PostgreSQL is killed (-9) under load and started again: the process
@@ -12,29 +11,14 @@ import type { Db } from '../database.js';
  * away, serves again without a restart once it is back, and no order is lost or duplicated.
  */
 describe('the server survives losing its database', () => {
-  let pg: OwnPostgres;
-  let server: ServerProcess | undefined;
-  let db: Db | undefined;
-
-  beforeAll(async () => {
-    buildServerOnce();
-    pg = await ownPostgres();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-    await db?.destroy();
-    await pg?.stop();
-  });
+  const suite = serverProcessSuite();
+  let server: ServerProcess;
 
   it('answers 503 while PostgreSQL is down, then serves again; every order acknowledged exists exactly once', async () => {
-    const shop = await seedShop(pg.url);
-    db = shop.db;
+    const shop = await seedShop(suite.pg.url);
+    const db = suite.db(shop.db);
     const { world } = shop;
-    server = await startServerProcess(pg.url, await freePort());
+    server = suite.server(await startServerProcess(suite.pg.url, await freePort()));
     const { base } = server;
     const ok = await health(base);
     expect(ok.status).toBe(200);
@@ -70,7 +54,7 @@ describe('the server survives losing its database', () => {
     const clients = tokens.map((t, i) => client(t, i));
 
     await until('orders before the database goes away', () => created.size >= 20);
-    pg.kill();
+    suite.pg.kill();
     await until('requests answered 503 while the database is down', () => {
       if (exitedEarly) throw new Error(`the server exited when the database went away: ${JSON.stringify(exitedEarly)}\n${server!.output()}`);
       return unavailable.length >= 5;
@@ -86,7 +70,7 @@ describe('the server survives losing its database', () => {
     expect(unavailable.every((u) => u.code === 'database_unavailable' && u.retryAfter === '2' && u.type?.startsWith('application/problem+json')), JSON.stringify(unavailable.slice(0, 3))).toBe(true);
 
     const duringOutage = created.size;
-    await pg.restart();
+    await suite.pg.restart();
     await until('/healthz to recover', async () => (await health(base)).status === 200);
     await until('orders after the database is back', () => created.size >= duringOutage + 20);
     stopping = true;

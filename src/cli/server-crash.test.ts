@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  buildServerOnce, consumerSession, freePort, ownPostgres, post, seedShop, sleep, startServerProcess, until,
-  type Answer, type OwnPostgres, type ServerProcess,
+  consumerSession, freePort, post, seedShop, sleep, serverProcessSuite, startServerProcess, until,
+  type Answer, type ServerProcess,
 } from '../../test/server-process.js';
-import type { Db } from '../database.js';
 
 /**
  * `siyu start` killed (-9) in the middle of the consumer journey (order → payment → sandbox
@@ -13,30 +12,15 @@ import type { Db } from '../database.js';
  * payment the cashier accepted confirms its order exactly once, and no job is lost or run twice.
  */
 describe('the server process killed under load', () => {
-  let pg: OwnPostgres;
-  let server: ServerProcess | undefined;
-  let db: Db | undefined;
-
-  beforeAll(async () => {
-    buildServerOnce();
-    pg = await ownPostgres();
-  }, 300_000);
-
-  afterAll(async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
-    await db?.destroy();
-    await pg?.stop();
-  });
+  const suite = serverProcessSuite();
+  let server: ServerProcess;
 
   it('loses no committed order, confirms every accepted payment once, runs every job once', async () => {
-    const shop = await seedShop(pg.url);
-    db = shop.db;
+    const shop = await seedShop(suite.pg.url);
+    const db = suite.db(shop.db);
     const { world } = shop;
     const port = await freePort();
-    server = await startServerProcess(pg.url, port);
+    server = suite.server(await startServerProcess(suite.pg.url, port));
     const base = server.base;
 
     const tokens = await Promise.all(Array.from({ length: 6 }, (_, i) => consumerSession(base, world.shop, `1380000${String(1000 + i)}`)));
@@ -85,7 +69,7 @@ describe('the server process killed under load', () => {
     const beforeCrash = completed;
     const owed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE payload->>'tenant_id' = ${world.tenantId}`.execute(db);
     expect(owed.rows[0]!.n, 'notification jobs left behind by the dead process').toBeGreaterThan(0);
-    server = await startServerProcess(pg.url, port);
+    server = suite.server(await startServerProcess(suite.pg.url, port));
     await until('journeys after the restart', () => completed >= beforeCrash + 15);
     stopping = true;
     await Promise.all(clients);

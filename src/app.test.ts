@@ -32,6 +32,21 @@ describe('background loop', async () => {
   const clock = manualClock();
   const world = await seedWorld(db, clock, { skuCount: 2, stock: 1000 });
   const shopper = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost });
+
+  /** A connection holding the orders table, so a background tick that touches it blocks mid-flight. */
+  async function lockOrdersTable(): Promise<pg.Client> {
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
+    return locker;
+  }
+
+  async function waitersOnOrders(locker: pg.Client): Promise<number> {
+    const { rows } = await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'orders'::regclass`);
+    return rows[0]!.n;
+  }
+
   afterAll(() => shopper.close());
   let phone = 0;
 
@@ -129,16 +144,10 @@ describe('background loop', async () => {
     await siyu.server.ready();
 
     // Hold the orders table so the loop's first tick blocks mid-flight.
-    const locker = new pg.Client({ connectionString: url });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
+    const locker = await lockOrdersTable();
     try {
       siyu.startBackground(5);
-      await until('a tick to wait on the lock', async () => {
-        const { rows } = await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'orders'::regclass`);
-        return rows[0]!.n > 0;
-      });
+      await until('a tick to wait on the lock', async () => (await waitersOnOrders(locker)) > 0);
       const closing = siyu.close();
       await pause(50);
       expect(events.filter((e) => e !== 'query'), 'close() waits for the tick in flight').toEqual([]);
@@ -166,21 +175,14 @@ describe('background loop', async () => {
     const ownDb = createDb<Database>(url, { max: 4 });
     const siyu = await createSiyu(ownDb, { ...testConfig, shutdownTimeoutMs: 100 }, { clock, closeDb: async () => { released = true; } });
     await siyu.server.ready();
-    const locker = new pg.Client({ connectionString: url });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
+    const locker = await lockOrdersTable();
     try {
       siyu.startBackground(5);
-      await until('a tick to wait on the lock', async () => {
-        const { rows } = await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'orders'::regclass`);
-        return rows[0]!.n > 0;
-      });
+      await until('a tick to wait on the lock', async () => (await waitersOnOrders(locker)) > 0);
       // The tick cannot finish while the lock is held, so only the timeout can end close().
       await siyu.close();
       expect(released).toBe(true);
-      const { rows } = await locker.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'orders'::regclass`);
-      expect(rows[0]!.n, 'the tick was still waiting when the database was released').toBeGreaterThan(0);
+      expect(await waitersOnOrders(locker), 'the tick was still waiting when the database was released').toBeGreaterThan(0);
     } finally {
       await locker.query('COMMIT');
       await locker.end();

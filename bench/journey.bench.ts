@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { createSiyu, type Siyu } from '../src/app.js';
 import { seedRng } from '../src/cli/seed/rng.js';
 import type { Database, Db } from '../src/database.js';
-import { loadConfig, type Config } from '../src/platform/config.js';
+import { loadConfig, withoutPerAddressLimits, type Config } from '../src/platform/config.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { newId } from '../src/platform/ids.js';
 import { jobQueueStats } from '../src/platform/jobs/outbox.js';
@@ -84,7 +84,8 @@ export async function runJourneyBench(opts: JourneyBenchOptions, config: Config 
   try {
     say('seeding a tenant, its shops and stock…');
     const world = await seedWorld(scratch.db);
-    siyu = await createSiyu(scratch.db, config, { logger: false });
+    // Every client shares one loopback address: per-address request limits would throttle the run.
+    siyu = await createSiyu(scratch.db, withoutPerAddressLimits(config), { logger: false });
     await siyu.server.listen({ port: 0, host: '127.0.0.1' });
     // As `siyu start` runs it: the loop that delivers the sandbox's payment notifications.
     siyu.startBackground();

@@ -6,7 +6,11 @@ import { createTenant, createUser, issueToken, sandboxPaySecretOf } from '../src
 import type { Clock } from '../src/platform/clock.js';
 import { newId } from '../src/platform/ids.js';
 
-export const testConfig = loadConfig({});
+/**
+ * Tests drive many consumers from one address, as benchmarks do: per-address request limits are
+ * off (their own tests turn them on). Account and pickup-code lockouts still hold.
+ */
+export const testConfig = loadConfig({ SIYU_RATE_LIMITS: 'off' });
 
 /** A settable clock: tests move time instead of sleeping. */
 export function manualClock(start = new Date('2026-11-01T08:00:00Z')) {

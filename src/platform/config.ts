@@ -17,6 +17,37 @@ export interface Config {
   idempotencyRetentionHours: number;
   /** How long a stopping server waits for requests and background work in flight before closing the database anyway. */
   shutdownTimeoutMs: number;
+  limits: LimitsConfig;
+}
+
+/** A number of requests allowed per client address in a window. */
+export interface RateLimit { max: number; windowMs: number }
+
+/**
+ * Limits against guessing and flooding. Per-address request limits can be switched off or scaled
+ * (benchmarks drive many clients from one loopback address); the lockouts kept in the database —
+ * an account after repeated wrong passwords, an order's pickup code after repeated wrong codes —
+ * cannot be switched off, only tuned.
+ */
+export interface LimitsConfig {
+  /** SIYU_RATE_LIMITS=off turns off the per-address limits below (never the lockouts). */
+  perAddress: boolean;
+  /** SIYU_RATE_LIMIT_SCALE multiplies every per-address `max`. */
+  scale: number;
+  login: RateLimit;
+  shopSession: RateLimit;
+  pickup: RateLimit;
+  cashier: RateLimit;
+  /** Wrong passwords in a row that lock an account (SIYU_LOGIN_MAX_FAILURES, at least 1). */
+  loginMaxFailures: number;
+  /** Wrong passwords from one address, across accounts, that lock the address (SIYU_LOGIN_ADDRESS_MAX_FAILURES; a per-address limit). */
+  loginAddressMaxFailures: number;
+  /** The first lock; each further failure doubles it up to loginLockMaxSeconds. */
+  loginLockSeconds: number;
+  loginLockMaxSeconds: number;
+  /** Wrong pickup codes in a row that lock an order's code verification, and for how long. */
+  pickupMaxFailures: number;
+  pickupLockSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,6 +62,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobsPollMs: Math.max(10, intFrom(env.SIYU_JOBS_POLL_MS, 500)),
     idempotencyRetentionHours: atLeast(24, intFrom(env.SIYU_IDEMPOTENCY_RETENTION_HOURS, 48), 'SIYU_IDEMPOTENCY_RETENTION_HOURS'),
     shutdownTimeoutMs: intFrom(env.SIYU_SHUTDOWN_TIMEOUT_MS, 10_000),
+    limits: limitsFrom(env),
+  };
+}
+
+/**
+ * The configuration a benchmark or scratch run serves with: many clients from one loopback address,
+ * so per-address request limits are off. Account and pickup-code lockouts stay.
+ */
+export function withoutPerAddressLimits(config: Config): Config {
+  return { ...config, limits: { ...config.limits, perAddress: false } };
+}
+
+/** The limits with nothing configured. */
+export const defaultLimits = (): LimitsConfig => limitsFrom({});
+
+function limitsFrom(env: NodeJS.ProcessEnv): LimitsConfig {
+  const switchValue = (env.SIYU_RATE_LIMITS ?? 'on').toLowerCase();
+  if (switchValue !== 'on' && switchValue !== 'off') throw new Error(`SIYU_RATE_LIMITS: expected on or off, got ${env.SIYU_RATE_LIMITS}`);
+  const minute = 60_000;
+  return {
+    perAddress: switchValue === 'on',
+    scale: atLeast(1, intFrom(env.SIYU_RATE_LIMIT_SCALE, 1), 'SIYU_RATE_LIMIT_SCALE'),
+    login: { max: 20, windowMs: minute },
+    shopSession: { max: 10, windowMs: minute },
+    pickup: { max: 30, windowMs: minute },
+    cashier: { max: 60, windowMs: minute },
+    loginMaxFailures: atLeast(1, intFrom(env.SIYU_LOGIN_MAX_FAILURES, 5), 'SIYU_LOGIN_MAX_FAILURES'),
+    loginAddressMaxFailures: atLeast(1, intFrom(env.SIYU_LOGIN_ADDRESS_MAX_FAILURES, 50), 'SIYU_LOGIN_ADDRESS_MAX_FAILURES'),
+    loginLockSeconds: atLeast(1, intFrom(env.SIYU_LOGIN_LOCK_SECONDS, 30), 'SIYU_LOGIN_LOCK_SECONDS'),
+    loginLockMaxSeconds: 15 * 60,
+    pickupMaxFailures: atLeast(1, intFrom(env.SIYU_PICKUP_MAX_FAILURES, 5), 'SIYU_PICKUP_MAX_FAILURES'),
+    pickupLockSeconds: atLeast(1, intFrom(env.SIYU_PICKUP_LOCK_SECONDS, 15 * 60), 'SIYU_PICKUP_LOCK_SECONDS'),
   };
 }
 

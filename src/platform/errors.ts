@@ -31,6 +31,7 @@ export function defineErrors<const T extends Record<string, ErrorSpec>>(specs: T
 export const platformError = defineErrors({
   validation_failed: { status: 400, en: 'The request is not valid.', zh: '请求参数不合法。' },
   malformed_json: { status: 400, en: 'The request body is not valid JSON.', zh: '请求体不是合法的 JSON。' },
+  invalid_text: { status: 400, en: 'The request contains a NUL character or bytes that are not UTF-8.', zh: '请求中含有空字符（NUL）或非 UTF-8 字节。' },
   payload_too_large: { status: 413, en: 'The request body is too large.', zh: '请求体过大。' },
   unsupported_media_type: { status: 415, en: 'The request body must be application/json.', zh: '请求体必须是 application/json。' },
   unauthenticated: { status: 401, en: 'Sign in or send a valid token.', zh: '请登录或提供有效的令牌。' },
@@ -39,6 +40,7 @@ export const platformError = defineErrors({
   idempotency_key_required: { status: 400, en: 'This request needs an Idempotency-Key header.', zh: '此请求需要 Idempotency-Key 请求头。' },
   idempotency_key_invalid: { status: 400, en: 'The Idempotency-Key must be 1 to 255 visible characters.', zh: 'Idempotency-Key 须为 1 至 255 个可见字符。' },
   idempotency_key_reused: { status: 422, en: 'This Idempotency-Key was already used with a different request body.', zh: '该 Idempotency-Key 已用于不同的请求体。' },
+  already_exists: { status: 409, en: 'This conflicts with a record that already exists.', zh: '与已有记录冲突。' },
   illegal_transition: { status: 409, en: 'This change is not allowed in the current state.', zh: '当前状态下不允许此变更。' },
   rate_limited: { status: 429, en: 'Too many requests.', zh: '请求过于频繁。' },
   database_unavailable: { status: 503, en: 'The database is unavailable; try again shortly.', zh: '数据库暂时不可用，请稍后重试。' },

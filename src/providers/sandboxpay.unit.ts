@@ -15,6 +15,7 @@ import { findPayment } from '../modules/payments/payments.service.js';
 import { sandboxPaySecretOf } from '../modules/identity/identity.service.js';
 import { visibleOrder } from '../modules/orders/orders.service.js';
 import { AppError } from '../platform/errors.js';
+import { perAddressLimit } from '../platform/http/security.js';
 
 export { fetchPost, type NotifyPost } from '../simulators/sandboxpay/sandbox.psp.js';
 
@@ -50,8 +51,8 @@ export function injectPost(server: App): NotifyPost {
  */
 export function sandboxPayUnit({ db, clock, post, log }: SandboxPayDeps): PaymentProviderUnit {
   const provider = sandboxProvider({ secretOf: (tenantId) => sandboxPaySecretOf(db, tenantId), now: () => clock.now() });
-  const routes: RouteModule<Database> = (app) => {
-    app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as its buyer would in WeChat (the buyer only)', description: 'The sandbox provider then posts a signed notification to /payments/notify/sandbox, retried until it is accepted. Only the payment\'s buyer may confirm: another consumer gets 404 payment_not_found, staff and admins 403 forbidden.', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
+  const routes: RouteModule<Database> = (app, { config }) => {
+    app.post('/sandbox/payments/:id/pay', { config: perAddressLimit(config.limits, config.limits.cashier), schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as its buyer would in WeChat (the buyer only)', description: 'The sandbox provider then posts a signed notification to /payments/notify/sandbox, retried until it is accepted. Only the payment\'s buyer may confirm: another consumer gets 404 payment_not_found, staff and admins 403 forbidden.', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
       // Only the buyer pays: staff confirming a payment would be a way to mark orders paid.
       const actor = requireActor(req, ['consumer']);
       const customerId = customerIdOf(actor);

@@ -9,8 +9,9 @@ import {
 } from './b-nodes.schema.js';
 import * as nodes from './b-nodes.service.js';
 import { assignPolicyChecked, putListingGuarded } from '../../flows/guarded-changes.flow.js';
+import { perAddressLimit } from '../../platform/http/security.js';
 
-export const bNodeRoutes: RouteModule<Database> = (app, { db, clock }) => {
+export const bNodeRoutes: RouteModule<Database> = (app, { db, clock, config }) => {
   const tags = ['b-nodes'];
   app.get('/b-nodes', { schema: { tags, operationId: 'listBNodes', summary: 'List B nodes (stores, community leaders)', response: { 200: itemsOf(bNodeSchema) } } }, async (req) => ({ items: await nodes.listBNodes(db, requireActor(req, STAFF_ROLES).tenantId) }));
   app.post('/b-nodes', { schema: { tags, operationId: 'createBNode', summary: 'Create a B node and its shop address', body: createBNodeBody, response: { 201: bNodeSchema } } }, async (req, reply) =>
@@ -28,6 +29,6 @@ export const bNodeRoutes: RouteModule<Database> = (app, { db, clock }) => {
   app.get('/shops/:slug', { schema: { tags: shopTags, operationId: 'getShop', summary: 'A shop and what it sells now', params: slugParams, security: [], response: { 200: shopCatalogSchema } } }, async (req) => nodes.shopCatalog(db, req.params.slug));
   app.get('/shops/:slug/products/:productId', { schema: { tags: shopTags, operationId: 'getShopProduct', summary: 'One product of a shop', params: shopProductParams, security: [], response: { 200: shopProductPageSchema } } }, async (req) =>
     nodes.shopProduct(db, req.params.slug, req.params.productId));
-  app.post('/shops/:slug/session', { schema: { tags: shopTags, operationId: 'openShopSession', summary: 'Open a consumer session by phone (sandbox stand-in for WeChat login)', params: slugParams, body: shopSessionBody, security: [], response: { 201: shopSessionSchema } } }, async (req, reply) =>
+  app.post('/shops/:slug/session', { config: perAddressLimit(config.limits, config.limits.shopSession), schema: { tags: shopTags, operationId: 'openShopSession', summary: 'Open a consumer session by phone (sandbox stand-in for WeChat login)', params: slugParams, body: shopSessionBody, security: [], response: { 201: shopSessionSchema } } }, async (req, reply) =>
     reply.status(201).send(await nodes.openShopSession(db, clock, req.params.slug, req.body)));
 };

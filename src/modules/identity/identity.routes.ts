@@ -2,12 +2,29 @@ import type { RouteModule } from '../../platform/http/server.js';
 import type { Database } from '../../database.js';
 import { ADMIN_ROLES, bearerToken, requireActor } from '../../platform/http/auth.js';
 import { z } from 'zod';
-import { createApiTokenBody, createUserBody, issuedTokenSchema, loginBody, sessionSchema, tenantSettingsBody, tenantSettingsSchema, userSchema } from './identity.schema.js';
+import { perAddressLimit } from '../../platform/http/security.js';
+import {
+  apiTokenListSchema, apiTokenParams, changePasswordBody, createApiTokenBody, createUserBody, issuedTokenSchema, loginBody, sessionSchema,
+  tenantSettingsBody, tenantSettingsSchema, userSchema,
+} from './identity.schema.js';
 import * as identity from './identity.service.js';
 
-export const identityRoutes: RouteModule<Database> = (app, { db, clock }) => {
-  app.post('/auth/login', { schema: { tags: ['auth'], operationId: 'login', summary: 'Sign in with a password and get a session token', body: loginBody, security: [], response: { 200: sessionSchema } } }, async (req) =>
-    identity.login(db, clock, req.body));
+export const identityRoutes: RouteModule<Database> = (app, { db, clock, config }) => {
+  const { limits } = config;
+  const lockedOut = 'After repeated wrong passwords the account (and, after many, the client address) is locked for a while, longer with each further failure: 429 login_locked with Retry-After, even for the right password.';
+  app.post('/auth/login', { config: perAddressLimit(limits, limits.login), schema: { tags: ['auth'], operationId: 'login', summary: 'Sign in with a password and get a session token', description: lockedOut, body: loginBody, security: [], response: { 200: sessionSchema } } }, async (req) =>
+    identity.login(db, clock, req.body, { limits, address: req.ip }));
+
+  app.post('/auth/password', { config: perAddressLimit(limits, limits.login), schema: { tags: ['auth'], operationId: 'changePassword', summary: 'Change the signed-in user\'s password; their other sessions are signed out', description: `A wrong current password counts towards the account's lockout. ${lockedOut}`, body: changePasswordBody, response: { 204: z.undefined().describe('Changed') } } }, async (req, reply) => {
+    const actor = requireActor(req);
+    await identity.changePassword(db, clock, actor, bearerToken(req)!, req.body, { limits, address: req.ip });
+    return reply.status(204).send();
+  });
+
+  app.post('/auth/logout-all', { schema: { tags: ['auth'], operationId: 'logoutEverywhere', summary: 'Sign out everywhere: revoke every session and API token of the signed-in user', response: { 204: z.undefined().describe('Signed out everywhere') } } }, async (req, reply) => {
+    await identity.signOutEverywhere(db, clock, requireActor(req));
+    return reply.status(204).send();
+  });
 
   app.post('/auth/logout', { schema: { tags: ['auth'], operationId: 'logout', summary: 'Revoke the token this request carries', response: { 204: z.undefined().describe('Signed out') } } }, async (req, reply) => {
     const actor = requireActor(req);
@@ -28,6 +45,14 @@ export const identityRoutes: RouteModule<Database> = (app, { db, clock }) => {
 
   app.post('/api-tokens', { schema: { tags: ['auth'], operationId: 'createApiToken', summary: 'Issue an API token for an integration', body: createApiTokenBody, response: { 201: issuedTokenSchema } } }, async (req, reply) => {
     const actor = requireActor(req, ADMIN_ROLES);
-    return reply.status(201).send(await identity.issueToken(db, clock, actor.tenantId, actor.userId, 'api', req.body.name));
+    return reply.status(201).send(await identity.issueToken(db, clock, actor.tenantId, actor.userId, 'api', req.body.name, req.body.expires_in_days));
+  });
+
+  app.get('/api-tokens', { schema: { tags: ['auth'], operationId: 'listApiTokens', summary: 'The tenant\'s API tokens, newest first (never the tokens themselves)', response: { 200: apiTokenListSchema } } }, async (req) =>
+    identity.listApiTokens(db, clock, requireActor(req, ADMIN_ROLES).tenantId));
+
+  app.delete('/api-tokens/:id', { schema: { tags: ['auth'], operationId: 'revokeApiToken', summary: 'Revoke an API token: it stops working at once', params: apiTokenParams, response: { 204: z.undefined().describe('Revoked') } } }, async (req, reply) => {
+    await identity.revokeApiToken(db, clock, requireActor(req, ADMIN_ROLES), req.params.id);
+    return reply.status(204).send();
   });
 };

@@ -19,7 +19,30 @@ export const createUserBody = z.object({
   b_node_id: z.string().max(64).optional(),
 }).strict();
 
-export const createApiTokenBody = z.object({ name: z.string().min(1).max(128) }).strict();
+export const createApiTokenBody = z.object({
+  name: z.string().min(1).max(128),
+  expires_in_days: z.number().int().min(1).max(3650).optional().describe('The token stops working after this many days; absent: until revoked'),
+}).strict();
+
+export const changePasswordBody = z.object({
+  current_password: z.string().min(1).max(256),
+  new_password: z.string().min(8).max(256),
+}).strict();
+
+export const apiTokenParams = z.object({ id: z.string().min(1).max(64) });
+
+export const apiTokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  user_id: z.string().describe('The user the token acts as'),
+  user_login: z.string(),
+  created_at: z.string().meta({ format: 'date-time' }),
+  expires_at: z.string().meta({ format: 'date-time' }).nullable(),
+  revoked_at: z.string().meta({ format: 'date-time' }).nullable(),
+  status: z.enum(['active', 'expired', 'revoked']),
+}).meta({ id: 'ApiToken' });
+
+export const apiTokenListSchema = z.object({ items: z.array(apiTokenSchema) }).meta({ id: 'ApiTokenList' });
 
 export const tenantSettingsBody = z.object({
   name: z.string().min(1).max(128),
@@ -45,8 +68,9 @@ export const sessionSchema = z.object({
   tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
 }).meta({ id: 'Session' });
 
-/** A bearer token as issued; it is shown once and stored only as a hash. API tokens do not expire. */
+/** A bearer token as issued; it is shown once and stored only as a hash. API tokens expire only when asked to. */
 export const issuedTokenSchema = z.object({
+  id: z.string(),
   token: z.string(),
   expires_at: z.string().meta({ format: 'date-time' }).nullable(),
 }).meta({ id: 'IssuedToken' });

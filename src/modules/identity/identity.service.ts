@@ -1,10 +1,14 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import type { Conn, Db } from '../../database.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { audit } from '../../platform/audit.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId, newSecret, sha256 } from '../../platform/ids.js';
 import { identityError } from './identity.errors.js';
-import { identityRepo } from './identity.repo.js';
+import { identityRepo, type LoginSubject } from './identity.repo.js';
+import { defaultLimits, type LimitsConfig } from '../../platform/config.js';
+import { FORGET_FAILURES_AFTER_MS, lockSeconds, secondsUntil } from '../../platform/lockout.js';
 import type { Role } from './identity.tables.js';
 
 const SESSION_DAYS = 7;
@@ -17,24 +21,124 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 });
 }
 
-export async function login(db: Db, clock: Clock, input: { tenant: string; login: string; password: string }) {
+export interface LoginGuard {
+  limits?: LimitsConfig;
+  /** The client's address: counted too, when per-address limits are on. */
+  address?: string | undefined;
+}
+
+/**
+ * Password sign-in. Wrong passwords are counted per account (the login as typed, known or not) and
+ * per client address in the database, so every server process sees them; enough in a row lock
+ * the account (and, far more, the address) with a lock that doubles per further failure. A locked
+ * account is refused with 429 login_locked and Retry-After before its password is even checked, so
+ * the right password does not get through either; a successful sign-in clears the account's count.
+ */
+export async function login(db: Db, clock: Clock, input: { tenant: string; login: string; password: string }, guard: LoginGuard = {}) {
   const tenant = await identityRepo.tenantBySlug(db, input.tenant);
+  const limits = guard.limits ?? defaultLimits();
+  const subjects = loginSubjects(input.login, limits, guard.address);
+  if (tenant) await refuseLockedLogin(db, clock, tenant.id, subjects);
   const user = tenant ? await identityRepo.userByLogin(db, tenant.id, input.login) : undefined;
   const stored = user?.password_hash ?? (await (decoyHash ??= hashPassword('decoy-password')));
   const ok = await verify(stored, input.password).catch(() => false);
-  if (!tenant || !user || !user.password_hash || !ok) throw identityError('invalid_credentials');
-  const token = `ses_${newSecret()}`;
-  const expiresAt = new Date(clock.now().getTime() + SESSION_DAYS * 86_400_000);
-  await identityRepo.insertToken(db, { tenant_id: tenant.id, token_hash: sha256(token), user_id: user.id, kind: 'session', name: null, expires_at: expiresAt });
-  return { token, expires_at: expiresAt.toISOString(), user: publicUser(user), tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name } };
+  if (!tenant || !user || !user.password_hash || !ok) {
+    if (tenant) await countLoginFailure(db, clock, limits, tenant.id, subjects);
+    throw identityError('invalid_credentials');
+  }
+  await identityRepo.clearLoginFailures(db, tenant.id, subjects[0]!);
+  const { token, expires_at: expiresAt } = await issueToken(db, clock, tenant.id, user.id, 'session');
+  return { token, expires_at: expiresAt!, user: publicUser(user), tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name } };
 }
 
-/** Issues a token for a user without a password: consumer sessions from a shop, API tokens for integrations. */
-export async function issueToken(db: Conn, clock: Clock, tenantId: string, userId: string, kind: 'session' | 'api', name: string | null = null) {
+function loginSubjects(login: string, limits: LimitsConfig, address: string | undefined): LoginSubject[] {
+  const subjects: LoginSubject[] = [{ kind: 'account', subject: login }];
+  if (limits.perAddress && address) subjects.push({ kind: 'address', subject: address });
+  return subjects;
+}
+
+async function refuseLockedLogin(db: Conn, clock: Clock, tenantId: string, subjects: LoginSubject[]) {
+  const now = clock.now();
+  const until = await identityRepo.loginLockedUntil(db, tenantId, subjects, now);
+  if (until) throw identityError('login_locked', { retry_after_seconds: secondsUntil(until, now) });
+}
+
+async function countLoginFailure(db: Conn, clock: Clock, limits: LimitsConfig, tenantId: string, subjects: LoginSubject[]) {
+  const now = clock.now();
+  for (const subject of subjects) {
+    const failures = await identityRepo.countLoginFailure(db, tenantId, subject, now, new Date(now.getTime() - FORGET_FAILURES_AFTER_MS));
+    const threshold = subject.kind === 'account' ? limits.loginMaxFailures : limits.loginAddressMaxFailures;
+    const seconds = lockSeconds(failures, { threshold, baseSeconds: limits.loginLockSeconds, maxSeconds: limits.loginLockMaxSeconds });
+    if (seconds > 0) await identityRepo.lockLogin(db, tenantId, subject, new Date(now.getTime() + seconds * 1000));
+  }
+}
+
+/**
+ * Changes the signed-in user's password, given the current one (a wrong one counts towards the
+ * account's lockout like a wrong sign-in), and revokes the user's other sessions: whoever knew
+ * the old password is signed out. The session making the change stays.
+ */
+export async function changePassword(db: Db, clock: Clock, actor: Actor, currentToken: string, input: { current_password: string; new_password: string }, guard: LoginGuard = {}) {
+  const user = await identityRepo.userById(db, actor.tenantId, actor.userId);
+  if (!user) throw identityError('token_not_found');
+  const limits = guard.limits ?? defaultLimits();
+  const subjects = loginSubjects(user.login, limits, guard.address);
+  await refuseLockedLogin(db, clock, actor.tenantId, subjects);
+  const ok = user.password_hash ? await verify(user.password_hash, input.current_password).catch(() => false) : false;
+  if (!ok) {
+    await countLoginFailure(db, clock, limits, actor.tenantId, subjects);
+    throw identityError('wrong_current_password');
+  }
+  const passwordHash = await hashPassword(input.new_password);
+  await inTransaction(db, async (tx) => {
+    await identityRepo.setPasswordHash(tx, actor.tenantId, actor.userId, passwordHash);
+    await identityRepo.revokeUserTokens(tx, actor.tenantId, actor.userId, clock.now(), { kind: 'session', keepHash: sha256(currentToken) });
+    await identityRepo.clearLoginFailures(tx, actor.tenantId, subjects[0]!);
+    await audit(tx, actor.tenantId, 'user.password_changed', 'user', actor.userId, {}, actor.userId);
+  });
+}
+
+/** Revokes every token of the signed-in user, sessions and API tokens alike, this one included. */
+export async function signOutEverywhere(db: Db, clock: Clock, actor: Actor): Promise<number> {
+  return inTransaction(db, async (tx) => {
+    const revoked = await identityRepo.revokeUserTokens(tx, actor.tenantId, actor.userId, clock.now());
+    await audit(tx, actor.tenantId, 'user.signed_out_everywhere', 'user', actor.userId, { revoked }, actor.userId);
+    return revoked;
+  });
+}
+
+export async function listApiTokens(db: Conn, clock: Clock, tenantId: string) {
+  const now = clock.now();
+  const rows = await identityRepo.apiTokens(db, tenantId);
+  return {
+    items: rows.map((r) => ({
+      id: r.id, name: r.name ?? '', user_id: r.user_id, user_login: r.user_login,
+      created_at: r.created_at.toISOString(), expires_at: r.expires_at?.toISOString() ?? null, revoked_at: r.revoked_at?.toISOString() ?? null,
+      status: r.revoked_at ? 'revoked' as const : r.expires_at && r.expires_at <= now ? 'expired' as const : 'active' as const,
+    })),
+  };
+}
+
+/** Revokes one of the tenant's API tokens; revoking one already revoked changes nothing. */
+export async function revokeApiToken(db: Db, clock: Clock, actor: Actor, id: string) {
+  await inTransaction(db, async (tx) => {
+    const revoked = await identityRepo.revokeApiToken(tx, actor.tenantId, id, clock.now());
+    if (!revoked && !(await identityRepo.apiTokenExists(tx, actor.tenantId, id))) throw identityError('token_not_found');
+    if (revoked) await audit(tx, actor.tenantId, 'api_token.revoked', 'api_token', id, {}, actor.userId);
+  });
+}
+
+/**
+ * Issues a token: sessions (password sign-in, consumer sessions from a shop) expire after
+ * SESSION_DAYS; API tokens for integrations after `expiresInDays`, or never when it is absent.
+ */
+export async function issueToken(db: Conn, clock: Clock, tenantId: string, userId: string, kind: 'session' | 'api', name: string | null = null, expiresInDays?: number) {
   const token = `${kind === 'api' ? 'api' : 'ses'}_${newSecret()}`;
-  const expiresAt = kind === 'session' ? new Date(clock.now().getTime() + SESSION_DAYS * 86_400_000) : null;
-  await identityRepo.insertToken(db, { tenant_id: tenantId, token_hash: sha256(token), user_id: userId, kind, name, expires_at: expiresAt });
-  return { token, expires_at: expiresAt?.toISOString() ?? null };
+  const days = kind === 'session' ? SESSION_DAYS : expiresInDays;
+  const expiresAt = days === undefined ? null : new Date(clock.now().getTime() + days * 86_400_000);
+  const id = newId('tok');
+  await identityRepo.insertToken(db, { tenant_id: tenantId, id, token_hash: sha256(token), user_id: userId, kind, name, expires_at: expiresAt });
+  return { id, token, expires_at: expiresAt?.toISOString() ?? null };
 }
 
 export async function authenticate(db: Db, clock: Clock, token: string): Promise<Actor | null> {

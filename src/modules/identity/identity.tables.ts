@@ -29,6 +29,8 @@ export interface UsersTable {
 
 export interface AuthTokensTable {
   tenant_id: string;
+  /** Public id (tok_…): lists and revocation name a token by it, never by its hash. */
+  id: Generated<string>;
   token_hash: string;
   user_id: string;
   kind: 'session' | 'api';
@@ -38,8 +40,19 @@ export interface AuthTokensTable {
   created_at: Generated<Date>;
 }
 
+/** Failed sign-ins in a row per account (the login as typed) and per client address; see migration 010. */
+export interface LoginAttemptsTable {
+  tenant_id: string;
+  kind: 'account' | 'address';
+  subject: string;
+  failures: number;
+  locked_until: Date | null;
+  last_failed_at: Date;
+}
+
 export interface IdentityTables {
   tenants: TenantsTable;
   users: UsersTable;
   auth_tokens: AuthTokensTable;
+  login_attempts: LoginAttemptsTable;
 }

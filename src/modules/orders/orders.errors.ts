@@ -8,6 +8,7 @@ export const orderError = defineErrors({
   order_not_payable: { status: 409, en: 'This order can no longer be paid.', zh: '该订单已无法支付。' },
   order_not_cancellable: { status: 409, en: 'Only unpaid orders can be cancelled; paid orders are refunded.', zh: '只有未支付订单可以取消，已支付订单请申请退款。' },
   wrong_pickup_code: { status: 422, en: 'The pickup code does not match.', zh: '提货码不正确。' },
+  pickup_code_locked: { status: 429, en: 'Too many wrong pickup codes for this order: try again later.', zh: '该订单提货码错误次数过多，请稍后再试。' },
   refund_exceeds_order: { status: 422, en: 'The refund asks for more than is left to refund on a line.', zh: '退款数量超过该商品可退数量。' },
   nothing_to_refund: { status: 409, en: 'Nothing is left to refund on this order.', zh: '该订单已无可退款项。' },
   order_not_refundable: { status: 409, en: 'This order has not been paid, so there is nothing to refund.', zh: '该订单未支付，无法退款。' },

@@ -66,4 +66,28 @@ export const orderRepo = {
     }
     return q.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(f.limit).execute();
   },
+
+  pickupLockedUntil: async (db: Conn, tenantId: string, orderId: string, now: Date): Promise<Date | undefined> => {
+    const row = await db.selectFrom('pickup_code_attempts').select('locked_until')
+      .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('locked_until', '>', now).executeTakeFirst();
+    return row?.locked_until ?? undefined;
+  },
+
+  /** One more wrong code for the order (starting over after a quiet spell); returns the count. */
+  countWrongPickupCode: async (db: Conn, tenantId: string, orderId: string, now: Date, forgetBefore: Date): Promise<number> => {
+    const row = await db.insertInto('pickup_code_attempts')
+      .values({ tenant_id: tenantId, order_id: orderId, failures: 1, locked_until: null, last_failed_at: now })
+      .onConflict((oc) => oc.columns(['tenant_id', 'order_id']).doUpdateSet((eb) => ({
+        failures: eb.case().when('pickup_code_attempts.last_failed_at', '<', forgetBefore).then(1).else(eb('pickup_code_attempts.failures', '+', 1)).end(),
+        last_failed_at: now,
+      })))
+      .returning('failures').executeTakeFirstOrThrow();
+    return row.failures;
+  },
+
+  lockPickup: (db: Conn, tenantId: string, orderId: string, until: Date) =>
+    db.updateTable('pickup_code_attempts').set({ locked_until: until }).where('tenant_id', '=', tenantId).where('order_id', '=', orderId).execute(),
+
+  clearPickupAttempts: (db: Conn, tenantId: string, orderId: string) =>
+    db.deleteFrom('pickup_code_attempts').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).execute(),
 };

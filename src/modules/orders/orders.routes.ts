@@ -11,8 +11,9 @@ import { cancelOrder, completePickup } from '../../flows/order-lifecycle.flow.js
 import { refundStartSchema } from '../payments/payments.schema.js';
 import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, pickupBody, refundBody } from './orders.schema.js';
 import * as orders from './orders.service.js';
+import { perAddressLimit } from '../../platform/http/security.js';
 
-export const orderRoutes: RouteModule<Database> = (app, { db, clock }) => {
+export const orderRoutes: RouteModule<Database> = (app, { db, clock, config }) => {
   const tags = ['orders'];
   const viewer = (req: FastifyRequest) => requireActor(req, [...STAFF_ROLES, 'consumer']);
 
@@ -48,9 +49,10 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock }) => {
     return getOrder(db, actor, req.params.id);
   });
 
-  app.post('/orders/:id/pickup', { schema: { tags, operationId: 'completePickup', summary: 'Verify the pickup code and complete the order', params: orderParams, body: pickupBody, response: { 200: orderSchema } } }, async (req) => {
+  app.post('/orders/:id/pickup', { config: perAddressLimit(config.limits, config.limits.pickup), schema: { tags, operationId: 'completePickup', summary: 'Verify the pickup code and complete the order', description: 'After repeated wrong codes the order\'s code verification is locked for a while: 429 pickup_code_locked with Retry-After.', params: orderParams, body: pickupBody, response: { 200: orderSchema } } }, async (req) => {
     const actor = requireActor(req, STAFF_ROLES);
-    await inTransaction(db, (tx) => completePickup(tx, clock, actor, req.params.id, req.body.code));
+    await orders.withPickupAttempts(db, clock, config.limits, actor, req.params.id, () =>
+      inTransaction(db, (tx) => completePickup(tx, clock, actor, req.params.id, req.body.code)));
     return getOrder(db, actor, req.params.id);
   });
 

@@ -1,5 +1,9 @@
 import { randomInt } from 'node:crypto';
-import type { Conn, Tx } from '../../database.js';
+import type { Conn, Db, Tx } from '../../database.js';
+import type { Clock } from '../../platform/clock.js';
+import type { LimitsConfig } from '../../platform/config.js';
+import { AppError } from '../../platform/errors.js';
+import { FORGET_FAILURES_AFTER_MS, lockSeconds, secondsUntil } from '../../platform/lockout.js';
 import type { Actor } from '../../platform/http/auth.js';
 import { platformError } from '../../platform/errors.js';
 import type { Fen } from '../../platform/money.js';
@@ -118,4 +122,29 @@ export async function completePickup(tx: Tx, at: Date, actor: Actor, orderId: st
     throw platformError('illegal_transition', { from: order.status, to: 'completed' });
   }
   await shipOrders(tx, actor.tenantId, [orderId]);
+}
+
+/**
+ * Runs a pickup-code verification under the order's attempt count, kept in the database so every
+ * server process sees it: after `pickupMaxFailures` wrong codes in a row the order's verification
+ * is locked for `pickupLockSeconds` (429 pickup_code_locked with Retry-After, even for the right
+ * code), so a six-digit code cannot be found by trying. The right code clears the count.
+ * `verify` runs the verification in its own transaction and throws wrong_pickup_code on a mismatch.
+ */
+export async function withPickupAttempts(db: Db, clock: Clock, limits: LimitsConfig, actor: Actor, orderId: string, verify: () => Promise<void>): Promise<void> {
+  await visibleOrder(db, actor, orderId);
+  const now = clock.now();
+  const until = await orderRepo.pickupLockedUntil(db, actor.tenantId, orderId, now);
+  if (until) throw orderError('pickup_code_locked', { retry_after_seconds: secondsUntil(until, now) });
+  try {
+    await verify();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'wrong_pickup_code') {
+      const failures = await orderRepo.countWrongPickupCode(db, actor.tenantId, orderId, now, new Date(now.getTime() - FORGET_FAILURES_AFTER_MS));
+      const seconds = lockSeconds(failures, { threshold: limits.pickupMaxFailures, baseSeconds: limits.pickupLockSeconds, maxSeconds: limits.pickupLockSeconds });
+      if (seconds > 0) await orderRepo.lockPickup(db, actor.tenantId, orderId, new Date(now.getTime() + seconds * 1000));
+    }
+    throw err;
+  }
+  await orderRepo.clearPickupAttempts(db, actor.tenantId, orderId);
 }

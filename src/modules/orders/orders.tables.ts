@@ -42,4 +42,13 @@ export interface OrderLinesTable {
   discount: Generated<Fen>;
 }
 
-export interface OrderTables { orders: OrdersTable; order_lines: OrderLinesTable }
+/** Wrong pickup codes in a row for an order, and until when its code verification is locked. */
+export interface PickupCodeAttemptsTable {
+  tenant_id: string;
+  order_id: string;
+  failures: number;
+  locked_until: Date | null;
+  last_failed_at: Date;
+}
+
+export interface OrderTables { orders: OrdersTable; order_lines: OrderLinesTable; pickup_code_attempts: PickupCodeAttemptsTable }

@@ -27,6 +27,8 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
     // Provider callbacks: the signature covers the exact bytes, so this route keeps the raw body.
     await app.register(async (plain) => {
       const hooks = plain.withTypeProvider<ZodTypeProvider>();
+      // Replaces the server's JSON parser in this scope only (it parses and checks the text).
+      hooks.removeContentTypeParser('application/json');
       hooks.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
       hooks.post('/payments/notify/:provider', { schema: { tags, operationId: 'receivePaymentNotification', summary: 'A payment provider\'s signed notification', description: 'The exact signed bytes. The sandbox provider sends siyu-sandbox-timestamp (Unix seconds, within 300 s of the server clock), siyu-sandbox-nonce (one message per nonce) and siyu-sandbox-signature (base64 HMAC-SHA256 with the tenant\'s key over "timestamp\\nnonce\\nbody\\n"). Refused: 401 invalid_signature, stale_notification, replayed_nonce; 400 malformed_notification.', params: providerParams, security: [], response: { 200: notificationAckSchema } } }, async (req, reply) => {
         const provider = providerOf(providers, req.params.provider);

@@ -18,6 +18,7 @@ export const problemSchema = z.looseObject({
   instance: z.string().optional(),
   request_id: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('Every invalid field of a 400 validation_failed'),
+  retry_after_seconds: z.number().int().optional().describe('A 429 or 423: seconds until the request may be tried again (also the Retry-After header)'),
 }).meta({ id: 'Problem', description: 'application/problem+json (RFC 9457) with a stable `code`' });
 export type Problem = z.infer<typeof problemSchema>;
 
@@ -60,6 +61,12 @@ function toAppError(err: unknown): AppError {
   // The database went away or is restarting: nothing was written that the client can rely on, and
   // the same request will work once it is back (the pool reconnects by itself).
   if (isDatabaseUnavailable(err)) return platformError('database_unavailable');
+  // A unique key taken meanwhile (two requests racing, or a check the code does not make): a
+  // conflict the client can resolve. The constraint and its values (a phone, a login) stay out of the answer.
+  if (e.code === '23505') return platformError('already_exists');
+  // Text PostgreSQL cannot store (a NUL, a byte sequence that is not UTF-8) that slipped past the
+  // request guard, e.g. inside a header-borne value: the client's bad input.
+  if (e.code === '22021' || e.code === '22P05') return platformError('invalid_text');
   if (e.code === '22003' || e.code === '22P02') return platformError('validation_failed', { detail_text: 'value out of range' });
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new AppError('bad_request', e.statusCode, e.message ?? 'Bad request', '请求有误。');
@@ -72,5 +79,7 @@ export const RETRY_AFTER_SECONDS = 2;
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   if (problem.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  // A lockout or rate limit says when to come back: in the answer and as the standard header.
+  if (typeof problem.retry_after_seconds === 'number') reply.header('retry-after', String(problem.retry_after_seconds));
   return reply.status(problem.status).type('application/problem+json').send(problem);
 }

@@ -17,6 +17,8 @@ import { bearerToken } from './auth.js';
 import { projectPath } from '../paths.js';
 import { registerMetrics, type MetricsOptions } from '../metrics/metrics.js';
 import { openApiOptions } from './openapi.js';
+import { registerRateLimits, registerSecurityHeaders, registerTextGuard } from './security.js';
+import { serverLogger } from './logging.js';
 
 export interface AppContext<DB = PlatformTables> {
   db: Db<DB>;
@@ -45,14 +47,21 @@ function webPageFor(url: string): string | null {
 
 export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<DB>[], options: { logger?: boolean | object; metrics?: MetricsOptions } = {}): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: serverLogger(options.logger),
     bodyLimit: 1024 * 1024,
+    // A path segment that does not decode (bad percent-encoding, bytes that are not UTF-8) fails
+    // before routing; it gets the same problem answer as bad text anywhere else.
+    frameworkErrors: (err, request, reply) =>
+      sendProblem(reply, toProblem(err.code === 'FST_ERR_BAD_URL' ? platformError('invalid_text') : err, request)),
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : newId('req')),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
+  registerTextGuard(app);
+  await registerSecurityHeaders(app);
+  await registerRateLimits(app);
 
   await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -1,4 +1,4 @@
-import { loadConfig } from '../src/platform/config.js';
+import { loadConfig, type Config } from '../src/platform/config.js';
 import type { Db } from '../src/database.js';
 import { createSiyu, type Siyu } from '../src/app.js';
 import { injectPost } from '../src/providers/sandboxpay.unit.js';
@@ -70,8 +70,8 @@ export async function seedWorld(db: Db, clock: Clock, options: { skuCount?: numb
   return { tenantId: tenant.id, tenantSlug: slug, adminToken: token, shop, bNodeId, warehouseId, supplierId, skus };
 }
 
-export async function startSiyu(db: Db, clock: Clock): Promise<Siyu> {
-  const siyu = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost });
+export async function startSiyu(db: Db, clock: Clock, config: Config = testConfig, options: { logger?: object } = {}): Promise<Siyu> {
+  const siyu = await createSiyu(db, config, { clock, sandboxNotifyPost: injectPost, ...options });
   await siyu.server.ready();
   return siyu;
 }

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { auth, manualClock, seedWorld, startSiyu, testConfig } from '../../../test/fixtures.js';
-import { createSiyu } from '../../app.js';
-import { injectPost } from '../../providers/sandboxpay.unit.js';
 import { loadConfig } from '../../platform/config.js';
 import { createUser } from './identity.service.js';
 
@@ -27,7 +25,7 @@ describe('sign-in lockout, password change, sign-out everywhere, API token expir
     expect(locked.headers['retry-after']).toBe('30');
 
     // The count is in the database: another server process (a second cluster worker) refuses too.
-    const other = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost });
+    const other = await startSiyu(db, clock, testConfig);
     expect((await signIn('clerk', 'clerk-password', '127.0.0.1', other.server)).json().code).toBe('login_locked');
     await other.close();
 
@@ -49,7 +47,7 @@ describe('sign-in lockout, password change, sign-out everywhere, API token expir
   });
 
   it('with per-address limits on: one address is throttled after 20 sign-ins a minute, and locked after 50 wrong passwords across accounts', async () => {
-    const limited = await createSiyu(db, loadConfig({}), { clock, sandboxNotifyPost: injectPost });
+    const limited = await startSiyu(db, clock, loadConfig({}));
     const statuses: number[] = [];
     for (let i = 0; i < 21; i++) statuses.push((await signIn(`spray-${i}`, 'guess', '10.1.0.1', limited.server)).statusCode);
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
@@ -60,7 +58,7 @@ describe('sign-in lockout, password change, sign-out everywhere, API token expir
     await limited.close();
 
     // The address count is in the database too, and spans accounts; the raised request limit lets the guesses through.
-    const scaled = await createSiyu(db, loadConfig({ SIYU_RATE_LIMIT_SCALE: '10' }), { clock, sandboxNotifyPost: injectPost });
+    const scaled = await startSiyu(db, clock, loadConfig({ SIYU_RATE_LIMIT_SCALE: '10' }));
     for (let i = 0; i < 49; i++) expect((await signIn(`spread-${i}`, 'guess', '10.1.0.2', scaled.server)).statusCode).toBe(401);
     expect((await signIn('admin', 'admin-password', '10.1.0.2', scaled.server)).statusCode).toBe(200);
     expect((await signIn('spread-49', 'guess', '10.1.0.2', scaled.server)).statusCode).toBe(401);

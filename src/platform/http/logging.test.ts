@@ -1,16 +1,14 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
-import { auth, manualClock, seedWorld, testConfig } from '../../../test/fixtures.js';
-import { createSiyu } from '../../app.js';
-import { injectPost } from '../../providers/sandboxpay.unit.js';
+import { auth, manualClock, seedWorld, startSiyu, testConfig } from '../../../test/fixtures.js';
 
 describe('request logs', async () => {
   const { db } = await createTestDatabase();
   const clock = manualClock();
   const lines: string[] = [];
   const stream = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-  const siyu = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost, logger: { level: 'debug', stream } });
+  const siyu = await startSiyu(db, clock, testConfig, { logger: { level: 'debug', stream } });
   await siyu.server.ready();
   const world = await seedWorld(db, clock);
   const inject = siyu.server.inject.bind(siyu.server);

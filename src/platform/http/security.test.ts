@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase } from '../../../test/test-db.js';
-import { auth, consumerToken, manualClock, seedWorld, testConfig } from '../../../test/fixtures.js';
-import { createSiyu } from '../../app.js';
-import { injectPost } from '../../providers/sandboxpay.unit.js';
+import { auth, consumerToken, manualClock, seedWorld, startSiyu, testConfig } from '../../../test/fixtures.js';
+import type { Database } from '../../database.js';
 import { loadConfig, type Config } from '../config.js';
 import { buildServer, type RouteModule } from './server.js';
 import { perAddressLimit, urlTextIsValid } from './security.js';
@@ -17,7 +16,7 @@ describe('security headers, bad text, unique keys and per-address limits over HT
   const clock = manualClock();
   // Limits as shipped (on); the shop session limit is the configured 10 a minute.
   const config: Config = loadConfig({});
-  const siyu = await createSiyu(db, config, { clock, sandboxNotifyPost: injectPost });
+  const siyu = await startSiyu(db, clock, config);
   await siyu.server.ready();
   const world = await seedWorld(db, clock);
   const inject = siyu.server.inject.bind(siyu.server);
@@ -105,7 +104,7 @@ describe('security headers, bad text, unique keys and per-address limits over HT
   });
 
   it('SIYU_RATE_LIMITS=off (benchmarks, tests) lifts the per-address limits; SIYU_RATE_LIMIT_SCALE multiplies them', async () => {
-    const relaxed = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost });
+    const relaxed = await startSiyu(db, clock, testConfig);
     for (let i = 0; i < 15; i++) {
       const res = await relaxed.server.inject({ method: 'POST', url: `/api/v1/shops/${world.shop}/session`, remoteAddress: '10.0.0.9', payload: { name: `R${i}`, phone: `1350000${String(i).padStart(4, '0')}` } });
       expect(res.statusCode).toBe(201);
@@ -118,14 +117,14 @@ describe('security headers, bad text, unique keys and per-address limits over HT
 
   it('perAddressLimit puts any route under a per-address limit (the helper other public routes use)', async () => {
     const limits = { ...config.limits, scale: 2 };
-    const route: RouteModule = (app) => {
+    const route: RouteModule<Database> = (app) => {
       app.post('/ping', { config: perAddressLimit(limits, { max: 2, windowMs: 60_000 }), schema: { response: { 200: z.object({ ok: z.boolean() }) } } }, async () => ({ ok: true }));
     };
     const server = await buildServer({ db, config, clock, authenticate: async () => null }, [route]);
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await server.inject({ method: 'POST', url: '/api/v1/ping' })).statusCode);
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
-    const off = await buildServer({ db, config, clock, authenticate: async () => null }, [(app) => {
+    const off = await buildServer<Database>({ db, config, clock, authenticate: async () => null }, [(app) => {
       app.post('/ping', { config: perAddressLimit({ ...config.limits, perAddress: false }, { max: 1, windowMs: 60_000 }) }, async () => ({ ok: true }));
     }]);
     for (let i = 0; i < 3; i++) expect((await off.inject({ method: 'POST', url: '/api/v1/ping' })).statusCode).toBe(200);

@@ -1,10 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { LimitsConfig, RateLimit } from '../config.js';
 import { platformError } from '../errors.js';
-import type { App } from './server.js';
+
+/** Any Fastify instance of ours (server.ts's App, named without importing it: server.ts imports this file). */
+type App = FastifyInstance<any, any, any, any, any>;
 
 /**
  * The Content-Security-Policy the shop and the console are built to pass: scripts, styles, fonts

@@ -12,8 +12,48 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with a password and get a session token */
+        /**
+         * Sign in with a password and get a session token
+         * @description After repeated wrong passwords the account (and, after many, the client address) is locked for a while, longer with each further failure: 429 login_locked with Retry-After, even for the right password.
+         */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the signed-in user's password; their other sessions are signed out
+         * @description A wrong current password counts towards the account's lockout. After repeated wrong passwords the account (and, after many, the client address) is locked for a while, longer with each further failure: 429 login_locked with Retry-After, even for the right password.
+         */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out everywhere: revoke every session and API token of the signed-in user */
+        post: operations["logoutEverywhere"];
         delete?: never;
         options?: never;
         head?: never;
@@ -96,11 +136,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The tenant's API tokens, newest first (never the tokens themselves) */
+        get: operations["listApiTokens"];
         put?: never;
         /** Issue an API token for an integration */
         post: operations["createApiToken"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API token: it stops working at once */
+        delete: operations["revokeApiToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -460,7 +518,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify the pickup code and complete the order */
+        /**
+         * Verify the pickup code and complete the order
+         * @description After repeated wrong codes the order's code verification is locked for a while: 429 pickup_code_locked with Retry-After.
+         */
         post: operations["completePickup"];
         delete?: never;
         options?: never;
@@ -791,6 +852,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApiToken: {
+            id: string;
+            name: string;
+            /** @description The user the token acts as */
+            user_id: string;
+            user_login: string;
+            /** Format: date-time */
+            created_at: string;
+            expires_at: string | null;
+            revoked_at: string | null;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked";
+        };
+        ApiTokenList: {
+            items: components["schemas"]["ApiToken"][];
+        };
         BNode: {
             tenant_id?: string;
             id: string;
@@ -901,6 +978,7 @@ export interface components {
             contribution_margin: number;
         };
         IssuedToken: {
+            id: string;
             token: string;
             expires_at: string | null;
         };
@@ -1308,6 +1386,8 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /** @description A 429 or 423: seconds until the request may be tried again (also the Retry-After header) */
+            retry_after_seconds?: number;
         } & {
             [key: string]: unknown;
         };
@@ -1560,6 +1640,112 @@ export interface operations {
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    current_password: string;
+                    new_password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logoutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out everywhere */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1849,6 +2035,53 @@ export interface operations {
             };
         };
     };
+    listApiTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenList"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createApiToken: {
         parameters: {
             query?: never;
@@ -1860,6 +2093,8 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
+                    /** @description The token stops working after this many days; absent: until revoked */
+                    expires_in_days?: number;
                 };
             };
         };
@@ -1893,6 +2128,71 @@ export interface operations {
             };
             /** @description The role may not do this (`forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5048,6 +5348,7 @@ export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentVal
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
+export const apiTokenStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiToken"]["status"]> = ["active", "expired", "revoked"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
 export const campaignVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Campaign"]["verdict"]> = ["accept", "warn"];

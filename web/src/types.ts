@@ -24,6 +24,7 @@ export type OrderListItem = Schemas['OrderListItem'];
 export type OrderList = Schemas['OrderList'];
 
 export type Job = Schemas['Job'];
+export type ApiToken = Schemas['ApiToken'];
 
 export type PaymentStart = Schemas['PaymentStart'];
 export type RefundStart = Schemas['RefundStart'];

@@ -32,6 +32,15 @@ export const contentSecurityPolicy = {
   },
 };
 
+/**
+ * The API documentation (Swagger UI, /docs) injects <style> elements: its pages alone also allow
+ * inline styles. Scripts stay this origin's only.
+ */
+export const docsContentSecurityPolicy: Record<string, string[]> = {
+  ...contentSecurityPolicy.directives,
+  'style-src': ["'self'", "'unsafe-inline'"],
+};
+
 /** Security headers on every answer, API and pages alike (@fastify/helmet). */
 export async function registerSecurityHeaders(app: App): Promise<void> {
   await app.register(helmet, {

@@ -17,7 +17,7 @@ import { bearerToken } from './auth.js';
 import { projectPath } from '../paths.js';
 import { registerMetrics, type MetricsOptions } from '../metrics/metrics.js';
 import { openApiOptions } from './openapi.js';
-import { registerRateLimits, registerSecurityHeaders, registerTextGuard } from './security.js';
+import { docsContentSecurityPolicy, registerRateLimits, registerSecurityHeaders, registerTextGuard } from './security.js';
 import { serverLogger } from './logging.js';
 
 export interface AppContext<DB = PlatformTables> {
@@ -64,7 +64,7 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
   await registerRateLimits(app);
 
   await app.register(swagger, openApiOptions);
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: docsContentSecurityPolicy });
 
   app.addHook('onRequest', async (request) => {
     const token = bearerToken(request);

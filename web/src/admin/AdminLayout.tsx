@@ -26,6 +26,7 @@ export function AdminLayout() {
           {session.user.role === 'tenant_admin' || session.user.role === 'platform_operator' ? <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink> : null}
         </nav>
         <span className="admin-user muted small" data-testid="admin-user">{session.tenant.name} · {session.user.display_name}</span>
+        <NavLink to="/admin/account" className="small" data-testid="nav-account">{t('account.nav')}</NavLink>
         <LangSwitch />
         <button type="button" className="link" onClick={() => void signOut()} data-testid="sign-out">{t('admin.sign_out')}</button>
       </header>

@@ -8,4 +8,18 @@ describe('config', () => {
     expect(loadConfig({ SIYU_PUBLIC_URL: 'http://10.0.0.5:3000' }).publicUrl).toBe('http://10.0.0.5:3000');
     for (const bad of ['shop.example.com', 'ftp://shop.example.com']) expect(() => loadConfig({ SIYU_PUBLIC_URL: bad }), bad).toThrow(/SIYU_PUBLIC_URL/);
   });
+
+  it('SIYU_TRUST_PROXY: off by default; true, a hop count or a list of addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ SIYU_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ SIYU_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ SIYU_TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toBe('10.0.0.0/8');
+  });
+
+  it('limits: per-address limits on by default, lockouts never off', () => {
+    const { limits } = loadConfig({});
+    expect(limits).toMatchObject({ perAddress: true, scale: 1, loginMaxFailures: 5, pickupMaxFailures: 5 });
+    expect(loadConfig({ SIYU_RATE_LIMITS: 'off' }).limits).toMatchObject({ perAddress: false, loginMaxFailures: 5, pickupMaxFailures: 5 });
+    for (const name of ['SIYU_LOGIN_MAX_FAILURES', 'SIYU_PICKUP_MAX_FAILURES', 'SIYU_LOGIN_LOCK_SECONDS']) expect(() => loadConfig({ [name]: '0' }), name).toThrow(name);
+  });
 });

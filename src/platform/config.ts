@@ -18,6 +18,12 @@ export interface Config {
   /** How long a stopping server waits for requests and background work in flight before closing the database anyway. */
   shutdownTimeoutMs: number;
   limits: LimitsConfig;
+  /**
+   * Whom to believe for the client's address (X-Forwarded-For), which per-address limits key on:
+   * SIYU_TRUST_PROXY=true trusts every hop, a number that many hops, anything else a list of
+   * addresses or CIDRs. Unset: the socket's address (no proxy in front).
+   */
+  trustProxy: boolean | number | string;
 }
 
 /** A number of requests allowed per client address in a window. */
@@ -63,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyRetentionHours: atLeast(24, intFrom(env.SIYU_IDEMPOTENCY_RETENTION_HOURS, 48), 'SIYU_IDEMPOTENCY_RETENTION_HOURS'),
     shutdownTimeoutMs: intFrom(env.SIYU_SHUTDOWN_TIMEOUT_MS, 10_000),
     limits: limitsFrom(env),
+    trustProxy: trustProxyFrom(env.SIYU_TRUST_PROXY),
   };
 }
 
@@ -95,6 +102,13 @@ function limitsFrom(env: NodeJS.ProcessEnv): LimitsConfig {
     pickupMaxFailures: atLeast(1, intFrom(env.SIYU_PICKUP_MAX_FAILURES, 5), 'SIYU_PICKUP_MAX_FAILURES'),
     pickupLockSeconds: atLeast(1, intFrom(env.SIYU_PICKUP_LOCK_SECONDS, 15 * 60), 'SIYU_PICKUP_LOCK_SECONDS'),
   };
+}
+
+function trustProxyFrom(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 function baseUrlFrom(value: string): string {

@@ -49,6 +49,9 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
   const app = Fastify({
     logger: serverLogger(options.logger),
     bodyLimit: 1024 * 1024,
+    // Behind a proxy, the client's address (per-address limits, logs) comes from X-Forwarded-For.
+    // (Fastify takes a hop count too; its types list only the other forms.)
+    trustProxy: ctx.config.trustProxy as boolean | string,
     // A path segment that does not decode (bad percent-encoding, bytes that are not UTF-8) fails
     // before routing; it gets the same problem answer as bad text anywhere else.
     frameworkErrors: (err, request, reply) =>

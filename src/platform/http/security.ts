@@ -76,15 +76,22 @@ export function registerTextGuard(app: App): void {
   });
 }
 
-/** The raw URL decodes as UTF-8 and carries no NUL (%00). */
+/**
+ * Every percent-encoded run in the raw URL decodes as UTF-8 and none is a NUL (%00). A lone `%`
+ * that starts no escape is left to the route's own validation.
+ */
 export function urlTextIsValid(url: string): boolean {
   if (!url.includes('%')) return !url.includes('\u0000');
-  try {
-    return !decodeURIComponent(url.replaceAll('+', ' ')).includes('\u0000');
-  } catch {
-    return false;
+  for (const [run] of url.matchAll(PERCENT_RUNS)) {
+    try {
+      if (decodeURIComponent(run).includes('\u0000')) return false;
+    } catch {
+      return false;
+    }
   }
+  return !url.includes('\u0000');
 }
+const PERCENT_RUNS = /(?:%[0-9A-Fa-f]{2})+/g;
 
 function containsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');

@@ -54,7 +54,7 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
     bodyLimit: 1024 * 1024,
     // Behind a proxy, the client's address (per-address limits, logs) comes from X-Forwarded-For.
     // (Fastify takes a hop count too; its types list only the other forms.)
-    trustProxy: ctx.config.trustProxy as boolean | string,
+    trustProxy: (ctx.config?.trustProxy ?? false) as boolean | string,
     // A path segment that does not decode (bad percent-encoding, bytes that are not UTF-8) fails
     // before routing; it gets the same problem answer as bad text anywhere else.
     frameworkErrors: (err, request, reply) =>

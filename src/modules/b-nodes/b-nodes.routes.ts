@@ -1,6 +1,6 @@
 import type { RouteModule } from '../../platform/http/server.js';
 import type { Database } from '../../database.js';
-import { ADMIN_ROLES, STAFF_ROLES, requireActor } from '../../platform/http/auth.js';
+import { requirePermission } from '../../platform/http/auth.js';
 import { idParams } from '../catalog/catalog.schema.js';
 import { itemsOf } from '../../platform/http/schemas.js';
 import {
@@ -12,17 +12,17 @@ import { assignPolicyChecked, putListingGuarded } from '../../flows/guarded-chan
 
 export const bNodeRoutes: RouteModule<Database> = (app, { db, clock }) => {
   const tags = ['b-nodes'];
-  app.get('/b-nodes', { schema: { tags, operationId: 'listBNodes', summary: 'List B nodes (stores, community leaders)', response: { 200: itemsOf(bNodeSchema) } } }, async (req) => ({ items: await nodes.listBNodes(db, requireActor(req, STAFF_ROLES).tenantId) }));
+  app.get('/b-nodes', { schema: { tags, operationId: 'listBNodes', summary: 'List B nodes (stores, community leaders); staff and owners get their own', response: { 200: itemsOf(bNodeSchema) } } }, async (req) => ({ items: await nodes.listBNodes(db, requirePermission(req, 'orders.read')) }));
   app.post('/b-nodes', { schema: { tags, operationId: 'createBNode', summary: 'Create a B node and its shop address', body: createBNodeBody, response: { 201: bNodeSchema } } }, async (req, reply) =>
-    reply.status(201).send(await nodes.createBNode(db, requireActor(req, ADMIN_ROLES).tenantId, req.body)));
-  app.get('/b-nodes/:id', { schema: { tags, operationId: 'getBNode', summary: 'A B node', params: idParams, response: { 200: bNodeSchema } } }, async (req) => nodes.getBNode(db, requireActor(req, STAFF_ROLES), req.params.id));
+    reply.status(201).send(await nodes.createBNode(db, requirePermission(req, 'b_nodes.manage').tenantId, req.body)));
+  app.get('/b-nodes/:id', { schema: { tags, operationId: 'getBNode', summary: 'A B node', params: idParams, response: { 200: bNodeSchema } } }, async (req) => nodes.getBNode(db, requirePermission(req, 'orders.read'), req.params.id));
   app.get('/b-nodes/:id/listings', { schema: { tags, operationId: 'listListings', summary: 'The SKUs a B node lists, with prices and stock', params: idParams, response: { 200: itemsOf(listingSchema) } } }, async (req) =>
-    ({ items: await nodes.listListings(db, requireActor(req, STAFF_ROLES), req.params.id) }));
+    ({ items: await nodes.listListings(db, requirePermission(req, 'listings.read'), req.params.id) }));
   app.put('/b-nodes/:id/listings/:skuId', { schema: { tags, operationId: 'putListing', summary: 'List a SKU at a price inside its band, checked by the economics guard', params: listingParams, body: putListingBody, response: { 200: listingChangeSchema } } }, async (req) =>
-    db.transaction().execute((tx) => putListingGuarded(tx, requireActor(req, [...ADMIN_ROLES, 'b_owner']), req.params.id, req.params.skuId, req.body)));
+    db.transaction().execute((tx) => putListingGuarded(tx, requirePermission(req, 'listings.write'), req.params.id, req.params.skuId, req.body)));
 
   app.put('/b-nodes/:id/commission-policy', { schema: { tags, operationId: 'setCommissionPolicy', summary: 'Assign or remove a B node\'s commission policy', params: idParams, body: assignPolicyBody, response: { 200: policyAssignmentSchema } } }, async (req) =>
-    assignPolicyChecked(db, requireActor(req, ADMIN_ROLES), req.params.id, req.body.policy_id));
+    assignPolicyChecked(db, requirePermission(req, 'policies.write'), req.params.id, req.body.policy_id));
 
   const shopTags = ['shop'];
   app.get('/shops/:slug', { schema: { tags: shopTags, operationId: 'getShop', summary: 'A shop and what it sells now', params: slugParams, security: [], response: { 200: shopCatalogSchema } } }, async (req) => nodes.shopCatalog(db, req.params.slug));

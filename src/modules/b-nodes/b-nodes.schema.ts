@@ -59,7 +59,7 @@ export const listingSchema = z.object({
   retail_floor: money,
   retail_ceiling: money,
   suggested_price: money,
-  supply_price: money,
+  supply_price: money.optional().describe('Absent for staff'),
   available: z.number().int(),
 }).meta({ id: 'Listing' });
 

@@ -1,5 +1,5 @@
 import type { Conn, Db, Tx } from '../../database.js';
-import type { Actor } from '../../platform/http/auth.js';
+import { can, nodeScopeOf, seesNode, type Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { catalogError } from '../catalog/catalog.errors.js';
@@ -11,9 +11,9 @@ import { bNodeError } from './b-nodes.errors.js';
 import { bNodeRepo } from './b-nodes.repo.js';
 import type { BNodeKind } from './b-nodes.schema.js';
 
-/** B node owners and staff act only on their own node. */
+/** B node owners and staff act only on their own node; another node is not found (404), so ids cannot be probed. */
 export function assertNodeScope(actor: Actor, bNodeId: string) {
-  if ((actor.role === 'b_owner' || actor.role === 'staff') && actor.bNodeId !== bNodeId) throw bNodeError('b_node_not_found');
+  if (!seesNode(actor, bNodeId)) throw bNodeError('b_node_not_found');
 }
 
 export async function createBNode(db: Db, tenantId: string, input: { kind: BNodeKind; name: string; slug: string; warehouse_id: string; pickup_address: string }) {
@@ -28,7 +28,12 @@ export async function createBNode(db: Db, tenantId: string, input: { kind: BNode
   });
 }
 
-export const listBNodes = (db: Conn, tenantId: string) => bNodeRepo.list(db, tenantId);
+/** The B nodes the actor sees: every one of the tenant, or a node role's own. */
+export async function listBNodes(db: Conn, actor: Actor) {
+  const scope = nodeScopeOf(actor);
+  const nodes = await bNodeRepo.list(db, actor.tenantId);
+  return scope === undefined ? nodes : nodes.filter((n) => n.id === scope);
+}
 
 export async function getBNode(db: Conn, actor: Actor, id: string) {
   assertNodeScope(actor, id);
@@ -69,7 +74,8 @@ export async function shopCard(db: Conn, tenantId: string, bNodeId: string) {
 
 export async function listListings(db: Conn, actor: Actor, bNodeId: string) {
   await getBNode(db, actor, bNodeId);
-  return bNodeRepo.listings(db, actor.tenantId, bNodeId, false);
+  const rows = await bNodeRepo.listings(db, actor.tenantId, bNodeId, false);
+  return can(actor.role, 'supply_cost.read') ? rows : rows.map(({ supply_price: _hidden, ...row }) => row);
 }
 
 export async function resolveShop(db: Conn, slug: string) {

@@ -1,6 +1,6 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import type { Conn, Db } from '../../database.js';
-import type { Actor } from '../../platform/http/auth.js';
+import { isNodeRole, permissionsOf, type Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId, newSecret, sha256 } from '../../platform/ids.js';
 import { identityError } from './identity.errors.js';
@@ -23,10 +23,13 @@ export async function login(db: Db, clock: Clock, input: { tenant: string; login
   const stored = user?.password_hash ?? (await (decoyHash ??= hashPassword('decoy-password')));
   const ok = await verify(stored, input.password).catch(() => false);
   if (!tenant || !user || !user.password_hash || !ok) throw identityError('invalid_credentials');
+  // Rows older than the database checks: a node role without a node would see the whole tenant.
+  if (isNodeRole(user.role) && !user.b_node_id) throw identityError('no_b_node');
+  if (user.role === 'supplier_operator' && !user.supplier_id) throw identityError('no_supplier');
   const token = `ses_${newSecret()}`;
   const expiresAt = new Date(clock.now().getTime() + SESSION_DAYS * 86_400_000);
   await identityRepo.insertToken(db, { tenant_id: tenant.id, token_hash: sha256(token), user_id: user.id, kind: 'session', name: null, expires_at: expiresAt });
-  return { token, expires_at: expiresAt.toISOString(), user: publicUser(user), tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name } };
+  return { token, expires_at: expiresAt.toISOString(), user: { ...publicUser(user), permissions: permissionsOf(user.role) }, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name } };
 }
 
 /** Issues a token for a user without a password: consumer sessions from a shop, API tokens for integrations. */
@@ -69,6 +72,8 @@ export interface NewUser {
 }
 
 export async function createUser(db: Conn, tenantId: string, input: NewUser) {
+  if (isNodeRole(input.role) && !input.b_node_id) throw identityError('b_node_required');
+  if (input.role === 'supplier_operator' && !input.supplier_id) throw identityError('supplier_required');
   const existing = await identityRepo.userByLogin(db, tenantId, input.login);
   if (existing) throw identityError('login_taken');
   const id = newId('usr');
@@ -77,7 +82,15 @@ export async function createUser(db: Conn, tenantId: string, input: NewUser) {
     password_hash: input.password ? await hashPassword(input.password) : null,
     supplier_id: input.supplier_id ?? null, b_node_id: input.b_node_id ?? null,
   };
-  await db.insertInto('users').values(row).execute();
+  try {
+    await db.insertInto('users').values(row).execute();
+  } catch (err) {
+    // The database checks the node and supplier exist in the tenant (references, not a read first).
+    const constraint = (err as { code?: string; constraint?: string }).code === '23503' ? (err as { constraint?: string }).constraint : undefined;
+    if (constraint === 'users_b_node_fk') throw identityError('b_node_not_found');
+    if (constraint === 'users_supplier_fk') throw identityError('supplier_not_found');
+    throw err;
+  }
   return publicUser(row);
 }
 
@@ -86,10 +99,11 @@ export async function createConsumerUser(db: Conn, tenantId: string, userId: str
   await identityRepo.insertUser(db, { tenant_id: tenantId, id: userId, login: `consumer:${input.phone}`, display_name: input.name, role: 'consumer', password_hash: null, supplier_id: null, b_node_id: null });
 }
 
+/** The signed-in user with what their role may do: the console shows only those screens and actions. */
 export async function me(db: Conn, actor: Actor) {
   const user = await identityRepo.userById(db, actor.tenantId, actor.userId);
   if (!user) throw identityError('token_not_found');
-  return publicUser(user);
+  return { ...publicUser(user), permissions: permissionsOf(user.role) };
 }
 
 function publicUser(u: { id: string; login: string; display_name: string; role: Role; supplier_id: string | null; b_node_id: string | null; tenant_id: string }) {

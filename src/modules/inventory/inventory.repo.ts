@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
-import { skuLabels } from '../catalog/catalog.fragments.js';
+import { skuFacts } from '../catalog/catalog.fragments.js';
 import { reservationCtes, type StockWant } from './inventory.fragments.js';
 
 export const inventoryRepo = {
@@ -21,11 +21,15 @@ export const inventoryRepo = {
         WHERE stock.reserved <= EXCLUDED.on_hand
       RETURNING on_hand, reserved`.execute(db),
 
-  stockList: (db: Conn, tenantId: string, warehouseId: string) =>
-    db.selectFrom('stock as st')
-      .innerJoin(skuLabels(tenantId).as('s'), (j) => j.onRef('s.id', '=', 'st.sku_id'))
+  /** A warehouse's stock, of one supplier's SKUs when `supplierId` is given. */
+  stockList: (db: Conn, tenantId: string, warehouseId: string, supplierId?: string) => {
+    let q = db.selectFrom('stock as st')
+      .innerJoin(skuFacts(tenantId).as('s'), (j) => j.onRef('s.id', '=', 'st.sku_id'))
       .select(['st.sku_id', 's.code', 's.name', 'st.on_hand', 'st.reserved'])
-      .where('st.tenant_id', '=', tenantId).where('st.warehouse_id', '=', warehouseId).orderBy('s.code').execute(),
+      .where('st.tenant_id', '=', tenantId).where('st.warehouse_id', '=', warehouseId);
+    if (supplierId !== undefined) q = q.where('s.supplier_id', '=', supplierId);
+    return q.orderBy('s.code').execute();
+  },
 
   /** Reserves stock for SKUs with the checkout rule (a late payment reviving an expired order); returns the SKUs taken. */
   async reserveStock(db: Conn, tenantId: string, warehouseId: string, wants: StockWant[]): Promise<Set<string>> {

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from '../../platform/http/server.js';
 import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
-import { ADMIN_ROLES, STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
+import { customerIdOf, requireActor, requirePermission, rolesFor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { refundOrder } from '../../flows/refund.flow.js';
 import { checkout } from '../../flows/checkout.flow.js';
@@ -14,7 +14,7 @@ import * as orders from './orders.service.js';
 
 export const orderRoutes: RouteModule<Database> = (app, { db, clock }) => {
   const tags = ['orders'];
-  const viewer = (req: FastifyRequest) => requireActor(req, [...STAFF_ROLES, 'consumer']);
+  const viewer = (req: FastifyRequest) => requireActor(req, [...rolesFor('orders.read'), 'consumer']);
 
   app.post('/orders', { schema: { tags, operationId: 'checkout', summary: 'Place an order: price the cart and reserve its stock (Idempotency-Key)', body: checkoutBody, response: { 201: orderSchema } } }, async (req, reply) => {
     const actor = requireActor(req, ['consumer']);
@@ -43,19 +43,19 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock }) => {
   });
 
   app.post('/orders/:id/ready', { schema: { tags, operationId: 'markOrderReady', summary: 'Ship the goods to the pickup point', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
-    const actor = requireActor(req, STAFF_ROLES);
+    const actor = requirePermission(req, 'orders.fulfil');
     await inTransaction(db, (tx) => orders.markReadyForPickup(tx, actor, req.params.id));
     return getOrder(db, actor, req.params.id);
   });
 
-  app.post('/orders/:id/pickup', { schema: { tags, operationId: 'completePickup', summary: 'Verify the pickup code and complete the order', params: orderParams, body: pickupBody, response: { 200: orderSchema } } }, async (req) => {
-    const actor = requireActor(req, STAFF_ROLES);
+  app.post('/orders/:id/pickup', { schema: { tags, operationId: 'completePickup', summary: 'Verify the pickup code the buyer shows and complete the order', params: orderParams, body: pickupBody, response: { 200: orderSchema } } }, async (req) => {
+    const actor = requirePermission(req, 'orders.fulfil');
     await inTransaction(db, (tx) => completePickup(tx, clock, actor, req.params.id, req.body.code));
     return getOrder(db, actor, req.params.id);
   });
 
   app.post('/orders/:id/refunds', { schema: { tags, operationId: 'refundOrder', summary: 'Refund an order in full or by line and quantity (Idempotency-Key)', params: orderParams, body: refundBody, response: { 201: refundStartSchema } } }, async (req, reply) => {
-    const actor = requireActor(req, [...ADMIN_ROLES, 'b_owner', 'consumer']);
+    const actor = requireActor(req, [...rolesFor('orders.refund'), 'consumer']);
     const customerId = customerIdOf(actor);
     return idempotent(db, req, reply, actor, `orders.refund:${req.params.id}`, async (tx) => ({
       status: 201,

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Conn, Tx } from '../../database.js';
-import type { Actor } from '../../platform/http/auth.js';
+import { can, nodeScopeOf, seesNode, type Actor, type Role } from '../../platform/http/auth.js';
 import { platformError } from '../../platform/errors.js';
 import type { Fen } from '../../platform/money.js';
 import { shipOrders } from '../inventory/inventory.service.js';
@@ -31,16 +31,26 @@ interface LineShape {
   line_total: Fen; discount: Fen; refunded_quantity: number; refunded_amount: Fen;
 }
 
-export function presentOrder(o: OrderShape, lines: LineShape[], extra: Record<string, unknown> = {}) {
+/**
+ * What of an order a role reads. The pickup code is the buyer's alone: staff verify the code the
+ * buyer shows, so no staff answer carries it. Staff see no supply cost.
+ */
+function orderView(viewer: Role) {
+  // The buyer's own order keeps the price snapshot it has always carried.
+  return { pickupCode: viewer === 'consumer', supplyCost: viewer === 'consumer' || can(viewer, 'supply_cost.read') };
+}
+
+export function presentOrder(viewer: Role, o: OrderShape, lines: LineShape[], extra: Record<string, unknown> = {}) {
+  const view = orderView(viewer);
   return {
     id: o.id, number: o.number, status: o.status, b_node_id: o.b_node_id, customer_id: o.customer_id,
-    fulfillment: o.fulfillment, pickup_code: o.pickup_code,
-    subtotal: o.subtotal, discount: o.discount, total: o.total, supply_cost: o.supply_cost, refunded_total: o.refunded_total,
+    fulfillment: o.fulfillment, ...(view.pickupCode ? { pickup_code: o.pickup_code } : {}),
+    subtotal: o.subtotal, discount: o.discount, total: o.total, ...(view.supplyCost ? { supply_cost: o.supply_cost } : {}), refunded_total: o.refunded_total,
     shipped: o.shipped, note: o.note,
     expires_at: o.expires_at.toISOString(), created_at: o.created_at.toISOString(), paid_at: o.paid_at?.toISOString() ?? null, closed_at: o.closed_at?.toISOString() ?? null,
     lines: lines.map((l) => ({
       line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.quantity,
-      unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost, line_total: l.line_total,
+      unit_price: l.unit_price, ...(view.supplyCost ? { unit_supply_cost: l.unit_supply_cost } : {}), line_total: l.line_total,
       discount: l.discount, refunded_quantity: l.refunded_quantity, refunded_amount: l.refunded_amount,
     })),
     campaign_id: o.campaign_id,
@@ -48,13 +58,13 @@ export function presentOrder(o: OrderShape, lines: LineShape[], extra: Record<st
   };
 }
 
-/** Who may see an order: its buyer, staff of its B node, tenant admins. Anyone else gets 404. */
+/** Who may see an order: its buyer, staff and owners of its B node, tenant admins. Anyone else gets 404. */
 export async function visibleOrder(db: Conn, actor: Actor, orderId: string, customerId?: string) {
+  if (actor.role === 'supplier_operator') throw platformError('forbidden');
   const order = await orderRepo.order(db, actor.tenantId, orderId);
   if (!order) throw orderError('order_not_found');
   if (actor.role === 'consumer' && order.customer_id !== customerId) throw orderError('order_not_found');
-  if ((actor.role === 'b_owner' || actor.role === 'staff') && order.b_node_id !== actor.bNodeId) throw orderError('order_not_found');
-  if (actor.role === 'supplier_operator') throw platformError('forbidden');
+  if (!seesNode(actor, order.b_node_id)) throw orderError('order_not_found');
   return order;
 }
 
@@ -77,7 +87,7 @@ export const addLineRefunds = orderRepo.addLineRefunds;
 export const expireDue = orderRepo.expireDue;
 
 export async function listOrders(db: Conn, actor: Actor, f: { status?: OrderStatus | undefined; b_node_id?: string | undefined; q?: string | undefined; limit: number; cursor?: string | undefined }, customerId?: string) {
-  const bNodeId = actor.role === 'b_owner' || actor.role === 'staff' ? actor.bNodeId : f.b_node_id;
+  const bNodeId = nodeScopeOf(actor) ?? f.b_node_id;
   const before = f.cursor ? decodeCursor(f.cursor) : undefined;
   const items = await orderRepo.list(db, actor.tenantId, { status: f.status, bNodeId, customerId, limit: f.limit, before, q: f.q });
   const last = items.length === f.limit ? items[items.length - 1] : undefined;

@@ -2,7 +2,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteModule } from '../../platform/http/server.js';
 import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
-import { STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
+import { customerIdOf, requireActor, rolesFor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { settlePaidOrder } from '../../flows/payment-settlement.flow.js';
 import { paymentError } from './payments.errors.js';
@@ -15,7 +15,7 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
     const tags = ['payments'];
 
     app.post('/orders/:id/payments', { schema: { tags, operationId: 'createPayment', summary: 'Start paying an order (Idempotency-Key)', params: orderParams, body: createPaymentBody, response: { 201: paymentStartSchema } } }, async (req, reply) => {
-      const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
+      const actor = requireActor(req, ['consumer', ...rolesFor('orders.read')]);
       const customerId = customerIdOf(actor);
       const provider = providerOf(providers, req.body.provider);
       return idempotent(db, req, reply, actor, `payments.create:${req.params.id}`, async (tx) => ({

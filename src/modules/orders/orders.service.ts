@@ -87,7 +87,10 @@ export const addLineRefunds = orderRepo.addLineRefunds;
 export const expireDue = orderRepo.expireDue;
 
 export async function listOrders(db: Conn, actor: Actor, f: { status?: OrderStatus | undefined; b_node_id?: string | undefined; q?: string | undefined; limit: number; cursor?: string | undefined }, customerId?: string) {
-  const bNodeId = nodeScopeOf(actor) ?? f.b_node_id;
+  const scope = nodeScopeOf(actor);
+  // A node role asking for another node's orders gets none, as if that node had none.
+  if (scope !== undefined && f.b_node_id !== undefined && f.b_node_id !== scope) return { items: [], next_cursor: null };
+  const bNodeId = scope ?? f.b_node_id;
   const before = f.cursor ? decodeCursor(f.cursor) : undefined;
   const items = await orderRepo.list(db, actor.tenantId, { status: f.status, bNodeId, customerId, limit: f.limit, before, q: f.q });
   const last = items.length === f.limit ? items[items.length - 1] : undefined;

@@ -252,7 +252,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List B nodes (stores, community leaders) */
+        /** List B nodes (stores, community leaders); staff and owners get their own */
         get: operations["listBNodes"];
         put?: never;
         /** Create a B node and its shop address */
@@ -460,7 +460,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Verify the pickup code and complete the order */
+        /** Verify the pickup code the buyer shows and complete the order */
         post: operations["completePickup"];
         delete?: never;
         options?: never;
@@ -550,7 +550,7 @@ export interface paths {
         put?: never;
         /**
          * Simulate growth and payoffs of one or several schemes
-         * @description Runs in a worker thread, so other requests keep being answered. Refused with 422 `simulation_too_large` when the sum over schemes of (participants + days) × days exceeds 2,000,000,000, and with 503 `server_busy` while the simulation threads and their queue are full.
+         * @description Tenant admins and platform operators only. Runs in a worker thread, so other requests keep being answered. Refused with 422 `simulation_too_large` when the sum over schemes of (participants + days) × days exceeds 2,000,000,000, and with 503 `server_busy` while the simulation threads and their queue are full.
          */
         post: operations["simulatePlans"];
         delete?: never;
@@ -938,8 +938,8 @@ export interface components {
             retail_ceiling: number;
             /** @description integer fen (1/100 yuan) */
             suggested_price: number;
-            /** @description integer fen (1/100 yuan) */
-            supply_price: number;
+            /** @description Absent for staff */
+            supply_price?: number;
             available: number;
         };
         ListingChange: {
@@ -949,6 +949,17 @@ export interface components {
             retail_price: number;
             active: boolean;
             economics: components["schemas"]["GuardSummary"];
+        };
+        Me: {
+            id: string;
+            tenant_id: string;
+            login: string;
+            display_name: string;
+            /** @enum {string} */
+            role: "platform_operator" | "supplier_operator" | "tenant_admin" | "b_owner" | "staff" | "consumer";
+            supplier_id: string | null;
+            b_node_id: string | null;
+            permissions: components["schemas"]["Permission"][];
         };
         NodeBreakeven: {
             name: string;
@@ -995,15 +1006,16 @@ export interface components {
             b_node_id: string;
             customer_id: string;
             fulfillment: components["schemas"]["Fulfillment"];
-            pickup_code: string;
+            /** @description The buyer's alone: present only in the buyer's own answers; staff verify the code the buyer shows */
+            pickup_code?: string;
             /** @description integer fen (1/100 yuan) */
             subtotal: number;
             /** @description integer fen (1/100 yuan) */
             discount: number;
             /** @description integer fen (1/100 yuan) */
             total: number;
-            /** @description integer fen (1/100 yuan) */
-            supply_cost: number;
+            /** @description Absent for staff */
+            supply_cost?: number;
             /** @description integer fen (1/100 yuan) */
             refunded_total: number;
             shipped: boolean;
@@ -1038,8 +1050,8 @@ export interface components {
             quantity: number;
             /** @description integer fen (1/100 yuan) */
             unit_price: number;
-            /** @description integer fen (1/100 yuan) */
-            unit_supply_cost: number;
+            /** @description Absent for staff */
+            unit_supply_cost?: number;
             /** @description integer fen (1/100 yuan) */
             line_total: number;
             /** @description integer fen (1/100 yuan) */
@@ -1176,6 +1188,8 @@ export interface components {
         };
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
+        /** @enum {string} */
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "b_nodes.all" | "b_nodes.manage" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "stock.read" | "stock.write" | "jobs.manage" | "tenant.manage";
         PlanWaterfall: {
             /** @description integer fen (1/100 yuan) */
             list_price: number;
@@ -1409,7 +1423,7 @@ export interface components {
             token: string;
             /** Format: date-time */
             expires_at: string;
-            user: components["schemas"]["User"];
+            user: components["schemas"]["Me"];
             tenant: {
                 id: string;
                 slug: string;
@@ -1470,8 +1484,8 @@ export interface components {
             product_id: string;
             code: string;
             name: string;
-            /** @description integer fen (1/100 yuan) */
-            supply_price: number;
+            /** @description Absent for staff */
+            supply_price?: number;
             /** @description integer fen (1/100 yuan) */
             suggested_price: number;
             /** @description integer fen (1/100 yuan) */
@@ -1638,7 +1652,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description Missing or invalid token (`unauthenticated`) */
@@ -5058,9 +5072,11 @@ export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<component
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
+export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "b_nodes.all", "b_nodes.manage", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "supply_cost.read", "catalog.read", "catalog.write", "stock.read", "stock.write", "jobs.manage", "tenant.manage"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const refundStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RefundStatus"]> = ["pending", "succeeded", "failed"];

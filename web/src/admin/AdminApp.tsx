@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ComponentType } from 'react';
-import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { LangSwitch, Loading } from '../ui.js';
 import { NotFound } from '../NotFound.js';
@@ -8,6 +8,8 @@ import { LoginPage } from './LoginPage.js';
 import { OrdersPage } from './OrdersPage.js';
 import { OrderDetailPage } from './OrderDetailPage.js';
 import { JobsPage } from './JobsPage.js';
+import { ProductsPage } from './ProductsPage.js';
+import { FirstScreen, Screen } from './access.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -30,15 +32,16 @@ export function AdminApp() {
       <Routes>
         <Route path="/admin/login" element={<LoginPage />} />
         <Route path="/admin" element={<AdminLayout />}>
-          <Route index element={<Navigate to="orders" replace />} />
-          <Route path="orders" element={<OrdersPage />} />
-          <Route path="orders/:orderId" element={<OrderDetailPage />} />
-          <Route path="jobs" element={<JobsPage />} />
-          <Route path="economics" element={economicsPage} />
-          <Route path="economics/policies" element={policiesPage} />
-          <Route path="economics/campaigns" element={campaignsPage} />
-          <Route path="economics/check" element={checkPage} />
-          <Route path="economics/breakeven" element={breakevenPage} />
+          <Route index element={<FirstScreen />} />
+          <Route path="orders" element={<Screen screen="orders"><OrdersPage /></Screen>} />
+          <Route path="orders/:orderId" element={<Screen screen="orders"><OrderDetailPage /></Screen>} />
+          <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
+          <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
+          <Route path="economics" element={<Screen screen="economics">{economicsPage}</Screen>} />
+          <Route path="economics/policies" element={<Screen screen="policies">{policiesPage}</Screen>} />
+          <Route path="economics/campaigns" element={<Screen screen="campaigns">{campaignsPage}</Screen>} />
+          <Route path="economics/check" element={<Screen screen="check">{checkPage}</Screen>} />
+          <Route path="economics/breakeven" element={<Screen screen="breakeven">{breakevenPage}</Screen>} />
           <Route path="*" element={<NotFound />} />
         </Route>
         <Route path="/" element={<Home />} />

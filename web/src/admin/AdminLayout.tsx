@@ -3,6 +3,23 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { LangSwitch } from '../ui.js';
 import { adminApi, clearAdminSession, useAdminSession } from './auth.js';
+import { ECONOMICS_SCREENS, useScreens, type ScreenKey } from './access.js';
+
+/** The top navigation: the screens the user may open, the economics ones behind one entry that opens the first of them. */
+function AdminNav() {
+  const { t } = useTranslation();
+  const screens = useScreens();
+  const economics = screens.find((s) => ECONOMICS_SCREENS.includes(s.key));
+  const has = (key: ScreenKey) => screens.some((s) => s.key === key);
+  return (
+    <nav className="admin-nav" data-testid="admin-nav">
+      {has('orders') && <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>}
+      {has('products') && <NavLink to="/admin/products" data-testid="nav-products">{t('admin.products')}</NavLink>}
+      {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
+      {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
+    </nav>
+  );
+}
 
 export function AdminLayout() {
   const { t } = useTranslation();
@@ -20,11 +37,7 @@ export function AdminLayout() {
     <div className="admin">
       <header className="admin-header">
         <span className="admin-brand">{t('admin.title')}</span>
-        <nav className="admin-nav">
-          <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>
-          <NavLink to="/admin/economics" data-testid="nav-economics">{t('economics.nav')}</NavLink>
-          {session.user.role === 'tenant_admin' || session.user.role === 'platform_operator' ? <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink> : null}
-        </nav>
+        <AdminNav />
         <span className="admin-user muted small" data-testid="admin-user">{session.tenant.name} · {session.user.display_name}</span>
         <LangSwitch />
         <button type="button" className="link" onClick={() => void signOut()} data-testid="sign-out">{t('admin.sign_out')}</button>

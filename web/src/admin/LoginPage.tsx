@@ -24,7 +24,7 @@ export function LoginPage() {
       saveAdminSession({ token: s.token, user: s.user, tenant: s.tenant });
     },
   });
-  if (session) return <Navigate to="/admin/orders" replace />;
+  if (session) return <Navigate to="/admin" replace />;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -6,11 +6,13 @@ import type { Order } from '../types.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
 import { adminApi } from './auth.js';
 import { OrderActions } from './OrderActions.js';
+import { useCan } from './access.js';
 import { OrderWaterfallCard } from './economics/OrderWaterfallCard.js';
 
 export function OrderDetailPage() {
   const { orderId = '' } = useParams();
   const { t, i18n } = useTranslation();
+  const can = useCan();
   const order = useQuery({
     queryKey: ['admin', 'order', orderId],
     queryFn: ({ signal }) => adminApi<Order>(`/orders/${orderId}`, { signal }),
@@ -75,7 +77,7 @@ export function OrderDetailPage() {
         </div>
       </section>
 
-      {o.paid_at && <OrderWaterfallCard orderId={o.id} version={`${o.status}|${o.refunded_total}`} />}
+      {o.paid_at && can('economics.read') && <OrderWaterfallCard orderId={o.id} version={`${o.status}|${o.refunded_total}`} />}
 
       <section className="card">
         <h2 className="section-title">{t('admin.payments')}</h2>

@@ -6,6 +6,7 @@ import { yuan } from '../money.js';
 import { ORDER_STATUSES, type OrderList } from '../types.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
 import { adminApi } from './auth.js';
+import { useCan } from './access.js';
 
 const PAGE_SIZE = 50;
 
@@ -54,6 +55,8 @@ export function OrdersPage() {
 
 function OrderPages({ status, q }: { status: string; q: string }) {
   const { t, i18n } = useTranslation();
+  // A node role sees its own node's orders only: a node column would say the same on every row.
+  const allNodes = useCan()('b_nodes.all');
   // Cursors of the pages visited so far; the API pages forward only, so going back pops this stack.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -74,7 +77,7 @@ function OrderPages({ status, q }: { status: string; q: string }) {
               <th>{t('admin.col_number')}</th>
               <th>{t('common.status')}</th>
               <th>{t('admin.col_customer')}</th>
-              <th>{t('admin.col_node')}</th>
+              {allNodes && <th>{t('admin.col_node')}</th>}
               <th className="num">{t('admin.col_total')}</th>
               <th className="num">{t('admin.col_refunded')}</th>
               <th>{t('admin.col_created')}</th>
@@ -86,7 +89,7 @@ function OrderPages({ status, q }: { status: string; q: string }) {
                 <td><Link to={`/admin/orders/${o.id}`} className="mono" data-testid="order-link">{o.number}</Link></td>
                 <td><StatusBadge status={o.status} /></td>
                 <td>{o.customer_name}<br /><span className="muted small">{o.customer_phone}</span></td>
-                <td>{o.b_node_name}</td>
+                {allNodes && <td>{o.b_node_name}</td>}
                 <td className="num">{yuan(o.total)}</td>
                 <td className="num">{o.refunded_total > 0 ? yuan(o.refunded_total) : '—'}</td>
                 <td className="small">{formatTime(o.created_at, i18n.language)}</td>

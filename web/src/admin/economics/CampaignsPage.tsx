@@ -8,6 +8,7 @@ import { CampaignForm, type Campaign } from './CampaignForm.js';
 import { EconomicsNav, RuleStatusBadge, VerdictBadge } from './EconomicsNav.js';
 import { ruleMessage } from './format.js';
 import { useBNodes } from './queries.js';
+import { Can } from '../access.js';
 import { RuleTable } from './RuleTable.js';
 
 const CAMPAIGNS_KEY = ['admin', 'economics', 'campaigns'] as const;
@@ -54,7 +55,7 @@ export function CampaignsPage() {
         )}
         <p className="muted small">{t('economics.campaigns_hint')}</p>
       </section>
-      <CampaignForm nodes={nodes.data ?? []} onCreated={refresh} />
+      <Can permission="campaigns.write"><CampaignForm nodes={nodes.data ?? []} onCreated={refresh} /></Can>
     </section>
   );
 }
@@ -99,7 +100,7 @@ function CampaignRow({ campaign: c, shop, onEnded }: { campaign: Campaign; shop:
           </details>
         )}
       </td>
-      <td className="nowrap">{c.status === 'active' && <EndButton id={c.id} onEnded={onEnded} />}</td>
+      <td className="nowrap">{c.status === 'active' && <Can permission="campaigns.write"><EndButton id={c.id} onEnded={onEnded} /></Can>}</td>
     </tr>
   );
 }

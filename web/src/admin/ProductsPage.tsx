@@ -26,7 +26,6 @@ export function ProductsPage() {
           <thead>
             <tr>
               <th>{t('admin.col_product')}</th>
-              <th>{t('admin.col_sku')}</th>
               <th className="num">{t('admin.col_suggested_price')}</th>
               <th className="num">{t('admin.col_retail_band')}</th>
               {showSupply && <th className="num" data-testid="col-supply-price">{t('admin.col_supply_price')}</th>}
@@ -35,8 +34,7 @@ export function ProductsPage() {
           <tbody>
             {rows.map(({ product, sku }) => (
               <tr key={sku.id} data-testid="product-row" data-supplier={product.supplier_id}>
-                <td>{product.title}</td>
-                <td>{sku.name}<br /><span className="muted small mono">{sku.code}</span></td>
+                <td className="product-cell">{product.title} · {sku.name}<br /><span className="muted small mono">{sku.code}</span></td>
                 <td className="num">{yuan(sku.suggested_price)}</td>
                 <td className="num nowrap">{yuan(sku.retail_floor)} – {yuan(sku.retail_ceiling)}</td>
                 {showSupply && <td className="num">{sku.supply_price === undefined ? '—' : yuan(sku.supply_price)}</td>}

@@ -95,7 +95,6 @@ export const en: Messages = {
     orders: 'Orders',
     products: 'Products',
     col_product: 'Product',
-    col_sku: 'SKU',
     col_suggested_price: 'Suggested price',
     col_retail_band: 'Retail band',
     col_supply_price: 'Supply price',

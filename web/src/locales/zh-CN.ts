@@ -94,7 +94,6 @@ export const zhCN = {
     orders: '订单',
     products: '商品',
     col_product: '商品',
-    col_sku: '规格',
     col_suggested_price: '建议零售价',
     col_retail_band: '零售价区间',
     col_supply_price: '供货价',

@@ -16,6 +16,7 @@ import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
+import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { pruneNotificationNonces, submitRefund, type Providers } from './modules/payments/payments.service.js';
 import { fetchPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import type { Database, Db } from './database.js';
@@ -84,7 +85,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
-    [identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, jobRoutes, ...units.map((u) => u.routes)],
+    [identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, jobRoutes, ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
 

@@ -31,6 +31,9 @@ export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Ac
 
 export interface NotificationOutcome { outcome: string; duplicate: boolean; rejected?: 'amount_mismatch' | 'payment_not_found' }
 
+/** A refund the provider settled, as the order's side needs it: what it covered and whether stock came back for it. */
+export interface SettledRefund { tenant_id: string; id: string; order_id: string; amount: number; lines: unknown; restocked: boolean; outcome: 'succeeded' | 'failed' }
+
 /**
  * Applies a verified provider notification exactly once. The raw event is stored first under the
  * provider's event id; a duplicate stops there. Late and out-of-order events go through the
@@ -39,6 +42,7 @@ export interface NotificationOutcome { outcome: string; duplicate: boolean; reje
 export async function applyNotification(
   tx: Tx, clock: Clock, provider: PaymentProvider, n: PaymentNotification,
   settle: (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }) => Promise<string>,
+  refundSettled: (tx: Tx, refund: SettledRefund) => Promise<void> = async () => {},
 ): Promise<NotificationOutcome> {
   const payment = await paymentRepo.lockPayment(tx, n.tenantId, n.paymentId);
   if (n.replayGuard) {
@@ -85,10 +89,14 @@ export async function applyNotification(
       }
       const refund = await paymentRepo.transitionRefund(tx, n.tenantId, n.refundId ?? '', to, clock.now());
       if (!refund) return record(await refused(tx, n, 'not_pending', `refund_${to}`));
+      const settled: SettledRefund = { tenant_id: n.tenantId, id: refund.id, order_id: refund.order_id, amount: refund.amount, lines: refund.lines, restocked: refund.restocked, outcome: to };
       if (to === 'failed') {
         await audit(tx, n.tenantId, 'refund.failed', 'refund', refund.id, { event_id: n.eventId });
+        // The money did not go back: the order's side is put back to what was really refunded.
+        await refundSettled(tx, settled);
         return record('refund_failed');
       }
+      await refundSettled(tx, settled);
       const refunded = payment.refunded_amount + refund.amount;
       await paymentRepo.transition(tx, n.tenantId, payment.id, refunded >= amount ? 'refunded' : 'partially_refunded', { refunded_amount: refunded });
       return record('refund_settled');

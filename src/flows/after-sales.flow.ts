@@ -30,7 +30,8 @@ export async function askForRefund(
   if (directOnly && !auto) throw afterSalesError('refund_request_required', { order_status: order.status });
   if (order.picked_up_at) {
     const closes = new Date(order.picked_up_at.getTime() + settings.return_window_days * DAY_MS);
-    if (clock.now() > closes) throw afterSalesError('return_window_closed', { picked_up_at: order.picked_up_at.toISOString(), return_window_days: settings.return_window_days });
+    // A window of 0 days: no requests at all once the goods were taken.
+    if (settings.return_window_days === 0 || clock.now() > closes) throw afterSalesError('return_window_closed', { picked_up_at: order.picked_up_at.toISOString(), return_window_days: settings.return_window_days });
   }
 
   const lines = await orderLines(tx, actor.tenantId, orderId);

@@ -8,6 +8,8 @@ import { LoginPage } from './LoginPage.js';
 import { OrdersPage } from './OrdersPage.js';
 import { OrderDetailPage } from './OrderDetailPage.js';
 import { JobsPage } from './JobsPage.js';
+import { AfterSalesPage } from './AfterSalesPage.js';
+import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -33,6 +35,8 @@ export function AdminApp() {
           <Route index element={<Navigate to="orders" replace />} />
           <Route path="orders" element={<OrdersPage />} />
           <Route path="orders/:orderId" element={<OrderDetailPage />} />
+          <Route path="after-sales" element={<AfterSalesPage />} />
+          <Route path="after-sales/:requestId" element={<AfterSalesDetailPage />} />
           <Route path="jobs" element={<JobsPage />} />
           <Route path="economics" element={economicsPage} />
           <Route path="economics/policies" element={policiesPage} />

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { yuan } from '../money.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
 import { useConsumerOrder, useShopSession } from './session.js';
+import { AfterSalesSection } from './AfterSalesSection.js';
 
 const PICKUP_VISIBLE = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
@@ -56,6 +57,7 @@ export function OrderPage() {
         {o.refunded_total > 0 && <p className="muted small right">{t('shop.refunded_total', { amount: yuan(o.refunded_total) })}</p>}
         <p className="muted small">{formatTime(o.created_at, i18n.language)}</p>
       </section>
+      <AfterSalesSection order={o} token={session.token} />
       <Link to={`/s/${slug}`} className="button block">{t('shop.back_to_shop')}</Link>
     </article>
   );

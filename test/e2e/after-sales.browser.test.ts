@@ -46,7 +46,8 @@ describe('after-sales in a browser', () => {
   it('the buyer requests a refund in the shop, staff approve it in the queue, the buyer sees it refunded', async () => {
     const api = injectApi(siyu);
     const token = await consumerToken(siyu, world.shop, PHONE);
-    const { order } = await paidOrder(api, world.tenantId, token, world.shop, [{ sku_id: world.skus[0]!.id, quantity: 3 }]);
+    const placed = await paidOrder(api, world.tenantId, token, world.shop, [{ sku_id: world.skus[0]!.id, quantity: 3 }]);
+    const order = await db.selectFrom('orders').select(['id', 'number', 'customer_id']).where('tenant_id', '=', world.tenantId).where('id', '=', placed.order.id).executeTakeFirstOrThrow();
     // The goods reach the pickup point: from now on a refund needs someone's approval.
     expect((await api.post(`/api/v1/orders/${order.id}/ready`, undefined, { token: world.adminToken, key: false })).status).toBe(200);
 

@@ -12,6 +12,7 @@ import {
 } from '../../../test/race/helpers.js';
 import { createUser, issueToken } from '../identity/identity.service.js';
 import { newId } from '../../platform/ids.js';
+import { paymentError } from '../payments/payments.errors.js';
 
 const DAY = 86_400_000;
 
@@ -285,5 +286,25 @@ describe('after-sales requests', async () => {
     expect(raised.details.stock).toBe('stock_short');
     await db.updateTable('stock').set({ on_hand: 100 }).where('tenant_id', '=', world.tenantId).where('sku_id', '=', B.id).execute();
     await siyu.tick();
+  });
+
+  it('a refund the provider refuses outright when the job submits it fails the same way: order put back, raised for action', async () => {
+    const token = buyer();
+    const { order } = await paidOrder(api, world.tenantId, token, world.shop, [{ sku_id: A.id, quantity: 2 }]);
+    expect((await ready(order.id)).status).toBe(200);
+    const request = (await ask(order.id, { lines: [{ line_no: 1, quantity: 1 }], reason: 'soft' }, token)).json();
+    const sandbox = siyu.providers.sandbox!;
+    siyu.providers.sandbox = { ...sandbox, name: sandbox.name, requestRefund: async () => { throw paymentError('refund_rejected', { reason: 'merchant balance too low' }); } };
+    try {
+      expect((await decide(request.id, 'approve', owner)).json()).toMatchObject({ status: 'approved', order_status: 'partially_refunded' });
+      await siyu.tick();
+    } finally {
+      siyu.providers.sandbox = sandbox;
+    }
+    await expectNoFailedJobs(db);
+    expect(await orderRow(db, world.tenantId, order.id)).toMatchObject({ status: 'ready_for_pickup', refunded_total: 0 });
+    expect((await api.get(`/api/v1/after-sales/${request.id}`, { token })).json().status).toBe('failed');
+    const raised = (await api.get('/api/v1/after-sales/actions', { token: owner })).json().items.find((a: { request_id: string }) => a.request_id === request.id);
+    expect(raised.details).toMatchObject({ order_status_before: 'partially_refunded', order_status_after: 'ready_for_pickup', stock: 'not_restocked' });
   });
 });

@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { audit } from '../../platform/audit.js';
+import { AppError } from '../../platform/errors.js';
 import { orderError } from '../orders/orders.errors.js';
 import { lockVisibleOrder } from '../orders/orders.service.js';
 import { paymentError } from './payments.errors.js';
@@ -149,16 +150,27 @@ export async function startRefund(tx: Tx, r: { tenantId: string; orderId: string
   return { id, amount: r.amount, status: 'pending' as const, restocked: r.restocked };
 }
 
-/** Job: submits a pending refund to its provider. */
-export async function submitRefund(tx: Tx, providers: Providers, tenantId: string, refundId: string) {
+/**
+ * Job: submits a pending refund to its provider. A provider's outright refusal fails the refund now
+ * and hands it to `refundSettled`, as a failure notification would; other errors are retried.
+ */
+export async function submitRefund(tx: Tx, clock: Clock, providers: Providers, tenantId: string, refundId: string, refundSettled: (tx: Tx, refund: SettledRefund) => Promise<void> = async () => {}) {
   const refund = await tx.selectFrom('refunds as r')
     .innerJoin('payments as p', (j) => j.onRef('p.tenant_id', '=', 'r.tenant_id').onRef('p.id', '=', 'r.payment_id'))
     .select(['r.id', 'r.amount', 'r.status', 'p.id as payment_id', 'p.amount as payment_amount', 'p.provider'])
     .where('r.tenant_id', '=', tenantId).where('r.id', '=', refundId).executeTakeFirst();
   if (!refund || refund.status !== 'pending') return;
-  await providerOf(providers, refund.provider).requestRefund(
-    { tenantId, paymentId: refund.payment_id, refundId, amount: refund.amount, paymentAmount: refund.payment_amount },
-    { enqueue: (kind, payload) => enqueue(tx, tenantId, kind, payload) },
-  );
+  try {
+    await providerOf(providers, refund.provider).requestRefund(
+      { tenantId, paymentId: refund.payment_id, refundId, amount: refund.amount, paymentAmount: refund.payment_amount },
+      { enqueue: (kind, payload) => enqueue(tx, tenantId, kind, payload) },
+    );
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'refund_rejected')) throw err;
+    const failed = await paymentRepo.transitionRefund(tx, tenantId, refundId, 'failed', clock.now());
+    if (!failed) return;
+    await audit(tx, tenantId, 'refund.failed', 'refund', refundId, { rejected_by_provider: refund.provider, detail: err.details ?? null });
+    await refundSettled(tx, { tenant_id: tenantId, id: failed.id, order_id: failed.order_id, amount: failed.amount, lines: failed.lines, restocked: failed.restocked, outcome: 'failed' });
+  }
 }
 

@@ -30,6 +30,7 @@ export const AFTER_SALES_STATUSES: readonly AfterSalesStatus[] = afterSalesStatu
 export type AfterSalesRequest = Schemas['AfterSalesRequest'];
 export type AfterSalesList = Schemas['AfterSalesRequestList'];
 export type AfterSalesAction = Schemas['AfterSalesAction'];
+export type AfterSalesSettings = Schemas['AfterSalesSettings'];
 
 export type PaymentStart = Schemas['PaymentStart'];
 export type RefundStart = Schemas['RefundStart'];

@@ -3,15 +3,16 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../money.js';
-import { AFTER_SALES_STATUSES, type AfterSalesAction, type AfterSalesList } from '../types.js';
+import { AFTER_SALES_STATUSES, type AfterSalesAction, type AfterSalesList, type AfterSalesSettings } from '../types.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
-import { adminApi } from './auth.js';
+import { adminApi, useAdminSession } from './auth.js';
 
 /** The after-sales queue: what needs action first (refunds that failed), then requests by status. */
 export function AfterSalesPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? 'requested';
+  const role = useAdminSession()?.user.role;
   return (
     <section>
       <h1 className="page-title">{t('after_sales.title')}</h1>
@@ -23,6 +24,7 @@ export function AfterSalesPage() {
         </select>
       </form>
       <Requests key={status} status={status === 'all' ? undefined : status} />
+      {(role === 'tenant_admin' || role === 'platform_operator') && <Rules />}
     </section>
   );
 }
@@ -120,5 +122,36 @@ function ResolveForm({ action }: { action: AfterSalesAction }) {
       <button type="submit" disabled={resolve.isPending || !note.trim()} data-testid="action-resolve">{t('after_sales.resolve')}</button>
       <ErrorNote error={resolve.error} />
     </form>
+  );
+}
+
+/** The tenant's rules, for admins: approve at once before the goods are ready; days to ask after pickup. */
+function Rules() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const rules = useQuery({ queryKey: ['admin', 'after-sales', 'settings'], queryFn: ({ signal }) => adminApi<AfterSalesSettings>('/after-sales/settings', { signal }) });
+  const save = useMutation({
+    mutationFn: (patch: Partial<AfterSalesSettings>) => adminApi<AfterSalesSettings>('/after-sales/settings', { method: 'PATCH', body: patch }),
+    onSuccess: (data) => queryClient.setQueryData(['admin', 'after-sales', 'settings'], data),
+  });
+  if (!rules.data) return null;
+  return (
+    <div className="card action" data-testid="after-sales-rules">
+      <h2 className="sub-title">{t('after_sales.rules')}</h2>
+      <label className="inline">
+        <input type="checkbox" checked={rules.data.auto_approve_before_ready} disabled={save.isPending} onChange={(e) => save.mutate({ auto_approve_before_ready: e.target.checked })} data-testid="rule-auto-approve" />
+        {t('after_sales.rule_auto_approve')}
+      </label>
+      <label className="inline">
+        {t('after_sales.rule_window')}
+        <input
+          type="number" min={0} max={365} defaultValue={rules.data.return_window_days} key={rules.data.return_window_days}
+          onBlur={(e) => { const days = Math.trunc(Number(e.target.value)); if (days >= 0 && days <= 365 && days !== rules.data.return_window_days) save.mutate({ return_window_days: days }); }}
+          data-testid="rule-window"
+        />
+      </label>
+      <p className="muted small">{t('after_sales.rule_window_hint')}</p>
+      <ErrorNote error={save.error} />
+    </div>
   );
 }

@@ -155,6 +155,10 @@ export const en: Messages = {
     state: { queued: 'Queued', running: 'Running', retrying: 'Retrying', parked: 'Parked' },
   },
   after_sales: {
+    rules: 'After-sales rules',
+    rule_auto_approve: 'Approve requests at once while the goods are still in the warehouse (paid, not yet ready)',
+    rule_window: 'Days after pickup a buyer may still ask',
+    rule_window_hint: '0: no requests after pickup; later requests are refused.',
     nav: 'After-sales',
     title: 'After-sales requests',
     none: 'No requests match',

@@ -154,6 +154,10 @@ export const zhCN = {
     state: { queued: '排队中', running: '执行中', retrying: '等待重试', parked: '已暂停' },
   },
   after_sales: {
+    rules: '售后规则',
+    rule_auto_approve: '商品备货前的退款申请自动通过（已支付、未备货）',
+    rule_window: '提货后可申请退款的天数',
+    rule_window_hint: '0 表示提货后不再受理退款申请；超出期限的申请会被拒绝。',
     nav: '售后',
     title: '售后申请',
     none: '没有符合条件的售后申请',

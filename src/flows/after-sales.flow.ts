@@ -28,10 +28,12 @@ export async function askForRefund(
   const settings = await settingsOf(tx, actor.tenantId);
   const auto = settings.auto_approve_before_ready && !order.shipped && (order.status === 'paid' || order.status === 'partially_refunded');
   if (directOnly && !auto) throw afterSalesError('refund_request_required', { order_status: order.status });
-  if (order.picked_up_at) {
-    const closes = new Date(order.picked_up_at.getTime() + settings.return_window_days * DAY_MS);
+  // Orders completed before pickups were recorded count as picked up when they were closed.
+  const pickedUpAt = order.picked_up_at ?? (order.status === 'completed' ? order.closed_at : null);
+  if (pickedUpAt) {
+    const closes = new Date(pickedUpAt.getTime() + settings.return_window_days * DAY_MS);
     // A window of 0 days: no requests at all once the goods were taken.
-    if (settings.return_window_days === 0 || clock.now() > closes) throw afterSalesError('return_window_closed', { picked_up_at: order.picked_up_at.toISOString(), return_window_days: settings.return_window_days });
+    if (settings.return_window_days === 0 || clock.now() > closes) throw afterSalesError('return_window_closed', { picked_up_at: pickedUpAt.toISOString(), return_window_days: settings.return_window_days });
   }
 
   const lines = await orderLines(tx, actor.tenantId, orderId);

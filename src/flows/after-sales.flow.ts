@@ -1,6 +1,7 @@
 import type { Tx } from '../database.js';
 import type { Actor } from '../platform/http/auth.js';
 import type { Clock } from '../platform/clock.js';
+import { audit } from '../platform/audit.js';
 import { orderError } from '../modules/orders/orders.errors.js';
 import { lockVisibleOrder, orderLines } from '../modules/orders/orders.service.js';
 import type { RefundInput } from '../modules/orders/orders.schema.js';
@@ -75,6 +76,7 @@ async function approve(
   const input: RefundInput = { lines: request.lines.map((l) => ({ line_no: l.line_no, quantity: l.quantity })), reason: request.reason };
   const refund = await refundOrder(tx, clock, actor, request.order_id, input, actor.role === 'consumer' ? request.customer_id : undefined);
   await linkRefund(tx, actor.tenantId, request.id, refund.id);
+  await audit(tx, actor.tenantId, auto ? 'after_sales.auto_approved' : 'after_sales.approved', 'after_sales_request', request.id, { refund_id: refund.id, amount: refund.amount, note, retry: request.status === 'failed' }, actor.userId);
   return refund;
 }
 
@@ -82,10 +84,12 @@ export async function rejectRequest(tx: Tx, clock: Clock, actor: Actor, requestI
   await lockVisibleRequest(tx, actor, requestId);
   const now = clock.now();
   await transitionRequest(tx, actor.tenantId, requestId, 'rejected', { decision_note: note, decided_by: actor.userId, decided_at: now, closed_at: now });
+  await audit(tx, actor.tenantId, 'after_sales.rejected', 'after_sales_request', requestId, { note }, actor.userId);
 }
 
 /** The buyer withdraws a request not yet decided. */
 export async function cancelRequest(tx: Tx, clock: Clock, actor: Actor, requestId: string) {
   await lockVisibleRequest(tx, actor, requestId);
   await transitionRequest(tx, actor.tenantId, requestId, 'cancelled', { closed_at: clock.now() });
+  await audit(tx, actor.tenantId, 'after_sales.cancelled', 'after_sales_request', requestId, {}, actor.userId);
 }

@@ -171,6 +171,8 @@ describe('after-sales requests', async () => {
     expectProblem(await decide(second.id, 'reject', owner, {}), 400, 'validation_failed');
     const rejected = await decide(second.id, 'reject', owner, { note: 'worn already' });
     expect(rejected.json()).toMatchObject({ status: 'rejected', decision_note: 'worn already' });
+    const trail = await db.selectFrom('audit_log').select(['action', 'entity_id']).where('tenant_id', '=', world.tenantId).where('entity', '=', 'after_sales_request').where('entity_id', 'in', [first.id, second.id]).execute();
+    expect(trail.map((a) => `${a.entity_id === first.id ? 1 : 2}:${a.action}`).sort()).toEqual(['1:after_sales.approved', '1:after_sales.requested', '2:after_sales.rejected', '2:after_sales.requested']);
     expectProblem(await decide(second.id, 'approve', admin), 409, 'request_not_open');
     expectProblem(await decide(second.id, 'cancel', token), 409, 'request_not_open');
     expect((await api.get(`/api/v1/after-sales?order_id=${order.id}`, { token })).json().items.map((r: { status: string }) => r.status).sort()).toEqual(['approved', 'rejected']);
@@ -205,6 +207,13 @@ describe('after-sales requests', async () => {
     const error = expectProblem(await ask(order.id, { lines: [{ line_no: 1, quantity: 2 }], reason: 'more' }, token), 422, 'refund_exceeds_order');
     expect(error.refundable).toBe(1);
     expect((await ask(order.id, { lines: [{ line_no: 1, quantity: 1 }], reason: 'last one' }, token)).status).toBe(201);
+    // Concurrent asks under different keys: the order's lock lets exactly what is left through.
+    const racing = await paidOrder(api, world.tenantId, token, world.shop, [{ sku_id: B.id, quantity: 3 }]);
+    expect((await ready(racing.order.id)).status).toBe(200);
+    const results = await Promise.all(Array.from({ length: 8 }, () => ask(racing.order.id, { lines: [{ line_no: 1, quantity: 1 }], reason: 'race' }, token)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+    for (const r of results.filter((x) => x.status !== 201)) expectProblem(r, 422, 'refund_exceeds_order');
+    expect(await requestsOf(racing.order.id)).toHaveLength(3);
   });
 
   it('REFUND.FAIL of an auto-approved refund: the order is paid again, its units held again, the request failed and raised; a retry resolves it', async () => {

@@ -16,7 +16,10 @@ export function AfterSalesSection({ order, token }: { order: Order; token: strin
     queryKey: ['consumer-after-sales', order.id],
     queryFn: ({ signal }) => api<AfterSalesList>('/after-sales', { token, query: { order_id: order.id }, signal }),
     // Until a request's refund has settled, look again now and then.
-    refetchInterval: (q) => (q.state.data?.items.some((r) => r.status === 'approved' || r.status === 'requested') ? 2000 : false),
+    refetchInterval: (q) => {
+      const items = q.state.data?.items ?? [];
+      return items.some((r) => r.status === 'approved') ? 2000 : items.some((r) => r.status === 'requested') ? 5000 : false;
+    },
   });
   const [asking, setAsking] = useState(false);
   const items = requests.data?.items ?? [];

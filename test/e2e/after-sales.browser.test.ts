@@ -89,8 +89,11 @@ describe('after-sales in a browser', () => {
     await waitForAttribute(shop.getByTestId('my-request-status'), 'data-status', 'refunded', 15_000);
     await waitForText(shop.getByTestId('my-request-status'), '已退款');
     await waitForText(shop.getByTestId('my-request-note'), '已核实');
+    // The order itself follows without a reload, and after one.
+    await waitForAttribute(shop.getByTestId('order-status'), 'data-status', 'partially_refunded');
     await shop.reload();
     await waitForAttribute(shop.getByTestId('order-status'), 'data-status', 'partially_refunded');
+    await waitForAttribute(shop.getByTestId('my-request-status'), 'data-status', 'refunded');
     await screenshot(shop, 'shop-after-sales-refunded');
 
     const stored = await db.selectFrom('orders').select(['status', 'refunded_total']).where('tenant_id', '=', world.tenantId).where('id', '=', order.id).executeTakeFirstOrThrow();

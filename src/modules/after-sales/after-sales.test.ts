@@ -297,6 +297,21 @@ describe('after-sales requests', async () => {
     await siyu.tick();
   });
 
+  it('REFUND.FAIL after the order moved on (made ready since): it stays ready, its refunded total comes down, the units it shipped without are said', async () => {
+    const token = buyer();
+    const { order, payment } = await paidOrder(api, world.tenantId, token, world.shop, [{ sku_id: A.id, quantity: 3 }]);
+    const refund = (await api.post(`/api/v1/orders/${order.id}/refunds`, { lines: [{ line_no: 1, quantity: 1 }] }, { token: admin })).json();
+    expect(refund.restocked).toBe(true);
+    expect((await ready(order.id)).status).toBe(200);
+    const a1 = await stockOf(db, world.tenantId, A.id);
+    expect((await failRefund(refund, payment)).json().outcome).toBe('refund_failed');
+    expect(await orderRow(db, world.tenantId, order.id)).toMatchObject({ status: 'ready_for_pickup', refunded_total: 0 });
+    expect((await linesOf(order.id)).map((l) => l.refunded_quantity)).toEqual([0]);
+    expect(await stockOf(db, world.tenantId, A.id)).toEqual(a1);
+    const raised = (await api.get('/api/v1/after-sales/actions', { token: admin })).json().items.find((a: { refund_id: string }) => a.refund_id === refund.id);
+    expect(raised.details).toMatchObject({ order_status_before: 'ready_for_pickup', order_status_after: 'ready_for_pickup', stock: 'shipped_since' });
+  });
+
   it('a refund the provider refuses outright when the job submits it fails the same way: order put back, raised for action', async () => {
     const token = buyer();
     const { order } = await paidOrder(api, world.tenantId, token, world.shop, [{ sku_id: A.id, quantity: 2 }]);

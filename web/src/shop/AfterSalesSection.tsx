@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
@@ -23,6 +23,14 @@ export function AfterSalesSection({ order, token }: { order: Order; token: strin
   });
   const [asking, setAsking] = useState(false);
   const items = requests.data?.items ?? [];
+  // A request decided or refunded changes the order too (its refunded amounts, its status): read it again.
+  const queryClient = useQueryClient();
+  const statuses = items.map((r) => r.status).join();
+  const seen = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (seen.current !== undefined && seen.current !== statuses) void queryClient.invalidateQueries({ queryKey: ['consumer-order', order.id] });
+    seen.current = statuses;
+  }, [statuses, order.id, queryClient]);
   const waiting = new Map<number, number>();
   for (const r of items.filter((x) => x.status === 'requested')) for (const l of r.lines) waiting.set(l.line_no, (waiting.get(l.line_no) ?? 0) + l.quantity);
   const open = order.lines.map((l) => ({ ...l, left: l.quantity - l.refunded_quantity - (waiting.get(l.line_no) ?? 0) })).filter((l) => l.left > 0);

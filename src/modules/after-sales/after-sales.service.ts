@@ -7,6 +7,7 @@ import { afterSalesError } from './after-sales.errors.js';
 import { afterSalesRepo } from './after-sales.repo.js';
 import type { ListRequestsQuery } from './after-sales.schema.js';
 import type { AfterSalesStatus } from './after-sales.states.js';
+import type { OrderStatus } from '../orders/orders.schema.js';
 
 export interface AfterSalesSettings { auto_approve_before_ready: boolean; return_window_days: number }
 export const DEFAULT_SETTINGS: AfterSalesSettings = { auto_approve_before_ready: true, return_window_days: 7 };
@@ -95,7 +96,7 @@ export async function getRequest(db: Conn, actor: Actor, id: string) {
 }
 
 function present<T extends { lines: unknown; order_status: string }>(row: T) {
-  return { ...row, lines: row.lines as RequestLine[], order_status: row.order_status as never };
+  return { ...row, lines: row.lines as RequestLine[], order_status: row.order_status as OrderStatus };
 }
 
 function decodeCursor(cursor: string) {

@@ -830,9 +830,17 @@ export interface components {
                 /** @description integer fen (1/100 yuan) */
                 contribution_margin: number;
                 orders_per_day: number | null;
+                /** @description Daily result while the coupon runs, at subsidy_volume_per_day orders a day */
                 daily_result: number | null;
                 runway_days: number | null;
             }[];
+            /** @description Orders a day the subsidy rows' daily result is taken at */
+            subsidy_volume_per_day: number | null;
+            /**
+             * @description actual: what the B node really sold over the window; break_even: the unsubsidised break-even volume (a plan)
+             * @enum {string}
+             */
+            subsidy_volume: "actual" | "break_even";
         };
         Campaign: {
             id: string;
@@ -973,11 +981,23 @@ export interface components {
                 /** @description integer fen (1/100 yuan) */
                 contribution_margin: number;
                 orders_per_day: number | null;
+                /** @description Daily result while the coupon runs, at subsidy_volume_per_day orders a day */
                 daily_result: number | null;
                 runway_days: number | null;
             }[];
+            /** @description Orders a day the subsidy rows' daily result is taken at */
+            subsidy_volume_per_day: number | null;
+            /**
+             * @description actual: what the B node really sold over the window; break_even: the unsubsidised break-even volume (a plan)
+             * @enum {string}
+             */
+            subsidy_volume: "actual" | "break_even";
             b_node_id: string;
             window_days: number;
+            /** @description First day of the window (YYYY-MM-DD, the tenant's time zone), as the P&L counts days */
+            from: string;
+            /** @description Last day of the window, today */
+            to: string;
             orders: number;
             actual_orders_per_day: number;
             actual: components["schemas"]["PnlRow"] | null;
@@ -5050,6 +5070,7 @@ export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<Flattene
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
+export const breakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Breakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const campaignVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Campaign"]["verdict"]> = ["accept", "warn"];
 export const campaignFunderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunder"]> = ["platform", "supplier", "b_node"];
 export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunderInput"]> = ["platform", "supplier", "b_node"];
@@ -5058,6 +5079,7 @@ export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<component
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
+export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];

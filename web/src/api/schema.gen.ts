@@ -1070,6 +1070,8 @@ export interface components {
         };
         OrderList: {
             items: components["schemas"]["OrderListItem"][];
+            /** @description Orders the filter matches, over all pages */
+            total: number;
             /** @description Pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
         };
@@ -3190,6 +3192,7 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["OrderStatusInput"];
                 b_node_id?: string;
+                /** @description An order number, part of a phone number, or part of a customer name */
                 q?: string;
                 limit?: number;
                 cursor?: string;

@@ -56,6 +56,12 @@ export function OrderPage() {
         {o.refunded_total > 0 && <p className="muted small right">{t('shop.refunded_total', { amount: yuan(o.refunded_total) })}</p>}
         <p className="muted small">{formatTime(o.created_at, i18n.language)}</p>
       </section>
+      {o.note && (
+        <section className="card" data-testid="order-note-card">
+          <p className="muted small">{t('shop.your_note')}</p>
+          <p className="note-text" data-testid="order-note-text">{o.note}</p>
+        </section>
+      )}
       <Link to={`/s/${slug}`} className="button block">{t('shop.back_to_shop')}</Link>
     </article>
   );

@@ -2,6 +2,7 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../money.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
+import { BuyerForm } from './BuyerForm.js';
 import { useConsumerOrder, useShopSession } from './session.js';
 
 const PICKUP_VISIBLE = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
@@ -67,12 +68,15 @@ export function OrderPage() {
   );
 }
 
+/** Signed out (a new phone, cleared storage, an expired session): the sign-in form, right here. */
 export function NeedSession({ slug }: { slug: string }) {
   const { t } = useTranslation();
   return (
-    <div className="empty">
-      <p>{t('shop.need_session')}</p>
-      <Link to={`/s/${slug}`} className="button">{t('shop.continue_shopping')}</Link>
+    <div className="need-session" data-testid="need-session">
+      <h1 className="page-title">{t('shop.sign_in_title')}</h1>
+      <p className="muted small">{t('shop.need_session')}</p>
+      <BuyerForm slug={slug} />
+      <Link to={`/s/${slug}`} className="button block">{t('shop.continue_shopping')}</Link>
     </div>
   );
 }

@@ -331,6 +331,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's shops, for the site's home page */
+        get: operations["listShops"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{slug}": {
         parameters: {
             query?: never;
@@ -1449,6 +1466,18 @@ export interface components {
         ShopCatalog: {
             shop: components["schemas"]["Shop"];
             products: components["schemas"]["ShopProduct"][];
+        };
+        ShopDirectory: {
+            tenant: {
+                slug: string;
+                name: string;
+            } | null;
+            shops: {
+                name: string;
+                slug: string;
+                kind: components["schemas"]["BNodeKind"];
+                pickup_address: string;
+            }[];
         };
         ShopProduct: {
             id: string;
@@ -3014,6 +3043,47 @@ export interface operations {
             };
             /** @description Not found, or not visible to this actor */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listShops: {
+        parameters: {
+            query?: {
+                /** @description A tenant's slug; default: the only tenant, else the demo tenant */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopDirectory"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

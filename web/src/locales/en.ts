@@ -17,6 +17,8 @@ export const en: Messages = {
     time: 'Time',
     home_title: 'Siyu private-domain retail',
     home_admin: 'Open the admin console',
+    home_shops: 'Shops of {{tenant}}',
+    home_no_shops: 'No shops yet: create a store or leader in the console and its shop appears here.',
   },
   status: {
     pending_payment: 'Awaiting payment',

@@ -16,6 +16,8 @@ export const zhCN = {
     time: '时间',
     home_title: 'Siyu 私域零售',
     home_admin: '进入管理后台',
+    home_shops: '{{tenant}} 的店铺',
+    home_no_shops: '还没有店铺：在管理后台创建门店或团长后，店铺会出现在这里。',
   },
   status: {
     pending_payment: '待支付',

@@ -77,7 +77,7 @@ function OrderPages({ status, q, trail, onPage }: { status: string; q: string; t
         {t(total === 0 ? 'admin.orders_total_none' : 'admin.orders_total', { total: total.toLocaleString(), from: first.toLocaleString(), to: (first === 0 ? 0 : first + items.length - 1).toLocaleString() })}
       </p>
       <div className="table-wrap">
-        <table className="table" data-testid="orders-table">
+        <table className="table" data-testid="orders-table" aria-busy={list.isPlaceholderData}>
           <thead>
             <tr>
               <th>{t('admin.col_number')}</th>

@@ -167,6 +167,9 @@ describe('what a new user hit, in a browser', () => {
     };
     for (const lang of ['zh-CN', 'en']) {
       await page.getByTestId(`lang-${lang}`).click();
+      await waitForText(page.getByTestId('econ-tab-campaigns'), lang === 'en' ? 'Subsidy campaigns' : '补贴活动');
+      // In Chinese the whole row fits: nothing to scroll sideways to.
+      if (lang === 'zh-CN') expect(await wrap.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
       expect(await inView('campaign-end'), lang).toBe(true);
       await row.getByTestId('campaign-end').click();
       expect(await inView('campaign-end-confirm'), lang).toBe(true);

@@ -31,7 +31,7 @@ export function CampaignsPage() {
         <h2 className="section-title">{t('economics.campaigns')}</h2>
         {campaigns.isPending ? <Loading /> : campaigns.error ? <ErrorNote error={campaigns.error} /> : (
           <div className="table-wrap">
-            <table className="table" data-testid="campaigns-table">
+            <table className="table wrap-head" data-testid="campaigns-table">
               <thead>
                 <tr>
                   <th>{t('economics.campaign_name')}</th>
@@ -85,7 +85,7 @@ function CampaignRow({ campaign: c, shop, onEnded }: { campaign: Campaign; shop:
           {c.status === 'active' && <EndButton id={c.id} onEnded={onEnded} />}
         </div>
       </td>
-      <td className="notes" style={{ minWidth: 200 }}>
+      <td className="notes" style={{ minWidth: 160 }}>
         <VerdictBadge verdict={c.verdict} testId="campaign-verdict" />
         {notable.length > 0 && (
           <ul className="rule-notes">

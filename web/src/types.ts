@@ -3,7 +3,7 @@
  * OpenAPI document (api/schema.gen.ts, `npm run gen:api`). Amounts are integer fen.
  */
 import type { components, paths } from './api/schema.gen.js';
-import { orderStatusValues } from './api/schema.gen.js';
+import { afterSalesStatusValues, orderStatusValues } from './api/schema.gen.js';
 
 type Schemas = components['schemas'];
 
@@ -14,6 +14,7 @@ export type Shop = Schemas['Shop'];
 export type ShopSku = Schemas['ShopSku'];
 export type ShopProduct = Schemas['ShopProduct'];
 export type ShopCatalog = Schemas['ShopCatalog'];
+export type ShopDirectory = Schemas['ShopDirectory'];
 export type ShopProductPage = Schemas['ShopProductPage'];
 
 export type OrderLine = Schemas['OrderLine'];
@@ -24,6 +25,13 @@ export type OrderListItem = Schemas['OrderListItem'];
 export type OrderList = Schemas['OrderList'];
 
 export type Job = Schemas['Job'];
+
+export type AfterSalesStatus = Schemas['AfterSalesStatus'];
+export const AFTER_SALES_STATUSES: readonly AfterSalesStatus[] = afterSalesStatusValues;
+export type AfterSalesRequest = Schemas['AfterSalesRequest'];
+export type AfterSalesList = Schemas['AfterSalesRequestList'];
+export type AfterSalesAction = Schemas['AfterSalesAction'];
+export type AfterSalesSettings = Schemas['AfterSalesSettings'];
 
 export type PaymentStart = Schemas['PaymentStart'];
 export type RefundStart = Schemas['RefundStart'];

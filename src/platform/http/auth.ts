@@ -58,6 +58,9 @@ export const PERMISSIONS = {
   /** Ship to the pickup point, verify the pickup code the buyer shows. */
   'orders.fulfil': [...STAFF_ROLES],
   'orders.refund': [...ADMIN_ROLES, 'b_owner'],
+  /** Approve or reject buyers' refund requests (of the actor's own node for node roles), act on failed refunds. */
+  'after_sales.decide': [...ADMIN_ROLES, 'b_owner', 'staff'],
+  'after_sales.settings.write': [...ADMIN_ROLES],
   /** Every B node of the tenant, and the pickers that choose among them. */
   'b_nodes.all': [...ADMIN_ROLES],
   'b_nodes.manage': [...ADMIN_ROLES],

@@ -14,6 +14,7 @@ function AdminNav() {
   return (
     <nav className="admin-nav" data-testid="admin-nav">
       {has('orders') && <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>}
+      {has('after-sales') && <NavLink to="/admin/after-sales" data-testid="nav-after-sales">{t('after_sales.nav')}</NavLink>}
       {has('products') && <NavLink to="/admin/products" data-testid="nav-products">{t('admin.products')}</NavLink>}
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}

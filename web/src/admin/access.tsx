@@ -16,6 +16,7 @@ export type Me = components['schemas']['Me'];
  */
 export const SCREENS = [
   { key: 'orders', to: '/admin/orders', permission: 'orders.read' },
+  { key: 'after-sales', to: '/admin/after-sales', permission: 'after_sales.decide' },
   { key: 'products', to: '/admin/products', permission: 'catalog.read' },
   { key: 'economics', to: '/admin/economics', permission: 'economics.read' },
   { key: 'policies', to: '/admin/economics/policies', permission: 'policies.read' },

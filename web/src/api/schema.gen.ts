@@ -331,6 +331,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's shops, for the site's home page */
+        get: operations["listShops"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{slug}": {
         parameters: {
             query?: never;
@@ -494,7 +511,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refund an order in full or by line and quantity (Idempotency-Key) */
+        /**
+         * Refund an order in full or by line and quantity (Idempotency-Key)
+         * @description A buyer may refund here only what the tenant approves at once (goods still in the warehouse, auto-approval on); it is recorded as an approved after-sales request. Otherwise a buyer gets 409 refund_request_required and asks with POST /orders/{id}/after-sales.
+         */
         post: operations["refundOrder"];
         delete?: never;
         options?: never;
@@ -750,6 +770,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/after-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The buyer asks for lines and quantities back, with a reason (Idempotency-Key)
+         * @description Refused: 409 return_window_closed (picked up longer ago than the tenant's return window), 422 refund_exceeds_order (more than is left after refunds and open requests), 409 nothing_to_refund / order_not_refundable. Approved at once when the tenant auto-approves requests before the goods are ready.
+         */
+        post: operations["requestRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refund requests, newest first: a buyer's own, a node's for its staff and owner, all for admins */
+        get: operations["listAfterSalesRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What needs action: refunds the provider reported failed, with what was put back */
+        get: operations["listAfterSalesActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/actions/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an item handled, saying what was done */
+        post: operations["resolveAfterSalesAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's after-sales rules */
+        get: operations["getAfterSalesSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the tenant's after-sales rules: auto-approval before the goods are ready, the return window after pickup */
+        patch: operations["updateAfterSalesSettings"];
+        trace?: never;
+    };
+    "/api/v1/after-sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A refund request with its lines */
+        get: operations["getAfterSalesRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a request (or retry a failed one): its refund starts now */
+        post: operations["approveAfterSalesRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a request, saying why */
+        post: operations["rejectAfterSalesRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The buyer withdraws a request not yet decided */
+        post: operations["cancelAfterSalesRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -808,6 +985,70 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AfterSalesAction: {
+            id: string;
+            /** @enum {string} */
+            kind: "refund_failed";
+            order_id: string;
+            order_number: string;
+            b_node_id: string;
+            b_node_name: string;
+            refund_id: string;
+            request_id: string | null;
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
+            /** @description what was put back: order status before and after, whether stock was held again */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            resolved_at: string | null;
+            resolution: string;
+        };
+        AfterSalesLine: {
+            line_no: number;
+            sku_id: string;
+            title: string;
+            quantity: number;
+            /** @description what these units refund, as priced when asked */
+            amount: number;
+        };
+        AfterSalesRequest: {
+            id: string;
+            order_id: string;
+            order_number: string;
+            order_status: components["schemas"]["OrderStatus"];
+            b_node_id: string;
+            b_node_name: string;
+            customer_id: string;
+            customer_name: string;
+            status: components["schemas"]["AfterSalesStatus"];
+            lines: components["schemas"]["AfterSalesLine"][];
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
+            reason: string;
+            decision_note: string;
+            auto_approved: boolean;
+            refund_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            decided_at: string | null;
+            closed_at: string | null;
+        };
+        AfterSalesRequestList: {
+            items: components["schemas"]["AfterSalesRequest"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        AfterSalesSettings: {
+            auto_approve_before_ready: boolean;
+            return_window_days: number;
+        };
+        /** @enum {string} */
+        AfterSalesStatus: "requested" | "approved" | "refunded" | "failed" | "rejected" | "cancelled";
+        /** @enum {string} */
+        AfterSalesStatusInput: "requested" | "approved" | "refunded" | "failed" | "rejected" | "cancelled";
         BNode: {
             tenant_id?: string;
             id: string;
@@ -847,9 +1088,17 @@ export interface components {
                 /** @description integer fen (1/100 yuan) */
                 contribution_margin: number;
                 orders_per_day: number | null;
+                /** @description Daily result while the coupon runs, at subsidy_volume_per_day orders a day */
                 daily_result: number | null;
                 runway_days: number | null;
             }[];
+            /** @description Orders a day the subsidy rows' daily result is taken at */
+            subsidy_volume_per_day: number | null;
+            /**
+             * @description actual: what the B node really sold over the window; break_even: the unsubsidised break-even volume (a plan)
+             * @enum {string}
+             */
+            subsidy_volume: "actual" | "break_even";
         };
         Campaign: {
             id: string;
@@ -1001,11 +1250,23 @@ export interface components {
                 /** @description integer fen (1/100 yuan) */
                 contribution_margin: number;
                 orders_per_day: number | null;
+                /** @description Daily result while the coupon runs, at subsidy_volume_per_day orders a day */
                 daily_result: number | null;
                 runway_days: number | null;
             }[];
+            /** @description Orders a day the subsidy rows' daily result is taken at */
+            subsidy_volume_per_day: number | null;
+            /**
+             * @description actual: what the B node really sold over the window; break_even: the unsubsidised break-even volume (a plan)
+             * @enum {string}
+             */
+            subsidy_volume: "actual" | "break_even";
             b_node_id: string;
             window_days: number;
+            /** @description First day of the window (YYYY-MM-DD, the tenant's time zone), as the P&L counts days */
+            from: string;
+            /** @description Last day of the window, today */
+            to: string;
             orders: number;
             actual_orders_per_day: number;
             actual: components["schemas"]["PnlRow"] | null;
@@ -1043,6 +1304,8 @@ export interface components {
             created_at: string;
             paid_at: string | null;
             closed_at: string | null;
+            /** @description When the buyer took the goods; the return window runs from here */
+            picked_up_at: string | null;
             lines: components["schemas"]["OrderLine"][];
             campaign_id: string | null;
             shop?: {
@@ -1079,6 +1342,8 @@ export interface components {
         };
         OrderList: {
             items: components["schemas"]["OrderListItem"][];
+            /** @description Orders the filter matches, over all pages */
+            total: number;
             /** @description Pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
         };
@@ -1214,7 +1479,7 @@ export interface components {
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
         /** @enum {string} */
-        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "b_nodes.all" | "b_nodes.manage" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "stock.read" | "stock.write" | "jobs.manage" | "tenant.manage";
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "stock.read" | "stock.write" | "jobs.manage" | "tenant.manage";
         PlanWaterfall: {
             /** @description integer fen (1/100 yuan) */
             list_price: number;
@@ -1466,6 +1731,18 @@ export interface components {
         ShopCatalog: {
             shop: components["schemas"]["Shop"];
             products: components["schemas"]["ShopProduct"][];
+        };
+        ShopDirectory: {
+            tenant: {
+                slug: string;
+                name: string;
+            } | null;
+            shops: {
+                name: string;
+                slug: string;
+                kind: components["schemas"]["BNodeKind"];
+                pickup_address: string;
+            }[];
         };
         ShopProduct: {
             id: string;
@@ -3049,6 +3326,47 @@ export interface operations {
             };
         };
     };
+    listShops: {
+        parameters: {
+            query?: {
+                /** @description A tenant's slug; default: the only tenant, else the demo tenant */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopDirectory"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getShop: {
         parameters: {
             query?: never;
@@ -3209,6 +3527,7 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["OrderStatusInput"];
                 b_node_id?: string;
+                /** @description An order number, part of a phone number, or part of a customer name */
                 q?: string;
                 limit?: number;
                 cursor?: string;
@@ -4936,6 +5255,658 @@ export interface operations {
             };
         };
     };
+    requestRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    lines: {
+                        line_no: number;
+                        quantity: number;
+                    }[];
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAfterSalesRequests: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["AfterSalesStatusInput"];
+                b_node_id?: string;
+                order_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequestList"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAfterSalesActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AfterSalesAction"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolveAfterSalesAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesAction"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAfterSalesSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesSettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAfterSalesSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    auto_approve_before_ready?: boolean;
+                    return_window_days?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesSettings"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAfterSalesRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveAfterSalesRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectAfterSalesRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelAfterSalesRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listJobs: {
         parameters: {
             query?: {
@@ -5157,8 +6128,12 @@ export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentVal
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
+export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed"];
+export const afterSalesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatus"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
+export const afterSalesStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatusInput"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
+export const breakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Breakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const campaignVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Campaign"]["verdict"]> = ["accept", "warn"];
 export const campaignFunderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunder"]> = ["platform", "supplier", "b_node"];
 export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunderInput"]> = ["platform", "supplier", "b_node"];
@@ -5168,10 +6143,11 @@ export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
+export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
-export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "b_nodes.all", "b_nodes.manage", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "supply_cost.read", "catalog.read", "catalog.write", "stock.read", "stock.write", "jobs.manage", "tenant.manage"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "supply_cost.read", "catalog.read", "catalog.write", "stock.read", "stock.write", "jobs.manage", "tenant.manage"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const refundStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RefundStatus"]> = ["pending", "succeeded", "failed"];

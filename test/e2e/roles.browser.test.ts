@@ -45,7 +45,7 @@ describe('the console per role', () => {
   it('a leader, on a phone, sees their node\'s orders, refunds and economics, and no forms they cannot submit', async () => {
     const page = await freshPage({ width: 390, height: 844 });
     await loginAsDemo(page, c.base, 'leader1', 'leader123', '张丽');
-    expect(await navItems(page)).toEqual(['nav-economics', 'nav-orders', 'nav-products']);
+    expect(await navItems(page)).toEqual(['nav-after-sales', 'nav-economics', 'nav-orders', 'nav-products']);
     // Orders: no store column (all are the leader's node); actions: ready/pickup and refunds.
     await page.getByTestId('orders-table').waitFor();
     await fitsPhone(page, 'leader-orders-phone');
@@ -82,6 +82,13 @@ describe('the console per role', () => {
     await page.locator('[data-testid="pnl-chart"] canvas').first().waitFor();
     await fitsPhone(page, 'leader-economics-phone');
 
+    // The after-sales queue of the leader's node, without the tenant's rules form.
+    await page.getByTestId('nav-after-sales').click();
+    await page.getByTestId('after-sales-status-filter').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByTestId('after-sales-rules').count()).toBe(0);
+    await fitsPhone(page, 'leader-after-sales-phone');
+
     await page.goto(`${c.base}/admin/jobs`);
     await waitForText(page.locator('.admin-main'), '页面不存在');
     await page.context().close();
@@ -90,7 +97,7 @@ describe('the console per role', () => {
   it('staff fulfil their node\'s orders: no refund buttons, no supply cost, no node picker', async () => {
     const page = await freshPage();
     await loginAsDemo(page, c.base, 'staff1', 'staff123', '陈小雨');
-    expect(await navItems(page)).toEqual(['nav-economics', 'nav-orders', 'nav-products']);
+    expect(await navItems(page)).toEqual(['nav-after-sales', 'nav-economics', 'nav-orders', 'nav-products']);
     await openPaidOrder(page);
     await page.getByTestId('pickup-code-input').waitFor();
     expect(await page.getByTestId('full-refund').count()).toBe(0);

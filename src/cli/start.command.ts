@@ -10,7 +10,7 @@ import { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
 import type { Database } from '../database.js';
 import { onWorkerStop, startCluster } from './cluster.js';
 
-interface StartOptions { port?: number; host?: string; fresh?: boolean; demo: boolean; workers: number }
+interface StartOptions { port?: number; host?: string; fresh?: boolean; demo?: boolean; workers: number }
 
 /** How a worker finds the database the primary opened and migrated. */
 const WORKER_DATABASE_URL = 'SIYU_WORKER_DATABASE_URL';
@@ -22,11 +22,17 @@ export function registerStartCommand(program: Command) {
     .option('--port <port>', 'HTTP port', (v) => Number.parseInt(v, 10))
     .option('--host <host>', 'address to listen on')
     .option('--fresh', 'wipe the embedded database first')
-    .option('--no-demo', 'do not seed the demo tenant into an empty database')
+    .option('--demo', 'seed the demo tenant into an empty database (the default in sandbox mode; live mode only with this flag)')
+    .option('--no-demo', 'do not seed the demo tenant')
     .option('--workers <n>', 'server processes sharing the port (default: one per core; 1 runs a single process)', positiveInt, os.availableParallelism())
     .action(async (opts: StartOptions) => {
       const config = loadConfig();
       if (cluster.isWorker) return runWorker(config, opts);
+      // A database of one's own might hold real customers: which mode it runs in is said, not guessed.
+      if (config.databaseUrl && !config.modeExplicit) {
+        throw new Error('DATABASE_URL is set but SIYU_MODE is not: set SIYU_MODE=live to run for real (real providers, every secret set), or SIYU_MODE=sandbox to try things out (simulated payments and SMS)');
+      }
+      const seedDemoData = opts.demo ?? config.mode === 'sandbox';
       if (opts.fresh && config.databaseUrl) throw new Error('--fresh only resets the embedded database; it never touches DATABASE_URL');
       // The primary alone opens (or starts) the database, migrates and seeds; workers only connect.
       const opened = await openDatabase<Database>(config, { fresh: opts.fresh ?? false });
@@ -47,7 +53,7 @@ export function registerStartCommand(program: Command) {
       takeOverShutdownSignals();
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
-      if (opts.demo) {
+      if (seedDemoData) {
         const empty = !(await opened.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
         if (empty) {
           console.log('empty database: seeding the demo tenant…');
@@ -83,13 +89,16 @@ export function registerStartCommand(program: Command) {
       console.log([
         '',
         `Siyu is running (${opened.embedded ? 'embedded PostgreSQL under .siyu/' : 'DATABASE_URL'}; ${processes})`,
+        config.mode === 'sandbox'
+          ? `  mode            SANDBOX: simulated payments and text messages, phone-only shop sign-in, demo data. Not for real money or real customers (SIYU_MODE=live).`
+          : '  mode            live: real providers only',
         `  admin console   ${base}/admin`,
         demoShop ? `  shop            ${base}/s/${demoShop.slug}` : '',
         `  API docs        ${base}/docs`,
         `  OpenAPI         ${base}/api/v1/openapi.json`,
         `  health          ${base}/healthz`,
         `  metrics         ${base}/metrics`,
-        opts.demo ? `  demo logins     ${DEMO_LOGINS.map((l) => `${l.role}: tenant demo / ${l.login} / ${l.password}`).join('\n                  ')}` : '',
+        seedDemoData ? `  demo logins     ${DEMO_LOGINS.map((l) => `${l.role}: tenant demo / ${l.login} / ${l.password}`).join('\n                  ')}` : '',
         '',
       ].filter(Boolean).join('\n'));
       if (stopRequested) shutdown();

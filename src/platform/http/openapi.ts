@@ -15,6 +15,8 @@ const TAGS = [
   { name: 'sandbox', description: 'The sandbox payment provider\'s cashier (sandbox mode only)' },
   { name: 'campaigns', description: 'Subsidy campaigns: a discount per order from a budget' },
   { name: 'economics', description: 'Economics guard, simulator, break-even and P&L' },
+  { name: 'messaging', description: 'Text messages to customers: the SMS provider per tenant and the message outbox' },
+  { name: 'meta', description: 'What this server is: its mode (sandbox or live)' },
   { name: 'jobs', description: 'The background job queue: failed and parked jobs, retried on demand' },
 ];
 

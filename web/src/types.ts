@@ -24,6 +24,11 @@ export type OrderListItem = Schemas['OrderListItem'];
 export type OrderList = Schemas['OrderList'];
 
 export type Job = Schemas['Job'];
+export type Meta = Schemas['Meta'];
+export type ShopOtp = Schemas['ShopOtp'];
+export type SmsMessage = Schemas['SmsMessage'];
+export type SmsSettings = Schemas['SmsSettings'];
+export type SmsProviderName = Schemas['SmsProviderName'];
 
 export type PaymentStart = Schemas['PaymentStart'];
 export type RefundStart = Schemas['RefundStart'];

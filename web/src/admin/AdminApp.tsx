@@ -8,6 +8,7 @@ import { LoginPage } from './LoginPage.js';
 import { OrdersPage } from './OrdersPage.js';
 import { OrderDetailPage } from './OrderDetailPage.js';
 import { JobsPage } from './JobsPage.js';
+import { MessagesPage } from './MessagesPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -34,6 +35,7 @@ export function AdminApp() {
           <Route path="orders" element={<OrdersPage />} />
           <Route path="orders/:orderId" element={<OrderDetailPage />} />
           <Route path="jobs" element={<JobsPage />} />
+          <Route path="messages" element={<MessagesPage />} />
           <Route path="economics" element={economicsPage} />
           <Route path="economics/policies" element={policiesPage} />
           <Route path="economics/campaigns" element={campaignsPage} />

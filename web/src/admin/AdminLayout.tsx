@@ -2,6 +2,7 @@ import { Navigate, NavLink, Outlet } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { LangSwitch } from '../ui.js';
+import { SandboxBanner } from '../SandboxBanner.js';
 import { adminApi, clearAdminSession, useAdminSession } from './auth.js';
 
 export function AdminLayout() {
@@ -18,12 +19,14 @@ export function AdminLayout() {
   };
   return (
     <div className="admin">
+      <SandboxBanner text="admin" />
       <header className="admin-header">
         <span className="admin-brand">{t('admin.title')}</span>
         <nav className="admin-nav">
           <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>
           <NavLink to="/admin/economics" data-testid="nav-economics">{t('economics.nav')}</NavLink>
           {session.user.role === 'tenant_admin' || session.user.role === 'platform_operator' ? <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink> : null}
+          {session.user.role === 'tenant_admin' || session.user.role === 'platform_operator' ? <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink> : null}
         </nav>
         <span className="admin-user muted small" data-testid="admin-user">{session.tenant.name} · {session.user.display_name}</span>
         <LangSwitch />

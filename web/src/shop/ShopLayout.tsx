@@ -1,6 +1,7 @@
 import { NavLink, Outlet, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { LangSwitch } from '../ui.js';
+import { SandboxBanner } from '../SandboxBanner.js';
 import { cartCount, useCart } from './cart.js';
 import { useShopCatalog } from './session.js';
 
@@ -12,6 +13,7 @@ export function ShopLayout() {
   const shop = catalog.data?.shop;
   return (
     <div className="shop">
+      <SandboxBanner text="shop" />
       <header className="shop-header">
         <div className="shop-title">
           <NavLink to={`/s/${slug}`} className="shop-name" data-testid="shop-name">{shop?.name ?? '…'}</NavLink>

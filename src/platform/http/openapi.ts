@@ -26,6 +26,7 @@ const PROBLEM_TEXT: Record<string, string> = {
   401: 'Missing or invalid token (`unauthenticated`)',
   403: 'The role may not do this (`forbidden`)',
   404: 'Not found, or not visible to this actor',
+  429: 'Too many requests (`rate_limited`)',
   default: 'Any other problem (409 conflicts, 422 refusals, 5xx)',
 };
 const problemResponse = (status: string) => ({
@@ -57,6 +58,8 @@ function transform(input: TransformInput): Transformed {
     ...(source.params ? ['404'] : []),
     'default',
   ];
+  // A public route that reads no input (GET /meta) can still be refused for its rate.
+  if (!problems.some((s) => s.startsWith('4'))) problems.unshift('429');
   for (const status of problems) response[status] ??= problemResponse(status);
   return { ...result, schema: { ...schema, response } };
 }

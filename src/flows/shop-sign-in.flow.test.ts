@@ -145,6 +145,36 @@ describe('shop sign-in with a one-time code', async () => {
     expect((await requestCode(freshPhone(), ip)).statusCode).toBe(202);
   });
 
+  it('concurrent wrong tries are counted one by one: never more than 5', async () => {
+    const phone = freshPhone();
+    expect((await requestCode(phone)).statusCode).toBe(202);
+    const code = await codeFromOutbox(phone);
+    const answers = await Promise.all(Array.from({ length: 12 }, () => signIn({ phone, code: wrong(code) })));
+    expect(answers.filter((a) => a.json().code === 'otp_invalid')).toHaveLength(OTP_RULES.maxTries);
+    expect(answers.filter((a) => a.json().code === 'otp_expired')).toHaveLength(12 - OTP_RULES.maxTries);
+    const row = await db.selectFrom('otp_challenges').select('attempts').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    expect(row.attempts).toBe(OTP_RULES.maxTries);
+    expect((await signIn({ phone, code })).json().code).toBe('otp_expired');
+  });
+
+  it('behind a trusted proxy, the address throttled is the forwarded client\'s', async () => {
+    const proxied = await createSiyu(db, loadConfig({ SIYU_TRUST_PROXY: '127.0.0.1' }), { clock });
+    try {
+      const client = freshIp();
+      const viaProxy = (phone: string, forwardedFor: string) => proxied.server.inject({
+        method: 'POST', url: `/api/v1/shops/${world.shop}/otp`, payload: { phone }, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': forwardedFor },
+      });
+      for (let i = 0; i < OTP_RULES.ipPerHour; i++) expect((await viaProxy(freshPhone(), client)).statusCode).toBe(202);
+      expect((await viaProxy(freshPhone(), client)).statusCode).toBe(429);
+      // Another shopper behind the same proxy is not blocked by the first one's requests.
+      expect((await viaProxy(freshPhone(), freshIp())).statusCode).toBe(202);
+      const rows = await db.selectFrom('otp_challenges').select('client_ip').where('tenant_id', '=', world.tenantId).where('client_ip', '=', client).execute();
+      expect(rows).toHaveLength(OTP_RULES.ipPerHour);
+    } finally {
+      await proxied.server.close();
+    }
+  });
+
   it('says nothing about a customer before the code is verified', async () => {
     const known = freshPhone();
     const first = await requestCode(known);

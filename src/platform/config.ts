@@ -30,6 +30,12 @@ export interface Config {
   /** Where this server is reached from outside, e.g. by the sandbox payment provider's callbacks; unset: the address it listens on. */
   publicUrl: string | undefined;
   logLevel: string;
+  /**
+   * SIYU_TRUST_PROXY: whom to believe about the client's address (X-Forwarded-For), as Fastify's
+   * trustProxy: unset trusts nobody; `true` every hop; a number that many hops; otherwise a comma
+   * list of addresses or CIDRs. Per-address throttles (one-time codes) count what this yields.
+   */
+  trustProxy: boolean | number | string[];
   /** Jobs one process runs at once. */
   jobsConcurrency: number;
   /** How often idle workers look for delayed or retried jobs, and how often periodic work (order expiry) runs. */
@@ -52,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     publicUrl: env.SIYU_PUBLIC_URL ? baseUrlFrom(env.SIYU_PUBLIC_URL) : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: trustProxyFrom(env.SIYU_TRUST_PROXY),
     jobsConcurrency: Math.max(1, intFrom(env.SIYU_JOBS_CONCURRENCY, 8)),
     jobsPollMs: Math.max(10, intFrom(env.SIYU_JOBS_POLL_MS, 500)),
     idempotencyRetentionHours: atLeast(24, intFrom(env.SIYU_IDEMPOTENCY_RETENTION_HOURS, 48), 'SIYU_IDEMPOTENCY_RETENTION_HOURS'),
@@ -59,6 +66,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   if (mode === 'live') refuseDefaultSecrets(env);
   return config;
+}
+
+function trustProxyFrom(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
 }
 
 function modeFrom(value: string | undefined): Mode {

@@ -52,7 +52,8 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    trustProxy: trustProxyOption(ctx.config.trustProxy),
+    // A context without config (pages-only servers in tests) trusts no proxy.
+    trustProxy: trustProxyOption(ctx.config?.trustProxy ?? false),
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : newId('req')),
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -13,5 +13,10 @@ describe('siyu bench journey', () => {
     expect(r.confirm_p50_ms).toBeLessThanOrEqual(r.p50_ms);
     expect(r.polls_per_order).toBeGreaterThanOrEqual(1);
     for (const key of ['p99_ms', 'confirm_p99_ms', 'jobs_max_due', 'rss_mb']) expect(r, key).toHaveProperty(key);
+    // One long poll per order: the status call is held until the payment lands.
+    expect(r.polls_per_order).toBe(1);
+    // The server is on this machine, so both CPU figures are read.
+    expect(r.cpu_ms_per_order.node).toBeGreaterThan(0);
+    expect(r.cpu_ms_per_order.postgres).toBeGreaterThan(0);
   });
 });

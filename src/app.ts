@@ -4,7 +4,9 @@ import { buildServer, type App } from './platform/http/server.js';
 import type { JobHandler } from './platform/jobs/outbox.js';
 import { runDueJobs, startJobRunner, type JobRunner } from './platform/jobs/runner.js';
 import { jobRoutes } from './platform/jobs/jobs.routes.js';
-import { inTransaction } from './platform/db/database.js';
+import { inTransaction, newClient, poolOf } from './platform/db/database.js';
+import { createNotificationHub } from './platform/db/notifications.js';
+import { ORDER_STATUS_CHANNEL } from './modules/orders/order-status.service.js';
 import { pruneIdempotencyKeys } from './platform/http/idempotency.js';
 import { authenticate } from './modules/identity/identity.service.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
@@ -17,7 +19,7 @@ import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
 import { pruneNotificationNonces, submitRefund, type Providers } from './modules/payments/payments.service.js';
-import { fetchPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
+import { httpPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import { smsUnit } from './providers/sms.unit.js';
 import type { SmsProvider } from './modules/messaging/messaging.provider.js';
 import { messagingRoutes } from './modules/messaging/messaging.routes.js';
@@ -77,7 +79,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const built = () => { if (!server) throw new Error('server not built yet'); return server; };
   let notifyPost: NotifyPost | undefined;
   const post: NotifyPost = (headers, body) => {
-    notifyPost ??= options.sandboxNotifyPost?.(built()) ?? fetchPost(() => `${selfUrl(config, built())}/api/v1/payments/notify/sandbox`);
+    notifyPost ??= options.sandboxNotifyPost?.(built()) ?? httpPost(() => `${selfUrl(config, built())}/api/v1/payments/notify/sandbox`);
     return notifyPost(headers, body);
   };
   // Payment providers, each one unit (adapter, routes, jobs). Only the sandbox exists so far, and
@@ -93,8 +95,12 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...sms.jobs,
   };
 
+  // One listening connection per process, for requests that wait on an order's status.
+  const connectionString = poolOf(db)?.options.connectionString;
+  const notifications = connectionString ? createNotificationHub(() => newClient(connectionString), [ORDER_STATUS_CHANNEL]) : undefined;
+
   server = await buildServer(
-    { db, config, clock, authenticate: (token) => authenticate(db, clock, token) },
+    { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
     [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, messagingRoutes(sms.messaging), jobRoutes, ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );

@@ -17,10 +17,17 @@ import { recordOrderEconomics } from '../modules/economics/order-economics.servi
  */
 export function settlePaidOrder(clock: Clock) {
   return async (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }): Promise<string> => {
+    const now = clock.now();
+    // The common case in one statement: an order awaiting payment becomes paid. Only when it was
+    // in any other state is it locked and read to decide.
+    if (await transitionOrder(tx, payment.tenant_id, payment.order_id, 'paid', { paid_at: now }, 'pending_payment')) {
+      await recordOrderEconomics(tx, payment.tenant_id, [payment.order_id]);
+      return 'order_paid';
+    }
     const order = await lockOrder(tx, payment.tenant_id, payment.order_id);
     if (!order) return 'order_missing';
-    const now = clock.now();
     if (order.status === 'pending_payment') {
+      // Only if it changed back between the two statements, which no transition allows; kept for safety.
       await transitionOrder(tx, order.tenant_id, order.id, 'paid', { paid_at: now });
       await recordOrderEconomics(tx, order.tenant_id, [order.id]);
       return 'order_paid';

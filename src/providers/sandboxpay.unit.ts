@@ -1,4 +1,4 @@
-import type { Database, Db } from '../database.js';
+import type { Conn, Database, Db } from '../database.js';
 import type { Clock } from '../platform/clock.js';
 import { inTransaction } from '../platform/db/database.js';
 import { customerIdOf, requireActor } from '../platform/http/auth.js';
@@ -16,7 +16,7 @@ import { sandboxPaySecretOf } from '../modules/identity/identity.service.js';
 import { visibleOrder } from '../modules/orders/orders.service.js';
 import { AppError } from '../platform/errors.js';
 
-export { fetchPost, type NotifyPost } from '../simulators/sandboxpay/sandbox.psp.js';
+export { httpPost, type NotifyPost } from '../simulators/sandboxpay/sandbox.psp.js';
 
 /** A payment provider as one unit: its adapter, the routes and the jobs it brings. */
 export interface PaymentProviderUnit {
@@ -49,13 +49,16 @@ export function injectPost(server: App): NotifyPost {
  * schedule until it answers 2xx. Development only.
  */
 export function sandboxPayUnit({ db, clock, post, log }: SandboxPayDeps): PaymentProviderUnit {
-  const provider = sandboxProvider({ secretOf: (tenantId) => sandboxPaySecretOf(db, tenantId), now: () => clock.now() });
+  const secretOf = recentSecrets((tenantId) => sandboxPaySecretOf(db, tenantId));
+  const provider = sandboxProvider({ secretOf, now: () => clock.now() });
   const routes: RouteModule<Database> = (app) => {
     app.post('/sandbox/payments/:id/pay', { schema: { tags: ['sandbox'], operationId: 'sandboxPay', summary: 'Confirm a sandbox payment as its buyer would in WeChat (the buyer only)', description: 'The sandbox provider then posts a signed notification to /payments/notify/sandbox, retried until it is accepted. Only the payment\'s buyer may confirm: another consumer gets 404 payment_not_found, staff and admins 403 forbidden.', params: paymentParams, body: sandboxPayBody, response: { 200: sandboxPaySchema } } }, async (req) => {
       // Only the buyer pays: staff confirming a payment would be a way to mark orders paid.
       const actor = requireActor(req, ['consumer']);
       const customerId = customerIdOf(actor);
-      return inTransaction(db, async (tx) => {
+      const { copies, delay_ms: delayMs, outcome } = req.body;
+      // One notification is one statement and needs no transaction; several go in together.
+      const confirm = async (tx: Conn) => {
         const payment = await findPayment(tx, actor.tenantId, req.params.id);
         if (payment.provider !== provider.name) throw paymentError('payment_not_found');
         // Another buyer's payment looks like no payment at all.
@@ -63,9 +66,9 @@ export function sandboxPayUnit({ db, clock, post, log }: SandboxPayDeps): Paymen
           throw err instanceof AppError && err.status === 404 ? paymentError('payment_not_found') : err;
         });
         if (payment.status !== 'pending') throw paymentError('payment_not_pending', { payment_status: payment.status });
-        const { copies, delay_ms: delayMs, outcome } = req.body;
         return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: payment.amount, outcome, copies, delayMs });
-      });
+      };
+      return copies === 1 ? confirm(db) : inTransaction(db, confirm);
     });
   };
   const jobs: Record<string, JobHandler<Database>> = {
@@ -74,7 +77,7 @@ export function sandboxPayUnit({ db, clock, post, log }: SandboxPayDeps): Paymen
     // again, which the notify route takes as the duplicate it is.
     'sandbox.notify': async (jobDb, job) => {
       const payload = job.payload as SandboxNotifyJob;
-      const secret = await sandboxPaySecretOf(jobDb, payload.tenant_id);
+      const secret = await secretOf(payload.tenant_id);
       if (!secret) throw new Error(`no sandbox key for tenant ${payload.tenant_id}`);
       const result = await deliverSandboxNotification(secret, payload, clock.now(), post);
       if (result.delivered) return;
@@ -88,4 +91,25 @@ export function sandboxPayUnit({ db, clock, post, log }: SandboxPayDeps): Paymen
     },
   };
   return { provider, routes, jobs };
+}
+
+/** How long a tenant's key is reused without reading it again. */
+const SECRET_TTL_MS = 5_000;
+
+/**
+ * Every payment reads the tenant's key twice (signing the notification, verifying it); a few
+ * seconds' memory of it saves both statements under load. A key changed in the database is used
+ * within SECRET_TTL_MS; a tenant without one is not remembered.
+ */
+function recentSecrets(read: (tenantId: string) => Promise<string | undefined>) {
+  const known = new Map<string, { secret: string; until: number }>();
+  return async (tenantId: string): Promise<string | undefined> => {
+    const now = Date.now();
+    const hit = known.get(tenantId);
+    if (hit && hit.until > now) return hit.secret;
+    const secret = await read(tenantId);
+    if (secret === undefined) known.delete(tenantId);
+    else known.set(tenantId, { secret, until: now + SECRET_TTL_MS });
+    return secret;
+  };
 }

@@ -8,8 +8,12 @@ export const bNodeRepo = {
   list: (db: Conn, tenantId: string) =>
     db.selectFrom('b_nodes').select(['id', 'kind', 'name', 'slug', 'warehouse_id', 'pickup_address', 'created_at'])
       .where('tenant_id', '=', tenantId).orderBy('name').execute(),
-  route: (db: Conn, slug: string) => db.selectFrom('shop_routes').selectAll().where('slug', '=', slug).executeTakeFirst(),
-  async listings(db: Conn, tenantId: string, bNodeId: string, onlyActive: boolean) {
+  /** The B node a public shop link names, found through the slug's route in one statement. */
+  bySlug: (db: Conn, slug: string) =>
+    db.selectFrom('shop_routes as r')
+      .innerJoin('b_nodes as b', (j) => j.onRef('b.tenant_id', '=', 'r.tenant_id').onRef('b.id', '=', 'r.b_node_id'))
+      .selectAll('b').where('r.slug', '=', slug).executeTakeFirst(),
+  async listings(db: Conn, tenantId: string, bNodeId: string, onlyActive: boolean, productId?: string) {
     let q = db.selectFrom('listings as l')
       .innerJoin(skuFacts(tenantId).as('s'), (j) => j.onRef('s.id', '=', 'l.sku_id'))
       .innerJoin('b_nodes as b', (j) => j.onRef('b.tenant_id', '=', 'l.tenant_id').onRef('b.id', '=', 'l.b_node_id'))
@@ -18,6 +22,7 @@ export const bNodeRepo = {
         's.title', 's.description', 's.category', 's.image_url', 'st.on_hand', 'st.reserved'])
       .where('l.tenant_id', '=', tenantId).where('l.b_node_id', '=', bNodeId);
     if (onlyActive) q = q.where('l.active', '=', true);
+    if (productId !== undefined) q = q.where('s.product_id', '=', productId);
     const rows = await q.orderBy('s.title').orderBy('s.code').execute();
     return rows.map((r) => ({
       sku_id: r.sku_id, code: r.code, sku_name: r.sku_name, product_id: r.product_id, title: r.title,

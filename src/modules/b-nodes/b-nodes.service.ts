@@ -73,17 +73,15 @@ export async function listListings(db: Conn, actor: Actor, bNodeId: string) {
 }
 
 export async function resolveShop(db: Conn, slug: string) {
-  const route = await bNodeRepo.route(db, slug);
-  if (!route) throw bNodeError('shop_not_found');
-  const node = await bNodeRepo.byId(db, route.tenant_id, route.b_node_id);
+  const node = await bNodeRepo.bySlug(db, slug);
   if (!node) throw bNodeError('shop_not_found');
   return node;
 }
 
 /** The public shop: what a consumer sees, grouped by product, with stock available now. */
-export async function shopCatalog(db: Conn, slug: string) {
+export async function shopCatalog(db: Conn, slug: string, productId?: string) {
   const node = await resolveShop(db, slug);
-  const listings = await bNodeRepo.listings(db, node.tenant_id, node.id, true);
+  const listings = await bNodeRepo.listings(db, node.tenant_id, node.id, true, productId);
   const products = new Map<string, { id: string; title: string; description: string; category: string; image_url: string | null; skus: { id: string; code: string; name: string; price: number; available: number }[]; min_price: number }>();
   for (const l of listings) {
     const p = products.get(l.product_id) ?? { id: l.product_id, title: l.title, description: l.description, category: l.category, image_url: l.image_url, skus: [], min_price: l.retail_price };
@@ -95,7 +93,8 @@ export async function shopCatalog(db: Conn, slug: string) {
 }
 
 export async function shopProduct(db: Conn, slug: string, productId: string) {
-  const { shop, products } = await shopCatalog(db, slug);
+  // Only this product's listings are read: a shop of hundreds of products costs the same.
+  const { shop, products } = await shopCatalog(db, slug, productId);
   const product = products.find((p) => p.id === productId);
   if (!product) throw catalogError('product_not_found');
   return { shop, product };

@@ -6,6 +6,10 @@ import { orderMachine } from './orders.states.js';
 import { customerCards } from '../customers/customers.fragments.js';
 import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
 
+/** The channel an order's status changes are announced on; the payload is `tenant_id:order_id`. */
+export const ORDER_STATUS_CHANNEL = 'siyu_order_status';
+const notifyStatusChange = sql<void>`pg_notify(${ORDER_STATUS_CHANNEL}, moved.tenant_id || ':' || moved.id)`;
+
 export const orderRepo = {
   /** Adds refunded quantities and amounts to an order's lines, in one statement whatever the number of lines. */
   async addLineRefunds(db: Conn, tenantId: string, orderId: string, parts: { line_no: number; quantity: number; amount: number }[]): Promise<void> {
@@ -19,16 +23,26 @@ export const orderRepo = {
    * The only way an order's status changes: a conditional update from the states the transition
    * table allows. No row back means the order was not in such a state (a race lost, or illegal).
    */
-  async transition(db: Conn, tenantId: string, orderId: string, to: OrderStatus, extra: Partial<{ paid_at: Date; closed_at: Date | null; shipped: boolean; refunded_total: number }> = {}) {
-    const from = orderMachine.sourcesOf(to);
-    const row = await db.updateTable('orders').set({ status: to, ...extra })
-      .where('tenant_id', '=', tenantId).where('id', '=', orderId).where('status', 'in', from)
-      .returning(['id', 'status']).executeTakeFirst();
+  async transition(db: Conn, tenantId: string, orderId: string, to: OrderStatus, extra: Partial<{ paid_at: Date; closed_at: Date | null; shipped: boolean; refunded_total: number }> = {}, onlyFrom?: OrderStatus) {
+    // `onlyFrom` narrows the allowed sources to one, for a caller that acts only on that state.
+    const from = orderMachine.sourcesOf(to).filter((s) => onlyFrom === undefined || s === onlyFrom);
+    if (from.length === 0) return false;
+    // The notification goes out when the transaction commits, waking whoever waits on the order's status.
+    const row = await db
+      .with('moved', (q) => q.updateTable('orders').set({ status: to, ...extra })
+        .where('tenant_id', '=', tenantId).where('id', '=', orderId).where('status', 'in', from)
+        .returning(['tenant_id', 'id']))
+      .selectFrom('moved').select(['moved.id', notifyStatusChange.as('notified')])
+      .executeTakeFirst();
     return row !== undefined;
   },
 
   lockOrder: (db: Conn, tenantId: string, orderId: string) =>
     db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orderId).forUpdate().executeTakeFirst(),
+
+  status: (db: Conn, tenantId: string, orderId: string) =>
+    db.selectFrom('orders').select(['id', 'status', 'customer_id', 'b_node_id', 'paid_at', 'expires_at', 'closed_at'])
+      .where('tenant_id', '=', tenantId).where('id', '=', orderId).executeTakeFirst(),
 
   order: (db: Conn, tenantId: string, orderId: string) =>
     db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orderId).executeTakeFirst(),
@@ -45,7 +59,8 @@ export const orderRepo = {
          ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       UPDATE orders o SET status = 'expired', closed_at = ${now}
         FROM due WHERE o.tenant_id = due.tenant_id AND o.id = due.id AND o.status = 'pending_payment'
-      RETURNING o.tenant_id, o.id, o.campaign_id, o.discount`.execute(db);
+      RETURNING o.tenant_id, o.id, o.campaign_id, o.discount,
+                pg_notify(${ORDER_STATUS_CHANNEL}, o.tenant_id || ':' || o.id) AS notified`.execute(db);
     return rows;
   },
 

@@ -9,10 +9,11 @@ import { checkout } from '../../flows/checkout.flow.js';
 import { getOrder } from '../../flows/order-detail.flow.js';
 import { cancelOrder, completePickup } from '../../flows/order-lifecycle.flow.js';
 import { refundStartSchema } from '../payments/payments.schema.js';
-import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, pickupBody, refundBody } from './orders.schema.js';
+import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, orderStatusQuery, orderStatusResponse, pickupBody, refundBody } from './orders.schema.js';
+import { orderStatus } from './order-status.service.js';
 import * as orders from './orders.service.js';
 
-export const orderRoutes: RouteModule<Database> = (app, { db, clock }) => {
+export const orderRoutes: RouteModule<Database> = (app, { db, clock, notifications }) => {
   const tags = ['orders'];
   const viewer = (req: FastifyRequest) => requireActor(req, [...STAFF_ROLES, 'consumer']);
 
@@ -33,6 +34,11 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock }) => {
   app.get('/orders/:id', { schema: { tags, operationId: 'getOrder', summary: 'An order with its shop, customer, payments and refunds', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = viewer(req);
     return getOrder(db, actor, req.params.id, customerIdOf(actor));
+  });
+
+  app.get('/orders/:id/status', { schema: { tags, operationId: 'getOrderStatus', summary: 'An order\'s status; with changed_from, held until it changes (long poll, at most wait_ms)', params: orderParams, querystring: orderStatusQuery, response: { 200: orderStatusResponse } } }, async (req) => {
+    const actor = viewer(req);
+    return orderStatus(db, notifications, actor, req.params.id, customerIdOf(actor), { changedFrom: req.query.changed_from, waitMs: req.query.wait_ms });
   });
 
   app.post('/orders/:id/cancel', { schema: { tags, operationId: 'cancelOrder', summary: 'Cancel an unpaid order and release its stock', params: orderParams, response: { 200: orderSchema } } }, async (req) => {

@@ -99,3 +99,16 @@ export const orderListSchema = z.object({
   items: z.array(orderListItemSchema),
   next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
 }).meta({ id: 'OrderList' });
+
+/** Long poll: `changed_from` holds the answer until the status differs from it, for at most `wait_ms`. */
+export const orderStatusQuery = z.object({
+  changed_from: orderStatusSchema.optional(),
+  wait_ms: z.coerce.number().int().min(0).max(25_000).default(0),
+}).strict();
+export const orderStatusResponse = z.object({
+  id,
+  status: orderStatusSchema,
+  paid_at: timestamp.nullable(),
+  expires_at: timestamp,
+  closed_at: timestamp.nullable(),
+}).meta({ id: 'OrderStatusNow' });

@@ -50,7 +50,11 @@ export function presentOrder(o: OrderShape, lines: LineShape[], extra: Record<st
 
 /** Who may see an order: its buyer, staff of its B node, tenant admins. Anyone else gets 404. */
 export async function visibleOrder(db: Conn, actor: Actor, orderId: string, customerId?: string) {
-  const order = await orderRepo.order(db, actor.tenantId, orderId);
+  return asVisible(await orderRepo.order(db, actor.tenantId, orderId), actor, customerId);
+}
+
+/** The order if this actor may see it; else not found (so ids cannot be probed), or forbidden for roles that see no orders. */
+export function asVisible<T extends { customer_id: string; b_node_id: string }>(order: T | undefined, actor: Actor, customerId?: string): T {
   if (!order) throw orderError('order_not_found');
   if (actor.role === 'consumer' && order.customer_id !== customerId) throw orderError('order_not_found');
   if ((actor.role === 'b_owner' || actor.role === 'staff') && order.b_node_id !== actor.bNodeId) throw orderError('order_not_found');
@@ -58,10 +62,12 @@ export async function visibleOrder(db: Conn, actor: Actor, orderId: string, cust
   return order;
 }
 
-/** A visible order, locked for the caller's transaction. */
+/**
+ * A visible order, locked for the caller's transaction: locked first and judged after, in one
+ * statement; an order the actor may not see is refused and its lock ends with the rollback.
+ */
 export async function lockVisibleOrder(tx: Tx, actor: Actor, orderId: string, customerId?: string) {
-  await visibleOrder(tx, actor, orderId, customerId);
-  return (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
+  return asVisible(await orderRepo.lockOrder(tx, actor.tenantId, orderId), actor, customerId);
 }
 
 export const lockOrder = (tx: Tx, tenantId: string, orderId: string) => orderRepo.lockOrder(tx, tenantId, orderId);

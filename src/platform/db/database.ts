@@ -71,7 +71,7 @@ export function ignoreConnectionError(): void {}
 
 /** A single pg client whose lost connection fails its queries instead of the process. */
 export function newClient(connectionString: string): pg.Client {
-  const client = new pg.Client({ connectionString });
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
   client.on('error', ignoreConnectionError);
   return client;
 }

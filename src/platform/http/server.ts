@@ -17,6 +17,7 @@ import { bearerToken } from './auth.js';
 import { projectPath } from '../paths.js';
 import { registerMetrics, type MetricsOptions } from '../metrics/metrics.js';
 import { openApiOptions } from './openapi.js';
+import type { NotificationHub } from '../db/notifications.js';
 
 export interface AppContext<DB = PlatformTables> {
   db: Db<DB>;
@@ -24,6 +25,8 @@ export interface AppContext<DB = PlatformTables> {
   clock: Clock;
   /** Resolves a bearer token to an actor; provided by the identity module. */
   authenticate: (token: string) => Promise<import('./auth.js').Actor | null>;
+  /** Wakes requests that wait for a row to change (long polls); closed before the server closes. */
+  notifications?: NotificationHub;
 }
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -60,6 +63,9 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('actor', null);
+  // Long polls end (answering the state they have) as soon as closing starts, so they never hold shutdown.
+  const notifications = ctx.notifications;
+  if (notifications) app.addHook('preClose', async () => { await notifications.close(); });
 
   await app.register(swagger, openApiOptions);
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -457,6 +457,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's status; with changed_from, held until it changes (long poll, at most wait_ms) */
+        get: operations["getOrderStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1154,6 +1171,14 @@ export interface components {
         OrderStatus: "pending_payment" | "paid" | "ready_for_pickup" | "completed" | "partially_refunded" | "refunded" | "expired" | "cancelled";
         /** @enum {string} */
         OrderStatusInput: "pending_payment" | "paid" | "ready_for_pickup" | "completed" | "partially_refunded" | "refunded" | "expired" | "cancelled";
+        OrderStatusNow: {
+            id: string;
+            status: components["schemas"]["OrderStatus"];
+            paid_at: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            closed_at: string | null;
+        };
         OrderWaterfall: {
             /** @description integer fen (1/100 yuan) */
             list_price: number;
@@ -3525,6 +3550,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrderStatus: {
+        parameters: {
+            query?: {
+                changed_from?: components["schemas"]["OrderStatusInput"];
+                wait_ms?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderStatusNow"];
                 };
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */

@@ -1,4 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isUnauthenticated } from '../api.js';
 import { useStored, writeStored } from '../storage.js';
 import type { Order, ShopCatalog, ShopProductPage, ShopSession } from '../types.js';
@@ -36,9 +37,17 @@ export function useShopProduct(slug: string, productId: string) {
   });
 }
 
-/** Polls while the order waits for its payment notification, which the server applies asynchronously. */
+/** How long one status request is held by the server while the order waits for its payment. */
+const HOLD_MS = 20_000;
+
+/**
+ * The order, refreshed the moment its payment lands: while it awaits payment, one status request
+ * at a time is held by the server until the status changes (a long poll), so the page neither
+ * polls nor waits longer than the notification takes.
+ */
 export function useConsumerOrder(slug: string, orderId: string, token: string | undefined) {
-  return useQuery({
+  const queryClient = useQueryClient();
+  const order = useQuery({
     queryKey: ['consumer-order', orderId],
     enabled: !!token,
     queryFn: async ({ signal }) => {
@@ -49,7 +58,28 @@ export function useConsumerOrder(slug: string, orderId: string, token: string | 
         throw err;
       }
     },
-    // Fast at first (the sandbox confirms within a second), then gently, for an order left unpaid.
-    refetchInterval: (query) => (query.state.data?.status !== 'pending_payment' ? false : query.state.dataUpdateCount < 60 ? 1000 : 5000),
   });
+  const awaiting = order.data?.status === 'pending_payment';
+  useEffect(() => {
+    if (!awaiting || !token) return;
+    const stop = new AbortController();
+    void (async () => {
+      while (!stop.signal.aborted) {
+        try {
+          const now = await api<{ status: string }>(`/orders/${orderId}/status?changed_from=pending_payment&wait_ms=${HOLD_MS}`, { token, signal: stop.signal });
+          if (now.status !== 'pending_payment') {
+            await queryClient.invalidateQueries({ queryKey: ['consumer-order', orderId] });
+            return;
+          }
+        } catch (err) {
+          if (stop.signal.aborted) return;
+          forgetIfExpired(slug, err);
+          // Offline or the server restarting: try again shortly rather than spin.
+          await new Promise((r) => setTimeout(r, 3_000));
+        }
+      }
+    })();
+    return () => stop.abort();
+  }, [awaiting, token, orderId, slug, queryClient]);
+  return order;
 }

@@ -36,6 +36,8 @@ export interface Config {
    * list of addresses or CIDRs. Per-address throttles (one-time codes) count what this yields.
    */
   trustProxy: boolean | number | string[];
+  /** Where JSON logs go: a file path, '-' for stdout, or unset for the default (a file under the data directory when started from a terminal, stdout otherwise). */
+  logFile: string | undefined;
   /** Jobs one process runs at once. */
   jobsConcurrency: number;
   /** How often idle workers look for delayed or retried jobs, and how often periodic work (order expiry) runs. */
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.SIYU_PUBLIC_URL ? baseUrlFrom(env.SIYU_PUBLIC_URL) : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: trustProxyFrom(env.SIYU_TRUST_PROXY),
+    logFile: env.SIYU_LOG_FILE || undefined,
     jobsConcurrency: Math.max(1, intFrom(env.SIYU_JOBS_CONCURRENCY, 8)),
     jobsPollMs: Math.max(10, intFrom(env.SIYU_JOBS_POLL_MS, 500)),
     idempotencyRetentionHours: atLeast(24, intFrom(env.SIYU_IDEMPOTENCY_RETENTION_HOURS, 48), 'SIYU_IDEMPOTENCY_RETENTION_HOURS'),

@@ -14,6 +14,7 @@ export type Shop = Schemas['Shop'];
 export type ShopSku = Schemas['ShopSku'];
 export type ShopProduct = Schemas['ShopProduct'];
 export type ShopCatalog = Schemas['ShopCatalog'];
+export type ShopDirectory = Schemas['ShopDirectory'];
 export type ShopProductPage = Schemas['ShopProductPage'];
 
 export type OrderLine = Schemas['OrderLine'];

@@ -5,7 +5,7 @@ import { idParams } from '../catalog/catalog.schema.js';
 import { itemsOf } from '../../platform/http/schemas.js';
 import {
   assignPolicyBody, bNodeSchema, createBNodeBody, listingChangeSchema, listingParams, listingSchema, policyAssignmentSchema, putListingBody, shopCatalogSchema,
-  shopProductPageSchema, shopProductParams, shopSessionBody, shopSessionSchema, slugParams,
+  shopDirectoryQuery, shopDirectorySchema, shopProductPageSchema, shopProductParams, shopSessionBody, shopSessionSchema, slugParams,
 } from './b-nodes.schema.js';
 import * as nodes from './b-nodes.service.js';
 import { assignPolicyChecked, putListingGuarded } from '../../flows/guarded-changes.flow.js';
@@ -28,6 +28,8 @@ export const bNodeRoutes: RouteModule<Database> = (app, { db, clock, config }) =
     assignPolicyChecked(db, requireActor(req, ADMIN_ROLES), req.params.id, req.body.policy_id));
 
   const shopTags = ['shop'];
+  app.get('/shops', { schema: { tags: shopTags, operationId: 'listShops', summary: 'A tenant\'s shops, for the site\'s home page', querystring: shopDirectoryQuery, security: [], response: { 200: shopDirectorySchema } } }, async (req) =>
+    nodes.shopDirectory(db, req.query.tenant));
   app.get('/shops/:slug', { schema: { tags: shopTags, operationId: 'getShop', summary: 'A shop and what it sells now', params: slugParams, security: [], response: { 200: shopCatalogSchema } } }, async (req) => nodes.shopCatalog(db, req.params.slug));
   app.get('/shops/:slug/products/:productId', { schema: { tags: shopTags, operationId: 'getShopProduct', summary: 'One product of a shop', params: shopProductParams, security: [], response: { 200: shopProductPageSchema } } }, async (req) =>
     nodes.shopProduct(db, req.params.slug, req.params.productId));

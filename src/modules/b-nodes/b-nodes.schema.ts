@@ -24,6 +24,11 @@ export const putListingBody = z.object({
   override_reason: z.string().trim().min(5).max(1000).optional(),
 }).strict();
 export const slugParams = z.object({ slug });
+export const shopDirectoryQuery = z.object({ tenant: z.string().min(1).max(64).optional().describe('A tenant\'s slug; default: the only tenant, else the demo tenant') }).strict();
+export const shopDirectorySchema = z.object({
+  tenant: z.object({ slug: z.string(), name: z.string() }).nullable(),
+  shops: z.array(z.object({ name: z.string(), slug: z.string(), kind: bNodeKindSchema, pickup_address: z.string() })),
+}).meta({ id: 'ShopDirectory' });
 export const shopProductParams = z.object({ slug, productId: id });
 export const phone = z.string().regex(/^\+?[0-9]{6,20}$/, 'digits, optionally with a leading +');
 /**

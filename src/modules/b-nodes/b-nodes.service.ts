@@ -6,7 +6,7 @@ import { catalogError } from '../catalog/catalog.errors.js';
 import { findSku } from '../catalog/catalog.service.js';
 import { assertWarehouse } from '../inventory/inventory.service.js';
 import { findOrCreateConsumer } from '../customers/customers.service.js';
-import { issueToken } from '../identity/identity.service.js';
+import { homeTenant, issueToken } from '../identity/identity.service.js';
 import { bNodeError } from './b-nodes.errors.js';
 import { bNodeRepo } from './b-nodes.repo.js';
 import type { BNodeKind } from './b-nodes.schema.js';
@@ -29,6 +29,20 @@ export async function createBNode(db: Db, tenantId: string, input: { kind: BNode
 }
 
 export const listBNodes = (db: Conn, tenantId: string) => bNodeRepo.list(db, tenantId);
+
+/** The demo tenant's slug, which `siyu start` seeds; a home page with no tenant named shows its shops. */
+export const DEMO_TENANT_SLUG = 'demo';
+
+/** A tenant's shops for the site's home page: the tenant named, else the only one, else the demo's. */
+export async function shopDirectory(db: Conn, tenantSlug: string | undefined) {
+  const tenant = await homeTenant(db, tenantSlug, DEMO_TENANT_SLUG);
+  if (!tenant) return { tenant: null, shops: [] };
+  const shops = await bNodeRepo.list(db, tenant.id);
+  return {
+    tenant: { slug: tenant.slug, name: tenant.name },
+    shops: shops.map((s) => ({ name: s.name, slug: s.slug, kind: s.kind, pickup_address: s.pickup_address })),
+  };
+}
 
 export async function getBNode(db: Conn, actor: Actor, id: string) {
   assertNodeScope(actor, id);

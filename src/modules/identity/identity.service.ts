@@ -96,6 +96,17 @@ function publicUser(u: { id: string; login: string; display_name: string; role: 
   return { id: u.id, tenant_id: u.tenant_id, login: u.login, display_name: u.display_name, role: u.role, supplier_id: u.supplier_id, b_node_id: u.b_node_id };
 }
 
+/**
+ * The tenant a site's home page speaks for: the one named, else the only tenant there is, else the
+ * demo tenant when it exists; undefined when none of those is found.
+ */
+export async function homeTenant(db: Conn, slug: string | undefined, demoSlug: string) {
+  if (slug) return identityRepo.tenantBySlug(db, slug);
+  const two = await db.selectFrom('tenants').select(['id', 'slug', 'name']).orderBy('created_at').limit(2).execute();
+  if (two.length === 1) return two[0];
+  return identityRepo.tenantBySlug(db, demoSlug);
+}
+
 export async function tenantSettings(db: Conn, tenantId: string) {
   return db.selectFrom('tenants').select(['id', 'slug', 'name', 'time_zone', 'order_payment_timeout_minutes']).where('id', '=', tenantId).executeTakeFirstOrThrow();
 }

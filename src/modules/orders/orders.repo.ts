@@ -64,21 +64,51 @@ export const orderRepo = {
     return rows;
   },
 
-  async list(db: Conn, tenantId: string, f: { status?: OrderStatus | undefined; bNodeId?: string | null | undefined; customerId?: string | undefined; limit: number; before?: { created_at: Date; id: string } | undefined; q?: string | undefined }) {
-    let q = db.selectFrom('orders as o')
-      .innerJoin(customerCards(tenantId).as('c'), (j) => j.onRef('c.id', '=', 'o.customer_id'))
+  async list(db: Conn, tenantId: string, f: OrderFilter & { limit: number; before?: { created_at: Date; id: string } | undefined }) {
+    let q = filteredOrders(db, tenantId, f)
       .innerJoin(nodeFacts(tenantId).as('b'), (j) => j.onRef('b.id', '=', 'o.b_node_id'))
       .select(['o.id', 'o.number', 'o.status', 'o.b_node_id', 'b.name as b_node_name', 'o.customer_id', 'c.name as customer_name', 'c.phone as customer_phone',
-        'o.total', 'o.refunded_total', 'o.created_at', 'o.paid_at', 'o.fulfillment'])
-      .where('o.tenant_id', '=', tenantId);
-    if (f.status) q = q.where('o.status', '=', f.status);
-    if (f.bNodeId) q = q.where('o.b_node_id', '=', f.bNodeId);
-    if (f.customerId) q = q.where('o.customer_id', '=', f.customerId);
-    if (f.q) q = q.where((eb) => eb.or([eb('o.number', '=', f.q!), eb('c.phone', '=', f.q!)]));
+        'o.total', 'o.refunded_total', 'o.created_at', 'o.paid_at', 'o.fulfillment']);
     if (f.before) {
       const b = f.before;
       q = q.where((eb) => eb.or([eb('o.created_at', '<', b.created_at), eb.and([eb('o.created_at', '=', b.created_at), eb('o.id', '<', b.id)])]));
     }
     return q.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(f.limit).execute();
   },
+
+  /** How many orders the filter matches over all pages. */
+  async count(db: Conn, tenantId: string, f: OrderFilter): Promise<number> {
+    const row = await filteredOrders(db, tenantId, f).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
 };
+
+interface OrderFilter { status?: OrderStatus | undefined; bNodeId?: string | null | undefined; customerId?: string | undefined; q?: string | undefined }
+
+/** `text` matched literally inside a LIKE pattern: its own %, _ and \ are escaped (\ is PostgreSQL's default LIKE escape). */
+export function likeContaining(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The orders a list shows, with their customer: by status, node, customer, and a search text that
+ * is an order number, part of a phone number or part of a customer's name.
+ */
+function filteredOrders(db: Conn, tenantId: string, f: OrderFilter) {
+  let q = db.selectFrom('orders as o')
+    .innerJoin(customerCards(tenantId).as('c'), (j) => j.onRef('c.id', '=', 'o.customer_id'))
+    .where('o.tenant_id', '=', tenantId);
+  if (f.status) q = q.where('o.status', '=', f.status);
+  if (f.bNodeId) q = q.where('o.b_node_id', '=', f.bNodeId);
+  if (f.customerId) q = q.where('o.customer_id', '=', f.customerId);
+  const text = f.q?.trim();
+  if (text) {
+    const phone = text.replace(/[\s-]/g, '');
+    q = q.where((eb) => eb.or([
+      eb('o.number', '=', text),
+      eb('c.name', 'ilike', likeContaining(text)),
+      ...(/^\+?[0-9]{3,}$/.test(phone) ? [eb('c.phone', 'like', likeContaining(phone))] : []),
+    ]));
+  }
+  return q;
+}

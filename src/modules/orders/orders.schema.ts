@@ -23,7 +23,7 @@ export type Fulfillment = z.infer<typeof fulfillmentSchema>;
 export const listOrdersQuery = z.object({
   status: orderStatusSchema.optional(),
   b_node_id: id.optional(),
-  q: z.string().max(64).optional(),
+  q: z.string().max(64).optional().describe('An order number, part of a phone number, or part of a customer name'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 }).strict();
@@ -97,6 +97,7 @@ export const orderListItemSchema = z.object({
 
 export const orderListSchema = z.object({
   items: z.array(orderListItemSchema),
+  total: z.number().int().describe('Orders the filter matches, over all pages'),
   next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
 }).meta({ id: 'OrderList' });
 

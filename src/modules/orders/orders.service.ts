@@ -85,9 +85,10 @@ export const expireDue = orderRepo.expireDue;
 export async function listOrders(db: Conn, actor: Actor, f: { status?: OrderStatus | undefined; b_node_id?: string | undefined; q?: string | undefined; limit: number; cursor?: string | undefined }, customerId?: string) {
   const bNodeId = actor.role === 'b_owner' || actor.role === 'staff' ? actor.bNodeId : f.b_node_id;
   const before = f.cursor ? decodeCursor(f.cursor) : undefined;
-  const items = await orderRepo.list(db, actor.tenantId, { status: f.status, bNodeId, customerId, limit: f.limit, before, q: f.q });
+  const filter = { status: f.status, bNodeId, customerId, q: f.q };
+  const [items, total] = await Promise.all([orderRepo.list(db, actor.tenantId, { ...filter, limit: f.limit, before }), orderRepo.count(db, actor.tenantId, filter)]);
   const last = items.length === f.limit ? items[items.length - 1] : undefined;
-  return { items, next_cursor: last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null };
+  return { items, total, next_cursor: last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null };
 }
 
 function decodeCursor(cursor: string) {

@@ -1,7 +1,11 @@
 import { lazy, Suspense, type ComponentType } from 'react';
-import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Link, Navigate, Route, Routes, useSearchParams } from 'react-router-dom';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { LangSwitch, Loading } from '../ui.js';
+import { api } from '../api.js';
+import type { ShopDirectory } from '../types.js';
+import { ErrorNote, LangSwitch, Loading } from '../ui.js';
+import { useAdminSession } from './auth.js';
 import { NotFound } from '../NotFound.js';
 import { AdminLayout } from './AdminLayout.js';
 import { LoginPage } from './LoginPage.js';
@@ -50,13 +54,45 @@ export function AdminApp() {
   );
 }
 
+/**
+ * The site's front door: the shops of the tenant named in `?tenant=`, of the signed-in user's
+ * tenant, or else of the only tenant or the demo's, and the console.
+ */
 function Home() {
   const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const session = useAdminSession();
+  const tenant = params.get('tenant') ?? session?.tenant.slug ?? undefined;
+  const dir = useQuery({
+    queryKey: ['home', 'shops', tenant],
+    queryFn: ({ signal }) => api<ShopDirectory>('/shops', { query: { tenant }, signal }),
+  });
   return (
     <div className="home">
       <LangSwitch />
       <h1>{t('common.home_title')}</h1>
-      <Link to="/admin" className="button primary">{t('common.home_admin')}</Link>
+      <section className="home-shops" data-testid="home-shops">
+        {dir.isPending ? <Loading /> : dir.error ? <ErrorNote error={dir.error} /> : dir.data.shops.length === 0 ? (
+          <p className="muted" data-testid="home-no-shops">{t('common.home_no_shops')}</p>
+        ) : (
+          <>
+            <h2 className="section-title">{t('common.home_shops', { tenant: dir.data.tenant?.name ?? '' })}</h2>
+            <ul className="home-shop-list">
+              {dir.data.shops.map((s) => (
+                <li key={s.slug}>
+                  {/* The shop is the other web entry: a full page load. */}
+                  <a href={`/s/${s.slug}`} className="card home-shop" data-testid="home-shop" data-slug={s.slug}>
+                    <strong>{s.name}</strong>
+                    <span className="tag">{t(`shop.kind.${s.kind}`, { defaultValue: s.kind })}</span>
+                    {s.pickup_address && <span className="muted small">{s.pickup_address}</span>}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+      <Link to="/admin" className="button primary" data-testid="home-admin">{t('common.home_admin')}</Link>
     </div>
   );
 }

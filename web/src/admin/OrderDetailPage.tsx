@@ -43,8 +43,8 @@ export function OrderDetailPage() {
             <dt>{t('admin.paid_at')}</dt><dd>{fmt(o.paid_at)}</dd>
             <dt>{t('common.total')}</dt><dd className="price" data-testid="detail-total">{yuan(o.total)}</dd>
             <dt>{t('admin.refunded_total')}</dt><dd data-testid="detail-refunded">{yuan(o.refunded_total)}</dd>
+            <dt>{t('admin.buyer_note')}</dt><dd className="note-text" data-testid="detail-note">{o.note || <span className="muted">—</span>}</dd>
           </dl>
-          {o.note && <p className="muted small">{o.note}</p>}
         </section>
         <OrderActions order={o} />
       </div>

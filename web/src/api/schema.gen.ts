@@ -348,6 +348,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's shops, for the site's home page */
+        get: operations["listShops"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{slug}": {
         parameters: {
             query?: never;
@@ -922,9 +939,17 @@ export interface components {
                 /** @description integer fen (1/100 yuan) */
                 contribution_margin: number;
                 orders_per_day: number | null;
+                /** @description Daily result while the coupon runs, at subsidy_volume_per_day orders a day */
                 daily_result: number | null;
                 runway_days: number | null;
             }[];
+            /** @description Orders a day the subsidy rows' daily result is taken at */
+            subsidy_volume_per_day: number | null;
+            /**
+             * @description actual: what the B node really sold over the window; break_even: the unsubsidised break-even volume (a plan)
+             * @enum {string}
+             */
+            subsidy_volume: "actual" | "break_even";
         };
         Campaign: {
             id: string;
@@ -1069,11 +1094,23 @@ export interface components {
                 /** @description integer fen (1/100 yuan) */
                 contribution_margin: number;
                 orders_per_day: number | null;
+                /** @description Daily result while the coupon runs, at subsidy_volume_per_day orders a day */
                 daily_result: number | null;
                 runway_days: number | null;
             }[];
+            /** @description Orders a day the subsidy rows' daily result is taken at */
+            subsidy_volume_per_day: number | null;
+            /**
+             * @description actual: what the B node really sold over the window; break_even: the unsubsidised break-even volume (a plan)
+             * @enum {string}
+             */
+            subsidy_volume: "actual" | "break_even";
             b_node_id: string;
             window_days: number;
+            /** @description First day of the window (YYYY-MM-DD, the tenant's time zone), as the P&L counts days */
+            from: string;
+            /** @description Last day of the window, today */
+            to: string;
             orders: number;
             actual_orders_per_day: number;
             actual: components["schemas"]["PnlRow"] | null;
@@ -1146,6 +1183,8 @@ export interface components {
         };
         OrderList: {
             items: components["schemas"]["OrderListItem"][];
+            /** @description Orders the filter matches, over all pages */
+            total: number;
             /** @description Pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
         };
@@ -1531,6 +1570,18 @@ export interface components {
         ShopCatalog: {
             shop: components["schemas"]["Shop"];
             products: components["schemas"]["ShopProduct"][];
+        };
+        ShopDirectory: {
+            tenant: {
+                slug: string;
+                name: string;
+            } | null;
+            shops: {
+                name: string;
+                slug: string;
+                kind: components["schemas"]["BNodeKind"];
+                pickup_address: string;
+            }[];
         };
         ShopOtp: {
             /** @constant */
@@ -3186,6 +3237,47 @@ export interface operations {
             };
         };
     };
+    listShops: {
+        parameters: {
+            query?: {
+                /** @description A tenant's slug; default: the only tenant, else the demo tenant */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopDirectory"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getShop: {
         parameters: {
             query?: never;
@@ -3402,6 +3494,7 @@ export interface operations {
             query?: {
                 status?: components["schemas"]["OrderStatusInput"];
                 b_node_id?: string;
+                /** @description An order number, part of a phone number, or part of a customer name */
                 q?: string;
                 limit?: number;
                 cursor?: string;
@@ -5532,6 +5625,7 @@ export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<Flattene
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
+export const breakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Breakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const campaignVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Campaign"]["verdict"]> = ["accept", "warn"];
 export const campaignFunderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunder"]> = ["platform", "supplier", "b_node"];
 export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunderInput"]> = ["platform", "supplier", "b_node"];
@@ -5541,6 +5635,7 @@ export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
+export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { yuan } from '../money.js';
 import type { OrderList } from '../types.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
-import { BuyerForm } from './BuyerForm.js';
+import { NeedSession } from './OrderPage.js';
 import { forgetIfExpired, useShopSession } from './session.js';
 
 export function MyOrdersPage() {
@@ -24,7 +24,7 @@ export function MyOrdersPage() {
       }
     },
   });
-  if (!session) return <><h1 className="page-title">{t('shop.my_orders')}</h1><BuyerForm slug={slug} /></>;
+  if (!session) return <NeedSession slug={slug} />;
   if (orders.isPending) return <Loading />;
   if (orders.error) return <ErrorNote error={orders.error} />;
   return (

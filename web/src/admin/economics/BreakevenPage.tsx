@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../../money.js';
@@ -74,6 +75,10 @@ function Result({ data }: { data: NodeBreakeven }) {
           </div>
         ))}
       </div>
+      <p className="muted small" data-testid="be-period">
+        {t('economics.be_period', { from: data.from, to: data.to, orders: data.orders.toLocaleString(), cm: yuan(data.actual?.contribution_margin ?? 0) })}{' '}
+        <Link to={`/admin/economics?from=${data.from}&to=${data.to}`} data-testid="be-pnl-link">{t('economics.be_pnl_link')}</Link>
+      </p>
       <p className={covered ? 'notice' : 'warning'} data-testid="be-summary" data-covered={String(covered)}>
         {need === null ? t('economics.be_never')
           : covered ? t('economics.be_covered', { actual, need })
@@ -81,7 +86,7 @@ function Result({ data }: { data: NodeBreakeven }) {
       </p>
       <div className="two-col">
         <LeaderSweep rows={data.leader_sweep} actual={actual} />
-        <SubsidySweep rows={data.subsidy_sweep} />
+        <SubsidySweep rows={data.subsidy_sweep} volume={data.subsidy_volume === 'actual' ? data.actual_orders_per_day : data.subsidy_volume_per_day} atActual={data.subsidy_volume === 'actual'} />
       </div>
     </>
   );

@@ -14,10 +14,12 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.js';
 import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
 import { orderRoutes } from './modules/orders/orders.routes.js';
 import { expireDueOrders } from './flows/order-lifecycle.flow.js';
+import { refundOutcome } from './flows/refund-outcome.flow.js';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
+import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { pruneNotificationNonces, submitRefund, type Providers } from './modules/payments/payments.service.js';
 import { httpPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import { smsUnit } from './providers/sms.unit.js';
@@ -89,8 +91,9 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
-    // Idempotent: a refund already submitted is left alone.
-    'payments.refund.submit': (jobDb, job) => inTransaction(jobDb, (tx) => submitRefund(tx, providers, job.tenant_id, job.payload.refund_id)),
+    // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
+    // and puts its order back, as a failure notification would.
+    'payments.refund.submit': (jobDb, job) => inTransaction(jobDb, (tx) => submitRefund(tx, clock, providers, job.tenant_id, job.payload.refund_id, refundOutcome(clock))),
     ...Object.assign({}, ...units.map((u) => u.jobs)),
     ...sms.jobs,
   };
@@ -101,7 +104,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, messagingRoutes(sms.messaging), jobRoutes, ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
 

@@ -3,7 +3,7 @@
  * OpenAPI document (api/schema.gen.ts, `npm run gen:api`). Amounts are integer fen.
  */
 import type { components, paths } from './api/schema.gen.js';
-import { orderStatusValues } from './api/schema.gen.js';
+import { afterSalesStatusValues, orderStatusValues } from './api/schema.gen.js';
 
 type Schemas = components['schemas'];
 
@@ -30,6 +30,13 @@ export type ShopOtp = Schemas['ShopOtp'];
 export type SmsMessage = Schemas['SmsMessage'];
 export type SmsSettings = Schemas['SmsSettings'];
 export type SmsProviderName = Schemas['SmsProviderName'];
+
+export type AfterSalesStatus = Schemas['AfterSalesStatus'];
+export const AFTER_SALES_STATUSES: readonly AfterSalesStatus[] = afterSalesStatusValues;
+export type AfterSalesRequest = Schemas['AfterSalesRequest'];
+export type AfterSalesList = Schemas['AfterSalesRequestList'];
+export type AfterSalesAction = Schemas['AfterSalesAction'];
+export type AfterSalesSettings = Schemas['AfterSalesSettings'];
 
 export type PaymentStart = Schemas['PaymentStart'];
 export type RefundStart = Schemas['RefundStart'];

@@ -52,3 +52,6 @@ export const reserveStock = (db: Conn, tenantId: string, warehouseId: string, wa
 
 /** Re-activates the released reservations of a revived order (after `reserveStock` took their stock again). */
 export const reactivateReservations = (db: Conn, tenantId: string, orderId: string) => inventoryRepo.reactivateReservations(db, tenantId, orderId);
+
+/** Reserves again, all or nothing, what a failed refund of an unshipped order had given back; false when stock ran short. */
+export const holdAgain = (db: Conn, tenantId: string, orderId: string, wants: StockWant[]) => inventoryRepo.holdAgain(db, tenantId, orderId, wants);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import type { Fen } from '../../platform/money.js';
 import type { OrderStatus } from './orders.states.js';
-import { orderMachine } from './orders.states.js';
+import { orderMachine, refundReversal, type ReversedStatus } from './orders.states.js';
 import { customerCards } from '../customers/customers.fragments.js';
 import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
 
@@ -19,11 +19,34 @@ export const orderRepo = {
        WHERE l.tenant_id = ${tenantId} AND l.order_id = ${orderId} AND l.line_no = p.line_no`.execute(db);
   },
 
+  /** Takes a failed refund's quantities and amounts off an order's lines again. */
+  async removeLineRefunds(db: Conn, tenantId: string, orderId: string, parts: { line_no: number; quantity: number; amount: number }[]): Promise<void> {
+    await sql`
+      UPDATE order_lines l SET refunded_quantity = l.refunded_quantity - p.qty, refunded_amount = l.refunded_amount - p.amount
+        FROM unnest(${parts.map((p) => p.line_no)}::int[], ${parts.map((p) => p.quantity)}::int[], ${parts.map((p) => p.amount)}::bigint[]) AS p(line_no, qty, amount)
+       WHERE l.tenant_id = ${tenantId} AND l.order_id = ${orderId} AND l.line_no = p.line_no`.execute(db);
+  },
+
+  /**
+   * Puts an order back after a failed refund: from the states a refund leaves it in, or keeping the
+   * state it moved on to since (ready, completed) while its refunded total comes down.
+   */
+  async reverseRefund(db: Conn, tenantId: string, orderId: string, to: ReversedStatus, set: { refunded_total: number; closed_at: Date | null }) {
+    // Announced like any status change, so a buyer waiting on the order sees it put back.
+    const row = await db
+      .with('moved', (q) => q.updateTable('orders').set({ status: to, ...set })
+        .where('tenant_id', '=', tenantId).where('id', '=', orderId).where('status', 'in', [...refundReversal.from, to])
+        .returning(['tenant_id', 'id']))
+      .selectFrom('moved').select(['moved.id', notifyStatusChange.as('notified')])
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+
   /**
    * The only way an order's status changes: a conditional update from the states the transition
    * table allows. No row back means the order was not in such a state (a race lost, or illegal).
    */
-  async transition(db: Conn, tenantId: string, orderId: string, to: OrderStatus, extra: Partial<{ paid_at: Date; closed_at: Date | null; shipped: boolean; refunded_total: number }> = {}, onlyFrom?: OrderStatus) {
+  async transition(db: Conn, tenantId: string, orderId: string, to: OrderStatus, extra: Partial<{ paid_at: Date; closed_at: Date | null; shipped: boolean; refunded_total: number; picked_up_at: Date }> = {}, onlyFrom?: OrderStatus) {
     // `onlyFrom` narrows the allowed sources to one, for a caller that acts only on that state.
     const from = orderMachine.sourcesOf(to).filter((s) => onlyFrom === undefined || s === onlyFrom);
     if (from.length === 0) return false;

@@ -5,6 +5,7 @@ import { inTransaction } from '../../platform/db/database.js';
 import { ADMIN_ROLES, STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { refundOrder } from '../../flows/refund.flow.js';
+import { askForRefund } from '../../flows/after-sales.flow.js';
 import { checkout } from '../../flows/checkout.flow.js';
 import { getOrder } from '../../flows/order-detail.flow.js';
 import { cancelOrder, completePickup } from '../../flows/order-lifecycle.flow.js';
@@ -60,12 +61,15 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock, notificatio
     return getOrder(db, actor, req.params.id);
   });
 
-  app.post('/orders/:id/refunds', { schema: { tags, operationId: 'refundOrder', summary: 'Refund an order in full or by line and quantity (Idempotency-Key)', params: orderParams, body: refundBody, response: { 201: refundStartSchema } } }, async (req, reply) => {
+  app.post('/orders/:id/refunds', { schema: { tags, operationId: 'refundOrder', summary: 'Refund an order in full or by line and quantity (Idempotency-Key)', description: 'A buyer may refund here only what the tenant approves at once (goods still in the warehouse, auto-approval on); it is recorded as an approved after-sales request. Otherwise a buyer gets 409 refund_request_required and asks with POST /orders/{id}/after-sales.', params: orderParams, body: refundBody, response: { 201: refundStartSchema } } }, async (req, reply) => {
     const actor = requireActor(req, [...ADMIN_ROLES, 'b_owner', 'consumer']);
     const customerId = customerIdOf(actor);
     return idempotent(db, req, reply, actor, `orders.refund:${req.params.id}`, async (tx) => ({
       status: 201,
-      body: await refundOrder(tx, clock, actor, req.params.id, req.body, customerId),
+      // Buyers go through after-sales requests, so picked-up goods are never refunded unasked.
+      body: customerId
+        ? (await askForRefund(tx, clock, actor, req.params.id, customerId, { lines: req.body.lines, reason: req.body.reason }, true)).refund!
+        : await refundOrder(tx, clock, actor, req.params.id, req.body),
     }));
   });
 };

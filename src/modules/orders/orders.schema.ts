@@ -71,6 +71,7 @@ export const orderSchema = z.object({
   created_at: timestamp,
   paid_at: timestamp.nullable(),
   closed_at: timestamp.nullable(),
+  picked_up_at: timestamp.nullable().describe('When the buyer took the goods; the return window runs from here'),
   lines: z.array(orderLineSchema),
   campaign_id: z.string().nullable(),
   shop: z.object({ id: z.string(), name: z.string(), slug: z.string(), pickup_address: z.string() }).nullable().optional(),

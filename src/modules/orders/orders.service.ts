@@ -24,7 +24,7 @@ export const newPickupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '
 interface OrderShape {
   id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: Fulfillment; pickup_code: string;
   subtotal: Fen; discount: Fen; total: Fen; supply_cost: Fen; refunded_total: Fen; shipped: boolean; note: string;
-  campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null;
+  campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null; picked_up_at?: Date | null;
 }
 interface LineShape {
   line_no: number; sku_id: string; sku_code: string; title: string; quantity: number; unit_price: Fen; unit_supply_cost: Fen;
@@ -38,6 +38,7 @@ export function presentOrder(o: OrderShape, lines: LineShape[], extra: Record<st
     subtotal: o.subtotal, discount: o.discount, total: o.total, supply_cost: o.supply_cost, refunded_total: o.refunded_total,
     shipped: o.shipped, note: o.note,
     expires_at: o.expires_at.toISOString(), created_at: o.created_at.toISOString(), paid_at: o.paid_at?.toISOString() ?? null, closed_at: o.closed_at?.toISOString() ?? null,
+    picked_up_at: o.picked_up_at?.toISOString() ?? null,
     lines: lines.map((l) => ({
       line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.quantity,
       unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost, line_total: l.line_total,
@@ -78,6 +79,12 @@ export const transitionOrder = orderRepo.transition;
 
 /** Records refunded quantities and amounts on an order's lines. */
 export const addLineRefunds = orderRepo.addLineRefunds;
+
+/** Takes a failed refund's quantities and amounts off an order's lines again. */
+export const removeLineRefunds = orderRepo.removeLineRefunds;
+
+/** Moves an order out of (partially) refunded after a refund failed; false when it is in neither. */
+export const reverseRefundStatus = orderRepo.reverseRefund;
 
 /** Claims due unpaid orders (skipping ones another worker holds) and expires them in one statement. */
 export const expireDue = orderRepo.expireDue;
@@ -121,7 +128,7 @@ export async function completePickup(tx: Tx, at: Date, actor: Actor, orderId: st
   await visibleOrder(tx, actor, orderId);
   const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
   if (order.pickup_code !== code) throw orderError('wrong_pickup_code');
-  if (!(await orderRepo.transition(tx, actor.tenantId, orderId, 'completed', { shipped: true, closed_at: at }))) {
+  if (!(await orderRepo.transition(tx, actor.tenantId, orderId, 'completed', { shipped: true, closed_at: at, picked_up_at: at }))) {
     throw platformError('illegal_transition', { from: order.status, to: 'completed' });
   }
   await shipOrders(tx, actor.tenantId, [orderId]);

@@ -13,6 +13,7 @@ const TAGS = [
   { name: 'orders', description: 'Checkout, order states, pickup and refunds' },
   { name: 'payments', description: 'Payments and signed provider notifications' },
   { name: 'sandbox', description: 'The sandbox payment provider\'s cashier (sandbox mode only)' },
+  { name: 'after-sales', description: 'Refund requests, their decisions, refunds that failed, the tenant\'s after-sales rules' },
   { name: 'campaigns', description: 'Subsidy campaigns: a discount per order from a budget' },
   { name: 'economics', description: 'Economics guard, simulator, break-even and P&L' },
   { name: 'messaging', description: 'Text messages to customers: the SMS provider per tenant and the message outbox' },

@@ -13,6 +13,8 @@ import { OrdersPage } from './OrdersPage.js';
 import { OrderDetailPage } from './OrderDetailPage.js';
 import { JobsPage } from './JobsPage.js';
 import { MessagesPage } from './MessagesPage.js';
+import { AfterSalesPage } from './AfterSalesPage.js';
+import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -38,6 +40,8 @@ export function AdminApp() {
           <Route index element={<Navigate to="orders" replace />} />
           <Route path="orders" element={<OrdersPage />} />
           <Route path="orders/:orderId" element={<OrderDetailPage />} />
+          <Route path="after-sales" element={<AfterSalesPage />} />
+          <Route path="after-sales/:requestId" element={<AfterSalesDetailPage />} />
           <Route path="jobs" element={<JobsPage />} />
           <Route path="messages" element={<MessagesPage />} />
           <Route path="economics" element={economicsPage} />

@@ -24,6 +24,7 @@ export function AdminLayout() {
         <span className="admin-brand">{t('admin.title')}</span>
         <nav className="admin-nav">
           <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>
+          <NavLink to="/admin/after-sales" data-testid="nav-after-sales">{t('after_sales.nav')}</NavLink>
           <NavLink to="/admin/economics" data-testid="nav-economics">{t('economics.nav')}</NavLink>
           {session.user.role === 'tenant_admin' || session.user.role === 'platform_operator' ? <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink> : null}
           {session.user.role === 'tenant_admin' || session.user.role === 'platform_operator' ? <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink> : null}

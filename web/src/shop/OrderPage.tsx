@@ -4,6 +4,7 @@ import { yuan } from '../money.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
 import { BuyerForm } from './BuyerForm.js';
 import { useConsumerOrder, useShopSession } from './session.js';
+import { AfterSalesSection } from './AfterSalesSection.js';
 
 const PICKUP_VISIBLE = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
@@ -63,6 +64,7 @@ export function OrderPage() {
           <p className="note-text" data-testid="order-note-text">{o.note}</p>
         </section>
       )}
+      <AfterSalesSection order={o} token={session.token} />
       <Link to={`/s/${slug}`} className="button block">{t('shop.back_to_shop')}</Link>
     </article>
   );

@@ -8,6 +8,7 @@ import type { OrderTables } from './modules/orders/orders.tables.js';
 import type { PaymentTables } from './modules/payments/payments.tables.js';
 import type { EconomicsTables } from './modules/economics/economics.tables.js';
 import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
+import type { MessagingTables } from './modules/messaging/messaging.tables.js';
 import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
 
 /**
@@ -16,7 +17,7 @@ import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.
  * scripts/check-table-ownership.ts.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
-  OrderTables, PaymentTables, EconomicsTables, CampaignTables, AfterSalesTables {}
+  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

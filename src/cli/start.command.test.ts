@@ -31,4 +31,11 @@ describe('what siyu start prints and where its logs go', () => {
     expect(logFileFor({ dataDir, logFile: '-' }, true)).toBeUndefined();
     expect(logFileFor({ dataDir, logFile: 'logs/x.log' }, false)).toBe(path.resolve('logs/x.log'));
   });
+
+  it('says the mode: sandbox plainly, live as such', () => {
+    const common = { base: 'http://h', database: 'DATABASE_URL', processes: '1 process', logFile: undefined, shops: [], logins: [] };
+    expect(startBanner({ ...common, mode: 'sandbox' })).toContain('mode            SANDBOX: simulated payments and text messages');
+    expect(startBanner({ ...common, mode: 'live' })).toContain('mode            live: real providers only');
+    expect(startBanner({ ...common, mode: 'live' })).not.toContain('SANDBOX');
+  });
 });

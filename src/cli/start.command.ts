@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../platform/config.js';
+import { loadConfig, type Config, type Mode } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { createDb } from '../platform/db/database.js';
 import { takeOverShutdownSignals } from '../platform/db/embedded.js';
@@ -13,7 +13,7 @@ import { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
 import type { Database } from '../database.js';
 import { onWorkerStop, startCluster } from './cluster.js';
 
-interface StartOptions { port?: number; host?: string; fresh?: boolean; demo: boolean; workers: number }
+interface StartOptions { port?: number; host?: string; fresh?: boolean; demo?: boolean; workers: number }
 
 /** How a worker finds the database the primary opened and migrated. */
 const WORKER_DATABASE_URL = 'SIYU_WORKER_DATABASE_URL';
@@ -25,11 +25,17 @@ export function registerStartCommand(program: Command) {
     .option('--port <port>', 'HTTP port', (v) => Number.parseInt(v, 10))
     .option('--host <host>', 'address to listen on')
     .option('--fresh', 'wipe the embedded database first')
-    .option('--no-demo', 'do not seed the demo tenant into an empty database')
+    .option('--demo', 'seed the demo tenant into an empty database (the default in sandbox mode; live mode only with this flag)')
+    .option('--no-demo', 'do not seed the demo tenant')
     .option('--workers <n>', 'server processes sharing the port (default: one per core; 1 runs a single process)', positiveInt, os.availableParallelism())
     .action(async (opts: StartOptions) => {
       const config = loadConfig();
       if (cluster.isWorker) return runWorker(config, opts);
+      // A database of one's own might hold real customers: which mode it runs in is said, not guessed.
+      if (config.databaseUrl && !config.modeExplicit) {
+        throw new Error('DATABASE_URL is set but SIYU_MODE is not: set SIYU_MODE=live to run for real (real providers, every secret set), or SIYU_MODE=sandbox to try things out (simulated payments and SMS)');
+      }
+      const seedDemoData = opts.demo ?? config.mode === 'sandbox';
       if (opts.fresh && config.databaseUrl) throw new Error('--fresh only resets the embedded database; it never touches DATABASE_URL');
       // The primary alone opens (or starts) the database, migrates and seeds; workers only connect.
       const opened = await openDatabase<Database>(config, { fresh: opts.fresh ?? false });
@@ -50,7 +56,7 @@ export function registerStartCommand(program: Command) {
       takeOverShutdownSignals();
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
-      if (opts.demo) {
+      if (seedDemoData) {
         const empty = !(await opened.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
         if (empty) {
           console.log('empty database: seeding the demo tenant…');
@@ -88,7 +94,8 @@ export function registerStartCommand(program: Command) {
       console.log(startBanner({
         base, processes, logFile, shops: shops.shops,
         database: opened.embedded ? 'embedded PostgreSQL under .siyu/' : 'DATABASE_URL',
-        logins: opts.demo ? DEMO_LOGINS : [],
+        logins: seedDemoData ? DEMO_LOGINS : [],
+        mode: config.mode,
       }));
       if (stopRequested) shutdown();
     });
@@ -134,6 +141,7 @@ const SHOWN_SHOPS = 20;
 export function startBanner(s: {
   base: string; database: string; processes: string; logFile: string | undefined;
   shops: { name: string; slug: string }[]; logins: { role: string; login: string; password: string }[];
+  mode?: Mode;
 }): string {
   const pad = (label: string) => `  ${label.padEnd(16)}`;
   const indent = ' '.repeat(18);
@@ -142,6 +150,8 @@ export function startBanner(s: {
   return [
     '',
     `Siyu is running (${s.database}; ${s.processes})`,
+    s.mode === 'sandbox' ? `${pad('mode')}SANDBOX: simulated payments and text messages, phone-only shop sign-in, demo data. Not for real money or real customers (SIYU_MODE=live).` : '',
+    s.mode === 'live' ? `${pad('mode')}live: real providers only` : '',
     `${pad('home')}${s.base}/`,
     `${pad('admin console')}${s.base}/admin`,
     ...shops,

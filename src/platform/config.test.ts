@@ -8,4 +8,11 @@ describe('config', () => {
     expect(loadConfig({ SIYU_PUBLIC_URL: 'http://10.0.0.5:3000' }).publicUrl).toBe('http://10.0.0.5:3000');
     for (const bad of ['shop.example.com', 'ftp://shop.example.com']) expect(() => loadConfig({ SIYU_PUBLIC_URL: bad }), bad).toThrow(/SIYU_PUBLIC_URL/);
   });
+
+  it('SIYU_TRUST_PROXY: nobody by default; true, a number of hops, or a list of addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ SIYU_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ SIYU_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ SIYU_TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16']);
+  });
 });

@@ -4,6 +4,7 @@ import { localDate } from '../../web/src/admin/economics/format.js';
 import { lastDays } from '../../src/modules/economics/node-breakeven.service.js';
 import { waitForAttribute, waitForText } from './browser.js';
 import { loginAsDemoAdmin, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
+import { signInWithCode } from './shop-sign-in.js';
 
 let c: DemoConsole;
 let page: DemoConsole['page'];
@@ -53,9 +54,7 @@ describe('what a new user hit, in a browser', () => {
     await page.getByTestId('need-session').waitFor({ timeout: 10_000 });
     await page.getByTestId('buyer-form').waitFor();
     await screenshot(page, 'my-orders-signed-out');
-    await page.getByTestId('buyer-name').fill(who.name);
-    await page.getByTestId('buyer-phone').fill(who.phone);
-    await page.getByTestId('buyer-submit').click();
+    await signInWithCode(page, c.db, c.tenantId, who.phone, who.name);
     await page.getByTestId('my-order').first().waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('my-order').count()).toBe(Math.min(50, Number(who.orders)));
   });

@@ -25,6 +25,11 @@ export type OrderListItem = Schemas['OrderListItem'];
 export type OrderList = Schemas['OrderList'];
 
 export type Job = Schemas['Job'];
+export type Meta = Schemas['Meta'];
+export type ShopOtp = Schemas['ShopOtp'];
+export type SmsMessage = Schemas['SmsMessage'];
+export type SmsSettings = Schemas['SmsSettings'];
+export type SmsProviderName = Schemas['SmsProviderName'];
 
 export type AfterSalesStatus = Schemas['AfterSalesStatus'];
 export const AFTER_SALES_STATUSES: readonly AfterSalesStatus[] = afterSalesStatusValues;

@@ -9,8 +9,11 @@ import {
 } from './b-nodes.schema.js';
 import * as nodes from './b-nodes.service.js';
 import { assignPolicyChecked, putListingGuarded } from '../../flows/guarded-changes.flow.js';
+import { OTP_KEY_PURPOSE, openVerifiedShopSession } from '../../flows/shop-sign-in.flow.js';
+import { deriveKey } from '../../platform/secrets.js';
+import { customerError } from '../customers/customers.errors.js';
 
-export const bNodeRoutes: RouteModule<Database> = (app, { db, clock }) => {
+export const bNodeRoutes: RouteModule<Database> = (app, { db, clock, config }) => {
   const tags = ['b-nodes'];
   app.get('/b-nodes', { schema: { tags, operationId: 'listBNodes', summary: 'List B nodes (stores, community leaders); staff and owners get their own', response: { 200: itemsOf(bNodeSchema) } } }, async (req) => ({ items: await nodes.listBNodes(db, requirePermission(req, 'orders.read')) }));
   app.post('/b-nodes', { schema: { tags, operationId: 'createBNode', summary: 'Create a B node and its shop address', body: createBNodeBody, response: { 201: bNodeSchema } } }, async (req, reply) =>
@@ -30,6 +33,10 @@ export const bNodeRoutes: RouteModule<Database> = (app, { db, clock }) => {
   app.get('/shops/:slug', { schema: { tags: shopTags, operationId: 'getShop', summary: 'A shop and what it sells now', params: slugParams, security: [], response: { 200: shopCatalogSchema } } }, async (req) => nodes.shopCatalog(db, req.params.slug));
   app.get('/shops/:slug/products/:productId', { schema: { tags: shopTags, operationId: 'getShopProduct', summary: 'One product of a shop', params: shopProductParams, security: [], response: { 200: shopProductPageSchema } } }, async (req) =>
     nodes.shopProduct(db, req.params.slug, req.params.productId));
-  app.post('/shops/:slug/session', { schema: { tags: shopTags, operationId: 'openShopSession', summary: 'Open a consumer session by phone (sandbox stand-in for WeChat login)', params: slugParams, body: shopSessionBody, security: [], response: { 201: shopSessionSchema } } }, async (req, reply) =>
-    reply.status(201).send(await nodes.openShopSession(db, clock, req.params.slug, req.body)));
+  app.post('/shops/:slug/session', { schema: { tags: shopTags, operationId: 'openShopSession', summary: 'Open a consumer session with the phone and the one-time code sent to it', description: 'With `code` (from POST /shops/{slug}/otp): a wrong code answers 401 otp_invalid with `tries_left`; an expired, used or exhausted one 401 otp_expired. Without `code`: the sandbox\'s phone-only shortcut, refused in live mode with 403 otp_required.', params: slugParams, body: shopSessionBody, security: [], response: { 201: shopSessionSchema } } }, async (req, reply) => {
+    const { code, ...who } = req.body;
+    if (code !== undefined) return reply.status(201).send(await openVerifiedShopSession(db, clock, deriveKey(config.secretKey, OTP_KEY_PURPOSE), req.params.slug, { ...who, code }));
+    if (config.mode === 'live') throw customerError('otp_required');
+    return reply.status(201).send(await nodes.openShopSession(db, clock, req.params.slug, who));
+  });
 };

@@ -30,10 +30,17 @@ export const shopDirectorySchema = z.object({
   shops: z.array(z.object({ name: z.string(), slug: z.string(), kind: bNodeKindSchema, pickup_address: z.string() })),
 }).meta({ id: 'ShopDirectory' });
 export const shopProductParams = z.object({ slug, productId: id });
+export const phone = z.string().regex(/^\+?[0-9]{6,20}$/, 'digits, optionally with a leading +');
+/**
+ * With `code`: the one-time code sent by POST /shops/{slug}/otp proves the phone. Without it: the
+ * sandbox's phone-only shortcut, refused in live mode. `name` names a new customer only.
+ */
 export const shopSessionBody = z.object({
-  name: z.string().min(1).max(64),
-  phone: z.string().regex(/^\+?[0-9]{6,20}$/, 'digits, optionally with a leading +'),
+  name: z.string().trim().min(1).max(64).optional(),
+  phone,
+  code: z.string().regex(/^[0-9]{6}$/, 'six digits').optional(),
 }).strict();
+export const shopOtpBody = z.object({ phone }).strict();
 
 export const assignPolicyBody = z.object({ policy_id: id.nullable() }).strict();
 
@@ -101,7 +108,14 @@ export const shopProductSchema = z.object({
 export const shopCatalogSchema = z.object({ shop: shopSchema, products: z.array(shopProductSchema) }).meta({ id: 'ShopCatalog' });
 export const shopProductPageSchema = z.object({ shop: shopSchema, product: shopProductSchema }).meta({ id: 'ShopProductPage' });
 
-/** A consumer's session opened from a shop (the sandbox stand-in for WeChat login). */
+/** The same answer for every phone, known or not: nothing about a customer before the code is verified. */
+export const shopOtpSchema = z.object({
+  sent: z.literal(true),
+  expires_in_s: z.number().int(),
+  resend_after_s: z.number().int(),
+}).meta({ id: 'ShopOtp' });
+
+/** A consumer's session opened from a shop, after the phone was proven (or by the sandbox's shortcut). */
 export const shopSessionSchema = z.object({
   token: z.string(),
   expires_at: z.string().meta({ format: 'date-time' }).nullable(),

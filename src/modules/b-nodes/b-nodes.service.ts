@@ -120,17 +120,21 @@ export async function shopProduct(db: Conn, slug: string, productId: string) {
   return { shop, product };
 }
 
-/** Stand-in for WeChat login in the sandbox: a consumer identifies by phone and gets a session. */
-export async function openShopSession(db: Db, clock: Clock, slug: string, input: { name: string; phone: string }) {
+/**
+ * The sandbox's shortcut, never offered in live mode: a consumer names a phone, proves nothing, and
+ * gets a session. Demos and `siyu bench journey` use it; real sign-in goes through a one-time code.
+ */
+export async function openShopSession(db: Db, clock: Clock, slug: string, input: { name?: string | undefined; phone: string }) {
   const node = await resolveShop(db, slug);
   return db.transaction().execute(async (tx) => {
-    const consumer = await findOrCreateConsumer(tx, node.tenant_id, { ...input, b_node_id: node.id });
+    const consumer = await findOrCreateConsumer(tx, node.tenant_id, { phone: input.phone, name: input.name?.trim() || `尾号${input.phone.slice(-4)}`, b_node_id: node.id });
     const session = await issueToken(tx, clock, node.tenant_id, consumer.user_id, 'session');
     return { ...session, customer: { id: consumer.id, name: consumer.name, phone: consumer.phone }, shop: publicShop(node) };
   });
 }
 
-function publicShop(node: { id: string; tenant_id: string; kind: BNodeKind; name: string; slug: string; pickup_address: string }) {
+/** What a shop's visitors may know of its B node. */
+export function publicShop(node: { id: string; tenant_id: string; kind: BNodeKind; name: string; slug: string; pickup_address: string }) {
   return { id: node.id, tenant_id: node.tenant_id, kind: node.kind, name: node.name, slug: node.slug, pickup_address: node.pickup_address };
 }
 

@@ -84,6 +84,8 @@ export const PERMISSIONS = {
   'stock.read': [...ADMIN_ROLES, 'supplier_operator'],
   'stock.write': [...ADMIN_ROLES, 'supplier_operator'],
   'jobs.manage': [...ADMIN_ROLES],
+  /** The message outbox and the tenant's SMS provider settings. */
+  'messages.manage': [...ADMIN_ROLES],
   'tenant.manage': [...ADMIN_ROLES],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

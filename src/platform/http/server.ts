@@ -46,10 +46,17 @@ function webPageFor(url: string): string | null {
   return url.startsWith('/s/') ? 'shop.html' : 'admin.html';
 }
 
+/** A number of hops as proxy-addr's trust function (Fastify's types omit the integer form). */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
 export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<DB>[], options: { logger?: boolean | object; metrics?: MetricsOptions } = {}): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // A context without config (pages-only servers in tests) trusts no proxy.
+    trustProxy: trustProxyOption(ctx.config?.trustProxy ?? false),
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : newId('req')),
   }).withTypeProvider<ZodTypeProvider>();
 

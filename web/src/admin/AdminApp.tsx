@@ -14,6 +14,7 @@ import { OrderDetailPage } from './OrderDetailPage.js';
 import { JobsPage } from './JobsPage.js';
 import { ProductsPage } from './ProductsPage.js';
 import { FirstScreen, Screen } from './access.js';
+import { MessagesPage } from './MessagesPage.js';
 import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 
@@ -45,6 +46,7 @@ export function AdminApp() {
           <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
           <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
+          <Route path="messages" element={<Screen screen="messages"><MessagesPage /></Screen>} />
           <Route path="economics" element={<Screen screen="economics">{economicsPage}</Screen>} />
           <Route path="economics/policies" element={<Screen screen="policies">{policiesPage}</Screen>} />
           <Route path="economics/campaigns" element={<Screen screen="campaigns">{campaignsPage}</Screen>} />

@@ -2,6 +2,7 @@ import { Navigate, NavLink, Outlet } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { LangSwitch } from '../ui.js';
+import { SandboxBanner } from '../SandboxBanner.js';
 import { adminApi, clearAdminSession, useAdminSession } from './auth.js';
 import { ECONOMICS_SCREENS, useScreens, type ScreenKey } from './access.js';
 
@@ -18,6 +19,7 @@ function AdminNav() {
       {has('products') && <NavLink to="/admin/products" data-testid="nav-products">{t('admin.products')}</NavLink>}
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
+      {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}
     </nav>
   );
 }
@@ -36,6 +38,7 @@ export function AdminLayout() {
   };
   return (
     <div className="admin">
+      <SandboxBanner text="admin" />
       <header className="admin-header">
         <span className="admin-brand">{t('admin.title')}</span>
         <AdminNav />

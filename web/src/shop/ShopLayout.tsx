@@ -2,6 +2,7 @@ import { NavLink, Outlet, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.js';
 import { LangSwitch } from '../ui.js';
+import { SandboxBanner } from '../SandboxBanner.js';
 import { cartCount, useCart } from './cart.js';
 import { useShopCatalog } from './session.js';
 
@@ -14,6 +15,7 @@ export function ShopLayout() {
   if (catalog.error instanceof ApiError && catalog.error.status === 404) return <ShopMissing slug={slug} />;
   return (
     <div className="shop">
+      <SandboxBanner text="shop" />
       <header className="shop-header">
         <div className="shop-title">
           <NavLink to={`/s/${slug}`} className="shop-name" data-testid="shop-name">{shop?.name ?? (catalog.error ? t('shop.shop_unavailable') : '…')}</NavLink>

@@ -14,12 +14,20 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.js';
 import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
 import { orderRoutes } from './modules/orders/orders.routes.js';
 import { expireDueOrders } from './flows/order-lifecycle.flow.js';
+import { refundOutcome } from './flows/refund-outcome.flow.js';
 import { inventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
+import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { pruneNotificationNonces, submitRefund, type Providers } from './modules/payments/payments.service.js';
 import { httpPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
+import { smsUnit } from './providers/sms.unit.js';
+import type { SmsProvider } from './modules/messaging/messaging.provider.js';
+import { messagingRoutes } from './modules/messaging/messaging.routes.js';
+import { customerRoutes } from './modules/customers/customers.routes.js';
+import { pruneOtpChallenges } from './modules/customers/otp.service.js';
+import { metaRoutes } from './platform/http/meta.routes.js';
 import type { Database, Db } from './database.js';
 
 export interface Siyu {
@@ -50,6 +58,8 @@ export interface SiyuOptions {
    * in-process `inject`, which goes through the same route.
    */
   sandboxNotifyPost?: (server: App) => NotifyPost;
+  /** Stand-ins for the real SMS providers (tests: no network). */
+  smsProviders?: Partial<Record<'aliyun' | 'tencent', SmsProvider>>;
 }
 
 /** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
@@ -74,14 +84,18 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     notifyPost ??= options.sandboxNotifyPost?.(built()) ?? httpPost(() => `${selfUrl(config, built())}/api/v1/payments/notify/sandbox`);
     return notifyPost(headers, body);
   };
-  // Payment providers, each one unit (adapter, routes, jobs). Only the sandbox exists so far.
-  const units: PaymentProviderUnit[] = [sandboxPayUnit({ db, clock, post, log: () => built().log })];
+  // Payment providers, each one unit (adapter, routes, jobs). Only the sandbox exists so far, and
+  // live mode mounts none of it: no cashier, no notify key, no sandbox route.
+  const units: PaymentProviderUnit[] = config.mode === 'sandbox' ? [sandboxPayUnit({ db, clock, post, log: () => built().log })] : [];
+  const sms = smsUnit({ mode: config.mode, secretKey: config.secretKey, clock, ...(options.smsProviders ? { overrides: options.smsProviders } : {}) });
   const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
-    // Idempotent: a refund already submitted is left alone.
-    'payments.refund.submit': (jobDb, job) => inTransaction(jobDb, (tx) => submitRefund(tx, providers, job.tenant_id, job.payload.refund_id)),
+    // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
+    // and puts its order back, as a failure notification would.
+    'payments.refund.submit': (jobDb, job) => inTransaction(jobDb, (tx) => submitRefund(tx, clock, providers, job.tenant_id, job.payload.refund_id, refundOutcome(clock))),
     ...Object.assign({}, ...units.map((u) => u.jobs)),
+    ...sms.jobs,
   };
 
   // One listening connection per process, for requests that wait on an order's status.
@@ -90,7 +104,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
-    [identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, jobRoutes, ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
 
@@ -115,7 +129,10 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
           { name: 'orders.expire', everyMs: intervalMs, run: (jobDb) => expireDueOrders(jobDb, clock) },
           { name: 'payments.nonces.prune', everyMs: 60_000, run: (jobDb) => pruneNotificationNonces(jobDb, clock) },
         ],
-        cron: [{ name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) }],
+        cron: [
+          { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },
+          { name: 'otp.prune', match: '27 3 * * *', run: (jobDb) => pruneOtpChallenges(jobDb, clock) },
+        ],
         concurrency: config.jobsConcurrency,
         pollMs: Math.max(50, intervalMs),
         log: server.log,

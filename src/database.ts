@@ -8,6 +8,8 @@ import type { OrderTables } from './modules/orders/orders.tables.js';
 import type { PaymentTables } from './modules/payments/payments.tables.js';
 import type { EconomicsTables } from './modules/economics/economics.tables.js';
 import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
+import type { MessagingTables } from './modules/messaging/messaging.tables.js';
+import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -15,7 +17,7 @@ import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
  * scripts/check-table-ownership.ts.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
-  OrderTables, PaymentTables, EconomicsTables, CampaignTables {}
+  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

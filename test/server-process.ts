@@ -116,7 +116,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(databaseUrl: string, port: number): Promise<ServerProcess> {
   const child = spawn('node', [BIN, 'start', '--workers', '1', '--no-demo', '--port', String(port)], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error', SIYU_SHUTDOWN_TIMEOUT_MS: '10000' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, SIYU_MODE: 'sandbox', LOG_LEVEL: 'error', SIYU_SHUTDOWN_TIMEOUT_MS: '10000' },
   });
   let output = '';
   child.stdout!.on('data', (d) => { output = (output + String(d)).slice(-20_000); });

@@ -63,7 +63,7 @@ describe('siyu start --workers 2', async () => {
   it('serves from two processes on one port, and /metrics counts the requests of both', async () => {
     // Its own process group, as a terminal gives it: Ctrl-C below reaches the primary and its workers alike.
     server = spawn('node', [BIN, 'start', '--workers', '2', '--no-demo', '--port', String(port)], {
-      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' }, detached: true,
+      env: { ...process.env, DATABASE_URL: url, SIYU_MODE: 'sandbox', LOG_LEVEL: 'warn' }, detached: true,
     });
     server.stdout!.on('data', (d) => { output += String(d); });
     server.stderr!.on('data', (d) => { output += String(d); });

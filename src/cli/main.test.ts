@@ -62,6 +62,8 @@ describe('siyu command', () => {
     // With several workers the first answers before the primary has seen them all listen and printed the URLs.
     for (let i = 0; i < 100 && !output.includes('Siyu is running'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(output).toContain(`http://127.0.0.1:${port}/admin`);
+    // The embedded database is the sandbox unless told otherwise, and the start says so.
+    expect(output).toContain('mode            SANDBOX');
     expect(fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
 
     const seeded = run('seed', '--demo');

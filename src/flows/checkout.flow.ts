@@ -74,7 +74,7 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
     const got = new Set(reserved);
     throw orderError('out_of_stock', { sku_ids: wants.filter((w) => !got.has(w.sku_id)).map((w) => w.sku_id) });
   }
-  return presentOrder({ ...order, status: 'pending_payment', refunded_total: 0, shipped: false, paid_at: null, closed_at: null }, lines.map((l) => ({ ...l, refunded_quantity: 0, refunded_amount: 0 })),
+  return presentOrder('consumer', { ...order, status: 'pending_payment', refunded_total: 0, shipped: false, paid_at: null, closed_at: null }, lines.map((l) => ({ ...l, refunded_quantity: 0, refunded_amount: 0 })),
     { shop: { id: node.b_node_id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } });
 }
 

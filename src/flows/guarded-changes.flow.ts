@@ -1,5 +1,5 @@
 import type { Conn, Tx } from '../database.js';
-import type { Actor } from '../platform/http/auth.js';
+import { supplierScopeOf, type Actor } from '../platform/http/auth.js';
 import { AppError } from '../platform/errors.js';
 import { applySkuUpdate, prepareSkuUpdate, type SkuPatch } from '../modules/catalog/catalog.service.js';
 import { activeListingsOfSku, assignCommissionPolicy, getBNode, prepareListing, saveListing } from '../modules/b-nodes/b-nodes.service.js';
@@ -42,13 +42,26 @@ export async function updateSkuGuarded(tx: Tx, actor: Actor, skuId: string, inpu
         await guardChange(tx, actor, { kind: 'sku_supply_price', id: `${skuId}@${bNodeId}` }, plan, overrideReason ? { reason: overrideReason } : undefined);
       } catch (err) {
         if (err instanceof AppError && err.code === 'economics_rejected') {
-          throw new AppError(err.code, err.status, err.message, err.messageZh, { ...err.details, b_node_id: bNodeId, retail_price: price, supply_price: patch.supply_price });
+          const details = supplierScopeOf(actor) === undefined
+            ? { ...err.details, b_node_id: bNodeId, retail_price: price, supply_price: patch.supply_price }
+            : supplierView(err.details, price, patch.supply_price);
+          throw new AppError(err.code, err.status, err.message, err.messageZh, details);
         }
         throw err;
       }
     }
   }
   return applySkuUpdate(tx, actor.tenantId, skuId, patch, next);
+}
+
+/**
+ * What a supplier learns when its new supply price is refused: the retail price its own SKU sells
+ * at (what it needs to choose a workable supply price) and which rules failed — not which shop,
+ * nor the rules' numbers (the shop's commission, fees and margin).
+ */
+function supplierView(details: Record<string, unknown> | undefined, retailPrice: number, supplyPrice: number) {
+  const rules = (details?.rules as { id: string; status: string; overridable: boolean }[] | undefined) ?? [];
+  return { verdict: details?.verdict, rules: rules.map((r) => ({ id: r.id, status: r.status, overridable: r.overridable })), retail_price: retailPrice, supply_price: supplyPrice };
 }
 
 /** Assigns (or, with null, removes) a B node's commission policy, which must exist in the tenant. */

@@ -18,5 +18,5 @@ export async function getOrder(db: Conn, actor: Actor, orderId: string, customer
     shopCard(db, actor.tenantId, order.b_node_id),
     customerCard(db, actor.tenantId, order.customer_id),
   ]);
-  return presentOrder(order, lines, { shop, customer, payments, refunds });
+  return presentOrder(actor.role, order, lines, { shop, customer, payments, refunds });
 }

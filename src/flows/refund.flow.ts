@@ -8,7 +8,17 @@ import type { RefundInput } from '../modules/orders/orders.schema.js';
 import { refundablePaymentOf, startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 
-const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_refunded']);
+export const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_refunded']);
+
+/**
+ * What `quantity` more units of a line refund: what the buyer paid for the line (its share of any
+ * discount taken off), pro rata; the last unit takes whatever is left, so parts sum to the whole.
+ */
+export function lineRefundAmount(line: { quantity: number; refunded_quantity: number; refunded_amount: number; line_total: number; discount: number }, quantity: number) {
+  const left = line.quantity - line.refunded_quantity;
+  const net = line.line_total - line.discount;
+  return quantity === left ? net - line.refunded_amount : Math.floor((net * quantity) / line.quantity);
+}
 
 /**
  * Refunds an order in full (no lines given) or by line and quantity. Goods not yet shipped go back
@@ -32,11 +42,7 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
     if (!line) throw orderError('unknown_order_line', { line_no: lineNo });
     const left = line.quantity - line.refunded_quantity;
     if (quantity > left) throw orderError('refund_exceeds_order', { line_no: lineNo, asked: quantity, refundable: left });
-    // What the buyer paid for the line (its share of any discount taken off), refunded pro rata;
-    // the last unit takes whatever is left.
-    const net = line.line_total - line.discount;
-    const amount = quantity === left ? net - line.refunded_amount : Math.floor((net * quantity) / line.quantity);
-    return { line_no: lineNo, sku_id: line.sku_id, quantity, amount };
+    return { line_no: lineNo, sku_id: line.sku_id, quantity, amount: lineRefundAmount(line, quantity) };
   });
   const amount = parts.reduce((a, p) => a + p.amount, 0);
 

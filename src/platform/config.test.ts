@@ -9,11 +9,11 @@ describe('config', () => {
     for (const bad of ['shop.example.com', 'ftp://shop.example.com']) expect(() => loadConfig({ SIYU_PUBLIC_URL: bad }), bad).toThrow(/SIYU_PUBLIC_URL/);
   });
 
-  it('SIYU_TRUST_PROXY: off by default; true, a hop count or a list of addresses', () => {
+  it('SIYU_TRUST_PROXY: nobody by default; true, a number of hops, or a list of addresses', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ SIYU_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(loadConfig({ SIYU_TRUST_PROXY: '1' }).trustProxy).toBe(1);
-    expect(loadConfig({ SIYU_TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toBe('10.0.0.0/8');
+    expect(loadConfig({ SIYU_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ SIYU_TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16']);
   });
 
   it('limits: per-address limits on by default, lockouts never off', () => {

@@ -1,7 +1,28 @@
 import path from 'node:path';
 
 /** Everything read from the environment, read once, so the rest of the code never touches process.env. */
+export type Mode = 'sandbox' | 'live';
+
+/**
+ * The published stand-in for SIYU_SECRET_KEY: fine for the sandbox, where nothing real is at
+ * stake, and refused by live mode, where it would let anyone who read the source forge or read secrets.
+ */
+export const SANDBOX_SECRET_KEY = 'siyu-sandbox-secret-key-published-in-the-source-never-for-live';
+
 export interface Config {
+  /**
+   * sandbox: simulated providers (payments, SMS), demo data, shortcuts such as the phone-only shop
+   * session; live: real providers only, every secret set. Unset means sandbox, which `siyu start`
+   * accepts only for the embedded database: on DATABASE_URL it must be chosen explicitly.
+   */
+  mode: Mode;
+  /** Whether SIYU_MODE was set, rather than defaulted to sandbox. */
+  modeExplicit: boolean;
+  /**
+   * SIYU_SECRET_KEY: the key from which the server derives its own keys — encryption of provider
+   * credentials stored in the database, and the keyed hash of one-time codes. Live mode requires it.
+   */
+  secretKey: string;
   databaseUrl: string | undefined;
   dataDir: string;
   port: number;
@@ -9,6 +30,14 @@ export interface Config {
   /** Where this server is reached from outside, e.g. by the sandbox payment provider's callbacks; unset: the address it listens on. */
   publicUrl: string | undefined;
   logLevel: string;
+  /**
+   * SIYU_TRUST_PROXY: whom to believe about the client's address (X-Forwarded-For), as Fastify's
+   * trustProxy: unset trusts nobody; `true` every hop; a number that many hops; otherwise a comma
+   * list of addresses or CIDRs. Per-address throttles (one-time codes) count what this yields.
+   */
+  trustProxy: boolean | number | string[];
+  /** Where JSON logs go: a file path, '-' for stdout, or unset for the default (a file under the data directory when started from a terminal, stdout otherwise). */
+  logFile: string | undefined;
   /** Jobs one process runs at once. */
   jobsConcurrency: number;
   /** How often idle workers look for delayed or retried jobs, and how often periodic work (order expiry) runs. */
@@ -18,12 +47,6 @@ export interface Config {
   /** How long a stopping server waits for requests and background work in flight before closing the database anyway. */
   shutdownTimeoutMs: number;
   limits: LimitsConfig;
-  /**
-   * Whom to believe for the client's address (X-Forwarded-For), which per-address limits key on:
-   * SIYU_TRUST_PROXY=true trusts every hop, a number that many hops, anything else a list of
-   * addresses or CIDRs. Unset: the socket's address (no proxy in front).
-   */
-  trustProxy: boolean | number | string;
 }
 
 /** A number of requests allowed per client address in a window. */
@@ -57,20 +80,50 @@ export interface LimitsConfig {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return {
+  const mode = modeFrom(env.SIYU_MODE);
+  const config: Config = {
+    mode,
+    modeExplicit: Boolean(env.SIYU_MODE),
+    secretKey: env.SIYU_SECRET_KEY || SANDBOX_SECRET_KEY,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(env.SIYU_DATA_DIR ?? '.siyu'),
     port: intFrom(env.PORT, 3000),
     host: env.HOST ?? '127.0.0.1',
     publicUrl: env.SIYU_PUBLIC_URL ? baseUrlFrom(env.SIYU_PUBLIC_URL) : undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: trustProxyFrom(env.SIYU_TRUST_PROXY),
+    logFile: env.SIYU_LOG_FILE || undefined,
     jobsConcurrency: Math.max(1, intFrom(env.SIYU_JOBS_CONCURRENCY, 8)),
     jobsPollMs: Math.max(10, intFrom(env.SIYU_JOBS_POLL_MS, 500)),
     idempotencyRetentionHours: atLeast(24, intFrom(env.SIYU_IDEMPOTENCY_RETENTION_HOURS, 48), 'SIYU_IDEMPOTENCY_RETENTION_HOURS'),
     shutdownTimeoutMs: intFrom(env.SIYU_SHUTDOWN_TIMEOUT_MS, 10_000),
     limits: limitsFrom(env),
-    trustProxy: trustProxyFrom(env.SIYU_TRUST_PROXY),
   };
+  if (mode === 'live') refuseDefaultSecrets(env);
+  return config;
+}
+
+function trustProxyFrom(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+function modeFrom(value: string | undefined): Mode {
+  if (value === undefined || value === '') return 'sandbox';
+  if (value === 'sandbox' || value === 'live') return value;
+  throw new Error(`SIYU_MODE: expected sandbox or live, got ${value}`);
+}
+
+/** Live mode starts only with every secret set and none of them a published default; the error names the variable. */
+function refuseDefaultSecrets(env: NodeJS.ProcessEnv): void {
+  const key = env.SIYU_SECRET_KEY;
+  if (!key) throw new Error('SIYU_MODE=live: SIYU_SECRET_KEY is not set (at least 32 random characters, e.g. `openssl rand -base64 48`)');
+  if (key === SANDBOX_SECRET_KEY) throw new Error('SIYU_MODE=live: SIYU_SECRET_KEY is the published sandbox default; set a random key of your own');
+  if (key.length < 32) throw new Error(`SIYU_MODE=live: SIYU_SECRET_KEY is too short (${key.length} characters, at least 32)`);
+  // The embedded PostgreSQL runs with a built-in password published in the source.
+  if (!env.DATABASE_URL) throw new Error('SIYU_MODE=live: DATABASE_URL is not set (the embedded database, with its built-in password, is for the sandbox only)');
 }
 
 /**
@@ -102,13 +155,6 @@ function limitsFrom(env: NodeJS.ProcessEnv): LimitsConfig {
     pickupMaxFailures: atLeast(1, intFrom(env.SIYU_PICKUP_MAX_FAILURES, 5), 'SIYU_PICKUP_MAX_FAILURES'),
     pickupLockSeconds: atLeast(1, intFrom(env.SIYU_PICKUP_LOCK_SECONDS, 15 * 60), 'SIYU_PICKUP_LOCK_SECONDS'),
   };
-}
-
-function trustProxyFrom(value: string | undefined): boolean | number | string {
-  if (value === undefined || value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  if (/^\d+$/.test(value)) return Number(value);
-  return value;
 }
 
 function baseUrlFrom(value: string): string {

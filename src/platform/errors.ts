@@ -37,6 +37,8 @@ export const platformError = defineErrors({
   unauthenticated: { status: 401, en: 'Sign in or send a valid token.', zh: '请登录或提供有效的令牌。' },
   forbidden: { status: 403, en: 'Your role may not do this.', zh: '当前角色无权执行此操作。' },
   not_found: { status: 404, en: 'Not found.', zh: '未找到。' },
+  no_b_node: { status: 403, en: 'This account belongs to no B node; a tenant admin must assign one.', zh: '该账号未绑定门店/团长，请联系总部管理员绑定。' },
+  no_supplier: { status: 403, en: 'This account belongs to no supplier; a tenant admin must assign one.', zh: '该账号未绑定供应商，请联系总部管理员绑定。' },
   idempotency_key_required: { status: 400, en: 'This request needs an Idempotency-Key header.', zh: '此请求需要 Idempotency-Key 请求头。' },
   idempotency_key_invalid: { status: 400, en: 'The Idempotency-Key must be 1 to 255 visible characters.', zh: 'Idempotency-Key 须为 1 至 255 个可见字符。' },
   idempotency_key_reused: { status: 422, en: 'This Idempotency-Key was already used with a different request body.', zh: '该 Idempotency-Key 已用于不同的请求体。' },

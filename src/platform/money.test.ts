@@ -21,7 +21,11 @@ describe('money', () => {
   });
 
   it('formats yuan from fen', () => {
-    expect(formatYuan(123456)).toBe('¥1234.56');
+    expect(formatYuan(123456, { grouped: false })).toBe('¥1234.56');
+    // Every amount shown anywhere is grouped unless asked otherwise: thousands are read at a glance.
+    expect(formatYuan(1234567)).toBe('¥12,345.67');
+    expect(formatYuan(-100000000)).toBe('-¥1,000,000.00');
+    expect(formatYuan(99999)).toBe('¥999.99');
     expect(formatYuan(-5)).toBe('-¥0.05');
     expect(formatYuan(7350)).toBe('¥73.50');
     expect(formatYuan(123456789, { grouped: true })).toBe('¥1,234,567.89');

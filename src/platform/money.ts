@@ -27,7 +27,7 @@ export function allocate(total: Fen, weights: readonly number[]): Fen[] {
 }
 
 export interface YuanFormat {
-  /** Thousands separators: "¥12,345.60". */
+  /** Thousands separators, "¥12,345.60" (the default); false for a bare "¥12345.60". */
   grouped?: boolean;
   /** Whole yuan, rounded (chart axes): "¥123". */
   whole?: boolean;
@@ -35,7 +35,7 @@ export interface YuanFormat {
 
 /**
  * The one formatter of amounts, for the server, the CLI and the web app alike (this module imports
- * nothing, so the browser bundles it): 1234 fen → "¥12.34", -5 → "-¥0.05". Integer arithmetic, so
+ * nothing, so the browser bundles it): 1234567 fen → "¥12,345.67", -5 → "-¥0.05". Integer arithmetic, so
  * no float rounding; anything but an exact integer shows as "¥—" rather than a wrong figure.
  */
 export function formatYuan(fen: Fen, options: YuanFormat = {}): string {
@@ -45,6 +45,6 @@ export function formatYuan(fen: Fen, options: YuanFormat = {}): string {
   const sign = amount < 0 ? '-' : '';
   const abs = Math.abs(amount);
   const units = options.whole ? Math.round(abs / 100) : Math.floor(abs / 100);
-  const digits = options.grouped ? units.toLocaleString('en-US') : String(units);
+  const digits = options.grouped === false ? String(units) : units.toLocaleString('en-US');
   return options.whole ? `${sign}¥${digits}` : `${sign}¥${digits}.${String(abs % 100).padStart(2, '0')}`;
 }

@@ -35,12 +35,17 @@ export type DemoConsole = Awaited<ReturnType<typeof openDemoConsole>>;
 
 /** Signs in as the demo tenant's admin and waits for the console to greet them. */
 export async function loginAsDemoAdmin(page: Page, base: string): Promise<void> {
+  await loginAsDemo(page, base, 'admin', 'admin123', '赵敏');
+}
+
+/** Signs in to the demo tenant with one of its printed logins and waits for the console to greet `greeting`. */
+export async function loginAsDemo(page: Page, base: string, login: string, password: string, greeting: string): Promise<void> {
   await page.goto(`${base}/admin`);
   await page.getByTestId('login-tenant').fill('demo');
-  await page.getByTestId('login-user').fill('admin');
-  await page.getByTestId('login-password').fill('admin123');
+  await page.getByTestId('login-user').fill(login);
+  await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
-  await waitForText(page.getByTestId('admin-user'), '赵敏');
+  await waitForText(page.getByTestId('admin-user'), greeting);
 }
 
 /** Keeps a full-page screenshot when E2E_SCREENSHOT_DIR names a directory (CI artifacts). */

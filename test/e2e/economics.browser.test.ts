@@ -39,7 +39,7 @@ describe('economics screens in a browser', () => {
     await waitForText(rows.first().getByTestId('pnl-name'), /\S/);
     const names = await page.getByTestId('pnl-name').allTextContents();
     expect(names.sort()).toEqual(DEMO_NODES.map((n) => n.name).sort());
-    for (const cm of await page.getByTestId('pnl-cm').allTextContents()) expect(cm).toMatch(/^-?¥\d+\.\d{2}$/);
+    for (const cm of await page.getByTestId('pnl-cm').allTextContents()) expect(cm).toMatch(/^-?¥\d{1,3}(,\d{3})*\.\d{2}$/);
     await screenshot(page, 'economics-overview');
 
     // Sorted by margin, largest first; one click turns the order round.

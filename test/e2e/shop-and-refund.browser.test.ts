@@ -9,6 +9,7 @@ import { createTestDatabase } from '../test-db.js';
 import { seedWorld, testConfig, type World } from '../fixtures.js';
 import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText } from './browser.js';
 import { screenshot } from './demo-console.js';
+import { signInWithCode } from './shop-sign-in.js';
 
 const PHONE = '13800138000';
 const ADMIN = { login: 'ops', password: 'ops-password-1' };
@@ -68,9 +69,7 @@ describe('shop and refund in a browser', () => {
     await screenshot(page, 'shop-cart');
     await page.getByTestId('checkout-button').click();
 
-    await page.getByTestId('buyer-name').fill('张三');
-    await page.getByTestId('buyer-phone').fill(PHONE);
-    await page.getByTestId('buyer-submit').click();
+    await signInWithCode(page, db, world.tenantId, PHONE, '张三');
     await waitForText(page.getByTestId('buyer-summary'), PHONE);
 
     // Someone else takes the stock first: the buyer sees the server's localized reason, then retries.

@@ -3,7 +3,7 @@
  * OpenAPI document (api/schema.gen.ts, `npm run gen:api`). Amounts are integer fen.
  */
 import type { components, paths } from './api/schema.gen.js';
-import { orderStatusValues } from './api/schema.gen.js';
+import { afterSalesStatusValues, orderStatusValues } from './api/schema.gen.js';
 
 type Schemas = components['schemas'];
 
@@ -14,6 +14,7 @@ export type Shop = Schemas['Shop'];
 export type ShopSku = Schemas['ShopSku'];
 export type ShopProduct = Schemas['ShopProduct'];
 export type ShopCatalog = Schemas['ShopCatalog'];
+export type ShopDirectory = Schemas['ShopDirectory'];
 export type ShopProductPage = Schemas['ShopProductPage'];
 
 export type OrderLine = Schemas['OrderLine'];
@@ -25,6 +26,18 @@ export type OrderList = Schemas['OrderList'];
 
 export type Job = Schemas['Job'];
 export type ApiToken = Schemas['ApiToken'];
+export type Meta = Schemas['Meta'];
+export type ShopOtp = Schemas['ShopOtp'];
+export type SmsMessage = Schemas['SmsMessage'];
+export type SmsSettings = Schemas['SmsSettings'];
+export type SmsProviderName = Schemas['SmsProviderName'];
+
+export type AfterSalesStatus = Schemas['AfterSalesStatus'];
+export const AFTER_SALES_STATUSES: readonly AfterSalesStatus[] = afterSalesStatusValues;
+export type AfterSalesRequest = Schemas['AfterSalesRequest'];
+export type AfterSalesList = Schemas['AfterSalesRequestList'];
+export type AfterSalesAction = Schemas['AfterSalesAction'];
+export type AfterSalesSettings = Schemas['AfterSalesSettings'];
 
 export type PaymentStart = Schemas['PaymentStart'];
 export type RefundStart = Schemas['RefundStart'];

@@ -33,7 +33,7 @@ export function ErrorNote({ error, testId = 'error' }: { error: unknown; testId?
   return <p className="error" role="alert" data-testid={testId} data-code={error instanceof ApiError ? error.code : undefined}>{text}</p>;
 }
 
-export function StatusBadge({ status, group = 'status', testId }: { status: string; group?: 'status' | 'payment_status' | 'refund_status'; testId?: string }) {
+export function StatusBadge({ status, group = 'status', testId }: { status: string; group?: 'status' | 'payment_status' | 'refund_status' | 'after_sales_status'; testId?: string }) {
   const { t } = useTranslation();
   return <span className={`badge badge-${status}`} data-testid={testId} data-status={status}>{t(`${group}.${status}`, { defaultValue: status })}</span>;
 }

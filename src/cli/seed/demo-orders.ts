@@ -96,6 +96,8 @@ export function buildHistory(rng: SeedRng, input: HistoryInput): History {
       warehouse_id: node.warehouseId, status, fulfillment: 'pickup', pickup_code: String(rng.int(0, 999_999)).padStart(6, '0'),
       subtotal: total, discount: 0, total, supply_cost: supplyCost, refunded_total: refundedTotal, shipped, note: '',
       expires_at: new Date(t + PAYMENT_TIMEOUT), created_at: created, paid_at: paidAt, closed_at: closedAt,
+      // Settled orders were all picked up first; the return window runs from then.
+      picked_up_at: status === 'completed' || status === 'refunded' || status === 'partially_refunded' ? pickedUpAt : null,
     });
     h.lines.push(...lines);
     h.statuses[status] = (h.statuses[status] ?? 0) + 1;

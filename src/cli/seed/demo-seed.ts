@@ -9,7 +9,9 @@ import { DEMO_NODES, DEMO_SUPPLIERS, DEMO_WAREHOUSES, GIVEN_NAMES, MARGIN_BAND, 
 import { buildHistory, type HistoryCustomer, type HistoryNode, type HistorySku } from './demo-orders.js';
 import { seedRng, type SeedRng } from './rng.js';
 
-export const DEMO_TENANT_SLUG = 'demo';
+// The home page lists the demo tenant's shops when no tenant is named: one name for both.
+export { DEMO_TENANT_SLUG } from '../../modules/b-nodes/b-nodes.service.js';
+import { DEMO_TENANT_SLUG } from '../../modules/b-nodes/b-nodes.service.js';
 export const DEMO_ORDER_COUNT = 2000;
 const DAY = 86_400_000;
 const BATCH = 500;

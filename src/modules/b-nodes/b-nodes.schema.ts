@@ -24,11 +24,23 @@ export const putListingBody = z.object({
   override_reason: z.string().trim().min(5).max(1000).optional(),
 }).strict();
 export const slugParams = z.object({ slug });
+export const shopDirectoryQuery = z.object({ tenant: z.string().min(1).max(64).optional().describe('A tenant\'s slug; default: the only tenant, else the demo tenant') }).strict();
+export const shopDirectorySchema = z.object({
+  tenant: z.object({ slug: z.string(), name: z.string() }).nullable(),
+  shops: z.array(z.object({ name: z.string(), slug: z.string(), kind: bNodeKindSchema, pickup_address: z.string() })),
+}).meta({ id: 'ShopDirectory' });
 export const shopProductParams = z.object({ slug, productId: id });
+export const phone = z.string().regex(/^\+?[0-9]{6,20}$/, 'digits, optionally with a leading +');
+/**
+ * With `code`: the one-time code sent by POST /shops/{slug}/otp proves the phone. Without it: the
+ * sandbox's phone-only shortcut, refused in live mode. `name` names a new customer only.
+ */
 export const shopSessionBody = z.object({
-  name: z.string().min(1).max(64),
-  phone: z.string().regex(/^\+?[0-9]{6,20}$/, 'digits, optionally with a leading +'),
+  name: z.string().trim().min(1).max(64).optional(),
+  phone,
+  code: z.string().regex(/^[0-9]{6}$/, 'six digits').optional(),
 }).strict();
+export const shopOtpBody = z.object({ phone }).strict();
 
 export const assignPolicyBody = z.object({ policy_id: id.nullable() }).strict();
 
@@ -59,7 +71,7 @@ export const listingSchema = z.object({
   retail_floor: money,
   retail_ceiling: money,
   suggested_price: money,
-  supply_price: money,
+  supply_price: money.optional().describe('Absent for staff'),
   available: z.number().int(),
 }).meta({ id: 'Listing' });
 
@@ -96,7 +108,14 @@ export const shopProductSchema = z.object({
 export const shopCatalogSchema = z.object({ shop: shopSchema, products: z.array(shopProductSchema) }).meta({ id: 'ShopCatalog' });
 export const shopProductPageSchema = z.object({ shop: shopSchema, product: shopProductSchema }).meta({ id: 'ShopProductPage' });
 
-/** A consumer's session opened from a shop (the sandbox stand-in for WeChat login). */
+/** The same answer for every phone, known or not: nothing about a customer before the code is verified. */
+export const shopOtpSchema = z.object({
+  sent: z.literal(true),
+  expires_in_s: z.number().int(),
+  resend_after_s: z.number().int(),
+}).meta({ id: 'ShopOtp' });
+
+/** A consumer's session opened from a shop, after the phone was proven (or by the sandbox's shortcut). */
 export const shopSessionSchema = z.object({
   token: z.string(),
   expires_at: z.string().meta({ format: 'date-time' }).nullable(),

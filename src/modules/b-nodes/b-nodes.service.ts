@@ -1,19 +1,19 @@
 import type { Conn, Db, Tx } from '../../database.js';
-import type { Actor } from '../../platform/http/auth.js';
+import { can, nodeScopeOf, seesNode, type Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { catalogError } from '../catalog/catalog.errors.js';
 import { findSku } from '../catalog/catalog.service.js';
 import { assertWarehouse } from '../inventory/inventory.service.js';
 import { findOrCreateConsumer } from '../customers/customers.service.js';
-import { issueToken } from '../identity/identity.service.js';
+import { homeTenant, issueToken } from '../identity/identity.service.js';
 import { bNodeError } from './b-nodes.errors.js';
 import { bNodeRepo } from './b-nodes.repo.js';
 import type { BNodeKind } from './b-nodes.schema.js';
 
-/** B node owners and staff act only on their own node. */
+/** B node owners and staff act only on their own node; another node is not found (404), so ids cannot be probed. */
 export function assertNodeScope(actor: Actor, bNodeId: string) {
-  if ((actor.role === 'b_owner' || actor.role === 'staff') && actor.bNodeId !== bNodeId) throw bNodeError('b_node_not_found');
+  if (!seesNode(actor, bNodeId)) throw bNodeError('b_node_not_found');
 }
 
 export async function createBNode(db: Db, tenantId: string, input: { kind: BNodeKind; name: string; slug: string; warehouse_id: string; pickup_address: string }) {
@@ -28,7 +28,26 @@ export async function createBNode(db: Db, tenantId: string, input: { kind: BNode
   });
 }
 
-export const listBNodes = (db: Conn, tenantId: string) => bNodeRepo.list(db, tenantId);
+/** The B nodes the actor sees: every one of the tenant, or a node role's own. */
+export async function listBNodes(db: Conn, actor: Actor) {
+  const scope = nodeScopeOf(actor);
+  const nodes = await bNodeRepo.list(db, actor.tenantId);
+  return scope === undefined ? nodes : nodes.filter((n) => n.id === scope);
+}
+
+/** The demo tenant's slug, which `siyu start` seeds; a home page with no tenant named shows its shops. */
+export const DEMO_TENANT_SLUG = 'demo';
+
+/** A tenant's shops for the site's home page: the tenant named, else the only one, else the demo's. */
+export async function shopDirectory(db: Conn, tenantSlug: string | undefined) {
+  const tenant = await homeTenant(db, tenantSlug, DEMO_TENANT_SLUG);
+  if (!tenant) return { tenant: null, shops: [] };
+  const shops = await bNodeRepo.list(db, tenant.id);
+  return {
+    tenant: { slug: tenant.slug, name: tenant.name },
+    shops: shops.map((s) => ({ name: s.name, slug: s.slug, kind: s.kind, pickup_address: s.pickup_address })),
+  };
+}
 
 export async function getBNode(db: Conn, actor: Actor, id: string) {
   assertNodeScope(actor, id);
@@ -69,7 +88,8 @@ export async function shopCard(db: Conn, tenantId: string, bNodeId: string) {
 
 export async function listListings(db: Conn, actor: Actor, bNodeId: string) {
   await getBNode(db, actor, bNodeId);
-  return bNodeRepo.listings(db, actor.tenantId, bNodeId, false);
+  const rows = await bNodeRepo.listings(db, actor.tenantId, bNodeId, false);
+  return can(actor.role, 'supply_cost.read') ? rows : rows.map(({ supply_price: _hidden, ...row }) => row);
 }
 
 export async function resolveShop(db: Conn, slug: string) {
@@ -100,17 +120,21 @@ export async function shopProduct(db: Conn, slug: string, productId: string) {
   return { shop, product };
 }
 
-/** Stand-in for WeChat login in the sandbox: a consumer identifies by phone and gets a session. */
-export async function openShopSession(db: Db, clock: Clock, slug: string, input: { name: string; phone: string }) {
+/**
+ * The sandbox's shortcut, never offered in live mode: a consumer names a phone, proves nothing, and
+ * gets a session. Demos and `siyu bench journey` use it; real sign-in goes through a one-time code.
+ */
+export async function openShopSession(db: Db, clock: Clock, slug: string, input: { name?: string | undefined; phone: string }) {
   const node = await resolveShop(db, slug);
   return db.transaction().execute(async (tx) => {
-    const consumer = await findOrCreateConsumer(tx, node.tenant_id, { ...input, b_node_id: node.id });
+    const consumer = await findOrCreateConsumer(tx, node.tenant_id, { phone: input.phone, name: input.name?.trim() || `尾号${input.phone.slice(-4)}`, b_node_id: node.id });
     const session = await issueToken(tx, clock, node.tenant_id, consumer.user_id, 'session');
     return { ...session, customer: { id: consumer.id, name: consumer.name, phone: consumer.phone }, shop: publicShop(node) };
   });
 }
 
-function publicShop(node: { id: string; tenant_id: string; kind: BNodeKind; name: string; slug: string; pickup_address: string }) {
+/** What a shop's visitors may know of its B node. */
+export function publicShop(node: { id: string; tenant_id: string; kind: BNodeKind; name: string; slug: string; pickup_address: string }) {
   return { id: node.id, tenant_id: node.tenant_id, kind: node.kind, name: node.name, slug: node.slug, pickup_address: node.pickup_address };
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn, Tx } from '../../database.js';
-import type { Actor } from '../../platform/http/auth.js';
+import { nodeScopeOf, seesNode, type Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import type { Fen } from '../../platform/money.js';
@@ -91,8 +91,19 @@ export async function getCampaign(db: Conn, tenantId: string, id: string) {
   return present(row);
 }
 
-export async function listCampaigns(db: Conn, tenantId: string) {
-  const rows = await db.selectFrom('campaigns').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').execute();
+/** A campaign as the actor may read it: a node role sees the tenant's campaigns and its own node's, another node's is not found. */
+export async function visibleCampaign(db: Conn, actor: Actor, id: string) {
+  const campaign = await getCampaign(db, actor.tenantId, id);
+  if (campaign.b_node_id !== null && !seesNode(actor, campaign.b_node_id)) throw campaignError('campaign_not_found');
+  return campaign;
+}
+
+/** The campaigns the actor sees, newest first: a node role gets the tenant-wide ones and its own node's. */
+export async function listCampaigns(db: Conn, actor: Actor) {
+  const scope = nodeScopeOf(actor);
+  let q = db.selectFrom('campaigns').selectAll().where('tenant_id', '=', actor.tenantId);
+  if (scope !== undefined) q = q.where((eb) => eb.or([eb('b_node_id', 'is', null), eb('b_node_id', '=', scope)]));
+  const rows = await q.orderBy('created_at', 'desc').execute();
   return rows.map(present);
 }
 

@@ -41,7 +41,7 @@ export const skuSchema = z.object({
   product_id: z.string(),
   code: z.string(),
   name: z.string(),
-  supply_price: money,
+  supply_price: money.optional().describe('Absent for staff'),
   suggested_price: money,
   retail_floor: money,
   retail_ceiling: money,

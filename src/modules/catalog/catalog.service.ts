@@ -1,14 +1,22 @@
 import type { Conn } from '../../database.js';
-import type { Actor } from '../../platform/http/auth.js';
-import { platformError } from '../../platform/errors.js';
+import { can, supplierScopeOf, type Actor } from '../../platform/http/auth.js';
 import { newId } from '../../platform/ids.js';
 import { catalogError } from './catalog.errors.js';
 import { catalogRepo, type SkuView } from './catalog.repo.js';
 import type { SkuFields } from './catalog.schema.js';
 
-/** A supplier operator acts only for its own supplier; admins act for any. */
-function assertSupplierScope(actor: Actor, supplierId: string) {
-  if (actor.role === 'supplier_operator' && actor.supplierId !== supplierId) throw platformError('forbidden');
+/**
+ * A supplier operator reads and acts only for its own supplier; admins act for any. Another
+ * supplier's product or SKU is not found (404), so ids cannot be probed.
+ */
+function seesSupplier(actor: Actor, supplierId: string): boolean {
+  const scope = supplierScopeOf(actor);
+  return scope === undefined || scope === supplierId;
+}
+
+/** SKUs as the actor may read them: staff get no supply price. */
+function skusFor<T extends { supply_price: number }>(actor: Actor, skus: T[]) {
+  return can(actor.role, 'supply_cost.read') ? skus : skus.map(({ supply_price: _hidden, ...sku }) => sku);
 }
 
 export async function createSupplier(db: Conn, tenantId: string, input: { name: string }) {
@@ -17,11 +25,9 @@ export async function createSupplier(db: Conn, tenantId: string, input: { name: 
   return { id, name: input.name };
 }
 
-export const listSuppliers = (db: Conn, tenantId: string) => catalogRepo.suppliers(db, tenantId);
 
 export async function createProduct(db: Conn, actor: Actor, input: { supplier_id: string; title: string; description: string; category: string; image_url?: string | undefined }) {
-  if (!(await catalogRepo.supplier(db, actor.tenantId, input.supplier_id))) throw catalogError('supplier_not_found');
-  assertSupplierScope(actor, input.supplier_id);
+  if (!seesSupplier(actor, input.supplier_id) || !(await catalogRepo.supplier(db, actor.tenantId, input.supplier_id))) throw catalogError('supplier_not_found');
   const id = newId('prd');
   const row = { tenant_id: actor.tenantId, id, supplier_id: input.supplier_id, title: input.title, description: input.description, category: input.category, image_url: input.image_url ?? null };
   await db.insertInto('products').values(row).execute();
@@ -36,8 +42,7 @@ export function assertPriceBand(p: { retail_floor: number; suggested_price: numb
 
 export async function createSku(db: Conn, actor: Actor, productId: string, input: SkuFields) {
   const product = await catalogRepo.product(db, actor.tenantId, productId);
-  if (!product) throw catalogError('product_not_found');
-  assertSupplierScope(actor, product.supplier_id);
+  if (!product || !seesSupplier(actor, product.supplier_id)) throw catalogError('product_not_found');
   assertPriceBand(input);
   const id = newId('sku');
   const inserted = await db.insertInto('skus').values({ tenant_id: actor.tenantId, id, product_id: productId, ...input })
@@ -53,11 +58,10 @@ export async function findSku(db: Conn, tenantId: string, skuId: string) {
   return sku;
 }
 
-/** A SKU the actor may change: a supplier operator only its own supplier's (403), any other unknown one 404. */
+/** A SKU the actor may change: a supplier operator only its own supplier's; another's, like an unknown one, 404. */
 export async function skuOfScope(db: Conn, actor: Actor, skuId: string) {
   const [sku] = await catalogRepo.skusByIds(db, actor.tenantId, [skuId]);
-  if (!sku) throw catalogError('sku_not_found');
-  assertSupplierScope(actor, sku.supplier_id);
+  if (!sku || !seesSupplier(actor, sku.supplier_id)) throw catalogError('sku_not_found');
   return sku;
 }
 
@@ -78,16 +82,22 @@ export async function applySkuUpdate(db: Conn, tenantId: string, skuId: string, 
   return view;
 }
 
+/** The suppliers the actor sees: all of the tenant's, or a supplier operator's own. */
+export async function listSuppliers(db: Conn, actor: Actor) {
+  const rows = await catalogRepo.suppliers(db, actor.tenantId);
+  return rows.filter((s) => seesSupplier(actor, s.id));
+}
+
+/** Products with their SKUs: a supplier operator gets its own supplier's only. */
 export async function listProducts(db: Conn, actor: Actor) {
-  const supplierId = actor.role === 'supplier_operator' ? actor.supplierId ?? '' : undefined;
-  const products = await catalogRepo.products(db, actor.tenantId, supplierId);
-  const skus = await catalogRepo.skusOfProducts(db, actor.tenantId, products.map((p) => p.id));
+  const products = await catalogRepo.products(db, actor.tenantId, supplierScopeOf(actor));
+  const skus = skusFor(actor, await catalogRepo.skusOfProducts(db, actor.tenantId, products.map((p) => p.id)));
   return products.map((p) => ({ ...p, skus: skus.filter((s) => s.product_id === p.id) }));
 }
 
-export async function getProduct(db: Conn, tenantId: string, productId: string) {
-  const product = await catalogRepo.product(db, tenantId, productId);
-  if (!product) throw catalogError('product_not_found');
-  return { ...product, skus: await catalogRepo.skusOfProducts(db, tenantId, [productId]) };
+export async function getProduct(db: Conn, actor: Actor, productId: string) {
+  const product = await catalogRepo.product(db, actor.tenantId, productId);
+  if (!product || !seesSupplier(actor, product.supplier_id)) throw catalogError('product_not_found');
+  return { ...product, skus: skusFor(actor, await catalogRepo.skusOfProducts(db, actor.tenantId, [productId])) };
 }
 

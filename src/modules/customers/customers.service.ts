@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import { newId } from '../../platform/ids.js';
 import { createConsumerUser } from '../identity/identity.service.js';
+import type { IdentityProvider } from './customers.tables.js';
 
 /**
  * A consumer is a customer record plus a password-less user of role `consumer`. Keyed by phone:
@@ -17,6 +18,7 @@ export async function findOrCreateConsumer(tx: Conn, tenantId: string, input: { 
     ON CONFLICT (tenant_id, phone) DO NOTHING RETURNING id`.execute(tx);
   if (inserted.rows.length) {
     await createConsumerUser(tx, tenantId, userId, input);
+    await linkIdentity(tx, tenantId, customerId, 'phone', input.phone);
     return { id: customerId, user_id: userId, name: input.name, phone: input.phone };
   }
   const existing = await tx.selectFrom('customers').select(['id', 'user_id', 'name', 'phone'])
@@ -27,4 +29,26 @@ export async function findOrCreateConsumer(tx: Conn, tenantId: string, input: { 
 /** A customer's name and phone for an order's detail page; null if unknown. */
 export async function customerCard(db: Conn, tenantId: string, customerId: string) {
   return (await db.selectFrom('customers').select(['id', 'name', 'phone']).where('tenant_id', '=', tenantId).where('id', '=', customerId).executeTakeFirst()) ?? null;
+}
+
+/** Records a way in for a customer; one already recorded (for this or, racing, another customer) is left alone. */
+async function linkIdentity(tx: Conn, tenantId: string, customerId: string, provider: IdentityProvider, subject: string) {
+  await tx.insertInto('customer_identities').values({ tenant_id: tenantId, provider, subject, customer_id: customerId })
+    .onConflict((oc) => oc.columns(['tenant_id', 'provider', 'subject']).doNothing()).execute();
+}
+
+/**
+ * The customer a proven phone signs in as, created on first sign-in. Found through the identity
+ * (provider `phone`, subject the number), as a WeChat openid will be; a customer from before
+ * identities existed is found by phone and linked. A new customer without a name is called by
+ * the phone's last four digits; an existing customer's name is never changed here.
+ */
+export async function signInWithPhone(tx: Conn, tenantId: string, input: { phone: string; name?: string | undefined; b_node_id: string }) {
+  const known = await tx.selectFrom('customer_identities as i').innerJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'))
+    .select(['c.id', 'c.user_id', 'c.name', 'c.phone'])
+    .where('i.tenant_id', '=', tenantId).where('i.provider', '=', 'phone').where('i.subject', '=', input.phone).executeTakeFirst();
+  if (known?.user_id) return { id: known.id, user_id: known.user_id, name: known.name, phone: known.phone };
+  const customer = await findOrCreateConsumer(tx, tenantId, { phone: input.phone, name: input.name?.trim() || `尾号${input.phone.slice(-4)}`, b_node_id: input.b_node_id });
+  await linkIdentity(tx, tenantId, customer.id, 'phone', input.phone);
+  return customer;
 }

@@ -10,4 +10,27 @@ export interface CustomersTable {
   created_at: Generated<Date>;
 }
 
-export interface CustomerTables { customers: CustomersTable }
+/** A way a customer proves who they are: the phone today, WeChat's openid or unionid later. */
+export type IdentityProvider = 'phone' | 'wechat_openid' | 'wechat_unionid';
+
+export interface CustomerIdentitiesTable {
+  tenant_id: string;
+  provider: IdentityProvider;
+  subject: string;
+  customer_id: string;
+  created_at: Generated<Date>;
+}
+
+export interface OtpChallengesTable {
+  tenant_id: string;
+  id: string;
+  phone: string;
+  client_ip: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  created_at: Date;
+  expires_at: Date;
+  consumed_at: Date | null;
+}
+
+export interface CustomerTables { customers: CustomersTable; customer_identities: CustomerIdentitiesTable; otp_challenges: OtpChallengesTable }

@@ -123,8 +123,10 @@ export const breakevenSchema = z.object({
   leader_sweep: z.array(z.object({ leader_bps: bps, contribution_margin: money, orders_per_day: z.number().nullable() })),
   subsidy_sweep: z.array(z.object({
     subsidy_bps: bps, coupon: money, contribution_margin: money, orders_per_day: z.number().nullable(),
-    daily_result: money.nullable(), runway_days: z.number().nullable(),
+    daily_result: money.nullable().describe('Daily result while the coupon runs, at subsidy_volume_per_day orders a day'), runway_days: z.number().nullable(),
   })),
+  subsidy_volume_per_day: z.number().nullable().describe('Orders a day the subsidy rows\' daily result is taken at'),
+  subsidy_volume: z.enum(['actual', 'break_even']).describe('actual: what the B node really sold over the window; break_even: the unsubsidised break-even volume (a plan)'),
 }).meta({ id: 'Breakeven' });
 
 /** Every waterfall column of stored orders, summed. */
@@ -145,6 +147,8 @@ export const pnlSchema = z.object({ by: pnlDimensionSchema, rows: z.array(pnlRow
 export const nodeBreakevenSchema = breakevenSchema.extend({
   b_node_id: z.string(),
   window_days: z.number().int(),
+  from: z.string().describe('First day of the window (YYYY-MM-DD, the tenant\'s time zone), as the P&L counts days'),
+  to: z.string().describe('Last day of the window, today'),
   orders: z.number().int(),
   actual_orders_per_day: z.number(),
   actual: pnlRowSchema.nullable(),

@@ -1,10 +1,10 @@
 import type { RouteModule } from '../../platform/http/server.js';
 import type { Database } from '../../database.js';
-import { ADMIN_ROLES, bearerToken, requireActor } from '../../platform/http/auth.js';
+import { bearerToken, requireActor, requirePermission } from '../../platform/http/auth.js';
 import { z } from 'zod';
 import { perAddressLimit } from '../../platform/http/security.js';
 import {
-  apiTokenListSchema, apiTokenParams, changePasswordBody, createApiTokenBody, createUserBody, issuedTokenSchema, loginBody, sessionSchema,
+  apiTokenListSchema, apiTokenParams, changePasswordBody, createApiTokenBody, createUserBody, issuedTokenSchema, loginBody, meSchema, sessionSchema,
   tenantSettingsBody, tenantSettingsSchema, userSchema,
 } from './identity.schema.js';
 import * as identity from './identity.service.js';
@@ -32,27 +32,27 @@ export const identityRoutes: RouteModule<Database> = (app, { db, clock, config }
     return reply.status(204).send();
   });
 
-  app.get('/auth/me', { schema: { tags: ['auth'], operationId: 'getMe', summary: 'The signed-in user', response: { 200: userSchema } } }, async (req) => identity.me(db, requireActor(req)));
+  app.get('/auth/me', { schema: { tags: ['auth'], operationId: 'getMe', summary: 'The signed-in user', response: { 200: meSchema } } }, async (req) => identity.me(db, requireActor(req)));
 
   app.post('/users', { schema: { tags: ['auth'], operationId: 'createUser', summary: 'Create a user in the tenant', body: createUserBody, response: { 201: userSchema } } }, async (req, reply) => {
-    const actor = requireActor(req, ADMIN_ROLES);
+    const actor = requirePermission(req, 'tenant.manage');
     return reply.status(201).send(await identity.createUser(db, actor.tenantId, req.body));
   });
 
-  app.get('/tenant', { schema: { tags: ['auth'], operationId: 'getTenant', summary: 'The tenant\'s settings', response: { 200: tenantSettingsSchema } } }, async (req) => identity.tenantSettings(db, requireActor(req, ADMIN_ROLES).tenantId));
+  app.get('/tenant', { schema: { tags: ['auth'], operationId: 'getTenant', summary: 'The tenant\'s settings', response: { 200: tenantSettingsSchema } } }, async (req) => identity.tenantSettings(db, requirePermission(req, 'tenant.manage').tenantId));
   app.patch('/tenant', { schema: { tags: ['auth'], operationId: 'updateTenant', summary: 'Change the tenant\'s settings', body: tenantSettingsBody, response: { 200: tenantSettingsSchema } } }, async (req) =>
-    identity.updateTenantSettings(db, requireActor(req, ADMIN_ROLES).tenantId, req.body));
+    identity.updateTenantSettings(db, requirePermission(req, 'tenant.manage').tenantId, req.body));
 
   app.post('/api-tokens', { schema: { tags: ['auth'], operationId: 'createApiToken', summary: 'Issue an API token for an integration', body: createApiTokenBody, response: { 201: issuedTokenSchema } } }, async (req, reply) => {
-    const actor = requireActor(req, ADMIN_ROLES);
+    const actor = requirePermission(req, 'tenant.manage');
     return reply.status(201).send(await identity.issueToken(db, clock, actor.tenantId, actor.userId, 'api', req.body.name, req.body.expires_in_days));
   });
 
   app.get('/api-tokens', { schema: { tags: ['auth'], operationId: 'listApiTokens', summary: 'The tenant\'s API tokens, newest first (never the tokens themselves)', response: { 200: apiTokenListSchema } } }, async (req) =>
-    identity.listApiTokens(db, clock, requireActor(req, ADMIN_ROLES).tenantId));
+    identity.listApiTokens(db, clock, requirePermission(req, 'tenant.manage').tenantId));
 
   app.delete('/api-tokens/:id', { schema: { tags: ['auth'], operationId: 'revokeApiToken', summary: 'Revoke an API token: it stops working at once', params: apiTokenParams, response: { 204: z.undefined().describe('Revoked') } } }, async (req, reply) => {
-    await identity.revokeApiToken(db, clock, requireActor(req, ADMIN_ROLES), req.params.id);
+    await identity.revokeApiToken(db, clock, requirePermission(req, 'tenant.manage'), req.params.id);
     return reply.status(204).send();
   });
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { roleSchema } from '../../platform/http/auth.js';
+import { PERMISSIONS, roleSchema, type Permission } from '../../platform/http/auth.js';
 
 export { roleSchema };
 
@@ -61,10 +61,17 @@ export const userSchema = z.object({
   b_node_id: z.string().nullable(),
 }).meta({ id: 'User' });
 
+export const permissionSchema = z.enum(Object.keys(PERMISSIONS) as [Permission, ...Permission[]]).meta({ id: 'Permission' });
+
+/** The signed-in user and what their role may do (the console's navigation and buttons follow it). */
+export const meSchema = userSchema.extend({
+  permissions: z.array(permissionSchema),
+}).meta({ id: 'Me' });
+
 export const sessionSchema = z.object({
   token: z.string(),
   expires_at: z.string().meta({ format: 'date-time' }),
-  user: userSchema,
+  user: meSchema,
   tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
 }).meta({ id: 'Session' });
 

@@ -2,7 +2,7 @@ import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import type { Conn, Db } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { audit } from '../../platform/audit.js';
-import type { Actor } from '../../platform/http/auth.js';
+import { isNodeRole, permissionsOf, type Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId, newSecret, sha256 } from '../../platform/ids.js';
 import { identityError } from './identity.errors.js';
@@ -46,9 +46,12 @@ export async function login(db: Db, clock: Clock, input: { tenant: string; login
     if (tenant) await countLoginFailure(db, clock, limits, tenant.id, subjects);
     throw identityError('invalid_credentials');
   }
+  // Rows older than the database checks: a node role without a node would see the whole tenant.
+  if (isNodeRole(user.role) && !user.b_node_id) throw identityError('no_b_node');
+  if (user.role === 'supplier_operator' && !user.supplier_id) throw identityError('no_supplier');
   await identityRepo.clearLoginFailures(db, tenant.id, subjects[0]!);
   const { token, expires_at: expiresAt } = await issueToken(db, clock, tenant.id, user.id, 'session');
-  return { token, expires_at: expiresAt!, user: publicUser(user), tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name } };
+  return { token, expires_at: expiresAt!, user: { ...publicUser(user), permissions: permissionsOf(user.role) }, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name } };
 }
 
 function loginSubjects(login: string, limits: LimitsConfig, address: string | undefined): LoginSubject[] {
@@ -173,6 +176,8 @@ export interface NewUser {
 }
 
 export async function createUser(db: Conn, tenantId: string, input: NewUser) {
+  if (isNodeRole(input.role) && !input.b_node_id) throw identityError('b_node_required');
+  if (input.role === 'supplier_operator' && !input.supplier_id) throw identityError('supplier_required');
   const existing = await identityRepo.userByLogin(db, tenantId, input.login);
   if (existing) throw identityError('login_taken');
   const id = newId('usr');
@@ -181,7 +186,15 @@ export async function createUser(db: Conn, tenantId: string, input: NewUser) {
     password_hash: input.password ? await hashPassword(input.password) : null,
     supplier_id: input.supplier_id ?? null, b_node_id: input.b_node_id ?? null,
   };
-  await db.insertInto('users').values(row).execute();
+  try {
+    await db.insertInto('users').values(row).execute();
+  } catch (err) {
+    // The database checks the node and supplier exist in the tenant (references, not a read first).
+    const constraint = (err as { code?: string; constraint?: string }).code === '23503' ? (err as { constraint?: string }).constraint : undefined;
+    if (constraint === 'users_b_node_fk') throw identityError('b_node_not_found');
+    if (constraint === 'users_supplier_fk') throw identityError('supplier_not_found');
+    throw err;
+  }
   return publicUser(row);
 }
 
@@ -190,14 +203,26 @@ export async function createConsumerUser(db: Conn, tenantId: string, userId: str
   await identityRepo.insertUser(db, { tenant_id: tenantId, id: userId, login: `consumer:${input.phone}`, display_name: input.name, role: 'consumer', password_hash: null, supplier_id: null, b_node_id: null });
 }
 
+/** The signed-in user with what their role may do: the console shows only those screens and actions. */
 export async function me(db: Conn, actor: Actor) {
   const user = await identityRepo.userById(db, actor.tenantId, actor.userId);
   if (!user) throw identityError('token_not_found');
-  return publicUser(user);
+  return { ...publicUser(user), permissions: permissionsOf(user.role) };
 }
 
 function publicUser(u: { id: string; login: string; display_name: string; role: Role; supplier_id: string | null; b_node_id: string | null; tenant_id: string }) {
   return { id: u.id, tenant_id: u.tenant_id, login: u.login, display_name: u.display_name, role: u.role, supplier_id: u.supplier_id, b_node_id: u.b_node_id };
+}
+
+/**
+ * The tenant a site's home page speaks for: the one named, else the only tenant there is, else the
+ * demo tenant when it exists; undefined when none of those is found.
+ */
+export async function homeTenant(db: Conn, slug: string | undefined, demoSlug: string) {
+  if (slug) return identityRepo.tenantBySlug(db, slug);
+  const two = await db.selectFrom('tenants').select(['id', 'slug', 'name']).orderBy('created_at').limit(2).execute();
+  if (two.length === 1) return two[0];
+  return identityRepo.tenantBySlug(db, demoSlug);
 }
 
 export async function tenantSettings(db: Conn, tenantId: string) {

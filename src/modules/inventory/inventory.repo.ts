@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
-import { skuLabels } from '../catalog/catalog.fragments.js';
+import { skuFacts } from '../catalog/catalog.fragments.js';
 import { reservationCtes, type StockWant } from './inventory.fragments.js';
 
 export const inventoryRepo = {
@@ -21,11 +21,15 @@ export const inventoryRepo = {
         WHERE stock.reserved <= EXCLUDED.on_hand
       RETURNING on_hand, reserved`.execute(db),
 
-  stockList: (db: Conn, tenantId: string, warehouseId: string) =>
-    db.selectFrom('stock as st')
-      .innerJoin(skuLabels(tenantId).as('s'), (j) => j.onRef('s.id', '=', 'st.sku_id'))
+  /** A warehouse's stock, of one supplier's SKUs when `supplierId` is given. */
+  stockList: (db: Conn, tenantId: string, warehouseId: string, supplierId?: string) => {
+    let q = db.selectFrom('stock as st')
+      .innerJoin(skuFacts(tenantId).as('s'), (j) => j.onRef('s.id', '=', 'st.sku_id'))
       .select(['st.sku_id', 's.code', 's.name', 'st.on_hand', 'st.reserved'])
-      .where('st.tenant_id', '=', tenantId).where('st.warehouse_id', '=', warehouseId).orderBy('s.code').execute(),
+      .where('st.tenant_id', '=', tenantId).where('st.warehouse_id', '=', warehouseId);
+    if (supplierId !== undefined) q = q.where('s.supplier_id', '=', supplierId);
+    return q.orderBy('s.code').execute();
+  },
 
   /** Reserves stock for SKUs with the checkout rule (a late payment reviving an expired order); returns the SKUs taken. */
   async reserveStock(db: Conn, tenantId: string, warehouseId: string, wants: StockWant[]): Promise<Set<string>> {
@@ -93,5 +97,31 @@ export const inventoryRepo = {
         FROM shrunk, locked l
        WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = shrunk.warehouse_id AND s.sku_id = shrunk.sku_id
          AND l.warehouse_id = shrunk.warehouse_id AND l.sku_id = shrunk.sku_id`.execute(db);
+  },
+  /**
+   * Reserves again for an unshipped order what a refund had given back, all or nothing: when any SKU
+   * no longer has that much free stock (sold meanwhile), nothing changes and false comes back.
+   */
+  async holdAgain(db: Conn, tenantId: string, orderId: string, wants: StockWant[]): Promise<boolean> {
+    if (wants.length === 0) return true;
+    const { rows } = await sql<{ held: boolean }>`
+      WITH want AS (SELECT sku_id, sum(qty)::int AS qty FROM unnest(${wants.map((w) => w.sku_id)}::text[], ${wants.map((w) => w.quantity)}::int[]) AS w(sku_id, qty) GROUP BY 1),
+      res AS (
+        SELECT r.warehouse_id, r.sku_id, want.qty FROM stock_reservations r JOIN want USING (sku_id)
+         WHERE r.tenant_id = ${tenantId} AND r.order_id = ${orderId} AND r.status IN ('active', 'released')),
+      locked AS (  -- same lock order as checkout
+        SELECT s.warehouse_id, s.sku_id, s.on_hand, s.reserved FROM stock s JOIN res USING (warehouse_id, sku_id)
+         WHERE s.tenant_id = ${tenantId} ORDER BY s.warehouse_id, s.sku_id FOR UPDATE OF s),
+      ok AS (
+        SELECT (SELECT count(*) FROM locked l JOIN res USING (warehouse_id, sku_id) WHERE l.on_hand - l.reserved >= res.qty)
+               = (SELECT count(*) FROM want) AS held),
+      stock_up AS (
+        UPDATE stock s SET reserved = s.reserved + res.qty FROM res, ok
+         WHERE ok.held AND s.tenant_id = ${tenantId} AND s.warehouse_id = res.warehouse_id AND s.sku_id = res.sku_id RETURNING 1),
+      res_up AS (
+        UPDATE stock_reservations r SET quantity = r.quantity + res.qty, status = 'active', updated_at = now() FROM res, ok
+         WHERE ok.held AND r.tenant_id = ${tenantId} AND r.order_id = ${orderId} AND r.sku_id = res.sku_id AND r.status IN ('active', 'released') RETURNING 1)
+      SELECT held FROM ok`.execute(db);
+    return rows[0]?.held ?? false;
   },
 };

@@ -1,5 +1,5 @@
 import type { Conn } from '../../database.js';
-import type { Actor } from '../../platform/http/auth.js';
+import { supplierScopeOf, type Actor } from '../../platform/http/auth.js';
 import { newId } from '../../platform/ids.js';
 import { skuOfScope } from '../catalog/catalog.service.js';
 import { inventoryError } from './inventory.errors.js';
@@ -29,9 +29,10 @@ export async function setStock(db: Conn, actor: Actor, input: { warehouse_id: st
   return { warehouse_id: input.warehouse_id, sku_id: input.sku_id, on_hand: rows[0].on_hand, reserved: rows[0].reserved, available: rows[0].on_hand - rows[0].reserved };
 }
 
-export async function listStock(db: Conn, tenantId: string, warehouseId: string) {
-  await assertWarehouse(db, tenantId, warehouseId);
-  const rows = await inventoryRepo.stockList(db, tenantId, warehouseId);
+/** A warehouse's stock: a supplier operator sees its own supplier's SKUs only. */
+export async function listStock(db: Conn, actor: Actor, warehouseId: string) {
+  await assertWarehouse(db, actor.tenantId, warehouseId);
+  const rows = await inventoryRepo.stockList(db, actor.tenantId, warehouseId, supplierScopeOf(actor));
   return rows.map((r) => ({ ...r, available: r.on_hand - r.reserved }));
 }
 
@@ -52,3 +53,6 @@ export const reserveStock = (db: Conn, tenantId: string, warehouseId: string, wa
 
 /** Re-activates the released reservations of a revived order (after `reserveStock` took their stock again). */
 export const reactivateReservations = (db: Conn, tenantId: string, orderId: string) => inventoryRepo.reactivateReservations(db, tenantId, orderId);
+
+/** Reserves again, all or nothing, what a failed refund of an unshipped order had given back; false when stock ran short. */
+export const holdAgain = (db: Conn, tenantId: string, orderId: string, wants: StockWant[]) => inventoryRepo.holdAgain(db, tenantId, orderId, wants);

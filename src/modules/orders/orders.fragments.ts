@@ -56,3 +56,8 @@ export function recentPaidAverages(tenantId: string, bNodeId?: string | null) {
        WHERE tenant_id = ${tenantId} AND paid_at > now() - interval '90 days'
          ${bNodeId ? sql`AND b_node_id = ${bNodeId}` : sql``})`;
 }
+
+/** Each order's number and status, to join by `id`. */
+export function orderCards(tenantId: string) {
+  return sql<{ id: string; number: string; status: string }>`(SELECT id, number, status FROM orders WHERE tenant_id = ${tenantId})`;
+}

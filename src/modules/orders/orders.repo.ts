@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import type { Fen } from '../../platform/money.js';
 import type { OrderStatus } from './orders.states.js';
-import { orderMachine } from './orders.states.js';
+import { orderMachine, refundReversal, type ReversedStatus } from './orders.states.js';
 import { customerCards } from '../customers/customers.fragments.js';
 import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
 
@@ -19,11 +19,34 @@ export const orderRepo = {
        WHERE l.tenant_id = ${tenantId} AND l.order_id = ${orderId} AND l.line_no = p.line_no`.execute(db);
   },
 
+  /** Takes a failed refund's quantities and amounts off an order's lines again. */
+  async removeLineRefunds(db: Conn, tenantId: string, orderId: string, parts: { line_no: number; quantity: number; amount: number }[]): Promise<void> {
+    await sql`
+      UPDATE order_lines l SET refunded_quantity = l.refunded_quantity - p.qty, refunded_amount = l.refunded_amount - p.amount
+        FROM unnest(${parts.map((p) => p.line_no)}::int[], ${parts.map((p) => p.quantity)}::int[], ${parts.map((p) => p.amount)}::bigint[]) AS p(line_no, qty, amount)
+       WHERE l.tenant_id = ${tenantId} AND l.order_id = ${orderId} AND l.line_no = p.line_no`.execute(db);
+  },
+
+  /**
+   * Puts an order back after a failed refund: from the states a refund leaves it in, or keeping the
+   * state it moved on to since (ready, completed) while its refunded total comes down.
+   */
+  async reverseRefund(db: Conn, tenantId: string, orderId: string, to: ReversedStatus, set: { refunded_total: number; closed_at: Date | null }) {
+    // Announced like any status change, so a buyer waiting on the order sees it put back.
+    const row = await db
+      .with('moved', (q) => q.updateTable('orders').set({ status: to, ...set })
+        .where('tenant_id', '=', tenantId).where('id', '=', orderId).where('status', 'in', [...refundReversal.from, to])
+        .returning(['tenant_id', 'id']))
+      .selectFrom('moved').select(['moved.id', notifyStatusChange.as('notified')])
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+
   /**
    * The only way an order's status changes: a conditional update from the states the transition
    * table allows. No row back means the order was not in such a state (a race lost, or illegal).
    */
-  async transition(db: Conn, tenantId: string, orderId: string, to: OrderStatus, extra: Partial<{ paid_at: Date; closed_at: Date | null; shipped: boolean; refunded_total: number }> = {}, onlyFrom?: OrderStatus) {
+  async transition(db: Conn, tenantId: string, orderId: string, to: OrderStatus, extra: Partial<{ paid_at: Date; closed_at: Date | null; shipped: boolean; refunded_total: number; picked_up_at: Date }> = {}, onlyFrom?: OrderStatus) {
     // `onlyFrom` narrows the allowed sources to one, for a caller that acts only on that state.
     const from = orderMachine.sourcesOf(to).filter((s) => onlyFrom === undefined || s === onlyFrom);
     if (from.length === 0) return false;
@@ -64,22 +87,22 @@ export const orderRepo = {
     return rows;
   },
 
-  async list(db: Conn, tenantId: string, f: { status?: OrderStatus | undefined; bNodeId?: string | null | undefined; customerId?: string | undefined; limit: number; before?: { created_at: Date; id: string } | undefined; q?: string | undefined }) {
-    let q = db.selectFrom('orders as o')
-      .innerJoin(customerCards(tenantId).as('c'), (j) => j.onRef('c.id', '=', 'o.customer_id'))
+  async list(db: Conn, tenantId: string, f: OrderFilter & { limit: number; before?: { created_at: Date; id: string } | undefined }) {
+    let q = filteredOrders(db, tenantId, f)
       .innerJoin(nodeFacts(tenantId).as('b'), (j) => j.onRef('b.id', '=', 'o.b_node_id'))
       .select(['o.id', 'o.number', 'o.status', 'o.b_node_id', 'b.name as b_node_name', 'o.customer_id', 'c.name as customer_name', 'c.phone as customer_phone',
-        'o.total', 'o.refunded_total', 'o.created_at', 'o.paid_at', 'o.fulfillment'])
-      .where('o.tenant_id', '=', tenantId);
-    if (f.status) q = q.where('o.status', '=', f.status);
-    if (f.bNodeId) q = q.where('o.b_node_id', '=', f.bNodeId);
-    if (f.customerId) q = q.where('o.customer_id', '=', f.customerId);
-    if (f.q) q = q.where((eb) => eb.or([eb('o.number', '=', f.q!), eb('c.phone', '=', f.q!)]));
+        'o.total', 'o.refunded_total', 'o.created_at', 'o.paid_at', 'o.fulfillment']);
     if (f.before) {
       const b = f.before;
       q = q.where((eb) => eb.or([eb('o.created_at', '<', b.created_at), eb.and([eb('o.created_at', '=', b.created_at), eb('o.id', '<', b.id)])]));
     }
     return q.orderBy('o.created_at', 'desc').orderBy('o.id', 'desc').limit(f.limit).execute();
+  },
+
+  /** How many orders the filter matches over all pages. */
+  async count(db: Conn, tenantId: string, f: OrderFilter): Promise<number> {
+    const row = await filteredOrders(db, tenantId, f).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   },
 
   pickupLockedUntil: async (db: Conn, tenantId: string, orderId: string, now: Date): Promise<Date | undefined> => {
@@ -106,3 +129,33 @@ export const orderRepo = {
   clearPickupAttempts: (db: Conn, tenantId: string, orderId: string) =>
     db.deleteFrom('pickup_code_attempts').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).execute(),
 };
+
+interface OrderFilter { status?: OrderStatus | undefined; bNodeId?: string | null | undefined; customerId?: string | undefined; q?: string | undefined }
+
+/** `text` matched literally inside a LIKE pattern: its own %, _ and \ are escaped (\ is PostgreSQL's default LIKE escape). */
+export function likeContaining(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The orders a list shows, with their customer: by status, node, customer, and a search text that
+ * is an order number, part of a phone number or part of a customer's name.
+ */
+function filteredOrders(db: Conn, tenantId: string, f: OrderFilter) {
+  let q = db.selectFrom('orders as o')
+    .innerJoin(customerCards(tenantId).as('c'), (j) => j.onRef('c.id', '=', 'o.customer_id'))
+    .where('o.tenant_id', '=', tenantId);
+  if (f.status) q = q.where('o.status', '=', f.status);
+  if (f.bNodeId) q = q.where('o.b_node_id', '=', f.bNodeId);
+  if (f.customerId) q = q.where('o.customer_id', '=', f.customerId);
+  const text = f.q?.trim();
+  if (text) {
+    const phone = text.replace(/[\s-]/g, '');
+    q = q.where((eb) => eb.or([
+      eb('o.number', '=', text),
+      eb('c.name', 'ilike', likeContaining(text)),
+      ...(/^\+?[0-9]{3,}$/.test(phone) ? [eb('c.phone', 'like', likeContaining(phone))] : []),
+    ]));
+  }
+  return q;
+}

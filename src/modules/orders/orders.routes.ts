@@ -2,9 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import type { RouteModule } from '../../platform/http/server.js';
 import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
-import { ADMIN_ROLES, STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
+import { customerIdOf, requireActor, requirePermission, rolesFor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { refundOrder } from '../../flows/refund.flow.js';
+import { askForRefund } from '../../flows/after-sales.flow.js';
 import { checkout } from '../../flows/checkout.flow.js';
 import { getOrder } from '../../flows/order-detail.flow.js';
 import { cancelOrder, completePickup } from '../../flows/order-lifecycle.flow.js';
@@ -16,7 +17,7 @@ import { perAddressLimit } from '../../platform/http/security.js';
 
 export const orderRoutes: RouteModule<Database> = (app, { db, clock, config, notifications }) => {
   const tags = ['orders'];
-  const viewer = (req: FastifyRequest) => requireActor(req, [...STAFF_ROLES, 'consumer']);
+  const viewer = (req: FastifyRequest) => requireActor(req, [...rolesFor('orders.read'), 'consumer']);
 
   app.post('/orders', { schema: { tags, operationId: 'checkout', summary: 'Place an order: price the cart and reserve its stock (Idempotency-Key)', body: checkoutBody, response: { 201: orderSchema } } }, async (req, reply) => {
     const actor = requireActor(req, ['consumer']);
@@ -50,24 +51,27 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock, config, not
   });
 
   app.post('/orders/:id/ready', { schema: { tags, operationId: 'markOrderReady', summary: 'Ship the goods to the pickup point', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
-    const actor = requireActor(req, STAFF_ROLES);
+    const actor = requirePermission(req, 'orders.fulfil');
     await inTransaction(db, (tx) => orders.markReadyForPickup(tx, actor, req.params.id));
     return getOrder(db, actor, req.params.id);
   });
 
-  app.post('/orders/:id/pickup', { config: perAddressLimit(config.limits, config.limits.pickup), schema: { tags, operationId: 'completePickup', summary: 'Verify the pickup code and complete the order', description: 'After repeated wrong codes the order\'s code verification is locked for a while: 429 pickup_code_locked with Retry-After.', params: orderParams, body: pickupBody, response: { 200: orderSchema } } }, async (req) => {
-    const actor = requireActor(req, STAFF_ROLES);
+  app.post('/orders/:id/pickup', { config: perAddressLimit(config.limits, config.limits.pickup), schema: { tags, operationId: 'completePickup', summary: 'Verify the pickup code the buyer shows and complete the order', description: 'After repeated wrong codes the order\'s code verification is locked for a while: 429 pickup_code_locked with Retry-After.', params: orderParams, body: pickupBody, response: { 200: orderSchema } } }, async (req) => {
+    const actor = requirePermission(req, 'orders.fulfil');
     await orders.withPickupAttempts(db, clock, config.limits, actor, req.params.id, () =>
       inTransaction(db, (tx) => completePickup(tx, clock, actor, req.params.id, req.body.code)));
     return getOrder(db, actor, req.params.id);
   });
 
-  app.post('/orders/:id/refunds', { schema: { tags, operationId: 'refundOrder', summary: 'Refund an order in full or by line and quantity (Idempotency-Key)', params: orderParams, body: refundBody, response: { 201: refundStartSchema } } }, async (req, reply) => {
-    const actor = requireActor(req, [...ADMIN_ROLES, 'b_owner', 'consumer']);
+  app.post('/orders/:id/refunds', { schema: { tags, operationId: 'refundOrder', summary: 'Refund an order in full or by line and quantity (Idempotency-Key)', description: 'A buyer may refund here only what the tenant approves at once (goods still in the warehouse, auto-approval on); it is recorded as an approved after-sales request. Otherwise a buyer gets 409 refund_request_required and asks with POST /orders/{id}/after-sales.', params: orderParams, body: refundBody, response: { 201: refundStartSchema } } }, async (req, reply) => {
+    const actor = requireActor(req, [...rolesFor('orders.refund'), 'consumer']);
     const customerId = customerIdOf(actor);
     return idempotent(db, req, reply, actor, `orders.refund:${req.params.id}`, async (tx) => ({
       status: 201,
-      body: await refundOrder(tx, clock, actor, req.params.id, req.body, customerId),
+      // Buyers go through after-sales requests, so picked-up goods are never refunded unasked.
+      body: customerId
+        ? (await askForRefund(tx, clock, actor, req.params.id, customerId, { lines: req.body.lines, reason: req.body.reason }, true)).refund!
+        : await refundOrder(tx, clock, actor, req.params.id, req.body),
     }));
   });
 };

@@ -23,7 +23,7 @@ export type Fulfillment = z.infer<typeof fulfillmentSchema>;
 export const listOrdersQuery = z.object({
   status: orderStatusSchema.optional(),
   b_node_id: id.optional(),
-  q: z.string().max(64).optional(),
+  q: z.string().max(64).optional().describe('An order number, part of a phone number, or part of a customer name'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 }).strict();
@@ -44,7 +44,7 @@ export const orderLineSchema = z.object({
   title: z.string(),
   quantity: z.number().int(),
   unit_price: money,
-  unit_supply_cost: money,
+  unit_supply_cost: money.optional().describe('Absent for staff'),
   line_total: money,
   discount: money,
   refunded_quantity: z.number().int(),
@@ -59,11 +59,11 @@ export const orderSchema = z.object({
   b_node_id: z.string(),
   customer_id: z.string(),
   fulfillment: fulfillmentSchema,
-  pickup_code: z.string(),
+  pickup_code: z.string().optional().describe('The buyer\'s alone: present only in the buyer\'s own answers; staff verify the code the buyer shows'),
   subtotal: money,
   discount: money,
   total: money,
-  supply_cost: money,
+  supply_cost: money.optional().describe('Absent for staff'),
   refunded_total: money,
   shipped: z.boolean(),
   note: z.string(),
@@ -71,6 +71,7 @@ export const orderSchema = z.object({
   created_at: timestamp,
   paid_at: timestamp.nullable(),
   closed_at: timestamp.nullable(),
+  picked_up_at: timestamp.nullable().describe('When the buyer took the goods; the return window runs from here'),
   lines: z.array(orderLineSchema),
   campaign_id: z.string().nullable(),
   shop: z.object({ id: z.string(), name: z.string(), slug: z.string(), pickup_address: z.string() }).nullable().optional(),
@@ -97,6 +98,7 @@ export const orderListItemSchema = z.object({
 
 export const orderListSchema = z.object({
   items: z.array(orderListItemSchema),
+  total: z.number().int().describe('Orders the filter matches, over all pages'),
   next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
 }).meta({ id: 'OrderList' });
 

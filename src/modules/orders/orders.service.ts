@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { LimitsConfig } from '../../platform/config.js';
 import { AppError } from '../../platform/errors.js';
 import { FORGET_FAILURES_AFTER_MS, lockSeconds, secondsUntil } from '../../platform/lockout.js';
-import type { Actor } from '../../platform/http/auth.js';
+import { can, nodeScopeOf, seesNode, type Actor, type Role } from '../../platform/http/auth.js';
 import { platformError } from '../../platform/errors.js';
 import type { Fen } from '../../platform/money.js';
 import { shipOrders } from '../inventory/inventory.service.js';
@@ -28,23 +28,34 @@ export const newPickupCode = () => String(randomInt(0, 1_000_000)).padStart(6, '
 interface OrderShape {
   id: string; number: string; status: OrderStatus; b_node_id: string; customer_id: string; fulfillment: Fulfillment; pickup_code: string;
   subtotal: Fen; discount: Fen; total: Fen; supply_cost: Fen; refunded_total: Fen; shipped: boolean; note: string;
-  campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null;
+  campaign_id: string | null; expires_at: Date; created_at: Date; paid_at: Date | null; closed_at: Date | null; picked_up_at?: Date | null;
 }
 interface LineShape {
   line_no: number; sku_id: string; sku_code: string; title: string; quantity: number; unit_price: Fen; unit_supply_cost: Fen;
   line_total: Fen; discount: Fen; refunded_quantity: number; refunded_amount: Fen;
 }
 
-export function presentOrder(o: OrderShape, lines: LineShape[], extra: Record<string, unknown> = {}) {
+/**
+ * What of an order a role reads. The pickup code is the buyer's alone: staff verify the code the
+ * buyer shows, so no staff answer carries it. Staff see no supply cost.
+ */
+function orderView(viewer: Role) {
+  // The buyer's own order keeps the price snapshot it has always carried.
+  return { pickupCode: viewer === 'consumer', supplyCost: viewer === 'consumer' || can(viewer, 'supply_cost.read') };
+}
+
+export function presentOrder(viewer: Role, o: OrderShape, lines: LineShape[], extra: Record<string, unknown> = {}) {
+  const view = orderView(viewer);
   return {
     id: o.id, number: o.number, status: o.status, b_node_id: o.b_node_id, customer_id: o.customer_id,
-    fulfillment: o.fulfillment, pickup_code: o.pickup_code,
-    subtotal: o.subtotal, discount: o.discount, total: o.total, supply_cost: o.supply_cost, refunded_total: o.refunded_total,
+    fulfillment: o.fulfillment, ...(view.pickupCode ? { pickup_code: o.pickup_code } : {}),
+    subtotal: o.subtotal, discount: o.discount, total: o.total, ...(view.supplyCost ? { supply_cost: o.supply_cost } : {}), refunded_total: o.refunded_total,
     shipped: o.shipped, note: o.note,
     expires_at: o.expires_at.toISOString(), created_at: o.created_at.toISOString(), paid_at: o.paid_at?.toISOString() ?? null, closed_at: o.closed_at?.toISOString() ?? null,
+    picked_up_at: o.picked_up_at?.toISOString() ?? null,
     lines: lines.map((l) => ({
       line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.quantity,
-      unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost, line_total: l.line_total,
+      unit_price: l.unit_price, ...(view.supplyCost ? { unit_supply_cost: l.unit_supply_cost } : {}), line_total: l.line_total,
       discount: l.discount, refunded_quantity: l.refunded_quantity, refunded_amount: l.refunded_amount,
     })),
     campaign_id: o.campaign_id,
@@ -52,17 +63,17 @@ export function presentOrder(o: OrderShape, lines: LineShape[], extra: Record<st
   };
 }
 
-/** Who may see an order: its buyer, staff of its B node, tenant admins. Anyone else gets 404. */
+/** Who may see an order: its buyer, staff and owners of its B node, tenant admins. Anyone else gets 404. */
 export async function visibleOrder(db: Conn, actor: Actor, orderId: string, customerId?: string) {
   return asVisible(await orderRepo.order(db, actor.tenantId, orderId), actor, customerId);
 }
 
 /** The order if this actor may see it; else not found (so ids cannot be probed), or forbidden for roles that see no orders. */
 export function asVisible<T extends { customer_id: string; b_node_id: string }>(order: T | undefined, actor: Actor, customerId?: string): T {
+  if (actor.role === 'supplier_operator') throw platformError('forbidden');
   if (!order) throw orderError('order_not_found');
   if (actor.role === 'consumer' && order.customer_id !== customerId) throw orderError('order_not_found');
-  if ((actor.role === 'b_owner' || actor.role === 'staff') && order.b_node_id !== actor.bNodeId) throw orderError('order_not_found');
-  if (actor.role === 'supplier_operator') throw platformError('forbidden');
+  if (!seesNode(actor, order.b_node_id)) throw orderError('order_not_found');
   return order;
 }
 
@@ -83,15 +94,25 @@ export const transitionOrder = orderRepo.transition;
 /** Records refunded quantities and amounts on an order's lines. */
 export const addLineRefunds = orderRepo.addLineRefunds;
 
+/** Takes a failed refund's quantities and amounts off an order's lines again. */
+export const removeLineRefunds = orderRepo.removeLineRefunds;
+
+/** Moves an order out of (partially) refunded after a refund failed; false when it is in neither. */
+export const reverseRefundStatus = orderRepo.reverseRefund;
+
 /** Claims due unpaid orders (skipping ones another worker holds) and expires them in one statement. */
 export const expireDue = orderRepo.expireDue;
 
 export async function listOrders(db: Conn, actor: Actor, f: { status?: OrderStatus | undefined; b_node_id?: string | undefined; q?: string | undefined; limit: number; cursor?: string | undefined }, customerId?: string) {
-  const bNodeId = actor.role === 'b_owner' || actor.role === 'staff' ? actor.bNodeId : f.b_node_id;
+  const scope = nodeScopeOf(actor);
+  // A node role asking for another node's orders gets none, as if that node had none.
+  if (scope !== undefined && f.b_node_id !== undefined && f.b_node_id !== scope) return { items: [], total: 0, next_cursor: null };
+  const bNodeId = scope ?? f.b_node_id;
   const before = f.cursor ? decodeCursor(f.cursor) : undefined;
-  const items = await orderRepo.list(db, actor.tenantId, { status: f.status, bNodeId, customerId, limit: f.limit, before, q: f.q });
+  const filter = { status: f.status, bNodeId, customerId, q: f.q };
+  const [items, total] = await Promise.all([orderRepo.list(db, actor.tenantId, { ...filter, limit: f.limit, before }), orderRepo.count(db, actor.tenantId, filter)]);
   const last = items.length === f.limit ? items[items.length - 1] : undefined;
-  return { items, next_cursor: last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null };
+  return { items, total, next_cursor: last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null };
 }
 
 function decodeCursor(cursor: string) {
@@ -124,7 +145,7 @@ export async function completePickup(tx: Tx, at: Date, actor: Actor, orderId: st
   await visibleOrder(tx, actor, orderId);
   const order = (await orderRepo.lockOrder(tx, actor.tenantId, orderId))!;
   if (order.pickup_code !== code) throw orderError('wrong_pickup_code');
-  if (!(await orderRepo.transition(tx, actor.tenantId, orderId, 'completed', { shipped: true, closed_at: at }))) {
+  if (!(await orderRepo.transition(tx, actor.tenantId, orderId, 'completed', { shipped: true, closed_at: at, picked_up_at: at }))) {
     throw platformError('illegal_transition', { from: order.status, to: 'completed' });
   }
   await shipOrders(tx, actor.tenantId, [orderId]);

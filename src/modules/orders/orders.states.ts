@@ -18,3 +18,15 @@ export const orderMachine = defineStateMachine<OrderStatus>('order', 'pending_pa
   refunded: [],
   cancelled: [],
 });
+
+/**
+ * A refund the provider reports failed is taken back: the order leaves the state the refund put it in
+ * for what is really refunded — still partially refunded, or where its goods are (paid, ready,
+ * completed). Kept apart from the transition table so that nothing else (a late payment, say) can
+ * move a refunded order.
+ */
+export const refundReversal = {
+  from: ['refunded', 'partially_refunded'] as const satisfies readonly OrderStatus[],
+  to: ['partially_refunded', 'paid', 'ready_for_pickup', 'completed'] as const satisfies readonly OrderStatus[],
+};
+export type ReversedStatus = (typeof refundReversal.to)[number];

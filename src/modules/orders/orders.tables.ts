@@ -23,6 +23,8 @@ export interface OrdersTable {
   created_at: Generated<Date>;
   paid_at: Date | null;
   closed_at: Date | null;
+  /** When the buyer took the goods (核销); the return window runs from here. */
+  picked_up_at: Generated<Date | null>;
   campaign_id: Generated<string | null>;
 }
 

@@ -9,5 +9,6 @@ export const paymentError = defineErrors({
   malformed_notification: { status: 400, en: 'The notification body is not understood.', zh: '无法解析通知内容。' },
   amount_mismatch: { status: 422, en: 'The notified amount differs from the payment amount; the payment was not applied.', zh: '通知金额与支付金额不一致，未入账。' },
   too_many_refunds: { status: 409, en: 'A payment accepts at most 50 refunds.', zh: '每笔支付最多退款 50 次。' },
+  refund_rejected: { status: 422, en: 'The payment provider refused the refund.', zh: '支付渠道拒绝了该退款。' },
   payment_not_pending: { status: 409, en: 'This payment is no longer waiting to be paid.', zh: '该支付单已不在待支付状态。' },
 });

@@ -35,6 +35,11 @@ export interface PaymentProvider {
    * `malformed_notification` otherwise.
    */
   parseNotification(headers: Record<string, string | string[] | undefined>, rawBody: string): Promise<PaymentNotification>;
-  /** Submits a refund; the result arrives later as a notification. Runs from a job, outside request handling. */
+  /**
+   * Submits a refund; the result arrives later as a notification. Runs from a job, outside request
+   * handling. A provider that refuses the refund outright throws `refund_rejected` (payments' error
+   * set): the refund then fails at once, as if its failure had been notified; any other error is
+   * retried by the job queue.
+   */
   requestRefund(request: RefundRequest, context: { enqueue: (kind: string, payload: unknown) => Promise<void> }): Promise<void>;
 }

@@ -44,7 +44,7 @@ export const paymentRepo = {
   async transitionRefund(db: Conn, tenantId: string, id: string, to: RefundStatus, settledAt: Date) {
     const row = await db.updateTable('refunds').set({ status: to, settled_at: settledAt })
       .where('tenant_id', '=', tenantId).where('id', '=', id).where('status', 'in', refundMachine.sourcesOf(to))
-      .returning(['id', 'payment_id', 'amount']).executeTakeFirst();
+      .returning(['id', 'payment_id', 'order_id', 'amount', 'lines', 'restocked']).executeTakeFirst();
     return row;
   },
 

@@ -2,9 +2,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteModule } from '../../platform/http/server.js';
 import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
-import { STAFF_ROLES, customerIdOf, requireActor } from '../../platform/http/auth.js';
+import { customerIdOf, requireActor, rolesFor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { settlePaidOrder } from '../../flows/payment-settlement.flow.js';
+import { refundOutcome } from '../../flows/refund-outcome.flow.js';
 import { paymentError } from './payments.errors.js';
 import { createPaymentBody, notificationAckSchema, paymentStartSchema, providerParams } from './payments.schema.js';
 import { applyNotification, createPayment, providerOf, type Providers } from './payments.service.js';
@@ -15,7 +16,7 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
     const tags = ['payments'];
 
     app.post('/orders/:id/payments', { schema: { tags, operationId: 'createPayment', summary: 'Start paying an order (Idempotency-Key)', params: orderParams, body: createPaymentBody, response: { 201: paymentStartSchema } } }, async (req, reply) => {
-      const actor = requireActor(req, ['consumer', ...STAFF_ROLES]);
+      const actor = requireActor(req, ['consumer', ...rolesFor('orders.read')]);
       const customerId = customerIdOf(actor);
       const provider = providerOf(providers, req.body.provider);
       return idempotent(db, req, reply, actor, `payments.create:${req.params.id}`, async (tx) => ({
@@ -33,7 +34,7 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
       hooks.post('/payments/notify/:provider', { schema: { tags, operationId: 'receivePaymentNotification', summary: 'A payment provider\'s signed notification', description: 'The exact signed bytes. The sandbox provider sends siyu-sandbox-timestamp (Unix seconds, within 300 s of the server clock), siyu-sandbox-nonce (one message per nonce) and siyu-sandbox-signature (base64 HMAC-SHA256 with the tenant\'s key over "timestamp\\nnonce\\nbody\\n"). Refused: 401 invalid_signature, stale_notification, replayed_nonce; 400 malformed_notification.', params: providerParams, security: [], response: { 200: notificationAckSchema } } }, async (req, reply) => {
         const provider = providerOf(providers, req.params.provider);
         const notification = await provider.parseNotification(req.headers, typeof req.body === 'string' ? req.body : '');
-        const result = await inTransaction(db, (tx) => applyNotification(tx, clock, provider, notification, settlePaidOrder(clock)));
+        const result = await inTransaction(db, (tx) => applyNotification(tx, clock, provider, notification, settlePaidOrder(clock), refundOutcome(clock)));
         if (result.rejected) throw paymentError(result.rejected, { event_id: notification.eventId });
         return reply.send({ code: 'SUCCESS', outcome: result.outcome, duplicate: result.duplicate });
       });

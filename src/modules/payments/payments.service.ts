@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { audit } from '../../platform/audit.js';
+import { AppError } from '../../platform/errors.js';
 import { orderError } from '../orders/orders.errors.js';
 import { lockVisibleOrder } from '../orders/orders.service.js';
 import { paymentError } from './payments.errors.js';
@@ -31,6 +32,9 @@ export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Ac
 
 export interface NotificationOutcome { outcome: string; duplicate: boolean; rejected?: 'amount_mismatch' | 'payment_not_found' }
 
+/** A refund the provider settled, as the order's side needs it: what it covered and whether stock came back for it. */
+export interface SettledRefund { tenant_id: string; id: string; order_id: string; amount: number; lines: unknown; restocked: boolean; outcome: 'succeeded' | 'failed' }
+
 /**
  * Applies a verified provider notification exactly once. The raw event is stored first under the
  * provider's event id; a duplicate stops there. Late and out-of-order events go through the
@@ -39,6 +43,7 @@ export interface NotificationOutcome { outcome: string; duplicate: boolean; reje
 export async function applyNotification(
   tx: Tx, clock: Clock, provider: PaymentProvider, n: PaymentNotification,
   settle: (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }) => Promise<string>,
+  refundSettled: (tx: Tx, refund: SettledRefund) => Promise<void> = async () => {},
 ): Promise<NotificationOutcome> {
   const payment = await paymentRepo.lockPayment(tx, n.tenantId, n.paymentId);
   if (n.replayGuard) {
@@ -85,10 +90,14 @@ export async function applyNotification(
       }
       const refund = await paymentRepo.transitionRefund(tx, n.tenantId, n.refundId ?? '', to, clock.now());
       if (!refund) return record(await refused(tx, n, 'not_pending', `refund_${to}`));
+      const settled: SettledRefund = { tenant_id: n.tenantId, id: refund.id, order_id: refund.order_id, amount: refund.amount, lines: refund.lines, restocked: refund.restocked, outcome: to };
       if (to === 'failed') {
         await audit(tx, n.tenantId, 'refund.failed', 'refund', refund.id, { event_id: n.eventId });
+        // The money did not go back: the order's side is put back to what was really refunded.
+        await refundSettled(tx, settled);
         return record('refund_failed');
       }
+      await refundSettled(tx, settled);
       const refunded = payment.refunded_amount + refund.amount;
       await paymentRepo.transition(tx, n.tenantId, payment.id, refunded >= amount ? 'refunded' : 'partially_refunded', { refunded_amount: refunded });
       return record('refund_settled');
@@ -141,16 +150,27 @@ export async function startRefund(tx: Tx, r: { tenantId: string; orderId: string
   return { id, amount: r.amount, status: 'pending' as const, restocked: r.restocked };
 }
 
-/** Job: submits a pending refund to its provider. */
-export async function submitRefund(tx: Tx, providers: Providers, tenantId: string, refundId: string) {
+/**
+ * Job: submits a pending refund to its provider. A provider's outright refusal fails the refund now
+ * and hands it to `refundSettled`, as a failure notification would; other errors are retried.
+ */
+export async function submitRefund(tx: Tx, clock: Clock, providers: Providers, tenantId: string, refundId: string, refundSettled: (tx: Tx, refund: SettledRefund) => Promise<void> = async () => {}) {
   const refund = await tx.selectFrom('refunds as r')
     .innerJoin('payments as p', (j) => j.onRef('p.tenant_id', '=', 'r.tenant_id').onRef('p.id', '=', 'r.payment_id'))
     .select(['r.id', 'r.amount', 'r.status', 'p.id as payment_id', 'p.amount as payment_amount', 'p.provider'])
     .where('r.tenant_id', '=', tenantId).where('r.id', '=', refundId).executeTakeFirst();
   if (!refund || refund.status !== 'pending') return;
-  await providerOf(providers, refund.provider).requestRefund(
-    { tenantId, paymentId: refund.payment_id, refundId, amount: refund.amount, paymentAmount: refund.payment_amount },
-    { enqueue: (kind, payload) => enqueue(tx, tenantId, kind, payload) },
-  );
+  try {
+    await providerOf(providers, refund.provider).requestRefund(
+      { tenantId, paymentId: refund.payment_id, refundId, amount: refund.amount, paymentAmount: refund.payment_amount },
+      { enqueue: (kind, payload) => enqueue(tx, tenantId, kind, payload) },
+    );
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'refund_rejected')) throw err;
+    const failed = await paymentRepo.transitionRefund(tx, tenantId, refundId, 'failed', clock.now());
+    if (!failed) return;
+    await audit(tx, tenantId, 'refund.failed', 'refund', refundId, { rejected_by_provider: refund.provider, detail: err.details ?? null });
+    await refundSettled(tx, { tenant_id: tenantId, id: failed.id, order_id: failed.order_id, amount: failed.amount, lines: failed.lines, restocked: failed.restocked, outcome: 'failed' });
+  }
 }
 

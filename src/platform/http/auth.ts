@@ -47,3 +47,83 @@ export function customerIdOf(actor: Actor): string | undefined {
 
 export const STAFF_ROLES = ['platform_operator', 'tenant_admin', 'b_owner', 'staff'] as const satisfies readonly Role[];
 export const ADMIN_ROLES = ['platform_operator', 'tenant_admin'] as const satisfies readonly Role[];
+
+/**
+ * What each role may do: the one table the routes check and the console reads (through /auth/me)
+ * to decide which screens and buttons to show. A route refuses a role outside its entry with 403.
+ */
+export const PERMISSIONS = {
+  /** Orders, their customers and phone numbers — of the actor's own B node for node roles. */
+  'orders.read': [...STAFF_ROLES],
+  /** Ship to the pickup point, verify the pickup code the buyer shows. */
+  'orders.fulfil': [...STAFF_ROLES],
+  'orders.refund': [...ADMIN_ROLES, 'b_owner'],
+  /** Approve or reject buyers' refund requests (of the actor's own node for node roles), act on failed refunds. */
+  'after_sales.decide': [...ADMIN_ROLES, 'b_owner', 'staff'],
+  'after_sales.settings.write': [...ADMIN_ROLES],
+  /** Every B node of the tenant, and the pickers that choose among them. */
+  'b_nodes.all': [...ADMIN_ROLES],
+  'b_nodes.manage': [...ADMIN_ROLES],
+  'listings.read': [...STAFF_ROLES],
+  'listings.write': [...ADMIN_ROLES, 'b_owner'],
+  /** P&L, break-even, order waterfalls: they carry supply costs, so not for staff. */
+  'economics.read': [...ADMIN_ROLES, 'b_owner'],
+  /** The guard's calculator over numbers the caller types in; reads no tenant data. */
+  'economics.check': [...STAFF_ROLES, 'supplier_operator'],
+  'economics.simulate': [...ADMIN_ROLES],
+  'economics.settings.write': [...ADMIN_ROLES],
+  'policies.read': [...ADMIN_ROLES, 'b_owner'],
+  'policies.write': [...ADMIN_ROLES],
+  'campaigns.read': [...ADMIN_ROLES, 'b_owner'],
+  'campaigns.write': [...ADMIN_ROLES],
+  /** Supply prices and costs (of the supplier's own products for a supplier). */
+  'supply_cost.read': [...ADMIN_ROLES, 'b_owner', 'supplier_operator'],
+  'catalog.read': [...STAFF_ROLES, 'supplier_operator'],
+  'catalog.write': [...ADMIN_ROLES, 'supplier_operator'],
+  /** Warehouse stock; node roles read their shop's through its listings. */
+  'stock.read': [...ADMIN_ROLES, 'supplier_operator'],
+  'stock.write': [...ADMIN_ROLES, 'supplier_operator'],
+  'jobs.manage': [...ADMIN_ROLES],
+  /** The message outbox and the tenant's SMS provider settings. */
+  'messages.manage': [...ADMIN_ROLES],
+  'tenant.manage': [...ADMIN_ROLES],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof PERMISSIONS;
+
+/** The roles holding a permission, for `requireActor`. */
+export const rolesFor = (permission: Permission): readonly Role[] => PERMISSIONS[permission];
+
+/** The signed-in actor, refused with 401 when absent and 403 without the permission. */
+export const requirePermission = (request: FastifyRequest, permission: Permission): Actor => requireActor(request, rolesFor(permission));
+
+export const can = (role: Role, permission: Permission): boolean => (PERMISSIONS[permission] as readonly Role[]).includes(role);
+
+/** Every permission a role holds, in the table's order. */
+export const permissionsOf = (role: Role): Permission[] => (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));
+
+/** Roles bound to one B node: they see and act on that node's data alone. */
+export const NODE_ROLES = ['b_owner', 'staff'] as const satisfies readonly Role[];
+export const isNodeRole = (role: Role): role is (typeof NODE_ROLES)[number] => (NODE_ROLES as readonly Role[]).includes(role);
+
+/**
+ * The B node an actor is confined to, or undefined when it sees every node. A node role without a
+ * node is refused (`no_b_node`): it must never fall through to the whole tenant.
+ */
+export function nodeScopeOf(actor: Actor): string | undefined {
+  if (!isNodeRole(actor.role)) return undefined;
+  if (!actor.bNodeId) throw platformError('no_b_node');
+  return actor.bNodeId;
+}
+
+/** Whether the actor may see a row of this B node; callers answer 404 when not, so ids cannot be probed. */
+export function seesNode(actor: Actor, bNodeId: string | null): boolean {
+  const scope = nodeScopeOf(actor);
+  return scope === undefined || scope === bNodeId;
+}
+
+/** The supplier a supplier operator is confined to, or undefined for roles that are not a supplier's. */
+export function supplierScopeOf(actor: Actor): string | undefined {
+  if (actor.role !== 'supplier_operator') return undefined;
+  if (!actor.supplierId) throw platformError('no_supplier');
+  return actor.supplierId;
+}

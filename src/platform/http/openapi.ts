@@ -13,8 +13,11 @@ const TAGS = [
   { name: 'orders', description: 'Checkout, order states, pickup and refunds' },
   { name: 'payments', description: 'Payments and signed provider notifications' },
   { name: 'sandbox', description: 'The sandbox payment provider\'s cashier (sandbox mode only)' },
+  { name: 'after-sales', description: 'Refund requests, their decisions, refunds that failed, the tenant\'s after-sales rules' },
   { name: 'campaigns', description: 'Subsidy campaigns: a discount per order from a budget' },
   { name: 'economics', description: 'Economics guard, simulator, break-even and P&L' },
+  { name: 'messaging', description: 'Text messages to customers: the SMS provider per tenant and the message outbox' },
+  { name: 'meta', description: 'What this server is: its mode (sandbox or live)' },
   { name: 'jobs', description: 'The background job queue: failed and parked jobs, retried on demand' },
 ];
 
@@ -24,6 +27,7 @@ const PROBLEM_TEXT: Record<string, string> = {
   401: 'Missing or invalid token (`unauthenticated`)',
   403: 'The role may not do this (`forbidden`)',
   404: 'Not found, or not visible to this actor',
+  429: 'Too many requests (`rate_limited`)',
   default: 'Any other problem (409 conflicts, 422 refusals, 5xx)',
 };
 const problemResponse = (status: string) => ({
@@ -55,6 +59,8 @@ function transform(input: TransformInput): Transformed {
     ...(source.params ? ['404'] : []),
     'default',
   ];
+  // A public route that reads no input (GET /meta) can still be refused for its rate.
+  if (!problems.some((s) => s.startsWith('4'))) problems.unshift('429');
   for (const status of problems) response[status] ??= problemResponse(status);
   return { ...result, schema: { ...schema, response } };
 }

@@ -48,17 +48,21 @@ function webPageFor(url: string): string | null {
   return url.startsWith('/s/') ? 'shop.html' : 'admin.html';
 }
 
+/** A number of hops as proxy-addr's trust function (Fastify's types omit the integer form). */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
 export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<DB>[], options: { logger?: boolean | object; metrics?: MetricsOptions } = {}): Promise<App> {
   const app = Fastify({
     logger: serverLogger(options.logger),
     bodyLimit: 1024 * 1024,
-    // Behind a proxy, the client's address (per-address limits, logs) comes from X-Forwarded-For.
-    // (Fastify takes a hop count too; its types list only the other forms.)
-    trustProxy: (ctx.config?.trustProxy ?? false) as boolean | string,
     // A path segment that does not decode (bad percent-encoding, bytes that are not UTF-8) fails
     // before routing; it gets the same problem answer as bad text anywhere else.
     frameworkErrors: (err, request, reply) =>
       sendProblem(reply, toProblem(err.code === 'FST_ERR_BAD_URL' ? platformError('invalid_text') : err, request)),
+    // A context without config (pages-only servers in tests) trusts no proxy.
+    trustProxy: trustProxyOption(ctx.config?.trustProxy ?? false),
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].length <= 64 ? req.headers['x-request-id'] : newId('req')),
   }).withTypeProvider<ZodTypeProvider>();
 

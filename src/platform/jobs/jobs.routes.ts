@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteModule } from '../http/server.js';
-import { ADMIN_ROLES, requireActor } from '../http/auth.js';
+import { requirePermission } from '../http/auth.js';
 import { platformError } from '../errors.js';
 import { itemsOf, timestamp } from '../http/schemas.js';
 import { listJobs, retryJob } from './admin.js';
@@ -26,12 +26,12 @@ const jobParams = z.object({ id: z.string().regex(/^\d{1,18}$/) });
 export const jobRoutes: RouteModule<any> = (app, { db }) => {
   const tags = ['jobs'];
   app.get('/jobs', { schema: { tags, operationId: 'listJobs', summary: 'Jobs in the queue: queued, running, retrying, parked', querystring: listQuery, response: { 200: itemsOf(jobSchema) } } }, async (req) => {
-    const actor = requireActor(req, ADMIN_ROLES);
+    const actor = requirePermission(req, 'jobs.manage');
     const rows = await listJobs(db, { failed: req.query.state === 'failed', tenantId: actor.tenantId, limit: 200 });
     return { items: rows.map(({ tenant_id: _tenant, ...job }) => job) };
   });
   app.post('/jobs/:id/retry', { schema: { tags, operationId: 'retryJob', summary: 'Run a failed or parked job again, with fresh attempts', params: jobParams, response: { 204: z.undefined().describe('Due again') } } }, async (req, reply) => {
-    const actor = requireActor(req, ADMIN_ROLES);
+    const actor = requirePermission(req, 'jobs.manage');
     if (!(await retryJob(db, req.params.id, actor.tenantId))) throw platformError('not_found');
     return reply.status(204).send();
   });

@@ -1,7 +1,11 @@
 import { lazy, Suspense, type ComponentType } from 'react';
-import { BrowserRouter, Link, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Link, Route, Routes, useSearchParams } from 'react-router-dom';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { LangSwitch, Loading } from '../ui.js';
+import { api } from '../api.js';
+import type { ShopDirectory } from '../types.js';
+import { ErrorNote, LangSwitch, Loading } from '../ui.js';
+import { useAdminSession } from './auth.js';
 import { NotFound } from '../NotFound.js';
 import { AdminLayout } from './AdminLayout.js';
 import { LoginPage } from './LoginPage.js';
@@ -9,6 +13,11 @@ import { OrdersPage } from './OrdersPage.js';
 import { OrderDetailPage } from './OrderDetailPage.js';
 import { JobsPage } from './JobsPage.js';
 import { AccountPage } from './AccountPage.js';
+import { ProductsPage } from './ProductsPage.js';
+import { FirstScreen, Screen } from './access.js';
+import { MessagesPage } from './MessagesPage.js';
+import { AfterSalesPage } from './AfterSalesPage.js';
+import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -31,16 +40,21 @@ export function AdminApp() {
       <Routes>
         <Route path="/admin/login" element={<LoginPage />} />
         <Route path="/admin" element={<AdminLayout />}>
-          <Route index element={<Navigate to="orders" replace />} />
-          <Route path="orders" element={<OrdersPage />} />
-          <Route path="orders/:orderId" element={<OrderDetailPage />} />
-          <Route path="jobs" element={<JobsPage />} />
+          <Route index element={<FirstScreen />} />
+          <Route path="orders" element={<Screen screen="orders"><OrdersPage /></Screen>} />
+          <Route path="orders/:orderId" element={<Screen screen="orders"><OrderDetailPage /></Screen>} />
+          <Route path="after-sales" element={<Screen screen="after-sales"><AfterSalesPage /></Screen>} />
+          <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
+          <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
+          <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
+          {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />
-          <Route path="economics" element={economicsPage} />
-          <Route path="economics/policies" element={policiesPage} />
-          <Route path="economics/campaigns" element={campaignsPage} />
-          <Route path="economics/check" element={checkPage} />
-          <Route path="economics/breakeven" element={breakevenPage} />
+          <Route path="messages" element={<Screen screen="messages"><MessagesPage /></Screen>} />
+          <Route path="economics" element={<Screen screen="economics">{economicsPage}</Screen>} />
+          <Route path="economics/policies" element={<Screen screen="policies">{policiesPage}</Screen>} />
+          <Route path="economics/campaigns" element={<Screen screen="campaigns">{campaignsPage}</Screen>} />
+          <Route path="economics/check" element={<Screen screen="check">{checkPage}</Screen>} />
+          <Route path="economics/breakeven" element={<Screen screen="breakeven">{breakevenPage}</Screen>} />
           <Route path="*" element={<NotFound />} />
         </Route>
         <Route path="/" element={<Home />} />
@@ -50,13 +64,45 @@ export function AdminApp() {
   );
 }
 
+/**
+ * The site's front door: the shops of the tenant named in `?tenant=`, of the signed-in user's
+ * tenant, or else of the only tenant or the demo's, and the console.
+ */
 function Home() {
   const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const session = useAdminSession();
+  const tenant = params.get('tenant') ?? session?.tenant.slug ?? undefined;
+  const dir = useQuery({
+    queryKey: ['home', 'shops', tenant],
+    queryFn: ({ signal }) => api<ShopDirectory>('/shops', { query: { tenant }, signal }),
+  });
   return (
     <div className="home">
       <LangSwitch />
       <h1>{t('common.home_title')}</h1>
-      <Link to="/admin" className="button primary">{t('common.home_admin')}</Link>
+      <section className="home-shops" data-testid="home-shops">
+        {dir.isPending ? <Loading /> : dir.error ? <ErrorNote error={dir.error} /> : dir.data.shops.length === 0 ? (
+          <p className="muted" data-testid="home-no-shops">{t('common.home_no_shops')}</p>
+        ) : (
+          <>
+            <h2 className="section-title">{t('common.home_shops', { tenant: dir.data.tenant?.name ?? '' })}</h2>
+            <ul className="home-shop-list">
+              {dir.data.shops.map((s) => (
+                <li key={s.slug}>
+                  {/* The shop is the other web entry: a full page load. */}
+                  <a href={`/s/${s.slug}`} className="card home-shop" data-testid="home-shop" data-slug={s.slug}>
+                    <strong>{s.name}</strong>
+                    <span className="tag">{t(`shop.kind.${s.kind}`, { defaultValue: s.kind })}</span>
+                    {s.pickup_address && <span className="muted small">{s.pickup_address}</span>}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+      <Link to="/admin" className="button primary" data-testid="home-admin">{t('common.home_admin')}</Link>
     </div>
   );
 }

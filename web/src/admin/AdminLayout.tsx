@@ -2,7 +2,27 @@ import { Navigate, NavLink, Outlet } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { LangSwitch } from '../ui.js';
+import { SandboxBanner } from '../SandboxBanner.js';
 import { adminApi, clearAdminSession, useAdminSession } from './auth.js';
+import { ECONOMICS_SCREENS, useScreens, type ScreenKey } from './access.js';
+
+/** The top navigation: the screens the user may open, the economics ones behind one entry that opens the first of them. */
+function AdminNav() {
+  const { t } = useTranslation();
+  const screens = useScreens();
+  const economics = screens.find((s) => ECONOMICS_SCREENS.includes(s.key));
+  const has = (key: ScreenKey) => screens.some((s) => s.key === key);
+  return (
+    <nav className="admin-nav" data-testid="admin-nav">
+      {has('orders') && <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>}
+      {has('after-sales') && <NavLink to="/admin/after-sales" data-testid="nav-after-sales">{t('after_sales.nav')}</NavLink>}
+      {has('products') && <NavLink to="/admin/products" data-testid="nav-products">{t('admin.products')}</NavLink>}
+      {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
+      {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
+      {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}
+    </nav>
+  );
+}
 
 export function AdminLayout() {
   const { t } = useTranslation();
@@ -18,13 +38,10 @@ export function AdminLayout() {
   };
   return (
     <div className="admin">
+      <SandboxBanner text="admin" />
       <header className="admin-header">
         <span className="admin-brand">{t('admin.title')}</span>
-        <nav className="admin-nav">
-          <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>
-          <NavLink to="/admin/economics" data-testid="nav-economics">{t('economics.nav')}</NavLink>
-          {session.user.role === 'tenant_admin' || session.user.role === 'platform_operator' ? <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink> : null}
-        </nav>
+        <AdminNav />
         <span className="admin-user muted small" data-testid="admin-user">{session.tenant.name} · {session.user.display_name}</span>
         <NavLink to="/admin/account" className="small" data-testid="nav-account">{t('account.nav')}</NavLink>
         <LangSwitch />

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
 import { readStored, writeStored } from '../storage.js';
 import { ErrorNote, Field, LangSwitch } from '../ui.js';
+import { SandboxBanner } from '../SandboxBanner.js';
 import { saveAdminSession, useAdminSession, useSessionExpired, type AdminSession } from './auth.js';
 
 const TENANT_KEY = 'siyu.admin.tenant';
@@ -24,7 +25,7 @@ export function LoginPage() {
       saveAdminSession({ token: s.token, user: s.user, tenant: s.tenant });
     },
   });
-  if (session) return <Navigate to="/admin/orders" replace />;
+  if (session) return <Navigate to="/admin" replace />;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -32,6 +33,7 @@ export function LoginPage() {
   };
   return (
     <div className="login-page">
+      <SandboxBanner text="admin" />
       <div className="login-top"><LangSwitch /></div>
       <form className="card form login-card" onSubmit={submit} data-testid="login-form">
         <h1 className="page-title">{t('admin.login_title')}</h1>

@@ -5,11 +5,12 @@ import type { Order } from '../types.js';
 import { ErrorNote } from '../ui.js';
 import { adminApi } from './auth.js';
 import { RefundForms } from './RefundForms.js';
+import { useCan } from './access.js';
 
 const READY_FROM = new Set(['paid', 'partially_refunded']);
 const PICKUP_FROM = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
-/** Staff actions, offered only where the order's state machine allows them; the server decides in the end. */
+/** Staff actions, offered only to a role that may take them and where the order's state machine allows them; the server decides in the end. */
 export function OrderActions({ order }: { order: Order }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -27,8 +28,11 @@ export function OrderActions({ order }: { order: Order }) {
     if (/^[0-9]{6}$/.test(code)) pickup.mutate();
   };
 
-  const canReady = READY_FROM.has(order.status) && !order.shipped && unrefunded;
-  const canPickup = PICKUP_FROM.has(order.status) && unrefunded;
+  const can = useCan();
+  const canReady = can('orders.fulfil') && READY_FROM.has(order.status) && !order.shipped && unrefunded;
+  const canPickup = can('orders.fulfil') && PICKUP_FROM.has(order.status) && unrefunded;
+  const canRefund = can('orders.refund');
+  if (!canReady && !canPickup && !canRefund) return null;
   return (
     <section className="card actions" data-testid="order-actions">
       <h2 className="section-title">{t('admin.actions')}</h2>
@@ -54,7 +58,7 @@ export function OrderActions({ order }: { order: Order }) {
           {pickup.isSuccess && <p className="notice">{t('admin.pickup_done')}</p>}
         </form>
       )}
-      <RefundForms order={order} onDone={refresh} />
+      {canRefund && <RefundForms order={order} onDone={refresh} />}
     </section>
   );
 }

@@ -6,11 +6,13 @@ import type { Order } from '../types.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
 import { adminApi } from './auth.js';
 import { OrderActions } from './OrderActions.js';
+import { useCan } from './access.js';
 import { OrderWaterfallCard } from './economics/OrderWaterfallCard.js';
 
 export function OrderDetailPage() {
   const { orderId = '' } = useParams();
   const { t, i18n } = useTranslation();
+  const can = useCan();
   const order = useQuery({
     queryKey: ['admin', 'order', orderId],
     queryFn: ({ signal }) => adminApi<Order>(`/orders/${orderId}`, { signal }),
@@ -43,8 +45,8 @@ export function OrderDetailPage() {
             <dt>{t('admin.paid_at')}</dt><dd>{fmt(o.paid_at)}</dd>
             <dt>{t('common.total')}</dt><dd className="price" data-testid="detail-total">{yuan(o.total)}</dd>
             <dt>{t('admin.refunded_total')}</dt><dd data-testid="detail-refunded">{yuan(o.refunded_total)}</dd>
+            <dt>{t('admin.buyer_note')}</dt><dd className="note-text" data-testid="detail-note">{o.note || <span className="muted">—</span>}</dd>
           </dl>
-          {o.note && <p className="muted small">{o.note}</p>}
         </section>
         <OrderActions order={o} />
       </div>
@@ -75,7 +77,7 @@ export function OrderDetailPage() {
         </div>
       </section>
 
-      {o.paid_at && <OrderWaterfallCard orderId={o.id} version={`${o.status}|${o.refunded_total}`} />}
+      {o.paid_at && can('economics.read') && <OrderWaterfallCard orderId={o.id} version={`${o.status}|${o.refunded_total}`} />}
 
       <section className="card">
         <h2 className="section-title">{t('admin.payments')}</h2>

@@ -6,6 +6,7 @@ import { yuan } from '../money.js';
 import { ORDER_STATUSES, type OrderList } from '../types.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
 import { adminApi } from './auth.js';
+import { useCan } from './access.js';
 
 const PAGE_SIZE = 50;
 
@@ -16,11 +17,17 @@ export function OrdersPage() {
   const q = params.get('q') ?? '';
   const [draft, setDraft] = useState(q);
 
-  const update = (next: { status?: string; q?: string }) => {
+  // Cursors of the pages before this one, oldest first: the API pages forward only, so the way
+  // back is kept, and kept in the address, so a reload or a shared link stays on the same page.
+  const trail = (params.get('after') ?? '').split('.').filter(Boolean);
+
+  /** A new filter starts again from the first page; paging keeps the filter. */
+  const update = (next: { status?: string; q?: string; trail?: string[] }) => {
     const merged = { status, q, ...next };
     const p = new URLSearchParams();
     if (merged.status) p.set('status', merged.status);
     if (merged.q) p.set('q', merged.q);
+    if (next.trail?.length) p.set('after', next.trail.join('.'));
     setParams(p);
   };
   const submit = (e: FormEvent) => {
@@ -46,17 +53,17 @@ export function OrdersPage() {
         <button type="submit" className="primary" data-testid="orders-search-submit">{t('admin.search')}</button>
         {(status || q) && <button type="button" className="link" onClick={() => { setDraft(''); setParams(new URLSearchParams()); }}>{t('admin.reset')}</button>}
       </form>
-      {/* A new filter starts again from the first page. */}
-      <OrderPages key={`${status}|${q}`} status={status} q={q} />
+      <OrderPages status={status} q={q} trail={trail} onPage={(next) => update({ trail: next })} />
     </section>
   );
 }
 
-function OrderPages({ status, q }: { status: string; q: string }) {
+function OrderPages({ status, q, trail, onPage }: { status: string; q: string; trail: string[]; onPage: (trail: string[]) => void }) {
   const { t, i18n } = useTranslation();
-  // Cursors of the pages visited so far; the API pages forward only, so going back pops this stack.
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  // A node role sees its own node's orders only: a node column would say the same on every row.
+  const allNodes = useCan()('b_nodes.all');
+  const cursor = trail[trail.length - 1];
+  const page = trail.length + 1;
   const list = useQuery({
     queryKey: ['admin', 'orders', status, q, cursor],
     queryFn: ({ signal }) => adminApi<OrderList>('/orders', { query: { status, q, limit: PAGE_SIZE, cursor }, signal }),
@@ -64,17 +71,22 @@ function OrderPages({ status, q }: { status: string; q: string }) {
   });
   if (list.isPending) return <Loading />;
   if (list.error) return <ErrorNote error={list.error} />;
-  const { items, next_cursor } = list.data;
+  const { items, next_cursor, total } = list.data;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const first = total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
   return (
     <>
+      <p className="muted small" data-testid="orders-total" data-total={total}>
+        {t(total === 0 ? 'admin.orders_total_none' : 'admin.orders_total', { total: total.toLocaleString(), from: first.toLocaleString(), to: (first === 0 ? 0 : first + items.length - 1).toLocaleString() })}
+      </p>
       <div className="table-wrap">
-        <table className="table" data-testid="orders-table">
+        <table className="table" data-testid="orders-table" aria-busy={list.isPlaceholderData}>
           <thead>
             <tr>
               <th>{t('admin.col_number')}</th>
               <th>{t('common.status')}</th>
               <th>{t('admin.col_customer')}</th>
-              <th>{t('admin.col_node')}</th>
+              {allNodes && <th>{t('admin.col_node')}</th>}
               <th className="num">{t('admin.col_total')}</th>
               <th className="num">{t('admin.col_refunded')}</th>
               <th>{t('admin.col_created')}</th>
@@ -86,7 +98,7 @@ function OrderPages({ status, q }: { status: string; q: string }) {
                 <td><Link to={`/admin/orders/${o.id}`} className="mono" data-testid="order-link">{o.number}</Link></td>
                 <td><StatusBadge status={o.status} /></td>
                 <td>{o.customer_name}<br /><span className="muted small">{o.customer_phone}</span></td>
-                <td>{o.b_node_name}</td>
+                {allNodes && <td>{o.b_node_name}</td>}
                 <td className="num">{yuan(o.total)}</td>
                 <td className="num">{o.refunded_total > 0 ? yuan(o.refunded_total) : '—'}</td>
                 <td className="small">{formatTime(o.created_at, i18n.language)}</td>
@@ -97,9 +109,9 @@ function OrderPages({ status, q }: { status: string; q: string }) {
         {items.length === 0 && <p className="empty" data-testid="orders-empty">{t('admin.no_orders')}</p>}
       </div>
       <div className="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="orders-prev">{t('admin.prev')}</button>
-        <span className="muted small">{cursors.length}</span>
-        <button type="button" disabled={!next_cursor || list.isPlaceholderData} onClick={() => setCursors((c) => [...c, next_cursor ?? undefined])} data-testid="orders-next">{t('admin.next')}</button>
+        <button type="button" disabled={page <= 1} onClick={() => onPage(trail.slice(0, -1))} data-testid="orders-prev">{t('admin.prev')}</button>
+        <span className="muted small" data-testid="orders-page">{t('admin.page_of', { page, pages })}</span>
+        <button type="button" disabled={!next_cursor || list.isPlaceholderData} onClick={() => next_cursor && onPage([...trail, next_cursor])} data-testid="orders-next">{t('admin.next')}</button>
       </div>
     </>
   );

@@ -3,6 +3,23 @@
  * (/api/v1/openapi.json). Do not edit: change the Zod schemas and regenerate.
  */
 export interface paths {
+    "/api/v1/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This server's mode (sandbox or live) */
+        get: operations["getMeta"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -310,7 +327,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List B nodes (stores, community leaders) */
+        /** List B nodes (stores, community leaders); staff and owners get their own */
         get: operations["listBNodes"];
         put?: never;
         /** Create a B node and its shop address */
@@ -389,6 +406,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's shops, for the site's home page */
+        get: operations["listShops"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{slug}": {
         parameters: {
             query?: never;
@@ -432,8 +466,31 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Open a consumer session by phone (sandbox stand-in for WeChat login) */
+        /**
+         * Open a consumer session with the phone and the one-time code sent to it
+         * @description With `code` (from POST /shops/{slug}/otp): a wrong code answers 401 otp_invalid with `tries_left`; an expired, used or exhausted one 401 otp_expired. Without `code`: the sandbox's phone-only shortcut, refused in live mode with 403 otp_required.
+         */
         post: operations["openShopSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/otp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a one-time sign-in code to a phone
+         * @description The code has 6 digits, lives 5 minutes and allows 5 tries; a newer code replaces an older one. The answer is the same for every phone. Throttled per phone (one a minute, 10 a day) and per client address (20 an hour): 429 otp_throttled with `retry_after_s` and Retry-After.
+         */
+        post: operations["requestShopOtp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -536,7 +593,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Verify the pickup code and complete the order
+         * Verify the pickup code the buyer shows and complete the order
          * @description After repeated wrong codes the order's code verification is locked for a while: 429 pickup_code_locked with Retry-After.
          */
         post: operations["completePickup"];
@@ -555,7 +612,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refund an order in full or by line and quantity (Idempotency-Key) */
+        /**
+         * Refund an order in full or by line and quantity (Idempotency-Key)
+         * @description A buyer may refund here only what the tenant approves at once (goods still in the warehouse, auto-approval on); it is recorded as an approved after-sales request. Otherwise a buyer gets 409 refund_request_required and asks with POST /orders/{id}/after-sales.
+         */
         post: operations["refundOrder"];
         delete?: never;
         options?: never;
@@ -628,7 +688,7 @@ export interface paths {
         put?: never;
         /**
          * Simulate growth and payoffs of one or several schemes
-         * @description Runs in a worker thread, so other requests keep being answered. Refused with 422 `simulation_too_large` when the sum over schemes of (participants + days) × days exceeds 2,000,000,000, and with 503 `server_busy` while the simulation threads and their queue are full.
+         * @description Tenant admins and platform operators only. Runs in a worker thread, so other requests keep being answered. Refused with 422 `simulation_too_large` when the sum over schemes of (participants + days) × days exceeds 2,000,000,000, and with 503 `server_busy` while the simulation threads and their queue are full.
          */
         post: operations["simulatePlans"];
         delete?: never;
@@ -811,6 +871,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/after-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The buyer asks for lines and quantities back, with a reason (Idempotency-Key)
+         * @description Refused: 409 return_window_closed (picked up longer ago than the tenant's return window), 422 refund_exceeds_order (more than is left after refunds and open requests), 409 nothing_to_refund / order_not_refundable. Approved at once when the tenant auto-approves requests before the goods are ready.
+         */
+        post: operations["requestRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refund requests, newest first: a buyer's own, a node's for its staff and owner, all for admins */
+        get: operations["listAfterSalesRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What needs action: refunds the provider reported failed, with what was put back */
+        get: operations["listAfterSalesActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/actions/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an item handled, saying what was done */
+        post: operations["resolveAfterSalesAction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's after-sales rules */
+        get: operations["getAfterSalesSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the tenant's after-sales rules: auto-approval before the goods are ready, the return window after pickup */
+        patch: operations["updateAfterSalesSettings"];
+        trace?: never;
+    };
+    "/api/v1/after-sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A refund request with its lines */
+        get: operations["getAfterSalesRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a request (or retry a failed one): its refund starts now */
+        post: operations["approveAfterSalesRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a request, saying why */
+        post: operations["rejectAfterSalesRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/after-sales/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The buyer withdraws a request not yet decided */
+        post: operations["cancelAfterSalesRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Text messages sent to customers, newest first (the sandbox provider's outbox shows their text) */
+        get: operations["listMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messaging/sms-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's SMS provider (the secret is never returned) */
+        get: operations["getSmsSettings"];
+        /** Choose the tenant's SMS provider and store its credentials (the secret is write-only; leave it out to keep the stored one) */
+        put: operations["putSmsSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -869,6 +1121,70 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AfterSalesAction: {
+            id: string;
+            /** @enum {string} */
+            kind: "refund_failed";
+            order_id: string;
+            order_number: string;
+            b_node_id: string;
+            b_node_name: string;
+            refund_id: string;
+            request_id: string | null;
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
+            /** @description what was put back: order status before and after, whether stock was held again */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+            resolved_at: string | null;
+            resolution: string;
+        };
+        AfterSalesLine: {
+            line_no: number;
+            sku_id: string;
+            title: string;
+            quantity: number;
+            /** @description what these units refund, as priced when asked */
+            amount: number;
+        };
+        AfterSalesRequest: {
+            id: string;
+            order_id: string;
+            order_number: string;
+            order_status: components["schemas"]["OrderStatus"];
+            b_node_id: string;
+            b_node_name: string;
+            customer_id: string;
+            customer_name: string;
+            status: components["schemas"]["AfterSalesStatus"];
+            lines: components["schemas"]["AfterSalesLine"][];
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
+            reason: string;
+            decision_note: string;
+            auto_approved: boolean;
+            refund_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            decided_at: string | null;
+            closed_at: string | null;
+        };
+        AfterSalesRequestList: {
+            items: components["schemas"]["AfterSalesRequest"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            next_cursor: string | null;
+        };
+        AfterSalesSettings: {
+            auto_approve_before_ready: boolean;
+            return_window_days: number;
+        };
+        /** @enum {string} */
+        AfterSalesStatus: "requested" | "approved" | "refunded" | "failed" | "rejected" | "cancelled";
+        /** @enum {string} */
+        AfterSalesStatusInput: "requested" | "approved" | "refunded" | "failed" | "rejected" | "cancelled";
         ApiToken: {
             id: string;
             name: string;
@@ -924,9 +1240,17 @@ export interface components {
                 /** @description integer fen (1/100 yuan) */
                 contribution_margin: number;
                 orders_per_day: number | null;
+                /** @description Daily result while the coupon runs, at subsidy_volume_per_day orders a day */
                 daily_result: number | null;
                 runway_days: number | null;
             }[];
+            /** @description Orders a day the subsidy rows' daily result is taken at */
+            subsidy_volume_per_day: number | null;
+            /**
+             * @description actual: what the B node really sold over the window; break_even: the unsubsidised break-even volume (a plan)
+             * @enum {string}
+             */
+            subsidy_volume: "actual" | "break_even";
         };
         Campaign: {
             id: string;
@@ -1033,8 +1357,8 @@ export interface components {
             retail_ceiling: number;
             /** @description integer fen (1/100 yuan) */
             suggested_price: number;
-            /** @description integer fen (1/100 yuan) */
-            supply_price: number;
+            /** @description Absent for staff */
+            supply_price?: number;
             available: number;
         };
         ListingChange: {
@@ -1044,6 +1368,21 @@ export interface components {
             retail_price: number;
             active: boolean;
             economics: components["schemas"]["GuardSummary"];
+        };
+        Me: {
+            id: string;
+            tenant_id: string;
+            login: string;
+            display_name: string;
+            /** @enum {string} */
+            role: "platform_operator" | "supplier_operator" | "tenant_admin" | "b_owner" | "staff" | "consumer";
+            supplier_id: string | null;
+            b_node_id: string | null;
+            permissions: components["schemas"]["Permission"][];
+        };
+        Meta: {
+            /** @enum {string} */
+            mode: "sandbox" | "live";
         };
         NodeBreakeven: {
             name: string;
@@ -1068,11 +1407,23 @@ export interface components {
                 /** @description integer fen (1/100 yuan) */
                 contribution_margin: number;
                 orders_per_day: number | null;
+                /** @description Daily result while the coupon runs, at subsidy_volume_per_day orders a day */
                 daily_result: number | null;
                 runway_days: number | null;
             }[];
+            /** @description Orders a day the subsidy rows' daily result is taken at */
+            subsidy_volume_per_day: number | null;
+            /**
+             * @description actual: what the B node really sold over the window; break_even: the unsubsidised break-even volume (a plan)
+             * @enum {string}
+             */
+            subsidy_volume: "actual" | "break_even";
             b_node_id: string;
             window_days: number;
+            /** @description First day of the window (YYYY-MM-DD, the tenant's time zone), as the P&L counts days */
+            from: string;
+            /** @description Last day of the window, today */
+            to: string;
             orders: number;
             actual_orders_per_day: number;
             actual: components["schemas"]["PnlRow"] | null;
@@ -1090,15 +1441,16 @@ export interface components {
             b_node_id: string;
             customer_id: string;
             fulfillment: components["schemas"]["Fulfillment"];
-            pickup_code: string;
+            /** @description The buyer's alone: present only in the buyer's own answers; staff verify the code the buyer shows */
+            pickup_code?: string;
             /** @description integer fen (1/100 yuan) */
             subtotal: number;
             /** @description integer fen (1/100 yuan) */
             discount: number;
             /** @description integer fen (1/100 yuan) */
             total: number;
-            /** @description integer fen (1/100 yuan) */
-            supply_cost: number;
+            /** @description Absent for staff */
+            supply_cost?: number;
             /** @description integer fen (1/100 yuan) */
             refunded_total: number;
             shipped: boolean;
@@ -1109,6 +1461,8 @@ export interface components {
             created_at: string;
             paid_at: string | null;
             closed_at: string | null;
+            /** @description When the buyer took the goods; the return window runs from here */
+            picked_up_at: string | null;
             lines: components["schemas"]["OrderLine"][];
             campaign_id: string | null;
             shop?: {
@@ -1133,8 +1487,8 @@ export interface components {
             quantity: number;
             /** @description integer fen (1/100 yuan) */
             unit_price: number;
-            /** @description integer fen (1/100 yuan) */
-            unit_supply_cost: number;
+            /** @description Absent for staff */
+            unit_supply_cost?: number;
             /** @description integer fen (1/100 yuan) */
             line_total: number;
             /** @description integer fen (1/100 yuan) */
@@ -1145,6 +1499,8 @@ export interface components {
         };
         OrderList: {
             items: components["schemas"]["OrderListItem"][];
+            /** @description Orders the filter matches, over all pages */
+            total: number;
             /** @description Pass as `cursor` for the next page; null on the last page */
             next_cursor: string | null;
         };
@@ -1279,6 +1635,8 @@ export interface components {
         };
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
+        /** @enum {string} */
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "stock.read" | "stock.write" | "jobs.manage" | "messages.manage" | "tenant.manage";
         PlanWaterfall: {
             /** @description integer fen (1/100 yuan) */
             list_price: number;
@@ -1514,7 +1872,7 @@ export interface components {
             token: string;
             /** Format: date-time */
             expires_at: string;
-            user: components["schemas"]["User"];
+            user: components["schemas"]["Me"];
             tenant: {
                 id: string;
                 slug: string;
@@ -1532,6 +1890,24 @@ export interface components {
         ShopCatalog: {
             shop: components["schemas"]["Shop"];
             products: components["schemas"]["ShopProduct"][];
+        };
+        ShopDirectory: {
+            tenant: {
+                slug: string;
+                name: string;
+            } | null;
+            shops: {
+                name: string;
+                slug: string;
+                kind: components["schemas"]["BNodeKind"];
+                pickup_address: string;
+            }[];
+        };
+        ShopOtp: {
+            /** @constant */
+            sent: true;
+            expires_in_s: number;
+            resend_after_s: number;
         };
         ShopProduct: {
             id: string;
@@ -1575,14 +1951,42 @@ export interface components {
             product_id: string;
             code: string;
             name: string;
-            /** @description integer fen (1/100 yuan) */
-            supply_price: number;
+            /** @description Absent for staff */
+            supply_price?: number;
             /** @description integer fen (1/100 yuan) */
             suggested_price: number;
             /** @description integer fen (1/100 yuan) */
             retail_floor: number;
             /** @description integer fen (1/100 yuan) */
             retail_ceiling: number;
+        };
+        SmsMessage: {
+            id: string;
+            provider: components["schemas"]["SmsProviderName"];
+            phone: string;
+            /** @enum {string} */
+            purpose: "otp";
+            body: string | null;
+            /** @enum {string} */
+            status: "queued" | "sent" | "failed";
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            sent_at: string | null;
+        };
+        /** @enum {string} */
+        SmsProviderName: "sandbox" | "aliyun" | "tencent";
+        /** @enum {string} */
+        SmsProviderNameInput: "sandbox" | "aliyun" | "tencent";
+        SmsSettings: {
+            provider: components["schemas"]["SmsProviderName"] | null;
+            access_key_id: string;
+            has_secret: boolean;
+            sign_name: string;
+            template_code: string;
+            sdk_app_id: string;
+            region: string;
+            available: components["schemas"]["SmsProviderName"][];
         };
         StockLevel: {
             warehouse_id: string;
@@ -1637,6 +2041,44 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getMeta: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meta"];
+                };
+            };
+            /** @description Too many requests (`rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -1849,7 +2291,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description Missing or invalid token (`unauthenticated`) */
@@ -3335,6 +3777,47 @@ export interface operations {
             };
         };
     };
+    listShops: {
+        parameters: {
+            query?: {
+                /** @description A tenant's slug; default: the only tenant, else the demo tenant */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopDirectory"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getShop: {
         parameters: {
             query?: never;
@@ -3446,8 +3929,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name: string;
+                    name?: string;
                     phone: string;
+                    code?: string;
                 };
             };
         };
@@ -3490,11 +3974,67 @@ export interface operations {
             };
         };
     };
+    requestShopOtp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopOtp"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listOrders: {
         parameters: {
             query?: {
                 status?: components["schemas"]["OrderStatusInput"];
                 b_node_id?: string;
+                /** @description An order number, part of a phone number, or part of a customer name */
                 q?: string;
                 limit?: number;
                 cursor?: string;
@@ -5222,6 +5762,838 @@ export interface operations {
             };
         };
     };
+    requestRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    lines: {
+                        line_no: number;
+                        quantity: number;
+                    }[];
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAfterSalesRequests: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["AfterSalesStatusInput"];
+                b_node_id?: string;
+                order_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequestList"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAfterSalesActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AfterSalesAction"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolveAfterSalesAction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesAction"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAfterSalesSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesSettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAfterSalesSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    auto_approve_before_ready?: boolean;
+                    return_window_days?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesSettings"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAfterSalesRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveAfterSalesRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default  */
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectAfterSalesRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelAfterSalesRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSalesRequest"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SmsMessage"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSmsSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsSettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putSmsSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    provider: components["schemas"]["SmsProviderNameInput"];
+                    /** @default  */
+                    access_key_id?: string;
+                    access_key_secret?: string;
+                    /** @default  */
+                    sign_name?: string;
+                    /** @default  */
+                    template_code?: string;
+                    /** @default  */
+                    sdk_app_id?: string;
+                    /** @default  */
+                    region?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsSettings"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listJobs: {
         parameters: {
             query?: {
@@ -5443,9 +6815,13 @@ export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentVal
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
+export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed"];
+export const afterSalesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatus"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
+export const afterSalesStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatusInput"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const apiTokenStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiToken"]["status"]> = ["active", "expired", "revoked"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
+export const breakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Breakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const campaignVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Campaign"]["verdict"]> = ["accept", "warn"];
 export const campaignFunderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunder"]> = ["platform", "supplier", "b_node"];
 export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunderInput"]> = ["platform", "supplier", "b_node"];
@@ -5454,12 +6830,20 @@ export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<component
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
+export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
+export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
+export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "supply_cost.read", "catalog.read", "catalog.write", "stock.read", "stock.write", "jobs.manage", "messages.manage", "tenant.manage"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const refundStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RefundStatus"]> = ["pending", "succeeded", "failed"];
 export const ruleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RuleStatus"]> = ["pass", "warn", "fail"];
+export const smsMessagePurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["purpose"]> = ["otp"];
+export const smsMessageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["status"]> = ["queued", "sent", "failed"];
+export const smsProviderNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderName"]> = ["sandbox", "aliyun", "tencent"];
+export const smsProviderNameInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderNameInput"]> = ["sandbox", "aliyun", "tencent"];
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const verdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Verdict"]> = ["accept", "warn", "reject"];

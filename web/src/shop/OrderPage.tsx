@@ -2,7 +2,9 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../money.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
+import { BuyerForm } from './BuyerForm.js';
 import { useConsumerOrder, useShopSession } from './session.js';
+import { AfterSalesSection } from './AfterSalesSection.js';
 
 const PICKUP_VISIBLE = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
@@ -56,17 +58,27 @@ export function OrderPage() {
         {o.refunded_total > 0 && <p className="muted small right">{t('shop.refunded_total', { amount: yuan(o.refunded_total) })}</p>}
         <p className="muted small">{formatTime(o.created_at, i18n.language)}</p>
       </section>
+      {o.note && (
+        <section className="card" data-testid="order-note-card">
+          <p className="muted small">{t('shop.your_note')}</p>
+          <p className="note-text" data-testid="order-note-text">{o.note}</p>
+        </section>
+      )}
+      <AfterSalesSection order={o} token={session.token} />
       <Link to={`/s/${slug}`} className="button block">{t('shop.back_to_shop')}</Link>
     </article>
   );
 }
 
+/** Signed out (a new phone, cleared storage, an expired session): the sign-in form, right here. */
 export function NeedSession({ slug }: { slug: string }) {
   const { t } = useTranslation();
   return (
-    <div className="empty">
-      <p>{t('shop.need_session')}</p>
-      <Link to={`/s/${slug}`} className="button">{t('shop.continue_shopping')}</Link>
+    <div className="need-session" data-testid="need-session">
+      <h1 className="page-title">{t('shop.sign_in_title')}</h1>
+      <p className="muted small">{t('shop.need_session')}</p>
+      <BuyerForm slug={slug} />
+      <Link to={`/s/${slug}`} className="button block">{t('shop.continue_shopping')}</Link>
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { NavLink, Outlet, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api.js';
 import { LangSwitch } from '../ui.js';
+import { SandboxBanner } from '../SandboxBanner.js';
 import { cartCount, useCart } from './cart.js';
 import { useShopCatalog } from './session.js';
 
@@ -10,11 +12,13 @@ export function ShopLayout() {
   const catalog = useShopCatalog(slug);
   const count = cartCount(useCart(slug));
   const shop = catalog.data?.shop;
+  if (catalog.error instanceof ApiError && catalog.error.status === 404) return <ShopMissing slug={slug} />;
   return (
     <div className="shop">
+      <SandboxBanner text="shop" />
       <header className="shop-header">
         <div className="shop-title">
-          <NavLink to={`/s/${slug}`} className="shop-name" data-testid="shop-name">{shop?.name ?? '…'}</NavLink>
+          <NavLink to={`/s/${slug}`} className="shop-name" data-testid="shop-name">{shop?.name ?? (catalog.error ? t('shop.shop_unavailable') : '…')}</NavLink>
           {shop && <span className="tag">{t(`shop.kind.${shop.kind}`, { defaultValue: shop.kind })}</span>}
         </div>
         <LangSwitch />
@@ -30,6 +34,26 @@ export function ShopLayout() {
         </NavLink>
         <NavLink to={`/s/${slug}/orders`} end data-testid="my-orders-link">{t('shop.my_orders')}</NavLink>
       </nav>
+    </div>
+  );
+}
+
+/** A link to a shop that does not exist (mistyped, or the shop closed): said plainly, with a way on. */
+function ShopMissing({ slug }: { slug: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="shop">
+      <header className="shop-header">
+        <div className="shop-title"><span className="shop-name" data-testid="shop-name">{t('shop.not_found_title')}</span></div>
+        <LangSwitch />
+      </header>
+      <main className="shop-main">
+        <div className="empty" data-testid="shop-not-found">
+          <p>{t('shop.not_found', { slug })}</p>
+          {/* The site's home lists the shops there are; it is the console's page, so a full load. */}
+          <a href="/" className="button">{t('shop.see_shops')}</a>
+        </div>
+      </main>
     </div>
   );
 }

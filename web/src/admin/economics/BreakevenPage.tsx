@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../../money.js';
@@ -7,6 +8,7 @@ import { adminApi } from '../auth.js';
 import { EconomicsNav } from './EconomicsNav.js';
 import { yuanToFen } from './format.js';
 import { useBNodes } from './queries.js';
+import { useCan, useMe } from '../access.js';
 import { LeaderSweep, SubsidySweep } from './BreakevenSweeps.js';
 import type { NodeBreakeven } from './types.js';
 
@@ -15,10 +17,13 @@ const WINDOWS = [7, 30, 90] as const;
 export function BreakevenPage() {
   const { t } = useTranslation();
   const nodes = useBNodes();
+  const me = useMe();
+  // A leader or staff member works on their own node; only those who see every node pick one.
+  const picks = useCan()('b_nodes.all');
   const [picked, setPicked] = useState('');
   const [fixedText, setFixedText] = useState('300');
   const [days, setDays] = useState<number>(30);
-  const nodeId = picked || nodes.data?.[0]?.id || '';
+  const nodeId = (picks ? picked || nodes.data?.[0]?.id : me?.b_node_id) ?? '';
   const fixed = yuanToFen(fixedText);
   const be = useQuery({
     queryKey: ['admin', 'economics', 'breakeven', nodeId, fixed, days],
@@ -31,11 +36,17 @@ export function BreakevenPage() {
       <h1 className="page-title">{t('economics.title')}</h1>
       <EconomicsNav />
       <div className="card be-inputs">
-        <Field label={t('economics.b_node')}>
-          <select value={nodeId} onChange={(e) => setPicked(e.target.value)} data-testid="be-node">
-            {(nodes.data ?? []).map((n) => <option key={n.id} value={n.id}>{n.name}</option>)}
-          </select>
-        </Field>
+        {picks ? (
+          <Field label={t('economics.b_node')}>
+            <select value={nodeId} onChange={(e) => setPicked(e.target.value)} data-testid="be-node">
+              {(nodes.data ?? []).map((n) => <option key={n.id} value={n.id}>{n.name}</option>)}
+            </select>
+          </Field>
+        ) : (
+          <Field label={t('economics.b_node')}>
+            <span className="strong" data-testid="be-own-node">{nodes.data?.find((n) => n.id === nodeId)?.name ?? ''}</span>
+          </Field>
+        )}
         <Field label={t('economics.fixed_cost_yuan')}>
           <input value={fixedText} onChange={(e) => setFixedText(e.target.value)} inputMode="decimal" className={fixed === null ? 'invalid' : ''} data-testid="be-fixed" />
         </Field>
@@ -74,6 +85,10 @@ function Result({ data }: { data: NodeBreakeven }) {
           </div>
         ))}
       </div>
+      <p className="muted small" data-testid="be-period">
+        {t('economics.be_period', { from: data.from, to: data.to, orders: data.orders.toLocaleString(), cm: yuan(data.actual?.contribution_margin ?? 0) })}{' '}
+        <Link to={`/admin/economics?from=${data.from}&to=${data.to}`} data-testid="be-pnl-link">{t('economics.be_pnl_link')}</Link>
+      </p>
       <p className={covered ? 'notice' : 'warning'} data-testid="be-summary" data-covered={String(covered)}>
         {need === null ? t('economics.be_never')
           : covered ? t('economics.be_covered', { actual, need })
@@ -81,7 +96,7 @@ function Result({ data }: { data: NodeBreakeven }) {
       </p>
       <div className="two-col">
         <LeaderSweep rows={data.leader_sweep} actual={actual} />
-        <SubsidySweep rows={data.subsidy_sweep} />
+        <SubsidySweep rows={data.subsidy_sweep} volume={data.subsidy_volume === 'actual' ? data.actual_orders_per_day : data.subsidy_volume_per_day} atActual={data.subsidy_volume === 'actual'} />
       </div>
     </>
   );

@@ -58,9 +58,13 @@ export function LeaderSweep({ rows, actual }: { rows: LeaderSweepRow[]; actual: 
   );
 }
 
-/** What a coupon does to the margin, and how long the cash lasts at the unsubsidised break-even volume. */
-export function SubsidySweep({ rows }: { rows: SubsidySweepRow[] }) {
+/**
+ * What a coupon does to the margin, and the daily result and cash runway while it runs: at the
+ * node's actual volume (a node's own orders), or at the unsubsidised break-even volume (a plan).
+ */
+export function SubsidySweep({ rows, volume, atActual }: { rows: SubsidySweepRow[]; volume: number | null; atActual: boolean }) {
   const { t } = useTranslation();
+  const volumeText = volume === null ? '—' : volume.toLocaleString();
   return (
     <section className="card" data-testid="subsidy-sweep">
       <h2 className="section-title">{t('economics.subsidy_sweep')}</h2>
@@ -69,24 +73,24 @@ export function SubsidySweep({ rows }: { rows: SubsidySweepRow[] }) {
           <thead>
             <tr>
               <th>{t('economics.coupon_pct')}</th><th className="num">{t('economics.line_coupon')}</th><th className="num">{t('economics.cm_order')}</th>
-              <th className="num">{t('economics.needed_per_day')}</th><th className="num">{t('economics.daily_result')}</th><th className="num">{t('economics.runway')}</th>
+              <th className="num">{t('economics.needed_per_day')}</th><th className="num">{t('economics.daily_result_at', { volume: volumeText })}</th><th className="num">{t('economics.runway')}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.subsidy_bps}>
+              <tr key={r.subsidy_bps} data-testid="subsidy-row" data-bps={r.subsidy_bps}>
                 <td>{pct(r.subsidy_bps)}</td>
                 <td className="num">{yuan(r.coupon)}</td>
                 <td className={`num${r.contribution_margin < 0 ? ' error' : ''}`}>{yuan(r.contribution_margin)}</td>
                 <td className="num">{r.orders_per_day === null ? t('economics.never') : r.orders_per_day.toLocaleString()}</td>
-                <td className={`num${(r.daily_result ?? 0) < 0 ? ' error' : ''}`}>{r.daily_result === null ? '—' : yuan(r.daily_result)}</td>
+                <td className={`num${(r.daily_result ?? 0) < 0 ? ' error' : ''}`} data-testid="subsidy-daily">{r.daily_result === null ? '—' : yuan(r.daily_result)}</td>
                 <td className="num">{r.daily_result === null ? '—' : r.runway_days === null ? '∞' : t('economics.days', { count: r.runway_days })}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <p className="muted small">{t('economics.subsidy_hint')}</p>
+      <p className="muted small" data-testid="subsidy-hint">{atActual ? t('economics.subsidy_hint_actual', { volume: volumeText }) : t('economics.subsidy_hint')}</p>
     </section>
   );
 }

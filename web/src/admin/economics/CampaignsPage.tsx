@@ -8,6 +8,7 @@ import { CampaignForm, type Campaign } from './CampaignForm.js';
 import { EconomicsNav, RuleStatusBadge, VerdictBadge } from './EconomicsNav.js';
 import { ruleMessage } from './format.js';
 import { useBNodes } from './queries.js';
+import { Can } from '../access.js';
 import { RuleTable } from './RuleTable.js';
 
 const CAMPAIGNS_KEY = ['admin', 'economics', 'campaigns'] as const;
@@ -31,7 +32,7 @@ export function CampaignsPage() {
         <h2 className="section-title">{t('economics.campaigns')}</h2>
         {campaigns.isPending ? <Loading /> : campaigns.error ? <ErrorNote error={campaigns.error} /> : (
           <div className="table-wrap">
-            <table className="table" data-testid="campaigns-table">
+            <table className="table wrap-head" data-testid="campaigns-table">
               <thead>
                 <tr>
                   <th>{t('economics.campaign_name')}</th>
@@ -42,7 +43,6 @@ export function CampaignsPage() {
                   <th>{t('economics.campaign_window')}</th>
                   <th>{t('common.status')}</th>
                   <th>{t('economics.verdict')}</th>
-                  <th />
                 </tr>
               </thead>
               <tbody>
@@ -54,7 +54,7 @@ export function CampaignsPage() {
         )}
         <p className="muted small">{t('economics.campaigns_hint')}</p>
       </section>
-      <CampaignForm nodes={nodes.data ?? []} onCreated={refresh} />
+      <Can permission="campaigns.write"><CampaignForm nodes={nodes.data ?? []} onCreated={refresh} /></Can>
     </section>
   );
 }
@@ -77,12 +77,16 @@ function CampaignRow({ campaign: c, shop, onEnded }: { campaign: Campaign; shop:
         {formatTime(c.starts_at, i18n.language)}<br />
         <span className="muted">{t('economics.until', { time: formatTime(c.ends_at, i18n.language) })}</span>
       </td>
+      {/* The action sits under the status it changes, not in a last column that a narrow screen scrolls out of view. */}
       <td>
-        <span className={c.status === 'active' ? 'badge badge-accept' : 'badge'} data-testid="campaign-status" data-status={c.status}>
-          {t(`economics.campaign_${c.status}`)}
-        </span>
+        <div className="campaign-state">
+          <span className={c.status === 'active' ? 'badge badge-accept' : 'badge'} data-testid="campaign-status" data-status={c.status}>
+            {t(`economics.campaign_${c.status}`)}
+          </span>
+          {c.status === 'active' && <Can permission="campaigns.write"><EndButton id={c.id} onEnded={onEnded} /></Can>}
+        </div>
       </td>
-      <td className="notes" style={{ minWidth: 240 }}>
+      <td className="notes" style={{ minWidth: 160 }}>
         <VerdictBadge verdict={c.verdict} testId="campaign-verdict" />
         {notable.length > 0 && (
           <ul className="rule-notes">
@@ -99,7 +103,6 @@ function CampaignRow({ campaign: c, shop, onEnded }: { campaign: Campaign; shop:
           </details>
         )}
       </td>
-      <td className="nowrap">{c.status === 'active' && <EndButton id={c.id} onEnded={onEnded} />}</td>
     </tr>
   );
 }
@@ -138,7 +141,7 @@ function EndButton({ id, onEnded }: { id: string; onEnded: () => Promise<void> }
       {!confirming ? (
         <button type="button" className="danger" onClick={() => setConfirming(true)} data-testid="campaign-end">{t('economics.end_campaign')}</button>
       ) : (
-        <span className="inline">
+        <span className="end-confirm">
           <button type="button" className="danger solid" disabled={end.isPending} onClick={() => end.mutate()} data-testid="campaign-end-confirm">{t('economics.confirm_end')}</button>
           <button type="button" className="link" onClick={() => { setConfirming(false); end.reset(); }} data-testid="campaign-end-cancel">{t('economics.keep_running')}</button>
         </span>

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../../money.js';
@@ -12,8 +13,10 @@ import type { Pnl, PnlRow } from './types.js';
 
 export function EconomicsPage() {
   const { t } = useTranslation();
-  const [from, setFrom] = useState(() => localDate(-29));
-  const [to, setTo] = useState(() => localDate());
+  // A link may name the period (the break-even screen links to its own days); the last 30 days otherwise.
+  const [params] = useSearchParams();
+  const [from, setFrom] = useState(() => dateParam(params.get('from')) ?? localDate(-29));
+  const [to, setTo] = useState(() => dateParam(params.get('to')) ?? localDate());
   const valid = from !== '' && to !== '' && from <= to;
   const daily = useQuery({
     queryKey: ['admin', 'economics', 'pnl', 'day', from, to],
@@ -47,6 +50,8 @@ export function EconomicsPage() {
     </section>
   );
 }
+
+const dateParam = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
 
 function Totals({ rows }: { rows: PnlRow[] }) {
   const { t } = useTranslation();

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ErrorNote, formatTime, Loading } from '../../ui.js';
 import { AssignPolicy } from './AssignPolicy.js';
+import { Can } from '../access.js';
 import { EconomicsNav, RuleStatusBadge, VerdictBadge } from './EconomicsNav.js';
 import { pct, ruleMessage } from './format.js';
 import { PolicyForm } from './PolicyForm.js';
@@ -39,10 +40,12 @@ export function PoliciesPage() {
           </div>
         )}
       </section>
-      <div className="two-col">
-        <PolicyForm />
-        <AssignPolicy />
-      </div>
+      <Can permission="policies.write">
+        <div className="two-col">
+          <PolicyForm />
+          <AssignPolicy />
+        </div>
+      </Can>
     </section>
   );
 }

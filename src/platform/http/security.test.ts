@@ -75,7 +75,7 @@ describe('security headers, bad text, unique keys and per-address limits over HT
   it('a unique key taken by a racing request answers 409 already_exists, never 500, and names no constraint or value', async () => {
     // Both requests pass the "login taken?" check before either inserts; the database refuses the second.
     const results = await Promise.all(Array.from({ length: 6 }, () =>
-      inject({ method: 'POST', url: '/api/v1/users', headers: auth(world.adminToken), payload: { login: 'twin', display_name: 'Twin 13800001234', role: 'staff', password: 'twin-password' } })));
+      inject({ method: 'POST', url: '/api/v1/users', headers: auth(world.adminToken), payload: { login: 'twin', display_name: 'Twin 13800001234', role: 'staff', password: 'twin-password', b_node_id: world.bNodeId } })));
     const statuses = results.map((r) => r.statusCode).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     for (const r of results.filter((x) => x.statusCode !== 201)) {

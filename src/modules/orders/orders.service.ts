@@ -41,7 +41,8 @@ interface LineShape {
  */
 function orderView(viewer: Role) {
   // The buyer's own order keeps the price snapshot it has always carried.
-  return { pickupCode: viewer === 'consumer', supplyCost: viewer === 'consumer' || can(viewer, 'supply_cost.read') };
+  // What the shop paid its supplier is the business's own figure: never shown to the buyer.
+  return { pickupCode: viewer === 'consumer', supplyCost: viewer !== 'consumer' && can(viewer, 'supply_cost.read') };
 }
 
 export function presentOrder(viewer: Role, o: OrderShape, lines: LineShape[], extra: Record<string, unknown> = {}) {

@@ -17,7 +17,10 @@ describe('order loop over HTTP', async () => {
     const created = await post('/api/v1/orders', { shop: world.shop, lines: [{ sku_id: sku.id, quantity: 2 }] });
     expect(created.statusCode).toBe(201);
     const order = created.json();
-    expect(order).toMatchObject({ status: 'pending_payment', total: sku.price * 2, supply_cost: sku.supply * 2 });
+    expect(order).toMatchObject({ status: 'pending_payment', total: sku.price * 2 });
+    // The buyer never sees what the shop pays its supplier.
+    expect(order).not.toHaveProperty('supply_cost');
+    expect(order.lines[0]).not.toHaveProperty('unit_supply_cost');
     expect(await stockOf(db, world.tenantId, sku.id)).toEqual({ on_hand: 10, reserved: 2, live_reservations: 2 });
 
     const pay = await post(`/api/v1/orders/${order.id}/payments`, {});
@@ -29,8 +32,12 @@ describe('order loop over HTTP', async () => {
 
     // A later price change must not touch the order's history.
     await db.updateTable('listings').set({ retail_price: 9999 }).where('sku_id', '=', sku.id).execute();
-    const got = await siyu.server.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: auth(token) });
-    expect(got.json()).toMatchObject({ status: 'paid', total: sku.price * 2, lines: [{ unit_price: sku.price, quantity: 2, unit_supply_cost: sku.supply }] });
+    const got = await siyu.server.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: auth(world.adminToken) });
+    expect(got.json()).toMatchObject({ status: 'paid', total: sku.price * 2, supply_cost: sku.supply * 2, lines: [{ unit_price: sku.price, quantity: 2, unit_supply_cost: sku.supply }] });
+    const buyers = await siyu.server.inject({ method: 'GET', url: `/api/v1/orders/${order.id}`, headers: auth(token) });
+    expect(buyers.json()).toMatchObject({ status: 'paid', lines: [{ unit_price: sku.price, quantity: 2 }] });
+    expect(buyers.json()).not.toHaveProperty('supply_cost');
+    expect(buyers.json().lines[0]).not.toHaveProperty('unit_supply_cost');
     expect(got.json().payments[0]).toMatchObject({ status: 'succeeded' });
   });
 

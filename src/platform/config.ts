@@ -65,6 +65,8 @@ export interface LimitsConfig {
   scale: number;
   login: RateLimit;
   shopSession: RateLimit;
+  /** Code requests per address, on top of the database's own per-phone and per-address throttle. */
+  otp: RateLimit;
   pickup: RateLimit;
   cashier: RateLimit;
   /** Wrong passwords in a row that lock an account (SIYU_LOGIN_MAX_FAILURES, at least 1). */
@@ -146,6 +148,7 @@ function limitsFrom(env: NodeJS.ProcessEnv): LimitsConfig {
     scale: atLeast(1, intFrom(env.SIYU_RATE_LIMIT_SCALE, 1), 'SIYU_RATE_LIMIT_SCALE'),
     login: { max: 20, windowMs: minute },
     shopSession: { max: 10, windowMs: minute },
+    otp: { max: 10, windowMs: minute },
     pickup: { max: 30, windowMs: minute },
     cashier: { max: 60, windowMs: minute },
     loginMaxFailures: atLeast(1, intFrom(env.SIYU_LOGIN_MAX_FAILURES, 5), 'SIYU_LOGIN_MAX_FAILURES'),

@@ -97,6 +97,14 @@ describe('security headers, bad text, unique keys and per-address limits over HT
     expect((await open(11, '10.0.0.2')).statusCode).toBe(201);
   });
 
+  it('code requests are limited per client address before the database throttle is even asked', async () => {
+    // Different phones, so the per-phone throttle never applies; the database's per-address one allows 20 an hour.
+    const ask = (i: number, remoteAddress: string) => inject({ method: 'POST', url: `/api/v1/shops/${world.shop}/otp`, remoteAddress, payload: { phone: `1350000${String(i).padStart(4, '0')}` } });
+    for (let i = 0; i < config.limits.otp.max; i++) expect((await ask(i, '10.0.0.9')).statusCode).toBe(202);
+    expect(problemOf(await ask(99, '10.0.0.9'))).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect((await ask(100, '10.0.0.10')).statusCode).toBe(202);
+  });
+
   it('the sandbox cashier is limited per client address', async () => {
     const token = await consumerToken(siyu, world.shop, '13600000001');
     const pay = () => inject({ method: 'POST', url: '/api/v1/sandbox/payments/pay_none/pay', remoteAddress: '10.0.0.3', headers: auth(token), payload: {} });

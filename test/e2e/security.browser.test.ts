@@ -103,19 +103,22 @@ describe('the account screen in a browser', () => {
     expect(me.status).toBe(401);
     await screenshot(page, 'account-password-changed');
 
-    // The tenant's API tokens, for an admin: the demo's are listed, and one is revoked.
-    const issued = await fetch(`${c.base}/api/v1/api-tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOf('ops-password-2')}` },
-      body: JSON.stringify({ name: 'erp-sync', expires_in_days: 30 }),
-    });
-    const token = (await issued.json()) as { id: string; token: string };
-    await page.reload();
+    // The tenant's API tokens, for an admin: one is issued on the screen, shown once, works, then is revoked.
+    await page.getByTestId('token-name').fill('erp-sync');
+    await page.getByTestId('token-days').fill('30');
+    await page.getByTestId('token-issue').click();
+    await page.getByTestId('token-value').waitFor();
+    const issuedToken = (await page.getByTestId('token-value').textContent())!.trim();
+    expect((await fetch(`${c.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${issuedToken}` } })).status).toBe(200);
+    const listed = await fetch(`${c.base}/api/v1/api-tokens`, { headers: { authorization: `Bearer ${issuedToken}` } });
+    const token = ((await listed.json()) as { items: { id: string; name: string; expires_at: string | null }[] }).items.find((x) => x.name === 'erp-sync')!;
+    expect(token.expires_at).not.toBeNull();
     const row = page.getByTestId(`token-${token.id}`);
     await waitForText(row.getByTestId('token-status'), '有效');
+    await screenshot(page, 'account-token-issued');
     await page.getByTestId(`token-revoke-${token.id}`).click();
     await waitForText(row.getByTestId('token-status'), '已撤销');
-    expect((await fetch(`${c.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token.token}` } })).status).toBe(401);
+    expect((await fetch(`${c.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${issuedToken}` } })).status).toBe(401);
 
     page.once('dialog', (d) => void d.accept());
     await page.getByTestId('sign-out-everywhere').click();
@@ -128,9 +131,3 @@ describe('the account screen in a browser', () => {
     await context.close();
   });
 });
-
-async function tokenOf(password: string): Promise<string> {
-  const res = await fetch(`${c.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'demo', login: 'ops', password }) });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}

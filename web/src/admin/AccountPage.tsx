@@ -92,6 +92,7 @@ function ApiTokens() {
     <div className="card">
       <h2 className="section-title">{t('account.tokens_title')}</h2>
       <p className="muted small">{t('account.tokens_hint')}</p>
+      <IssueTokenForm />
       <ErrorNote error={revoke.error} testId="token-revoke-error" />
       {list.isPending ? <Loading /> : list.error ? <ErrorNote error={list.error} /> : list.data.items.length === 0 ? (
         <p className="muted" data-testid="tokens-empty">{t('account.tokens_none')}</p>
@@ -128,5 +129,44 @@ function ApiTokens() {
         </div>
       )}
     </div>
+  );
+}
+
+/** Issues an API token; the token is shown here once and never again (only its hash is kept). */
+function IssueTokenForm() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [days, setDays] = useState('');
+  const issue = useMutation({
+    mutationFn: () => adminApi<{ id: string; token: string; expires_at: string | null }>('/api-tokens', {
+      body: { name: name.trim(), ...(days.trim() ? { expires_in_days: Number(days) } : {}) },
+    }),
+    onSuccess: () => {
+      setName('');
+      setDays('');
+      void queryClient.invalidateQueries({ queryKey: ['admin', 'api-tokens'] });
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    issue.mutate();
+  };
+  return (
+    <form className="form" onSubmit={submit} data-testid="token-issue-form">
+      <Field label={t('account.token_name')}>
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={128} data-testid="token-name" />
+      </Field>
+      <Field label={t('account.token_days')}>
+        <input value={days} onChange={(e) => setDays(e.target.value)} inputMode="numeric" pattern="[0-9]*" data-testid="token-days" />
+      </Field>
+      <ErrorNote error={issue.error} testId="token-issue-error" />
+      <button type="submit" className="primary" disabled={issue.isPending || !name.trim()} data-testid="token-issue">{t('account.issue_token')}</button>
+      {issue.data ? (
+        <p className="notice" data-testid="token-issued">
+          {t('account.token_once')} <code data-testid="token-value">{issue.data.token}</code>
+        </p>
+      ) : null}
+    </form>
   );
 }

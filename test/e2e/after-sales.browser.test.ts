@@ -2,45 +2,32 @@
  * The after-sales queue in a browser: a buyer asks for a refund of picked-up goods on their order
  * page, the node's staff approve it in the console queue, and the buyer sees it refunded.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { createSiyu, type Siyu } from '../../src/app.js';
-import { injectPost } from '../../src/providers/sandboxpay.unit.js';
-import { systemClock } from '../../src/platform/clock.js';
+import type { Siyu } from '../../src/app.js';
 import type { Db } from '../../src/database.js';
-import { createUser } from '../../src/modules/identity/identity.service.js';
-import { createTestDatabase } from '../test-db.js';
-import { consumerToken, seedWorld, testConfig, type World } from '../fixtures.js';
+import { consumerToken, type World } from '../fixtures.js';
 import { injectApi, paidOrder } from '../race/helpers.js';
-import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText } from './browser.js';
+import { waitForAttribute, waitForText } from './browser.js';
 import { screenshot } from './demo-console.js';
+import { liveServer } from './live-server.js';
 
 const PHONE = '13700137000';
 const CLERK = { login: 'clerk', password: 'clerk-password-1' };
 
+const live = liveServer({
+  skuCount: 2,
+  user: (w) => ({ login: CLERK.login, display_name: '店员小李', role: 'staff', password: CLERK.password, b_node_id: w.bNodeId }),
+  prepare: async (db, world) => {
+    await db.updateTable('products').set({ title: '红富士苹果' }).where('tenant_id', '=', world.tenantId).execute();
+  },
+});
 let db: Db;
 let world: World;
 let siyu: Siyu;
 let browser: Browser;
 let base: string;
-
-beforeAll(async () => {
-  await ensureWebBuilt();
-  ({ db } = await createTestDatabase());
-  world = await seedWorld(db, systemClock, { skuCount: 2, stock: 20 });
-  await createUser(db, world.tenantId, { login: CLERK.login, display_name: '店员小李', role: 'staff', password: CLERK.password, b_node_id: world.bNodeId });
-  await db.updateTable('products').set({ title: '红富士苹果' }).where('tenant_id', '=', world.tenantId).execute();
-  // Real time: the background worker delivers the sandbox refund notification.
-  siyu = await createSiyu(db, testConfig, { clock: systemClock, sandboxNotifyPost: injectPost });
-  siyu.startBackground(200);
-  base = await siyu.server.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await siyu?.close();
-});
+beforeAll(() => { ({ db, world, siyu, browser, base } = live); });
 
 describe('after-sales in a browser', () => {
   it('the buyer requests a refund in the shop, staff approve it in the queue, the buyer sees it refunded', async () => {

@@ -3,38 +3,31 @@
  * the console's Messages screen shows; a wrong code is refused on screen, the right one opens the
  * session and the buyer sees their orders. Both pages say they run in the sandbox.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { createSiyu, type Siyu } from '../../src/app.js';
-import { injectPost } from '../../src/providers/sandboxpay.unit.js';
-import { systemClock } from '../../src/platform/clock.js';
-import type { Db } from '../../src/database.js';
-import { createUser } from '../../src/modules/identity/identity.service.js';
-import { createTestDatabase } from '../test-db.js';
-import { consumerToken, seedWorld, testConfig, type World } from '../fixtures.js';
-import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText } from './browser.js';
+import type { Siyu } from '../../src/app.js';
+import { consumerToken, type World } from '../fixtures.js';
+import { waitForAttribute, waitForText } from './browser.js';
 import { screenshot } from './demo-console.js';
+import { liveServer } from './live-server.js';
 
 const PHONE = '13900139000';
 const ADMIN = { login: 'ops', password: 'ops-password-1' };
 
-let db: Db;
+const live = liveServer({
+  skuCount: 1,
+  user: () => ({ login: ADMIN.login, display_name: '运营小王', role: 'tenant_admin', password: ADMIN.password }),
+  prepare: async (db, world) => {
+    await db.updateTable('b_nodes').set({ name: '李姐社区团购' }).where('tenant_id', '=', world.tenantId).execute();
+  },
+});
 let world: World;
 let siyu: Siyu;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  await ensureWebBuilt();
-  ({ db } = await createTestDatabase());
-  world = await seedWorld(db, systemClock, { skuCount: 1, stock: 20 });
-  await createUser(db, world.tenantId, { login: ADMIN.login, display_name: '运营小王', role: 'tenant_admin', password: ADMIN.password });
-  await db.updateTable('b_nodes').set({ name: '李姐社区团购' }).where('tenant_id', '=', world.tenantId).execute();
-  // Real time: the background worker sends the texts.
-  siyu = await createSiyu(db, testConfig, { clock: systemClock, sandboxNotifyPost: injectPost });
-  siyu.startBackground(200);
-  base = await siyu.server.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchChromium();
+  ({ world, siyu, browser, base } = live);
   // The buyer ordered before, through the sandbox's phone-only shortcut.
   const token = await consumerToken(siyu, world.shop, PHONE);
   const placed = await fetch(`${base}/api/v1/orders`, {
@@ -42,11 +35,6 @@ beforeAll(async () => {
     body: JSON.stringify({ shop: world.shop, lines: [{ sku_id: world.skus[0]!.id, quantity: 2 }] }),
   });
   expect(placed.status, await placed.clone().text()).toBe(201);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await siyu?.close();
 });
 
 describe('OTP sign-in in a browser', () => {

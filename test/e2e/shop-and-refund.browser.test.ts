@@ -1,44 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { createSiyu, type Siyu } from '../../src/app.js';
-import { injectPost } from '../../src/providers/sandboxpay.unit.js';
-import { systemClock } from '../../src/platform/clock.js';
 import type { Db } from '../../src/database.js';
-import { createUser } from '../../src/modules/identity/identity.service.js';
-import { createTestDatabase } from '../test-db.js';
-import { seedWorld, testConfig, type World } from '../fixtures.js';
-import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText } from './browser.js';
+import type { World } from '../fixtures.js';
+import { waitForAttribute, waitForText } from './browser.js';
 import { screenshot } from './demo-console.js';
+import { liveServer } from './live-server.js';
 import { signInWithCode } from './shop-sign-in.js';
 
 const PHONE = '13800138000';
 const ADMIN = { login: 'ops', password: 'ops-password-1' };
 
+const live = liveServer({
+  skuCount: 2,
+  user: () => ({ login: ADMIN.login, display_name: '运营小王', role: 'tenant_admin', password: ADMIN.password }),
+  prepare: async (db, world) => {
+    await db.updateTable('products').set({ title: '红富士苹果', description: '山东烟台，脆甜多汁' }).where('tenant_id', '=', world.tenantId).execute();
+    await db.updateTable('b_nodes').set({ name: '李姐社区团购', pickup_address: '幸福小区 3 号楼便利店' }).where('tenant_id', '=', world.tenantId).execute();
+  },
+});
 let db: Db;
 let world: World;
-let siyu: Siyu;
 let browser: Browser;
 let base: string;
 let order: { id: string; number: string; pickupCode: string };
-
-beforeAll(async () => {
-  await ensureWebBuilt();
-  ({ db } = await createTestDatabase());
-  world = await seedWorld(db, systemClock, { skuCount: 2, stock: 20 });
-  await createUser(db, world.tenantId, { login: ADMIN.login, display_name: '运营小王', role: 'tenant_admin', password: ADMIN.password });
-  await db.updateTable('products').set({ title: '红富士苹果', description: '山东烟台，脆甜多汁' }).where('tenant_id', '=', world.tenantId).execute();
-  await db.updateTable('b_nodes').set({ name: '李姐社区团购', pickup_address: '幸福小区 3 号楼便利店' }).where('tenant_id', '=', world.tenantId).execute();
-  // Real time: the server's background worker delivers the sandbox payment and refund notifications.
-  siyu = await createSiyu(db, testConfig, { clock: systemClock, sandboxNotifyPost: injectPost });
-  siyu.startBackground(200);
-  base = await siyu.server.listen({ port: 0, host: '127.0.0.1' });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await siyu?.close();
-});
+beforeAll(() => { ({ db, world, browser, base } = live); });
 
 const setStock = (skuId: string, onHand: number) =>
   db.updateTable('stock').set({ on_hand: onHand }).where('tenant_id', '=', world.tenantId).where('sku_id', '=', skuId).execute();

@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '../../web/src/admin/economics/format.js';
 import { waitForAttribute, waitForText } from './browser.js';
-import { loginAsDemoAdmin, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
+import { loginAsDemoAdmin, demoConsoleForFile, screenshot, type DemoConsole } from './demo-console.js';
 
-let c: DemoConsole;
+// Its own database: the policy tests in economics.browser.test.ts give a shop a 40% leader
+// policy, and the guard costs a campaign with the richest commission in its scope.
+const c = demoConsoleForFile();
 let db: DemoConsole['db'];
 let tenantId: string;
 let page: DemoConsole['page'];
 let base: string;
-
-// Its own database: the policy tests in economics.browser.test.ts give a shop a 40% leader
-// policy, and the guard costs a campaign with the richest commission in its scope.
-beforeAll(async () => {
-  c = await openDemoConsole();
-  ({ db, tenantId, page, base } = c);
-});
-
-afterAll(() => c?.close());
+beforeAll(() => { ({ db, tenantId, page, base } = c); });
 
 const stored = (name: string) => db.selectFrom('campaigns').selectAll().where('tenant_id', '=', tenantId).where('name', '=', name).execute();
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createSiyu } from '../../src/app.js';
 import { injectPost } from '../../src/providers/sandboxpay.unit.js';
@@ -32,6 +33,17 @@ export async function openDemoConsole(seed = 3) {
 }
 
 export type DemoConsole = Awaited<ReturnType<typeof openDemoConsole>>;
+
+/**
+ * The demo console for a whole test file: opened before its tests, closed after them. The fields
+ * are there once `beforeAll` has run.
+ */
+export function demoConsoleForFile(seed = 3): DemoConsole {
+  const c = {} as DemoConsole;
+  beforeAll(async () => { Object.assign(c, await openDemoConsole(seed)); });
+  afterAll(async () => { if (c.close) await c.close(); });
+  return c;
+}
 
 /** Signs in as the demo tenant's admin and waits for the console to greet them. */
 export async function loginAsDemoAdmin(page: Page, base: string): Promise<void> {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { DEMO_NODES } from '../../src/cli/seed/demo-catalog.js';
 import { waitForAttribute, waitForText } from './browser.js';
-import { loginAsDemoAdmin, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
+import { loginAsDemoAdmin, demoConsoleForFile, screenshot, type DemoConsole } from './demo-console.js';
 
 async function waitForCount(locator: Locator, expected: number, timeout = 10_000): Promise<void> {
   const deadline = Date.now() + timeout;
@@ -14,18 +14,12 @@ async function waitForCount(locator: Locator, expected: number, timeout = 10_000
   }
 }
 
-let c: DemoConsole;
+const c = demoConsoleForFile();
 let db: DemoConsole['db'];
 let tenantId: string;
 let page: DemoConsole['page'];
 let base: string;
-
-beforeAll(async () => {
-  c = await openDemoConsole();
-  ({ db, tenantId, page, base } = c);
-});
-
-afterAll(() => c?.close());
+beforeAll(() => { ({ db, tenantId, page, base } = c); });
 
 describe('economics screens in a browser', () => {
   it('shows the P&L of the last 30 days with a chart and every B node by name', async () => {

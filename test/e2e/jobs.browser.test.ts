@@ -1,23 +1,17 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/platform/jobs/outbox.js';
 import { listJobs } from '../../src/platform/jobs/admin.js';
 import { runDueJobs } from '../../src/platform/jobs/runner.js';
 import { waitForAttribute, waitForText } from './browser.js';
-import { loginAsDemoAdmin, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
+import { loginAsDemoAdmin, demoConsoleForFile, screenshot, type DemoConsole } from './demo-console.js';
 
-let c: DemoConsole;
+const c = demoConsoleForFile();
 let db: DemoConsole['db'];
 let tenantId: string;
 let page: DemoConsole['page'];
 let base: string;
-
-beforeAll(async () => {
-  c = await openDemoConsole();
-  ({ db, tenantId, page, base } = c);
-});
-
-afterAll(() => c?.close());
+beforeAll(() => { ({ db, tenantId, page, base } = c); });
 
 const KIND = 'notify.sms';
 const FAILURE = '短信网关超时 (sms gateway timed out)';

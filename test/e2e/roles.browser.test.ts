@@ -2,17 +2,13 @@
  * Each role signs in to the demo console and sees only the screens and actions it may use: a
  * leader (B node owner) on a phone, a staff member and a supplier.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_NODES, DEMO_SUPPLIERS } from '../../src/cli/seed/demo-catalog.js';
 import { waitForText } from './browser.js';
-import { loginAsDemo, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
+import { loginAsDemo, demoConsoleForFile, screenshot } from './demo-console.js';
 
-let c: DemoConsole;
-beforeAll(async () => {
-  c = await openDemoConsole();
-});
-afterAll(() => c?.close());
+const c = demoConsoleForFile();
 
 /** A fresh page (no stored session) of the given size. */
 async function freshPage(viewport = { width: 1280, height: 800 }): Promise<Page> {

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createUser } from '../../src/modules/identity/identity.service.js';
 import { waitForText } from './browser.js';
-import { loginAsDemoAdmin, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
+import { loginAsDemoAdmin, demoConsoleForFile, screenshot } from './demo-console.js';
 
-let c: DemoConsole;
-
-beforeAll(async () => {
-  c = await openDemoConsole();
-});
-
-afterAll(() => c?.close());
+const c = demoConsoleForFile();
 
 /** Collects every CSP violation the page reports, from the DOM event and from the console. */
 async function watchCsp(page: Page): Promise<string[]> {

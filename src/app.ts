@@ -9,6 +9,7 @@ import { createNotificationHub } from './platform/db/notifications.js';
 import { ORDER_STATUS_CHANNEL } from './modules/orders/order-status.service.js';
 import { pruneIdempotencyKeys } from './platform/http/idempotency.js';
 import { authenticate } from './modules/identity/identity.service.js';
+import { ACTORS_CHANNEL, createActorCache } from './modules/identity/identity.cache.js';
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { catalogRoutes } from './modules/catalog/catalog.routes.js';
 import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
@@ -98,12 +99,19 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...sms.jobs,
   };
 
-  // One listening connection per process, for requests that wait on an order's status.
+  // One listening connection per process: for requests that wait on an order's status, and to
+  // hear that cached actors went stale.
   const connectionString = poolOf(db)?.options.connectionString;
-  const notifications = connectionString ? createNotificationHub(() => newClient(connectionString), [ORDER_STATUS_CHANNEL]) : undefined;
+  const notifications = connectionString ? createNotificationHub(() => newClient(connectionString), [ORDER_STATUS_CHANNEL, ACTORS_CHANNEL]) : undefined;
+  const actors = notifications ? createActorCache(notifications) : undefined;
 
   server = await buildServer(
-    { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
+    {
+      db, config, clock,
+      authenticate: (token) => authenticate(db, clock, token, actors),
+      forgetActors: () => actors?.clear(),
+      ...(notifications ? { notifications } : {}),
+    },
     [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );

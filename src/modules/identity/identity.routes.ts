@@ -9,7 +9,7 @@ import {
 } from './identity.schema.js';
 import * as identity from './identity.service.js';
 
-export const identityRoutes: RouteModule<Database> = (app, { db, clock, config }) => {
+export const identityRoutes: RouteModule<Database> = (app, { db, clock, config, forgetActors = () => {} }) => {
   const { limits } = config;
   const lockedOut = 'After repeated wrong passwords the account (and, after many, the client address) is locked for a while, longer with each further failure: 429 login_locked with Retry-After, even for the right password.';
   app.post('/auth/login', { config: perAddressLimit(limits, limits.login), schema: { tags: ['auth'], operationId: 'login', summary: 'Sign in with a password and get a session token', description: lockedOut, body: loginBody, security: [], response: { 200: sessionSchema } } }, async (req) =>
@@ -18,17 +18,20 @@ export const identityRoutes: RouteModule<Database> = (app, { db, clock, config }
   app.post('/auth/password', { config: perAddressLimit(limits, limits.login), schema: { tags: ['auth'], operationId: 'changePassword', summary: 'Change the signed-in user\'s password; their other sessions are signed out', description: `A wrong current password counts towards the account's lockout. ${lockedOut}`, body: changePasswordBody, response: { 204: z.undefined().describe('Changed') } } }, async (req, reply) => {
     const actor = requireActor(req);
     await identity.changePassword(db, clock, actor, bearerToken(req)!, req.body, { limits, address: req.ip });
+    forgetActors();
     return reply.status(204).send();
   });
 
   app.post('/auth/logout-all', { schema: { tags: ['auth'], operationId: 'logoutEverywhere', summary: 'Sign out everywhere: revoke every session and API token of the signed-in user', response: { 204: z.undefined().describe('Signed out everywhere') } } }, async (req, reply) => {
     await identity.signOutEverywhere(db, clock, requireActor(req));
+    forgetActors();
     return reply.status(204).send();
   });
 
   app.post('/auth/logout', { schema: { tags: ['auth'], operationId: 'logout', summary: 'Revoke the token this request carries', response: { 204: z.undefined().describe('Signed out') } } }, async (req, reply) => {
     const actor = requireActor(req);
     await identity.revokeToken(db, clock, actor.tenantId, bearerToken(req)!);
+    forgetActors();
     return reply.status(204).send();
   });
 
@@ -53,6 +56,7 @@ export const identityRoutes: RouteModule<Database> = (app, { db, clock, config }
 
   app.delete('/api-tokens/:id', { schema: { tags: ['auth'], operationId: 'revokeApiToken', summary: 'Revoke an API token: it stops working at once', params: apiTokenParams, response: { 204: z.undefined().describe('Revoked') } } }, async (req, reply) => {
     await identity.revokeApiToken(db, clock, requirePermission(req, 'tenant.manage'), req.params.id);
+    forgetActors();
     return reply.status(204).send();
   });
 };

@@ -10,6 +10,7 @@ import { identityRepo, type LoginSubject } from './identity.repo.js';
 import { defaultLimits, type LimitsConfig } from '../../platform/config.js';
 import { FORGET_FAILURES_AFTER_MS, lockSeconds, secondsUntil } from '../../platform/lockout.js';
 import type { Role } from './identity.tables.js';
+import type { ActorCache } from './identity.cache.js';
 
 const SESSION_DAYS = 7;
 // The package exports Algorithm as a const enum, which isolated modules cannot read; 2 is its Argon2id.
@@ -144,8 +145,15 @@ export async function issueToken(db: Conn, clock: Clock, tenantId: string, userI
   return { id, token, expires_at: expiresAt?.toISOString() ?? null };
 }
 
-export async function authenticate(db: Db, clock: Clock, token: string): Promise<Actor | null> {
-  const row = await identityRepo.tokenActor(db, sha256(token));
+/** The actor a bearer token stands for, or null; through `cache` when given (see identity.cache.ts). */
+export async function authenticate(db: Db, clock: Clock, token: string, cache?: ActorCache): Promise<Actor | null> {
+  const tokenHash = sha256(token);
+  let row = cache?.get(tokenHash);
+  if (!row) {
+    const lookup = cache?.begin();
+    row = await identityRepo.tokenActor(db, tokenHash);
+    if (row) lookup?.store(tokenHash, row);
+  }
   if (!row || row.revoked_at || (row.expires_at && row.expires_at <= clock.now())) return null;
   return { tenantId: row.tenant_id, userId: row.user_id, role: row.role, bNodeId: row.b_node_id, supplierId: row.supplier_id, customerId: row.customer_id };
 }

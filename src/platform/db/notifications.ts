@@ -17,6 +17,15 @@ export interface NotificationHub {
    * the hub is closed: the caller answers what it has.
    */
   subscribe(channel: string, key: string, timeoutMs: number): Promise<Subscription | undefined>;
+  /**
+   * Calls `listener.notified` on every notification of `channel` (whatever its payload) and
+   * `listener.lost` whenever the connection drops or comes back: a notification may have been
+   * missed in between, so caches built on them must start over. Connects at once. Returns the
+   * way to stop.
+   */
+  watch(channel: string, listener: ChannelListener): () => void;
+  /** Whether the listening connection is up right now (notifications are being received). */
+  listening(): boolean;
   /** Waiters currently parked, for metrics and tests. */
   waiting(): number;
   /** Wakes every waiter (false) and ends the connection; later waits resolve false at once. */
@@ -24,6 +33,8 @@ export interface NotificationHub {
 }
 
 export interface Subscription { notified: Promise<boolean>; listening: boolean; cancel(): void }
+
+export interface ChannelListener { notified(payload: string): void; lost(): void }
 
 interface Waiter { resolve: (notified: boolean) => void; timer: NodeJS.Timeout }
 
@@ -35,6 +46,8 @@ const RECONNECT_MS = [100, 500, 1_000, 5_000];
  */
 export function createNotificationHub(connect: () => pg.Client, channels: readonly string[]): NotificationHub {
   const waiters = new Map<string, Set<Waiter>>();
+  const watchers = new Map<string, Set<ChannelListener>>();
+  const allWatchers = () => [...watchers.values()].flatMap((set) => [...set]);
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let failures = 0;
@@ -56,13 +69,23 @@ export function createNotificationHub(connect: () => pg.Client, channels: readon
     connecting = (async () => {
       try {
         c.on('error', ignoreConnectionError);
-        c.on('notification', (n) => { if (n.payload !== undefined) wake(slot(n.channel, n.payload), true); });
-        c.on('end', () => { if (client === c) { client = undefined; scheduleReconnect(); } });
+        c.on('notification', (n) => {
+          for (const w of watchers.get(n.channel) ?? []) w.notified(n.payload ?? '');
+          if (n.payload !== undefined) wake(slot(n.channel, n.payload), true);
+        });
+        c.on('end', () => {
+          if (client !== c) return;
+          client = undefined;
+          for (const w of allWatchers()) w.lost();
+          scheduleReconnect();
+        });
         await c.connect();
         for (const channel of channels) await c.query(`LISTEN ${quoteIdent(channel)}`);
         if (closed) { await c.end().catch(() => {}); return; }
         client = c;
         failures = 0;
+        // What changed while nobody listened is unknown: watchers start over from here.
+        for (const w of allWatchers()) w.lost();
       } catch {
         await c.end().catch(() => {});
         scheduleReconnect();
@@ -100,6 +123,18 @@ export function createNotificationHub(connect: () => pg.Client, channels: readon
       set.add(waiter);
       return { notified, listening: client !== undefined, cancel() { drop(); waiter.resolve(false); } };
     },
+    watch(channel, listener) {
+      if (!channels.includes(channel)) throw new Error(`the hub does not listen on ${channel}`);
+      let set = watchers.get(channel);
+      if (!set) watchers.set(channel, (set = new Set()));
+      set.add(listener);
+      void listen();
+      return () => { set.delete(listener); };
+    },
+    listening() {
+      if (!client && !closed) void listen();
+      return client !== undefined;
+    },
     waiting() {
       let n = 0;
       for (const set of waiters.values()) n += set.size;
@@ -109,6 +144,7 @@ export function createNotificationHub(connect: () => pg.Client, channels: readon
       closed = true;
       if (retry) clearTimeout(retry);
       for (const id of [...waiters.keys()]) wake(id, false);
+      for (const w of allWatchers()) w.lost();
       await connecting;
       const c = client;
       client = undefined;

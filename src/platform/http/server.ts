@@ -27,6 +27,12 @@ export interface AppContext<DB = PlatformTables> {
   clock: Clock;
   /** Resolves a bearer token to an actor; provided by the identity module. */
   authenticate: (token: string) => Promise<import('./auth.js').Actor | null>;
+  /**
+   * Forgets the actors `authenticate` keeps in this process: called once a change to tokens or
+   * users has committed here, so the next request already sees it (other processes hear of it
+   * from the database).
+   */
+  forgetActors?: () => void;
   /** Wakes requests that wait for a row to change (long polls); closed before the server closes. */
   notifications?: NotificationHub;
 }

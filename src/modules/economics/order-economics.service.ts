@@ -19,6 +19,11 @@ interface OrderSource {
   delivery_per_order: Fen | null; spoilage_bps: number | null; expected_refund_bps: number | null;
 }
 
+interface LineSource {
+  order_id: string; line_no: number; sku_id: string; supplier_id: string; quantity: number; unit_price: Fen; unit_supply_cost: Fen;
+  line_total: Fen; line_discount: Fen; refunded_quantity: number; refunded_amount: Fen;
+}
+
 /**
  * Recomputes and stores the money waterfall of paid orders, one row per line. The order-level
  * figures come from M1 (`waterfallForOrder`); each part is then split over the lines — supply
@@ -28,21 +33,25 @@ interface OrderSource {
  */
 export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds: string[]): Promise<number> {
   if (orderIds.length === 0) return 0;
-  const { rows: orders } = await sql<OrderSource>`
+  // One read: each line with its order's facts (time zone, node's policy, the tenant's settings).
+  const { rows: read } = await sql<OrderSource & LineSource>`
     SELECT o.id, o.status, to_char((o.paid_at AT TIME ZONE t.time_zone)::date, 'YYYY-MM-DD') AS day, o.b_node_id,
            o.total, o.discount, o.refunded_total, o.campaign_id,
            p.id AS policy_id, p.leader_bps, p.levels_bps,
-           s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order, s.delivery_per_order, s.spoilage_bps, s.expected_refund_bps
+           s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order, s.delivery_per_order, s.spoilage_bps, s.expected_refund_bps,
+           l.order_id, l.line_no, l.sku_id, k.supplier_id, l.quantity, l.unit_price, l.unit_supply_cost, l.line_total,
+           l.discount AS line_discount, l.refunded_quantity, l.refunded_amount
       FROM ${paidOrdersAmong(tenantId, orderIds)} o
       JOIN ${tenantTimeZones()} t ON t.id = o.tenant_id
       JOIN ${nodeFacts(tenantId)} b ON b.id = o.b_node_id
       LEFT JOIN commission_policies p ON p.tenant_id = o.tenant_id AND p.id = b.commission_policy_id
-      LEFT JOIN economics_settings s ON s.tenant_id = o.tenant_id`.execute(db);
-  if (orders.length === 0) return 0;
-  const lines = await db.selectFrom(linesOfOrders(tenantId, orders.map((o) => o.id)).as('l'))
-    .innerJoin(skuFacts(tenantId).as('k'), (j) => j.onRef('k.id', '=', 'l.sku_id'))
-    .select(['l.order_id', 'l.line_no', 'l.sku_id', 'k.supplier_id', 'l.quantity', 'l.unit_price', 'l.unit_supply_cost', 'l.line_total', 'l.discount', 'l.refunded_quantity', 'l.refunded_amount'])
-    .orderBy('l.order_id').orderBy('l.line_no').execute();
+      LEFT JOIN economics_settings s ON s.tenant_id = o.tenant_id
+      JOIN ${linesOfOrders(tenantId, orderIds)} l ON l.order_id = o.id
+      JOIN ${skuFacts(tenantId)} k ON k.id = l.sku_id
+     ORDER BY l.order_id, l.line_no`.execute(db);
+  if (read.length === 0) return 0;
+  const orders = [...new Map(read.map((r) => [r.id, r])).values()];
+  const lines = read.map((r) => ({ ...r, discount: r.line_discount }));
 
   const rows = orders.flatMap((o) => {
     const own = lines.filter((l) => l.order_id === o.id);

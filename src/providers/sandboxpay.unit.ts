@@ -11,9 +11,9 @@ import {
 import { paymentError } from '../modules/payments/payments.errors.js';
 import type { PaymentProvider } from '../modules/payments/payments.provider.js';
 import { paymentParams, sandboxPayBody, sandboxPaySchema } from '../modules/payments/payments.schema.js';
-import { findPayment } from '../modules/payments/payments.service.js';
+import { findPaymentWithOwner } from '../modules/payments/payments.service.js';
 import { sandboxPaySecretOf } from '../modules/identity/identity.service.js';
-import { visibleOrder } from '../modules/orders/orders.service.js';
+import { asVisible } from '../modules/orders/orders.service.js';
 import { AppError } from '../platform/errors.js';
 import { perAddressLimit } from '../platform/http/security.js';
 
@@ -60,12 +60,14 @@ export function sandboxPayUnit({ db, clock, post, log }: SandboxPayDeps): Paymen
       const { copies, delay_ms: delayMs, outcome } = req.body;
       // One notification is one statement and needs no transaction; several go in together.
       const confirm = async (tx: Conn) => {
-        const payment = await findPayment(tx, actor.tenantId, req.params.id);
+        const { payment, owner } = await findPaymentWithOwner(tx, actor.tenantId, req.params.id);
         if (payment.provider !== provider.name) throw paymentError('payment_not_found');
         // Another buyer's payment looks like no payment at all.
-        await visibleOrder(tx, actor, payment.order_id, customerId).catch((err: unknown) => {
+        try {
+          asVisible(owner, actor, customerId);
+        } catch (err) {
           throw err instanceof AppError && err.status === 404 ? paymentError('payment_not_found') : err;
-        });
+        }
         if (payment.status !== 'pending') throw paymentError('payment_not_pending', { payment_status: payment.status });
         return sandboxPay(tx, { tenantId: actor.tenantId, paymentId: payment.id, amount: payment.amount, outcome, copies, delayMs });
       };

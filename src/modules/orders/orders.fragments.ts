@@ -35,6 +35,11 @@ export function insertLines(tenantId: string, orderIds: RawBuilder<unknown>, lin
         RETURNING 1)`;
 }
 
+/** Whose each order of the tenant is (its customer and B node), to read as a table: for judging visibility beside another module's row. */
+export function orderOwners(tenantId: string) {
+  return sql<{ id: string; customer_id: string; b_node_id: string }>`(SELECT id, customer_id, b_node_id FROM orders WHERE tenant_id = ${tenantId})`;
+}
+
 /** The paid orders among the given ids, to read as a table (the order waterfall's source). */
 export function paidOrdersAmong(tenantId: string, orderIds: string[]) {
   return sql`(SELECT tenant_id, id, status, paid_at, b_node_id, total, discount, refunded_total, campaign_id FROM orders

@@ -10,6 +10,7 @@ import { lockVisibleOrder } from '../orders/orders.service.js';
 import { paymentError } from './payments.errors.js';
 import type { PaymentNotification, PaymentProvider } from './payments.provider.js';
 import { paymentRepo } from './payments.repo.js';
+import { orderOwners } from '../orders/orders.fragments.js';
 
 export type Providers = Record<string, PaymentProvider>;
 
@@ -119,11 +120,18 @@ async function refused(tx: Tx, n: PaymentNotification, from: string, to: string)
   return 'illegal_transition_ignored';
 }
 
-/** A payment of the tenant, or 404: what the sandbox cashier confirms. */
-export async function findPayment(db: Conn, tenantId: string, paymentId: string) {
-  const payment = await db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('id', '=', paymentId).executeTakeFirst();
-  if (!payment) throw paymentError('payment_not_found');
-  return payment;
+/**
+ * A payment of the tenant with whose order it is (undefined owner when the order is gone), or 404:
+ * what the sandbox cashier checks, in one read.
+ */
+export async function findPaymentWithOwner(db: Conn, tenantId: string, paymentId: string) {
+  const row = await db.selectFrom('payments as p')
+    .leftJoin(orderOwners(tenantId).as('o'), (j) => j.onRef('o.id', '=', 'p.order_id'))
+    .selectAll('p').select(['o.customer_id as owner_customer_id', 'o.b_node_id as owner_b_node_id'])
+    .where('p.tenant_id', '=', tenantId).where('p.id', '=', paymentId).executeTakeFirst();
+  if (!row) throw paymentError('payment_not_found');
+  const { owner_customer_id: customerId, owner_b_node_id: bNodeId, ...payment } = row;
+  return { payment, owner: customerId === null || bNodeId === null ? undefined : { customer_id: customerId, b_node_id: bNodeId } };
 }
 
 /** An order's payments, oldest first, for its detail page. */

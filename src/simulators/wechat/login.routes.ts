@@ -20,7 +20,7 @@ export function wechatLoginSimulator(app: App, { db, clock }: AppContext<any>) {
     const problem = authorizeProblem(req.query, req.headers.host);
     if (problem) return reply.status(400).type('text/html; charset=utf-8').send(page('WeChat', `<p class="err">${esc(problem)}</p>`));
     const users = await listSimUsers(db);
-    const carry = (['appid', 'redirect_uri', 'scope', 'state'] as const).map((k) => `<input type="hidden" name="${k}" value="${esc(req.query[k] ?? '')}">`).join('');
+    const carry = (['appid', 'redirect_uri', 'response_type', 'scope', 'state'] as const).map((k) => `<input type="hidden" name="${k}" value="${esc(req.query[k] ?? '')}">`).join('');
     const known = users.filter((u) => !u.blocked).map((u) =>
       `<li><a class="user" data-user="${esc(u.user_key)}" href="${WECHAT_SIMULATOR_PREFIX}/connect/oauth2/authorize/confirm?${new URLSearchParams({ ...pick(req.query), user: u.user_key }).toString()}">${esc(u.user_key)} · ${esc(u.phone)}</a></li>`).join('');
     return reply.type('text/html; charset=utf-8').send(page('微信授权 · WeChat authorisation (simulated)', `

@@ -200,6 +200,19 @@ describe('WeChat sign-in against the simulator', async () => {
     expect(audit).toContainEqual({ entity_id: otp.customer.id, details: { merged: mp.customer.id } });
   });
 
+  it('concurrent first sign-ins of one person (mini-program and web at once, several codes each) make one customer', async () => {
+    const before = await customerCount();
+    const web = await Promise.all([authorize('rush'), authorize('rush'), authorize('rush')]);
+    const codes = await Promise.all([mint('login', 'rush'), mint('login', 'rush'), mint('login', 'rush')]);
+    const answers = await Promise.all([
+      ...web.map((w) => finish({ code: w.code, state: w.state }, w.cookie)),
+      ...codes.map((c) => mpSession(c)),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(6).fill(201));
+    expect(new Set(answers.map((a) => a.json().customer.id)).size).toBe(1);
+    expect(await customerCount()).toBe(before + 1);
+  });
+
   it('mini-program codes: reused or expired → 401 wechat_code_invalid; busy once is retried, twice → 503; a blocked user → 403', async () => {
     const code = await mint('login', 'kai');
     expect((await mpSession(code)).statusCode).toBe(201);

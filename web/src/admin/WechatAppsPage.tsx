@@ -29,7 +29,12 @@ export function WechatAppsPage() {
                   <td>{t(`wechat.app.${a.app}`)}</td>
                   <td><code>{a.appid}</code></td>
                   <td data-testid="wechat-app-secret">{a.has_secret ? t('wechat.secret_set') : t('wechat.secret_missing')}</td>
-                  <td className="small">{a.api_base}</td>
+                  <td className="small">
+                    {a.api_base}
+                    {a.app === 'mini_program' && a.api_base.endsWith('/simulators/wechat') && (
+                      <> · <a href={`${a.api_base}/sandbox/mini-program?appid=${encodeURIComponent(a.appid)}`} target="_blank" rel="noreferrer" data-testid="wechat-mini-program-tool">{t('wechat.mini_program_tool')}</a></>
+                    )}
+                  </td>
                   <td className="small">{formatTime(a.updated_at, i18n.language)}</td>
                 </tr>
               ))}

@@ -216,6 +216,7 @@ export const en: Messages = {
     col_updated: 'Updated',
     secret_set: 'Set (hidden)',
     secret_missing: 'Missing',
+    mini_program_tool: 'Simulated mini-program: mint login and phone codes',
     app: { official_account: 'Official account', mini_program: 'Mini-program' },
   },
   messages: {

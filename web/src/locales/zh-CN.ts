@@ -215,6 +215,7 @@ export const zhCN = {
     col_updated: '更新时间',
     secret_set: '已设置（隐藏）',
     secret_missing: '未设置',
+    mini_program_tool: '模拟小程序：生成登录与手机号凭证',
     app: { official_account: '公众号', mini_program: '小程序' },
   },
   messages: {

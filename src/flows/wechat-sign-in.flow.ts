@@ -52,21 +52,30 @@ export async function shareMiniProgramPhone(deps: WechatDeps, actor: Actor, code
   const before = actor.customerId ? await customerOfUser(deps.db, actor.tenantId, actor.userId) : null;
   if (!before) throw platformError('forbidden');
   const phone = await phoneFromCode(deps, actor.tenantId, code);
-  return inTransaction(deps.db, async (tx) => {
+  let merged = false;
+  const shared = await inTransaction(deps.db, async (tx) => {
     const { customer, merges } = await attachPhone(tx, deps.clock, actor.tenantId, before.id, phone);
+    merged = merges.length > 0;
     await applyMerges(tx, actor.tenantId, merges);
     const session = customer.id === before.id ? null : await issueToken(tx, deps.clock, actor.tenantId, customer.user_id, 'session');
     return { customer: card(customer), session: session ? { token: session.token, expires_at: session.expires_at } : null };
   });
+  if (merged) deps.actorsChanged?.();
+  return shared;
 }
 
 async function openSession(deps: WechatDeps, node: Awaited<ReturnType<typeof resolveShop>>, find: (tx: Tx) => Promise<{ customer: CustomerRef; merges: CustomerMerge[] }>) {
-  return inTransaction(deps.db, async (tx) => {
+  let merged = false;
+  const opened = await inTransaction(deps.db, async (tx) => {
     const { customer, merges } = await find(tx);
+    merged = merges.length > 0;
     await applyMerges(tx, node.tenant_id, merges);
     const session = await issueToken(tx, deps.clock, node.tenant_id, customer.user_id, 'session');
     return { ...session, customer: card(customer), shop: publicShop(node) };
   });
+  // The merged customer's tokens were revoked with the merge: they stop working here at once.
+  if (merged) deps.actorsChanged?.();
+  return opened;
 }
 
 /** What a merged customer had elsewhere becomes the survivor's, in the merge's transaction. */

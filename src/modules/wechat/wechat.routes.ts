@@ -18,8 +18,9 @@ import { wechatSignInOptions } from './sign-in.service.js';
 const STATE_COOKIE = 'siyu_wx_oauth';
 
 /** WeChat sign-in for shops' buyers, and the tenant's WeChat apps for the console. */
-export function wechatRoutes(deps: WechatDeps): RouteModule<Database> {
-  return (app, { db, config }) => {
+export function wechatRoutes(unitDeps: WechatDeps): RouteModule<Database> {
+  return (app, { db, config, forgetActors }) => {
+    const deps: WechatDeps = forgetActors ? { ...unitDeps, actorsChanged: forgetActors } : unitDeps;
     const tags = ['wechat'];
     app.get('/wechat/apps', { schema: { tags, operationId: 'listWechatApps', summary: 'The tenant\'s WeChat apps (official account, mini-program): appid, API base, whether a secret is set — never the secret', response: { 200: itemsOf(wechatAppSchema) } } }, async (req) =>
       ({ items: await listWechatApps(db, requirePermission(req, 'tenant.manage').tenantId) }));

@@ -20,6 +20,11 @@ export interface WechatDeps {
   /** Hashes the browser binding of OAuth states. */
   stateKey: Buffer;
   api: WechatApi;
+  /**
+   * Called once a sign-in that merged customers (and so revoked the merged one's tokens) has
+   * committed: the server drops the actors it keeps, so those tokens stop working here at once.
+   */
+  actorsChanged?: () => void;
 }
 
 export function wechatDeps(db: Db, clock: Clock, secretKey: string, api: WechatApi): WechatDeps {

@@ -24,7 +24,7 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
         status: 201,
         body: await createPayment(tx, provider, actor, req.params.id, customerId),
       }), provider.callsOutsideTransaction
-        ? (started) => preparePayment(db, clock, provider, started as Parameters<typeof preparePayment>[3], actor.tenantId, customerId, `订单 ${req.params.id}`)
+        ? (started) => preparePayment(db, clock, provider, started as Parameters<typeof preparePayment>[3], actor.tenantId, customerId)
         : undefined);
     });
 

@@ -260,3 +260,18 @@ describe('live mode', () => {
     }
   });
 });
+
+describe('the merchant settings route', async () => {
+  const race = await raceHarness({ pool: 6, transport: 'inject' });
+  const world = await race.shop({ skuCount: 1, stock: 1, buyers: 1 });
+  const mchid = await connectSimulatorMerchant(race.db, testConfig, world.tenantId);
+
+  it('admins read the settings without any secret; consumers are refused', async () => {
+    const res = await race.api.get('/api/v1/payments/wechatpay/settings', { token: world.adminToken });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json()).toMatchObject({ configured: true, mchid, appids: [TEST_APPID], simulator: true, private_key_set: true, apiv3_key_set: true });
+    expect(res.text).not.toContain(TEST_APIV3_KEY);
+    expect(res.text).not.toContain('PRIVATE KEY');
+    expect((await race.api.get('/api/v1/payments/wechatpay/settings', { token: world.tokens[0]! })).status).toBe(403);
+  });
+});

@@ -15,7 +15,7 @@ import { connectSimulatorMerchant, giveOpenid, merchantPrivateKey, TEST_APIV3_KE
 import { createTestDatabase } from '../../test/test-db.js';
 import { buildNotification } from '../simulators/wechatpay/simulator.notify.js';
 import { SIMULATOR_PLATFORM } from '../simulators/wechatpay/simulator.keys.js';
-import { saveWechatpayMerchant, wechatpayMerchants } from '../modules/payments/wechatpay-merchant.service.js';
+import { saveWechatpayMerchant, setWechatpayProfitSharing, wechatpayMerchants } from '../modules/payments/wechatpay-merchant.service.js';
 import { wechatpayCall, WechatpayForgedResponseError } from '../adapters/wechatpay/wechatpay.client.js';
 import { signedHeaders } from '../adapters/wechatpay/wechatpay.crypto.js';
 import { createPrivateKey } from 'node:crypto';
@@ -69,6 +69,20 @@ describe('WeChat Pay through the simulator', async () => {
     expect(tx.rows[0]).toMatchObject({ payer_openid: openid, amount_total: order.total });
     expect(tx.rows[0]!.time_expire.getTime()).toBe((await orderRow(db, world.tenantId, order.id)).expires_at.getTime());
     expect((await paymentRow(db, world.tenantId, start.payment_id)).wechatpay_prepay_id).toBe(start.params.package!.slice('prepay_id='.length));
+  });
+
+  it('with profit sharing on, prepay asks WeChat Pay to hold the funds for sharing (settle_info)', async () => {
+    await setWechatpayProfitSharing(db, world.tenantId, true);
+    try {
+      const { start } = await prepaid();
+      const tx = await sql<{ profit_sharing: boolean; request: { settle_info?: unknown } }>`SELECT profit_sharing, request FROM wechatpay_sim_transactions WHERE out_trade_no = ${start.payment_id}`.execute(db);
+      expect(tx.rows[0]).toMatchObject({ profit_sharing: true, request: { settle_info: { profit_sharing: true } } });
+    } finally {
+      await setWechatpayProfitSharing(db, world.tenantId, false);
+    }
+    const { start } = await prepaid();
+    const off = await sql<{ profit_sharing: boolean }>`SELECT profit_sharing FROM wechatpay_sim_transactions WHERE out_trade_no = ${start.payment_id}`.execute(db);
+    expect(off.rows[0]!.profit_sharing).toBe(false);
   });
 
   it('a buyer without a WeChat identity gets 409 wechat_identity_required', async () => {

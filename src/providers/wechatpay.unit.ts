@@ -64,7 +64,7 @@ export function wechatpayUnit(deps: WechatpayUnitDeps) {
   const merchants: MerchantLoader = wechatpayMerchants({ secretKey: deps.config.secretKey, mode: deps.config.mode, selfUrl: deps.selfUrl });
   const simulatorBase = () => `${deps.selfUrl()}${SIMULATOR_PATH}`;
   const provider: PaymentProvider = wechatpayProvider({
-    merchantOf: (tenantId) => merchants.ofTenant(db, tenantId),
+    merchantOf: (tenantId, options) => merchants.ofTenant(db, tenantId, options),
     payerOf: (tenantId, customerId, appids) => wechatPayerOf(db, tenantId, customerId, appids),
     notifyUrl: (tenantId) => `${deps.selfUrl()}/hooks/wechatpay/${encodeURIComponent(tenantId)}`,
     paySheetUrl: (merchant) => (deps.config.mode === 'sandbox' && merchant.apiBase === simulatorBase() ? `${SIMULATOR_PATH}/pay-sheet` : null),

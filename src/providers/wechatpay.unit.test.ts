@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createSiyu } from '../app.js';
+import { wechatpayUnit } from './wechatpay.unit.js';
 import { loadConfig } from '../platform/config.js';
 import { testConfig } from '../../test/fixtures.js';
 import { raceHarness } from '../../test/race/harness.js';
@@ -232,6 +233,18 @@ describe('WeChat Pay through the simulator', async () => {
         expect(audit.rows.map((r) => r.action)).toContain(field === 'amount' ? 'payment.amount_mismatch' : 'payment.notification_mismatch');
       }
     });
+  });
+
+  it('callAs: a signed call as the tenant\'s merchant, its answer verified (what profit sharing and bills use)', async () => {
+    const unit = wechatpayUnit({
+      db, config: testConfig, clock, selfUrl: () => (api as unknown as { base: string }).base, log: () => siyu.server.log,
+      simulatorPost: async () => ({ status: 204, body: '' }), settle: async () => 'unused', refundSettled: async () => {},
+    });
+    const { start } = await prepaid();
+    const t = await unit.callAs<{ trade_state: string; amount: { total: number } }>(world.tenantId, 'GET', `/v3/pay/transactions/out-trade-no/${start.payment_id}?mchid=${mchid}`);
+    expect(t).toMatchObject({ trade_state: 'NOTPAY', amount: { total: start.amount } });
+    await expect(unit.callAs(world.tenantId, 'GET', `/v3/pay/transactions/out-trade-no/nope?mchid=${mchid}`)).rejects.toMatchObject({ status: 404, code: 'ORDER_NOT_EXIST' });
+    await expect(unit.callAs('ten_nobody', 'GET', '/v3/pay/transactions/out-trade-no/x')).rejects.toMatchObject({ code: 'wechatpay_not_configured' });
   });
 
   it("the client refuses a 2xx answer whose signature does not verify", async () => {

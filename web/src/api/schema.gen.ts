@@ -640,6 +640,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/wechatpay/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's WeChat Pay merchant (set with `siyu wechatpay connect`; keys are never returned) */
+        get: operations["getWechatpaySettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/notify/{provider}": {
         parameters: {
             query?: never;
@@ -1238,7 +1255,7 @@ export interface components {
         AfterSalesAction: {
             id: string;
             /** @enum {string} */
-            kind: "refund_failed";
+            kind: "refund_failed" | "refund_abnormal";
             order_id: string;
             order_number: string;
             b_node_id: string;
@@ -2164,6 +2181,24 @@ export interface components {
             authorize_url: string;
             state: string;
             expires_in_s: number;
+        };
+        WechatpaySettings: {
+            configured: boolean;
+            mchid?: string;
+            appids?: string[];
+            merchant_serial?: string;
+            platform_keys?: {
+                serial: string;
+                /** @enum {string} */
+                kind: "public_key" | "certificate";
+            }[];
+            api_base?: string;
+            simulator?: boolean;
+            profit_sharing?: boolean;
+            private_key_set?: boolean;
+            apiv3_key_set?: boolean;
+            /** Format: date-time */
+            updated_at?: string;
         };
         WechatPhoneShared: {
             customer: {
@@ -4751,7 +4786,7 @@ export interface operations {
                      * @default sandbox
                      * @enum {string}
                      */
-                    provider?: "sandbox";
+                    provider?: "sandbox" | "wechatpay";
                 };
             };
         };
@@ -4794,6 +4829,53 @@ export interface operations {
             };
             /** @description Not found, or not visible to this actor */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWechatpaySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WechatpaySettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7300,10 +7382,10 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/users"]["post"]["requestBody"]["content"]["application/json"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
-export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox"];
+export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox", "wechatpay"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
-export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed"];
+export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed", "refund_abnormal"];
 export const afterSalesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatus"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const afterSalesStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatusInput"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const apiTokenStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiToken"]["status"]> = ["active", "expired", "revoked"];
@@ -7336,3 +7418,4 @@ export const smsProviderNameInputValues: ReadonlyArray<FlattenedDeepRequired<com
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const verdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Verdict"]> = ["accept", "warn", "reject"];
 export const wechatAppKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatAppKind"]> = ["official_account", "mini_program"];
+export const wechatpaySettingsPlatform_keysKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatpaySettings"]["platform_keys"]["kind"]> = ["public_key", "certificate"];

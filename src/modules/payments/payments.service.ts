@@ -162,6 +162,13 @@ async function refused(tx: Tx, n: PaymentNotification, from: string, to: string)
   return 'illegal_transition_ignored';
 }
 
+/** A payment of the tenant, or 404. */
+export async function findPayment(db: Conn, tenantId: string, paymentId: string) {
+  const payment = await db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('id', '=', paymentId).executeTakeFirst();
+  if (!payment) throw paymentError('payment_not_found');
+  return payment;
+}
+
 /**
  * A payment of the tenant with whose order it is (undefined owner when the order is gone), or 404:
  * what the sandbox cashier checks, in one read.

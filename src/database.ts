@@ -10,6 +10,8 @@ import type { EconomicsTables } from './modules/economics/economics.tables.js';
 import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
 import type { MessagingTables } from './modules/messaging/messaging.tables.js';
 import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
+import type { ProfitSharingTables } from './modules/profit-sharing/profit-sharing.tables.js';
+import type { ReconciliationTables } from './modules/reconciliation/reconciliation.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -17,7 +19,8 @@ import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.
  * scripts/check-table-ownership.ts.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
-  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables {}
+  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables,
+  ProfitSharingTables, ReconciliationTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

@@ -23,12 +23,15 @@ import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { pruneNotificationNonces, submitRefund, type Providers } from './modules/payments/payments.service.js';
 import { httpPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import { smsUnit } from './providers/sms.unit.js';
+import { wechatpayUnit } from './providers/wechatpay.unit.js';
+import { httpSimPost } from './simulators/wechatpay/simulator.delivery.js';
 import type { SmsProvider } from './modules/messaging/messaging.provider.js';
 import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
 import { pruneOtpChallenges } from './modules/customers/otp.service.js';
 import { metaRoutes } from './platform/http/meta.routes.js';
 import type { Database, Db } from './database.js';
+import type { SimPost } from './simulators/wechatpay/simulator.core.js';
 
 export interface Siyu {
   server: App;
@@ -58,6 +61,8 @@ export interface SiyuOptions {
    * in-process `inject`, which goes through the same route.
    */
   sandboxNotifyPost?: (server: App) => NotifyPost;
+  /** How the WeChat Pay simulator posts its notifications (tests: the server's inject). */
+  wechatpaySimulatorPost?: (server: App) => SimPost;
   /** Stand-ins for the real SMS providers (tests: no network). */
   smsProviders?: Partial<Record<'aliyun' | 'tencent', SmsProvider>>;
 }
@@ -87,6 +92,11 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   // Payment providers, each one unit (adapter, routes, jobs). Only the sandbox exists so far, and
   // live mode mounts none of it: no cashier, no notify key, no sandbox route.
   const units: PaymentProviderUnit[] = config.mode === 'sandbox' ? [sandboxPayUnit({ db, clock, post, log: () => built().log })] : [];
+  let simPost: SimPost | undefined;
+  const wechatpay = wechatpayUnit({
+    db, config, clock, selfUrl: () => selfUrl(config, built()), log: () => built().log,
+    simulatorPost: (url, headers, body) => { simPost ??= options.wechatpaySimulatorPost?.(built()) ?? httpSimPost(); return simPost(url, headers, body); },
+  });
   const sms = smsUnit({ mode: config.mode, secretKey: config.secretKey, clock, ...(options.smsProviders ? { overrides: options.smsProviders } : {}) });
   const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
 
@@ -95,6 +105,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     // and puts its order back, as a failure notification would.
     'payments.refund.submit': (jobDb, job) => inTransaction(jobDb, (tx) => submitRefund(tx, clock, providers, job.tenant_id, job.payload.refund_id, refundOutcome(clock))),
     ...Object.assign({}, ...units.map((u) => u.jobs)),
+    ...wechatpay.jobs,
     ...sms.jobs,
   };
 
@@ -105,7 +116,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
     [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, ...units.map((u) => u.routes)],
-    { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
+    { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false }, rootRoutes: wechatpay.rootRoutes },
   );
 
   let runner: Promise<JobRunner | undefined> | undefined;

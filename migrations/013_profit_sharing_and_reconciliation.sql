@@ -118,3 +118,67 @@ CREATE TABLE reconciliation_differences (
   PRIMARY KEY (tenant_id, report_id, seq),
   FOREIGN KEY (tenant_id, report_id) REFERENCES reconciliation_reports(tenant_id, id) ON DELETE CASCADE
 );
+
+-- The WeChat Pay simulator's profit sharing and bills (sandbox only): receivers a merchant added,
+-- split and unfreeze orders by out_order_no, returns by out_return_no, bill files served once
+-- applied for, and differences tests ask the next bills to carry.
+CREATE TABLE wechatpay_sim_ps_receivers (
+  mchid         text NOT NULL,
+  type          text NOT NULL,
+  account       text NOT NULL,
+  appid         text NOT NULL,
+  name          text,
+  relation_type text NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (mchid, type, account)
+);
+
+CREATE TABLE wechatpay_sim_ps_orders (
+  mchid            text NOT NULL,
+  out_order_no     text NOT NULL,
+  order_id         text NOT NULL UNIQUE,
+  transaction_id   text NOT NULL,
+  kind             text NOT NULL CHECK (kind IN ('split', 'unfreeze')),
+  request          jsonb NOT NULL,
+  receivers        jsonb NOT NULL,
+  amount           integer NOT NULL CHECK (amount >= 0),
+  unfreeze_unsplit boolean NOT NULL,
+  state            text NOT NULL CHECK (state IN ('PROCESSING', 'FINISHED')),
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  finished_at      timestamptz,
+  PRIMARY KEY (mchid, out_order_no)
+);
+CREATE INDEX wechatpay_sim_ps_orders_by_transaction ON wechatpay_sim_ps_orders (mchid, transaction_id);
+
+CREATE TABLE wechatpay_sim_ps_returns (
+  mchid         text NOT NULL,
+  out_return_no text NOT NULL,
+  out_order_no  text NOT NULL,
+  return_id     text NOT NULL UNIQUE,
+  amount        integer NOT NULL CHECK (amount > 0),
+  request       jsonb NOT NULL,
+  result        text NOT NULL CHECK (result IN ('PROCESSING', 'SUCCESS', 'FAILED')),
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  finished_at   timestamptz,
+  PRIMARY KEY (mchid, out_return_no),
+  FOREIGN KEY (mchid, out_order_no) REFERENCES wechatpay_sim_ps_orders (mchid, out_order_no)
+);
+
+CREATE TABLE wechatpay_sim_bill_files (
+  token      text PRIMARY KEY,
+  mchid      text NOT NULL,
+  content    bytea NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- A difference the simulator's next bills for that day carry: a transaction left out, its amount
+-- changed, an extra transaction we never made, or the file corrupted after its hash was taken.
+CREATE TABLE wechatpay_sim_bill_tweaks (
+  mchid        text NOT NULL,
+  bill_date    date NOT NULL,
+  seq          serial,
+  kind         text NOT NULL CHECK (kind IN ('drop', 'amount', 'extra', 'corrupt')),
+  out_trade_no text,
+  amount       integer,
+  PRIMARY KEY (mchid, bill_date, seq)
+);

@@ -16,6 +16,8 @@ export interface WechatpayUnitDeps {
   /** How the simulator posts notifications (sandbox only). */
   simulatorPost: SimPost;
   log: () => Pick<App['log'], 'warn' | 'error'>;
+  /** Simulator parts other units bring (profit sharing, bills). */
+  simulatorExtensions?: SimulatorExtension[];
 }
 
 /**
@@ -41,7 +43,7 @@ export function wechatpayUnit(deps: WechatpayUnitDeps) {
         const m = await merchants.ofMchid(deps.db, mchid);
         return m && { tenantId: m.tenantId, mchid: m.mchid, appids: m.appids, serial: m.serial, publicKey: createPublicKey(m.privateKey), apiv3Key: m.apiv3Key };
       },
-    }, SIMULATOR_EXTENSIONS);
+    }, [...SIMULATOR_EXTENSIONS, ...(deps.simulatorExtensions ?? [])]);
     rootRoutes.push(simulator.routes as RouteModule<Database>);
   }
   return { merchants, rootRoutes, jobs };

@@ -35,3 +35,8 @@ export function settledPaymentsOfOrder(tenantId: string, orderId: string, provid
      WHERE tenant_id = ${tenantId} AND order_id = ${orderId} AND provider = ${provider}
        AND status IN ('succeeded', 'partially_refunded', 'refunded'))`;
 }
+
+/** Tenants with WeChat Pay merchant settings, to read as a table. */
+export function wechatpayTenants() {
+  return sql<{ tenant_id: string }>`(SELECT tenant_id FROM wechatpay_merchants)`;
+}

@@ -9,5 +9,6 @@ export const profitSharingError = defineErrors({
   nothing_to_split: { status: 409, en: 'The order carries no commission to pay out.', zh: '该订单没有可分配的佣金。' },
   split_not_found: { status: 404, en: 'No profit-sharing split for this order.', zh: '该订单没有分账记录。' },
   nothing_to_return: { status: 409, en: 'Nothing of this split is owed back.', zh: '该分账没有需要回退的金额。' },
+  return_needs_merchant_receiver: { status: 409, en: 'WeChat Pay returns a split only from a merchant receiver; a person\'s share cannot be taken back.', zh: '微信支付仅支持从商户类型接收方回退分账，个人接收方无法回退。' },
   split_not_finished: { status: 409, en: 'The split has not finished yet; return it once it has.', zh: '分账尚未完成，完成后再回退。' },
 });

@@ -157,6 +157,8 @@ export async function requestReturn(tx: Tx, tenantId: string, orderId: string) {
   const split = await repo.splitOfOrder(tx, tenantId, orderId, true);
   if (!split) throw profitSharingError('split_not_found');
   if (split.status !== 'finished') throw profitSharingError('split_not_finished', { status: split.status });
+  const receiver = split.receiver_id ? await repo.receiver(tx, tenantId, split.receiver_id) : undefined;
+  if (receiver?.type !== 'MERCHANT_ID') throw profitSharingError('return_needs_merchant_receiver');
   const commission = (await orderWaterfallOf(tx, tenantId, orderId))?.leader ?? 0;
   const returns = await repo.returnsOfSplit(tx, tenantId, split.id);
   const underway = returns.filter((r) => r.status !== 'failed').reduce((a, r) => a + r.amount, 0);
@@ -172,7 +174,8 @@ export async function returnToSend(db: Conn, tenantId: string, id: string) {
   const ret = await repo.returnOf(db, tenantId, id);
   if (!ret) return undefined;
   const split = (await repo.split(db, tenantId, ret.split_id))!;
-  return { ...ret, split: { out_order_no: split.out_order_no, wechat_order_id: split.wechat_order_id, transaction_id: split.transaction_id } };
+  const receiver = split.receiver_id ? await repo.receiver(db, tenantId, split.receiver_id) : undefined;
+  return { ...ret, split: { out_order_no: split.out_order_no, wechat_order_id: split.wechat_order_id, transaction_id: split.transaction_id, receiver_account: receiver?.account ?? null } };
 }
 
 export async function returnOutcome(db: Db, tenantId: string, id: string, outcome: { status: ReturnStatus; wechatReturnId?: string | undefined; error?: string | undefined }, at: Date) {

@@ -1,7 +1,8 @@
 import type { Conn, Db } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
-import { moneyMovementsForReconciliation } from '../payments/payments.fragments.js';
+import { moneyMovementsForReconciliation, wechatpayTenants } from '../payments/payments.fragments.js';
+import { enqueue } from '../../platform/jobs/outbox.js';
 import { reconciliationError } from './reconciliation.errors.js';
 import { matchStatement, type OurEntry, type SettledStatus, type StatementEntry } from './reconciliation.match.js';
 import { reconciliationRepo } from './reconciliation.repo.js';
@@ -95,3 +96,16 @@ export async function reportForDay(db: Conn, tenantId: string, provider: string,
 
 /** The job that fetches one tenant's WeChat Pay bills for a day and records the report (the provider unit handles it). */
 export const RECONCILE_WECHATPAY_JOB = 'reconciliation.wechatpay';
+
+/**
+ * The morning run: one job per tenant with WeChat Pay for yesterday's bills (Beijing day), each
+ * retried on its own. A job key per tenant and day keeps a second tick from queueing it twice.
+ */
+export async function enqueueDailyReconciliations(db: Db, now: Date): Promise<number> {
+  const date = previousBillDay(now);
+  return inTransaction(db, async (tx) => {
+    const tenants = await tx.selectFrom(wechatpayTenants().as('w')).select('w.tenant_id').execute();
+    for (const t of tenants) await enqueue(tx, t.tenant_id, RECONCILE_WECHATPAY_JOB, { date });
+    return tenants.length;
+  });
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import { receiverMachine, returnMachine, splitMachine, type ReceiverStatus, type ReturnStatus, type SplitStatus } from './profit-sharing.states.js';
 import type { ProfitSharingOrdersTable, ProfitSharingReceiversTable, ProfitSharingReturnsTable } from './profit-sharing.tables.js';
@@ -25,7 +26,7 @@ export const profitSharingRepo = {
   /** The order's one split: inserted, or the one a first request already stored (same out_order_no). */
   async insertSplitOnce(db: Conn, row: Insertable<ProfitSharingOrdersTable>) {
     const inserted = await db.insertInto('profit_sharing_orders').values(row)
-      .onConflict((oc) => oc.columns(['tenant_id', 'order_id']).where('kind', '=', 'split').doNothing()).returning('id').executeTakeFirst();
+      .onConflict((oc) => oc.columns(['tenant_id', 'order_id']).where('kind', '=', sql.lit('split')).doNothing()).returning('id').executeTakeFirst();
     return inserted !== undefined;
   },
 

@@ -13,6 +13,14 @@ const OUT_NO = /^[0-9A-Za-z_|*@-]{1,64}$/;
 
 const psOrderId = () => `3008${Date.now()}${String(randomBytes(4).readUInt32BE()).padStart(10, '0')}`.slice(0, 30);
 const returnId = () => `3009${Date.now()}${String(randomBytes(4).readUInt32BE()).padStart(10, '0')}`.slice(0, 30);
+/** jsonb keeps no key order: requests are compared by their canonical form. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(value ?? null);
+}
+const sameRequest = (stored: unknown, request: unknown) => canonical(stored) === canonical(request);
+
 const param = (message: string) => new SimError(400, 'PARAM_ERROR', message);
 
 /**
@@ -93,7 +101,7 @@ export const profitSharingSimulator: SimulatorExtension = (router: SimRouter, ct
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`ps:${merchant.mchid}:${transaction_id}`}))`.execute(tx);
       const existing = await orderRow(tx, merchant.mchid, out_order_no);
       if (existing) {
-        if (JSON.stringify(existing.request) !== JSON.stringify(request)) throw new SimError(400, 'INVALID_REQUEST', '商户分账单号已使用，且请求参数不一致');
+        if (!sameRequest(existing.request, request)) throw new SimError(400, 'INVALID_REQUEST', '商户分账单号已使用，且请求参数不一致');
         return { status: 200, body: orderAnswer(existing) };
       }
       const { transaction, unsplit } = await unsplitOf(tx, merchant.mchid, transaction_id);
@@ -136,7 +144,7 @@ export const profitSharingSimulator: SimulatorExtension = (router: SimRouter, ct
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`ps:${merchant.mchid}:${transaction_id}`}))`.execute(tx);
       const existing = await orderRow(tx, merchant.mchid, out_order_no);
       if (existing) {
-        if (JSON.stringify(existing.request) !== JSON.stringify(request)) throw new SimError(400, 'INVALID_REQUEST', '商户分账单号已使用，且请求参数不一致');
+        if (!sameRequest(existing.request, request)) throw new SimError(400, 'INVALID_REQUEST', '商户分账单号已使用，且请求参数不一致');
         return { status: 200, body: orderAnswer(existing) };
       }
       const { transaction } = await unsplitOf(tx, merchant.mchid, transaction_id);
@@ -171,7 +179,7 @@ export const profitSharingSimulator: SimulatorExtension = (router: SimRouter, ct
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`ps:${merchant.mchid}:${order.transaction_id}`}))`.execute(tx);
       const existing = await tx.selectFrom('wechatpay_sim_ps_returns').selectAll().where('mchid', '=', merchant.mchid).where('out_return_no', '=', out_return_no).executeTakeFirst();
       if (existing) {
-        if (JSON.stringify(existing.request) !== JSON.stringify(request)) throw new SimError(400, 'INVALID_REQUEST', '商户回退单号已使用，且请求参数不一致');
+        if (!sameRequest(existing.request, request)) throw new SimError(400, 'INVALID_REQUEST', '商户回退单号已使用，且请求参数不一致');
         return { status: 200, body: returnAnswer(existing, order.order_id, merchant.mchid) };
       }
       const { rows } = await sql<{ returned: number }>`SELECT coalesce(sum(amount), 0)::int AS returned FROM wechatpay_sim_ps_returns

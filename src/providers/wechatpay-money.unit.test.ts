@@ -36,7 +36,7 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
   let admin: Record<string, string>;
   let key = 0;
   const today = beijingDay(new Date());
-  const inject = (opts: Parameters<Siyu['server']['inject']>[0]) => siyu.server.inject(opts as never);
+  const inject = (opts: { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; url: string; headers?: Record<string, string>; payload?: unknown }) => siyu.server.inject(opts as never);
   const idem = (token: string) => auth(token, { 'idempotency-key': `m-${++key}` });
   const runJob = async (kind: string, payload: unknown) => {
     await sql`SELECT graphile_worker.add_job(${kind}, ${JSON.stringify({ tenant_id: world.tenantId, data: payload })}::json)`.execute(db);

@@ -3,9 +3,9 @@ import type { Clock } from '../platform/clock.js';
 import type { App } from '../platform/http/server.js';
 import type { JobHandler } from '../platform/jobs/outbox.js';
 import type { CronWork } from '../platform/jobs/runner.js';
-import { WechatpayApiError, type WechatpayTransport } from '../adapters/wechatpay/wechatpay.client.js';
+import { WechatpayApiError, fetchTransport, type WechatpayTransport } from '../adapters/wechatpay/wechatpay.client.js';
 import { BillHashMismatchError, type TradeBill, type FundBill } from '../adapters/wechatpay/wechatpay.bill.js';
-import { fetchFundBill, fetchTradeBill, type BinaryTransport } from '../adapters/wechatpay/wechatpay.bills.js';
+import { fetchBinary, fetchFundBill, fetchTradeBill, type BinaryTransport } from '../adapters/wechatpay/wechatpay.bills.js';
 import * as ps from '../adapters/wechatpay/wechatpay.profitsharing.js';
 import type { MerchantLoader, WechatpayMerchant } from '../modules/payments/wechatpay-merchant.service.js';
 import {
@@ -190,12 +190,16 @@ export const moneySimulatorExtensions = (selfUrl: () => string): SimulatorExtens
 /** Calls through the server's own inject: tests, and the CLI reaching the sandbox's simulator without a listening server. */
 export function injectTransports(server: App): Required<MoneyTransports> {
   const target = (url: string) => { const u = new URL(url); return u.pathname + u.search; };
+  // Only the simulator is reached in-process; a merchant with a real API base still goes out.
+  const local = (url: string) => new URL(url).pathname.startsWith('/simulators/');
   return {
     json: async (req) => {
+      if (!local(req.url)) return fetchTransport(req);
       const res = await server.inject({ method: req.method as 'GET' | 'POST', url: target(req.url), headers: req.headers, ...(req.method === 'GET' ? {} : { payload: req.body }) });
       return { status: res.statusCode, headers: res.headers as Record<string, string>, body: res.body };
     },
     binary: async (req) => {
+      if (!local(req.url)) return fetchBinary(req);
       const res = await server.inject({ method: 'GET', url: target(req.url), headers: req.headers });
       return { status: res.statusCode, headers: res.headers as Record<string, string>, body: res.rawPayload };
     },

@@ -23,9 +23,10 @@ CREATE TABLE wechatpay_merchants (
 ALTER TABLE payments
   ADD COLUMN wechatpay_appid text,
   ADD COLUMN wechatpay_prepay_id text,
+  ADD COLUMN prepaid_at timestamptz,
   ADD COLUMN closed_at timestamptz;
--- The query job's work list: pending WeChat Pay payments, oldest first.
-CREATE INDEX payments_wechatpay_pending ON payments (created_at) WHERE provider = 'wechatpay' AND status = 'pending';
+-- The query job's work list: prepaid WeChat Pay payments still pending, oldest first.
+CREATE INDEX payments_wechatpay_pending ON payments (prepaid_at) WHERE provider = 'wechatpay' AND status = 'pending' AND closed_at IS NULL;
 
 -- A refund's WeChat-side state when it is neither done nor failed (ABNORMAL: the money could not
 -- reach the buyer's account; staff must act).
@@ -77,3 +78,8 @@ CREATE TABLE wechatpay_sim_settings (
   notify_mode    text NOT NULL DEFAULT 'normal' CHECK (notify_mode IN ('normal', 'duplicate', 'drop')),
   refund_outcome text NOT NULL DEFAULT 'SUCCESS' CHECK (refund_outcome IN ('SUCCESS', 'CLOSED', 'ABNORMAL'))
 );
+
+-- A WeChat Pay refund reported ABNORMAL (the buyer's card or account refused the money) is not
+-- final: it goes on the staff's "needs action" list beside failed refunds.
+ALTER TABLE after_sales_actions DROP CONSTRAINT after_sales_actions_kind_check;
+ALTER TABLE after_sales_actions ADD CONSTRAINT after_sales_actions_kind_check CHECK (kind IN ('refund_failed', 'refund_abnormal'));

@@ -20,7 +20,9 @@ import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
 import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
-import { pruneNotificationNonces, submitRefund, type Providers } from './modules/payments/payments.service.js';
+import { pruneNotificationNonces, submitRefundOutside, type Providers } from './modules/payments/payments.service.js';
+import { settlePaidOrder } from './flows/payment-settlement.flow.js';
+import type { WechatpayTransport } from './adapters/wechatpay/wechatpay.client.js';
 import { httpPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import { smsUnit } from './providers/sms.unit.js';
 import { wechatpayUnit } from './providers/wechatpay.unit.js';
@@ -50,6 +52,8 @@ export interface Siyu {
   startBackground(intervalMs?: number): void;
   /** Reconciles one tenant's day against its WeChat Pay bills now (the CLI; the morning job does the same). */
   reconcileWechatpay(tenantId: string, date: string): Promise<ReportDetail>;
+  /** Runs the WeChat Pay query job once (payments pending past the wait): for tests and tools. */
+  wechatpayQuery(): Promise<number>;
   /** Stops the runner, waiting for jobs in flight, closes the server, then calls closeDb. */
   close(): Promise<void>;
 }
@@ -67,6 +71,8 @@ export interface SiyuOptions {
    * in-process `inject`, which goes through the same route.
    */
   sandboxNotifyPost?: (server: App) => NotifyPost;
+  /** How WeChat Pay API calls leave (tests: the server's inject, reaching its own simulator). */
+  wechatpayTransport?: (server: App) => WechatpayTransport;
   /** How the WeChat Pay simulator posts its notifications (tests: the server's inject). */
   wechatpaySimulatorPost?: (server: App) => SimPost;
   /**
@@ -107,6 +113,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const wechatpay = wechatpayUnit({
     db, config, clock, selfUrl: () => selfUrl(config, built()), log: () => built().log,
     simulatorExtensions: moneySimulatorExtensions(() => selfUrl(config, built())),
+    settle: settlePaidOrder(clock), refundSettled: refundOutcome(clock),
+    transport: () => options.wechatpayTransport?.(built()),
     simulatorPost: (url, headers, body) => { simPost ??= options.wechatpaySimulatorPost?.(built()) ?? httpSimPost(); return simPost(url, headers, body); },
   });
   let moneyTransports: MoneyTransports | undefined;
@@ -115,12 +123,13 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     transports: () => (moneyTransports ??= options.wechatpayInject ? injectTransports(built()) : {}),
   });
   const sms = smsUnit({ mode: config.mode, secretKey: config.secretKey, clock, ...(options.smsProviders ? { overrides: options.smsProviders } : {}) });
-  const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
+  const providers: Providers = { ...Object.fromEntries(units.map((u) => [u.provider.name, u.provider])), ...wechatpay.providers };
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
     // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
     // and puts its order back, as a failure notification would.
-    'payments.refund.submit': (jobDb, job) => inTransaction(jobDb, (tx) => submitRefund(tx, clock, providers, job.tenant_id, job.payload.refund_id, refundOutcome(clock))),
+    // A provider whose refund is a network call (WeChat Pay) is called with no transaction open.
+    'payments.refund.submit': (jobDb, job) => submitRefundOutside(jobDb, clock, providers, job.tenant_id, job.payload.refund_id, refundOutcome(clock)),
     ...Object.assign({}, ...units.map((u) => u.jobs)),
     ...wechatpay.jobs,
     ...money.jobs,
@@ -150,6 +159,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     providers,
     tick,
     reconcileWechatpay: money.reconcile,
+    wechatpayQuery: () => wechatpay.queryPending(db),
     startBackground(intervalMs = config.jobsPollMs) {
       if (closing || runner) return;
       runner = startJobRunner({
@@ -158,6 +168,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
         periodic: [
           { name: 'orders.expire', everyMs: intervalMs, run: (jobDb) => expireDueOrders(jobDb, clock) },
           { name: 'payments.nonces.prune', everyMs: 60_000, run: (jobDb) => pruneNotificationNonces(jobDb, clock) },
+          { name: 'wechatpay.query', everyMs: 30_000, run: (jobDb) => wechatpay.queryPending(jobDb) },
         ],
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },

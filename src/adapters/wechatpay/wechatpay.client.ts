@@ -58,7 +58,7 @@ export async function wechatpayCall<T = unknown>(caller: WechatpayCaller, method
   if (text) headers['content-type'] = 'application/json';
   const res = await (options.transport ?? fetchTransport)({ method, url: url.toString(), headers, body: text });
   try {
-    verifyWechatpay(res.headers, res.body, (serial) => caller.platformKeys.get(serial), new Date());
+    verifyWechatpay(res.headers, res.body, (serial) => caller.platformKeys.get(serial), now);
   } catch (err) {
     if (err instanceof WechatpayVerificationError) throw new WechatpayForgedResponseError(err.reason, res.status);
     throw err;

@@ -8,7 +8,7 @@ import { settlePaidOrder } from '../../flows/payment-settlement.flow.js';
 import { refundOutcome } from '../../flows/refund-outcome.flow.js';
 import { paymentError } from './payments.errors.js';
 import { createPaymentBody, notificationAckSchema, paymentStartSchema, providerParams } from './payments.schema.js';
-import { applyNotification, createPayment, providerOf, type Providers } from './payments.service.js';
+import { applyNotification, createPayment, preparePayment, providerOf, type Providers } from './payments.service.js';
 import { orderParams } from '../orders/orders.schema.js';
 
 export function paymentRoutes(providers: Providers): RouteModule<Database> {
@@ -22,7 +22,9 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
       return idempotent(db, req, reply, actor, `payments.create:${req.params.id}`, async (tx) => ({
         status: 201,
         body: await createPayment(tx, provider, actor, req.params.id, customerId),
-      }));
+      }), provider.callsOutsideTransaction
+        ? (started) => preparePayment(db, clock, provider, started as Parameters<typeof preparePayment>[3], actor.tenantId, customerId, `订单 ${req.params.id}`)
+        : undefined);
     });
 
     // Provider callbacks: the signature covers the exact bytes, so this route keeps the raw body.

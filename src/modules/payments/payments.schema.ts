@@ -7,7 +7,7 @@ export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
 export const refundStatusSchema = z.enum(['pending', 'succeeded', 'failed']).meta({ id: 'RefundStatus' });
 export type RefundStatus = z.infer<typeof refundStatusSchema>;
 
-export const createPaymentBody = z.object({ provider: z.enum(['sandbox']).default('sandbox') }).strict();
+export const createPaymentBody = z.object({ provider: z.enum(['sandbox', 'wechatpay']).default('sandbox') }).strict();
 export const providerParams = z.object({ provider: z.string().min(1).max(32) });
 export const sandboxPayBody = z.object({
   outcome: z.enum(['success', 'fail']).default('success'),

@@ -16,6 +16,8 @@ export interface PaymentsTable {
   /** WeChat Pay: the appid the prepay was made for and its prepay id. */
   wechatpay_appid: Generated<string | null>;
   wechatpay_prepay_id: Generated<string | null>;
+  /** When the provider-side order was created (the query job asks about it a while later). */
+  prepaid_at: Generated<Date | null>;
   /** When the provider-side order was closed (expired or cancelled order). */
   closed_at: Generated<Date | null>;
 }

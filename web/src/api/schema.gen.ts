@@ -1295,7 +1295,7 @@ export interface components {
         AfterSalesAction: {
             id: string;
             /** @enum {string} */
-            kind: "refund_failed";
+            kind: "refund_failed" | "refund_abnormal";
             order_id: string;
             order_number: string;
             b_node_id: string;
@@ -4899,7 +4899,7 @@ export interface operations {
                      * @default sandbox
                      * @enum {string}
                      */
-                    provider?: "sandbox";
+                    provider?: "sandbox" | "wechatpay";
                 };
             };
         };
@@ -7822,12 +7822,12 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/users"]["post"]["requestBody"]["content"]["application/json"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
-export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox"];
+export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox", "wechatpay"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonRelation_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["relation_type"]> = ["STORE_OWNER", "STORE", "STAFF", "DISTRIBUTOR", "PARTNER", "HEADQUARTER", "BRAND", "USER", "SUPPLIER", "SERVICE_PROVIDER", "CUSTOM"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
-export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed"];
+export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed", "refund_abnormal"];
 export const afterSalesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatus"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const afterSalesStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatusInput"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const apiTokenStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiToken"]["status"]> = ["active", "expired", "revoked"];

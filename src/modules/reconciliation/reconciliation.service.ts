@@ -99,7 +99,8 @@ export const RECONCILE_WECHATPAY_JOB = 'reconciliation.wechatpay';
 
 /**
  * The morning run: one job per tenant with WeChat Pay for yesterday's bills (Beijing day), each
- * retried on its own. A job key per tenant and day keeps a second tick from queueing it twice.
+ * retried on its own. The queue's cron fires once per tick across processes; a second run of the
+ * same day would only replace the day's report.
  */
 export async function enqueueDailyReconciliations(db: Db, now: Date): Promise<number> {
   const date = previousBillDay(now);

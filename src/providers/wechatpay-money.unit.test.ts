@@ -149,9 +149,10 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
     // One of the two units refunded: the leader's 10% now comes from 1000, so 100 of the 200 is owed back.
     const refund = await inject({ method: 'POST', url: `/api/v1/orders/${orderId}/refunds`, headers: idem(world.adminToken), payload: { lines: [{ line_no: 1, quantity: 1 }] } });
     expect(refund.statusCode).toBe(201);
-    const ret = await inject({ method: 'POST', url: `/api/v1/orders/${orderId}/profit-sharing/return`, headers: admin, payload: {} });
-    expect(ret.statusCode).toBe(200);
-    expect(ret.json()).toMatchObject({ amount: 100, status: 'pending', split_id: split.id });
+    // The refund itself asked for the return, in its own transaction.
+    const asked = (await inject({ method: 'GET', url: `/api/v1/orders/${orderId}/profit-sharing`, headers: admin })).json();
+    expect(asked.returns).toHaveLength(1);
+    expect(asked.returns[0]).toMatchObject({ amount: 100, status: 'pending', split_id: split.id });
     const again = await inject({ method: 'POST', url: `/api/v1/orders/${orderId}/profit-sharing/return`, headers: admin, payload: {} });
     expect(again.json().code).toBe('nothing_to_return');
     await siyu.tick();
@@ -161,6 +162,13 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
     expect(state.items[0].returned_amount).toBe(100);
     const sim = await sql<{ amount: number; result: string }>`SELECT amount, result FROM wechatpay_sim_ps_returns WHERE mchid = ${MCHID} AND out_order_no = ${split.out_order_no}`.execute(db);
     expect(sim.rows).toEqual([{ amount: 100, result: 'SUCCESS' }]);
+    // The last unit refunded too: the rest of the commission comes back, never more than was split.
+    expect((await inject({ method: 'POST', url: `/api/v1/orders/${orderId}/refunds`, headers: idem(world.adminToken), payload: { lines: [{ line_no: 1, quantity: 1 }] } })).statusCode).toBe(201);
+    await siyu.tick();
+    await runDelayed();
+    const done = (await inject({ method: 'GET', url: `/api/v1/orders/${orderId}/profit-sharing`, headers: admin })).json();
+    expect(done.returns.map((r: { amount: number; status: string }) => [r.amount, r.status])).toEqual([[100, 'succeeded'], [100, 'succeeded']]);
+    expect(done.items[0].returned_amount).toBe(200);
   });
 
   it('reconciles a day against the simulator\'s bills and finds each kind of difference', async () => {

@@ -170,6 +170,25 @@ export async function requestReturn(tx: Tx, tenantId: string, orderId: string) {
   return (await repo.returnOf(tx, tenantId, id))!;
 }
 
+/**
+ * Called by the refund flow in the refund's transaction: when the order's commission was already
+ * split to a merchant receiver, the part the refund takes away is returned (WeChat asks for the
+ * return around the refund). Nothing happens without a finished split, for a person's share (WeChat
+ * returns none), or when nothing is owed.
+ */
+export async function returnAfterRefund(tx: Tx, tenantId: string, orderId: string) {
+  const split = await repo.splitOfOrder(tx, tenantId, orderId);
+  if (split?.status !== 'finished' || !split.receiver_id) return undefined;
+  const receiver = await repo.receiver(tx, tenantId, split.receiver_id);
+  if (receiver?.type !== 'MERCHANT_ID') return undefined;
+  try {
+    return await requestReturn(tx, tenantId, orderId);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'nothing_to_return') return undefined;
+    throw err;
+  }
+}
+
 export async function returnToSend(db: Conn, tenantId: string, id: string) {
   const ret = await repo.returnOf(db, tenantId, id);
   if (!ret) return undefined;

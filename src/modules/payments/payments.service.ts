@@ -30,7 +30,7 @@ export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Ac
   await tx.insertInto('payments').values({ tenant_id: actor.tenantId, id, order_id: orderId, provider: provider.name, amount, status: 'pending', provider_trade_no: null, succeeded_at: null }).execute();
   const started = { payment_id: id, order_id: orderId, provider: provider.name, amount, status: 'pending' as const, expires_at: order.expires_at.toISOString() };
   // A network prepay waits until this transaction has committed (preparePayment).
-  if (provider.callsOutsideTransaction) return started;
+  if (provider.callsOutsideTransaction) return { ...started, order_number: order.number };
   const { reference: _reference, ...prepay } = await provider.prepay({ tenantId: actor.tenantId, paymentId: id, orderId, amount, description: `Order ${order.number}` });
   return { ...started, ...prepay };
 }
@@ -40,7 +40,8 @@ export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Ac
  * payment committed, outside any transaction, on the first answer and on replays (the provider is
  * idempotent per payment). The provider's reference is stored while the payment is still pending.
  */
-export async function preparePayment(db: Db, clock: Clock, provider: PaymentProvider, started: { payment_id: string; order_id: string; amount: number; expires_at: string }, tenantId: string, customerId: string | undefined, description: string) {
+export async function preparePayment(db: Db, clock: Clock, provider: PaymentProvider, started: { payment_id: string; order_id: string; order_number?: string; amount: number; expires_at: string }, tenantId: string, customerId: string | undefined) {
+  const description = `订单 ${started.order_number ?? started.order_id}`;
   const payment = await findPayment(db, tenantId, started.payment_id);
   if (payment.status !== 'pending') throw paymentError('payment_not_pending');
   const { reference, ...prepay } = await provider.prepay({

@@ -197,35 +197,37 @@ export const payRoutes: SimulatorExtension = (router, ctx, app) => {
     if (!merchant || !verifyPaySign(merchant.publicKey, form)) throw new SimError(401, 'SIGN_ERROR', 'paySign 校验失败');
     return { t, merchant };
   };
+  // The server's CSP allows no inline style; this page's own allows only that (and posting to itself).
+  const SHEET_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
   const page = (title: string, inner: string) => `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>
 <style>body{font-family:system-ui,sans-serif;background:#ededed;margin:0;padding:24px}main{background:#fff;border-radius:12px;max-width:420px;margin:auto;padding:24px;text-align:center}
 .amount{font-size:40px;font-weight:600;margin:16px 0}button{background:#07c160;color:#fff;border:0;border-radius:8px;font-size:18px;padding:12px;width:100%}select{margin:12px 0;width:100%;padding:8px}small{color:#888}</style></head><body><main>${inner}</main></body></html>`;
 
   app.get('/pay-sheet', { schema: { hide: true } }, async (req, reply) => {
     const form = sheetForm.safeParse(req.query);
-    if (!form.success) return reply.status(400).type('text/html').send(page('参数错误', '<p>支付参数不完整</p>'));
+    if (!form.success) return reply.status(400).header('content-security-policy', SHEET_CSP).type('text/html').send(page('参数错误', '<p>支付参数不完整</p>'));
     try {
       const { t } = await sheetOf(form.data);
       const hidden = Object.entries(form.data).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(String(v))}">`).join('');
-      return reply.type('text/html').send(page('微信支付', `<p>${esc(t.description)}</p><div class="amount" data-testid="pay-sheet-amount">${yuan(t.amount_total)}</div>
+      return reply.header('content-security-policy', SHEET_CSP).type('text/html').send(page('微信支付', `<p>${esc(t.description)}</p><div class="amount" data-testid="pay-sheet-amount">${yuan(t.amount_total)}</div>
 <form method="post" action="${SIMULATOR_PREFIX}/pay-sheet">${hidden}<label><small>通知（沙箱）</small><select name="notify"><option value="normal">正常通知</option><option value="duplicate">重复通知</option><option value="drop">不发通知（由查询任务补单）</option></select></label>
 <button type="submit" data-testid="pay-sheet-confirm">确认支付</button></form><p><small>微信支付模拟器 · 沙箱 · 商户号 ${esc(t.mchid)}</small></p>`));
     } catch (err) {
-      if (err instanceof SimError) return reply.status(err.status).type('text/html').send(page('无法支付', `<p>${esc(err.message)}</p>`));
+      if (err instanceof SimError) return reply.status(err.status).header('content-security-policy', SHEET_CSP).type('text/html').send(page('无法支付', `<p>${esc(err.message)}</p>`));
       throw err;
     }
   });
 
   app.post('/pay-sheet', { schema: { hide: true } }, async (req, reply) => {
     const form = sheetForm.safeParse(Object.fromEntries(new URLSearchParams(typeof req.body === 'string' ? req.body : '')));
-    if (!form.success) return reply.status(400).type('text/html').send(page('参数错误', '<p>支付参数不完整</p>'));
+    if (!form.success) return reply.status(400).header('content-security-policy', SHEET_CSP).type('text/html').send(page('参数错误', '<p>支付参数不完整</p>'));
     try {
       const { merchant } = await sheetOf(form.data);
       await payTransaction(ctx, merchant.tenantId, form.data.package.slice('prepay_id='.length), form.data.notify);
       if (form.data.return_to) return reply.redirect(form.data.return_to, 303);
-      return reply.type('text/html').send(page('支付成功', '<div class="amount">✓</div><p data-testid="pay-sheet-done">支付成功</p>'));
+      return reply.header('content-security-policy', SHEET_CSP).type('text/html').send(page('支付成功', '<div class="amount">✓</div><p data-testid="pay-sheet-done">支付成功</p>'));
     } catch (err) {
-      if (err instanceof SimError) return reply.status(err.status).type('text/html').send(page('支付失败', `<p>${esc(err.message)}</p>`));
+      if (err instanceof SimError) return reply.status(err.status).header('content-security-policy', SHEET_CSP).type('text/html').send(page('支付失败', `<p>${esc(err.message)}</p>`));
       throw err;
     }
   });

@@ -16,6 +16,7 @@ import { AccountPage } from './AccountPage.js';
 import { ProductsPage } from './ProductsPage.js';
 import { FirstScreen, Screen } from './access.js';
 import { MessagesPage } from './MessagesPage.js';
+import { WechatPayPage } from './WechatPayPage.js';
 import { ReconciliationPage } from './ReconciliationPage.js';
 import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
@@ -51,6 +52,7 @@ export function AdminApp() {
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />
           <Route path="messages" element={<Screen screen="messages"><MessagesPage /></Screen>} />
+          <Route path="wechatpay" element={<Screen screen="wechatpay"><WechatPayPage /></Screen>} />
           <Route path="reconciliation" element={<Screen screen="reconciliation"><ReconciliationPage /></Screen>} />
           <Route path="economics" element={<Screen screen="economics">{economicsPage}</Screen>} />
           <Route path="economics/policies" element={<Screen screen="policies">{policiesPage}</Screen>} />

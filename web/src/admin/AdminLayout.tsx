@@ -20,6 +20,7 @@ function AdminNav() {
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}
+      {has('wechatpay') && <NavLink to="/admin/wechatpay" data-testid="nav-wechatpay">{t('wechatpay.nav')}</NavLink>}
       {has('reconciliation') && <NavLink to="/admin/reconciliation" data-testid="nav-reconciliation">{t('reconciliation.nav')}</NavLink>}
     </nav>
   );

@@ -25,6 +25,7 @@ export const SCREENS = [
   { key: 'breakeven', to: '/admin/economics/breakeven', permission: 'economics.read' },
   { key: 'jobs', to: '/admin/jobs', permission: 'jobs.manage' },
   { key: 'messages', to: '/admin/messages', permission: 'messages.manage' },
+  { key: 'wechatpay', to: '/admin/wechatpay', permission: 'tenant.manage' },
   { key: 'reconciliation', to: '/admin/reconciliation', permission: 'reconciliation.read' },
 ] as const satisfies readonly { key: string; to: string; permission: Permission }[];
 export type ScreenKey = (typeof SCREENS)[number]['key'];

@@ -640,6 +640,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/wechatpay/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's WeChat Pay merchant (set with `siyu wechatpay connect`; keys are never returned) */
+        get: operations["getWechatpaySettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/notify/{provider}": {
         parameters: {
             query?: never;
@@ -2327,6 +2344,24 @@ export interface components {
         Warehouse: {
             id: string;
             name: string;
+        };
+        WechatpaySettings: {
+            configured: boolean;
+            mchid?: string;
+            appids?: string[];
+            merchant_serial?: string;
+            platform_keys?: {
+                serial: string;
+                /** @enum {string} */
+                kind: "public_key" | "certificate";
+            }[];
+            api_base?: string;
+            simulator?: boolean;
+            profit_sharing?: boolean;
+            private_key_set?: boolean;
+            apiv3_key_set?: boolean;
+            /** Format: date-time */
+            updated_at?: string;
         };
     };
     responses: never;
@@ -4942,6 +4977,53 @@ export interface operations {
             };
             /** @description Not found, or not visible to this actor */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWechatpaySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WechatpaySettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7868,3 +7950,4 @@ export const smsProviderNameValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const smsProviderNameInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderNameInput"]> = ["sandbox", "aliyun", "tencent"];
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const verdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Verdict"]> = ["accept", "warn", "reject"];
+export const wechatpaySettingsPlatform_keysKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatpaySettings"]["platform_keys"]["kind"]> = ["public_key", "certificate"];

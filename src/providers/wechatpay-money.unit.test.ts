@@ -49,7 +49,15 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
   };
 
   beforeAll(async () => {
-    siyu = await createSiyu(db, testConfig, { clock: systemClock, sandboxNotifyPost: injectPost, wechatpayInject: true });
+    siyu = await createSiyu(db, testConfig, {
+      clock: systemClock, sandboxNotifyPost: injectPost, wechatpayInject: true,
+      // The pay side of WeChat Pay in process too: its API calls and the simulator's notifications.
+      wechatpayTransport: (server) => injectTransports(server).json,
+      wechatpaySimulatorPost: (server) => async (url, headers, body) => {
+        const res = await server.inject({ method: 'POST', url: new URL(url).pathname, headers: { ...headers, 'content-type': 'application/json' }, payload: body });
+        return { status: res.statusCode, body: res.body };
+      },
+    });
     await siyu.server.ready();
     world = await seedWorld(db, systemClock);
     admin = auth(world.adminToken);
@@ -76,6 +84,35 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
     await sql`INSERT INTO wechatpay_sim_transactions (mchid, out_trade_no, appid, prepay_id, transaction_id, description, amount_total, payer_openid, notify_url, profit_sharing, request, trade_state, success_time)
               VALUES (${MCHID}, ${pay.payment_id}, ${APPID}, ${simIds.prepay()}, ${transactionId}, 'Apples', ${payment.amount}, 'o_buyer', 'https://example.invalid/hooks', ${profitSharing}, '{}'::jsonb, 'SUCCESS', ${payment.succeeded_at})`.execute(db);
     return { orderId: order.id as string, paymentId: pay.payment_id as string, transactionId, amount: payment.amount };
+  }
+
+  /** Runs due jobs until the queue stays quiet (the simulator's deliveries are jobs too). */
+  async function drain() {
+    for (let quiet = 0, i = 0; quiet < 3 && i < 200; i++) {
+      const { jobs } = await siyu.tick();
+      quiet = jobs === 0 ? quiet + 1 : 0;
+      if (jobs === 0) await new Promise((r) => setTimeout(r, 30));
+    }
+  }
+
+  /** A buyer with an openid pays by JSAPI on the simulator's pay sheet; the notification settles the order. */
+  async function jsapiPaidOrder() {
+    const phone = `1370000${String(++key).padStart(4, '0')}`;
+    const token = await consumerToken(siyu, world.shop, phone);
+    const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: `o${customer.id.slice(-20)}`, customer_id: customer.id }).execute();
+    const order = (await inject({ method: 'POST', url: '/api/v1/orders', payload: { shop: world.shop, lines: [{ sku_id: world.skus[0]!.id, quantity: 2 }] }, headers: idem(token) })).json();
+    const start = await inject({ method: 'POST', url: `/api/v1/orders/${order.id}/payments`, payload: { provider: 'wechatpay' }, headers: idem(token) });
+    expect(start.statusCode, start.body).toBe(201);
+    const payUrl = start.json().pay_url as string;
+    const form = new URLSearchParams(new URL(payUrl, 'http://x').search);
+    form.set('notify', 'normal');
+    const paid = await siyu.server.inject({ method: 'POST', url: '/simulators/wechatpay/pay-sheet', payload: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(paid.statusCode, paid.body).toBe(200);
+    await drain();
+    const payment = await db.selectFrom('payments').select(['id', 'status', 'provider_trade_no']).where('tenant_id', '=', world.tenantId).where('id', '=', start.json().payment_id).executeTakeFirstOrThrow();
+    expect(payment.status).toBe('succeeded');
+    return { orderId: order.id as string, transactionId: payment.provider_trade_no! };
   }
 
   async function merchantCaller() {
@@ -121,6 +158,28 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
     await runDelayed();
     const state = (await inject({ method: 'GET', url: `/api/v1/orders/${orderId}/profit-sharing`, headers: admin })).json();
     expect(state.items[0]).toMatchObject({ status: 'finished', amount: 200 });
+  });
+
+  it('a JSAPI payment made with profit sharing: its commission split twice is split once, and FINISHED after a query', async () => {
+    await inject({ method: 'POST', url: '/simulators/wechatpay/control', payload: { mchid: MCHID, time_scale: 100_000 } });
+    const { orderId, transactionId } = await jsapiPaidOrder();
+    const made = await sql<{ profit_sharing: boolean; amount_total: number }>`SELECT profit_sharing, amount_total FROM wechatpay_sim_transactions WHERE mchid = ${MCHID} AND transaction_id = ${transactionId}`.execute(db);
+    expect(made.rows[0]).toEqual({ profit_sharing: true, amount_total: 2000 });
+    const [a, b] = await Promise.all([1, 2].map(() => inject({ method: 'POST', url: `/api/v1/orders/${orderId}/profit-sharing/split`, headers: admin, payload: { unfreeze_unsplit: false } })));
+    expect(a!.json().out_order_no).toBe(b!.json().out_order_no);
+    await drain();
+    await runJob(JOBS.orderSubmit, { id: a!.json().id }); // a stray resend changes nothing
+    const left = await ps.unsplitAmount(await merchantCaller(), transactionId, transport());
+    expect(left.unsplit_amount).toBe(2000 - 200);
+    await runDelayed();
+    const state = (await inject({ method: 'GET', url: `/api/v1/orders/${orderId}/profit-sharing`, headers: admin })).json();
+    expect(state.items).toHaveLength(1);
+    expect(state.items[0]).toMatchObject({ status: 'finished', amount: 200 });
+    // The rest released: nothing more to split.
+    const unfreeze = await inject({ method: 'POST', url: `/api/v1/orders/${orderId}/profit-sharing/unfreeze`, headers: admin, payload: {} });
+    expect(unfreeze.statusCode, unfreeze.body).toBe(200);
+    await siyu.tick();
+    expect((await ps.unsplitAmount(await merchantCaller(), transactionId, transport())).unsplit_amount).toBe(0);
   });
 
   it('the simulator refuses a split beyond the unsplit amount, or of a transaction made without profit_sharing', async () => {

@@ -60,12 +60,12 @@ export function wechatpayMoneyUnit(deps: WechatpayMoneyDeps) {
     if (!m) throw reconciliationError('provider_not_configured');
     return m;
   };
-  const call = () => ({ transport: deps.transports().json });
+  const call = () => ({ transport: deps.transports().json, now: clock.now() });
 
   async function reconcile(tenantId: string, date: string) {
     const merchant = await deps.merchants.ofTenant(db, tenantId);
     if (!merchant) return recordFailedReconciliation(db, tenantId, PROVIDER, date, 'provider_not_configured');
-    const options = { transport: deps.transports().json, binary: deps.transports().binary };
+    const options = { transport: deps.transports().json, binary: deps.transports().binary, now: clock.now() };
     const orNone = async <T>(fetch: () => Promise<T>): Promise<T | undefined> => {
       try {
         return await fetch();

@@ -287,6 +287,9 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
     const other = await seedWorld(db, systemClock);
     const mine = (await inject({ method: 'GET', url: '/api/v1/reconciliation/reports', headers: admin })).json().items[0];
     expect((await inject({ method: 'GET', url: `/api/v1/reconciliation/reports/${mine.id}`, headers: auth(other.adminToken) })).statusCode).toBe(404);
+    const order = await db.selectFrom('profit_sharing_orders').select('order_id').where('tenant_id', '=', world.tenantId).executeTakeFirstOrThrow();
+    expect((await inject({ method: 'GET', url: `/api/v1/orders/${order.order_id}/profit-sharing`, headers: auth(other.adminToken) })).statusCode).toBe(404);
+    expect((await inject({ method: 'POST', url: `/api/v1/orders/${order.order_id}/profit-sharing/split`, headers: auth(other.adminToken), payload: {} })).statusCode).toBe(404);
   });
 
   it('live mode mounts none of the simulator\'s profit-sharing or bill routes', async () => {

@@ -5,7 +5,7 @@ import { platformError } from '../../platform/errors.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { deriveKey, seal, unseal } from '../../platform/secrets.js';
 import { orderWaterfallOf } from '../economics/order-economics.service.js';
-import { paidOrdersAmong } from '../orders/orders.fragments.js';
+import { orderCards, paidOrdersAmong } from '../orders/orders.fragments.js';
 import { settledPaymentsOfOrder } from '../payments/payments.fragments.js';
 import { profitSharingError } from './profit-sharing.errors.js';
 import { profitSharingRepo as repo } from './profit-sharing.repo.js';
@@ -34,6 +34,12 @@ export const JOBS = {
 export const MAX_RECEIVERS_PER_SPLIT = 50;
 /** How long after a PROCESSING answer to ask again. */
 export const QUERY_DELAY_MS = 30_000;
+
+/** Another tenant's order, or none, answers 404 like every other id here. */
+async function assertOrder(db: Conn, tenantId: string, orderId: string) {
+  const found = await db.selectFrom(orderCards(tenantId).as('o')).select('o.id').where('o.id', '=', orderId).executeTakeFirst();
+  if (!found) throw platformError('not_found');
+}
 
 const nameKey = (secretKey: string) => deriveKey(secretKey, 'profit-sharing-receiver-name');
 
@@ -93,6 +99,7 @@ export async function receiverOutcome(db: Db, tenantId: string, id: string, to: 
  * order's one split is returned unchanged (same out_order_no), so it is never paid twice.
  */
 export async function requestSplit(tx: Tx, tenantId: string, orderId: string, options: { unfreeze_unsplit: boolean }) {
+  await assertOrder(tx, tenantId, orderId);
   const existing = await repo.splitOfOrder(tx, tenantId, orderId);
   if (existing) return existing;
   const order = (await tx.selectFrom(paidOrdersAmong(tenantId, [orderId]).as('o')).selectAll().executeTakeFirst()) as { b_node_id: string } | undefined;
@@ -115,6 +122,7 @@ export async function requestSplit(tx: Tx, tenantId: string, orderId: string, op
 
 /** Releases the order's unsplit funds to the merchant (a split that did not already do so). */
 export async function requestUnfreeze(tx: Tx, tenantId: string, orderId: string) {
+  await assertOrder(tx, tenantId, orderId);
   const split = await repo.splitOfOrder(tx, tenantId, orderId);
   const payment = await tx.selectFrom(settledPaymentsOfOrder(tenantId, orderId, PROVIDER).as('p')).selectAll().where('p.provider_trade_no', 'is not', null).executeTakeFirst();
   if (!payment?.provider_trade_no) throw profitSharingError('no_wechatpay_payment');
@@ -154,6 +162,7 @@ export async function orderOutcome(db: Db, tenantId: string, id: string, outcome
  * commission the order's waterfall now carries, less returns already made or on their way.
  */
 export async function requestReturn(tx: Tx, tenantId: string, orderId: string) {
+  await assertOrder(tx, tenantId, orderId);
   const split = await repo.splitOfOrder(tx, tenantId, orderId, true);
   if (!split) throw profitSharingError('split_not_found');
   if (split.status !== 'finished') throw profitSharingError('split_not_finished', { status: split.status });
@@ -208,6 +217,7 @@ export async function returnOutcome(db: Db, tenantId: string, id: string, outcom
 }
 
 export async function orderProfitSharing(db: Conn, tenantId: string, orderId: string) {
+  await assertOrder(db, tenantId, orderId);
   const items = await repo.ordersOf(db, tenantId, orderId);
   const split = items.find((o) => o.kind === 'split');
   return { items, returns: split ? await repo.returnsOfSplit(db, tenantId, split.id) : [] };

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createSiyu } from '../app.js';
+import { wechatpayUnit } from './wechatpay.unit.js';
 import { loadConfig } from '../platform/config.js';
 import { testConfig } from '../../test/fixtures.js';
 import { raceHarness } from '../../test/race/harness.js';
@@ -15,7 +16,7 @@ import { connectSimulatorMerchant, giveOpenid, merchantPrivateKey, TEST_APIV3_KE
 import { createTestDatabase } from '../../test/test-db.js';
 import { buildNotification } from '../simulators/wechatpay/simulator.notify.js';
 import { SIMULATOR_PLATFORM } from '../simulators/wechatpay/simulator.keys.js';
-import { saveWechatpayMerchant, wechatpayMerchants } from '../modules/payments/wechatpay-merchant.service.js';
+import { saveWechatpayMerchant, setWechatpayProfitSharing, wechatpayMerchants } from '../modules/payments/wechatpay-merchant.service.js';
 import { wechatpayCall, WechatpayForgedResponseError } from '../adapters/wechatpay/wechatpay.client.js';
 import { signedHeaders } from '../adapters/wechatpay/wechatpay.crypto.js';
 import { createPrivateKey } from 'node:crypto';
@@ -69,6 +70,20 @@ describe('WeChat Pay through the simulator', async () => {
     expect(tx.rows[0]).toMatchObject({ payer_openid: openid, amount_total: order.total });
     expect(tx.rows[0]!.time_expire.getTime()).toBe((await orderRow(db, world.tenantId, order.id)).expires_at.getTime());
     expect((await paymentRow(db, world.tenantId, start.payment_id)).wechatpay_prepay_id).toBe(start.params.package!.slice('prepay_id='.length));
+  });
+
+  it('with profit sharing on, prepay asks WeChat Pay to hold the funds for sharing (settle_info)', async () => {
+    await setWechatpayProfitSharing(db, world.tenantId, true);
+    try {
+      const { start } = await prepaid();
+      const tx = await sql<{ profit_sharing: boolean; request: { settle_info?: unknown } }>`SELECT profit_sharing, request FROM wechatpay_sim_transactions WHERE out_trade_no = ${start.payment_id}`.execute(db);
+      expect(tx.rows[0]).toMatchObject({ profit_sharing: true, request: { settle_info: { profit_sharing: true } } });
+    } finally {
+      await setWechatpayProfitSharing(db, world.tenantId, false);
+    }
+    const { start } = await prepaid();
+    const off = await sql<{ profit_sharing: boolean }>`SELECT profit_sharing FROM wechatpay_sim_transactions WHERE out_trade_no = ${start.payment_id}`.execute(db);
+    expect(off.rows[0]!.profit_sharing).toBe(false);
   });
 
   it('a buyer without a WeChat identity gets 409 wechat_identity_required', async () => {
@@ -220,6 +235,18 @@ describe('WeChat Pay through the simulator', async () => {
     });
   });
 
+  it('callAs: a signed call as the tenant\'s merchant, its answer verified (what profit sharing and bills use)', async () => {
+    const unit = wechatpayUnit({
+      db, config: testConfig, clock, selfUrl: () => (api as unknown as { base: string }).base, log: () => siyu.server.log,
+      simulatorPost: async () => ({ status: 204, body: '' }), settle: async () => 'unused', refundSettled: async () => {},
+    });
+    const { start } = await prepaid();
+    const t = await unit.callAs<{ trade_state: string; amount: { total: number } }>(world.tenantId, 'GET', `/v3/pay/transactions/out-trade-no/${start.payment_id}?mchid=${mchid}`);
+    expect(t).toMatchObject({ trade_state: 'NOTPAY', amount: { total: start.amount } });
+    await expect(unit.callAs(world.tenantId, 'GET', `/v3/pay/transactions/out-trade-no/nope?mchid=${mchid}`)).rejects.toMatchObject({ status: 404, code: 'ORDER_NOT_EXIST' });
+    await expect(unit.callAs('ten_nobody', 'GET', '/v3/pay/transactions/out-trade-no/x')).rejects.toMatchObject({ code: 'wechatpay_not_configured' });
+  });
+
   it("the client refuses a 2xx answer whose signature does not verify", async () => {
     const merchant = (await wechatpayMerchants({ secretKey: testConfig.secretKey, mode: 'sandbox', selfUrl: () => 'http://127.0.0.1:1' }).ofTenant(db, world.tenantId))!;
     const body = '{"prepay_id":"wx1"}';
@@ -258,5 +285,20 @@ describe('live mode', () => {
     } finally {
       await siyu.close();
     }
+  });
+});
+
+describe('the merchant settings route', async () => {
+  const race = await raceHarness({ pool: 6, transport: 'inject' });
+  const world = await race.shop({ skuCount: 1, stock: 1, buyers: 1 });
+  const mchid = await connectSimulatorMerchant(race.db, testConfig, world.tenantId);
+
+  it('admins read the settings without any secret; consumers are refused', async () => {
+    const res = await race.api.get('/api/v1/payments/wechatpay/settings', { token: world.adminToken });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json()).toMatchObject({ configured: true, mchid, appids: [TEST_APPID], simulator: true, private_key_set: true, apiv3_key_set: true });
+    expect(res.text).not.toContain(TEST_APIV3_KEY);
+    expect(res.text).not.toContain('PRIVATE KEY');
+    expect((await race.api.get('/api/v1/payments/wechatpay/settings', { token: world.tokens[0]! })).status).toBe(403);
   });
 });

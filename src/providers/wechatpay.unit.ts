@@ -16,7 +16,7 @@ import type { PaymentProvider } from '../modules/payments/payments.provider.js';
 import { wechatPayerOf } from '../modules/customers/wechat-payer.service.js';
 import { lockOrder } from '../modules/orders/orders.service.js';
 import { wechatpayProvider } from '../adapters/wechatpay/wechatpay.provider.js';
-import type { WechatpayTransport } from '../adapters/wechatpay/wechatpay.client.js';
+import { wechatpayCall, type WechatpayTransport } from '../adapters/wechatpay/wechatpay.client.js';
 import { wechatpaySimulator, type SimPost, type SimulatorExtension } from '../simulators/wechatpay/simulator.core.js';
 import { payRoutes, SIM_REFUND_JOB, simRefundJob } from '../simulators/wechatpay/simulator.pay.js';
 import { SIM_NOTIFY_JOB, simNotifyJob } from '../simulators/wechatpay/simulator.notify.js';
@@ -66,7 +66,7 @@ export function wechatpayUnit(deps: WechatpayUnitDeps) {
   const merchants: MerchantLoader = wechatpayMerchants({ secretKey: deps.config.secretKey, mode: deps.config.mode, selfUrl: deps.selfUrl });
   const simulatorBase = () => `${deps.selfUrl()}${SIMULATOR_PATH}`;
   const provider: PaymentProvider = wechatpayProvider({
-    merchantOf: (tenantId) => merchants.ofTenant(db, tenantId),
+    merchantOf: (tenantId, options) => merchants.ofTenant(db, tenantId, options),
     payerOf: (tenantId, customerId, appids) => wechatPayerOf(db, tenantId, customerId, appids),
     notifyUrl: (tenantId) => `${deps.selfUrl()}/hooks/wechatpay/${encodeURIComponent(tenantId)}`,
     paySheetUrl: (merchant) => (deps.config.mode === 'sandbox' && merchant.apiBase === simulatorBase() ? `${SIMULATOR_PATH}/pay-sheet` : null),
@@ -146,10 +146,18 @@ export function wechatpayUnit(deps: WechatpayUnitDeps) {
     jobs[SIM_NOTIFY_JOB] = simNotifyJob(simulator.ctx, deps.log);
     jobs[SIM_REFUND_JOB] = simRefundJob(simulator.ctx);
   }
+  /**
+   * One signed call to WeChat Pay as a tenant's merchant (settings read fresh), its answer
+   * verified: for the other WeChat Pay parts (profit sharing, bills). Never inside a transaction.
+   */
+  const callAs = async <T = unknown>(tenantId: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    const merchant = await merchants.ofTenant(db, tenantId, { fresh: true });
+    if (!merchant) throw paymentError('wechatpay_not_configured');
+    return wechatpayCall<T>(merchant, method, path, body, { transport: deps.transport?.(), now: clock.now() });
+  };
   return {
-    merchants, provider, providers, rootRoutes, jobs, queryPending,
+    merchants, provider, providers, rootRoutes, jobs, queryPending, callAs,
     /** The refund job for this provider: the call to WeChat Pay with no transaction open. */
     submitRefund: (jobDb: Db, tenantId: string, refundId: string, allProviders: Providers) => submitRefundOutside(jobDb, clock, allProviders, tenantId, refundId, deps.refundSettled),
-    notConfigured: () => paymentError('wechatpay_not_configured'),
   };
 }

@@ -13,7 +13,8 @@ export interface WechatpayAdapterMerchant extends WechatpayCaller {
 }
 
 export interface WechatpayProviderDeps {
-  merchantOf(tenantId: string): Promise<WechatpayAdapterMerchant | undefined>;
+  /** `fresh`: the settings as stored now, for calls that act on them (prepay, close, refunds, query). */
+  merchantOf(tenantId: string, options?: { fresh?: boolean }): Promise<WechatpayAdapterMerchant | undefined>;
   /** The buyer's openid in one of the merchant's apps. */
   payerOf(tenantId: string, customerId: string, appids: string[]): Promise<{ appid: string; openid: string } | undefined>;
   /** Where WeChat Pay posts this tenant's notifications. */
@@ -56,7 +57,7 @@ const outTradeNo = (paymentId: string) => paymentId.replace(/[^0-9A-Za-z_]/g, '_
  */
 export function wechatpayProvider(deps: WechatpayProviderDeps): PaymentProvider {
   const merchantFor = async (tenantId: string) => {
-    const merchant = await deps.merchantOf(tenantId);
+    const merchant = await deps.merchantOf(tenantId, { fresh: true });
     if (!merchant) throw paymentError('wechatpay_not_configured');
     return merchant;
   };

@@ -142,8 +142,12 @@ function opened(row: NonNullable<MerchantRow>, secretKey: string, selfUrl: () =>
 }
 
 export interface MerchantLoader {
-  /** The tenant's merchant, or undefined when it has none. */
-  ofTenant(db: Conn, tenantId: string): Promise<WechatpayMerchant | undefined>;
+  /**
+   * The tenant's merchant, or undefined when it has none. `fresh` reads the settings again (calls
+   * that act on them: prepay, refunds); without it a copy up to MERCHANT_TTL_MS old may serve
+   * (verifying notifications, which come in bursts).
+   */
+  ofTenant(db: Conn, tenantId: string, options?: { fresh?: boolean }): Promise<WechatpayMerchant | undefined>;
   /** The merchant with this mchid (the simulator recognises its callers by it). */
   ofMchid(db: Conn, mchid: string): Promise<WechatpayMerchant | undefined>;
 }
@@ -158,10 +162,10 @@ const MERCHANT_TTL_MS = 5_000;
  */
 export function wechatpayMerchants(opts: { secretKey: string; mode: Mode; selfUrl: () => string }): MerchantLoader {
   const cache = new Map<string, { merchant: WechatpayMerchant | undefined; until: number }>();
-  const load = async (key: string, read: () => Promise<MerchantRow>) => {
+  const load = async (key: string, read: () => Promise<MerchantRow>, fresh = false) => {
     const now = Date.now();
     const hit = cache.get(key);
-    if (hit && hit.until > now) return hit.merchant;
+    if (hit && hit.until > now && !fresh) return hit.merchant;
     const row = await read();
     if (row && opts.mode === 'live' && isSimulatorBase(row.api_base)) throw invalid('api_base', 'live mode never talks to a simulator');
     const merchant = row ? opened(row, opts.secretKey, opts.selfUrl) : undefined;
@@ -170,7 +174,7 @@ export function wechatpayMerchants(opts: { secretKey: string; mode: Mode; selfUr
     return merchant;
   };
   return {
-    ofTenant: (db, tenantId) => load(`t:${tenantId}`, () => db.selectFrom('wechatpay_merchants').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst()),
+    ofTenant: (db, tenantId, options) => load(`t:${tenantId}`, () => db.selectFrom('wechatpay_merchants').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst(), options?.fresh),
     ofMchid: (db, mchid) => load(`m:${mchid}`, () => db.selectFrom('wechatpay_merchants').selectAll().where('mchid', '=', mchid).executeTakeFirst()),
   };
 }

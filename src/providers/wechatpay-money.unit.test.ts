@@ -133,9 +133,10 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
     expect(sim.rows[0]!.name).toBe('李记社区店');
     const stored = await db.selectFrom('profit_sharing_receivers').select('name_sealed').where('tenant_id', '=', world.tenantId).executeTakeFirstOrThrow();
     expect(stored.name_sealed).not.toContain('李记');
-    // Refused by WeChat (an appid the merchant does not have): the receiver fails with WeChat's code.
+    // A CUSTOM relation without its name is bad input: 400, nothing stored, nothing sent.
     const bad = await inject({ method: 'POST', url: '/api/v1/profit-sharing/receivers', headers: admin, payload: { b_node_id: world.bNodeId, type: 'PERSONAL_OPENID', account: 'o_owner', relation_type: 'CUSTOM' } });
     expect(bad.statusCode).toBe(400);
+    expect(await db.selectFrom('profit_sharing_receivers').select('id').where('tenant_id', '=', world.tenantId).execute()).toHaveLength(1);
   });
 
   it('a split asked twice, and sent twice with the same out_order_no, has one effect', async () => {

@@ -36,6 +36,10 @@ import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
 import { pruneOtpChallenges } from './modules/customers/otp.service.js';
 import { metaRoutes } from './platform/http/meta.routes.js';
+import { wechatRoutes } from './modules/wechat/wechat.routes.js';
+import { wechatUnit } from './providers/wechat.unit.js';
+import { pruneOauthStates } from './modules/wechat/sign-in.service.js';
+import type { WechatApi } from './modules/wechat/wechat.provider.js';
 import type { Database, Db } from './database.js';
 import type { SimPost } from './simulators/wechatpay/simulator.core.js';
 
@@ -82,6 +86,8 @@ export interface SiyuOptions {
   wechatpayInject?: boolean;
   /** Stand-ins for the real SMS providers (tests: no network). */
   smsProviders?: Partial<Record<'aliyun' | 'tencent', SmsProvider>>;
+  /** A stand-in for WeChat's server API (tests: the simulator through `inject`, or a fake). */
+  wechatApi?: (server: App) => WechatApi;
 }
 
 /** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
@@ -124,6 +130,15 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   });
   const sms = smsUnit({ mode: config.mode, secretKey: config.secretKey, clock, ...(options.smsProviders ? { overrides: options.smsProviders } : {}) });
   const providers: Providers = { ...Object.fromEntries(units.map((u) => [u.provider.name, u.provider])), ...wechatpay.providers };
+  // The adapter reaches the server lazily: a test's stand-in may call the server's own simulator.
+  let api: WechatApi | undefined;
+  const lazyApi: WechatApi = {
+    fetchAccessToken: (...a) => (api ??= options.wechatApi!(built())).fetchAccessToken(...a),
+    oauthAccessToken: (...a) => (api ??= options.wechatApi!(built())).oauthAccessToken(...a),
+    code2Session: (...a) => (api ??= options.wechatApi!(built())).code2Session(...a),
+    phoneNumber: (...a) => (api ??= options.wechatApi!(built())).phoneNumber(...a),
+  };
+  const wechat = wechatUnit({ db, clock, mode: config.mode, secretKey: config.secretKey, ...(options.wechatApi ? { api: lazyApi } : {}) });
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
     // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
@@ -142,9 +157,13 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, reconciliationRoutes, profitSharingRoutes, ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false }, rootRoutes: wechatpay.rootRoutes },
   );
+  // Simulators answer outside /api/v1, where their real counterparts' paths would be; sandbox only.
+  for (const sim of wechat.simulators) {
+    await server.register(async (scope) => { await sim.routes(scope as App, { db, config, clock, authenticate: (token) => authenticate(db, clock, token) }); }, { prefix: sim.prefix });
+  }
 
   let runner: Promise<JobRunner | undefined> | undefined;
   let closing: Promise<void> | undefined;
@@ -174,6 +193,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },
           { name: 'otp.prune', match: '27 3 * * *', run: (jobDb) => pruneOtpChallenges(jobDb, clock) },
           ...money.cron,
+          { name: 'wechat.oauth-states.prune', match: '37 3 * * *', run: (jobDb) => pruneOauthStates(jobDb, clock) },
         ],
         concurrency: config.jobsConcurrency,
         pollMs: Math.max(50, intervalMs),

@@ -12,6 +12,7 @@ import type { MessagingTables } from './modules/messaging/messaging.tables.js';
 import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
 import type { ProfitSharingTables } from './modules/profit-sharing/profit-sharing.tables.js';
 import type { ReconciliationTables } from './modules/reconciliation/reconciliation.tables.js';
+import type { WechatTables } from './modules/wechat/wechat.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -19,7 +20,7 @@ import type { ReconciliationTables } from './modules/reconciliation/reconciliati
  * scripts/check-table-ownership.ts.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
-  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables,
+  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
   ProfitSharingTables, ReconciliationTables {}
 
 export type Db = PlatformDb<Database>;

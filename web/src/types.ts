@@ -50,3 +50,10 @@ export type RefundBody = NonNullable<paths['/api/v1/orders/{id}/refunds']['post'
 export type AdminSession = Pick<Schemas['Session'], 'token' | 'user' | 'tenant'>;
 /** What the shop keeps of a consumer's session, per shop. */
 export type ShopSession = Pick<Schemas['ShopSession'], 'token' | 'customer'>;
+
+/** WeChat sign-in: what a shop offers, the start of web authorisation, a snapshot visitor's answer; the console's apps. */
+export type WechatSignInOptions = Schemas['WechatSignInOptions'];
+export type WechatOauthStart = Schemas['WechatOauthStart'];
+export type WechatAnonymous = Schemas['WechatAnonymous'];
+export type ShopSessionAnswer = Schemas['ShopSession'];
+export type WechatApp = Schemas['WechatApp'];

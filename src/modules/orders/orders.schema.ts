@@ -75,7 +75,7 @@ export const orderSchema = z.object({
   lines: z.array(orderLineSchema),
   campaign_id: z.string().nullable(),
   shop: z.object({ id: z.string(), name: z.string(), slug: z.string(), pickup_address: z.string() }).nullable().optional(),
-  customer: z.object({ id: z.string(), name: z.string(), phone: z.string() }).nullable().optional(),
+  customer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }).nullable().optional(),
   payments: z.array(paymentSchema).optional(),
   refunds: z.array(refundSchema).optional(),
 }).meta({ id: 'Order' });
@@ -88,7 +88,7 @@ export const orderListItemSchema = z.object({
   b_node_name: z.string(),
   customer_id: z.string(),
   customer_name: z.string(),
-  customer_phone: z.string(),
+  customer_phone: z.string().nullable(),
   total: money,
   refunded_total: money,
   created_at: timestamp,

@@ -21,6 +21,7 @@ const TAGS = [
   { name: 'jobs', description: 'The background job queue: failed and parked jobs, retried on demand' },
   { name: 'profit-sharing', description: 'WeChat Pay profit sharing: B-node receivers, commission splits, unfreezing, returns after refunds' },
   { name: 'reconciliation', description: 'Daily reconciliation of payments and refunds against the provider\'s bills' },
+  { name: 'wechat', description: 'WeChat sign-in for buyers (official account, mini-program) and the tenant\'s WeChat apps' },
 ];
 
 const STATUS_TEXT: Record<string, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };

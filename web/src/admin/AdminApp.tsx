@@ -18,6 +18,7 @@ import { FirstScreen, Screen } from './access.js';
 import { MessagesPage } from './MessagesPage.js';
 import { WechatPayPage } from './WechatPayPage.js';
 import { ReconciliationPage } from './ReconciliationPage.js';
+import { WechatAppsPage } from './WechatAppsPage.js';
 import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 
@@ -54,6 +55,7 @@ export function AdminApp() {
           <Route path="messages" element={<Screen screen="messages"><MessagesPage /></Screen>} />
           <Route path="wechatpay" element={<Screen screen="wechatpay"><WechatPayPage /></Screen>} />
           <Route path="reconciliation" element={<Screen screen="reconciliation"><ReconciliationPage /></Screen>} />
+          <Route path="wechat" element={<Screen screen="wechat"><WechatAppsPage /></Screen>} />
           <Route path="economics" element={<Screen screen="economics">{economicsPage}</Screen>} />
           <Route path="economics/policies" element={<Screen screen="policies">{policiesPage}</Screen>} />
           <Route path="economics/campaigns" element={<Screen screen="campaigns">{campaignsPage}</Screen>} />

@@ -27,6 +27,7 @@ export const SCREENS = [
   { key: 'messages', to: '/admin/messages', permission: 'messages.manage' },
   { key: 'wechatpay', to: '/admin/wechatpay', permission: 'tenant.manage' },
   { key: 'reconciliation', to: '/admin/reconciliation', permission: 'reconciliation.read' },
+  { key: 'wechat', to: '/admin/wechat', permission: 'tenant.manage' },
 ] as const satisfies readonly { key: string; to: string; permission: Permission }[];
 export type ScreenKey = (typeof SCREENS)[number]['key'];
 export const ECONOMICS_SCREENS: readonly ScreenKey[] = ['economics', 'policies', 'campaigns', 'check', 'breakeven'];

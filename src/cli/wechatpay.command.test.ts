@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/test-db.js';
 import { loadConfig } from '../platform/config.js';
 import { createTenant } from '../modules/identity/identity.service.js';
@@ -12,6 +12,7 @@ import vectors from '../adapters/wechatpay/wechatpay.vectors.json' with { type: 
 describe('siyu wechatpay connect', async () => {
   const { db } = await createTestDatabase({ max: 2 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'siyu-wxpay-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, text: string) => { const p = path.join(dir, name); fs.writeFileSync(p, text); return p; };
   const key = file('apiclient_key.pem', merchantPrivateKey());
   const cert = file('platform.pem', vectors.test_keypair.certificate_pem);

@@ -16,6 +16,7 @@ import { simIds } from '../simulators/wechatpay/simulator.core.js';
 import * as ps from '../adapters/wechatpay/wechatpay.profitsharing.js';
 import { WechatpayApiError } from '../adapters/wechatpay/wechatpay.client.js';
 import { injectTransports } from './wechatpay-money.unit.js';
+import { giveOpenid } from '../../test/wechatpay.js';
 import vectors from '../adapters/wechatpay/wechatpay.vectors.json' with { type: 'json' };
 
 /**
@@ -100,7 +101,7 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
     const phone = `1370000${String(++key).padStart(4, '0')}`;
     const token = await consumerToken(siyu, world.shop, phone);
     const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
-    await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: `o${customer.id.slice(-20)}`, customer_id: customer.id }).execute();
+    await giveOpenid(db, world.tenantId, customer.id, undefined, APPID);
     const order = (await inject({ method: 'POST', url: '/api/v1/orders', payload: { shop: world.shop, lines: [{ sku_id: world.skus[0]!.id, quantity: 2 }] }, headers: idem(token) })).json();
     const start = await inject({ method: 'POST', url: `/api/v1/orders/${order.id}/payments`, payload: { provider: 'wechatpay' }, headers: idem(token) });
     expect(start.statusCode, start.body).toBe(201);

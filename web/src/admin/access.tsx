@@ -26,6 +26,7 @@ export const SCREENS = [
   { key: 'jobs', to: '/admin/jobs', permission: 'jobs.manage' },
   { key: 'messages', to: '/admin/messages', permission: 'messages.manage' },
   { key: 'wechatpay', to: '/admin/wechatpay', permission: 'tenant.manage' },
+  { key: 'reconciliation', to: '/admin/reconciliation', permission: 'reconciliation.read' },
   { key: 'wechat', to: '/admin/wechat', permission: 'tenant.manage' },
 ] as const satisfies readonly { key: string; to: string; permission: Permission }[];
 export type ScreenKey = (typeof SCREENS)[number]['key'];

@@ -28,6 +28,7 @@ import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
 import { pruneOtpChallenges } from './modules/customers/otp.service.js';
 import { metaRoutes } from './platform/http/meta.routes.js';
+import { sharingRoutes, shortLinkRoutes } from './modules/sharing/sharing.routes.js';
 import type { Database, Db } from './database.js';
 
 export interface Siyu {
@@ -104,9 +105,11 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, sharingRoutes(undefined), ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
+  // Short links live beside the pages, not under the API prefix.
+  await server.register(async (root) => shortLinkRoutes(root as App, { db, config, clock, authenticate: (token) => authenticate(db, clock, token) }));
 
   let runner: Promise<JobRunner | undefined> | undefined;
   let closing: Promise<void> | undefined;

@@ -10,6 +10,7 @@ import type { EconomicsTables } from './modules/economics/economics.tables.js';
 import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
 import type { MessagingTables } from './modules/messaging/messaging.tables.js';
 import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
+import type { SharingTables } from './modules/sharing/sharing.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -17,7 +18,8 @@ import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.
  * scripts/check-table-ownership.ts.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
-  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables {}
+  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables,
+  SharingTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

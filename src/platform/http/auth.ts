@@ -76,6 +76,8 @@ export const PERMISSIONS = {
   'policies.write': [...ADMIN_ROLES],
   'campaigns.read': [...ADMIN_ROLES, 'b_owner'],
   'campaigns.write': [...ADMIN_ROLES],
+  /** The attribution window of share codes. */
+  'sharing.settings.write': [...ADMIN_ROLES],
   /** Supply prices and costs (of the supplier's own products for a supplier). */
   'supply_cost.read': [...ADMIN_ROLES, 'b_owner', 'supplier_operator'],
   'catalog.read': [...STAFF_ROLES, 'supplier_operator'],

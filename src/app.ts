@@ -29,6 +29,9 @@ import { customerRoutes } from './modules/customers/customers.routes.js';
 import { pruneOtpChallenges } from './modules/customers/otp.service.js';
 import { metaRoutes } from './platform/http/meta.routes.js';
 import { sharingRoutes, shortLinkRoutes } from './modules/sharing/sharing.routes.js';
+import { subscribeMessageRoutes } from './modules/subscribe-messages/subscribe-messages.routes.js';
+import { deliverSubscribeMessage, SUBSCRIBE_SEND_JOB } from './modules/subscribe-messages/subscribe-messages.service.js';
+import type { SubscribeSender } from './modules/subscribe-messages/subscribe-messages.provider.js';
 import type { Database, Db } from './database.js';
 
 export interface Siyu {
@@ -61,6 +64,8 @@ export interface SiyuOptions {
   sandboxNotifyPost?: (server: App) => NotifyPost;
   /** Stand-ins for the real SMS providers (tests: no network). */
   smsProviders?: Partial<Record<'aliyun' | 'tencent', SmsProvider>>;
+  /** A stand-in for WeChat's subscribe-message sending (tests). */
+  subscribeSender?: SubscribeSender;
 }
 
 /** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
@@ -90,6 +95,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const units: PaymentProviderUnit[] = config.mode === 'sandbox' ? [sandboxPayUnit({ db, clock, post, log: () => built().log })] : [];
   const sms = smsUnit({ mode: config.mode, secretKey: config.secretKey, clock, ...(options.smsProviders ? { overrides: options.smsProviders } : {}) });
   const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
+  const subscribeSender = options.subscribeSender;
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
     // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
@@ -97,6 +103,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     'payments.refund.submit': (jobDb, job) => inTransaction(jobDb, (tx) => submitRefund(tx, clock, providers, job.tenant_id, job.payload.refund_id, refundOutcome(clock))),
     ...Object.assign({}, ...units.map((u) => u.jobs)),
     ...sms.jobs,
+    // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
+    [SUBSCRIBE_SEND_JOB]: async (jobDb, job) => { await deliverSubscribeMessage(jobDb, clock, subscribeSender, job.tenant_id, job.payload.message_id); },
   };
 
   // One listening connection per process, for requests that wait on an order's status.
@@ -105,7 +113,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, sharingRoutes(undefined), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, sharingRoutes(undefined), subscribeMessageRoutes(undefined), ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
   // Short links live beside the pages, not under the API prefix.

@@ -11,6 +11,7 @@ import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
 import type { MessagingTables } from './modules/messaging/messaging.tables.js';
 import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
 import type { SharingTables } from './modules/sharing/sharing.tables.js';
+import type { SubscribeMessageTables } from './modules/subscribe-messages/subscribe-messages.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -19,7 +20,7 @@ import type { SharingTables } from './modules/sharing/sharing.tables.js';
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables,
-  SharingTables {}
+  SharingTables, SubscribeMessageTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

@@ -52,3 +52,11 @@ export async function signInWithPhone(tx: Conn, tenantId: string, input: { phone
   await linkIdentity(tx, tenantId, customer.id, 'phone', input.phone);
   return customer;
 }
+
+/** The WeChat openid a customer signed in with (the newest, when several), or null: whom a subscribe message goes to. */
+export async function wechatOpenidOf(db: Conn, tenantId: string, customerId: string): Promise<string | null> {
+  const row = await db.selectFrom('customer_identities').select('subject')
+    .where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('provider', '=', 'wechat_openid')
+    .orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  return row?.subject ?? null;
+}

@@ -65,3 +65,9 @@ export function recentPaidAverages(tenantId: string, bNodeId?: string | null) {
 export function orderCards(tenantId: string) {
   return sql<{ id: string; number: string; status: string }>`(SELECT id, number, status FROM orders WHERE tenant_id = ${tenantId})`;
 }
+
+/** One order's buyer, number, total and B node, to read as a table (one row or none): what a message about it says. */
+export function orderForMessage(tenantId: string, orderId: string) {
+  return sql<{ id: string; number: string; customer_id: string; b_node_id: string; total: Fen; paid_at: Date | null }>`(
+    SELECT id, number, customer_id, b_node_id, total, paid_at FROM orders WHERE tenant_id = ${tenantId} AND id = ${orderId})`;
+}

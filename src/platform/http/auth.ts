@@ -78,6 +78,9 @@ export const PERMISSIONS = {
   'campaigns.write': [...ADMIN_ROLES],
   /** The attribution window of share codes. */
   'sharing.settings.write': [...ADMIN_ROLES],
+  /** WeChat subscribe messages: the templates and the list of what was sent, failed or skipped. */
+  'subscribe_messages.read': [...ADMIN_ROLES],
+  'subscribe_messages.write': [...ADMIN_ROLES],
   /** Supply prices and costs (of the supplier's own products for a supplier). */
   'supply_cost.read': [...ADMIN_ROLES, 'b_owner', 'supplier_operator'],
   'catalog.read': [...STAFF_ROLES, 'supplier_operator'],

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
-import { auth, consumerToken, manualClock, seedWorld, startSiyu } from '../../../test/fixtures.js';
+import { auth, consumerToken, manualClock, seedWorld, startSiyu, testConfig } from '../../../test/fixtures.js';
 import type { SendOutcome, SubscribeSender } from './subscribe-messages.provider.js';
 import { deliverSubscribeMessage } from './subscribe-messages.service.js';
 
@@ -24,10 +24,7 @@ describe('subscribe messages on order events', async () => {
   const { db } = await createTestDatabase();
   const clock = manualClock();
   const wechat = fakeWeChat();
-  const siyu = await (await import('../../app.js')).createSiyu(db, (await import('../../../test/fixtures.js')).testConfig, {
-    clock, sandboxNotifyPost: (await import('../../providers/sandboxpay.unit.js')).injectPost, subscribeSender: wechat.sender,
-  });
-  await siyu.server.ready();
+  const siyu = await startSiyu(db, clock, testConfig, { subscribeSender: wechat.sender });
   const world = await seedWorld(db, clock, { stock: 100 });
   const sku = world.skus[0]!;
   let key = 0;

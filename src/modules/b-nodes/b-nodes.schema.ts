@@ -119,6 +119,7 @@ export const shopOtpSchema = z.object({
 export const shopSessionSchema = z.object({
   token: z.string(),
   expires_at: z.string().meta({ format: 'date-time' }).nullable(),
-  customer: z.object({ id: z.string(), name: z.string(), phone: z.string() }),
+  /** `phone` is null for a buyer who signed in through WeChat and has not shared one. */
+  customer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }),
   shop: shopSchema,
 }).meta({ id: 'ShopSession' });

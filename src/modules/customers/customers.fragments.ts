@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 
 /** Each customer's name, phone and user, to join by `id` (or `user_id`). */
 export function customerCards(tenantId: string) {
-  return sql<{ tenant_id: string; id: string; user_id: string | null; name: string; phone: string }>`(SELECT tenant_id, id, user_id, name, phone FROM customers WHERE tenant_id = ${tenantId})`;
+  return sql<{ tenant_id: string; id: string; user_id: string | null; name: string; phone: string | null }>`(SELECT tenant_id, id, user_id, name, phone FROM customers WHERE tenant_id = ${tenantId})`;
 }
 
 /** Every customer's user, across tenants, to join by `tenant_id` and `user_id` (resolving a token to its customer). */

@@ -23,7 +23,7 @@ export async function findOrCreateConsumer(tx: Conn, tenantId: string, input: { 
   }
   const existing = await tx.selectFrom('customers').select(['id', 'user_id', 'name', 'phone'])
     .where('tenant_id', '=', tenantId).where('phone', '=', input.phone).executeTakeFirstOrThrow();
-  return { id: existing.id, user_id: existing.user_id!, name: existing.name, phone: existing.phone };
+  return { id: existing.id, user_id: existing.user_id!, name: existing.name, phone: existing.phone ?? input.phone };
 }
 
 /** A customer's name and phone for an order's detail page; null if unknown. */
@@ -47,7 +47,7 @@ export async function signInWithPhone(tx: Conn, tenantId: string, input: { phone
   const known = await tx.selectFrom('customer_identities as i').innerJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'))
     .select(['c.id', 'c.user_id', 'c.name', 'c.phone'])
     .where('i.tenant_id', '=', tenantId).where('i.provider', '=', 'phone').where('i.subject', '=', input.phone).executeTakeFirst();
-  if (known?.user_id) return { id: known.id, user_id: known.user_id, name: known.name, phone: known.phone };
+  if (known?.user_id) return { id: known.id, user_id: known.user_id, name: known.name, phone: known.phone ?? input.phone };
   const customer = await findOrCreateConsumer(tx, tenantId, { phone: input.phone, name: input.name?.trim() || `尾号${input.phone.slice(-4)}`, b_node_id: input.b_node_id });
   await linkIdentity(tx, tenantId, customer.id, 'phone', input.phone);
   return customer;

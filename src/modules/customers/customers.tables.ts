@@ -6,7 +6,10 @@ export interface CustomersTable {
   user_id: string | null;
   b_node_id: string | null;
   name: string;
-  phone: string;
+  /** Null for a buyer who signed in through WeChat and has not shared a phone. */
+  phone: string | null;
+  /** Set when this customer turned out to be the same person as another, older one. */
+  merged_into: Generated<string | null>;
   created_at: Generated<Date>;
 }
 

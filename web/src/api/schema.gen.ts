@@ -1063,6 +1063,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wechat/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's WeChat apps (official account, mini-program): appid, API base, whether a secret is set — never the secret */
+        get: operations["listWechatApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -1474,7 +1491,7 @@ export interface components {
             customer?: {
                 id: string;
                 name: string;
-                phone: string;
+                phone: string | null;
             } | null;
             payments?: components["schemas"]["Payment"][];
             refunds?: components["schemas"]["Refund"][];
@@ -1512,7 +1529,7 @@ export interface components {
             b_node_name: string;
             customer_id: string;
             customer_name: string;
-            customer_phone: string;
+            customer_phone: string | null;
             /** @description integer fen (1/100 yuan) */
             total: number;
             /** @description integer fen (1/100 yuan) */
@@ -1929,7 +1946,7 @@ export interface components {
             customer: {
                 id: string;
                 name: string;
-                phone: string;
+                phone: string | null;
             };
             shop: components["schemas"]["Shop"];
         };
@@ -2032,6 +2049,16 @@ export interface components {
             id: string;
             name: string;
         };
+        WechatApp: {
+            app: components["schemas"]["WechatAppKind"];
+            appid: string;
+            has_secret: boolean;
+            api_base: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @enum {string} */
+        WechatAppKind: "official_account" | "mini_program";
     };
     responses: never;
     parameters: never;
@@ -6594,6 +6621,55 @@ export interface operations {
             };
         };
     };
+    listWechatApps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WechatApp"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listJobs: {
         parameters: {
             query?: {
@@ -6847,3 +6923,4 @@ export const smsProviderNameValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const smsProviderNameInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderNameInput"]> = ["sandbox", "aliyun", "tencent"];
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const verdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Verdict"]> = ["accept", "warn", "reject"];
+export const wechatAppKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatAppKind"]> = ["official_account", "mini_program"];

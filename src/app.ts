@@ -32,6 +32,10 @@ import { sharingRoutes, shortLinkRoutes } from './modules/sharing/sharing.routes
 import { subscribeMessageRoutes } from './modules/subscribe-messages/subscribe-messages.routes.js';
 import { deliverSubscribeMessage, SUBSCRIBE_SEND_JOB } from './modules/subscribe-messages/subscribe-messages.service.js';
 import type { SubscribeSender } from './modules/subscribe-messages/subscribe-messages.provider.js';
+import { wechatReachUnit } from './providers/wechat-reach.unit.js';
+import type { BinaryFetch } from './adapters/wechat/reach.api.js';
+import { reachSimulatorRoutes } from './simulators/wechat/reach.simulator.js';
+import { WECHAT_SIMULATOR_PREFIX } from './simulators/wechat/wechat.simulator.js';
 import { wechatAppRoutes } from './modules/wechat/wechat.routes.js';
 import type { Database, Db } from './database.js';
 
@@ -67,6 +71,10 @@ export interface SiyuOptions {
   smsProviders?: Partial<Record<'aliyun' | 'tencent', SmsProvider>>;
   /** A stand-in for WeChat's subscribe-message sending (tests). */
   subscribeSender?: SubscribeSender;
+  /** How reach calls (mini-program codes, subscribe messages) reach WeChat: by default HTTP; tests pass the server's inject, to reach the simulator in-process. */
+  wechatFetch?: (server: App) => BinaryFetch;
+  /** Which appid a token the WeChat simulator issued belongs to (null: not a valid token). */
+  wechatSimulatorTokens?: (token: string) => Promise<string | null>;
 }
 
 /** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
@@ -96,7 +104,12 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const units: PaymentProviderUnit[] = config.mode === 'sandbox' ? [sandboxPayUnit({ db, clock, post, log: () => built().log })] : [];
   const sms = smsUnit({ mode: config.mode, secretKey: config.secretKey, clock, ...(options.smsProviders ? { overrides: options.smsProviders } : {}) });
   const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
-  const subscribeSender = options.subscribeSender;
+  let wechatFetch: BinaryFetch | undefined;
+  const reach = wechatReachUnit({
+    db, clock, mode: config.mode, secretKey: config.secretKey,
+    ...(options.wechatFetch ? { fetch: (url, init) => { wechatFetch ??= options.wechatFetch!(built()); return wechatFetch(url, init); } } : {}),
+  });
+  const subscribeSender = options.subscribeSender ?? reach.sender;
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
     // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
@@ -114,11 +127,15 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatAppRoutes, jobRoutes, sharingRoutes(undefined), subscribeMessageRoutes(undefined), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatAppRoutes, jobRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
   // Short links live beside the pages, not under the API prefix.
   await server.register(async (root) => shortLinkRoutes(root as App, { db, config, clock, authenticate: (token) => authenticate(db, clock, token) }));
+  // The WeChat simulator's reach endpoints: the sandbox only, never mounted in live mode.
+  if (config.mode === 'sandbox') {
+    await server.register(reachSimulatorRoutes({ db, appidOfToken: options.wechatSimulatorTokens ?? (async () => null) }), { prefix: WECHAT_SIMULATOR_PREFIX });
+  }
 
   let runner: Promise<JobRunner | undefined> | undefined;
   let closing: Promise<void> | undefined;

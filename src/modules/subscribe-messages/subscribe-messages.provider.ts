@@ -3,7 +3,6 @@
  * mini-program access token. A provider unit implements it; the module sees outcomes, not tokens.
  */
 export interface SubscribeSender {
-  /** The tenant's mini-program appid, or undefined when none is configured. */
   send(tenantId: string, message: { touser: string; template_id: string; page: string; data: Record<string, { value: string }> }): Promise<SendOutcome>;
 }
 
@@ -12,4 +11,10 @@ export interface SubscribeSender {
  * `invalid` (47003 bad template data, 40003 bad openid, others that retrying cannot fix): recorded
  * as failed. Anything transient (network, -1 busy, limits) is thrown, and the job retries.
  */
-export type SendOutcome = { ok: true; msgid?: string } | { ok: false; kind: 'no_opt_in' | 'invalid'; errcode: number; errmsg: string };
+export type SendOutcome = { ok: true; msgid?: string } | { ok: false; kind: 'no_opt_in' | 'invalid'; errcode: number | null; errmsg: string };
+
+/**
+ * In the sandbox, the shop's subscribe step stands in for WeChat's dialog: what the buyer accepts
+ * is also granted in the WeChat simulator, which enforces opt-ins on its side. Never given in live mode.
+ */
+export type SandboxOptInGrant = (tenantId: string, customerId: string, templateIds: string[]) => Promise<void>;

@@ -5,12 +5,8 @@ import { customerIdOf, requireActor, requirePermission } from '../../platform/ht
 import { itemsOf } from '../../platform/http/schemas.js';
 import { messageListQuery, messageSchema, optInBody, optInsSchema, putTemplateBody, templateParams, templateSchema, orderEventSchema } from './subscribe-messages.schema.js';
 import * as messages from './subscribe-messages.service.js';
+import type { SandboxOptInGrant } from './subscribe-messages.provider.js';
 
-/**
- * In the sandbox, the shop's subscribe step stands in for WeChat's dialog: what the buyer accepts
- * is also granted in the WeChat simulator, which enforces opt-ins on its side. Never given in live mode.
- */
-export type SandboxOptInGrant = (tenantId: string, customerId: string, templateIds: string[]) => Promise<void>;
 
 const shopOptIns = optInsSchema.extend({
   templates: z.array(z.object({ event: orderEventSchema, template_id: z.string() })).describe('The tenant\'s templates: what the shop asks wx.requestSubscribeMessage for'),

@@ -47,3 +47,10 @@ export type RefundBody = NonNullable<paths['/api/v1/orders/{id}/refunds']['post'
 export type AdminSession = Pick<Schemas['Session'], 'token' | 'user' | 'tenant'>;
 /** What the shop keeps of a consumer's session, per shop. */
 export type ShopSession = Pick<Schemas['ShopSession'], 'token' | 'customer'>;
+
+export type ShareCode = Schemas['ShareCode'];
+export type Listing = Schemas['Listing'];
+export type BNode = Schemas['BNode'];
+export type SubscribeMessage = Schemas['SubscribeMessage'];
+export type SubscribeTemplate = Schemas['SubscribeTemplate'];
+export type ShopSubscribeOptIns = Schemas['ShopSubscribeOptIns'];

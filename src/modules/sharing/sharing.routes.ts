@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteModule } from '../../platform/http/server.js';
 import type { Database } from '../../database.js';
 import type { Config } from '../../platform/config.js';
-import { requireActor, requirePermission, STAFF_ROLES } from '../../platform/http/auth.js';
+import { requireActor, requirePermission } from '../../platform/http/auth.js';
 import { perAddressLimit } from '../../platform/http/security.js';
 import {
   createShareCodeBody, recordVisitBody, resolveQuery, resolvedShareSchema, shareCodeParams, shareCodeSchema, shareSettingsBody, shareSettingsSchema, visitSchema,
@@ -22,7 +22,7 @@ const png = (reply: FastifyReply, body: Buffer, maxAgeSeconds: number) =>
 export function sharingRoutes(wxacodes: WxaCodeProvider | undefined): RouteModule<Database> {
   return (app, { db, clock, config }) => {
     const tags = ['sharing'];
-    const sharer = (req: FastifyRequest) => requireActor(req, [...STAFF_ROLES, 'consumer']);
+    const sharer = (req: FastifyRequest) => (req.actor?.role === 'consumer' ? requireActor(req, ['consumer']) : requirePermission(req, 'sharing.create'));
 
     app.post('/share-codes', { schema: { tags, operationId: 'createShareCode', summary: 'The caller\'s share code for a shop (and product or campaign): the same target always gets the same code', body: createShareCodeBody, response: { 201: shareCodeSchema } } }, async (req, reply) =>
       reply.status(201).send(await sharing.createShareCode(db, sharer(req), req.body, baseUrlOf(config, req))));

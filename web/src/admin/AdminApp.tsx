@@ -18,6 +18,8 @@ import { FirstScreen, Screen } from './access.js';
 import { MessagesPage } from './MessagesPage.js';
 import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
+import { SharePage } from './SharePage.js';
+import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -50,6 +52,8 @@ export function AdminApp() {
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />
           <Route path="messages" element={<Screen screen="messages"><MessagesPage /></Screen>} />
+          <Route path="share" element={<Screen screen="share"><SharePage /></Screen>} />
+          <Route path="subscribe-messages" element={<Screen screen="subscribe-messages"><SubscribeMessagesPage /></Screen>} />
           <Route path="economics" element={<Screen screen="economics">{economicsPage}</Screen>} />
           <Route path="economics/policies" element={<Screen screen="policies">{policiesPage}</Screen>} />
           <Route path="economics/campaigns" element={<Screen screen="campaigns">{campaignsPage}</Screen>} />

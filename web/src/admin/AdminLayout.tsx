@@ -20,6 +20,8 @@ function AdminNav() {
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}
+      {has('share') && <NavLink to="/admin/share" data-testid="nav-share">{t('share.nav')}</NavLink>}
+      {has('subscribe-messages') && <NavLink to="/admin/subscribe-messages" data-testid="nav-subscribe-messages">{t('subscribe.nav')}</NavLink>}
     </nav>
   );
 }

@@ -25,6 +25,8 @@ export const SCREENS = [
   { key: 'breakeven', to: '/admin/economics/breakeven', permission: 'economics.read' },
   { key: 'jobs', to: '/admin/jobs', permission: 'jobs.manage' },
   { key: 'messages', to: '/admin/messages', permission: 'messages.manage' },
+  { key: 'share', to: '/admin/share', permission: 'sharing.create' },
+  { key: 'subscribe-messages', to: '/admin/subscribe-messages', permission: 'subscribe_messages.read' },
 ] as const satisfies readonly { key: string; to: string; permission: Permission }[];
 export type ScreenKey = (typeof SCREENS)[number]['key'];
 export const ECONOMICS_SCREENS: readonly ScreenKey[] = ['economics', 'policies', 'campaigns', 'check', 'breakeven'];

@@ -62,3 +62,38 @@ ALTER TABLE customers ALTER COLUMN phone DROP NOT NULL;
 ALTER TABLE customers ADD COLUMN merged_into text;
 ALTER TABLE customers ADD CONSTRAINT customers_merged_into FOREIGN KEY (tenant_id, merged_into) REFERENCES customers(tenant_id, id);
 ALTER TABLE customers ADD CONSTRAINT customers_not_merged_into_self CHECK (merged_into IS NULL OR merged_into <> id);
+
+-- The sandbox's WeChat OAuth / mini-program simulator keeps WeChat's side here, so that every
+-- server process answers alike (its routes exist in sandbox mode only; in live mode these stay empty).
+CREATE TABLE wechat_sim_apps (
+  appid  text PRIMARY KEY,
+  secret text NOT NULL
+);
+CREATE TABLE wechat_sim_users (
+  user_key   text PRIMARY KEY CHECK (user_key ~ '^[A-Za-z0-9_.-]{1,32}$'),
+  phone      text NOT NULL,
+  blocked    boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE wechat_sim_codes (
+  code       text PRIMARY KEY,
+  kind       text NOT NULL CHECK (kind IN ('oauth', 'login', 'phone')),
+  appid      text NOT NULL,
+  user_key   text NOT NULL REFERENCES wechat_sim_users(user_key),
+  snapshot   boolean NOT NULL DEFAULT false,
+  expires_at timestamptz NOT NULL,
+  used_at    timestamptz
+);
+CREATE TABLE wechat_sim_tokens (
+  access_token text PRIMARY KEY,
+  appid        text NOT NULL,
+  expires_at   timestamptz NOT NULL,
+  revoked_at   timestamptz
+);
+CREATE INDEX wechat_sim_tokens_appid ON wechat_sim_tokens (appid, expires_at DESC);
+-- Errors to answer on purpose (system busy, …) the next `remaining` times a path is called.
+CREATE TABLE wechat_sim_faults (
+  path      text PRIMARY KEY,
+  errcode   integer NOT NULL,
+  remaining integer NOT NULL CHECK (remaining >= 0)
+);

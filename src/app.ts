@@ -34,9 +34,10 @@ import { deliverSubscribeMessage, SUBSCRIBE_SEND_JOB } from './modules/subscribe
 import type { SubscribeSender } from './modules/subscribe-messages/subscribe-messages.provider.js';
 import { wechatReachUnit } from './providers/wechat-reach.unit.js';
 import type { BinaryFetch } from './adapters/wechat/reach.api.js';
-import { reachSimulatorRoutes } from './simulators/wechat/reach.simulator.js';
-import { WECHAT_SIMULATOR_PREFIX } from './simulators/wechat/wechat.simulator.js';
-import { wechatAppRoutes } from './modules/wechat/wechat.routes.js';
+import { wechatRoutes } from './modules/wechat/wechat.routes.js';
+import { wechatUnit } from './providers/wechat.unit.js';
+import { pruneOauthStates } from './modules/wechat/sign-in.service.js';
+import type { WechatApi } from './modules/wechat/wechat.provider.js';
 import type { Database, Db } from './database.js';
 
 export interface Siyu {
@@ -73,8 +74,8 @@ export interface SiyuOptions {
   subscribeSender?: SubscribeSender;
   /** How reach calls (mini-program codes, subscribe messages) reach WeChat: by default HTTP; tests pass the server's inject, to reach the simulator in-process. */
   wechatFetch?: (server: App) => BinaryFetch;
-  /** Which appid a token the WeChat simulator issued belongs to (null: not a valid token). */
-  wechatSimulatorTokens?: (token: string) => Promise<string | null>;
+  /** A stand-in for WeChat's server API (tests: the simulator through `inject`, or a fake). */
+  wechatApi?: (server: App) => WechatApi;
 }
 
 /** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
@@ -104,9 +105,18 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const units: PaymentProviderUnit[] = config.mode === 'sandbox' ? [sandboxPayUnit({ db, clock, post, log: () => built().log })] : [];
   const sms = smsUnit({ mode: config.mode, secretKey: config.secretKey, clock, ...(options.smsProviders ? { overrides: options.smsProviders } : {}) });
   const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
+  // The adapter reaches the server lazily: a test's stand-in may call the server's own simulator.
+  let api: WechatApi | undefined;
+  const lazyApi: WechatApi = {
+    fetchAccessToken: (...a) => (api ??= options.wechatApi!(built())).fetchAccessToken(...a),
+    oauthAccessToken: (...a) => (api ??= options.wechatApi!(built())).oauthAccessToken(...a),
+    code2Session: (...a) => (api ??= options.wechatApi!(built())).code2Session(...a),
+    phoneNumber: (...a) => (api ??= options.wechatApi!(built())).phoneNumber(...a),
+  };
+  const wechat = wechatUnit({ db, clock, mode: config.mode, secretKey: config.secretKey, ...(options.wechatApi ? { api: lazyApi } : {}) });
   let wechatFetch: BinaryFetch | undefined;
   const reach = wechatReachUnit({
-    db, clock, mode: config.mode, secretKey: config.secretKey,
+    deps: wechat.deps, mode: config.mode,
     ...(options.wechatFetch ? { fetch: (url, init) => { wechatFetch ??= options.wechatFetch!(built()); return wechatFetch(url, init); } } : {}),
   });
   const subscribeSender = options.subscribeSender ?? reach.sender;
@@ -127,14 +137,14 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatAppRoutes, jobRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
   );
   // Short links live beside the pages, not under the API prefix.
   await server.register(async (root) => shortLinkRoutes(root as App, { db, config, clock, authenticate: (token) => authenticate(db, clock, token) }));
-  // The WeChat simulator's reach endpoints: the sandbox only, never mounted in live mode.
-  if (config.mode === 'sandbox') {
-    await server.register(reachSimulatorRoutes({ db, appidOfToken: options.wechatSimulatorTokens ?? (async () => null) }), { prefix: WECHAT_SIMULATOR_PREFIX });
+  // Simulators answer outside /api/v1, where their real counterparts' paths would be; sandbox only.
+  for (const sim of wechat.simulators) {
+    await server.register(async (scope) => { await sim.routes(scope as App, { db, config, clock, authenticate: (token) => authenticate(db, clock, token) }); }, { prefix: sim.prefix });
   }
 
   let runner: Promise<JobRunner | undefined> | undefined;
@@ -161,6 +171,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },
           { name: 'otp.prune', match: '27 3 * * *', run: (jobDb) => pruneOtpChallenges(jobDb, clock) },
+          { name: 'wechat.oauth-states.prune', match: '37 3 * * *', run: (jobDb) => pruneOauthStates(jobDb, clock) },
         ],
         concurrency: config.jobsConcurrency,
         pollMs: Math.max(50, intervalMs),

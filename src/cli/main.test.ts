@@ -36,6 +36,7 @@ describe('siyu command', () => {
   fs.chmodSync(dataDir, 0o755);
   const env = { ...process.env, SIYU_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' };
   let server: ChildProcess | undefined;
+  let serverPort = 0;
   let output = '';
   const run = (...args: string[]) => spawnSync('node', [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
 
@@ -55,6 +56,7 @@ describe('siyu command', () => {
 
   it('starts without demo data, seeds the demo into the running server’s database, and serves it', async () => {
     const port = await freePort();
+    serverPort = port;
     server = spawn('node', [BIN, 'start', '--port', String(port), '--no-demo'], { env });
     server.stdout!.on('data', (d) => { output += String(d); });
     server.stderr!.on('data', (d) => { output += String(d); });
@@ -81,6 +83,26 @@ describe('siyu command', () => {
     const again = run('seed', '--demo');
     expect(again.stdout).toContain('already present');
   }, 180_000);
+
+  it('wechat connect stores a tenant\'s app with its secret sealed; the console\'s list says a secret is set, never which', async () => {
+    const bad = run('wechat', 'connect', '--tenant', 'demo', '--app', 'web', '--appid', 'wx1', '--secret', 's');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('official-account or mini-program');
+    const connected = run('wechat', 'connect', '--tenant', 'demo', '--app', 'official-account', '--appid', 'wxcli0000000000001', '--secret', 'cli-secret-never-shown');
+    expect(connected.status, connected.stderr).toBe(0);
+    expect(connected.stdout).toContain('wxcli0000000000001 connected');
+    // In the sandbox the default API base is this server's simulator.
+    expect(connected.stdout).toContain('/simulators/wechat');
+    expect(connected.stdout).not.toContain('cli-secret-never-shown');
+    const login = await fetch(`http://127.0.0.1:${serverPort}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'demo', login: 'admin', password: 'admin123' }),
+    });
+    const token = (await login.json()).token as string;
+    const apps = await fetch(`http://127.0.0.1:${serverPort}/api/v1/wechat/apps`, { headers: { authorization: `Bearer ${token}` } });
+    const body = await apps.text();
+    expect(JSON.parse(body).items).toEqual([expect.objectContaining({ app: 'official_account', appid: 'wxcli0000000000001', has_secret: true })]);
+    expect(body).not.toContain('cli-secret-never-shown');
+  }, 60_000);
 
   it('migrate works on the same database once the server has stopped; data survives a restart and --fresh wipes it', async () => {
     server!.kill('SIGTERM');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/test-db.js';
 import { auth, consumerToken, manualClock, seedWorld, startSiyu, testConfig } from '../../test/fixtures.js';
 import { loadConfig } from '../platform/config.js';
-import { deriveKey, seal } from '../platform/secrets.js';
+import { deriveKey } from '../platform/secrets.js';
 import { createUser, issueToken } from '../modules/identity/identity.service.js';
 import { connectWechatApp, WECHAT_SEAL_PURPOSE } from '../modules/wechat/wechat.service.js';
 import { WechatApiError } from '../modules/wechat/wechat.provider.js';
@@ -11,10 +11,12 @@ import { recordOptIns } from '../modules/subscribe-messages/subscribe-messages.s
 import { getUnlimitedCode, sendSubscribeMessage, type BinaryFetch } from '../adapters/wechat/reach.api.js';
 import { simulatedOptInsLeft } from '../simulators/wechat/reach.simulator.js';
 import { injectBinaryFetch } from './wechat-reach.unit.js';
+import { injectFetch } from './wechat.unit.js';
+import { wechatApi } from '../adapters/wechat/wechat.api.js';
+import { issueSimToken } from '../simulators/wechat/wechat.simulator.js';
 import type { App } from '../platform/http/server.js';
 
 const APPID = 'wxmini0000000001';
-const TOKEN = 'sim-access-token-1';
 const SIM = 'http://sandbox.local/simulators/wechat';
 
 describe('WeChat reach against the simulator: mini-program codes and subscribe messages', async () => {
@@ -22,13 +24,12 @@ describe('WeChat reach against the simulator: mini-program codes and subscribe m
   const clock = manualClock();
   const calls: string[] = [];
   const counting = (server: App): BinaryFetch => { const inner = injectBinaryFetch(server); return (url, init) => { calls.push(new URL(url).pathname); return inner(url, init); }; };
-  const siyu = await startSiyu(db, clock, testConfig, { wechatFetch: counting, wechatSimulatorTokens: async (t) => (t === TOKEN ? APPID : null) });
+  const siyu = await startSiyu(db, clock, testConfig, { wechatFetch: counting, wechatApi: (server) => wechatApi(injectFetch(server)) });
   const world = await seedWorld(db, clock, { stock: 50 });
   const sealKey = deriveKey(testConfig.secretKey, WECHAT_SEAL_PURPOSE);
   await connectWechatApp(db, sealKey, world.tenantId, { app: 'mini_program', appid: APPID, secret: 'mini-secret', apiBase: SIM });
-  // The token cache holds a token the simulator issued (its token endpoint is exercised by the sign-in tests).
-  await db.updateTable('wechat_access_tokens').set({ access_token: seal(sealKey, TOKEN), expires_at: new Date(clock.now().getTime() + 7200_000) })
-    .where('tenant_id', '=', world.tenantId).where('app', '=', 'mini_program').execute();
+  // A token the simulator issued, for calling the simulator directly (the server's own calls fetch theirs through the token cache).
+  const TOKEN = (await issueSimToken(db, clock.now(), APPID, false)).access_token;
   const simFetch = injectBinaryFetch(siyu.server);
   const leader = await createUser(db, world.tenantId, { login: 'leader', display_name: 'Leader Wang', role: 'b_owner', password: 'leader-password', b_node_id: world.bNodeId });
   const leaderToken = (await issueToken(db, clock, world.tenantId, leader.id, 'api', 'tests')).token;
@@ -105,7 +106,7 @@ describe('WeChat reach against the simulator: mini-program codes and subscribe m
   });
 
   it('mounts no simulator in live mode', async () => {
-    const live = await startSiyu(db, clock, loadConfig({ SIYU_MODE: 'live', SIYU_SECRET_KEY: 'k'.repeat(48), DATABASE_URL: 'postgres://unused/siyu', SIYU_RATE_LIMITS: 'off' }), { wechatSimulatorTokens: async () => APPID });
+    const live = await startSiyu(db, clock, loadConfig({ SIYU_MODE: 'live', SIYU_SECRET_KEY: 'k'.repeat(48), DATABASE_URL: 'postgres://unused/siyu', SIYU_RATE_LIMITS: 'off' }), {});
     for (const url of ['/simulators/wechat/wxa/getwxacodeunlimit', '/simulators/wechat/cgi-bin/message/subscribe/send']) {
       const res = await live.server.inject({ method: 'POST', url: `${url}?access_token=${TOKEN}`, payload: { scene: 'Aabcdefghijklmno', touser: 'oX00000000', template_id: 'T', data: { thing1: { value: 'x' } } } });
       expect(res.statusCode).toBe(404);

@@ -1,15 +1,12 @@
-import type { Db } from '../database.js';
-import type { Clock } from '../platform/clock.js';
 import type { Mode } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 import { withServerAccessToken } from '../modules/wechat/access-token.service.js';
-import { wechatAppCredentials, wechatDeps } from '../modules/wechat/wechat.service.js';
+import { wechatAppCredentials, type WechatDeps } from '../modules/wechat/wechat.service.js';
 import { WechatApiError } from '../modules/wechat/wechat.provider.js';
 import { wechatOpenidOf } from '../modules/customers/customers.service.js';
 import { WxaCodeError, type WxaCodeProvider } from '../modules/sharing/sharing.provider.js';
 import type { SandboxOptInGrant, SubscribeSender } from '../modules/subscribe-messages/subscribe-messages.provider.js';
 import { defaultBinaryFetch, getUnlimitedCode, sendSubscribeMessage, type BinaryFetch } from '../adapters/wechat/reach.api.js';
-import { wechatApi } from '../adapters/wechat/wechat.api.js';
 import { grantSimulatedOptIns } from '../simulators/wechat/reach.simulator.js';
 
 export interface WechatReach {
@@ -27,9 +24,9 @@ const notConnected = (err: unknown) => err instanceof AppError && err.code === '
  * WeChat refuses it), against WeChat's host or, in the sandbox, the simulator's (the app's API base).
  * Every call here runs outside any database transaction.
  */
-export function wechatReachUnit(input: { db: Db; clock: Clock; mode: Mode; secretKey: string; fetch?: BinaryFetch }): WechatReach {
+export function wechatReachUnit(input: { deps: WechatDeps; mode: Mode; fetch?: BinaryFetch }): WechatReach {
   const fetchFn = input.fetch ?? defaultBinaryFetch;
-  const deps = wechatDeps(input.db, input.clock, input.secretKey, wechatApi());
+  const { deps } = input;
   const wxacodes: WxaCodeProvider = {
     async unlimitedCode(tenantId, request) {
       try {
@@ -54,9 +51,9 @@ export function wechatReachUnit(input: { db: Db; clock: Clock; mode: Mode; secre
   };
   const sandboxGrant: SandboxOptInGrant | undefined = input.mode === 'sandbox'
     ? async (tenantId, customerId, templateIds) => {
-      const app = await wechatAppCredentials(input.db, deps.sealKey, tenantId, 'mini_program').catch((err: unknown) => { if (notConnected(err)) return null; throw err; });
-      const openid = await wechatOpenidOf(input.db, tenantId, customerId);
-      if (app && openid) await grantSimulatedOptIns(input.db, app.appid, openid, templateIds);
+      const app = await wechatAppCredentials(deps.db, deps.sealKey, tenantId, 'mini_program').catch((err: unknown) => { if (notConnected(err)) return null; throw err; });
+      const openid = await wechatOpenidOf(deps.db, tenantId, customerId);
+      if (app && openid) await grantSimulatedOptIns(deps.db, app.appid, openid, templateIds);
     }
     : undefined;
   return { wxacodes, sender, sandboxGrant };

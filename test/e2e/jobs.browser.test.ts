@@ -50,12 +50,13 @@ describe('failed background jobs in a browser', () => {
     await waitForText(row.getByTestId('job-state'), '已暂停');
     await waitForText(row.getByTestId('job-attempts'), '10/10');
     await waitForText(row.getByTestId('job-error'), FAILURE);
+    await waitForText(row.getByTestId('job-run-at'), '—');
     await screenshot(page, 'jobs-parked');
 
     await row.getByTestId(`job-retry-${jobId}`).click();
-    await waitForAttribute(row, 'data-state', 'retrying');
+    await waitForAttribute(row, 'data-state', 'queued');
     await waitForText(row.getByTestId('job-attempts'), '0/10');
-    await waitForText(row.getByTestId('job-state'), '等待重试');
+    await waitForText(row.getByTestId('job-state'), '排队中');
     expect(await page.getByTestId('jobs-retry-error').count()).toBe(0);
     const after = await queued(jobId);
     expect(after).toMatchObject({ attempts: 0, due: true });

@@ -54,3 +54,9 @@ export type BNode = Schemas['BNode'];
 export type SubscribeMessage = Schemas['SubscribeMessage'];
 export type SubscribeTemplate = Schemas['SubscribeTemplate'];
 export type ShopSubscribeOptIns = Schemas['ShopSubscribeOptIns'];
+/** WeChat sign-in: what a shop offers, the start of web authorisation, a snapshot visitor's answer; the console's apps. */
+export type WechatSignInOptions = Schemas['WechatSignInOptions'];
+export type WechatOauthStart = Schemas['WechatOauthStart'];
+export type WechatAnonymous = Schemas['WechatAnonymous'];
+export type ShopSessionAnswer = Schemas['ShopSession'];
+export type WechatApp = Schemas['WechatApp'];

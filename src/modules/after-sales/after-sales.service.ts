@@ -146,3 +146,9 @@ export async function resolveAction(tx: Tx, actor: Actor, id: string, note: stri
 /** A retried request's failure is no longer open. */
 export const resolveActionsOfRequest = (tx: Tx, tenantId: string, requestId: string, by: string | null, at: Date) =>
   afterSalesRepo.resolveAction(tx, tenantId, { requestId }, by, 'refund retried', at);
+
+/** A merged customer's after-sales requests become the surviving customer's. */
+export async function reassignCustomerRequests(tx: Conn, tenantId: string, from: string, to: string): Promise<number> {
+  const res = await tx.updateTable('after_sales_requests').set({ customer_id: to }).where('tenant_id', '=', tenantId).where('customer_id', '=', from).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

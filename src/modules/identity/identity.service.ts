@@ -199,8 +199,14 @@ export async function createUser(db: Conn, tenantId: string, input: NewUser) {
 }
 
 /** The password-less user a consumer signs in as (through a shop session); its login is its phone. */
+/** A consumer's password-less user; its login names how they first proved who they are (a phone, or `wechat:<openid>`). */
 export async function createConsumerUser(db: Conn, tenantId: string, userId: string, input: { name: string; phone: string }) {
   await identityRepo.insertUser(db, { tenant_id: tenantId, id: userId, login: `consumer:${input.phone}`, display_name: input.name, role: 'consumer', password_hash: null, supplier_id: null, b_node_id: null });
+}
+
+/** Revokes every token of a consumer merged into another person's record: their sessions no longer speak for anyone. */
+export async function revokeMergedConsumerTokens(tx: Conn, clock: Clock, tenantId: string, userId: string): Promise<number> {
+  return identityRepo.revokeUserTokens(tx, tenantId, userId, clock.now());
 }
 
 /** The signed-in user with what their role may do: the console shows only those screens and actions. */

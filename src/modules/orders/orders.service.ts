@@ -176,3 +176,9 @@ export async function withPickupAttempts(db: Db, clock: Clock, limits: LimitsCon
   }
   await orderRepo.clearPickupAttempts(db, actor.tenantId, orderId);
 }
+
+/** A merged customer's orders become the surviving customer's (one person, one order history). */
+export async function reassignCustomerOrders(tx: Conn, tenantId: string, from: string, to: string): Promise<number> {
+  const res = await tx.updateTable('orders').set({ customer_id: to }).where('tenant_id', '=', tenantId).where('customer_id', '=', from).executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

@@ -8,16 +8,22 @@ import type { WechatAppKind } from './wechat.tables.js';
 /** The purpose WeChat app secrets, access tokens and session keys are sealed under (a key derived from SIYU_SECRET_KEY). */
 export const WECHAT_SEAL_PURPOSE = 'wechat-credentials';
 
-/** What every WeChat-facing use case needs: the database, the clock, the sealing key and the API adapter. */
+/** The purpose OAuth states are bound to their browser under (a keyed hash of the cookie's value). */
+export const WECHAT_STATE_PURPOSE = 'wechat-oauth-state';
+
+/** What every WeChat-facing use case needs: the database, the clock, the keys and the API adapter. */
 export interface WechatDeps {
   db: Db;
   clock: Clock;
+  /** Seals app secrets, access tokens and session keys. */
   sealKey: Buffer;
+  /** Hashes the browser binding of OAuth states. */
+  stateKey: Buffer;
   api: WechatApi;
 }
 
 export function wechatDeps(db: Db, clock: Clock, secretKey: string, api: WechatApi): WechatDeps {
-  return { db, clock, sealKey: deriveKey(secretKey, WECHAT_SEAL_PURPOSE), api };
+  return { db, clock, sealKey: deriveKey(secretKey, WECHAT_SEAL_PURPOSE), stateKey: deriveKey(secretKey, WECHAT_STATE_PURPOSE), api };
 }
 
 export const WECHAT_APP_KINDS = ['official_account', 'mini_program'] as const satisfies readonly WechatAppKind[];

@@ -41,10 +41,11 @@ const HASHED_ASSETS = '/assets/';
 
 /**
  * The web app is two pages: the consumer's shop for /s/…, the console for /admin… and any other
- * path (the home page and its not-found page). A missing asset or API route is a 404, never HTML.
+ * path (the home page and its not-found page). A missing asset, API or simulator route is a 404,
+ * never HTML (live mode mounts no simulator, and says so plainly).
  */
 function webPageFor(url: string): string | null {
-  if (url.startsWith('/api/') || url.startsWith(HASHED_ASSETS)) return null;
+  if (url.startsWith('/api/') || url.startsWith('/simulators/') || url.startsWith(HASHED_ASSETS)) return null;
   return url.startsWith('/s/') ? 'shop.html' : 'admin.html';
 }
 

@@ -10,7 +10,8 @@ export interface JobRow {
 
 /**
  * Jobs still in the queue (a finished job is deleted by graphile-worker): queued, running (locked
- * by a worker), retrying after a failure, or parked once out of attempts. `failed` keeps those that
+ * by a worker), retrying after a failure, or parked once out of attempts. A job an operator retried
+ * has no attempts yet and is queued again, though it keeps its last error until it runs. `failed` keeps those that
  * failed at least once; `tenantId` keeps one tenant's (jobs carry it in their payload). Periodic
  * work's own job is plumbing and not listed.
  */
@@ -19,7 +20,7 @@ export async function listJobs(db: Conn<any>, filter: { failed?: boolean; tenant
     SELECT j.id::text AS id, t.identifier AS kind, j.payload->>'tenant_id' AS tenant_id,
            CASE WHEN j.attempts >= j.max_attempts THEN 'parked'
                 WHEN j.locked_at IS NOT NULL THEN 'running'
-                WHEN j.last_error IS NOT NULL THEN 'retrying'
+                WHEN j.last_error IS NOT NULL AND j.attempts > 0 THEN 'retrying'
                 ELSE 'queued' END AS state,
            j.attempts, j.max_attempts, j.run_at, j.last_error, j.created_at
       FROM graphile_worker._private_jobs j

@@ -35,7 +35,8 @@ describe('/api/v1/jobs', async () => {
     const retry = await siyu.server.inject({ method: 'POST', url: `/api/v1/jobs/${items[0]!.id}/retry`, headers: auth(world.adminToken) });
     expect(retry.statusCode, retry.body).toBe(204);
     const after = await siyu.server.inject({ method: 'GET', url: '/api/v1/jobs?state=failed', headers: auth(world.adminToken) });
-    expect(after.json().items.map((j: { state: string }) => j.state)).toEqual(['retrying']);
+    // Retried: queued again with fresh attempts, still listed under failed with its last error until it runs.
+    expect(after.json().items.map((j: { state: string; last_error: string }) => [j.state, j.last_error])).toEqual([['queued', 'gave up']]);
     const { rows } = await sql<{ attempts: number }>`SELECT attempts FROM graphile_worker.jobs WHERE id = ${items[0]!.id}::bigint`.execute(db);
     expect(rows[0]!.attempts).toBe(0);
   });

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import QRCode from 'qrcode';
-import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../database.js';
+import type { App, AppContext } from '../../platform/http/server.js';
+import { checkSimToken } from './wechat.simulator.js';
 
 /**
  * The sandbox's WeChat, for reach: mini-program codes (`/wxa/getwxacodeunlimit`, a real PNG of a
@@ -10,13 +11,9 @@ import type { Db } from '../../database.js';
  * does: 40001 bad token, 41030 invalid page, 40003 invalid openid, 47003 invalid template data,
  * 43101 no opt-in left. It keeps its own opt-in counts (fed by the sandbox shop's subscribe step,
  * standing in for WeChat's dialog), so a server that sent without an opt-in would be caught.
- * Mounted under /simulators/wechat in sandbox mode only.
+ * Mounted beside the login simulator under /simulators/wechat, in sandbox mode only; tokens are
+ * the ones the simulator's token endpoint issued (40001 unknown or replaced, 42001 expired).
  */
-export interface ReachSimulatorOptions {
-  db: Db;
-  /** The appid a server access token was issued to by the simulator, or null when it is not valid. */
-  appidOfToken: (token: string) => Promise<string | null>;
-}
 
 /** The mini-program's pages the simulator knows: check_path refuses others with 41030. */
 export const SIMULATED_PAGES = new Set(['pages/index/index', 'pages/order/order', 'pages/shop/shop']);
@@ -25,15 +22,18 @@ const OPENID = /^[0-9A-Za-z_-]{6,64}$/;
 
 const fail = (errcode: number, errmsg: string) => ({ errcode, errmsg });
 
-export function reachSimulatorRoutes(options: ReachSimulatorOptions) {
-  return async (app: FastifyInstance) => {
+export const wechatReachSimulator = (app: App, ctx: AppContext<any>) => {
+  const db = ctx.db as Db;
+  {
+    /** The app the token was issued to, or WeChat's refusal. */
     const tokenAppid = async (query: unknown) => {
       const token = (query as { access_token?: string }).access_token;
-      return token ? options.appidOfToken(token) : null;
+      return checkSimToken(db, ctx.clock.now(), token ?? '');
     };
 
     app.post('/wxa/getwxacodeunlimit', { schema: { hide: true } }, async (req, reply) => {
-      if (!(await tokenAppid(req.query))) return fail(40001, 'invalid credential, access_token is invalid or not latest');
+      const caller = await tokenAppid(req.query);
+      if (!('appid' in caller)) return caller;
       const body = (req.body ?? {}) as { scene?: unknown; page?: unknown; width?: unknown; check_path?: unknown };
       if (typeof body.scene !== 'string' || !SCENE.test(body.scene)) return fail(40169, 'invalid length for scene, or the data is not json string');
       const page = typeof body.page === 'string' ? body.page : '';
@@ -44,8 +44,9 @@ export function reachSimulatorRoutes(options: ReachSimulatorOptions) {
     });
 
     app.post('/cgi-bin/message/subscribe/send', { schema: { hide: true } }, async (req) => {
-      const appid = await tokenAppid(req.query);
-      if (!appid) return fail(40001, 'invalid credential, access_token is invalid or not latest');
+      const caller = await tokenAppid(req.query);
+      if (!('appid' in caller)) return caller;
+      const appid = caller.appid;
       const body = (req.body ?? {}) as { touser?: unknown; template_id?: unknown; data?: unknown };
       if (typeof body.touser !== 'string' || !OPENID.test(body.touser)) return fail(40003, 'invalid openid');
       if (typeof body.template_id !== 'string' || !body.template_id) return fail(40037, 'invalid template_id');
@@ -54,12 +55,12 @@ export function reachSimulatorRoutes(options: ReachSimulatorOptions) {
       const { rows } = await sql<{ remaining: number }>`
         UPDATE wechat_sim_subscribe_quotas SET remaining = remaining - 1
          WHERE appid = ${appid} AND openid = ${body.touser} AND template_id = ${body.template_id} AND remaining > 0
-        RETURNING remaining`.execute(options.db);
+        RETURNING remaining`.execute(db);
       if (!rows.length) return fail(43101, 'user refuse to accept the msg');
       return { errcode: 0, errmsg: 'ok', msgid: randomInt(1e9, 2 ** 47) };
     });
-  };
-}
+  }
+};
 
 /** WeChat's rules for template data by key type; the first key that breaks them, if any. */
 function invalidDataKey(data: unknown): string | null {

@@ -44,7 +44,8 @@ export function JobsPage() {
                   <td data-testid="job-kind"><code>{job.kind}</code></td>
                   <td data-testid="job-state">{t(`jobs.state.${job.state}`)}</td>
                   <td className="num" data-testid="job-attempts">{job.attempts}/{job.max_attempts}</td>
-                  <td data-testid="job-run-at">{formatTime(String(job.run_at), i18n.language)}</td>
+                  {/* A parked job has no next run until someone retries it. */}
+                  <td data-testid="job-run-at">{job.state === 'parked' ? '—' : formatTime(String(job.run_at), i18n.language)}</td>
                   <td className="small" data-testid="job-error">{job.last_error?.split('\n')[0]}</td>
                   <td>
                     <button type="button" disabled={retry.isPending || job.state === 'running'} onClick={() => retry.mutate(job.id)} data-testid={`job-retry-${job.id}`}>

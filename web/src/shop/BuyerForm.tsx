@@ -6,6 +6,7 @@ import { ErrorNote, Field } from '../ui.js';
 import { useServerMode } from '../SandboxBanner.js';
 import type { ShopOtp } from '../types.js';
 import { saveShopSession, type ShopSession } from './session.js';
+import { WechatSignIn } from './WechatSignIn.js';
 
 const PHONE = /^\+?[0-9]{6,20}$/;
 const CODE = /^[0-9]{6}$/;
@@ -54,6 +55,8 @@ export function BuyerForm({ slug }: { slug: string }) {
     );
   }
   return (
+    <>
+    <WechatSignIn slug={slug} />
     <form className="card form" onSubmit={requestCode} data-testid="buyer-form">
       <h2 className="section-title">{t('shop.buyer_title')}</h2>
       <p className="muted small">{t('shop.buyer_hint')}</p>
@@ -67,5 +70,6 @@ export function BuyerForm({ slug }: { slug: string }) {
       <ErrorNote error={send.error} testId="buyer-error" />
       <button type="submit" className="primary block" disabled={send.isPending} data-testid="buyer-submit">{t('shop.send_code')}</button>
     </form>
+    </>
   );
 }

@@ -47,7 +47,7 @@ export function CheckoutPage() {
         <BuyerForm slug={slug} />
       ) : (
         <div className="card buyer" data-testid="buyer-summary">
-          <span>{t('shop.buyer', { name: session.customer.name, phone: session.customer.phone })}</span>
+          <span>{t('shop.buyer', { name: session.customer.name, phone: session.customer.phone ?? '' })}</span>
           <button type="button" className="link" onClick={() => clearShopSession(slug)}>{t('shop.change_buyer')}</button>
         </div>
       )}

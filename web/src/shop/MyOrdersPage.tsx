@@ -30,7 +30,7 @@ export function MyOrdersPage() {
   return (
     <>
       <h1 className="page-title">{t('shop.my_orders')}</h1>
-      {orders.data.items.length === 0 && <p className="empty">{t('shop.orders_empty')}</p>}
+      {orders.data.items.length === 0 && <p className="empty" data-testid="my-orders-empty">{t('shop.orders_empty')}</p>}
       <ul className="order-cards">
         {orders.data.items.map((o) => (
           <li key={o.id}>

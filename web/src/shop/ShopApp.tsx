@@ -8,6 +8,7 @@ import { CheckoutPage } from './CheckoutPage.js';
 import { CashierPage } from './CashierPage.js';
 import { OrderPage } from './OrderPage.js';
 import { MyOrdersPage } from './MyOrdersPage.js';
+import { WechatCallbackPage } from './WechatCallbackPage.js';
 
 /** The consumer's shop, served for /s/*; it shares no screen with the console. */
 export function ShopApp() {
@@ -22,6 +23,7 @@ export function ShopApp() {
           <Route path="pay/:orderId" element={<CashierPage />} />
           <Route path="orders" element={<MyOrdersPage />} />
           <Route path="orders/:orderId" element={<OrderPage />} />
+          <Route path="wechat/callback" element={<WechatCallbackPage />} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>
         <Route path="*" element={<NotFound standalone leavesEntry />} />

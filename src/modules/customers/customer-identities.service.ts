@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { Conn, Tx } from '../../database.js';
+import type { Clock } from '../../platform/clock.js';
+import { audit } from '../../platform/audit.js';
+import { newId } from '../../platform/ids.js';
+import { createConsumerUser, revokeMergedConsumerTokens } from '../identity/identity.service.js';
+import type { IdentityProvider } from './customers.tables.js';
+
+/**
+ * One customer per person per tenant. A person proves who they are by a phone, a WeChat openid
+ * (each official account and mini-program has its own) or a unionid (one across the tenant's
+ * WeChat apps, and the key that later joins them to the same person in WeCom). Every proof is a row
+ * of customer_identities pointing at one customer; when proofs held by two customers turn out to
+ * belong to one person, the two are merged: the older customer (created first; the smaller id on a
+ * tie) survives, the other keeps its row for the record, pointing at the survivor.
+ */
+export interface CustomerRef { id: string; user_id: string; name: string; phone: string | null }
+
+export interface WechatProof { openid: string; unionid: string | null }
+
+/** A merge that happened: what other modules re-point (orders, requests) from `merged` to `survivor`. */
+export interface CustomerMerge { survivor: string; merged: string; mergedUserId: string | null }
+
+/**
+ * Serialises sign-ins that could create or merge the same person: transaction-scoped advisory
+ * locks on every proof, taken in one sorted order, so two first sign-ins never make two customers.
+ */
+async function lockProofs(tx: Tx, tenantId: string, proofs: { provider: IdentityProvider; subject: string }[]) {
+  const keys = [...new Set(proofs.map((p) => `customer-proof:${tenantId}:${p.provider}:${p.subject}`))].sort();
+  for (const key of keys) await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
+}
+
+async function customersOfProofs(tx: Conn, tenantId: string, proofs: { provider: IdentityProvider; subject: string }[]) {
+  if (!proofs.length) return [];
+  return tx.selectFrom('customer_identities as i').innerJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'))
+    .select(['i.provider', 'i.subject', 'c.id', 'c.user_id', 'c.name', 'c.phone', 'c.created_at'])
+    .where('i.tenant_id', '=', tenantId)
+    .where((eb) => eb.or(proofs.map((p) => eb.and([eb('i.provider', '=', p.provider), eb('i.subject', '=', p.subject)]))))
+    .orderBy('c.created_at').orderBy('c.id')
+    .execute();
+}
+
+async function link(tx: Conn, tenantId: string, customerId: string, provider: IdentityProvider, subject: string) {
+  await tx.insertInto('customer_identities').values({ tenant_id: tenantId, provider, subject, customer_id: customerId })
+    .onConflict((oc) => oc.columns(['tenant_id', 'provider', 'subject']).doNothing()).execute();
+}
+
+async function customerRef(tx: Conn, tenantId: string, id: string): Promise<CustomerRef> {
+  const c = await tx.selectFrom('customers').select(['id', 'user_id', 'name', 'phone']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirstOrThrow();
+  return { id: c.id, user_id: c.user_id!, name: c.name, phone: c.phone };
+}
+
+/**
+ * The customer a WeChat sign-in speaks for: found by openid or unionid, created on first sign-in
+ * (no phone yet, called 微信用户 and the openid's last four characters), with every proof given
+ * linked to them. Proofs already held by two customers merge them. `merges` lists what the caller
+ * must re-point in other modules, in the same transaction.
+ */
+export async function signInWithWechat(tx: Tx, clock: Clock, tenantId: string, input: WechatProof & { b_node_id: string }): Promise<{ customer: CustomerRef; merges: CustomerMerge[] }> {
+  const proofs: { provider: IdentityProvider; subject: string }[] = [{ provider: 'wechat_openid', subject: input.openid }];
+  if (input.unionid) proofs.push({ provider: 'wechat_unionid', subject: input.unionid });
+  await lockProofs(tx, tenantId, proofs);
+  const holders = await customersOfProofs(tx, tenantId, proofs);
+  const merges: CustomerMerge[] = [];
+  let customerId: string;
+  if (!holders.length) {
+    customerId = newId('cus');
+    const userId = newId('usr');
+    const name = `微信用户${input.openid.slice(-4)}`;
+    await tx.insertInto('customers').values({ tenant_id: tenantId, id: customerId, user_id: userId, b_node_id: input.b_node_id, name, phone: null }).execute();
+    await createConsumerUser(tx, tenantId, userId, { name, phone: `wechat:${input.openid}` });
+  } else {
+    customerId = holders[0]!.id;
+    for (const other of new Set(holders.map((h) => h.id))) {
+      if (other !== customerId) merges.push(await mergeCustomers(tx, clock, tenantId, customerId, other));
+    }
+  }
+  for (const p of proofs) await link(tx, tenantId, customerId, p.provider, p.subject);
+  return { customer: await customerRef(tx, tenantId, customerId), merges };
+}
+
+/**
+ * A phone the customer proved (WeChat's phone button) joins them: recorded as their phone
+ * identity (and their phone, if they had none); a different customer already holding the phone
+ * is the same person, and the two merge. Returns the customer the person is now.
+ */
+export async function attachPhone(tx: Tx, clock: Clock, tenantId: string, customerId: string, phone: string): Promise<{ customer: CustomerRef; merges: CustomerMerge[] }> {
+  await lockProofs(tx, tenantId, [{ provider: 'phone', subject: phone }]);
+  const byIdentity = await customersOfProofs(tx, tenantId, [{ provider: 'phone', subject: phone }]);
+  // A customer from before identities existed holds the phone only in its own row.
+  const holder = byIdentity[0]?.id ?? (await tx.selectFrom('customers').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).where('merged_into', 'is', null).executeTakeFirst())?.id;
+  const merges: CustomerMerge[] = [];
+  let survivor = customerId;
+  if (holder && holder !== customerId) {
+    const merge = await mergeCustomers(tx, clock, tenantId, holder, customerId);
+    merges.push(merge);
+    survivor = merge.survivor;
+  }
+  await tx.updateTable('customers').set({ phone }).where('tenant_id', '=', tenantId).where('id', '=', survivor).where('phone', 'is', null).execute();
+  await link(tx, tenantId, survivor, 'phone', phone);
+  return { customer: await customerRef(tx, tenantId, survivor), merges };
+}
+
+/**
+ * Two customers are one person: the older survives. The other's proofs move to the survivor, its
+ * phone too when the survivor has none; it is marked merged (never deleted, its orders are
+ * re-pointed by the caller), its sessions revoked, and the merge audited.
+ */
+export async function mergeCustomers(tx: Tx, clock: Clock, tenantId: string, a: string, b: string): Promise<CustomerMerge> {
+  const rows = await tx.selectFrom('customers').select(['id', 'user_id', 'phone', 'created_at'])
+    .where('tenant_id', '=', tenantId).where('id', 'in', [a, b]).orderBy('id').forUpdate().execute();
+  const [survivor, merged] = [...rows].sort((x, y) => x.created_at.getTime() - y.created_at.getTime() || (x.id < y.id ? -1 : 1));
+  if (!survivor || !merged) throw new Error(`cannot merge customers ${a} and ${b}: not both found`);
+  await tx.updateTable('customer_identities').set({ customer_id: survivor.id }).where('tenant_id', '=', tenantId).where('customer_id', '=', merged.id).execute();
+  // The phone is unique per tenant: off the merged row first, then onto the survivor if it has none.
+  await tx.updateTable('customers').set({ merged_into: survivor.id, phone: null }).where('tenant_id', '=', tenantId).where('id', '=', merged.id).execute();
+  if (!survivor.phone && merged.phone) {
+    await tx.updateTable('customers').set({ phone: merged.phone }).where('tenant_id', '=', tenantId).where('id', '=', survivor.id).execute();
+  }
+  if (merged.user_id) await revokeMergedConsumerTokens(tx, clock, tenantId, merged.user_id);
+  await audit(tx, tenantId, 'customer.merged', 'customer', survivor.id, { merged: merged.id });
+  return { survivor: survivor.id, merged: merged.id, mergedUserId: merged.user_id };
+}
+
+/** The customer a consumer's user is; null for a user without one. */
+export async function customerOfUser(db: Conn, tenantId: string, userId: string): Promise<CustomerRef | null> {
+  const c = await db.selectFrom('customers').select(['id', 'user_id', 'name', 'phone']).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+  return c ? { id: c.id, user_id: c.user_id!, name: c.name, phone: c.phone } : null;
+}

@@ -39,7 +39,7 @@ describe('share a poster, a friend orders through it', () => {
     await page.getByTestId('login-password').fill(LEADER.password);
     await page.getByTestId('login-submit').click();
     await waitForText(page.getByTestId('admin-user'), '团长小王');
-    await page.goto(`${base}/admin/share`);
+    await page.getByTestId('open-share').click();
     await waitForText(page.getByTestId('share-product'), '丹东草莓');
     await page.getByTestId('share-product').selectOption({ label: '丹东草莓 · ¥10.00' });
     await page.getByTestId('share-create').click();

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import { newId } from '../../platform/ids.js';
 import { createConsumerUser } from '../identity/identity.service.js';
+import { isMiniProgramOpenid } from '../wechat/wechat.fragments.js';
 import type { IdentityProvider } from './customers.tables.js';
 
 /**
@@ -53,10 +54,13 @@ export async function signInWithPhone(tx: Conn, tenantId: string, input: { phone
   return customer;
 }
 
-/** The WeChat openid a customer signed in with (the newest, when several), or null: whom a subscribe message goes to. */
+/**
+ * The WeChat openid a subscribe message goes to, or null: the customer's mini-program openid when
+ * they signed in there (subscribe messages are the mini-program's), else the newest they have.
+ */
 export async function wechatOpenidOf(db: Conn, tenantId: string, customerId: string): Promise<string | null> {
   const row = await db.selectFrom('customer_identities').select('subject')
     .where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('provider', '=', 'wechat_openid')
-    .orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    .orderBy(isMiniProgramOpenid(tenantId, sql.ref('subject')), 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
   return row?.subject ?? null;
 }

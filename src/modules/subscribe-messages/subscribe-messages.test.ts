@@ -158,6 +158,16 @@ describe('subscribe messages on order events', async () => {
     expect(await optIns(customerId, TEMPLATES.order_paid)).toEqual({ remaining: 1, accepted: 1 });
   });
 
+  it('writes to the buyer\'s mini-program openid, not a newer official-account one', async () => {
+    const { token, customerId } = await buyer('13700000008', 'oMiniProgramOpenid000000001');
+    await db.insertInto('wechat_mini_program_sessions').values({ tenant_id: world.tenantId, openid: 'oMiniProgramOpenid000000001', session_key: 'sealed' }).execute();
+    clock.advance(1000);
+    await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: 'oOfficialAccount00000000001', customer_id: customerId, created_at: new Date(Date.now() + 60_000) }).execute();
+    await request('POST', '/api/v1/subscribe-messages/opt-ins', token, { results: { [TEMPLATES.order_paid]: 'accept' } });
+    const orderId = await paidOrder(token);
+    expect((await messagesOf(orderId))[0]).toMatchObject({ status: 'sent', touser: 'oMiniProgramOpenid000000001' });
+  });
+
   it('asks for a refund-done message when a refund succeeds', async () => {
     const { token, customerId } = await buyer('13700000007', 'o-refunded-0000000000000000');
     await request('POST', '/api/v1/subscribe-messages/opt-ins', token, { results: { [TEMPLATES.refund_done]: 'accept' } });

@@ -200,6 +200,20 @@ describe('WeChat sign-in against the simulator', async () => {
     expect(audit).toContainEqual({ entity_id: otp.customer.id, details: { merged: mp.customer.id } });
   });
 
+  it('when both customers had a phone, the younger one\'s phone still leads to the survivor after the merge', async () => {
+    const older = (await post(`/api/v1/shops/${world.shop}/session`, { phone: '13300005555' })).json();
+    clock.advance(1000);
+    const mp = (await mpSession(await mint('login', 'two-phones', MP, '13300006666'))).json();
+    const first = (await sharePhone(mp.token, await mint('phone', 'two-phones'))).json();
+    expect(first.customer).toMatchObject({ id: mp.customer.id, phone: '13300006666' });
+    // The same person's other number, already the older customer's.
+    const second = await sharePhone(mp.token, await mint('phone', 'two-phones', MP, '13300005555'));
+    expect(second.json().customer).toMatchObject({ id: older.customer.id, phone: '13300005555' });
+    for (const phone of ['13300005555', '13300006666']) {
+      expect((await post(`/api/v1/shops/${world.shop}/session`, { phone })).json().customer.id, phone).toBe(older.customer.id);
+    }
+  });
+
   it('concurrent first sign-ins of one person (mini-program and web at once, several codes each) make one customer', async () => {
     const before = await customerCount();
     const web = await Promise.all([authorize('rush'), authorize('rush'), authorize('rush')]);

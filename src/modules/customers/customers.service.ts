@@ -11,6 +11,11 @@ import type { IdentityProvider } from './customers.tables.js';
  * (that shop keeps ownership, which attribution later builds on).
  */
 export async function findOrCreateConsumer(tx: Conn, tenantId: string, input: { name: string; phone: string; b_node_id: string }) {
+  // A phone that moved to another customer in a merge is that customer's now.
+  const proven = await tx.selectFrom('customer_identities as i').innerJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'))
+    .select(['c.id', 'c.user_id', 'c.name', 'c.phone'])
+    .where('i.tenant_id', '=', tenantId).where('i.provider', '=', 'phone').where('i.subject', '=', input.phone).executeTakeFirst();
+  if (proven?.user_id) return { id: proven.id, user_id: proven.user_id, name: proven.name, phone: proven.phone ?? input.phone };
   const customerId = newId('cus');
   const userId = newId('usr');
   const inserted = await sql<{ id: string }>`

@@ -41,11 +41,10 @@ const HASHED_ASSETS = '/assets/';
 
 /**
  * The web app is two pages: the consumer's shop for /s/…, the console for /admin… and any other
- * path (the home page and its not-found page). A missing asset, API or simulator route is a 404,
- * never HTML (live mode mounts no simulator, and says so plainly).
+ * path (the home page and its not-found page). A missing asset or API route is a 404, never HTML.
  */
 function webPageFor(url: string): string | null {
-  if (url.startsWith('/api/') || url.startsWith('/simulators/') || url.startsWith(HASHED_ASSETS)) return null;
+  if (url.startsWith('/api/') || url.startsWith(HASHED_ASSETS) || url.startsWith('/hooks/') || url.startsWith('/simulators/')) return null;
   return url.startsWith('/s/') ? 'shop.html' : 'admin.html';
 }
 
@@ -54,7 +53,11 @@ function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((a
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
-export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<DB>[], options: { logger?: boolean | object; metrics?: MetricsOptions } = {}): Promise<App> {
+/**
+ * `rootRoutes` are mounted at the server's root rather than below /api/v1: provider callbacks whose
+ * path the provider dictates (/hooks/…) and the sandbox's simulators (/simulators/…).
+ */
+export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<DB>[], options: { logger?: boolean | object; metrics?: MetricsOptions; rootRoutes?: RouteModule<DB>[] } = {}): Promise<App> {
   const app = Fastify({
     logger: serverLogger(options.logger),
     bodyLimit: 1024 * 1024,
@@ -121,6 +124,7 @@ export async function buildServer<DB>(ctx: AppContext<DB>, routes: RouteModule<D
   await app.register(async (api) => {
     for (const register of routes) await register(api as App, ctx);
   }, { prefix: '/api/v1' });
+  for (const register of options.rootRoutes ?? []) await register(app as App, ctx);
 
   if (fs.existsSync(WEB_DIST)) {
     await app.register(fastifyStatic, {

@@ -138,10 +138,12 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
     [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
-    { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false } },
+    {
+      logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
+      // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
+      rootRoutes: [shortLinkRoutes],
+    },
   );
-  // Short links live beside the pages, not under the API prefix.
-  await server.register(async (root) => shortLinkRoutes(root as App, { db, config, clock, authenticate: (token) => authenticate(db, clock, token) }));
   // Simulators answer outside /api/v1, where their real counterparts' paths would be; sandbox only.
   for (const sim of wechat.simulators) {
     await server.register(async (scope) => { await sim.routes(scope as App, { db, config, clock, authenticate: (token) => authenticate(db, clock, token) }); }, { prefix: sim.prefix });

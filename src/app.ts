@@ -20,9 +20,13 @@ import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
 import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
-import { pruneNotificationNonces, submitRefund, type Providers } from './modules/payments/payments.service.js';
+import { pruneNotificationNonces, submitRefundOutside, type Providers } from './modules/payments/payments.service.js';
+import { settlePaidOrder } from './flows/payment-settlement.flow.js';
+import type { WechatpayTransport } from './adapters/wechatpay/wechatpay.client.js';
 import { httpPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import { smsUnit } from './providers/sms.unit.js';
+import { wechatpayUnit } from './providers/wechatpay.unit.js';
+import { httpSimPost } from './simulators/wechatpay/simulator.delivery.js';
 import type { SmsProvider } from './modules/messaging/messaging.provider.js';
 import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
@@ -39,6 +43,7 @@ import { wechatUnit } from './providers/wechat.unit.js';
 import { pruneOauthStates } from './modules/wechat/sign-in.service.js';
 import type { WechatApi } from './modules/wechat/wechat.provider.js';
 import type { Database, Db } from './database.js';
+import type { SimPost } from './simulators/wechatpay/simulator.core.js';
 
 export interface Siyu {
   server: App;
@@ -51,6 +56,8 @@ export interface Siyu {
    * processes), daily pruning of idempotency keys.
    */
   startBackground(intervalMs?: number): void;
+  /** Runs the WeChat Pay query job once (payments pending past the wait): for tests and tools. */
+  wechatpayQuery(): Promise<number>;
   /** Stops the runner, waiting for jobs in flight, closes the server, then calls closeDb. */
   close(): Promise<void>;
 }
@@ -68,6 +75,10 @@ export interface SiyuOptions {
    * in-process `inject`, which goes through the same route.
    */
   sandboxNotifyPost?: (server: App) => NotifyPost;
+  /** How WeChat Pay API calls leave (tests: the server's inject, reaching its own simulator). */
+  wechatpayTransport?: (server: App) => WechatpayTransport;
+  /** How the WeChat Pay simulator posts its notifications (tests: the server's inject). */
+  wechatpaySimulatorPost?: (server: App) => SimPost;
   /** Stand-ins for the real SMS providers (tests: no network). */
   smsProviders?: Partial<Record<'aliyun' | 'tencent', SmsProvider>>;
   /** A stand-in for WeChat's subscribe-message sending (tests). */
@@ -103,8 +114,15 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   // Payment providers, each one unit (adapter, routes, jobs). Only the sandbox exists so far, and
   // live mode mounts none of it: no cashier, no notify key, no sandbox route.
   const units: PaymentProviderUnit[] = config.mode === 'sandbox' ? [sandboxPayUnit({ db, clock, post, log: () => built().log })] : [];
+  let simPost: SimPost | undefined;
+  const wechatpay = wechatpayUnit({
+    db, config, clock, selfUrl: () => selfUrl(config, built()), log: () => built().log,
+    settle: settlePaidOrder(clock), refundSettled: refundOutcome(clock),
+    transport: () => options.wechatpayTransport?.(built()),
+    simulatorPost: (url, headers, body) => { simPost ??= options.wechatpaySimulatorPost?.(built()) ?? httpSimPost(); return simPost(url, headers, body); },
+  });
   const sms = smsUnit({ mode: config.mode, secretKey: config.secretKey, clock, ...(options.smsProviders ? { overrides: options.smsProviders } : {}) });
-  const providers: Providers = Object.fromEntries(units.map((u) => [u.provider.name, u.provider]));
+  const providers: Providers = { ...Object.fromEntries(units.map((u) => [u.provider.name, u.provider])), ...wechatpay.providers };
   // The adapter reaches the server lazily: a test's stand-in may call the server's own simulator.
   let api: WechatApi | undefined;
   const lazyApi: WechatApi = {
@@ -124,8 +142,10 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const jobHandlers: Record<string, JobHandler<Database>> = {
     // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
     // and puts its order back, as a failure notification would.
-    'payments.refund.submit': (jobDb, job) => inTransaction(jobDb, (tx) => submitRefund(tx, clock, providers, job.tenant_id, job.payload.refund_id, refundOutcome(clock))),
+    // A provider whose refund is a network call (WeChat Pay) is called with no transaction open.
+    'payments.refund.submit': (jobDb, job) => submitRefundOutside(jobDb, clock, providers, job.tenant_id, job.payload.refund_id, refundOutcome(clock)),
     ...Object.assign({}, ...units.map((u) => u.jobs)),
+    ...wechatpay.jobs,
     ...sms.jobs,
     // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
     [SUBSCRIBE_SEND_JOB]: async (jobDb, job) => { await deliverSubscribeMessage(jobDb, clock, subscribeSender, job.tenant_id, job.payload.message_id); },
@@ -141,7 +161,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
-      rootRoutes: [shortLinkRoutes],
+      rootRoutes: [shortLinkRoutes, ...wechatpay.rootRoutes],
     },
   );
   // Simulators answer outside /api/v1, where their real counterparts' paths would be; sandbox only.
@@ -161,6 +181,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     server,
     providers,
     tick,
+    wechatpayQuery: () => wechatpay.queryPending(db),
     startBackground(intervalMs = config.jobsPollMs) {
       if (closing || runner) return;
       runner = startJobRunner({
@@ -169,6 +190,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
         periodic: [
           { name: 'orders.expire', everyMs: intervalMs, run: (jobDb) => expireDueOrders(jobDb, clock) },
           { name: 'payments.nonces.prune', everyMs: 60_000, run: (jobDb) => pruneNotificationNonces(jobDb, clock) },
+          { name: 'wechatpay.query', everyMs: 30_000, run: (jobDb) => wechatpay.queryPending(jobDb) },
         ],
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },

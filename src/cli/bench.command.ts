@@ -4,6 +4,7 @@ import { registerJourneyBench } from '../../bench/journey.bench.js';
 import { registerSimulateBench } from '../../bench/simulate.bench.js';
 import { registerWebBench } from '../../bench/web.bench.js';
 import { registerQueueBench } from '../../bench/queue.bench.js';
+import { registerNotifyBench } from '../../bench/notify.bench.js';
 
 /** Benchmarks are commands that prepare their own scratch data; never timed tests. */
 export function registerBenchCommands(program: Command) {
@@ -13,4 +14,5 @@ export function registerBenchCommands(program: Command) {
   registerSimulateBench(bench);
   registerWebBench(bench);
   registerQueueBench(bench);
+  registerNotifyBench(bench);
 }

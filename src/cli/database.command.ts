@@ -19,9 +19,10 @@ export function registerDatabaseCommands(program: Command) {
     .option('--demo', 'the demo tenant: 2 suppliers, 60 SKUs, 5 B nodes, 200 customers, 2,000 orders over 90 days')
     .action(async (opts: { demo?: boolean }) => {
       if (!opts.demo) throw new Error('nothing to seed: pass --demo');
-      const opened = await openDatabase<Database>(loadConfig());
+      const config = loadConfig();
+      const opened = await openDatabase<Database>(config);
       try {
-        const summary = await seedDemo(opened.db, { progress: process.stderr.isTTY });
+        const summary = await seedDemo(opened.db, { progress: process.stderr.isTTY, ...(config.mode === 'sandbox' ? { secretKey: config.secretKey } : {}) });
         console.log(summary.created ? `demo tenant seeded: ${summary.counts}` : 'demo tenant already present; nothing changed');
       } finally {
         await opened.close();

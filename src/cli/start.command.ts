@@ -62,7 +62,7 @@ export function registerStartCommand(program: Command) {
         const empty = !(await opened.db.selectFrom('tenants').select('id').limit(1).executeTakeFirst());
         if (empty) {
           console.log('empty database: seeding the demo tenant…');
-          const summary = await seedDemo(opened.db, { progress: process.stderr.isTTY });
+          const summary = await seedDemo(opened.db, { progress: process.stderr.isTTY, ...(config.mode === 'sandbox' ? { secretKey: config.secretKey } : {}) });
           console.log(`demo tenant seeded: ${summary.counts}`);
         }
       }

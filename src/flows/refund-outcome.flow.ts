@@ -23,6 +23,12 @@ export function refundOutcome(clock: Clock) {
       await queueOrderMessage(tx, clock, refund.tenant_id, { event: 'refund_done', orderId: refund.order_id, subjectId: refund.id });
       return;
     }
+    if (refund.outcome === 'abnormal') {
+      // Not final (WeChat Pay's ABNORMAL): nothing is put back; staff are asked to act.
+      const order = (await lockOrder(tx, refund.tenant_id, refund.order_id))!;
+      await raiseRefundFailure(tx, { tenantId: refund.tenant_id, orderId: refund.order_id, bNodeId: order.b_node_id, refundId: refund.id, requestId: null, amount: refund.amount, details: { provider_status: 'ABNORMAL' }, kind: 'refund_abnormal' });
+      return;
+    }
     const details = await reverseFailedRefund(tx, refund);
     const requestId = await settleRequestOfRefund(tx, refund.tenant_id, refund.id, 'failed', now);
     await raiseRefundFailure(tx, { tenantId: refund.tenant_id, orderId: refund.order_id, bNodeId: details.b_node_id, refundId: refund.id, requestId: requestId ?? null, amount: refund.amount, details: details.put_back });

@@ -30,6 +30,7 @@ export type Meta = Schemas['Meta'];
 export type ShopOtp = Schemas['ShopOtp'];
 export type SmsMessage = Schemas['SmsMessage'];
 export type SmsSettings = Schemas['SmsSettings'];
+export type WechatpaySettings = Schemas['WechatpaySettings'];
 export type SmsProviderName = Schemas['SmsProviderName'];
 
 export type AfterSalesStatus = Schemas['AfterSalesStatus'];

@@ -1,4 +1,7 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
+import { saveWechatpayMerchant } from '../../modules/payments/wechatpay-merchant.service.js';
+import { SIMULATOR_PLATFORM } from '../../simulators/wechatpay/simulator.keys.js';
 import type { Insertable } from 'kysely';
 import type { Database, Db, Tx } from '../../database.js';
 import { createTenant, createUser, type NewUser } from '../../modules/identity/identity.service.js';
@@ -35,14 +38,19 @@ type Rows = { [T in keyof Database]?: Insertable<Database[T]>[] };
  * seeded generator and written in one transaction with multi-row inserts, so it takes seconds and
  * a failure leaves nothing half-made. Does nothing if the tenant already exists.
  */
-export async function seedDemo(db: Db, opts: { progress?: boolean; seed?: number; now?: Date }): Promise<{ created: boolean; counts: string; tenantId?: string }> {
+export async function seedDemo(db: Db, opts: { progress?: boolean; seed?: number; now?: Date; secretKey?: string }): Promise<{ created: boolean; counts: string; tenantId?: string }> {
   const existing = await db.selectFrom('tenants').select('id').where('slug', '=', DEMO_TENANT_SLUG).executeTakeFirst();
   if (existing) return { created: false, counts: 'demo tenant already present', tenantId: existing.id };
   const bar = opts.progress
     ? new cliProgress.SingleBar({ format: 'demo seed |{bar}| {percentage}% {step}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;
   try {
-    return await db.transaction().execute((tx) => seedInside(tx, seedRng(opts.seed ?? 20_260_101), opts.now ?? new Date(), bar));
+    return await db.transaction().execute(async (tx) => {
+      const seeded = await seedInside(tx, seedRng(opts.seed ?? 20_260_101), opts.now ?? new Date(), bar);
+      // The demo pays with WeChat Pay through the sandbox's simulator (its merchant key made here).
+      if (opts.secretKey && seeded.tenantId) await connectDemoWechatpay(tx, opts.secretKey, seeded.tenantId);
+      return seeded;
+    });
   } catch (err) {
     // Another process seeded the tenant between our check and our insert: theirs stands.
     const pgErr = err as { code?: string; constraint?: string };
@@ -204,4 +212,17 @@ function buildCustomers(rng: SeedRng, t: string, now: Date, nodeIds: string[], i
     }
   });
   return out;
+}
+
+/** The demo merchant: the sandbox's WeChat Pay simulator, a fresh merchant key, the SDK's public test platform key. */
+export const DEMO_WECHATPAY = { mchid: '1900000109', appid: 'wxd930ea5d5a258f4f', serial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1' } as const;
+
+async function connectDemoWechatpay(tx: Tx, secretKey: string, tenantId: string) {
+  const privateKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  await saveWechatpayMerchant(tx, secretKey, 'sandbox', tenantId, {
+    mchid: DEMO_WECHATPAY.mchid, appids: [DEMO_WECHATPAY.appid], serial: DEMO_WECHATPAY.serial, privateKeyPem,
+    apiv3Key: randomBytes(16).toString('hex'),
+    platformKeys: [{ serial: SIMULATOR_PLATFORM.serial, kind: 'certificate', pem: SIMULATOR_PLATFORM.certificatePem }],
+    apiBase: 'simulator',
+  });
 }

@@ -69,7 +69,7 @@ export const afterSalesRepo = {
     return q.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(f.limit).execute();
   },
 
-  insertAction: (db: Conn, row: { tenant_id: string; id: string; kind: 'refund_failed'; order_id: string; b_node_id: string; refund_id: string; request_id: string | null; amount: number; details: string }) =>
+  insertAction: (db: Conn, row: { tenant_id: string; id: string; kind: 'refund_failed' | 'refund_abnormal'; order_id: string; b_node_id: string; refund_id: string; request_id: string | null; amount: number; details: string }) =>
     db.insertInto('after_sales_actions').values(row).onConflict((oc) => oc.columns(['tenant_id', 'refund_id']).doNothing()).execute(),
 
   actions(db: Conn, tenantId: string, f: { bNodeId?: string | undefined; open: boolean; id?: string | undefined }) {

@@ -77,7 +77,7 @@ export const afterSalesListSchema = z.object({
 
 export const afterSalesActionSchema = z.object({
   id: z.string(),
-  kind: z.enum(['refund_failed']),
+  kind: z.enum(['refund_failed', 'refund_abnormal']),
   order_id: z.string(),
   order_number: z.string(),
   b_node_id: z.string(),

@@ -115,13 +115,13 @@ export async function settleRequestOfRefund(tx: Tx, tenantId: string, refundId: 
 }
 
 /** Puts a failed refund on the staff's list of things to act on, with an audit row saying what was put back. */
-export async function raiseRefundFailure(tx: Tx, a: { tenantId: string; orderId: string; bNodeId: string; refundId: string; requestId: string | null; amount: number; details: Record<string, unknown> }) {
+export async function raiseRefundFailure(tx: Tx, a: { tenantId: string; orderId: string; bNodeId: string; refundId: string; requestId: string | null; amount: number; details: Record<string, unknown>; kind?: 'refund_failed' | 'refund_abnormal' }) {
   const id = newId('asa');
   await afterSalesRepo.insertAction(tx, {
-    tenant_id: a.tenantId, id, kind: 'refund_failed', order_id: a.orderId, b_node_id: a.bNodeId, refund_id: a.refundId,
+    tenant_id: a.tenantId, id, kind: a.kind ?? 'refund_failed', order_id: a.orderId, b_node_id: a.bNodeId, refund_id: a.refundId,
     request_id: a.requestId, amount: a.amount, details: JSON.stringify(a.details),
   });
-  await audit(tx, a.tenantId, 'after_sales.refund_failed', 'order', a.orderId, { refund_id: a.refundId, request_id: a.requestId, amount: a.amount, ...a.details });
+  await audit(tx, a.tenantId, `after_sales.${a.kind ?? 'refund_failed'}`, 'order', a.orderId, { refund_id: a.refundId, request_id: a.requestId, amount: a.amount, ...a.details });
   return id;
 }
 

@@ -35,7 +35,7 @@ export interface AfterSalesRequestsTable {
 export interface AfterSalesActionsTable {
   tenant_id: string;
   id: string;
-  kind: 'refund_failed';
+  kind: 'refund_failed' | 'refund_abnormal';
   order_id: string;
   b_node_id: string;
   refund_id: string;

@@ -2,13 +2,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { RouteModule } from '../../platform/http/server.js';
 import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
-import { customerIdOf, requireActor, rolesFor } from '../../platform/http/auth.js';
+import { customerIdOf, requireActor, requirePermission, rolesFor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
 import { settlePaidOrder } from '../../flows/payment-settlement.flow.js';
 import { refundOutcome } from '../../flows/refund-outcome.flow.js';
 import { paymentError } from './payments.errors.js';
-import { createPaymentBody, notificationAckSchema, paymentStartSchema, providerParams } from './payments.schema.js';
-import { applyNotification, createPayment, providerOf, type Providers } from './payments.service.js';
+import { createPaymentBody, notificationAckSchema, paymentStartSchema, providerParams, wechatpaySettingsSchema } from './payments.schema.js';
+import { wechatpayMerchantView } from './wechatpay-merchant.service.js';
+import { applyNotification, createPayment, preparePayment, providerOf, type Providers } from './payments.service.js';
 import { orderParams } from '../orders/orders.schema.js';
 
 export function paymentRoutes(providers: Providers): RouteModule<Database> {
@@ -22,8 +23,13 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
       return idempotent(db, req, reply, actor, `payments.create:${req.params.id}`, async (tx) => ({
         status: 201,
         body: await createPayment(tx, provider, actor, req.params.id, customerId),
-      }));
+      }), provider.callsOutsideTransaction
+        ? (started) => preparePayment(db, clock, provider, started as Parameters<typeof preparePayment>[3], actor.tenantId, customerId)
+        : undefined);
     });
+
+    app.get('/payments/wechatpay/settings', { schema: { tags, operationId: 'getWechatpaySettings', summary: 'The tenant\'s WeChat Pay merchant (set with `siyu wechatpay connect`; keys are never returned)', response: { 200: wechatpaySettingsSchema } } }, async (req) =>
+      wechatpayMerchantView(db, requirePermission(req, 'tenant.manage').tenantId));
 
     // Provider callbacks: the signature covers the exact bytes, so this route keeps the raw body.
     await app.register(async (plain) => {

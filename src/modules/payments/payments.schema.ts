@@ -7,7 +7,7 @@ export type PaymentStatus = z.infer<typeof paymentStatusSchema>;
 export const refundStatusSchema = z.enum(['pending', 'succeeded', 'failed']).meta({ id: 'RefundStatus' });
 export type RefundStatus = z.infer<typeof refundStatusSchema>;
 
-export const createPaymentBody = z.object({ provider: z.enum(['sandbox']).default('sandbox') }).strict();
+export const createPaymentBody = z.object({ provider: z.enum(['sandbox', 'wechatpay']).default('sandbox') }).strict();
 export const providerParams = z.object({ provider: z.string().min(1).max(32) });
 export const sandboxPayBody = z.object({
   outcome: z.enum(['success', 'fail']).default('success'),
@@ -67,3 +67,18 @@ export const notificationAckSchema = z.object({
 }).meta({ id: 'NotificationAck' });
 
 export const sandboxPaySchema = z.object({ event_id: z.string(), notifications: z.number().int() }).meta({ id: 'SandboxPayment' });
+
+/** A tenant's WeChat Pay merchant as the console shows it: never a secret, only that one is set. */
+export const wechatpaySettingsSchema = z.object({
+  configured: z.boolean(),
+  mchid: z.string().optional(),
+  appids: z.array(z.string()).optional(),
+  merchant_serial: z.string().optional(),
+  platform_keys: z.array(z.object({ serial: z.string(), kind: z.enum(['public_key', 'certificate']) })).optional(),
+  api_base: z.string().optional(),
+  simulator: z.boolean().optional(),
+  profit_sharing: z.boolean().optional(),
+  private_key_set: z.boolean().optional(),
+  apiv3_key_set: z.boolean().optional(),
+  updated_at: z.string().meta({ format: 'date-time' }).optional(),
+}).meta({ id: 'WechatpaySettings' });

@@ -1,9 +1,11 @@
-import type { Conn, Tx } from '../../database.js';
+import type { Conn, Db, Tx } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { audit } from '../../platform/audit.js';
+import { sql } from 'kysely';
+import { inTransaction } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { orderError } from '../orders/orders.errors.js';
 import { lockVisibleOrder } from '../orders/orders.service.js';
@@ -26,14 +28,37 @@ export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Ac
   const id = newId('pay');
   const amount = order.total;
   await tx.insertInto('payments').values({ tenant_id: actor.tenantId, id, order_id: orderId, provider: provider.name, amount, status: 'pending', provider_trade_no: null, succeeded_at: null }).execute();
-  const prepay = await provider.prepay({ tenantId: actor.tenantId, paymentId: id, orderId, amount, description: `Order ${order.number}` });
-  return { payment_id: id, order_id: orderId, provider: provider.name, amount, status: 'pending' as const, expires_at: order.expires_at.toISOString(), ...prepay };
+  const started = { payment_id: id, order_id: orderId, provider: provider.name, amount, status: 'pending' as const, expires_at: order.expires_at.toISOString() };
+  // A network prepay waits until this transaction has committed (preparePayment).
+  if (provider.callsOutsideTransaction) return { ...started, order_number: order.number };
+  const { reference: _reference, ...prepay } = await provider.prepay({ tenantId: actor.tenantId, paymentId: id, orderId, amount, description: `Order ${order.number}` });
+  return { ...started, ...prepay };
 }
 
-export interface NotificationOutcome { outcome: string; duplicate: boolean; rejected?: 'amount_mismatch' | 'payment_not_found' }
+/**
+ * A started payment's pay parameters from a provider whose prepay is a network call: runs after the
+ * payment committed, outside any transaction, on the first answer and on replays (the provider is
+ * idempotent per payment). The provider's reference is stored while the payment is still pending.
+ */
+export async function preparePayment(db: Db, clock: Clock, provider: PaymentProvider, started: { payment_id: string; order_id: string; order_number?: string; amount: number; expires_at: string }, tenantId: string, customerId: string | undefined) {
+  const description = `订单 ${started.order_number ?? started.order_id}`;
+  const payment = await findPayment(db, tenantId, started.payment_id);
+  if (payment.status !== 'pending') throw paymentError('payment_not_pending');
+  const { reference, ...prepay } = await provider.prepay({
+    tenantId, paymentId: started.payment_id, orderId: started.order_id, amount: started.amount, description,
+    customerId, expiresAt: new Date(started.expires_at),
+  });
+  if (reference) {
+    await db.updateTable('payments').set({ wechatpay_appid: reference.appid, wechatpay_prepay_id: reference.prepay_id, prepaid_at: sql<Date>`coalesce(prepaid_at, ${clock.now()})` })
+      .where('tenant_id', '=', tenantId).where('id', '=', started.payment_id).where('status', '=', 'pending').execute();
+  }
+  return { ...started, ...prepay };
+}
+
+export interface NotificationOutcome { outcome: string; duplicate: boolean; rejected?: 'amount_mismatch' | 'payment_not_found' | 'notification_mismatch' }
 
 /** A refund the provider settled, as the order's side needs it: what it covered and whether stock came back for it. */
-export interface SettledRefund { tenant_id: string; id: string; order_id: string; amount: number; lines: unknown; restocked: boolean; outcome: 'succeeded' | 'failed' }
+export interface SettledRefund { tenant_id: string; id: string; order_id: string; amount: number; lines: unknown; restocked: boolean; outcome: 'succeeded' | 'failed' | 'abnormal' }
 
 /**
  * Applies a verified provider notification exactly once. The raw event is stored first under the
@@ -60,6 +85,13 @@ export async function applyNotification(
   };
   if (!payment) return record('payment_not_found', { rejected: 'payment_not_found' });
   const amount = payment.amount;
+  // Signed by the provider, yet about another merchant or app than this payment's: never applied.
+  const mismatch = n.mismatch ?? (n.appid && payment.wechatpay_appid && n.appid !== payment.wechatpay_appid
+    ? { field: 'appid' as const, notified: n.appid, expected: payment.wechatpay_appid } : undefined);
+  if (mismatch) {
+    await audit(tx, n.tenantId, 'payment.notification_mismatch', 'payment', payment.id, { ...mismatch, event_id: n.eventId, event_type: n.type });
+    return record(`${mismatch.field}_mismatch`, { rejected: 'notification_mismatch' });
+  }
 
   switch (n.type) {
     case 'payment.succeeded': {
@@ -76,6 +108,16 @@ export async function applyNotification(
       if (payment.status !== 'pending') return record(await refused(tx, n, payment.status, 'failed'));
       await paymentRepo.transition(tx, n.tenantId, payment.id, 'failed');
       return record('payment_failed');
+    }
+    case 'refund.abnormal': {
+      // Not final: the provider could not put the money back where it came from. Recorded, and
+      // raised for staff; the refund stays pending until it succeeds or closes.
+      const asked = await tx.updateTable('refunds').set({ provider_status: 'ABNORMAL' }).where('tenant_id', '=', n.tenantId).where('id', '=', n.refundId ?? '')
+        .where('payment_id', '=', payment.id).where('status', '=', 'pending').returning(['id', 'order_id', 'amount', 'lines', 'restocked']).executeTakeFirst();
+      if (!asked) return record(await refused(tx, n, 'not_pending', 'refund_abnormal'));
+      await audit(tx, n.tenantId, 'refund.abnormal', 'refund', asked.id, { event_id: n.eventId });
+      await refundSettled(tx, { tenant_id: n.tenantId, id: asked.id, order_id: asked.order_id, amount: asked.amount, lines: asked.lines, restocked: asked.restocked, outcome: 'abnormal' });
+      return record('refund_abnormal');
     }
     case 'refund.succeeded':
     case 'refund.failed': {
@@ -148,6 +190,65 @@ export async function startRefund(tx: Tx, r: { tenantId: string; orderId: string
   await tx.insertInto('refunds').values({ tenant_id: r.tenantId, id, order_id: r.orderId, payment_id: r.paymentId, amount: r.amount, status: 'pending', reason: r.reason, restocked: r.restocked, lines: JSON.stringify(r.lines), created_by: r.createdBy, settled_at: null }).execute();
   await enqueue(tx, r.tenantId, 'payments.refund.submit', { refund_id: id });
   return { id, amount: r.amount, status: 'pending' as const, restocked: r.restocked };
+}
+
+/** What remains of a payment for a refund: its amount less every other refund that has not failed. */
+async function remainingFor(db: Conn, tenantId: string, paymentId: string, refundId: string) {
+  const row = await db.selectFrom('payments as p').select((eb) => [
+    'p.amount',
+    eb.selectFrom('refunds as r').select(sql<number>`coalesce(sum(r.amount), 0)::bigint`.as('s'))
+      .whereRef('r.tenant_id', '=', 'p.tenant_id').whereRef('r.payment_id', '=', 'p.id').where('r.status', '<>', 'failed').where('r.id', '<>', refundId).as('others'),
+  ]).where('p.tenant_id', '=', tenantId).where('p.id', '=', paymentId).executeTakeFirstOrThrow();
+  return row.amount - Number(row.others ?? 0);
+}
+
+/**
+ * Job, for providers whose refund is a network call: reads the refund, checks it against what
+ * remains of the payment (more is refused before the provider is called), calls the provider with
+ * no transaction open, and only then fails the refund in a transaction if the provider refused it.
+ */
+export async function submitRefundOutside(db: Db, clock: Clock, providers: Providers, tenantId: string, refundId: string, refundSettled: (tx: Tx, refund: SettledRefund) => Promise<void> = async () => {}) {
+  const refund = await db.selectFrom('refunds as r')
+    .innerJoin('payments as p', (j) => j.onRef('p.tenant_id', '=', 'r.tenant_id').onRef('p.id', '=', 'r.payment_id'))
+    .select(['r.id', 'r.amount', 'r.status', 'p.id as payment_id', 'p.amount as payment_amount', 'p.provider'])
+    .where('r.tenant_id', '=', tenantId).where('r.id', '=', refundId).executeTakeFirst();
+  if (!refund || refund.status !== 'pending') return;
+  const provider = providerOf(providers, refund.provider);
+  // A provider whose refund is a local step (the sandbox) submits inside one transaction, as before.
+  if (!provider.callsOutsideTransaction) return inTransaction(db, (tx) => submitRefund(tx, clock, providers, tenantId, refundId, refundSettled));
+  let refusal: AppError | undefined;
+  const remaining = await remainingFor(db, tenantId, refund.payment_id, refundId);
+  if (refund.amount > remaining) refusal = paymentError('refund_exceeds_remaining', { amount: refund.amount, remaining });
+  else {
+    try {
+      await provider.requestRefund(
+        { tenantId, paymentId: refund.payment_id, refundId, amount: refund.amount, paymentAmount: refund.payment_amount },
+        { enqueue: (kind, payload) => enqueue(db, tenantId, kind, payload) },
+      );
+      return;
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'refund_rejected')) throw err;
+      refusal = err;
+    }
+  }
+  await inTransaction(db, async (tx) => {
+    const failed = await paymentRepo.transitionRefund(tx, tenantId, refundId, 'failed', clock.now());
+    if (!failed) return;
+    await audit(tx, tenantId, 'refund.failed', 'refund', refundId, { rejected_by_provider: refund.provider, code: refusal.code, detail: refusal.details ?? null });
+    await refundSettled(tx, { tenant_id: tenantId, id: failed.id, order_id: failed.order_id, amount: failed.amount, lines: failed.lines, restocked: failed.restocked, outcome: 'failed' });
+  });
+}
+
+/** Payments of a provider still pending, prepaid before the given time and not closed: the query job's work list. */
+export async function pendingPaymentsOf(db: Conn, provider: string, prepaidBefore: Date, limit = 100) {
+  return db.selectFrom('payments').select(['tenant_id', 'id', 'order_id', 'prepaid_at'])
+    .where('provider', '=', provider).where('status', '=', 'pending').where('closed_at', 'is', null).where('prepaid_at', '<', prepaidBefore)
+    .orderBy('prepaid_at').limit(limit).execute();
+}
+
+/** Marks a payment's provider side closed, so the query job stops asking about it. */
+export async function markPaymentClosed(db: Conn, tenantId: string, paymentId: string, at: Date) {
+  await db.updateTable('payments').set({ closed_at: at }).where('tenant_id', '=', tenantId).where('id', '=', paymentId).where('closed_at', 'is', null).execute();
 }
 
 /**

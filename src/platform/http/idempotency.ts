@@ -20,6 +20,11 @@ export async function idempotent<DB>(
   actor: Actor,
   scope: string,
   effect: (tx: Tx<DB>) => Promise<Outcome>,
+  /**
+   * Work that must not hold the transaction open (a provider's network call), run after it
+   * committed, on the first answer and on every replay: it turns the stored body into the one sent.
+   */
+  finish?: (body: unknown) => Promise<unknown>,
 ): Promise<FastifyReply> {
   const raw = request.headers['idempotency-key'];
   if (raw === undefined) throw platformError('idempotency_key_required');
@@ -51,6 +56,10 @@ export async function idempotent<DB>(
     return { status: result.status, text, replayed: false };
   });
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  if (finish && outcome.status < 300) {
+    const body = await finish(JSON.parse(outcome.text));
+    return reply.status(outcome.status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  }
   return reply.status(outcome.status).type('application/json; charset=utf-8').send(outcome.text);
 }
 

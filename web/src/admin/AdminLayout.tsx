@@ -21,6 +21,7 @@ function AdminNav() {
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}
       {has('subscribe-messages') && <NavLink to="/admin/subscribe-messages" data-testid="nav-subscribe-messages">{t('subscribe.nav')}</NavLink>}
+      {has('wechatpay') && <NavLink to="/admin/wechatpay" data-testid="nav-wechatpay">{t('wechatpay.nav')}</NavLink>}
       {has('wechat') && <NavLink to="/admin/wechat" data-testid="nav-wechat">{t('wechat.nav')}</NavLink>}
     </nav>
   );

@@ -640,6 +640,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/wechatpay/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's WeChat Pay merchant (set with `siyu wechatpay connect`; keys are never returned) */
+        get: operations["getWechatpaySettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/notify/{provider}": {
         parameters: {
             query?: never;
@@ -1400,7 +1417,7 @@ export interface components {
         AfterSalesAction: {
             id: string;
             /** @enum {string} */
-            kind: "refund_failed";
+            kind: "refund_failed" | "refund_abnormal";
             order_id: string;
             order_number: string;
             b_node_id: string;
@@ -2422,6 +2439,24 @@ export interface components {
             authorize_url: string;
             state: string;
             expires_in_s: number;
+        };
+        WechatpaySettings: {
+            configured: boolean;
+            mchid?: string;
+            appids?: string[];
+            merchant_serial?: string;
+            platform_keys?: {
+                serial: string;
+                /** @enum {string} */
+                kind: "public_key" | "certificate";
+            }[];
+            api_base?: string;
+            simulator?: boolean;
+            profit_sharing?: boolean;
+            private_key_set?: boolean;
+            apiv3_key_set?: boolean;
+            /** Format: date-time */
+            updated_at?: string;
         };
         WechatPhoneShared: {
             customer: {
@@ -5009,7 +5044,7 @@ export interface operations {
                      * @default sandbox
                      * @enum {string}
                      */
-                    provider?: "sandbox";
+                    provider?: "sandbox" | "wechatpay";
                 };
             };
         };
@@ -5052,6 +5087,53 @@ export interface operations {
             };
             /** @description Not found, or not visible to this actor */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWechatpaySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WechatpaySettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8259,12 +8341,12 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/users"]["post"]["requestBody"]["content"]["application/json"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
-export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox"];
+export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox", "wechatpay"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1ShareVisitsPostRequestBodyContentApplicationJsonChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/share/visits"]["post"]["requestBody"]["content"]["application/json"]["channel"]> = ["mini_program", "shop"];
 export const pathsApiV1SubscribeMessagesOptInsPostRequestBodyContentApplicationJsonResultsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/subscribe-messages/opt-ins"]["post"]["requestBody"]["content"]["application/json"]["results"][string]> = ["accept", "reject", "ban", "filter"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
-export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed"];
+export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed", "refund_abnormal"];
 export const afterSalesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatus"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const afterSalesStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatusInput"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const apiTokenStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiToken"]["status"]> = ["active", "expired", "revoked"];
@@ -8303,3 +8385,4 @@ export const templateFieldInputValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const verdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Verdict"]> = ["accept", "warn", "reject"];
 export const wechatAppKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatAppKind"]> = ["official_account", "mini_program"];
+export const wechatpaySettingsPlatform_keysKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatpaySettings"]["platform_keys"]["kind"]> = ["public_key", "certificate"];

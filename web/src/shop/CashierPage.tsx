@@ -17,6 +17,7 @@ export function CashierPage() {
   const session = useShopSession(slug);
   const order = useConsumerOrder(slug, orderId, session?.token);
   const attempt = useAttemptKey(`pay|${orderId}`);
+  const wechatAttempt = useAttemptKey(`wechatpay|${orderId}`);
 
   const pay = useMutation({
     mutationFn: async () => {
@@ -34,6 +35,23 @@ export function CashierPage() {
     onError: (err) => forgetIfExpired(slug, err),
   });
 
+  // WeChat Pay: inside WeChat's browser the pay parameters go to WeixinJSBridge's payment dialog; in
+  // the sandbox the simulator's pay sheet stands in for it and comes back to the order page.
+  const payWechat = useMutation({
+    mutationFn: async () => {
+      const payment = await api<PaymentStart>(`/orders/${orderId}/payments`, { body: { provider: 'wechatpay' }, token: session?.token, idempotencyKey: wechatAttempt.key });
+      const orderPage = `/s/${slug}/orders/${orderId}`;
+      const bridge = (window as unknown as { WeixinJSBridge?: { invoke: (name: string, params: unknown, done: (res: unknown) => void) => void } }).WeixinJSBridge;
+      if (bridge && payment.params) {
+        await new Promise((resolve) => bridge.invoke('getBrandWCPayRequest', payment.params, resolve));
+        navigate(orderPage, { replace: true, state: { paying: true } });
+        return;
+      }
+      if (payment.pay_url) window.location.assign(`${payment.pay_url}&return_to=${encodeURIComponent(`${orderPage}?paying=1`)}`);
+    },
+    onError: (err) => forgetIfExpired(slug, err),
+  });
+
   if (!session) return <Navigate to={`/s/${slug}/orders/${orderId}`} replace />;
   if (order.isPending) return <Loading />;
   if (order.error) return <ErrorNote error={order.error} />;
@@ -46,7 +64,10 @@ export function CashierPage() {
       <p className="muted">{t('shop.amount_due')}</p>
       <p className="price huge" data-testid="cashier-amount">{yuan(o.total)}</p>
       <p className="muted small">{t('shop.pay_before', { time: formatTime(o.expires_at, i18n.language) })}</p>
-      <ErrorNote error={pay.error} testId="pay-error" />
+      <ErrorNote error={pay.error ?? payWechat.error} testId="pay-error" />
+      <button type="button" className="primary block wechat-pay" disabled={payWechat.isPending || pay.isPending} onClick={() => payWechat.mutate()} data-testid="wechat-pay">
+        {payWechat.isPending ? t('shop.paying') : t('shop.pay_wechat_sandbox')}
+      </button>
       <button type="button" className="primary block" disabled={pay.isPending || pay.isSuccess} onClick={() => pay.mutate()} data-testid="sandbox-pay">
         {pay.isPending ? t('shop.paying') : t('shop.pay_sandbox')}
       </button>

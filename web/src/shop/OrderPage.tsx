@@ -12,7 +12,9 @@ const PICKUP_VISIBLE = new Set(['paid', 'ready_for_pickup', 'partially_refunded'
 export function OrderPage() {
   const { slug = '', orderId = '' } = useParams();
   const { t, i18n } = useTranslation();
-  const paying = (useLocation().state as { paying?: boolean } | null)?.paying === true;
+  const location = useLocation();
+  // Back from WeChat Pay's pay sheet (a full page load) the flag comes in the query instead.
+  const paying = (location.state as { paying?: boolean } | null)?.paying === true || new URLSearchParams(location.search).get('paying') === '1';
   const session = useShopSession(slug);
   const order = useConsumerOrder(slug, orderId, session?.token);
 

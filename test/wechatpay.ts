@@ -28,7 +28,7 @@ export async function connectSimulatorMerchant(db: Db, config: Config, tenantId:
 }
 
 /** Records a WeChat openid for a customer, as WeChat sign-in does. */
-export async function giveOpenid(db: Db, tenantId: string, customerId: string, openid = `o${customerId.slice(-20)}`) {
-  await db.insertInto('customer_identities').values({ tenant_id: tenantId, provider: 'wechat_openid', subject: openid, customer_id: customerId }).onConflict((oc) => oc.doNothing()).execute();
+export async function giveOpenid(db: Db, tenantId: string, customerId: string, openid = `o${customerId.slice(-20)}`, appid = TEST_APPID) {
+  await db.insertInto('customer_identities').values({ tenant_id: tenantId, provider: 'wechat_openid', subject: openid, customer_id: customerId, app_id: appid }).onConflict((oc) => oc.doNothing()).execute();
   return openid;
 }

@@ -32,14 +32,14 @@ export async function finishShopOauth(deps: WechatDeps, slug: string, input: { c
   await consumeOauthState(deps, node.tenant_id, node.id, input.state, input.browser);
   const who = await exchangeOauthCode(deps, node.tenant_id, input.code);
   if (who.snapshotUser) return { anonymous: true as const };
-  return openSession(deps, node, (tx) => signInWithWechat(tx, deps.clock, node.tenant_id, { openid: who.openid, unionid: who.unionid, b_node_id: node.id }));
+  return openSession(deps, node, (tx) => signInWithWechat(tx, deps.clock, node.tenant_id, { openid: who.openid, appid: who.appid, unionid: who.unionid, b_node_id: node.id }));
 }
 
 /** A mini-program's `wx.login()` code: the buyer's session (the session_key stays on the server). */
 export async function miniProgramSession(deps: WechatDeps, slug: string, code: string) {
   const node = await resolveShop(deps.db, slug);
   const who = await exchangeMiniProgramCode(deps, node.tenant_id, code);
-  return openSession(deps, node, (tx) => signInWithWechat(tx, deps.clock, node.tenant_id, { openid: who.openid, unionid: who.unionid, b_node_id: node.id }));
+  return openSession(deps, node, (tx) => signInWithWechat(tx, deps.clock, node.tenant_id, { openid: who.openid, appid: who.appid, unionid: who.unionid, b_node_id: node.id }));
 }
 
 /**

@@ -16,7 +16,8 @@ import type { IdentityProvider } from './customers.tables.js';
  */
 export interface CustomerRef { id: string; user_id: string; name: string; phone: string | null }
 
-export interface WechatProof { openid: string; unionid: string | null }
+/** An openid belongs to one app (`appid`): paying with WeChat Pay needs the openid of the app that pays. */
+export interface WechatProof { openid: string; appid: string; unionid: string | null }
 
 /** A merge that happened: what other modules re-point (orders, requests) from `merged` to `survivor`. */
 export interface CustomerMerge { survivor: string; merged: string; mergedUserId: string | null }
@@ -40,8 +41,8 @@ async function customersOfProofs(tx: Conn, tenantId: string, proofs: { provider:
     .execute();
 }
 
-async function link(tx: Conn, tenantId: string, customerId: string, provider: IdentityProvider, subject: string) {
-  await tx.insertInto('customer_identities').values({ tenant_id: tenantId, provider, subject, customer_id: customerId })
+async function link(tx: Conn, tenantId: string, customerId: string, provider: IdentityProvider, subject: string, appId: string | null = null) {
+  await tx.insertInto('customer_identities').values({ tenant_id: tenantId, provider, subject, customer_id: customerId, app_id: appId })
     .onConflict((oc) => oc.columns(['tenant_id', 'provider', 'subject']).doNothing()).execute();
 }
 
@@ -75,7 +76,7 @@ export async function signInWithWechat(tx: Tx, clock: Clock, tenantId: string, i
       if (other !== customerId) merges.push(await mergeCustomers(tx, clock, tenantId, customerId, other));
     }
   }
-  for (const p of proofs) await link(tx, tenantId, customerId, p.provider, p.subject);
+  for (const p of proofs) await link(tx, tenantId, customerId, p.provider, p.subject, p.provider === 'wechat_openid' ? input.appid : null);
   return { customer: await customerRef(tx, tenantId, customerId), merges };
 }
 

@@ -21,6 +21,8 @@ export interface CustomerIdentitiesTable {
   provider: IdentityProvider;
   subject: string;
   customer_id: string;
+  /** The WeChat app a `wechat_openid` was issued for; null for phones and unionids. */
+  app_id: Generated<string | null>;
   created_at: Generated<Date>;
 }
 

@@ -60,7 +60,7 @@ export async function consumeOauthState(deps: WechatDeps, tenantId: string, bNod
 /** The web authorisation code for the visitor's identity; errors as `callWechat` maps them. */
 export async function exchangeOauthCode(deps: WechatDeps, tenantId: string, code: string) {
   const app = await wechatAppCredentials(deps.db, deps.sealKey, tenantId, 'official_account');
-  return callWechat(() => deps.api.oauthAccessToken(app, code));
+  return { ...(await callWechat(() => deps.api.oauthAccessToken(app, code))), appid: app.appid };
 }
 
 /**
@@ -73,7 +73,7 @@ export async function exchangeMiniProgramCode(deps: WechatDeps, tenantId: string
   const sessionKey = seal(deps.sealKey, login.sessionKey);
   await deps.db.insertInto('wechat_mini_program_sessions').values({ tenant_id: tenantId, openid: login.openid, session_key: sessionKey })
     .onConflict((oc) => oc.columns(['tenant_id', 'openid']).doUpdateSet({ session_key: sessionKey, updated_at: deps.clock.now() })).execute();
-  return { openid: login.openid, unionid: login.unionid };
+  return { openid: login.openid, unionid: login.unionid, appid: app.appid };
 }
 
 /**

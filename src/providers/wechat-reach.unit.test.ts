@@ -64,7 +64,7 @@ describe('WeChat reach against the simulator: mini-program codes and subscribe m
     const buyer = async (phone: string, openid: string) => {
       const token = await consumerToken(siyu, world.shop, phone);
       const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
-      await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, customer_id: customer.id }).execute();
+      await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, app_id: APPID, customer_id: customer.id }).execute();
       return { token, customerId: customer.id };
     };
     const pay = async (token: string) => {

@@ -66,6 +66,6 @@ export async function signInWithPhone(tx: Conn, tenantId: string, input: { phone
 export async function wechatOpenidOf(db: Conn, tenantId: string, customerId: string): Promise<string | null> {
   const row = await db.selectFrom('customer_identities').select('subject')
     .where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('provider', '=', 'wechat_openid')
-    .orderBy(isMiniProgramOpenid(tenantId, sql.ref('subject')), 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    .orderBy(isMiniProgramOpenid(tenantId, sql.ref('subject'), sql.ref('app_id')), 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
   return row?.subject ?? null;
 }

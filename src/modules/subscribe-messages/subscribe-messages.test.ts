@@ -42,7 +42,7 @@ describe('subscribe messages on order events', async () => {
   const buyer = async (phone: string, openid: string | null) => {
     const token = await consumerToken(siyu, world.shop, phone);
     const me = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
-    if (openid) await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, customer_id: me.id }).execute();
+    if (openid) await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, app_id: 'wxMiniProgramTest01', customer_id: me.id }).execute();
     return { token, customerId: me.id };
   };
   const paidOrder = async (token: string) => {
@@ -162,7 +162,7 @@ describe('subscribe messages on order events', async () => {
     const { token, customerId } = await buyer('13700000008', 'oMiniProgramOpenid000000001');
     await db.insertInto('wechat_mini_program_sessions').values({ tenant_id: world.tenantId, openid: 'oMiniProgramOpenid000000001', session_key: 'sealed' }).execute();
     clock.advance(1000);
-    await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: 'oOfficialAccount00000000001', customer_id: customerId, created_at: new Date(Date.now() + 60_000) }).execute();
+    await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: 'oOfficialAccount00000000001', app_id: 'wxOfficialAccount01', customer_id: customerId, created_at: new Date(Date.now() + 60_000) }).execute();
     await request('POST', '/api/v1/subscribe-messages/opt-ins', token, { results: { [TEMPLATES.order_paid]: 'accept' } });
     const orderId = await paidOrder(token);
     expect((await messagesOf(orderId))[0]).toMatchObject({ status: 'sent', touser: 'oMiniProgramOpenid000000001' });

@@ -26,6 +26,10 @@ import type { WechatpayTransport } from './adapters/wechatpay/wechatpay.client.j
 import { httpPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import { smsUnit } from './providers/sms.unit.js';
 import { wechatpayUnit } from './providers/wechatpay.unit.js';
+import { injectTransports, moneySimulatorExtensions, wechatpayMoneyUnit, type MoneyTransports } from './providers/wechatpay-money.unit.js';
+import { reconciliationRoutes } from './modules/reconciliation/reconciliation.routes.js';
+import { profitSharingRoutes } from './modules/profit-sharing/profit-sharing.routes.js';
+import type { ReportDetail } from './modules/reconciliation/reconciliation.schema.js';
 import { httpSimPost } from './simulators/wechatpay/simulator.delivery.js';
 import type { SmsProvider } from './modules/messaging/messaging.provider.js';
 import { messagingRoutes } from './modules/messaging/messaging.routes.js';
@@ -56,6 +60,8 @@ export interface Siyu {
    * processes), daily pruning of idempotency keys.
    */
   startBackground(intervalMs?: number): void;
+  /** Reconciles one tenant's day against its WeChat Pay bills now (the CLI; the morning job does the same). */
+  reconcileWechatpay(tenantId: string, date: string): Promise<ReportDetail>;
   /** Runs the WeChat Pay query job once (payments pending past the wait): for tests and tools. */
   wechatpayQuery(): Promise<number>;
   /** Stops the runner, waiting for jobs in flight, closes the server, then calls closeDb. */
@@ -79,6 +85,11 @@ export interface SiyuOptions {
   wechatpayTransport?: (server: App) => WechatpayTransport;
   /** How the WeChat Pay simulator posts its notifications (tests: the server's inject). */
   wechatpaySimulatorPost?: (server: App) => SimPost;
+  /**
+   * Reach WeChat Pay (profit sharing, bills) through the server's own inject instead of HTTP: tests,
+   * and the CLI talking to the sandbox's simulator without a listening server.
+   */
+  wechatpayInject?: boolean;
   /** Stand-ins for the real SMS providers (tests: no network). */
   smsProviders?: Partial<Record<'aliyun' | 'tencent', SmsProvider>>;
   /** A stand-in for WeChat's subscribe-message sending (tests). */
@@ -117,9 +128,15 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   let simPost: SimPost | undefined;
   const wechatpay = wechatpayUnit({
     db, config, clock, selfUrl: () => selfUrl(config, built()), log: () => built().log,
+    simulatorExtensions: moneySimulatorExtensions(() => selfUrl(config, built())),
     settle: settlePaidOrder(clock), refundSettled: refundOutcome(clock),
     transport: () => options.wechatpayTransport?.(built()),
     simulatorPost: (url, headers, body) => { simPost ??= options.wechatpaySimulatorPost?.(built()) ?? httpSimPost(); return simPost(url, headers, body); },
+  });
+  let moneyTransports: MoneyTransports | undefined;
+  const money = wechatpayMoneyUnit({
+    db, clock, secretKey: config.secretKey, merchants: wechatpay.merchants, log: () => built().log,
+    transports: () => (moneyTransports ??= options.wechatpayInject ? injectTransports(built()) : {}),
   });
   const sms = smsUnit({ mode: config.mode, secretKey: config.secretKey, clock, ...(options.smsProviders ? { overrides: options.smsProviders } : {}) });
   const providers: Providers = { ...Object.fromEntries(units.map((u) => [u.provider.name, u.provider])), ...wechatpay.providers };
@@ -146,6 +163,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     'payments.refund.submit': (jobDb, job) => submitRefundOutside(jobDb, clock, providers, job.tenant_id, job.payload.refund_id, refundOutcome(clock)),
     ...Object.assign({}, ...units.map((u) => u.jobs)),
     ...wechatpay.jobs,
+    ...money.jobs,
     ...sms.jobs,
     // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
     [SUBSCRIBE_SEND_JOB]: async (jobDb, job) => { await deliverSubscribeMessage(jobDb, clock, subscribeSender, job.tenant_id, job.payload.message_id); },
@@ -157,7 +175,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
 
   server = await buildServer(
     { db, config, clock, authenticate: (token) => authenticate(db, clock, token), ...(notifications ? { notifications } : {}) },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
@@ -181,6 +199,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     server,
     providers,
     tick,
+    reconcileWechatpay: money.reconcile,
     wechatpayQuery: () => wechatpay.queryPending(db),
     startBackground(intervalMs = config.jobsPollMs) {
       if (closing || runner) return;
@@ -195,6 +214,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },
           { name: 'otp.prune', match: '27 3 * * *', run: (jobDb) => pruneOtpChallenges(jobDb, clock) },
+          ...money.cron,
           { name: 'wechat.oauth-states.prune', match: '37 3 * * *', run: (jobDb) => pruneOauthStates(jobDb, clock) },
         ],
         concurrency: config.jobsConcurrency,

@@ -6,6 +6,7 @@ import { registerBenchCommands } from './bench.command.js';
 import { registerEconomicsCommands } from './economics.command.js';
 import { registerOpenApiCommand } from './openapi.command.js';
 import { registerJobsCommands } from './jobs.command.js';
+import { registerReconcileCommands } from './reconcile.command.js';
 import { registerWechatpayCommands } from './wechatpay.command.js';
 import { registerWechatCommands } from './wechat.command.js';
 
@@ -19,6 +20,7 @@ registerBenchCommands(program);
 registerEconomicsCommands(program);
 registerOpenApiCommand(program);
 registerJobsCommands(program);
+registerReconcileCommands(program);
 registerWechatpayCommands(program);
 registerWechatCommands(program);
 

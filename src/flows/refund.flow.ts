@@ -7,6 +7,7 @@ import { releasePartial } from '../modules/inventory/inventory.service.js';
 import type { RefundInput } from '../modules/orders/orders.schema.js';
 import { refundablePaymentOf, startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
+import { returnAfterRefund } from '../modules/profit-sharing/profit-sharing.service.js';
 
 export const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_refunded']);
 
@@ -58,5 +59,7 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
   const payment = await refundablePaymentOf(tx, actor.tenantId, orderId);
   if (!payment) throw orderError('order_not_refundable');
   await recordOrderEconomics(tx, actor.tenantId, [orderId]);
+  // A commission already paid out through profit sharing comes back with the refund.
+  await returnAfterRefund(tx, actor.tenantId, orderId);
   return startRefund(tx, { tenantId: actor.tenantId, orderId, paymentId: payment.id, amount, reason: input.reason, restocked, lines: parts, createdBy: actor.userId });
 }

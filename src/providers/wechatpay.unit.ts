@@ -32,6 +32,8 @@ export interface WechatpayUnitDeps {
   /** How the adapter's API calls leave (tests: the server's inject). */
   transport?: () => WechatpayTransport | undefined;
   log: () => Pick<App['log'], 'warn' | 'error'>;
+  /** Simulator parts other units bring (profit sharing, bills). */
+  simulatorExtensions?: SimulatorExtension[];
   /** What a paid payment does to its order, and what a settled refund does (flows, given by app.ts). */
   settle: (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }) => Promise<string>;
   refundSettled: (tx: Tx, refund: SettledRefund) => Promise<void>;
@@ -139,7 +141,7 @@ export function wechatpayUnit(deps: WechatpayUnitDeps) {
         const m = await merchants.ofMchid(db, mchid);
         return m && { tenantId: m.tenantId, mchid: m.mchid, appids: m.appids, serial: m.serial, publicKey: createPublicKey(m.privateKey), apiv3Key: m.apiv3Key };
       },
-    }, SIMULATOR_EXTENSIONS);
+    }, [...SIMULATOR_EXTENSIONS, ...(deps.simulatorExtensions ?? [])]);
     rootRoutes.push(simulator.routes as RouteModule<Database>);
     jobs[SIM_NOTIFY_JOB] = simNotifyJob(simulator.ctx, deps.log);
     jobs[SIM_REFUND_JOB] = simRefundJob(simulator.ctx);

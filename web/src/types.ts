@@ -25,6 +25,8 @@ export type OrderListItem = Schemas['OrderListItem'];
 export type OrderList = Schemas['OrderList'];
 
 export type Job = Schemas['Job'];
+export type ReconciliationReport = Schemas['ReconciliationReport'];
+export type ReconciliationReportDetail = Schemas['ReconciliationReportDetail'];
 export type ApiToken = Schemas['ApiToken'];
 export type Meta = Schemas['Meta'];
 export type ShopOtp = Schemas['ShopOtp'];

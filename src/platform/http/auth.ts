@@ -94,6 +94,10 @@ export const PERMISSIONS = {
   /** The message outbox and the tenant's SMS provider settings. */
   'messages.manage': [...ADMIN_ROLES],
   'tenant.manage': [...ADMIN_ROLES],
+  /** Daily bill reconciliation reports (every payment of the tenant) and running one. */
+  'reconciliation.read': [...ADMIN_ROLES],
+  /** WeChat Pay profit-sharing receivers, commission splits and their returns. */
+  'profit_sharing.manage': [...ADMIN_ROLES],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

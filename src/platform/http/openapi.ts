@@ -19,6 +19,8 @@ const TAGS = [
   { name: 'messaging', description: 'Text messages to customers: the SMS provider per tenant and the message outbox' },
   { name: 'meta', description: 'What this server is: its mode (sandbox or live)' },
   { name: 'jobs', description: 'The background job queue: failed and parked jobs, retried on demand' },
+  { name: 'profit-sharing', description: 'WeChat Pay profit sharing: B-node receivers, commission splits, unfreezing, returns after refunds' },
+  { name: 'reconciliation', description: 'Daily reconciliation of payments and refunds against the provider\'s bills' },
   { name: 'wechat', description: 'WeChat sign-in for buyers (official account, mini-program) and the tenant\'s WeChat apps' },
   { name: 'subscribe-messages', description: 'WeChat subscribe messages on order events: templates, buyers\' one-time opt-ins, what was sent' },
   { name: 'sharing', description: 'Share codes (short links, QR codes, posters, mini-program codes), visits and attribution of orders to sharers' },

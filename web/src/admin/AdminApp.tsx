@@ -17,6 +17,7 @@ import { ProductsPage } from './ProductsPage.js';
 import { FirstScreen, Screen } from './access.js';
 import { MessagesPage } from './MessagesPage.js';
 import { WechatPayPage } from './WechatPayPage.js';
+import { ReconciliationPage } from './ReconciliationPage.js';
 import { WechatAppsPage } from './WechatAppsPage.js';
 import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
@@ -57,6 +58,7 @@ export function AdminApp() {
           <Route path="share" element={<Screen screen="share"><SharePage /></Screen>} />
           <Route path="subscribe-messages" element={<Screen screen="subscribe-messages"><SubscribeMessagesPage /></Screen>} />
           <Route path="wechatpay" element={<Screen screen="wechatpay"><WechatPayPage /></Screen>} />
+          <Route path="reconciliation" element={<Screen screen="reconciliation"><ReconciliationPage /></Screen>} />
           <Route path="wechat" element={<Screen screen="wechat"><WechatAppsPage /></Screen>} />
           <Route path="economics" element={<Screen screen="economics">{economicsPage}</Screen>} />
           <Route path="economics/policies" element={<Screen screen="policies">{policiesPage}</Screen>} />

@@ -22,6 +22,7 @@ function AdminNav() {
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}
       {has('subscribe-messages') && <NavLink to="/admin/subscribe-messages" data-testid="nav-subscribe-messages">{t('subscribe.nav')}</NavLink>}
       {has('wechatpay') && <NavLink to="/admin/wechatpay" data-testid="nav-wechatpay">{t('wechatpay.nav')}</NavLink>}
+      {has('reconciliation') && <NavLink to="/admin/reconciliation" data-testid="nav-reconciliation">{t('reconciliation.nav')}</NavLink>}
       {has('wechat') && <NavLink to="/admin/wechat" data-testid="nav-wechat">{t('wechat.nav')}</NavLink>}
     </nav>
   );

@@ -28,6 +28,7 @@ export const SCREENS = [
   { key: 'share', to: '/admin/share', permission: 'sharing.create' },
   { key: 'subscribe-messages', to: '/admin/subscribe-messages', permission: 'subscribe_messages.read' },
   { key: 'wechatpay', to: '/admin/wechatpay', permission: 'tenant.manage' },
+  { key: 'reconciliation', to: '/admin/reconciliation', permission: 'reconciliation.read' },
   { key: 'wechat', to: '/admin/wechat', permission: 'tenant.manage' },
 ] as const satisfies readonly { key: string; to: string; permission: Permission }[];
 export type ScreenKey = (typeof SCREENS)[number]['key'];

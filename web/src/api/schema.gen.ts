@@ -1228,6 +1228,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reconciliation/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Daily reconciliation reports, newest day first */
+        get: operations["listReconciliationReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reconciliation/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report with its differences: missing here, missing there, amount and status mismatches */
+        get: operations["getReconciliationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reconciliation/wechatpay/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reconcile one day against WeChat Pay's bills now (queued; the report replaces that day's) */
+        post: operations["runWechatpayReconciliation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profit-sharing/receivers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** B node owners registered as WeChat Pay profit-sharing receivers (names never returned) */
+        get: operations["listProfitSharingReceivers"];
+        put?: never;
+        /** Register a B node's owner as a receiver (sent to WeChat Pay by a job; the name goes encrypted) */
+        post: operations["addProfitSharingReceiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profit-sharing/receivers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a receiver (deleted at WeChat Pay by a job) */
+        delete: operations["removeProfitSharingReceiver"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profit-sharing/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent splits and unfreezes, newest first */
+        get: operations["listProfitSharingOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/profit-sharing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's split, unfreezes and returns */
+        get: operations["getOrderProfitSharing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/profit-sharing/split": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pay the order's B-node commission out of its WeChat Pay funds (one split per order; asking again returns it) */
+        post: operations["splitOrderCommission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/profit-sharing/unfreeze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release the order's unsplit funds to the merchant */
+        post: operations["unfreezeOrderFunds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/profit-sharing/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** After a refund, take back the commission the order no longer carries */
+        post: operations["returnOrderCommission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/share-codes": {
         parameters: {
             query?: never;
@@ -1827,6 +1998,10 @@ export interface components {
         OrderMessageEvent: "order_paid" | "ready_for_pickup" | "refund_done";
         /** @enum {string} */
         OrderMessageEventInput: "order_paid" | "ready_for_pickup" | "refund_done";
+        OrderProfitSharing: {
+            items: components["schemas"]["ProfitSharingOrder"][];
+            returns: components["schemas"]["ProfitSharingReturn"][];
+        };
         /** @enum {string} */
         OrderStatus: "pending_payment" | "paid" | "ready_for_pickup" | "completed" | "partially_refunded" | "refunded" | "expired" | "cancelled";
         /** @enum {string} */
@@ -1941,7 +2116,7 @@ export interface components {
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
         /** @enum {string} */
-        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "stock.read" | "stock.write" | "jobs.manage" | "messages.manage" | "tenant.manage";
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "stock.read" | "stock.write" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage";
         PlanWaterfall: {
             /** @description integer fen (1/100 yuan) */
             list_price: number;
@@ -2090,6 +2265,127 @@ export interface components {
             /** Format: date-time */
             created_at?: string;
             skus: components["schemas"]["Sku"][];
+        };
+        ProfitSharingOrder: {
+            id: string;
+            /** @enum {string} */
+            kind: "split" | "unfreeze";
+            order_id: string;
+            payment_id: string;
+            transaction_id: string;
+            out_order_no: string;
+            receiver_id: string | null;
+            b_node_id: string | null;
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
+            /** @description integer fen (1/100 yuan) */
+            returned_amount: number;
+            /** @enum {string} */
+            status: "pending" | "processing" | "finished" | "failed";
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            finished_at: string | null;
+        };
+        ProfitSharingReceiver: {
+            id: string;
+            b_node_id: string;
+            /** @enum {string} */
+            type: "PERSONAL_OPENID" | "MERCHANT_ID";
+            account: string;
+            has_name: boolean;
+            relation_type: string;
+            custom_relation: string | null;
+            /** @enum {string} */
+            status: "pending" | "active" | "failed" | "removing" | "removed";
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ProfitSharingReturn: {
+            id: string;
+            split_id: string;
+            out_return_no: string;
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
+            /** @enum {string} */
+            status: "pending" | "processing" | "succeeded" | "failed";
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            finished_at: string | null;
+        };
+        ReconciliationDifference: {
+            /**
+             * @description missing_here: in the bill, not in our records; missing_there: ours, not in the bill
+             * @enum {string}
+             */
+            kind: "missing_here" | "missing_there" | "amount_mismatch" | "status_mismatch";
+            /** @enum {string} */
+            entry: "payment" | "refund";
+            /** @description our payment id (out_trade_no) or refund id (out_refund_no) */
+            reference: string;
+            provider_ref: string | null;
+            bill_amount: number | null;
+            our_amount: number | null;
+            bill_status: string | null;
+            our_status: string | null;
+        };
+        ReconciliationReport: {
+            id: string;
+            provider: string;
+            bill_date: string;
+            /** @enum {string} */
+            status: "matched" | "differences" | "failed";
+            error: string | null;
+            bill_payments: number;
+            /** @description integer fen (1/100 yuan) */
+            bill_payment_total: number;
+            bill_refunds: number;
+            /** @description integer fen (1/100 yuan) */
+            bill_refund_total: number;
+            our_payments: number;
+            /** @description integer fen (1/100 yuan) */
+            our_payment_total: number;
+            our_refunds: number;
+            /** @description integer fen (1/100 yuan) */
+            our_refund_total: number;
+            fund_income_total: number | null;
+            fund_outgoing_total: number | null;
+            differences: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ReconciliationReportDetail: {
+            id: string;
+            provider: string;
+            bill_date: string;
+            /** @enum {string} */
+            status: "matched" | "differences" | "failed";
+            error: string | null;
+            bill_payments: number;
+            /** @description integer fen (1/100 yuan) */
+            bill_payment_total: number;
+            bill_refunds: number;
+            /** @description integer fen (1/100 yuan) */
+            bill_refund_total: number;
+            our_payments: number;
+            /** @description integer fen (1/100 yuan) */
+            our_payment_total: number;
+            our_refunds: number;
+            /** @description integer fen (1/100 yuan) */
+            our_refund_total: number;
+            fund_income_total: number | null;
+            fund_outgoing_total: number | null;
+            differences: number;
+            /** Format: date-time */
+            created_at: string;
+            items: components["schemas"]["ReconciliationDifference"][];
+        };
+        ReconciliationRun: {
+            /** @constant */
+            queued: true;
+            date: string;
         };
         Refund: {
             id: string;
@@ -7548,6 +7844,720 @@ export interface operations {
             };
         };
     };
+    listReconciliationReports: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReconciliationReport"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReconciliationReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationReportDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runWechatpayReconciliation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description a bill day, YYYY-MM-DD (Asia/Shanghai) */
+                    date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationRun"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProfitSharingReceivers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProfitSharingReceiver"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addProfitSharingReceiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    b_node_id: string;
+                    /** @enum {string} */
+                    type: "PERSONAL_OPENID" | "MERCHANT_ID";
+                    account: string;
+                    /** @description real name (optional for a person) or the merchant's full name (required); sent encrypted, never returned */
+                    name?: string;
+                    /**
+                     * @default STORE_OWNER
+                     * @enum {string}
+                     */
+                    relation_type?: "STORE_OWNER" | "STORE" | "STAFF" | "DISTRIBUTOR" | "PARTNER" | "HEADQUARTER" | "BRAND" | "USER" | "SUPPLIER" | "SERVICE_PROVIDER" | "CUSTOM";
+                    custom_relation?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfitSharingReceiver"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeProfitSharingReceiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfitSharingReceiver"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listProfitSharingOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProfitSharingOrder"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrderProfitSharing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderProfitSharing"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    splitOrderCommission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description release what is left to the merchant with this split (no further splits of the order)
+                     * @default true
+                     */
+                    unfreeze_unsplit?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfitSharingOrder"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unfreezeOrderFunds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfitSharingOrder"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    returnOrderCommission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfitSharingReturn"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createShareCode: {
         parameters: {
             query?: never;
@@ -8343,6 +9353,8 @@ export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: Rea
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox", "wechatpay"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
+export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];
+export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonRelation_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["relation_type"]> = ["STORE_OWNER", "STORE", "STAFF", "DISTRIBUTOR", "PARTNER", "HEADQUARTER", "BRAND", "USER", "SUPPLIER", "SERVICE_PROVIDER", "CUSTOM"];
 export const pathsApiV1ShareVisitsPostRequestBodyContentApplicationJsonChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/share/visits"]["post"]["requestBody"]["content"]["application/json"]["channel"]> = ["mini_program", "shop"];
 export const pathsApiV1SubscribeMessagesOptInsPostRequestBodyContentApplicationJsonResultsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/subscribe-messages/opt-ins"]["post"]["requestBody"]["content"]["application/json"]["results"][string]> = ["accept", "reject", "ban", "filter"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
@@ -8369,9 +9381,18 @@ export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<c
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
-export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "stock.read", "stock.write", "jobs.manage", "messages.manage", "tenant.manage"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "stock.read", "stock.write", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
+export const profitSharingOrderKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["kind"]> = ["split", "unfreeze"];
+export const profitSharingOrderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["status"]> = ["pending", "processing", "finished", "failed"];
+export const profitSharingReceiverTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReceiver"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];
+export const profitSharingReceiverStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReceiver"]["status"]> = ["pending", "active", "failed", "removing", "removed"];
+export const profitSharingReturnStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReturn"]["status"]> = ["pending", "processing", "succeeded", "failed"];
+export const reconciliationDifferenceKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["kind"]> = ["missing_here", "missing_there", "amount_mismatch", "status_mismatch"];
+export const reconciliationDifferenceEntryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["entry"]> = ["payment", "refund"];
+export const reconciliationReportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReport"]["status"]> = ["matched", "differences", "failed"];
+export const reconciliationReportDetailStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReportDetail"]["status"]> = ["matched", "differences", "failed"];
 export const refundStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RefundStatus"]> = ["pending", "succeeded", "failed"];
 export const ruleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RuleStatus"]> = ["pass", "warn", "fail"];
 export const smsMessagePurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["purpose"]> = ["otp"];

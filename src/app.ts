@@ -37,6 +37,12 @@ import { messagingRoutes } from './modules/messaging/messaging.routes.js';
 import { customerRoutes } from './modules/customers/customers.routes.js';
 import { pruneOtpChallenges } from './modules/customers/otp.service.js';
 import { metaRoutes } from './platform/http/meta.routes.js';
+import { sharingRoutes, shortLinkRoutes } from './modules/sharing/sharing.routes.js';
+import { subscribeMessageRoutes } from './modules/subscribe-messages/subscribe-messages.routes.js';
+import { deliverSubscribeMessage, SUBSCRIBE_SEND_JOB } from './modules/subscribe-messages/subscribe-messages.service.js';
+import type { SubscribeSender } from './modules/subscribe-messages/subscribe-messages.provider.js';
+import { wechatReachUnit } from './providers/wechat-reach.unit.js';
+import type { BinaryFetch } from './adapters/wechat/reach.api.js';
 import { wechatRoutes } from './modules/wechat/wechat.routes.js';
 import { wechatUnit } from './providers/wechat.unit.js';
 import { pruneOauthStates } from './modules/wechat/sign-in.service.js';
@@ -87,6 +93,10 @@ export interface SiyuOptions {
   wechatpayInject?: boolean;
   /** Stand-ins for the real SMS providers (tests: no network). */
   smsProviders?: Partial<Record<'aliyun' | 'tencent', SmsProvider>>;
+  /** A stand-in for WeChat's subscribe-message sending (tests). */
+  subscribeSender?: SubscribeSender;
+  /** How reach calls (mini-program codes, subscribe messages) reach WeChat: by default HTTP; tests pass the server's inject, to reach the simulator in-process. */
+  wechatFetch?: (server: App) => BinaryFetch;
   /** A stand-in for WeChat's server API (tests: the simulator through `inject`, or a fake). */
   wechatApi?: (server: App) => WechatApi;
 }
@@ -140,6 +150,12 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     phoneNumber: (...a) => (api ??= options.wechatApi!(built())).phoneNumber(...a),
   };
   const wechat = wechatUnit({ db, clock, mode: config.mode, secretKey: config.secretKey, ...(options.wechatApi ? { api: lazyApi } : {}) });
+  let wechatFetch: BinaryFetch | undefined;
+  const reach = wechatReachUnit({
+    deps: wechat.deps, mode: config.mode,
+    ...(options.wechatFetch ? { fetch: (url, init) => { wechatFetch ??= options.wechatFetch!(built()); return wechatFetch(url, init); } } : {}),
+  });
+  const subscribeSender = options.subscribeSender ?? reach.sender;
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
     // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
@@ -150,6 +166,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...wechatpay.jobs,
     ...money.jobs,
     ...sms.jobs,
+    // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
+    [SUBSCRIBE_SEND_JOB]: async (jobDb, job) => { await deliverSubscribeMessage(jobDb, clock, subscribeSender, job.tenant_id, job.payload.message_id); },
   };
 
   // One listening connection per process: for requests that wait on an order's status, and to
@@ -165,8 +183,12 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, ...units.map((u) => u.routes)],
-    { logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false }, rootRoutes: wechatpay.rootRoutes },
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    {
+      logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
+      // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
+      rootRoutes: [shortLinkRoutes, ...wechatpay.rootRoutes],
+    },
   );
   // Simulators answer outside /api/v1, where their real counterparts' paths would be; sandbox only.
   for (const sim of wechat.simulators) {

@@ -10,6 +10,8 @@ import type { EconomicsTables } from './modules/economics/economics.tables.js';
 import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
 import type { MessagingTables } from './modules/messaging/messaging.tables.js';
 import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
+import type { SharingTables } from './modules/sharing/sharing.tables.js';
+import type { SubscribeMessageTables } from './modules/subscribe-messages/subscribe-messages.tables.js';
 import type { ProfitSharingTables } from './modules/profit-sharing/profit-sharing.tables.js';
 import type { ReconciliationTables } from './modules/reconciliation/reconciliation.tables.js';
 import type { WechatTables } from './modules/wechat/wechat.tables.js';
@@ -21,7 +23,7 @@ import type { WechatTables } from './modules/wechat/wechat.tables.js';
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
-  ProfitSharingTables, ReconciliationTables {}
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

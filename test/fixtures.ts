@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../src/platform/config.js';
 import type { Db } from '../src/database.js';
-import { createSiyu, type Siyu } from '../src/app.js';
+import { createSiyu, type Siyu, type SiyuOptions } from '../src/app.js';
 import { injectPost } from '../src/providers/sandboxpay.unit.js';
 import { createTenant, createUser, issueToken, sandboxPaySecretOf } from '../src/modules/identity/identity.service.js';
 import type { Clock } from '../src/platform/clock.js';
@@ -70,7 +70,7 @@ export async function seedWorld(db: Db, clock: Clock, options: { skuCount?: numb
   return { tenantId: tenant.id, tenantSlug: slug, adminToken: token, shop, bNodeId, warehouseId, supplierId, skus };
 }
 
-export async function startSiyu(db: Db, clock: Clock, config: Config = testConfig, options: { logger?: object } = {}): Promise<Siyu> {
+export async function startSiyu(db: Db, clock: Clock, config: Config = testConfig, options: Pick<SiyuOptions, 'logger' | 'subscribeSender' | 'wechatFetch' | 'wechatApi'> = {}): Promise<Siyu> {
   const siyu = await createSiyu(db, config, { clock, sandboxNotifyPost: injectPost, ...options });
   await siyu.server.ready();
   return siyu;

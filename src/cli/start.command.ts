@@ -11,6 +11,7 @@ import { createSiyu } from '../app.js';
 import { shopDirectory } from '../modules/b-nodes/b-nodes.service.js';
 import { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
 import { connectDemoWechatApps } from './seed/demo-wechat.js';
+import { seedDemoSubscribeTemplates } from './seed/demo-reach.js';
 import type { Database } from '../database.js';
 import { onWorkerStop, startCluster } from './cluster.js';
 
@@ -69,6 +70,8 @@ export function registerStartCommand(program: Command) {
       const host = opts.host ?? config.host;
       // The sandbox's demo shops sign buyers in through the WeChat simulator at this server's address.
       if (config.mode === 'sandbox') await connectDemoWechatApps(opened.db, config.secretKey, config.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`);
+      // …and ask for order notifications after paying, sent through the same simulator.
+      if (config.mode === 'sandbox') await seedDemoSubscribeTemplates(opened.db);
       const shops = await shopDirectory(opened.db, undefined);
       // Decided once here: workers' output is piped to this process, so they cannot tell a terminal.
       const logFile = logFileFor(config, process.stdout.isTTY === true);

@@ -8,6 +8,7 @@ import { listedPrices, shopBySlug } from '../modules/b-nodes/b-nodes.fragments.j
 import { bNodeError } from '../modules/b-nodes/b-nodes.errors.js';
 import { productRows, skuRows } from '../modules/catalog/catalog.fragments.js';
 import { runningCampaign, takeSubsidy } from '../modules/campaigns/campaigns.fragments.js';
+import { lastAttributableVisit } from '../modules/sharing/sharing.fragments.js';
 import { campaignError } from '../modules/campaigns/campaigns.errors.js';
 import { insertReservations, reservationCtes, type StockWant } from '../modules/inventory/inventory.fragments.js';
 import { insertLines, insertOrder, type NewLine, type NewOrder } from '../modules/orders/orders.fragments.js';
@@ -23,6 +24,7 @@ import type { CheckoutInput } from '../modules/orders/orders.schema.js';
  *          identity  the tenant's payment timeout
  *          campaigns the richest running subsidy with budget left
  *          catalog   each SKU's snapshot: code, name, title, supply cost
+ *          sharing   the share code the buyer last came through within the attribution window
  *   write  inventory reserve stock: lock rows in SKU order, conditional `on_hand - reserved >= qty`
  *          campaigns take the subsidy from the budget: conditional `spent + discount <= budget`
  *          orders    insert the order and its lines, only if every SKU and the subsidy were taken
@@ -34,7 +36,7 @@ import type { CheckoutInput } from '../modules/orders/orders.schema.js';
 export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: CheckoutInput) {
   const skuIds = [...new Set(input.lines.map((l) => l.sku_id))];
   const now = clock.now();
-  const source = await readCheckoutSource(tx, buyer.tenantId, input.shop, skuIds, now);
+  const source = await readCheckoutSource(tx, buyer, input.shop, skuIds, now);
   const node = source[0];
   // Another tenant's shop is indistinguishable from no shop at all.
   if (!node) throw bNodeError('shop_not_found');
@@ -62,6 +64,7 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
     warehouse_id: node.warehouse_id, fulfillment: input.fulfillment, pickup_code: newPickupCode(),
     subtotal, discount, total: subtotal - discount, supply_cost: lines.reduce((a, l) => a + l.unit_supply_cost * l.quantity, 0), note: input.note,
     campaign_id: campaign?.id ?? null, expires_at: new Date(now.getTime() + node.timeout_minutes * 60_000), created_at: now,
+    attribution: node.share_code ? { share_code: node.share_code, sharer_user_id: node.sharer_user_id!, sharer_b_node_id: node.sharer_b_node_id! } : null,
   };
   const wants = mergeBySku(input.lines);
   const { placed, reserved, subsidized } = await placeOrder(tx, order, lines, wants);
@@ -82,17 +85,21 @@ interface CheckoutSource {
   b_node_id: string; name: string; slug: string; pickup_address: string; warehouse_id: string; timeout_minutes: number;
   campaign_id: string | null; campaign_discount: Fen | null; campaign_min_total: Fen | null;
   sku_id: string | null; code: string | null; sku_name: string | null; supply_price: Fen | null; title: string | null; retail_price: Fen | null;
+  share_code: string | null; sharer_user_id: string | null; sharer_b_node_id: string | null;
 }
 
 /** The one read: a row per requested SKU the shop lists (one row without a SKU when it lists none of them). */
-async function readCheckoutSource(tx: Tx, tenantId: string, shop: string, skuIds: string[], now: Date): Promise<CheckoutSource[]> {
+async function readCheckoutSource(tx: Tx, buyer: Buyer, shop: string, skuIds: string[], now: Date): Promise<CheckoutSource[]> {
+  const tenantId = buyer.tenantId;
   const { rows } = await sql<CheckoutSource>`
     SELECT b.b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
            c.id AS campaign_id, c.discount_per_order AS campaign_discount, c.min_order_total AS campaign_min_total,
-           l.sku_id, s.code, s.name AS sku_name, s.supply_price, p.title, l.retail_price
+           l.sku_id, s.code, s.name AS sku_name, s.supply_price, p.title, l.retail_price,
+           a.share_code, a.sharer_user_id, a.sharer_b_node_id
       FROM ${shopBySlug(tenantId, shop)} b
       JOIN ${paymentTimeouts()} t ON t.id = b.tenant_id
       LEFT JOIN LATERAL ${runningCampaign(tenantId, sql.ref('b.b_node_id'), now)} c ON true
+      LEFT JOIN LATERAL ${lastAttributableVisit(tenantId, buyer.customerId, now)} a ON true
       LEFT JOIN ${listedPrices(tenantId, skuIds)} l ON l.b_node_id = b.b_node_id
       LEFT JOIN ${skuRows(tenantId)} s ON s.id = l.sku_id
       LEFT JOIN ${productRows(tenantId)} p ON p.id = s.product_id`.execute(tx);

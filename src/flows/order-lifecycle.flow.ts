@@ -2,10 +2,17 @@ import type { Db, Tx } from '../database.js';
 import type { Actor } from '../platform/http/auth.js';
 import type { Clock } from '../platform/clock.js';
 import { inTransaction } from '../platform/db/database.js';
-import { cancelUnpaid, completePickup as completeOrderPickup, expireDue } from '../modules/orders/orders.service.js';
+import { cancelUnpaid, completePickup as completeOrderPickup, expireDue, markReadyForPickup } from '../modules/orders/orders.service.js';
+import { queueOrderMessage } from '../modules/subscribe-messages/subscribe-messages.service.js';
 import { releaseOrders } from '../modules/inventory/inventory.service.js';
 import { releaseSubsidies } from '../modules/campaigns/campaigns.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
+
+/** The goods reach the pickup point: the order ships, and asks for the buyer's "ready for pickup" subscribe message. */
+export async function markReady(tx: Tx, clock: Clock, actor: Actor, orderId: string) {
+  await markReadyForPickup(tx, actor, orderId);
+  await queueOrderMessage(tx, clock, actor.tenantId, { event: 'ready_for_pickup', orderId });
+}
 
 /**
  * An unpaid order closing — cancelled by its buyer or staff, or expired past its deadline — gives

@@ -7,21 +7,25 @@ import { retakeSubsidy } from '../modules/campaigns/campaigns.service.js';
 import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
+import { queueOrderMessage } from '../modules/subscribe-messages/subscribe-messages.service.js';
 
 /**
  * What a successful payment does to its order, decided under the order's row lock:
  * - awaiting payment → paid;
  * - expired (auto-cancelled) → revived if all its stock can be reserved again, else refunded in full;
  * - cancelled, or already paid by another payment → refunded in full.
- * Never an oversell: revival uses the same conditional reservation as checkout.
+ * Never an oversell: revival uses the same conditional reservation as checkout. A paid order asks
+ * for its "order paid" subscribe message (sent by a job when the buyer opted in).
  */
 export function settlePaidOrder(clock: Clock) {
   return async (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }): Promise<string> => {
     const now = clock.now();
     // The common case in one statement: an order awaiting payment becomes paid. Only when it was
     // in any other state is it locked and read to decide.
+    const paidMessage = () => queueOrderMessage(tx, clock, payment.tenant_id, { event: 'order_paid', orderId: payment.order_id });
     if (await transitionOrder(tx, payment.tenant_id, payment.order_id, 'paid', { paid_at: now }, 'pending_payment')) {
       await recordOrderEconomics(tx, payment.tenant_id, [payment.order_id]);
+      await paidMessage();
       return 'order_paid';
     }
     const order = await lockOrder(tx, payment.tenant_id, payment.order_id);
@@ -30,12 +34,14 @@ export function settlePaidOrder(clock: Clock) {
       // Only if it changed back between the two statements, which no transition allows; kept for safety.
       await transitionOrder(tx, order.tenant_id, order.id, 'paid', { paid_at: now });
       await recordOrderEconomics(tx, order.tenant_id, [order.id]);
+      await paidMessage();
       return 'order_paid';
     }
     if (order.status === 'expired' && (await reviveExpired(tx, order))) {
       await transitionOrder(tx, order.tenant_id, order.id, 'paid', { paid_at: now, closed_at: null });
       await audit(tx, order.tenant_id, 'order.revived_by_late_payment', 'order', order.id, { payment_id: payment.id });
       await recordOrderEconomics(tx, order.tenant_id, [order.id]);
+      await paidMessage();
       return 'order_revived';
     }
     const reason = order.status === 'expired' ? 'late_payment_out_of_stock' : order.status === 'cancelled' ? 'payment_after_cancel' : 'duplicate_payment';

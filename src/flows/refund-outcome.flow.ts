@@ -6,11 +6,13 @@ import { holdAgain } from '../modules/inventory/inventory.service.js';
 import type { SettledRefund } from '../modules/payments/payments.service.js';
 import { raiseRefundFailure, settleRequestOfRefund } from '../modules/after-sales/after-sales.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
+import { queueOrderMessage } from '../modules/subscribe-messages/subscribe-messages.service.js';
 
 interface RefundPart { line_no: number; sku_id: string; quantity: number; amount: number }
 
 /**
- * What a refund's outcome does beyond the payment: a success closes the request that asked for it;
+ * What a refund's outcome does beyond the payment: a success closes the request that asked for it
+ * and asks for the buyer's "refund done" subscribe message;
  * a failure puts the order back to what was really refunded and raises it for staff to act on.
  */
 export function refundOutcome(clock: Clock) {
@@ -18,6 +20,7 @@ export function refundOutcome(clock: Clock) {
     const now = clock.now();
     if (refund.outcome === 'succeeded') {
       await settleRequestOfRefund(tx, refund.tenant_id, refund.id, 'refunded', now);
+      await queueOrderMessage(tx, clock, refund.tenant_id, { event: 'refund_done', orderId: refund.order_id, subjectId: refund.id });
       return;
     }
     if (refund.outcome === 'abnormal') {

@@ -6,6 +6,7 @@ import { wechatApi } from '../adapters/wechat/wechat.api.js';
 import type { HttpFetch, WechatApi } from '../modules/wechat/wechat.provider.js';
 import { wechatDeps, type WechatDeps } from '../modules/wechat/wechat.service.js';
 import { wechatLoginSimulator } from '../simulators/wechat/login.routes.js';
+import { wechatReachSimulator } from '../simulators/wechat/reach.simulator.js';
 import { WECHAT_SIMULATOR_PREFIX } from '../simulators/wechat/wechat.simulator.js';
 
 /** A simulator's routes and where they answer, outside /api/v1; mounted in sandbox mode only. */
@@ -18,7 +19,7 @@ export interface SimulatorMount { prefix: string; routes: (app: App, ctx: AppCon
  */
 export function wechatUnit({ db, clock, mode, secretKey, api }: { db: Db; clock: Clock; mode: Mode; secretKey: string; api?: WechatApi }) {
   const deps: WechatDeps = wechatDeps(db, clock, secretKey, api ?? wechatApi());
-  const simulators: SimulatorMount[] = mode === 'sandbox' ? [{ prefix: WECHAT_SIMULATOR_PREFIX, routes: wechatLoginSimulator }] : [];
+  const simulators: SimulatorMount[] = mode === 'sandbox' ? [{ prefix: WECHAT_SIMULATOR_PREFIX, routes: wechatLoginSimulator }, { prefix: WECHAT_SIMULATOR_PREFIX, routes: wechatReachSimulator }] : [];
   return { deps, simulators };
 }
 

@@ -51,6 +51,12 @@ export type AdminSession = Pick<Schemas['Session'], 'token' | 'user' | 'tenant'>
 /** What the shop keeps of a consumer's session, per shop. */
 export type ShopSession = Pick<Schemas['ShopSession'], 'token' | 'customer'>;
 
+export type ShareCode = Schemas['ShareCode'];
+export type Listing = Schemas['Listing'];
+export type BNode = Schemas['BNode'];
+export type SubscribeMessage = Schemas['SubscribeMessage'];
+export type SubscribeTemplate = Schemas['SubscribeTemplate'];
+export type ShopSubscribeOptIns = Schemas['ShopSubscribeOptIns'];
 /** WeChat sign-in: what a shop offers, the start of web authorisation, a snapshot visitor's answer; the console's apps. */
 export type WechatSignInOptions = Schemas['WechatSignInOptions'];
 export type WechatOauthStart = Schemas['WechatOauthStart'];

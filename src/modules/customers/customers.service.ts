@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import { newId } from '../../platform/ids.js';
 import { createConsumerUser } from '../identity/identity.service.js';
+import { isMiniProgramOpenid } from '../wechat/wechat.fragments.js';
 import type { IdentityProvider } from './customers.tables.js';
 
 /**
@@ -56,4 +57,15 @@ export async function signInWithPhone(tx: Conn, tenantId: string, input: { phone
   const customer = await findOrCreateConsumer(tx, tenantId, { phone: input.phone, name: input.name?.trim() || `尾号${input.phone.slice(-4)}`, b_node_id: input.b_node_id });
   await linkIdentity(tx, tenantId, customer.id, 'phone', input.phone);
   return customer;
+}
+
+/**
+ * The WeChat openid a subscribe message goes to, or null: the customer's mini-program openid when
+ * they signed in there (subscribe messages are the mini-program's), else the newest they have.
+ */
+export async function wechatOpenidOf(db: Conn, tenantId: string, customerId: string): Promise<string | null> {
+  const row = await db.selectFrom('customer_identities').select('subject')
+    .where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('provider', '=', 'wechat_openid')
+    .orderBy(isMiniProgramOpenid(tenantId, sql.ref('subject'), sql.ref('app_id')), 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  return row?.subject ?? null;
 }

@@ -8,7 +8,7 @@ import { refundOrder } from '../../flows/refund.flow.js';
 import { askForRefund } from '../../flows/after-sales.flow.js';
 import { checkout } from '../../flows/checkout.flow.js';
 import { getOrder } from '../../flows/order-detail.flow.js';
-import { cancelOrder, completePickup } from '../../flows/order-lifecycle.flow.js';
+import { cancelOrder, completePickup, markReady } from '../../flows/order-lifecycle.flow.js';
 import { refundStartSchema } from '../payments/payments.schema.js';
 import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, orderStatusQuery, orderStatusResponse, pickupBody, refundBody } from './orders.schema.js';
 import { orderStatus } from './order-status.service.js';
@@ -52,7 +52,7 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock, config, not
 
   app.post('/orders/:id/ready', { schema: { tags, operationId: 'markOrderReady', summary: 'Ship the goods to the pickup point', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = requirePermission(req, 'orders.fulfil');
-    await inTransaction(db, (tx) => orders.markReadyForPickup(tx, actor, req.params.id));
+    await inTransaction(db, (tx) => markReady(tx, clock, actor, req.params.id));
     return getOrder(db, actor, req.params.id);
   });
 

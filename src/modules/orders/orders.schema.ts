@@ -3,6 +3,7 @@ import { id } from '../catalog/catalog.schema.js';
 import { slug } from '../b-nodes/b-nodes.schema.js';
 import { money, timestamp } from '../../platform/http/schemas.js';
 import { paymentSchema, refundSchema } from '../payments/payments.schema.js';
+import { attributionSchema } from '../sharing/sharing.schema.js';
 
 export const MAX_LINES = 100;
 export const MAX_QUANTITY = 999;
@@ -78,6 +79,7 @@ export const orderSchema = z.object({
   customer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }).nullable().optional(),
   payments: z.array(paymentSchema).optional(),
   refunds: z.array(refundSchema).optional(),
+  attribution: attributionSchema.nullable().optional().describe('The sharer whose code the buyer came through within the attribution window'),
 }).meta({ id: 'Order' });
 
 export const orderListItemSchema = z.object({

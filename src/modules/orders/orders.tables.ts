@@ -26,6 +26,10 @@ export interface OrdersTable {
   /** When the buyer took the goods (核销); the return window runs from here. */
   picked_up_at: Generated<Date | null>;
   campaign_id: Generated<string | null>;
+  /** The share code the buyer last came through within the attribution window, its sharer and B node (migration 015). */
+  share_code: Generated<string | null>;
+  sharer_user_id: Generated<string | null>;
+  sharer_b_node_id: Generated<string | null>;
 }
 
 export interface OrderLinesTable {

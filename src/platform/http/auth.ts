@@ -76,6 +76,13 @@ export const PERMISSIONS = {
   'policies.write': [...ADMIN_ROLES],
   'campaigns.read': [...ADMIN_ROLES, 'b_owner'],
   'campaigns.write': [...ADMIN_ROLES],
+  /** Share codes, links and posters of the actor's node (consumers share the shop they are in). */
+  'sharing.create': [...STAFF_ROLES],
+  /** The attribution window of share codes. */
+  'sharing.settings.write': [...ADMIN_ROLES],
+  /** WeChat subscribe messages: the templates and the list of what was sent, failed or skipped. */
+  'subscribe_messages.read': [...ADMIN_ROLES],
+  'subscribe_messages.write': [...ADMIN_ROLES],
   /** Supply prices and costs (of the supplier's own products for a supplier). */
   'supply_cost.read': [...ADMIN_ROLES, 'b_owner', 'supplier_operator'],
   'catalog.read': [...STAFF_ROLES, 'supplier_operator'],

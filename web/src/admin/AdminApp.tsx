@@ -21,6 +21,8 @@ import { ReconciliationPage } from './ReconciliationPage.js';
 import { WechatAppsPage } from './WechatAppsPage.js';
 import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
+import { SharePage } from './SharePage.js';
+import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -53,6 +55,8 @@ export function AdminApp() {
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />
           <Route path="messages" element={<Screen screen="messages"><MessagesPage /></Screen>} />
+          <Route path="share" element={<Screen screen="share"><SharePage /></Screen>} />
+          <Route path="subscribe-messages" element={<Screen screen="subscribe-messages"><SubscribeMessagesPage /></Screen>} />
           <Route path="wechatpay" element={<Screen screen="wechatpay"><WechatPayPage /></Screen>} />
           <Route path="reconciliation" element={<Screen screen="reconciliation"><ReconciliationPage /></Screen>} />
           <Route path="wechat" element={<Screen screen="wechat"><WechatAppsPage /></Screen>} />

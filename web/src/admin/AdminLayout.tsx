@@ -20,6 +20,7 @@ function AdminNav() {
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}
+      {has('subscribe-messages') && <NavLink to="/admin/subscribe-messages" data-testid="nav-subscribe-messages">{t('subscribe.nav')}</NavLink>}
       {has('wechatpay') && <NavLink to="/admin/wechatpay" data-testid="nav-wechatpay">{t('wechatpay.nav')}</NavLink>}
       {has('reconciliation') && <NavLink to="/admin/reconciliation" data-testid="nav-reconciliation">{t('reconciliation.nav')}</NavLink>}
       {has('wechat') && <NavLink to="/admin/wechat" data-testid="nav-wechat">{t('wechat.nav')}</NavLink>}
@@ -31,6 +32,7 @@ export function AdminLayout() {
   const { t } = useTranslation();
   const session = useAdminSession();
   const queryClient = useQueryClient();
+  const canShare = useScreens().some((s) => s.key === 'share');
   if (!session) return <Navigate to="/admin/login" replace />;
 
   const signOut = async () => {
@@ -45,6 +47,8 @@ export function AdminLayout() {
       <header className="admin-header">
         <span className="admin-brand">{t('admin.title')}</span>
         <AdminNav />
+        {/* The leader's most frequent action on a phone: one tap from every screen, beside the account. */}
+        {canShare && <NavLink to="/admin/share" className="button primary small" data-testid="open-share">{t('share.nav')}</NavLink>}
         <span className="admin-user muted small" data-testid="admin-user">{session.tenant.name} · {session.user.display_name}</span>
         <NavLink to="/admin/account" className="small" data-testid="nav-account">{t('account.nav')}</NavLink>
         <LangSwitch />

@@ -41,6 +41,7 @@ export function OrderDetailPage() {
           <dl className="facts">
             <dt>{t('admin.customer')}</dt><dd data-testid="detail-customer">{o.customer?.name} {o.customer?.phone}</dd>
             <dt>{t('admin.shop')}</dt><dd>{o.shop?.name ?? '—'}</dd>
+            {o.attribution && <><dt>{t('share.nav')}</dt><dd data-testid="detail-sharer" data-code={o.attribution.code}>{t('share.shared_by', { name: o.attribution.sharer_name })}</dd></>}
             <dt>{t('admin.created_at')}</dt><dd>{fmt(o.created_at)}</dd>
             <dt>{t('admin.paid_at')}</dt><dd>{fmt(o.paid_at)}</dd>
             <dt>{t('common.total')}</dt><dd className="price" data-testid="detail-total">{yuan(o.total)}</dd>

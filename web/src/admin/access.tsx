@@ -25,6 +25,8 @@ export const SCREENS = [
   { key: 'breakeven', to: '/admin/economics/breakeven', permission: 'economics.read' },
   { key: 'jobs', to: '/admin/jobs', permission: 'jobs.manage' },
   { key: 'messages', to: '/admin/messages', permission: 'messages.manage' },
+  { key: 'share', to: '/admin/share', permission: 'sharing.create' },
+  { key: 'subscribe-messages', to: '/admin/subscribe-messages', permission: 'subscribe_messages.read' },
   { key: 'wechatpay', to: '/admin/wechatpay', permission: 'tenant.manage' },
   { key: 'reconciliation', to: '/admin/reconciliation', permission: 'reconciliation.read' },
   { key: 'wechat', to: '/admin/wechat', permission: 'tenant.manage' },

@@ -1399,6 +1399,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/share-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller's share code for a shop (and product or campaign): the same target always gets the same code */
+        post: operations["createShareCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A share code of the tenant with its link and image addresses */
+        get: operations["getShareCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a scene or share code stands for: where to open and whom to attribute
+         * @description A scene that resolves to nothing answers resolved=false and the home page: the shop opens without attribution.
+         */
+        get: operations["resolveShareScene"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an arrival through a share code; signed in, it attributes the buyer's next orders to the sharer
+         * @description Works without a token (an anonymous visit). A consumer's token claims the short link's visit (`visit_id`) or records a new one; the sharer's own code never attributes.
+         */
+        post: operations["recordShareVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's attribution window */
+        get: operations["getShareSettings"];
+        /** Set the tenant's attribution window (days) */
+        put: operations["putShareSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscribe-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subscribe messages asked for by order events, newest first: sent, failed, skipped */
+        get: operations["listSubscribeMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscribe-messages/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's template for each order event */
+        get: operations["listSubscribeTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscribe-messages/templates/{event}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the template (id from WeChat's console, page, key → order field) for an order event */
+        put: operations["putSubscribeTemplate"];
+        post?: never;
+        /** Stop messages for an order event */
+        delete: operations["deleteSubscribeTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscribe-messages/opt-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The buyer's opt-ins left per template, and the templates to ask for */
+        get: operations["getMySubscribeOptIns"];
+        put?: never;
+        /** Record what wx.requestSubscribeMessage returned: each accepted template allows one message */
+        post: operations["recordSubscribeOptIns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox/payments/{id}/pay": {
         parameters: {
             query?: never;
@@ -1780,6 +1942,14 @@ export interface components {
             } | null;
             payments?: components["schemas"]["Payment"][];
             refunds?: components["schemas"]["Refund"][];
+            /** @description The sharer whose code the buyer came through within the attribution window */
+            attribution?: components["schemas"]["OrderAttribution"] | null;
+        };
+        OrderAttribution: {
+            code: string;
+            sharer_user_id: string;
+            sharer_name: string;
+            b_node_id: string;
         };
         OrderLine: {
             line_no: number;
@@ -1824,6 +1994,10 @@ export interface components {
             paid_at: string | null;
             fulfillment: components["schemas"]["Fulfillment"];
         };
+        /** @enum {string} */
+        OrderMessageEvent: "order_paid" | "ready_for_pickup" | "refund_done";
+        /** @enum {string} */
+        OrderMessageEventInput: "order_paid" | "ready_for_pickup" | "refund_done";
         OrderProfitSharing: {
             items: components["schemas"]["ProfitSharingOrder"][];
             returns: components["schemas"]["ProfitSharingReturn"][];
@@ -1942,7 +2116,7 @@ export interface components {
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
         /** @enum {string} */
-        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "stock.read" | "stock.write" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage";
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "stock.read" | "stock.write" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage";
         PlanWaterfall: {
             /** @description integer fen (1/100 yuan) */
             list_price: number;
@@ -2241,6 +2415,19 @@ export interface components {
         };
         /** @enum {string} */
         RefundStatus: "pending" | "succeeded" | "failed";
+        ResolvedShare: {
+            /** @description false: the scene names no code; open the shop without attribution */
+            resolved: boolean;
+            code: string | null;
+            tenant_slug: string | null;
+            shop: string | null;
+            b_node_id: string | null;
+            product_id: string | null;
+            campaign_id: string | null;
+            sharer_name: string | null;
+            /** @description Where to open: the shop's page (product page when the code names one), or the home page */
+            path: string;
+        };
         RuleResult: {
             id: string;
             status: components["schemas"]["RuleStatus"];
@@ -2306,6 +2493,34 @@ export interface components {
                 name: string;
             };
         };
+        ShareCode: {
+            code: string;
+            sharer_name: string;
+            b_node_id: string;
+            /** @description The slug of the B node's shop */
+            shop: string;
+            product_id: string | null;
+            campaign_id: string | null;
+            /** @description The short link for the H5 shop: records a visit and opens the shop */
+            link: string;
+            /** @description PNG: a QR code of the short link */
+            qr_url: string;
+            /** @description PNG: the share poster (product, price, leader, QR code) */
+            poster_url: string;
+            /** @description PNG: the mini-program code (getwxacodeunlimit), generated once */
+            wxacode_url: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ShareSettings: {
+            /** @description Days after a visit through a code during which the buyer's orders are attributed to the sharer */
+            attribution_days: number;
+        };
+        ShareVisit: {
+            visit_id: string | null;
+            /** @description Whether orders the buyer places in the window are attributed to the sharer (signed in, not their own code) */
+            attributed: boolean;
+        };
         Shop: {
             id: string;
             tenant_id: string;
@@ -2367,6 +2582,19 @@ export interface components {
             /** @description integer fen (1/100 yuan) */
             price: number;
             available: number;
+        };
+        ShopSubscribeOptIns: {
+            items: {
+                template_id: string;
+                event: components["schemas"]["OrderMessageEvent"] | null;
+                remaining: number;
+                accepted: number;
+            }[];
+            /** @description The tenant's templates: what the shop asks wx.requestSubscribeMessage for */
+            templates: {
+                event: components["schemas"]["OrderMessageEvent"];
+                template_id: string;
+            }[];
         };
         Simulation: {
             days: number;
@@ -2430,12 +2658,42 @@ export interface components {
             reserved: number;
             available: number;
         };
+        SubscribeMessage: {
+            id: string;
+            event: components["schemas"]["OrderMessageEvent"];
+            order_id: string;
+            order_number: string | null;
+            customer_id: string;
+            template_id: string;
+            status: components["schemas"]["SubscribeMessageStatus"];
+            errcode: number | null;
+            error: string;
+            /** Format: date-time */
+            created_at: string;
+            settled_at: string | null;
+        };
+        /** @enum {string} */
+        SubscribeMessageStatus: "queued" | "sending" | "sent" | "failed" | "skipped";
+        /** @enum {string} */
+        SubscribeMessageStatusInput: "queued" | "sending" | "sent" | "failed" | "skipped";
+        SubscribeTemplate: {
+            event: components["schemas"]["OrderMessageEvent"];
+            template_id: string;
+            page: string;
+            fields: {
+                [key: string]: components["schemas"]["TemplateField"];
+            };
+        };
         Supplier: {
             id: string;
             name: string;
             /** Format: date-time */
             created_at?: string;
         };
+        /** @enum {string} */
+        TemplateField: "order_number" | "amount" | "shop_name" | "pickup_address" | "event_text" | "time";
+        /** @enum {string} */
+        TemplateFieldInput: "order_number" | "amount" | "shop_name" | "pickup_address" | "event_text" | "time";
         TenantSettings: {
             id: string;
             slug: string;
@@ -8300,6 +8558,707 @@ export interface operations {
             };
         };
     };
+    createShareCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Staff and owners: their own node (default). Admins: required unless `shop` is given */
+                    b_node_id?: string;
+                    /** @description Consumers share the shop they are in */
+                    shop?: string;
+                    product_id?: string;
+                    campaign_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareCode"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShareCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareCode"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolveShareScene: {
+        parameters: {
+            query: {
+                /** @description The share code a link or mini-program code carried (its `scene`); anything that resolves to nothing opens the shop unattributed */
+                scene: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedShare"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordShareVisit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The share code a link or mini-program code carried (its `scene`); anything that resolves to nothing opens the shop unattributed */
+                    scene: string;
+                    /**
+                     * @default shop
+                     * @enum {string}
+                     */
+                    channel?: "mini_program" | "shop";
+                    /** @description The visit the short link recorded (its `visit` query parameter), claimed for the signed-in buyer */
+                    visit_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareVisit"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShareSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareSettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putShareSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Days after a visit through a code during which the buyer's orders are attributed to the sharer */
+                    attribution_days: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareSettings"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSubscribeMessages: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["SubscribeMessageStatusInput"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SubscribeMessage"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSubscribeTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SubscribeTemplate"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putSubscribeTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event: components["schemas"]["OrderMessageEventInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    template_id: string;
+                    /** @default  */
+                    page?: string;
+                    fields: {
+                        [key: string]: components["schemas"]["TemplateFieldInput"];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscribeTemplate"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteSubscribeTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event: components["schemas"]["OrderMessageEventInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMySubscribeOptIns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopSubscribeOptIns"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordSubscribeOptIns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    results: {
+                        [key: string]: "accept" | "reject" | "ban" | "filter";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopSubscribeOptIns"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     sandboxPay: {
         parameters: {
             query?: never;
@@ -8396,6 +9355,8 @@ export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProv
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonRelation_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["relation_type"]> = ["STORE_OWNER", "STORE", "STAFF", "DISTRIBUTOR", "PARTNER", "HEADQUARTER", "BRAND", "USER", "SUPPLIER", "SERVICE_PROVIDER", "CUSTOM"];
+export const pathsApiV1ShareVisitsPostRequestBodyContentApplicationJsonChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/share/visits"]["post"]["requestBody"]["content"]["application/json"]["channel"]> = ["mini_program", "shop"];
+export const pathsApiV1SubscribeMessagesOptInsPostRequestBodyContentApplicationJsonResultsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/subscribe-messages/opt-ins"]["post"]["requestBody"]["content"]["application/json"]["results"][string]> = ["accept", "reject", "ban", "filter"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
 export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed", "refund_abnormal"];
 export const afterSalesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatus"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
@@ -8415,10 +9376,12 @@ export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["sc
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
 export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
+export const orderMessageEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEvent"]> = ["order_paid", "ready_for_pickup", "refund_done"];
+export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEventInput"]> = ["order_paid", "ready_for_pickup", "refund_done"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
-export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "supply_cost.read", "catalog.read", "catalog.write", "stock.read", "stock.write", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "stock.read", "stock.write", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const profitSharingOrderKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["kind"]> = ["split", "unfreeze"];
@@ -8436,6 +9399,10 @@ export const smsMessagePurposeValues: ReadonlyArray<FlattenedDeepRequired<compon
 export const smsMessageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["status"]> = ["queued", "sent", "failed"];
 export const smsProviderNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderName"]> = ["sandbox", "aliyun", "tencent"];
 export const smsProviderNameInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderNameInput"]> = ["sandbox", "aliyun", "tencent"];
+export const subscribeMessageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SubscribeMessageStatus"]> = ["queued", "sending", "sent", "failed", "skipped"];
+export const subscribeMessageStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SubscribeMessageStatusInput"]> = ["queued", "sending", "sent", "failed", "skipped"];
+export const templateFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateField"]> = ["order_number", "amount", "shop_name", "pickup_address", "event_text", "time"];
+export const templateFieldInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateFieldInput"]> = ["order_number", "amount", "shop_name", "pickup_address", "event_text", "time"];
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const verdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Verdict"]> = ["accept", "warn", "reject"];
 export const wechatAppKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatAppKind"]> = ["official_account", "mini_program"];

@@ -5,6 +5,7 @@ import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
 import { BuyerForm } from './BuyerForm.js';
 import { useConsumerOrder, useShopSession } from './session.js';
 import { AfterSalesSection } from './AfterSalesSection.js';
+import { SubscribePrompt } from './SubscribePrompt.js';
 
 const PICKUP_VISIBLE = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
@@ -36,6 +37,7 @@ export function OrderPage() {
           </p>
         )}
       </header>
+      {o.paid_at && <SubscribePrompt orderId={o.id} token={session.token} />}
       {showCode && (
         <section className="card pickup">
           <p className="muted">{t('shop.pickup_code')}</p>

@@ -4,13 +4,16 @@ import { ApiError } from '../api.js';
 import { LangSwitch } from '../ui.js';
 import { SandboxBanner } from '../SandboxBanner.js';
 import { cartCount, useCart } from './cart.js';
-import { useShopCatalog } from './session.js';
+import { useShopCatalog, useShopSession } from './session.js';
+import { useShareAttribution } from './share.js';
 
 export function ShopLayout() {
   const { slug = '' } = useParams();
   const { t } = useTranslation();
   const catalog = useShopCatalog(slug);
   const count = cartCount(useCart(slug));
+  const session = useShopSession(slug);
+  useShareAttribution(slug, session?.token, session?.customer.id);
   const shop = catalog.data?.shop;
   if (catalog.error instanceof ApiError && catalog.error.status === 404) return <ShopMissing slug={slug} />;
   return (

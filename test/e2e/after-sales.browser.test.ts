@@ -8,7 +8,7 @@ import type { Siyu } from '../../src/app.js';
 import type { Db } from '../../src/database.js';
 import { consumerToken, type World } from '../fixtures.js';
 import { injectApi, paidOrder } from '../race/helpers.js';
-import { waitForAttribute, waitForText } from './browser.js';
+import { waitForAttribute, waitForText, loginToConsole } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 
@@ -53,12 +53,7 @@ describe('after-sales in a browser', () => {
 
     const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const admin = await consoleContext.newPage();
-    await admin.goto(`${base}/admin`);
-    await admin.getByTestId('login-tenant').fill(world.tenantSlug);
-    await admin.getByTestId('login-user').fill(CLERK.login);
-    await admin.getByTestId('login-password').fill(CLERK.password);
-    await admin.getByTestId('login-submit').click();
-    await waitForText(admin.getByTestId('admin-user'), '店员小李');
+    await loginToConsole(admin, base, world.tenantSlug, CLERK.login, CLERK.password, '店员小李');
     await admin.getByTestId('nav-after-sales').click();
     const row = admin.locator('[data-testid="after-sales-row"][data-status="requested"]');
     await waitForText(row, order.number);

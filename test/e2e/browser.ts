@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,4 +57,17 @@ export async function waitForAttribute(locator: Locator, name: string, value: st
     if (Date.now() > deadline) throw new Error(`expected ${name}="${value}" on ${locator.toString()}, got ${JSON.stringify(got)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Signs in to the console as `login` of `tenant`; with `greeting`, waits until the console greets
+ * that name (without, a test can look at a refusal).
+ */
+export async function loginToConsole(page: Page, base: string, tenant: string, login: string, password: string, greeting?: string): Promise<void> {
+  await page.goto(`${base}/admin`);
+  await page.getByTestId('login-tenant').fill(tenant);
+  await page.getByTestId('login-user').fill(login);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  if (greeting !== undefined) await waitForText(page.getByTestId('admin-user'), greeting);
 }

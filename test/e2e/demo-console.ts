@@ -7,7 +7,7 @@ import { systemClock } from '../../src/platform/clock.js';
 import { seedDemo } from '../../src/cli/seed/demo-seed.js';
 import { createTestDatabase } from '../test-db.js';
 import { testConfig } from '../fixtures.js';
-import { ensureWebBuilt, launchChromium, waitForText } from './browser.js';
+import { ensureWebBuilt, launchChromium, loginToConsole, waitForText } from './browser.js';
 
 /**
  * The admin console over the demo tenant in a database of its own: the server on a free port and
@@ -52,12 +52,7 @@ export async function loginAsDemoAdmin(page: Page, base: string): Promise<void> 
 
 /** Signs in to the demo tenant with one of its printed logins and waits for the console to greet `greeting`. */
 export async function loginAsDemo(page: Page, base: string, login: string, password: string, greeting: string): Promise<void> {
-  await page.goto(`${base}/admin`);
-  await page.getByTestId('login-tenant').fill('demo');
-  await page.getByTestId('login-user').fill(login);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await waitForText(page.getByTestId('admin-user'), greeting);
+  await loginToConsole(page, base, 'demo', login, password, greeting);
 }
 
 /** Keeps a full-page screenshot when E2E_SCREENSHOT_DIR names a directory (CI artifacts). */

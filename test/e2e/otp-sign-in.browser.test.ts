@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Siyu } from '../../src/app.js';
 import { consumerToken, type World } from '../fixtures.js';
-import { waitForAttribute, waitForText } from './browser.js';
+import { waitForAttribute, waitForText, loginToConsole } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 
@@ -51,11 +51,7 @@ describe('OTP sign-in in a browser', () => {
     // The tester reads the code where the sandbox delivers it: the console's Messages screen.
     const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const admin = await consoleContext.newPage();
-    await admin.goto(`${base}/admin`);
-    await admin.getByTestId('login-tenant').fill(world.tenantSlug);
-    await admin.getByTestId('login-user').fill(ADMIN.login);
-    await admin.getByTestId('login-password').fill(ADMIN.password);
-    await admin.getByTestId('login-submit').click();
+    await loginToConsole(admin, base, world.tenantSlug, ADMIN.login, ADMIN.password);
     await waitForText(admin.getByTestId('sandbox-banner'), '沙箱模式');
     await admin.getByTestId('nav-messages').click();
     const row = admin.locator(`[data-testid="message"][data-phone="${PHONE}"]`);

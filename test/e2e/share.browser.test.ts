@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../src/database.js';
 import type { World } from '../fixtures.js';
-import { waitForAttribute, waitForText } from './browser.js';
+import { waitForAttribute, waitForText, loginToConsole } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 import { signInWithCode } from './shop-sign-in.js';
@@ -33,12 +33,7 @@ describe('share a poster, a friend orders through it', () => {
   it('a leader makes a poster of a product on their phone', async () => {
     const context = await browser.newContext(phone);
     const page = await context.newPage();
-    await page.goto(`${base}/admin`);
-    await page.getByTestId('login-tenant').fill(world.tenantSlug);
-    await page.getByTestId('login-user').fill(LEADER.login);
-    await page.getByTestId('login-password').fill(LEADER.password);
-    await page.getByTestId('login-submit').click();
-    await waitForText(page.getByTestId('admin-user'), '团长小王');
+    await loginToConsole(page, base, world.tenantSlug, LEADER.login, LEADER.password, '团长小王');
     await page.getByTestId('open-share').click();
     await waitForText(page.getByTestId('share-product'), '丹东草莓');
     await page.getByTestId('share-product').selectOption({ label: '丹东草莓 · ¥10.00' });
@@ -86,12 +81,7 @@ describe('share a poster, a friend orders through it', () => {
 
     const leader = await browser.newContext(phone);
     const console = await leader.newPage();
-    await console.goto(`${base}/admin`);
-    await console.getByTestId('login-tenant').fill(world.tenantSlug);
-    await console.getByTestId('login-user').fill(LEADER.login);
-    await console.getByTestId('login-password').fill(LEADER.password);
-    await console.getByTestId('login-submit').click();
-    await waitForText(console.getByTestId('admin-user'), '团长小王');
+    await loginToConsole(console, base, world.tenantSlug, LEADER.login, LEADER.password, '团长小王');
     await console.goto(`${base}/admin/orders/${orderId}`);
     await waitForText(console.getByTestId('detail-sharer'), '分享人：团长小王');
     await screenshot(console, 'share-order-sharer');

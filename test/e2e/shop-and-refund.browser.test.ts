@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../src/database.js';
 import type { World } from '../fixtures.js';
-import { waitForAttribute, waitForText } from './browser.js';
+import { waitForAttribute, waitForText, loginToConsole } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 import { signInWithCode } from './shop-sign-in.js';
@@ -95,11 +95,7 @@ describe('shop and refund in a browser', () => {
     expect(order, 'the consumer step must have placed an order').toBeDefined();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${base}/admin`);
-    await page.getByTestId('login-tenant').fill(world.tenantSlug);
-    await page.getByTestId('login-user').fill(ADMIN.login);
-    await page.getByTestId('login-password').fill(ADMIN.password);
-    await page.getByTestId('login-submit').click();
+    await loginToConsole(page, base, world.tenantSlug, ADMIN.login, ADMIN.password);
 
     await waitForText(page.getByTestId('admin-user'), '运营小王');
     await page.getByTestId('orders-search').fill(PHONE);

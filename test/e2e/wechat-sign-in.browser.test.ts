@@ -13,7 +13,7 @@ import { testConfig } from '../fixtures.js';
 import { connectWechatApp, WECHAT_SEAL_PURPOSE } from '../../src/modules/wechat/wechat.service.js';
 import { deriveKey } from '../../src/platform/secrets.js';
 import { simOpenid } from '../../src/simulators/wechat/wechat.simulator.js';
-import { waitForText } from './browser.js';
+import { waitForText, loginToConsole } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 
@@ -80,11 +80,7 @@ describe('WeChat sign-in in a browser', () => {
   it('the console lists the tenant\'s WeChat apps: appid and "secret set", never the secret', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const admin = await context.newPage();
-    await admin.goto(`${base}/admin`);
-    await admin.getByTestId('login-tenant').fill(world.tenantSlug);
-    await admin.getByTestId('login-user').fill(ADMIN.login);
-    await admin.getByTestId('login-password').fill(ADMIN.password);
-    await admin.getByTestId('login-submit').click();
+    await loginToConsole(admin, base, world.tenantSlug, ADMIN.login, ADMIN.password);
     await admin.getByTestId('nav-wechat').click();
     await waitForText(admin.locator('[data-testid="wechat-app"][data-app="official_account"]'), OA);
     expect(await admin.getByTestId('wechat-app').count()).toBe(2);

@@ -5,7 +5,7 @@
  * settings and never a key.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { waitForAttribute, waitForText } from './browser.js';
+import { waitForAttribute, waitForText, loginToConsole } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 import { testConfig } from '../fixtures.js';
@@ -63,11 +63,7 @@ describe('WeChat Pay in a browser (simulated)', () => {
     const { browser, base, world } = live;
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const admin = await context.newPage();
-    await admin.goto(`${base}/admin`);
-    await admin.getByTestId('login-tenant').fill(world.tenantSlug);
-    await admin.getByTestId('login-user').fill(ADMIN.login);
-    await admin.getByTestId('login-password').fill(ADMIN.password);
-    await admin.getByTestId('login-submit').click();
+    await loginToConsole(admin, base, world.tenantSlug, ADMIN.login, ADMIN.password);
     await admin.getByTestId('nav-wechatpay').click();
     await waitForText(admin.getByTestId('wechatpay-mchid'), mchid);
     await waitForText(admin.getByTestId('wechatpay-api-base'), '模拟器');

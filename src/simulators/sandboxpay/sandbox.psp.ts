@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
 import type { Conn } from '../../platform/db/database.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
+import { jsonPost } from '../../platform/http/json-post.js';
 import { SANDBOX_HEADERS, signSandbox } from '../../adapters/sandboxpay/sandbox.signature.js';
 
 export interface SandboxNotifyJob {
@@ -34,25 +33,8 @@ export type NotifyPost = (headers: Record<string, string>, body: string) => Prom
  * about 6% of the server's CPU on the journey benchmark for this one call (docs/benchmarks.md).
  */
 export function httpPost(url: () => string, timeoutMs = 10_000): NotifyPost {
-  const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
-  return (headers, body) => new Promise((resolve, reject) => {
-    const target = new URL(url());
-    const client = target.protocol === 'https:' ? https : http;
-    const agent = agents[target.protocol as keyof typeof agents];
-    if (!agent) { reject(new Error(`unsupported notify URL protocol ${target.protocol}`)); return; }
-    const req = client.request(target, {
-      method: 'POST', agent, timeout: timeoutMs,
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`notify POST timed out after ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
+  const post = jsonPost(timeoutMs);
+  return (headers, body) => post(url(), headers, body);
 }
 
 /**

@@ -45,6 +45,18 @@ type OrderRow = Awaited<ReturnType<typeof orderRow>>;
 const orderRow = (db: SimDb, mchid: string, outOrderNo: string) =>
   db.selectFrom('wechatpay_sim_ps_orders').selectAll().where('mchid', '=', mchid).where('out_order_no', '=', outOrderNo).executeTakeFirst();
 
+/**
+ * One split or unfreeze per out_order_no, whoever asks at the same time: takes the transaction's
+ * lock, then answers a number already used with its stored order when the request is the same,
+ * and refuses it when the parameters differ. Undefined when the number is new.
+ */
+async function lockAndReplay(tx: SimDb, mchid: string, transactionId: string, outOrderNo: string, request: unknown): Promise<OrderRow | undefined> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${`ps:${mchid}:${transactionId}`}))`.execute(tx);
+  const existing = await orderRow(tx, mchid, outOrderNo);
+  if (existing && !sameRequest(existing.request, request)) throw new SimError(400, 'INVALID_REQUEST', '商户分账单号已使用，且请求参数不一致');
+  return existing;
+}
+
 function orderAnswer(o: NonNullable<OrderRow>) {
   const receivers = (o.receivers as { type: string; account: string; amount: number; description: string }[]).map((r, i) => ({
     ...r, result: o.state === 'FINISHED' ? 'SUCCESS' : 'PENDING', detail_id: `${o.order_id}${String(i).padStart(2, '0')}`,
@@ -97,13 +109,8 @@ export const profitSharingSimulator: SimulatorExtension = (router: SimRouter, ct
     if (!Array.isArray(receivers) || receivers.length === 0 || receivers.length > 50) throw param('receivers 须为 1 至 50 个');
     const request = { transaction_id, out_order_no, receivers: receivers.map((r: any) => ({ type: r.type, account: r.account, amount: r.amount, description: r.description })), unfreeze_unsplit };
     return db.transaction().execute(async (tx) => {
-      // One split per out_order_no, whoever asks at the same time.
-      await sql`SELECT pg_advisory_xact_lock(hashtext(${`ps:${merchant.mchid}:${transaction_id}`}))`.execute(tx);
-      const existing = await orderRow(tx, merchant.mchid, out_order_no);
-      if (existing) {
-        if (!sameRequest(existing.request, request)) throw new SimError(400, 'INVALID_REQUEST', '商户分账单号已使用，且请求参数不一致');
-        return { status: 200, body: orderAnswer(existing) };
-      }
+      const existing = await lockAndReplay(tx, merchant.mchid, transaction_id, out_order_no, request);
+      if (existing) return { status: 200, body: orderAnswer(existing) };
       const { transaction, unsplit } = await unsplitOf(tx, merchant.mchid, transaction_id);
       if (!transaction.profit_sharing) throw new SimError(403, 'NO_AUTH', '该笔订单下单时未指定需要分账（settle_info.profit_sharing）');
       if (transaction.trade_state !== 'SUCCESS' && transaction.trade_state !== 'REFUND') throw new SimError(400, 'INVALID_REQUEST', '订单未支付成功');
@@ -141,12 +148,8 @@ export const profitSharingSimulator: SimulatorExtension = (router: SimRouter, ct
     if (typeof out_order_no !== 'string' || !OUT_NO.test(out_order_no) || typeof transaction_id !== 'string' || !description) throw param('参数不完整');
     const request = { transaction_id, out_order_no, description, unfreeze: true };
     return db.transaction().execute(async (tx) => {
-      await sql`SELECT pg_advisory_xact_lock(hashtext(${`ps:${merchant.mchid}:${transaction_id}`}))`.execute(tx);
-      const existing = await orderRow(tx, merchant.mchid, out_order_no);
-      if (existing) {
-        if (!sameRequest(existing.request, request)) throw new SimError(400, 'INVALID_REQUEST', '商户分账单号已使用，且请求参数不一致');
-        return { status: 200, body: orderAnswer(existing) };
-      }
+      const existing = await lockAndReplay(tx, merchant.mchid, transaction_id, out_order_no, request);
+      if (existing) return { status: 200, body: orderAnswer(existing) };
       const { transaction } = await unsplitOf(tx, merchant.mchid, transaction_id);
       if (!transaction.profit_sharing) throw new SimError(403, 'NO_AUTH', '该笔订单下单时未指定需要分账');
       await tx.insertInto('wechatpay_sim_ps_orders').values({

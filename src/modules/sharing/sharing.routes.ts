@@ -58,8 +58,9 @@ export function sharingRoutes(wxacodes: WxaCodeProvider | undefined): RouteModul
  * The short link /s/{code}, outside the API: records a visit and redirects into the shop. A shop's
  * own address (/s/{slug}: slugs are lower case, codes start upper case) falls through to the shop page.
  */
-export const shortLinkRoutes: RouteModule<Database> = (app, { db, clock }) => {
-  app.get('/s/:ref', { schema: { hide: true } }, async (req, reply) => {
+export const shortLinkRoutes: RouteModule<Database> = (app, { db, clock, config }) => {
+  // Every follow writes a visit row: a per-address limit keeps a stranger from filling the table.
+  app.get('/s/:ref', { config: perAddressLimit(config.limits, { max: 120, windowMs: 60_000 }), schema: { hide: true } }, async (req, reply) => {
     const ref = (req.params as { ref: string }).ref;
     if (!/^[A-Z]/.test(ref)) return reply.callNotFound();
     return reply.header('cache-control', 'no-store').redirect(await sharing.followShortLink(db, clock, ref), 302);

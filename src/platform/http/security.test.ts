@@ -97,6 +97,13 @@ describe('security headers, bad text, unique keys and per-address limits over HT
     expect((await open(11, '10.0.0.2')).statusCode).toBe(201);
   });
 
+  it('short links (each follow writes a visit) are limited per client address: the 121st in a minute answers 429', async () => {
+    const follow = (remoteAddress: string) => inject({ method: 'GET', url: '/s/Zzzzzzzzzzzzzzzz', remoteAddress });
+    for (let i = 0; i < 120; i++) expect((await follow('10.0.3.1')).statusCode).toBe(302);
+    expect(problemOf(await follow('10.0.3.1'))).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect((await follow('10.0.3.2')).statusCode).toBe(302);
+  });
+
   it('code requests are limited per client address before the database throttle is even asked', async () => {
     // Different phones, so the per-phone throttle never applies; the database's per-address one allows 20 an hour.
     const ask = (i: number, remoteAddress: string) => inject({ method: 'POST', url: `/api/v1/shops/${world.shop}/otp`, remoteAddress, payload: { phone: `1350000${String(i).padStart(4, '0')}` } });

@@ -11,6 +11,20 @@ export interface BNodesTable {
   warehouse_id: string;
   pickup_address: Generated<string>;
   commission_policy_id: Generated<string | null>;
+  region_id: string | null;
+  parent_id: string | null;
+  tier: Generated<number>;
+  pickup_lat: number | null;
+  pickup_lng: number | null;
+  pickup_hours: Generated<string>;
+  created_at: Generated<Date>;
+}
+
+export interface RegionsTable {
+  tenant_id: string;
+  id: string;
+  parent_id: string | null;
+  name: string;
   created_at: Generated<Date>;
 }
 
@@ -25,4 +39,4 @@ export interface ListingsTable {
   updated_at: Generated<Date>;
 }
 
-export interface BNodeTables { b_nodes: BNodesTable; shop_routes: ShopRoutesTable; listings: ListingsTable }
+export interface BNodeTables { b_nodes: BNodesTable; regions: RegionsTable; shop_routes: ShopRoutesTable; listings: ListingsTable }

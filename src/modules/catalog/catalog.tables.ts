@@ -1,7 +1,22 @@
 import type { Generated } from 'kysely';
 import type { Fen } from '../../platform/money.js';
 
-export interface SuppliersTable { tenant_id: string; id: string; name: string; created_at: Generated<Date> }
+export interface SuppliersTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  kind: Generated<'tenant' | 'third_party'>;
+  created_at: Generated<Date>;
+}
+
+export interface CategoriesTable {
+  tenant_id: string;
+  id: string;
+  parent_id: string | null;
+  name: string;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+}
 
 export interface ProductsTable {
   tenant_id: string;
@@ -11,6 +26,8 @@ export interface ProductsTable {
   description: Generated<string>;
   category: Generated<string>;
   image_url: string | null;
+  category_id: string | null;
+  attributes: Generated<Record<string, string>>;
   created_at: Generated<Date>;
 }
 
@@ -24,11 +41,16 @@ export interface SkusTable {
   suggested_price: Fen;
   retail_floor: Fen;
   retail_ceiling: Fen;
+  barcode: string | null;
+  case_pack: Generated<number>;
+  min_order_qty: Generated<number>;
+  attributes: Generated<Record<string, string>>;
   created_at: Generated<Date>;
 }
 
 export interface CatalogTables {
   suppliers: SuppliersTable;
+  categories: CategoriesTable;
   products: ProductsTable;
   skus: SkusTable;
 }

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-export interface WarehousesTable { tenant_id: string; id: string; name: string }
+export interface WarehousesTable { tenant_id: string; id: string; name: string; supplier_id: string | null }
 
 export interface StockTable {
   tenant_id: string;

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Conn } from '../../database.js';
+import { textContains } from './catalog.fragments.js';
 
 export interface SkuView {
   id: string; product_id: string; code: string; name: string; supply_price: number;
@@ -23,15 +24,6 @@ const PRODUCT_COLUMNS = ['id', 'supplier_id', 'title', 'description', 'category'
 /** `text` as a LIKE pattern matching it anywhere, its wildcards taken literally. */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/**
- * Products whose title contains `text`, in a form the trigram index on catalog_search_key(title)
- * serves (see migration 019): the key narrows, ILIKE on the title rechecks. Works for one Chinese
- * character as for a word.
- */
-export function titleContains(column: RawBuilder<unknown>, text: string) {
-  return sql<boolean>`(catalog_search_key(${column}) LIKE '%' || catalog_search_key(${text}) || '%' AND ${column} ILIKE ${containsPattern(text)})`;
 }
 
 export interface ProductFilters {
@@ -60,7 +52,7 @@ export const catalogRepo = {
     }
     if (filters.q) {
       const text = filters.q;
-      q = q.where(sql<boolean>`(${titleContains(sql.ref('p.title'), text)} OR p.id IN (
+      q = q.where(sql<boolean>`(${textContains(sql.ref('p.title'), text)} OR p.id IN (
           SELECT product_id FROM skus WHERE tenant_id = ${tenantId} AND (code ILIKE ${containsPattern(text)} OR barcode = ${text})))`);
     }
     if (filters.lowStock) {

@@ -6,7 +6,6 @@ import { inTransaction } from '../../platform/db/database.js';
 import { requirePermission } from '../../platform/http/auth.js';
 import { itemsOf } from '../../platform/http/schemas.js';
 import { storageFor } from '../../platform/storage/open-storage.js';
-import { STORAGE_KEY } from '../../platform/storage/storage.js';
 import {
   categorySchema, createCategoryBody, createProductBody, createSupplierBody, idParams, imageOrderBody, imageParams, productImageSchema, productQuery,
   productSchema, skuFields, skuSchema, supplierSchema, updateCategoryBody, updateProductBody, updateSkuBody,
@@ -87,9 +86,11 @@ export const catalogRoutes: RouteModule<Database> = async (app, { db, config }) 
 
   // Stored files (product images) for stores that do not publish them: public like the shop, and
   // cacheable for a year since a key names one upload forever.
-  app.get('/media/*', { schema: { tags, operationId: 'getMedia', summary: 'A stored file, such as a product image', params: z.object({ '*': z.string().max(300) }), security: [], produces: ['image/webp', 'image/jpeg'] } }, async (req, reply) => {
-    const key = req.params['*'];
-    const object = STORAGE_KEY.test(key) && !key.includes('..') ? await storage.get(key) : null;
+  const segment = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/);
+  const fileName = z.string().regex(/^[A-Za-z0-9_-]{1,80}\.(webp|jpg)$/);
+  app.get('/media/products/:tenantId/:productId/:file', { schema: { hide: true, params: z.object({ tenantId: segment, productId: segment, file: fileName }) } }, async (req, reply) => {
+    const { tenantId, productId, file } = req.params;
+    const object = await storage.get(`products/${tenantId}/${productId}/${file}`);
     if (!object) throw catalogError('image_not_found');
     return reply.header('cache-control', 'public, max-age=31536000, immutable').type(object.contentType).send(object.body);
   });

@@ -170,3 +170,8 @@ async function withDetails<P extends { id: string; image_url: string | null }>(d
   });
 }
 
+
+/** A product's images in order, as stored (for another module to show with imageView). */
+export const productImages = (db: Conn, tenantId: string, productId: string) => catalogRepo.imagesOfProducts(db, tenantId, [productId]);
+
+export { imageView, type StoredImageRow } from './catalog-images.js';

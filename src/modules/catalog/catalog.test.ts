@@ -9,17 +9,7 @@ import { auth, manualClock, seedWorld, startSiyu } from '../../../test/fixtures.
 import { loadConfig } from '../../platform/config.js';
 import { createUser, issueToken } from '../identity/identity.service.js';
 import { newId } from '../../platform/ids.js';
-
-/** A multipart body with one file field, as a browser's FormData sends it. */
-export function multipartFile(bytes: Buffer, filename = 'photo.jpg', contentType = 'image/jpeg', field = 'file') {
-  const boundary = `----siyu${newId('b')}`;
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`),
-    bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+import { multipartFile } from '../../../test/multipart.js';
 
 describe('catalog: categories, products, SKUs, search and images', async () => {
   const { db } = await createTestDatabase();
@@ -190,7 +180,7 @@ describe('catalog: categories, products, SKUs, search and images', async () => {
       expect(notImage.json().code).toBe('image_unsupported');
       const svg = await upload(productId, multipartFile(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'), 'x.svg', 'image/svg+xml'));
       expect(svg.statusCode).toBe(415);
-      const noisy = await sharp({ create: { width: 1500, height: 1500, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+      const noisy = await sharp({ create: { width: 1500, height: 1500, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
       expect(noisy.length).toBeGreaterThan(200 * 1024);
       const big = await upload(productId, multipartFile(noisy, 'big.png', 'image/png'));
       expect(big.statusCode).toBe(413);
@@ -214,7 +204,7 @@ describe('catalog: categories, products, SKUs, search and images', async () => {
       expect((await call('DELETE', `/products/${productId}/images/${a.id}`, supplierX)).statusCode).toBe(204);
       expect((await siyu.server.inject({ method: 'GET', url: a.thumb_url })).statusCode).toBe(404);
       expect((await call('GET', `/products/${productId}`, supplierX)).json().images.map((i: { id: string }) => i.id)).toEqual([b.id]);
-      expect((await siyu.server.inject({ method: 'GET', url: '/api/v1/media/../etc/passwd' })).statusCode).toBe(404);
+      expect([400, 404]).toContain((await siyu.server.inject({ method: 'GET', url: '/api/v1/media/products/x/y/..%2F..%2Fetc%2Fpasswd' })).statusCode);
     });
   });
 });

@@ -14,6 +14,8 @@ import { OrderDetailPage } from './OrderDetailPage.js';
 import { JobsPage } from './JobsPage.js';
 import { AccountPage } from './AccountPage.js';
 import { ProductsPage } from './ProductsPage.js';
+import { ProductEditPage } from './catalog/ProductEditPage.js';
+import { CategoriesPage } from './catalog/CategoriesPage.js';
 import { FirstScreen, Screen } from './access.js';
 import { MessagesPage } from './MessagesPage.js';
 import { WechatPayPage } from './WechatPayPage.js';
@@ -51,6 +53,8 @@ export function AdminApp() {
           <Route path="after-sales" element={<Screen screen="after-sales"><AfterSalesPage /></Screen>} />
           <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
+          <Route path="products/categories" element={<Screen screen="products"><CategoriesPage /></Screen>} />
+          <Route path="products/:productId" element={<Screen screen="products"><ProductEditPage /></Screen>} />
           <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />

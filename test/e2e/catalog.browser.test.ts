@@ -113,7 +113,7 @@ describe('catalog on screen: the shop browsed on a phone, products managed in th
     await page.goto(`${base}/s/${world.shop}`);
     const img = page.getByTestId('product-card').filter({ hasText: '红富士苹果' }).getByTestId('product-photo');
     await img.waitFor();
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="product-photo"]')].some((i) => i.naturalWidth === 320));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="product-photo"]')).some((i) => i.naturalWidth === 320));
     const stored = await db.selectFrom('product_images').select('product_id').where('tenant_id', '=', world.tenantId).execute();
     expect(stored).toHaveLength(1);
     await context.close();

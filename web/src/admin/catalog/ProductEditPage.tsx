@@ -238,7 +238,7 @@ function StockSection({ product }: { product: Product }) {
                 <tr key={`${w.id}:${s.id}`} data-testid="stock-row" data-warehouse={w.id} data-sku={s.id}>
                   <td>{w.name}</td><td>{s.name} <span className="muted small mono">{s.code}</span></td>
                   <td className="num" data-testid="stock-on-hand">{row?.on_hand ?? 0}</td><td className="num">{row?.reserved ?? 0}</td><td className="num">{row?.available ?? 0}</td>
-                  {can('stock.write') && <td><StockInput current={row?.on_hand ?? 0} onSet={(n) => setStock.mutate({ warehouse_id: w.id, sku_id: s.id, on_hand: n })} /></td>}
+                  {can('stock.write') && <td><StockInput key={row?.on_hand ?? -1} current={row?.on_hand ?? 0} onSet={(n) => setStock.mutate({ warehouse_id: w.id, sku_id: s.id, on_hand: n })} /></td>}
                 </tr>
               );
             }))}

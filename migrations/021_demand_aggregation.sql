@@ -92,12 +92,16 @@ CREATE TABLE purchase_order_lines (
   FOREIGN KEY (tenant_id, sku_id) REFERENCES skus(tenant_id, id)
 );
 
+-- A pickup point's list for a window: which orders it hands out is window_orders (the order's node);
+-- what each buyer collects is read from those orders' lines as they stand, so a refund (a short
+-- shipment's too) is off the list at once. units is the count at the cutoff.
 CREATE TABLE pick_lists (
   tenant_id  text NOT NULL,
   id         text NOT NULL,
   window_id  text NOT NULL,
   b_node_id  text NOT NULL,
   order_count integer NOT NULL CHECK (order_count > 0),
+  units      integer NOT NULL CHECK (units > 0),
   created_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id),
   UNIQUE (tenant_id, window_id, b_node_id),
@@ -105,16 +109,6 @@ CREATE TABLE pick_lists (
   FOREIGN KEY (tenant_id, b_node_id) REFERENCES b_nodes(tenant_id, id)
 );
 CREATE INDEX pick_lists_by_node ON pick_lists (tenant_id, b_node_id, created_at DESC);
-
--- Units of each SKU the pickup point hands out; lowered by short-shipment refunds.
-CREATE TABLE pick_list_lines (
-  tenant_id    text NOT NULL,
-  pick_list_id text NOT NULL,
-  sku_id       text NOT NULL,
-  quantity     integer NOT NULL CHECK (quantity >= 0),
-  PRIMARY KEY (tenant_id, pick_list_id, sku_id),
-  FOREIGN KEY (tenant_id, pick_list_id) REFERENCES pick_lists(tenant_id, id)
-);
 
 -- What a short shipment refunded, line by line: the record of "latest payers first".
 CREATE TABLE short_shipment_refunds (

@@ -20,20 +20,20 @@ import { lineRefundAmount, refundOrder } from './refund.flow.js';
  * add up to the value not shipped.
  */
 export async function confirmPurchaseOrder(tx: Tx, clock: Clock, actor: Actor, purchaseOrderId: string, input: ConfirmPurchaseOrderInput) {
-  const { windowId, shortfall } = await confirmQuantities(tx, clock, actor, purchaseOrderId, input);
+  const { shortfall } = await confirmQuantities(tx, clock, actor, purchaseOrderId, input);
   const byOrder = new Map<string, ShortfallLine[]>();
   for (const line of shortfall) byOrder.set(line.order_id, [...(byOrder.get(line.order_id) ?? []), line]);
   // The refund is the tenant's, made on the supplier's word: it runs with the tenant's reach (a
   // supplier may not see orders), recorded under the confirming user.
   const tenant: Actor = { tenantId: actor.tenantId, userId: actor.userId, role: 'tenant_admin', bNodeId: null, supplierId: null };
-  const refunded: { order_id: string; line_no: number; sku_id: string; b_node_id: string; quantity: number; amount: number; refund_id: string }[] = [];
+  const refunded: { order_id: string; line_no: number; sku_id: string; quantity: number; amount: number; refund_id: string }[] = [];
   for (const [orderId, lines] of byOrder) {
     const refund = await refundOrder(tx, clock, tenant, orderId, { lines: lines.map((l) => ({ line_no: l.line_no, quantity: l.quantity })), reason: 'short_shipment' });
     for (const l of lines) {
       const amount = lineRefundAmount({ quantity: l.line_quantity, refunded_quantity: l.line_quantity - l.qty_left, refunded_amount: l.refunded_amount, line_total: l.line_total, discount: l.discount }, l.quantity);
-      refunded.push({ order_id: orderId, line_no: l.line_no, sku_id: l.sku_id, b_node_id: l.b_node_id, quantity: l.quantity, amount, refund_id: refund.id });
+      refunded.push({ order_id: orderId, line_no: l.line_no, sku_id: l.sku_id, quantity: l.quantity, amount, refund_id: refund.id });
     }
   }
-  await recordShortShipment(tx, actor, purchaseOrderId, windowId, refunded);
+  await recordShortShipment(tx, actor, purchaseOrderId, refunded);
   return { short_units: refunded.reduce((a, r) => a + r.quantity, 0), short_amount: refunded.reduce((a, r) => a + r.amount, 0), refunds: byOrder.size };
 }

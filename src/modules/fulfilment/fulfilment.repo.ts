@@ -133,12 +133,23 @@ export async function insertNextDailyWindow(tx: Tx, tenantId: string, previousId
  * order already claimed by any window is left out, so a second run finds nothing), and from the
  * same lines come purchase orders per supplier × warehouse — each SKU's demand rounded up to whole
  * case packs and at least its minimum order quantity — and pick lists per pickup point (the node
- * the order was placed at) with the units of each SKU. Ids derive from the window and the key, so
+ * the order was placed at: its orders are the window's orders of that node). Ids derive from the window and the key, so
  * the rows of one window are the same whoever computes them.
  */
-export async function aggregateWindow(tx: Tx, w: { tenant_id: string; id: string; opens_at: Date; cutoff_at: Date; numberPrefix: string }) {
+export async function aggregateWindow(tx: Tx, w: AggregationTarget) {
+  // The statement sorts and groups the window's every line several ways: room to do it in memory
+  // (PostgreSQL's default 4 MB spills 100,000 lines to disk), for this transaction only.
+  await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
+  const { rows } = await aggregationStatement(w).execute(tx);
+  return rows[0]!;
+}
+
+export interface AggregationTarget { tenant_id: string; id: string; opens_at: Date; cutoff_at: Date; numberPrefix: string }
+
+/** The cutoff's one statement, apart so `siyu bench aggregate` can show its plan. */
+export function aggregationStatement(w: AggregationTarget) {
   const t = w.tenant_id;
-  const { rows } = await sql<{ orders: number; purchase_orders: number; pick_lists: number; lines: number }>`
+  return sql<{ orders: number; purchase_orders: number; pick_lists: number; lines: number }>`
     WITH demand AS MATERIALIZED (
       SELECT d.order_id, d.b_node_id, d.warehouse_id, d.paid_at, d.sku_id, d.quantity,
              s.supplier_id, s.case_pack, s.min_order_qty, s.supply_price
@@ -165,19 +176,13 @@ export async function aggregateWindow(tx: Tx, w: { tenant_id: string; id: string
         FROM demand d JOIN pos p ON p.supplier_id = d.supplier_id AND p.warehouse_id = d.warehouse_id
        GROUP BY p.id, d.sku_id, d.case_pack, d.min_order_qty, d.supply_price
       RETURNING 1),
-    pl_keys AS (SELECT b_node_id, count(DISTINCT order_id) AS orders FROM demand GROUP BY b_node_id),
     pls AS (
-      INSERT INTO pick_lists (tenant_id, id, window_id, b_node_id, order_count)
-      SELECT ${t}, 'pl_' || left(md5(${w.id} || '/' || b_node_id), 24), ${w.id}, b_node_id, orders FROM pl_keys
-      RETURNING id, b_node_id),
-    pl_lines AS (
-      INSERT INTO pick_list_lines (tenant_id, pick_list_id, sku_id, quantity)
-      SELECT ${t}, p.id, d.sku_id, sum(d.quantity) FROM demand d JOIN pls p ON p.b_node_id = d.b_node_id
-       GROUP BY p.id, d.sku_id
+      INSERT INTO pick_lists (tenant_id, id, window_id, b_node_id, order_count, units)
+      SELECT ${t}, 'pl_' || left(md5(${w.id} || '/' || b_node_id), 24), ${w.id}, b_node_id, count(DISTINCT order_id), sum(quantity)
+        FROM demand GROUP BY b_node_id
       RETURNING 1)
     SELECT (SELECT count(*) FROM claimed)::int AS orders, (SELECT count(*) FROM pos)::int AS purchase_orders,
-           (SELECT count(*) FROM pls)::int AS pick_lists, ((SELECT count(*) FROM po_lines) + (SELECT count(*) FROM pl_lines))::int AS lines`.execute(tx);
-  return rows[0]!;
+           (SELECT count(*) FROM pls)::int AS pick_lists, (SELECT count(*) FROM po_lines)::int AS lines`;
 }
 
 // ---------------------------------------------------------------- purchase orders
@@ -280,18 +285,6 @@ export async function recordShortShipmentRefunds(tx: Tx, tenantId: string, purch
   await tx.insertInto('short_shipment_refunds').values(rows.map((r) => ({ tenant_id: tenantId, purchase_order_id: purchaseOrderId, ...r }))).execute();
 }
 
-/** Takes the refunded units off the pick lists of the window the purchase order belongs to. */
-export async function lowerPickLists(tx: Tx, tenantId: string, windowId: string, cuts: { b_node_id: string; sku_id: string; quantity: number }[]) {
-  if (cuts.length === 0) return;
-  await sql`
-    UPDATE pick_list_lines pl SET quantity = pl.quantity - c.qty
-      FROM (SELECT b_node_id, sku_id, sum(qty)::int AS qty
-              FROM unnest(${cuts.map((c) => c.b_node_id)}::text[], ${cuts.map((c) => c.sku_id)}::text[], ${cuts.map((c) => c.quantity)}::int[]) AS u(b_node_id, sku_id, qty)
-             GROUP BY b_node_id, sku_id) c
-      JOIN pick_lists p ON p.tenant_id = ${tenantId} AND p.window_id = ${windowId} AND p.b_node_id = c.b_node_id
-     WHERE pl.tenant_id = ${tenantId} AND pl.pick_list_id = p.id AND pl.sku_id = c.sku_id`.execute(tx);
-}
-
 export async function shortShipmentRefunds(db: Conn, tenantId: string, purchaseOrderId: string) {
   const { rows } = await sql<{ order_id: string; order_number: string; line_no: number; sku_code: string; quantity: number; amount: Fen; paid_at: Date | null }>`
     SELECT r.order_id, l.number AS order_number, r.line_no, l.sku_code, r.quantity, r.amount, l.paid_at
@@ -305,8 +298,9 @@ export async function shortShipmentRefunds(db: Conn, tenantId: string, purchaseO
 
 const pickListColumns = (tenantId: string) => sql`
   p.id, p.window_id, w.name AS window_name, w.cutoff_at, p.b_node_id, b.name AS b_node_name, b.pickup_address, b.pickup_hours,
-  p.order_count, p.created_at,
-  (SELECT coalesce(sum(l.quantity), 0) FROM pick_list_lines l WHERE l.tenant_id = p.tenant_id AND l.pick_list_id = p.id)::int AS units
+  p.order_count, p.units AS units_at_cutoff, p.created_at,
+  (SELECT coalesce(sum(l.qty_left), 0) FROM window_orders wo JOIN ${orderLinesLeft(tenantId)} l ON l.order_id = wo.order_id
+    WHERE wo.tenant_id = p.tenant_id AND wo.window_id = p.window_id AND wo.b_node_id = p.b_node_id)::int AS units
   FROM pick_lists p
   JOIN sales_windows w ON w.tenant_id = p.tenant_id AND w.id = p.window_id
   JOIN ${pickupPoints(tenantId)} b ON b.id = p.b_node_id
@@ -314,7 +308,7 @@ const pickListColumns = (tenantId: string) => sql`
 
 export interface PickListRow {
   id: string; window_id: string; window_name: string; cutoff_at: Date; b_node_id: string; b_node_name: string; pickup_address: string;
-  pickup_hours: string; order_count: number; units: number; created_at: Date;
+  pickup_hours: string; order_count: number; units: number; units_at_cutoff: number; created_at: Date;
 }
 
 export async function listPickLists(db: Conn, tenantId: string, f: { bNodeId?: string | undefined; windowId?: string | undefined }): Promise<PickListRow[]> {
@@ -330,12 +324,14 @@ export async function pickListById(db: Conn, tenantId: string, id: string): Prom
   return rows[0];
 }
 
-export async function pickListItems(db: Conn, tenantId: string, id: string) {
+/** Units of each SKU the pickup point hands out: the window's orders there, refunds taken off. */
+export async function pickListItems(db: Conn, tenantId: string, windowId: string, bNodeId: string) {
   const { rows } = await sql<{ sku_id: string; sku_code: string; title: string; quantity: number }>`
-    SELECT l.sku_id, s.code AS sku_code, trim(s.title || ' ' || s.name) AS title, l.quantity
-      FROM pick_list_lines l JOIN ${skuSupplyTerms(tenantId)} s ON s.id = l.sku_id
-     WHERE l.tenant_id = ${tenantId} AND l.pick_list_id = ${id} AND l.quantity > 0
-     ORDER BY s.code`.execute(db);
+    SELECT l.sku_id, min(l.sku_code) AS sku_code, min(l.title) AS title, sum(l.qty_left)::int AS quantity
+      FROM window_orders wo JOIN ${orderLinesLeft(tenantId)} l ON l.order_id = wo.order_id
+     WHERE wo.tenant_id = ${tenantId} AND wo.window_id = ${windowId} AND wo.b_node_id = ${bNodeId} AND l.qty_left > 0
+     GROUP BY l.sku_id
+     ORDER BY min(l.sku_code)`.execute(db);
   return rows;
 }
 

@@ -116,7 +116,9 @@ export const pickListSchema = z.object({
   pickup_address: z.string(),
   pickup_hours: z.string(),
   order_count: z.number().int(),
+  /** Units to hand out now (refunds taken off), and as aggregated at the cutoff. */
   units: z.number().int(),
+  units_at_cutoff: z.number().int(),
   created_at: timestamp,
 }).meta({ id: 'PickList' });
 

@@ -142,13 +142,12 @@ export async function confirmQuantities(tx: Tx, clock: Clock, actor: Actor, id: 
   }
   await repo.confirmLines(tx, actor.tenantId, id, input.lines);
   if (!(await repo.markConfirmed(tx, actor.tenantId, id, clock.now(), actor.userId))) throw fulfilmentError('purchase_order_confirmed');
-  return { windowId: po.window_id, shortfall: await repo.shortfallAllocation(tx, actor.tenantId, id) };
+  return { shortfall: await repo.shortfallAllocation(tx, actor.tenantId, id) };
 }
 
-/** The second half: what was refunded, recorded per line, and the pick lists lowered by it. */
-export async function recordShortShipment(tx: Tx, actor: Actor, id: string, windowId: string, refunded: { order_id: string; line_no: number; sku_id: string; b_node_id: string; quantity: number; amount: number; refund_id: string }[]) {
-  await repo.recordShortShipmentRefunds(tx, actor.tenantId, id, refunded.map(({ b_node_id: _b, ...r }) => r));
-  await repo.lowerPickLists(tx, actor.tenantId, windowId, refunded);
+/** The second half: what was refunded, recorded per line (pick lists read the refunded lines as they stand). */
+export async function recordShortShipment(tx: Tx, actor: Actor, id: string, refunded: { order_id: string; line_no: number; sku_id: string; quantity: number; amount: number; refund_id: string }[]) {
+  await repo.recordShortShipmentRefunds(tx, actor.tenantId, id, refunded);
   await audit(tx, actor.tenantId, 'purchase_order.confirmed', 'purchase_order', id, {
     by: actor.userId, short_units: refunded.reduce((a, r) => a + r.quantity, 0), short_amount: refunded.reduce((a, r) => a + r.amount, 0),
   });
@@ -169,7 +168,7 @@ export async function listPickLists(db: Conn, actor: Actor, f: { window_id?: str
 
 export async function pickListDetail(db: Conn, actor: Actor, id: string): Promise<PickListDetail> {
   const list = await visiblePickList(db, actor, id);
-  const [items, orders] = await Promise.all([repo.pickListItems(db, actor.tenantId, id), repo.pickListOrders(db, actor.tenantId, list.window_id, list.b_node_id)]);
+  const [items, orders] = await Promise.all([repo.pickListItems(db, actor.tenantId, list.window_id, list.b_node_id), repo.pickListOrders(db, actor.tenantId, list.window_id, list.b_node_id)]);
   return {
     ...list, items,
     orders: orders.map(({ phone, ...o }) => ({ ...o, phone_tail: phone ? phone.slice(-4) : null })),

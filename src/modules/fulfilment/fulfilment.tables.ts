@@ -54,9 +54,8 @@ export interface PurchaseOrderLinesTable {
   confirmed_qty: number | null;
 }
 
-export interface PickListsTable { tenant_id: string; id: string; window_id: string; b_node_id: string; order_count: number; created_at: Generated<Date> }
-
-export interface PickListLinesTable { tenant_id: string; pick_list_id: string; sku_id: string; quantity: number }
+/** A pickup point's list for a window; its items are the window's orders at that node, read as they stand. */
+export interface PickListsTable { tenant_id: string; id: string; window_id: string; b_node_id: string; order_count: number; units: number; created_at: Generated<Date> }
 
 export interface ShortShipmentRefundsTable {
   tenant_id: string;
@@ -70,4 +69,4 @@ export interface ShortShipmentRefundsTable {
   created_at: Generated<Date>;
 }
 
-export interface FulfilmentTables { supplier_sub_orders: SupplierSubOrdersTable; sales_windows: SalesWindowsTable; window_orders: WindowOrdersTable; purchase_orders: PurchaseOrdersTable; purchase_order_lines: PurchaseOrderLinesTable; pick_lists: PickListsTable; pick_list_lines: PickListLinesTable; short_shipment_refunds: ShortShipmentRefundsTable }
+export interface FulfilmentTables { supplier_sub_orders: SupplierSubOrdersTable; sales_windows: SalesWindowsTable; window_orders: WindowOrdersTable; purchase_orders: PurchaseOrdersTable; purchase_order_lines: PurchaseOrderLinesTable; pick_lists: PickListsTable; short_shipment_refunds: ShortShipmentRefundsTable }

@@ -46,7 +46,7 @@ describe('supplier split and demand aggregation', async () => {
   const owner2 = await userToken('owner2', 'b_owner', { b_node_id: node2 });
   const buyers = await consumerTokens(siyu, world.shop, 8, '136');
   const buyers2 = await consumerTokens(siyu, shop2, 4, '137');
-  const count = async (table: 'purchase_orders' | 'purchase_order_lines' | 'pick_lists' | 'pick_list_lines' | 'window_orders' | 'sales_windows') =>
+  const count = async (table: 'purchase_orders' | 'purchase_order_lines' | 'pick_lists' | 'supplier_sub_orders' | 'window_orders' | 'sales_windows') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('tenant_id', '=', t).executeTakeFirstOrThrow()).n);
 
   it('splits a paid order into supplier sub-orders that sum to the order, fen exact', async () => {
@@ -132,12 +132,12 @@ describe('supplier split and demand aggregation', async () => {
   });
 
   it('changes nothing when the cutoff runs again (button, CLI or job)', async () => {
-    const before = await Promise.all((['purchase_orders', 'purchase_order_lines', 'pick_lists', 'pick_list_lines', 'window_orders', 'sales_windows'] as const).map(count));
+    const before = await Promise.all((['purchase_orders', 'purchase_order_lines', 'pick_lists', 'supplier_sub_orders', 'window_orders', 'sales_windows'] as const).map(count));
     const again = await api.post(`/api/v1/sales-windows/${windowId}/cutoff`, {}, admin);
     expect(again.status).toBe(200);
     expect(again.json()).toMatchObject({ ran: false, orders: 0, next_window_id: null });
     await Promise.all([runDueCutoffs(db, clock), runDueCutoffs(db, clock)]);
-    expect(await Promise.all((['purchase_orders', 'purchase_order_lines', 'pick_lists', 'pick_list_lines', 'window_orders', 'sales_windows'] as const).map(count))).toEqual(before);
+    expect(await Promise.all((['purchase_orders', 'purchase_order_lines', 'pick_lists', 'supplier_sub_orders', 'window_orders', 'sales_windows'] as const).map(count))).toEqual(before);
   });
 
   it('shows a supplier only its own purchase orders: another supplier’s answers 404, other roles 403', async () => {

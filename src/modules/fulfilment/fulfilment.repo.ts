@@ -188,7 +188,7 @@ export function aggregationStatement(w: AggregationTarget) {
 // ---------------------------------------------------------------- purchase orders
 
 const purchaseOrderColumns = (tenantId: string) => sql`
-  p.id, p.number, p.window_id, w.name AS window_name, w.cutoff_at, p.supplier_id, sp.name AS supplier_name,
+  p.id, p.number, p.window_id, w.name AS window_name, least(w.cutoff_at, coalesce(w.closed_at, w.cutoff_at)) AS cutoff_at, p.supplier_id, sp.name AS supplier_name,
   p.warehouse_id, wh.name AS warehouse_name, p.status, p.created_at, p.confirmed_at,
   (SELECT count(*) FROM purchase_order_lines l WHERE l.tenant_id = p.tenant_id AND l.purchase_order_id = p.id)::int AS line_count,
   (SELECT coalesce(sum(l.demand_qty), 0) FROM purchase_order_lines l WHERE l.tenant_id = p.tenant_id AND l.purchase_order_id = p.id)::int AS demand_units,
@@ -297,7 +297,7 @@ export async function shortShipmentRefunds(db: Conn, tenantId: string, purchaseO
 // ---------------------------------------------------------------- pick lists
 
 const pickListColumns = (tenantId: string) => sql`
-  p.id, p.window_id, w.name AS window_name, w.cutoff_at, p.b_node_id, b.name AS b_node_name, b.pickup_address, b.pickup_hours,
+  p.id, p.window_id, w.name AS window_name, least(w.cutoff_at, coalesce(w.closed_at, w.cutoff_at)) AS cutoff_at, p.b_node_id, b.name AS b_node_name, b.pickup_address, b.pickup_hours,
   p.order_count, p.units AS units_at_cutoff, p.created_at,
   (SELECT coalesce(sum(l.qty_left), 0) FROM window_orders wo JOIN ${orderLinesLeft(tenantId)} l ON l.order_id = wo.order_id
     WHERE wo.tenant_id = p.tenant_id AND wo.window_id = p.window_id AND wo.b_node_id = p.b_node_id)::int AS units

@@ -83,7 +83,11 @@ function WindowRow({ w }: { w: SalesWindow }) {
     <tr data-testid="window-row" data-name={w.name} data-status={w.status}>
       <td><span className="strong">{w.name}</span><br /><span className="muted small">{t(`fulfilment.recurrence_${w.recurrence}`)}</span></td>
       <td className="nowrap small">{w.cutoff_local}<br /><span className="muted">{w.time_zone} · {t('fulfilment.opens')} {formatTime(w.opens_at, i18n.language)}</span></td>
-      <td><span className={w.status === 'open' ? 'badge badge-accept' : 'badge'} data-testid="window-status">{t(`fulfilment.window_status.${w.status}`)}</span></td>
+      <td>
+        <span className={w.status === 'open' ? 'badge badge-accept' : 'badge'} data-testid="window-status">{t(`fulfilment.window_status.${w.status}`)}</span>
+        {/* A window cut off early closed then, not at its scheduled time. */}
+        {w.closed_at && <><br /><span className="muted small nowrap">{formatTime(w.closed_at, i18n.language)}</span></>}
+      </td>
       <td className="num" data-testid="window-orders">{w.order_count}</td>
       <td>{w.purchase_order_count > 0 ? <Link to={`/admin/purchase-orders?window_id=${w.id}`} data-testid="window-pos">{w.purchase_order_count}</Link> : 0}</td>
       <td>{w.pick_list_count > 0 ? <Link to={`/admin/pick-lists?window_id=${w.id}`} data-testid="window-pick-lists">{w.pick_list_count}</Link> : 0}</td>

@@ -25,6 +25,9 @@ import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 import { SharePage } from './SharePage.js';
 import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
+import { SalesWindowsPage } from './fulfilment/SalesWindowsPage.js';
+import { PickListDetailPage, PickListsPage } from './fulfilment/PickListsPage.js';
+import { PurchaseOrderDetailPage, PurchaseOrdersPage } from './supplier/PurchaseOrdersPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -55,6 +58,12 @@ export function AdminApp() {
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
           <Route path="products/categories" element={<Screen screen="products"><CategoriesPage /></Screen>} />
           <Route path="products/:productId" element={<Screen screen="products"><ProductEditPage /></Screen>} />
+          <Route path="sales-windows" element={<Screen screen="sales-windows"><SalesWindowsPage /></Screen>} />
+          {/* Purchase orders are the supplier portal's too: the server answers a supplier with its own. */}
+          <Route path="purchase-orders" element={<Screen screen="purchase-orders"><PurchaseOrdersPage /></Screen>} />
+          <Route path="purchase-orders/:purchaseOrderId" element={<Screen screen="purchase-orders"><PurchaseOrderDetailPage /></Screen>} />
+          <Route path="pick-lists" element={<Screen screen="pick-lists"><PickListsPage /></Screen>} />
+          <Route path="pick-lists/:pickListId" element={<Screen screen="pick-lists"><PickListDetailPage /></Screen>} />
           <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />

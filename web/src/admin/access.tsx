@@ -30,6 +30,9 @@ export const SCREENS = [
   { key: 'wechatpay', to: '/admin/wechatpay', permission: 'tenant.manage' },
   { key: 'reconciliation', to: '/admin/reconciliation', permission: 'reconciliation.read' },
   { key: 'wechat', to: '/admin/wechat', permission: 'tenant.manage' },
+  { key: 'sales-windows', to: '/admin/sales-windows', permission: 'sales_windows.manage' },
+  { key: 'purchase-orders', to: '/admin/purchase-orders', permission: 'purchase_orders.read' },
+  { key: 'pick-lists', to: '/admin/pick-lists', permission: 'pick_lists.read' },
 ] as const satisfies readonly { key: string; to: string; permission: Permission }[];
 export type ScreenKey = (typeof SCREENS)[number]['key'];
 export const ECONOMICS_SCREENS: readonly ScreenKey[] = ['economics', 'policies', 'campaigns', 'check', 'breakeven'];

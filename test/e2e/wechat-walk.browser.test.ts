@@ -103,12 +103,13 @@ describe('the WeChat loop of the sandbox demo', () => {
     await screenshot(buyerPage, 'walk-02-product');
     orderId = await checkoutSignedInAs(buyerPage, 'walk-lily', 'walk-03-consent');
     await screenshot(buyerPage, 'walk-04-cashier');
+    // Before paying, the sandbox stands in for WeChat's "allow notifications" dialog.
+    await buyerPage.getByTestId('subscribe-accept').click();
+    await waitForText(buyerPage.getByTestId('subscribe-answered'), /\d/);
     await payWithWechat(buyerPage, orderId, 'walk-05-pay-sheet');
     const payment = await db.selectFrom('payments').select(['provider', 'status']).where('tenant_id', '=', tenantId).where('order_id', '=', orderId).executeTakeFirstOrThrow();
     expect(payment).toEqual({ provider: 'wechatpay', status: 'succeeded' });
-    // After paying, the sandbox stands in for WeChat's "allow notifications" dialog.
-    await buyerPage.getByTestId('subscribe-accept').click();
-    await waitForText(buyerPage.getByTestId('subscribe-answered'), /\d/);
+    await waitForText(buyerPage.getByTestId('pickup-code'), /^\d{6}$/);
     await screenshot(buyerPage, 'walk-06-paid');
   });
 
@@ -131,6 +132,8 @@ describe('the WeChat loop of the sandbox demo', () => {
       if (!delivered.length) await new Promise((r) => setTimeout(r, 200));
     }
     expect(delivered).toHaveLength(1);
+    // The "order paid" message went the same way, since the buyer allowed notifications before paying.
+    expect((await simulatedMessages(db, { limit: 10, user: 'walk-lily' })).map((m) => m.template_id)).toEqual([READY_TEMPLATE, DEMO_SUBSCRIBE_TEMPLATES.order_paid.template_id]);
     expect(delivered[0]).toMatchObject({ appid: OFFICIAL_ACCOUNT, openid: simOpenid(OFFICIAL_ACCOUNT, 'walk-lily'), api: 'bizsend' });
     expect(delivered[0]!.data.thing3?.value).toBe('商品已到自提点，请凭取货码取货');
 
@@ -139,11 +142,14 @@ describe('the WeChat loop of the sandbox demo', () => {
     await buyerPage.getByTestId('wechat-inbox-link').click();
     await waitForText(buyerPage.getByTestId('inbox-message').first(), '商品已到自提点');
     await screenshot(buyerPage, 'walk-08-wechat-inbox');
+    await buyerPage.getByTestId('inbox-back').click();
+    await buyerPage.waitForURL(new RegExp(`/s/${SHOP}/orders/${orderId}$`));
     const admin = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const adminPage = await admin.newPage();
     await loginAsDemoAdmin(adminPage, base);
     await adminPage.getByTestId('nav-subscribe-messages').click();
     await waitForAttribute(adminPage.locator('[data-testid="subscribe-message"][data-event="ready_for_pickup"]'), 'data-status', 'sent');
+    await waitForAttribute(adminPage.locator('[data-testid="subscribe-message"][data-event="order_paid"]'), 'data-status', 'sent');
     await screenshot(adminPage, 'walk-09-console-messages');
     await admin.close();
   });

@@ -8,6 +8,7 @@ import { useAttemptKey } from '../useAttemptKey.js';
 import type { PaymentStart } from '../types.js';
 import { forgetIfExpired, useConsumerOrder, useShopSession } from './session.js';
 import { useStartWechatAuthorisation } from './WechatSignIn.js';
+import { SubscribePrompt } from './SubscribePrompt.js';
 
 
 /** The sandbox cashier: stands in for the WeChat Pay sheet; confirming asks the sandbox PSP to notify the server. */
@@ -70,6 +71,8 @@ export function CashierPage() {
       <p className="muted">{t('shop.amount_due')}</p>
       <p className="price huge" data-testid="cashier-amount">{yuan(o.total)}</p>
       <p className="muted small">{t('shop.pay_before', { time: formatTime(o.expires_at, i18n.language) })}</p>
+      {/* Asked before paying, as WeChat shops do, so the "order paid" message has its opt-in too. */}
+      <SubscribePrompt orderId={o.id} token={session.token} />
       {needsWechat ? (
         <div className="form" data-testid="needs-wechat">
           <p className="notice small">{t('shop.wechat_needed')}</p>

@@ -155,6 +155,6 @@ function inboxPage(messages: SimulatedMessage[], user: string, back: string | nu
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>微信通知（模拟）</title></head>
 <body style="font-family:system-ui,sans-serif;margin:0;background:#ededed;color:#111;line-height:1.5">
 <header style="background:#07c160;color:#fff;padding:12px 16px"><h1 style="font-size:18px;margin:0">微信通知（模拟）</h1><p style="margin:4px 0 0;font-size:13px">${who} · WeChat simulator, sandbox only</p></header>
-${messages.length ? `<ul style="list-style:none;margin:0;padding:12px">${items}</ul>` : '<p data-testid="inbox-empty" style="padding:24px 16px;color:#666">还没有通知。买家支付后在订单页允许接收通知，订单到店可取货时，通知会出现在这里。</p>'}
+${messages.length ? `<ul style="list-style:none;margin:0;padding:12px">${items}</ul>` : '<p data-testid="inbox-empty" style="padding:24px 16px;color:#666">还没有通知。买家在收银台允许接收订单通知后，订单支付、到店可取货时，通知会出现在这里。</p>'}
 ${back ? `<p style="padding:0 16px 24px"><a href="${esc(back)}" data-testid="inbox-back" style="color:#576b95">← 返回商店</a></p>` : ''}</body></html>`;
 }

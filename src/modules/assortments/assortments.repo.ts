@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Conn } from '../../database.js';
 import { skuFacts } from '../catalog/catalog.fragments.js';
 import { supplierNames } from '../catalog/suppliers.fragments.js';
-import { segmentNodes } from '../b-nodes/segments.fragments.js';
+import { regionRows, segmentNodes } from '../b-nodes/segments.fragments.js';
 import type { AssortmentStatus } from './assortments.schema.js';
 import type { AssortmentItemsTable } from './assortments.tables.js';
 
@@ -91,6 +91,13 @@ export const assortmentRepo = {
        ${only ? sql`WHERE a.id = ${only.assortmentId} AND i.sku_id = ${only.skuId}` : sql``}
        ORDER BY a.valid_until, a.id, s.title, s.code`.execute(db);
     return rows.map((r) => ({ ...r, supply_price: Number(r.supply_price), retail_floor: Number(r.retail_floor), retail_ceiling: Number(r.retail_ceiling) }));
+  },
+
+  /** What a targeting may name: the tenant's regions and B nodes (name, kind, tier, region). */
+  async targets(db: Conn, tenantId: string) {
+    const regions = await db.selectFrom(regionRows(tenantId).as('r')).select(['r.id', 'r.name', 'r.parent_id']).orderBy('r.name').execute();
+    const nodes = await db.selectFrom(segmentNodes(tenantId).as('n')).select(['n.id', 'n.name', 'n.kind', 'n.tier', 'n.region_id']).orderBy('n.name').execute();
+    return { regions, nodes };
   },
 
   /** Moves assortments along the transition table: only from the states that lead to `to`. */

@@ -5,7 +5,7 @@ import { itemsOf } from '../../platform/http/schemas.js';
 import { listingChangeSchema } from '../b-nodes/b-nodes.schema.js';
 import {
   assortmentChangeSchema, assortmentItemParams, assortmentListQuery, assortmentParams, assortmentSchema, createAssortmentBody, curateBody,
-  itemFields, nodeSkuParams, offerSchema, reachedNodeSchema, updateAssortmentBody,
+  itemFields, nodeSkuParams, offerSchema, reachedNodeSchema, targetOptionsSchema, updateAssortmentBody,
 } from './assortments.schema.js';
 import * as assortments from './assortments.service.js';
 import { setItemPropagated, withdrawPropagated } from '../../flows/assortment-changes.flow.js';
@@ -18,6 +18,8 @@ export const assortmentRoutes: RouteModule<Database> = (app, { db, clock }) => {
     ({ items: await assortments.listAssortments(db, requirePermission(req, 'assortments.read'), req.query.status) }));
   app.post('/assortments', { schema: { tags, operationId: 'createAssortment', summary: 'Draft an assortment: own SKUs with supply price, retail band, commission and cap, a validity and a targeting', description: 'A targeting that reaches no B node is saved with the warning `targets_nobody`.', body: createAssortmentBody, response: { 201: assortmentSchema } } }, async (req, reply) =>
     reply.status(201).send(await db.transaction().execute((tx) => assortments.createAssortment(tx, requirePermission(req, 'assortments.write'), req.body))));
+  app.get('/assortments/targets', { schema: { tags, operationId: 'listAssortmentTargets', summary: 'The regions and B nodes a targeting may name', response: { 200: targetOptionsSchema } } }, async (req) =>
+    assortments.targetOptions(db, requirePermission(req, 'assortments.write')));
   app.get('/assortments/:id', { schema: { tags, operationId: 'getAssortment', summary: 'An assortment with its items and reach', params: assortmentParams, response: { 200: assortmentSchema } } }, async (req) =>
     assortments.getAssortment(db, requirePermission(req, 'assortments.read'), req.params.id));
   app.patch('/assortments/:id', { schema: { tags, operationId: 'updateAssortment', summary: 'Rename, retarget or extend an open assortment (applies at once)', params: assortmentParams, body: updateAssortmentBody, response: { 200: assortmentSchema } } }, async (req) =>

@@ -110,3 +110,8 @@ export const assortmentChangeSchema = z.object({
   assortment: assortmentSchema,
   paused_listings: z.number().int().describe('Listings the change paused (each node was told why)'),
 }).meta({ id: 'AssortmentChange' });
+
+export const targetOptionsSchema = z.object({
+  regions: z.array(z.object({ id: z.string(), name: z.string(), parent_id: z.string().nullable() })),
+  nodes: z.array(reachedNodeSchema),
+}).meta({ id: 'AssortmentTargetOptions' });

@@ -172,3 +172,9 @@ export async function offerFor(db: Conn, tenantId: string, bNodeId: string, asso
   const [offer] = await assortmentRepo.offers(db, tenantId, bNodeId, now, { assortmentId, skuId });
   return offer;
 }
+
+/**
+ * What a supplier may aim at: the tenant's regions and B nodes by name, kind and tier. A supplier
+ * sees the nodes' names (it must be able to choose them) and nothing else of them.
+ */
+export const targetOptions = (db: Conn, actor: Actor) => assortmentRepo.targets(db, actor.tenantId);

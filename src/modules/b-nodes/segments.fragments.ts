@@ -28,3 +28,8 @@ export function knownTargets(tenantId: string, regionIds: string[], nodeIds: str
     UNION ALL
     SELECT 'node', id FROM b_nodes WHERE tenant_id = ${tenantId} AND id = ANY(${nodeIds}::text[]))`;
 }
+
+/** The tenant's regions (a tree by `parent_id`), for choosing a targeting. */
+export function regionRows(tenantId: string) {
+  return sql<{ id: string; name: string; parent_id: string | null }>`(SELECT id, name, parent_id FROM regions WHERE tenant_id = ${tenantId})`;
+}

@@ -23,6 +23,10 @@ import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 import { SharePage } from './SharePage.js';
 import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
+import { ListingsPage } from './ListingsPage.js';
+import { AssortmentsPage } from './supplier/AssortmentsPage.js';
+import { SupplierStockPage } from './supplier/SupplierStockPage.js';
+import { SupplierPurchaseOrdersPage, SupplierShipmentsPage } from './supplier/PlaceholderPages.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -51,6 +55,11 @@ export function AdminApp() {
           <Route path="after-sales" element={<Screen screen="after-sales"><AfterSalesPage /></Screen>} />
           <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
+          <Route path="listings" element={<Screen screen="listings"><ListingsPage /></Screen>} />
+          <Route path="supplier/assortments" element={<Screen screen="assortments"><AssortmentsPage /></Screen>} />
+          <Route path="supplier/stock" element={<Screen screen="supplier-stock"><SupplierStockPage /></Screen>} />
+          <Route path="supplier/purchase-orders" element={<Screen screen="supplier-purchase-orders"><SupplierPurchaseOrdersPage /></Screen>} />
+          <Route path="supplier/shipments" element={<Screen screen="supplier-shipments"><SupplierShipmentsPage /></Screen>} />
           <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />

@@ -23,7 +23,9 @@ export function ListingsPage() {
   const offers = useQuery({ queryKey: ['admin', 'offers', nodeId], queryFn: ({ signal }) => adminApi<{ items: AssortmentOffer[] }>(`/b-nodes/${nodeId}/offers`, { signal }).then((r) => r.items), enabled: !!nodeId });
   const notices = useQuery({ queryKey: ['admin', 'listing-notices', nodeId], queryFn: ({ signal }) => adminApi<{ items: ListingNotice[] }>(`/b-nodes/${nodeId}/listing-notices`, { signal }).then((r) => r.items), enabled: !!nodeId });
   if (!me || (!me.b_node_id && nodes.isPending)) return <Loading />;
-  const listed = listings.data ?? [];
+  // What needs the owner first: listings a supplier's change paused, then their own pauses, then the rest.
+  const rank = (l: Listing) => (l.active ? 2 : l.pause_reason === 'owner' ? 1 : 0);
+  const listed = [...(listings.data ?? [])].sort((a, b) => rank(a) - rank(b));
   const offerOf = (l: Listing) => offers.data?.find((o) => o.assortment_id === l.assortment_id && o.sku_id === l.sku_id);
   const fresh = (offers.data ?? []).filter((o) => !listed.some((l) => l.sku_id === o.sku_id && l.assortment_id === o.assortment_id));
   const titleOf = (skuId: string) => { const l = listed.find((x) => x.sku_id === skuId); return l ? `${l.title} · ${l.sku_name}` : skuId; };
@@ -47,13 +49,13 @@ export function ListingsPage() {
           </ul>
         </div>
       )}
-      <h2 className="section-title">{t('supply.my_listings')}</h2>
-      {listings.isPending ? <Loading /> : listings.error ? <ErrorNote error={listings.error} /> : listed.length === 0 ? <p className="muted">{t('supply.no_listings')}</p> : (
-        <div className="listing-cards">{listed.map((l) => <ListingCard key={l.sku_id} nodeId={nodeId} listing={l} offer={offerOf(l)} />)}</div>
-      )}
       <h2 className="section-title">{t('supply.offers_title')}</h2>
       {offers.isPending ? <Loading /> : offers.error ? <ErrorNote error={offers.error} /> : fresh.length === 0 ? <p className="muted" data-testid="offers-empty">{t('supply.no_offers')}</p> : (
         <div className="listing-cards">{fresh.map((o) => <OfferCard key={`${o.assortment_id}/${o.sku_id}`} nodeId={nodeId} offer={o} />)}</div>
+      )}
+      <h2 className="section-title">{t('supply.my_listings')}</h2>
+      {listings.isPending ? <Loading /> : listings.error ? <ErrorNote error={listings.error} /> : listed.length === 0 ? <p className="muted">{t('supply.no_listings')}</p> : (
+        <div className="listing-cards">{listed.map((l) => <ListingCard key={l.sku_id} nodeId={nodeId} listing={l} offer={offerOf(l)} />)}</div>
       )}
     </section>
   );
@@ -104,9 +106,10 @@ function ListingCard({ nodeId, listing: l, offer }: { nodeId: string; listing: L
           <input className="num-input" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} aria-label={t('supply.price')} data-testid="listing-price" />
           <button type="button" className="primary small" disabled={save.isPending || Number.isNaN(toFen(price))} onClick={() => save.mutate()} data-testid="listing-save">{l.active ? t('supply.save_price') : t('supply.resume')}</button>
           {l.active && <button type="button" className="small" disabled={pause.isPending} onClick={() => pause.mutate()} data-testid="listing-pause">{t('supply.pause')}</button>}
+          <button type="button" className="link small" disabled={remove.isPending} onClick={() => remove.mutate()} data-testid="listing-remove">{t('supply.remove')}</button>
         </div>
       )}
-      <button type="button" className="link small" disabled={remove.isPending} onClick={() => remove.mutate()} data-testid="listing-remove">{t('supply.remove')}</button>
+      {gone && <button type="button" className="link small" disabled={remove.isPending} onClick={() => remove.mutate()} data-testid="listing-remove">{t('supply.remove')}</button>}
       <ErrorNote error={save.error ?? pause.error ?? remove.error} testId="listing-error" />
     </article>
   );

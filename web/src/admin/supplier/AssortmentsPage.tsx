@@ -107,7 +107,7 @@ function NewAssortment() {
             {targets.data?.regions.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
           </select>
         </Field>
-        <div className="row" data-testid="target-kinds">
+        <div className="check-row" data-testid="target-kinds">
           {KINDS.map((k) => (
             <label key={k} className="check"><input type="checkbox" checked={kinds.includes(k)} onChange={() => setKinds(toggle(kinds, k))} data-testid={`target-kind-${k}`} /> {t(`shop.kind.${k}`, { defaultValue: k })}</label>
           ))}

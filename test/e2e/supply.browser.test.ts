@@ -113,3 +113,31 @@ describe('assortments and listings in a browser', () => {
     await supplier.context().close();
   });
 });
+
+describe('suppliers in a browser', () => {
+  it('a tenant admin adds a supplier and a login for its operator', async () => {
+    const page = await freshPage();
+    await loginAsDemo(page, c.base, 'admin', 'admin123', '赵敏');
+    await page.getByTestId('nav-suppliers').click();
+    await page.getByTestId('supplier-name').fill('山野自营');
+    await page.getByTestId('supplier-kind').selectOption('tenant');
+    await page.getByTestId('supplier-create').click();
+    const [created] = await c.db.selectFrom('suppliers').selectAll().where('tenant_id', '=', c.tenantId).where('name', '=', '山野自营').execute().then(async (rows) => {
+      for (let i = 0; rows.length === 0 && i < 50; i++) { await new Promise((r) => setTimeout(r, 100)); rows = await c.db.selectFrom('suppliers').selectAll().where('tenant_id', '=', c.tenantId).where('name', '=', '山野自营').execute(); }
+      return rows;
+    });
+    expect(created).toMatchObject({ kind: 'tenant' });
+    const card = page.locator(`[data-testid="supplier"][data-supplier="${created!.id}"]`);
+    await waitForText(card.locator('.tag'), '自营');
+    await card.getByTestId('supplier-operators-toggle').click();
+    await card.getByTestId('operator-login').fill('shanye-ops');
+    await card.getByTestId('operator-name').fill('山野 · 运营');
+    await card.getByTestId('operator-password').fill('shanye-password');
+    await card.getByTestId('operator-create').click();
+    await waitForText(card.getByTestId('supplier-operator'), 'shanye-ops');
+    await screenshot(page, 'supply-admin-suppliers');
+    const user = await c.db.selectFrom('users').select(['role', 'supplier_id']).where('tenant_id', '=', c.tenantId).where('login', '=', 'shanye-ops').executeTakeFirstOrThrow();
+    expect(user).toEqual({ role: 'supplier_operator', supplier_id: created!.id });
+    await page.context().close();
+  });
+});

@@ -164,7 +164,12 @@ export async function assortmentReach(db: Conn, actor: Actor, id: string) {
 /** Published assortments of every tenant whose validity ended, marked expired: returns them for their listings to pause. */
 export const expireDueAssortments = (db: Conn, clock: Clock) => assortmentRepo.expireDue(db, clock.now());
 
-/** What a B node may list now: the SKUs of live assortments aimed at it. */
+/**
+ * What a B node may list now: the SKUs of live assortments aimed at it. The owner sees the supply
+ * price: it is the offer made to that node, and the owner needs it to choose a retail price inside
+ * the band that leaves a margin (the economics guard judges the listing at that cost, and the
+ * owner's P&L already carries it). Staff never reach this (listings.write), nor other suppliers.
+ */
 export const offersFor = (db: Conn, tenantId: string, bNodeId: string, now: Date) => assortmentRepo.offers(db, tenantId, bNodeId, now);
 
 /** One offer to a node, or undefined when that assortment does not offer that SKU to it now. */

@@ -26,6 +26,7 @@ import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
 import { ListingsPage } from './ListingsPage.js';
 import { AssortmentsPage } from './supplier/AssortmentsPage.js';
 import { SupplierStockPage } from './supplier/SupplierStockPage.js';
+import { SuppliersPage } from './supplier/SuppliersPage.js';
 import { SupplierPurchaseOrdersPage, SupplierShipmentsPage } from './supplier/PlaceholderPages.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
@@ -56,6 +57,7 @@ export function AdminApp() {
           <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
           <Route path="listings" element={<Screen screen="listings"><ListingsPage /></Screen>} />
+          <Route path="suppliers" element={<Screen screen="suppliers"><SuppliersPage /></Screen>} />
           <Route path="supplier/assortments" element={<Screen screen="assortments"><AssortmentsPage /></Screen>} />
           <Route path="supplier/stock" element={<Screen screen="supplier-stock"><SupplierStockPage /></Screen>} />
           <Route path="supplier/purchase-orders" element={<Screen screen="supplier-purchase-orders"><SupplierPurchaseOrdersPage /></Screen>} />

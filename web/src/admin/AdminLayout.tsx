@@ -22,6 +22,7 @@ function AdminNav() {
       {has('products') && <NavLink to="/admin/products" data-testid="nav-products">{t('admin.products')}</NavLink>}
       {has('listings') && <NavLink to="/admin/listings" data-testid="nav-listings">{t('supply.listings_nav')}</NavLink>}
       {has('assortments') && <NavLink to="/admin/supplier/assortments" data-testid="nav-assortments">{t('supply.assortments_nav')}</NavLink>}
+      {has('suppliers') && <NavLink to="/admin/suppliers" data-testid="nav-suppliers">{t('supply.suppliers_title')}</NavLink>}
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}

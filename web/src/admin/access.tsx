@@ -32,6 +32,7 @@ export const SCREENS = [
   { key: 'wechat', to: '/admin/wechat', permission: 'tenant.manage' },
   // Supply: the owner's listings (curated from assortments), suppliers and their portal.
   { key: 'listings', to: '/admin/listings', permission: 'listings.write' },
+  { key: 'suppliers', to: '/admin/suppliers', permission: 'tenant.manage' },
   { key: 'assortments', to: '/admin/supplier/assortments', permission: 'assortments.read' },
   { key: 'supplier-stock', to: '/admin/supplier/stock', permission: 'supplier.portal' },
   { key: 'supplier-purchase-orders', to: '/admin/supplier/purchase-orders', permission: 'supplier.portal' },

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Conn } from '../../database.js';
 import { newId } from '../../platform/ids.js';
 import type { ListingPauseReason } from './b-nodes.tables.js';
@@ -69,6 +69,11 @@ export const listingsRepo = {
       RETURNING b_node_id`.execute(db);
     return rows.map((r) => r.b_node_id);
   },
+
+  returnCaps: (db: Conn, tenantId: string, taken: RawBuilder<unknown>) =>
+    sql`UPDATE listings l SET cap_left = l.cap_left + q.qty
+          FROM (SELECT t.b_node_id, t.sku_id, sum(t.quantity)::int AS qty FROM ${taken} t GROUP BY 1, 2) q
+         WHERE l.tenant_id = ${tenantId} AND l.b_node_id = q.b_node_id AND l.sku_id = q.sku_id AND l.cap_left IS NOT NULL`.execute(db),
 
   notices: (db: Conn, tenantId: string, bNodeId: string, limit: number) =>
     db.selectFrom('listing_notices').select(['id', 'sku_id', 'assortment_id', 'reason', 'details', 'created_at'])

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import type { Conn } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import { bNodeError } from './b-nodes.errors.js';
@@ -44,3 +45,9 @@ export async function listingNotices(db: Conn, actor: Actor, bNodeId: string) {
   await getBNode(db, actor, bNodeId);
   return listingsRepo.notices(db, actor.tenantId, bNodeId, 50);
 }
+
+/**
+ * Gives capped units back to the listings they were taken from, when the orders that took them
+ * close unpaid. `taken` yields rows (b_node_id, sku_id, quantity): the closed orders' lines.
+ */
+export const returnListingCaps = (db: Conn, tenantId: string, taken: RawBuilder<unknown>) => listingsRepo.returnCaps(db, tenantId, taken);

@@ -246,4 +246,26 @@ describe('assortments: targeting, curation, supplier changes, isolation, caps', 
     expect(answers.filter((a) => a.status !== 201).map((a) => a.json().code)).toEqual(Array(4).fill('listing_cap_reached'));
     expect((await listingsOf(nodeS)).find((l) => l.sku_id === skuId)!.cap_left).toBe(0);
   });
+
+  it('a node that leaves an assortment\'s segment (moved, or the assortment retargeted) has its listings from it paused', async () => {
+    const skuId = world.skus[0]!.id;
+    const ownerS = await tokenOf('b_owner', { b_node_id: nodeS });
+    const north = await create({ region_id: 'north', kinds: ['store'] }, [item(skuId)]);
+    await publish(north.id);
+    expect((await put(`/api/v1/b-nodes/${nodeS}/offers/${skuId}`, { assortment_id: north.id, retail_price: 1200 }, ownerS)).status).toBe(200);
+    await siyu.tick();
+    expect((await listingsOf(nodeS)).find((l) => l.sku_id === skuId)).toMatchObject({ active: true });
+    await db.updateTable('b_nodes').set({ region_id: 'south' }).where('tenant_id', '=', t).where('id', '=', nodeS).execute();
+    await siyu.tick();
+    expect((await listingsOf(nodeS)).find((l) => l.sku_id === skuId)).toMatchObject({ active: false, pause_reason: 'untargeted' });
+    expect(((await api.get(`/api/v1/b-nodes/${nodeS}/listing-notices`, ownerS)).json().items as { reason: string }[])[0]!.reason).toBe('untargeted');
+    await db.updateTable('b_nodes').set({ region_id: 'north' }).where('tenant_id', '=', t).where('id', '=', nodeS).execute();
+
+    const forK = await create({ node_ids: [nodeK] }, [item(skuId)]);
+    await publish(forK.id);
+    expect((await put(`/api/v1/b-nodes/${nodeK}/offers/${skuId}`, { assortment_id: forK.id, retail_price: 1200 }, ownerK)).status).toBe(200);
+    const retarget = await patch(`/api/v1/assortments/${forK.id}`, { target: { node_ids: [nodeS] } }, supplierX);
+    expect(retarget.json()).toMatchObject({ paused_listings: 1, assortment: { reach: 1 } });
+    expect((await listingsOf(nodeK)).find((l) => l.sku_id === skuId)).toMatchObject({ active: false, pause_reason: 'untargeted' });
+  });
 });

@@ -40,6 +40,10 @@ export const applyAssortmentTerms = (db: Conn, tenantId: string, assortmentId: s
 export const pauseListingsFromAssortments = (db: Conn, tenantId: string, assortmentIds: string[], reason: 'withdrawn' | 'expired') =>
   assortmentIds.length ? listingsRepo.pauseFromAssortments(db, tenantId, assortmentIds, reason) : Promise.resolve([]);
 
+/** Pauses listings whose assortment no longer aims at their node (it was retargeted, or the node changed). */
+export const pauseUntargetedListings = (db: Conn, tenantId: string, refs: { b_node_id: string; sku_id: string; assortment_id: string }[]) =>
+  listingsRepo.pauseSome(db, tenantId, refs, 'untargeted');
+
 /** What supply changes did to a node's listings, newest first. */
 export async function listingNotices(db: Conn, actor: Actor, bNodeId: string) {
   await getBNode(db, actor, bNodeId);

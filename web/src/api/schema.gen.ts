@@ -600,7 +600,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename, retarget or extend an open assortment (applies at once) */
+        /** Rename, retarget or extend an open assortment; listings of nodes it no longer aims at pause */
         patch: operations["updateAssortment"];
         trace?: never;
     };
@@ -2143,7 +2143,7 @@ export interface components {
             available: number;
             /** @description The assortment it was curated from, if any */
             assortment_id?: string | null;
-            /** @description Why an inactive listing is paused: owner, or a supplier's change (outside_band, withdrawn, expired) */
+            /** @description Why an inactive listing is paused: owner, or a supplier's change (outside_band, withdrawn, expired, untargeted) */
             pause_reason?: components["schemas"]["ListingPauseReason"] | null;
             /** @description Units this shop may still sell under its assortment's per-node cap; null: no cap */
             cap_left?: number | null;
@@ -2161,7 +2161,7 @@ export interface components {
             sku_id: string;
             assortment_id: string | null;
             /** @enum {string} */
-            reason: "outside_band" | "withdrawn" | "expired";
+            reason: "outside_band" | "withdrawn" | "expired" | "untargeted";
             /** @description outside_band: retail_price, retail_floor, retail_ceiling */
             details: {
                 [key: string]: unknown;
@@ -2176,7 +2176,7 @@ export interface components {
             pause_reason: components["schemas"]["ListingPauseReason"] | null;
         };
         /** @enum {string} */
-        ListingPauseReason: "owner" | "outside_band" | "withdrawn" | "expired";
+        ListingPauseReason: "owner" | "outside_band" | "withdrawn" | "expired" | "untargeted";
         Me: {
             id: string;
             tenant_id: string;
@@ -5846,7 +5846,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assortment"];
+                    "application/json": components["schemas"]["AssortmentChange"];
                 };
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
@@ -10992,8 +10992,8 @@ export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<component
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
-export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingNotice"]["reason"]> = ["outside_band", "withdrawn", "expired"];
-export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired"];
+export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingNotice"]["reason"]> = ["outside_band", "withdrawn", "expired", "untargeted"];
+export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired", "untargeted"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
 export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];

@@ -17,6 +17,8 @@ import { listingRoutes } from './modules/b-nodes/listings.routes.js';
 import { supplierRoutes } from './modules/catalog/suppliers.routes.js';
 import { assortmentRoutes } from './modules/assortments/assortments.routes.js';
 import { expireAssortments } from './flows/assortment-changes.flow.js';
+import { shopCatalogRoutes } from './modules/b-nodes/shop-catalog.routes.js';
+import { refreshSalesCounts } from './flows/sales-counts.flow.js';
 import { orderRoutes } from './modules/orders/orders.routes.js';
 import { expireDueOrders } from './flows/order-lifecycle.flow.js';
 import { refundOutcome } from './flows/refund-outcome.flow.js';
@@ -26,7 +28,7 @@ import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
 import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { pruneNotificationNonces, submitRefundOutside, type Providers } from './modules/payments/payments.service.js';
-import { settlePaidOrder } from './flows/payment-settlement.flow.js';
+import { settlePaidOrder, settlePaidOrders } from './flows/payment-settlement.flow.js';
 import type { WechatpayTransport } from './adapters/wechatpay/wechatpay.client.js';
 import { httpPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import { smsUnit } from './providers/sms.unit.js';
@@ -134,7 +136,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const wechatpay = wechatpayUnit({
     db, config, clock, selfUrl: () => selfUrl(config, built()), log: () => built().log,
     simulatorExtensions: moneySimulatorExtensions(() => selfUrl(config, built())),
-    settle: settlePaidOrder(clock), refundSettled: refundOutcome(clock),
+    settle: settlePaidOrder(clock), settleMany: settlePaidOrders(clock), refundSettled: refundOutcome(clock),
     transport: () => options.wechatpayTransport?.(built()),
     simulatorPost: (url, headers, body) => { simPost ??= options.wechatpaySimulatorPost?.(built()) ?? httpSimPost(); return simPost(url, headers, body); },
   });
@@ -187,7 +189,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, listingRoutes, assortmentRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, listingRoutes, assortmentRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
@@ -225,6 +227,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
           { name: 'wechatpay.query', everyMs: 30_000, run: (jobDb) => wechatpay.queryPending(jobDb) },
           // Assortments past their validity expire and their listings pause by themselves.
           { name: 'assortments.expire', everyMs: 60_000, run: (jobDb) => expireAssortments(jobDb, clock) },
+          { name: 'shops.sales.refresh', everyMs: 60_000, run: (jobDb) => refreshSalesCounts(jobDb) },
         ],
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },

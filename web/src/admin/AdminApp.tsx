@@ -14,6 +14,8 @@ import { OrderDetailPage } from './OrderDetailPage.js';
 import { JobsPage } from './JobsPage.js';
 import { AccountPage } from './AccountPage.js';
 import { ProductsPage } from './ProductsPage.js';
+import { ProductEditPage } from './catalog/ProductEditPage.js';
+import { CategoriesPage } from './catalog/CategoriesPage.js';
 import { FirstScreen, Screen } from './access.js';
 import { MessagesPage } from './MessagesPage.js';
 import { WechatPayPage } from './WechatPayPage.js';
@@ -56,6 +58,8 @@ export function AdminApp() {
           <Route path="after-sales" element={<Screen screen="after-sales"><AfterSalesPage /></Screen>} />
           <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
+          <Route path="products/categories" element={<Screen screen="products"><CategoriesPage /></Screen>} />
+          <Route path="products/:productId" element={<Screen screen="products"><ProductEditPage /></Screen>} />
           <Route path="listings" element={<Screen screen="listings"><ListingsPage /></Screen>} />
           <Route path="suppliers" element={<Screen screen="suppliers"><SuppliersPage /></Screen>} />
           <Route path="supplier/assortments" element={<Screen screen="assortments"><AssortmentsPage /></Screen>} />

@@ -17,6 +17,7 @@ import type { ProfitSharingTables } from './modules/profit-sharing/profit-sharin
 import type { ReconciliationTables } from './modules/reconciliation/reconciliation.tables.js';
 import type { WechatTables } from './modules/wechat/wechat.tables.js';
 import type { AssortmentTables } from './modules/assortments/assortments.tables.js';
+import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -25,7 +26,7 @@ import type { AssortmentTables } from './modules/assortments/assortments.tables.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
-  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, AssortmentTables {}
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

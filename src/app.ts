@@ -13,6 +13,10 @@ import { ACTORS_CHANNEL, createActorCache } from './modules/identity/identity.ca
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { catalogRoutes } from './modules/catalog/catalog.routes.js';
 import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
+import { listingRoutes } from './modules/b-nodes/listings.routes.js';
+import { supplierRoutes } from './modules/catalog/suppliers.routes.js';
+import { assortmentRoutes } from './modules/assortments/assortments.routes.js';
+import { expireAssortments } from './flows/assortment-changes.flow.js';
 import { shopCatalogRoutes } from './modules/b-nodes/shop-catalog.routes.js';
 import { refreshSalesCounts } from './flows/sales-counts.flow.js';
 import { orderRoutes } from './modules/orders/orders.routes.js';
@@ -187,7 +191,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, listingRoutes, assortmentRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
@@ -204,6 +208,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const tick = async () => {
     const expired = await expireDueOrders(db, clock);
     await pruneNotificationNonces(db, clock);
+    await expireAssortments(db, clock);
     const jobs = await runDueJobs(db, jobHandlers, built().log);
     return { jobs, expired };
   };
@@ -222,6 +227,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
           { name: 'orders.expire', everyMs: intervalMs, run: (jobDb) => expireDueOrders(jobDb, clock) },
           { name: 'payments.nonces.prune', everyMs: 60_000, run: (jobDb) => pruneNotificationNonces(jobDb, clock) },
           { name: 'wechatpay.query', everyMs: 30_000, run: (jobDb) => wechatpay.queryPending(jobDb) },
+          // Assortments past their validity expire and their listings pause by themselves.
+          { name: 'assortments.expire', everyMs: 60_000, run: (jobDb) => expireAssortments(jobDb, clock) },
           { name: 'shops.sales.refresh', everyMs: 60_000, run: (jobDb) => refreshSalesCounts(jobDb) },
           // Sales windows past their cutoff: aggregated within 15 s, each once across processes.
           { name: 'sales-windows.cutoff', everyMs: 15_000, run: (jobDb) => runDueCutoffs(jobDb, clock) },

@@ -11,7 +11,11 @@ export const attributes = z.record(z.string().trim().min(1).max(32), z.string().
   .describe('Name → value, e.g. {"尺码": "L", "颜色": "蓝"}; at most 20');
 export const barcode = z.string().regex(/^[0-9A-Za-z-]{4,32}$/, '4–32 letters, digits or dashes (EAN-13, UPC, the supplier\'s own)');
 
-export const createSupplierBody = z.object({ name: z.string().min(1).max(128) }).strict();
+export const supplierKindSchema = z.enum(['tenant', 'third_party']).meta({ id: 'SupplierKind' });
+export const createSupplierBody = z.object({
+  name: z.string().trim().min(1).max(128),
+  kind: supplierKindSchema.default('third_party').describe('tenant: the tenant\'s own brand; third_party: an outside supplier with its own logins'),
+}).strict();
 export const createProductBody = z.object({
   supplier_id: id,
   title: z.string().trim().min(1).max(200),
@@ -73,6 +77,7 @@ export type ProductQuery = z.infer<typeof productQuery>;
 export const supplierSchema = z.object({
   id: z.string(),
   name: z.string(),
+  kind: supplierKindSchema.optional(),
   created_at: timestamp.optional(),
 }).meta({ id: 'Supplier' });
 

@@ -248,3 +248,10 @@ export async function updateTenantSettings(db: Conn, tenantId: string, patch: { 
   if (Object.keys(set).length) await db.updateTable('tenants').set(set).where('id', '=', tenantId).execute();
   return tenantSettings(db, tenantId);
 }
+
+/** A supplier's operator logins (never their password hashes). */
+export async function supplierOperators(db: Conn, tenantId: string, supplierId: string) {
+  return db.selectFrom('users').select(['id', 'login', 'display_name', 'supplier_id'])
+    .where('tenant_id', '=', tenantId).where('role', '=', 'supplier_operator').where('supplier_id', '=', supplierId)
+    .orderBy('login').execute();
+}

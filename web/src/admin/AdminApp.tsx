@@ -28,6 +28,10 @@ import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
 import { SalesWindowsPage } from './fulfilment/SalesWindowsPage.js';
 import { PickListDetailPage, PickListsPage } from './fulfilment/PickListsPage.js';
 import { PurchaseOrderDetailPage, PurchaseOrdersPage } from './supplier/PurchaseOrdersPage.js';
+import { ListingsPage } from './ListingsPage.js';
+import { AssortmentsPage } from './supplier/AssortmentsPage.js';
+import { SupplierStockPage } from './supplier/SupplierStockPage.js';
+import { SuppliersPage } from './supplier/SuppliersPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -64,6 +68,10 @@ export function AdminApp() {
           <Route path="purchase-orders/:purchaseOrderId" element={<Screen screen="purchase-orders"><PurchaseOrderDetailPage /></Screen>} />
           <Route path="pick-lists" element={<Screen screen="pick-lists"><PickListsPage /></Screen>} />
           <Route path="pick-lists/:pickListId" element={<Screen screen="pick-lists"><PickListDetailPage /></Screen>} />
+          <Route path="listings" element={<Screen screen="listings"><ListingsPage /></Screen>} />
+          <Route path="suppliers" element={<Screen screen="suppliers"><SuppliersPage /></Screen>} />
+          <Route path="supplier/assortments" element={<Screen screen="assortments"><AssortmentsPage /></Screen>} />
+          <Route path="supplier/stock" element={<Screen screen="supplier-stock"><SupplierStockPage /></Screen>} />
           <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />

@@ -4,19 +4,25 @@ import { useTranslation } from 'react-i18next';
 import { LangSwitch } from '../ui.js';
 import { SandboxBanner } from '../SandboxBanner.js';
 import { adminApi, clearAdminSession, useAdminSession } from './auth.js';
-import { ECONOMICS_SCREENS, useScreens, type ScreenKey } from './access.js';
+import { ECONOMICS_SCREENS, useMe, useScreens, type ScreenKey } from './access.js';
+import { SupplierNav } from './supplier/SupplierNav.js';
 
 /** The top navigation: the screens the user may open, the economics ones behind one entry that opens the first of them. */
 function AdminNav() {
   const { t } = useTranslation();
   const screens = useScreens();
+  const me = useMe();
   const economics = screens.find((s) => ECONOMICS_SCREENS.includes(s.key));
   const has = (key: ScreenKey) => screens.some((s) => s.key === key);
+  if (me?.role === 'supplier_operator') return <SupplierNav has={has} />;
   return (
     <nav className="admin-nav" data-testid="admin-nav">
       {has('orders') && <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>}
       {has('after-sales') && <NavLink to="/admin/after-sales" data-testid="nav-after-sales">{t('after_sales.nav')}</NavLink>}
       {has('products') && <NavLink to="/admin/products" data-testid="nav-products">{t('admin.products')}</NavLink>}
+      {has('listings') && <NavLink to="/admin/listings" data-testid="nav-listings">{t('supply.listings_nav')}</NavLink>}
+      {has('assortments') && <NavLink to="/admin/supplier/assortments" data-testid="nav-assortments">{t('supply.assortments_nav')}</NavLink>}
+      {has('suppliers') && <NavLink to="/admin/suppliers" data-testid="nav-suppliers">{t('supply.suppliers_title')}</NavLink>}
       {has('sales-windows') && <NavLink to="/admin/sales-windows" data-testid="nav-sales-windows">{t('fulfilment.nav_windows')}</NavLink>}
       {has('purchase-orders') && <NavLink to="/admin/purchase-orders" data-testid="nav-purchase-orders">{t('fulfilment.nav_purchase_orders')}</NavLink>}
       {has('pick-lists') && <NavLink to="/admin/pick-lists" data-testid="nav-pick-lists">{t('fulfilment.nav_pick_lists')}</NavLink>}

@@ -13,6 +13,7 @@ import { ACTORS_CHANNEL, createActorCache } from './modules/identity/identity.ca
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { catalogRoutes } from './modules/catalog/catalog.routes.js';
 import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
+import { hierarchyRoutes } from './modules/b-nodes/hierarchy.routes.js';
 import { orderRoutes } from './modules/orders/orders.routes.js';
 import { expireDueOrders } from './flows/order-lifecycle.flow.js';
 import { refundOutcome } from './flows/refund-outcome.flow.js';
@@ -183,7 +184,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, hierarchyRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

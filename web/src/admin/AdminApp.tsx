@@ -23,6 +23,9 @@ import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 import { SharePage } from './SharePage.js';
 import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
+import { ImportsPage } from './ImportsPage.js';
+import { HierarchyPage } from './HierarchyPage.js';
+import { PickupPointPage } from './PickupPointPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -51,6 +54,9 @@ export function AdminApp() {
           <Route path="after-sales" element={<Screen screen="after-sales"><AfterSalesPage /></Screen>} />
           <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
+          <Route path="imports" element={<Screen screen="imports"><ImportsPage /></Screen>} />
+          <Route path="hierarchy" element={<Screen screen="hierarchy"><HierarchyPage /></Screen>} />
+          <Route path="pickup-point" element={<Screen screen="pickup"><PickupPointPage /></Screen>} />
           <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />

@@ -17,6 +17,9 @@ function AdminNav() {
       {has('orders') && <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>}
       {has('after-sales') && <NavLink to="/admin/after-sales" data-testid="nav-after-sales">{t('after_sales.nav')}</NavLink>}
       {has('products') && <NavLink to="/admin/products" data-testid="nav-products">{t('admin.products')}</NavLink>}
+      {has('imports') && <NavLink to="/admin/imports" data-testid="nav-imports">{t('imports.nav')}</NavLink>}
+      {has('hierarchy') && <NavLink to="/admin/hierarchy" data-testid="nav-hierarchy">{t('hierarchy.nav')}</NavLink>}
+      {has('pickup') && <NavLink to="/admin/pickup-point" data-testid="nav-pickup">{t('pickup.nav')}</NavLink>}
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}

@@ -4,6 +4,7 @@ import { yuan } from '../money.js';
 import { ErrorNote, Loading } from '../ui.js';
 import type { ShopProduct } from '../types.js';
 import { useShopCatalog } from './session.js';
+import { PickupCard } from './PickupCard.js';
 
 export function ProductList() {
   const { slug = '' } = useParams();
@@ -14,7 +15,7 @@ export function ProductList() {
   const { shop, products } = catalog.data;
   return (
     <>
-      {shop.pickup_address && <p className="pickup-note" data-testid="pickup-address">{t('shop.pickup_at', { address: shop.pickup_address })}</p>}
+      <PickupCard slug={slug} address={shop.pickup_address} />
       {products.length === 0 && <p className="empty">{t('shop.empty')}</p>}
       <ul className="product-grid">
         {products.map((p) => (

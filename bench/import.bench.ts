@@ -9,7 +9,7 @@ import { COLUMNS, fenToYuan } from '../src/modules/catalog-io/catalog-io.columns
 import { writeFile } from '../src/modules/catalog-io/catalog-io.files.js';
 import type { ImportFormat } from '../src/modules/catalog-io/catalog-io.schema.js';
 
-export interface ImportBenchFigures { rows: number; format: ImportFormat; bytes: number; seconds: number; rows_per_s: number; rss_mb: number }
+export interface ImportBenchFigures { rows: number; format: ImportFormat; bytes: number; seconds: number; rows_per_s: number; parse_s: number; check_s: number; apply_s: number; rss_mb: number }
 
 /** A catalog file of `rows` SKUs: 20 suppliers, four sizes per product, a three-level category tree. */
 export async function catalogFile(rows: number, format: ImportFormat, prefix = 'B'): Promise<Buffer> {
@@ -39,12 +39,18 @@ export async function runImportBench(opts: { rows: number; format: ImportFormat;
     if (warm.status !== 'applied') throw new Error(`warm-up import was ${warm.status}: ${JSON.stringify(warm.problems.slice(0, 3))}`);
     const bytes = await catalogFile(opts.rows, opts.format);
     const start = performance.now();
-    const outcome = await runImport(db, { ...input, bytes });
-    const seconds = (performance.now() - start) / 1000;
+    // Phase boundaries from the progress callback: reading ends when checking starts, checking when applying starts.
+    const at: Record<string, number> = {};
+    const outcome = await runImport(db, { ...input, bytes }, (p) => { at[p.phase] ??= performance.now(); });
+    const end = performance.now();
+    const seconds = (end - start) / 1000;
+    const span = (from: number, to: number | undefined) => Number((((to ?? end) - from) / 1000).toFixed(2));
     if (outcome.status !== 'applied' || outcome.rows_applied !== opts.rows) throw new Error(`import was ${outcome.status} with ${outcome.problems.length} problems`);
     const figures: ImportBenchFigures = {
       rows: opts.rows, format: opts.format, bytes: bytes.length, seconds: Number(seconds.toFixed(2)),
-      rows_per_s: Math.round(opts.rows / seconds), rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      rows_per_s: Math.round(opts.rows / seconds),
+      parse_s: span(start, at.checking), check_s: span(at.checking ?? end, at.applying), apply_s: span(at.applying ?? end, end),
+      rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
     if (opts.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
     else {
@@ -52,6 +58,7 @@ export async function runImportBench(opts: { rows: number; format: ImportFormat;
         `import: ${figures.rows} catalog rows (${opts.format}, ${(figures.bytes / 1e6).toFixed(1)} MB), new products and SKUs`,
         `  time         ${figures.seconds} s`,
         `  throughput   ${figures.rows_per_s} rows/s`,
+        `  phases       read ${figures.parse_s} s, check ${figures.check_s} s, write ${figures.apply_s} s`,
         `  peak RSS     ${figures.rss_mb} MB`,
         '',
       ].join('\n'));

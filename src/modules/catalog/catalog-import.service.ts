@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import { newId } from '../../platform/ids.js';
+import { formatYuan } from '../../platform/money.js';
 
 /**
  * The catalog's side of file imports: rows already well-formed (numbers parsed, fields present) are
@@ -130,9 +131,9 @@ export async function planCatalogImport(db: Conn, tenantId: string, supplierScop
       const owner = barcodeOwner.get(row.barcode);
       if (owner !== undefined && owner !== row.sku_code) problem('barcode', 'barcode_taken', row.barcode);
     }
-    if (!(row.retail_floor > 0 && row.retail_floor <= row.retail_ceiling)) problem('retail_floor', 'band_invalid', row.retail_floor, { retail_floor: row.retail_floor, retail_ceiling: row.retail_ceiling });
+    if (!(row.retail_floor > 0 && row.retail_floor <= row.retail_ceiling)) problem('retail_floor', 'band_invalid', formatYuan(row.retail_floor), { retail_floor: row.retail_floor, retail_ceiling: row.retail_ceiling });
     else if (row.suggested_price < row.retail_floor || row.suggested_price > row.retail_ceiling) {
-      problem('suggested_price', 'price_outside_band', row.suggested_price, { retail_floor: row.retail_floor, retail_ceiling: row.retail_ceiling });
+      problem('suggested_price', 'price_outside_band', formatYuan(row.suggested_price), { retail_floor: row.retail_floor, retail_ceiling: row.retail_ceiling });
     }
     if (problems.length > before || supplierId === undefined) continue;
 

@@ -62,13 +62,13 @@ export function HierarchyPage() {
 
   const nodeRow = (n: Node, depth: number) => (
     <li key={n.id} className="hierarchy-node" style={{ marginLeft: `${depth * 1.25}rem` }} data-testid={`node-${n.slug}`}>
-      <div className="row wrap">
+      <div className="toolbar">
         <strong>{n.name}</strong>
         <span className="tag">{t(`hierarchy.kind.${n.kind}`)}</span>
         <span className="muted small">T{n.tier}</span>
         {!n.has_coordinates && <span className="badge badge-warn small">{t('hierarchy.no_coordinates')}</span>}
       </div>
-      <div className="row wrap small">
+      <div className="toolbar small">
         <label>{t('hierarchy.region')} {regionPicker(n.region_id, (v) => place.mutate({ id: n.id, region_id: v }), `node-region-${n.slug}`)}</label>
         {n.kind !== 'store' && (
           <label>{t('hierarchy.store')}{' '}
@@ -95,7 +95,7 @@ export function HierarchyPage() {
       <h1 className="page-title">{t('hierarchy.title')}</h1>
       <p className="muted small">{t('hierarchy.hint')}</p>
       <div className="card">
-        <div className="row wrap">
+        <div className="toolbar">
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('hierarchy.region_name')} maxLength={60} data-testid="region-name" />
           {regionPicker(parent || null, (v) => setParent(v ?? ''), 'region-parent')}
           <button type="button" className="primary" disabled={!name.trim() || addRegion.isPending} onClick={() => addRegion.mutate()} data-testid="region-add">{t('hierarchy.add_region')}</button>
@@ -105,7 +105,7 @@ export function HierarchyPage() {
       <ul className="hierarchy" data-testid="hierarchy-tree">
         {ordered.map(({ region, depth }) => (
           <li key={region.id} data-testid={`region-${region.name}`}>
-            <div className="row wrap hierarchy-region" style={{ marginLeft: `${depth * 1.25}rem` }}>
+            <div className="toolbar hierarchy-region" style={{ marginLeft: `${depth * 1.25}rem` }}>
               <strong>{region.name}</strong>
               <label className="small">{t('hierarchy.move_under')} {regionPicker(region.parent_id, (v) => moveRegion.mutate({ id: region.id, parent_id: v }), `region-move-${region.name}`, region.id)}</label>
               <button type="button" className="link small" onClick={() => deleteRegion.mutate(region.id)}>{t('hierarchy.delete')}</button>
@@ -114,7 +114,7 @@ export function HierarchyPage() {
           </li>
         ))}
         <li data-testid="region-none">
-          <div className="row hierarchy-region"><strong className="muted">{t('hierarchy.unplaced')}</strong></div>
+          <div className="toolbar hierarchy-region"><strong className="muted">{t('hierarchy.unplaced')}</strong></div>
           <ul>{branch(null, 1)}</ul>
         </li>
       </ul>

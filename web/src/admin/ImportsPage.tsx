@@ -90,7 +90,7 @@ export function ImportsPage() {
             <option value="stock">{t('imports.kind_stock')}</option>
           </select>
         </label>
-        <fieldset className="field">
+        <fieldset className="choices">
           <legend>{t('imports.mode')}</legend>
           <label><input type="radio" name="mode" checked={mode === 'all_or_nothing'} onChange={() => setMode('all_or_nothing')} data-testid="mode-all" /> {t('imports.mode_all')}</label>
           <label><input type="radio" name="mode" checked={mode === 'good_rows'} onChange={() => setMode('good_rows')} data-testid="mode-good" /> {t('imports.mode_good')}</label>
@@ -99,7 +99,7 @@ export function ImportsPage() {
           <span>{t('imports.file')}</span>
           <input type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file" />
         </label>
-        <div className="row wrap">
+        <div className="toolbar">
           <button type="button" className="primary" disabled={!file || busy} onClick={() => void start()} data-testid="import-start">{t('imports.start')}</button>
           <button type="button" onClick={() => get(`/exports/template?kind=${kind}&format=xlsx`, `${kind}-template.xlsx`)} data-testid="template-xlsx">{t('imports.template')} (Excel)</button>
           <button type="button" onClick={() => get(`/exports/template?kind=${kind}&format=csv`, `${kind}-template.csv`)}>{t('imports.template')} (CSV)</button>
@@ -111,7 +111,7 @@ export function ImportsPage() {
       {run.error ? <ErrorNote error={run.error} /> : null}
       {r && (
         <div className="card stack" data-testid="import-run" data-status={r.status}>
-          <div className="row wrap">
+          <div className="toolbar">
             <strong>{r.file_name || r.id}</strong>
             <span data-testid="import-status">{t(`imports.status.${r.status}`)}</span>
             <span className="muted small">{t(`imports.phase.${r.phase}`)}</span>

@@ -16,6 +16,10 @@ import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
 import { hierarchyRoutes } from './modules/b-nodes/hierarchy.routes.js';
 import { catalogIoRoutes } from './modules/catalog-io/catalog-io.routes.js';
 import { IMPORT_JOB, runImportJob } from './modules/catalog-io/catalog-io.service.js';
+import { listingRoutes } from './modules/b-nodes/listings.routes.js';
+import { supplierRoutes } from './modules/catalog/suppliers.routes.js';
+import { assortmentRoutes } from './modules/assortments/assortments.routes.js';
+import { expireAssortments } from './flows/assortment-changes.flow.js';
 import { orderRoutes } from './modules/orders/orders.routes.js';
 import { expireDueOrders } from './flows/order-lifecycle.flow.js';
 import { refundOutcome } from './flows/refund-outcome.flow.js';
@@ -188,7 +192,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, inventoryRoutes, bNodeRoutes, hierarchyRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
@@ -205,6 +209,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const tick = async () => {
     const expired = await expireDueOrders(db, clock);
     await pruneNotificationNonces(db, clock);
+    await expireAssortments(db, clock);
     const jobs = await runDueJobs(db, jobHandlers, built().log);
     return { jobs, expired };
   };
@@ -223,6 +228,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
           { name: 'orders.expire', everyMs: intervalMs, run: (jobDb) => expireDueOrders(jobDb, clock) },
           { name: 'payments.nonces.prune', everyMs: 60_000, run: (jobDb) => pruneNotificationNonces(jobDb, clock) },
           { name: 'wechatpay.query', everyMs: 30_000, run: (jobDb) => wechatpay.queryPending(jobDb) },
+          // Assortments past their validity expire and their listings pause by themselves.
+          { name: 'assortments.expire', everyMs: 60_000, run: (jobDb) => expireAssortments(jobDb, clock) },
         ],
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },

@@ -16,6 +16,7 @@ import type { ProfitSharingTables } from './modules/profit-sharing/profit-sharin
 import type { ReconciliationTables } from './modules/reconciliation/reconciliation.tables.js';
 import type { WechatTables } from './modules/wechat/wechat.tables.js';
 import type { CatalogIoTables } from './modules/catalog-io/catalog-io.tables.js';
+import type { AssortmentTables } from './modules/assortments/assortments.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -24,7 +25,7 @@ import type { CatalogIoTables } from './modules/catalog-io/catalog-io.tables.js'
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
-  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, CatalogIoTables {}
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, AssortmentTables, CatalogIoTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

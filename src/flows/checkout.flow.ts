@@ -5,6 +5,7 @@ import { newId } from '../platform/ids.js';
 import { allocate, type Fen } from '../platform/money.js';
 import { paymentTimeouts } from '../modules/identity/identity.fragments.js';
 import { listedPrices, shopBySlug } from '../modules/b-nodes/b-nodes.fragments.js';
+import { takeListingCaps } from '../modules/b-nodes/listings.fragments.js';
 import { bNodeError } from '../modules/b-nodes/b-nodes.errors.js';
 import { productRows, skuRows } from '../modules/catalog/catalog.fragments.js';
 import { runningCampaign, takeSubsidy } from '../modules/campaigns/campaigns.fragments.js';
@@ -67,7 +68,15 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
     attribution: node.share_code ? { share_code: node.share_code, sharer_user_id: node.sharer_user_id!, sharer_b_node_id: node.sharer_b_node_id! } : null,
   };
   const wants = mergeBySku(input.lines);
-  const { placed, reserved, subsidized } = await placeOrder(tx, order, lines, wants);
+  // An assortment's per-node cap: refused here when the cart asks for more than is left, and taken
+  // in the one write (conditional, so a concurrent checkout cannot pass it either).
+  const capped = wants.filter((w) => listed.get(w.sku_id)!.cap_left !== null);
+  const overCap = capped.filter((w) => w.quantity > listed.get(w.sku_id)!.cap_left!);
+  if (overCap.length) throw bNodeError('listing_cap_reached', { sku_ids: overCap.map((w) => w.sku_id) });
+  const { placed, reserved, subsidized, capsTaken } = await placeOrder(tx, order, lines, wants, capped);
+  if (!placed && reserved.length === wants.length && capsTaken < capped.length) {
+    throw bNodeError('listing_cap_reached', { sku_ids: capped.map((w) => w.sku_id) });
+  }
   if (!placed && reserved.length === wants.length && campaign && !subsidized) {
     // Another checkout took the last of the budget between our read and our write.
     throw campaignError('campaign_budget_exhausted', { campaign_id: campaign.id });
@@ -84,7 +93,7 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
 interface CheckoutSource {
   b_node_id: string; name: string; slug: string; pickup_address: string; warehouse_id: string; timeout_minutes: number;
   campaign_id: string | null; campaign_discount: Fen | null; campaign_min_total: Fen | null;
-  sku_id: string | null; code: string | null; sku_name: string | null; supply_price: Fen | null; title: string | null; retail_price: Fen | null;
+  sku_id: string | null; code: string | null; sku_name: string | null; supply_price: Fen | null; title: string | null; retail_price: Fen | null; cap_left: number | null;
   share_code: string | null; sharer_user_id: string | null; sharer_b_node_id: string | null;
 }
 
@@ -94,7 +103,7 @@ async function readCheckoutSource(tx: Tx, buyer: Buyer, shop: string, skuIds: st
   const { rows } = await sql<CheckoutSource>`
     SELECT b.b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
            c.id AS campaign_id, c.discount_per_order AS campaign_discount, c.min_order_total AS campaign_min_total,
-           l.sku_id, s.code, s.name AS sku_name, s.supply_price, p.title, l.retail_price,
+           l.sku_id, s.code, s.name AS sku_name, coalesce(l.supply_price, s.supply_price) AS supply_price, p.title, l.retail_price, l.cap_left,
            a.share_code, a.sharer_user_id, a.sharer_b_node_id
       FROM ${shopBySlug(tenantId, shop)} b
       JOIN ${paymentTimeouts()} t ON t.id = b.tenant_id
@@ -110,20 +119,25 @@ async function readCheckoutSource(tx: Tx, buyer: Buyer, shop: string, skuIds: st
  * The one write. Returns what could be taken; anything short means the caller must roll back
  * (the partial updates are in its transaction).
  */
-async function placeOrder(tx: Tx, order: NewOrder, lines: NewLine[], wants: StockWant[]): Promise<{ placed: boolean; reserved: string[]; subsidized: boolean }> {
-  const { rows } = await sql<{ placed: boolean; reserved: string[]; subsidized: boolean }>`
+async function placeOrder(tx: Tx, order: NewOrder, lines: NewLine[], wants: StockWant[], capped: StockWant[]): Promise<{ placed: boolean; reserved: string[]; subsidized: boolean; capsTaken: number }> {
+  // Most carts hold no capped listing: the statement then carries no cap step at all.
+  const caps = capped.length ? sql`caps AS ${takeListingCaps(order.tenant_id, order.b_node_id, capped)},` : sql``;
+  const capsTaken = capped.length ? sql`(SELECT count(*) FROM caps)::int` : sql`0`;
+  const { rows } = await sql<{ placed: boolean; reserved: string[]; subsidized: boolean; caps_taken: number }>`
     WITH ${reservationCtes(order.tenant_id, order.warehouse_id, wants)},
     subsidy AS ${takeSubsidy(order.tenant_id, order.campaign_id, order.discount)},
+    ${caps}
     complete AS (
       SELECT (SELECT count(*) FROM reserved) = ${wants.length}
+             AND ${capsTaken} = ${capped.length}
              AND (${order.campaign_id}::text IS NULL OR EXISTS (SELECT 1 FROM subsidy)) AS ok),
     new_order AS ${insertOrder(order, sql`(SELECT ok FROM complete)`)},
     new_lines AS ${insertLines(order.tenant_id, sql`new_order`, lines)},
     new_reservations AS ${insertReservations(order.tenant_id, order.warehouse_id, sql`new_order`)}
     SELECT (SELECT ok FROM complete) AS placed, ARRAY(SELECT sku_id FROM reserved) AS reserved,
-           EXISTS (SELECT 1 FROM subsidy) AS subsidized,
+           EXISTS (SELECT 1 FROM subsidy) AS subsidized, ${capsTaken} AS caps_taken,
            (SELECT count(*) FROM new_lines) + (SELECT count(*) FROM new_reservations) AS written`.execute(tx);
-  return { placed: rows[0]!.placed, reserved: rows[0]!.reserved, subsidized: rows[0]!.subsidized };
+  return { placed: rows[0]!.placed, reserved: rows[0]!.reserved, subsidized: rows[0]!.subsidized, capsTaken: rows[0]!.caps_taken };
 }
 
 /** One want per SKU, in SKU order (the order stock rows are locked in). */

@@ -5,6 +5,8 @@ import { applySkuUpdate, prepareSkuUpdate, type SkuPatch } from '../modules/cata
 import { activeListingsOfSku, assignCommissionPolicy, getBNode, prepareListing, saveListing } from '../modules/b-nodes/b-nodes.service.js';
 import { guardChange, listingPlans, policyExists, summary } from '../modules/economics/economics-guard.service.js';
 import { economicsError } from '../modules/economics/engine/errors.js';
+import { listingOf } from '../modules/b-nodes/listings.service.js';
+import { bNodeError } from '../modules/b-nodes/b-nodes.errors.js';
 
 /**
  * Prices and policies the economics guard must accept before they change. The modules that own
@@ -18,6 +20,11 @@ import { economicsError } from '../modules/economics/engine/errors.js';
  * clearance, margin ≥ 0 after fees and commission). A tenant admin may override with a reason.
  */
 export async function putListingGuarded(tx: Tx, actor: Actor, bNodeId: string, skuId: string, input: { retail_price: number; active: boolean; clearance?: boolean | undefined; override_reason?: string | undefined }) {
+  // A listing curated from an assortment is priced inside that assortment's band, at its supply
+  // price: through the curation flow (PUT /b-nodes/{id}/offers/{skuId}), not around it.
+  await getBNode(tx, actor, bNodeId);
+  const current = await listingOf(tx, actor.tenantId, bNodeId, skuId);
+  if (current?.assortment_id) throw bNodeError('listing_from_assortment', { assortment_id: current.assortment_id });
   const sku = await prepareListing(tx, actor, bNodeId, skuId, input.retail_price);
   const [plan] = await listingPlans(tx, actor.tenantId, sku.supply_price, [{ b_node_id: bNodeId, price: input.retail_price, clearance: input.clearance ?? false }]);
   const guard = await guardChange(tx, actor, { kind: 'listing', id: `${bNodeId}/${skuId}` }, plan!, input.override_reason ? { reason: input.override_reason } : undefined);

@@ -9,9 +9,13 @@ export function shopBySlug(tenantId: string, slug: string) {
       WHERE r.slug = ${slug} AND r.tenant_id = ${tenantId})`;
 }
 
-/** Active listings (SKU and price) of the given SKUs in the tenant's shops, to join by `b_node_id`. */
+/**
+ * Active listings of the given SKUs in the tenant's shops, to join by `b_node_id`: price, the supply
+ * price of the assortment a listing was curated from (null: the SKU's own), and what is left of an
+ * assortment's per-node cap (null: no cap).
+ */
 export function listedPrices(tenantId: string, skuIds: string[]) {
-  return sql`(SELECT b_node_id, sku_id, retail_price FROM listings
+  return sql`(SELECT b_node_id, sku_id, retail_price, supply_price, cap_left FROM listings
       WHERE tenant_id = ${tenantId} AND active AND sku_id = ANY(${skuIds}::text[]))`;
 }
 

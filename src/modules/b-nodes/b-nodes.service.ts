@@ -68,8 +68,10 @@ export async function prepareListing(db: Conn, actor: Actor, bNodeId: string, sk
 
 /** Writes a listing prepared (and guarded) by the caller. */
 export async function saveListing(db: Conn, tenantId: string, bNodeId: string, skuId: string, input: { retail_price: number; active: boolean }) {
-  await db.insertInto('listings').values({ tenant_id: tenantId, b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active })
-    .onConflict((oc) => oc.columns(['tenant_id', 'b_node_id', 'sku_id']).doUpdateSet({ retail_price: input.retail_price, active: input.active, updated_at: new Date() }))
+  // Listed inactive here is the owner's own pause; listing it active clears any pause reason.
+  const pauseReason = input.active ? null : 'owner' as const;
+  await db.insertInto('listings').values({ tenant_id: tenantId, b_node_id: bNodeId, sku_id: skuId, retail_price: input.retail_price, active: input.active, pause_reason: pauseReason })
+    .onConflict((oc) => oc.columns(['tenant_id', 'b_node_id', 'sku_id']).doUpdateSet({ retail_price: input.retail_price, active: input.active, pause_reason: pauseReason, updated_at: new Date() }))
     .execute();
 }
 

@@ -37,6 +37,24 @@ export interface ListingsTable {
   retail_price: Fen;
   active: Generated<boolean>;
   updated_at: Generated<Date>;
+  assortment_id: Generated<string | null>;
+  supply_price: Generated<Fen | null>;
+  pause_reason: Generated<ListingPauseReason | null>;
+  cap_left: Generated<number | null>;
 }
 
-export interface BNodeTables { b_nodes: BNodesTable; regions: RegionsTable; shop_routes: ShopRoutesTable; listings: ListingsTable }
+/** Why a listing is paused: its owner paused it, or a supply change did (the owner is told). */
+export type ListingPauseReason = 'owner' | 'outside_band' | 'withdrawn' | 'expired';
+
+export interface ListingNoticesTable {
+  tenant_id: string;
+  id: string;
+  b_node_id: string;
+  sku_id: string;
+  assortment_id: string | null;
+  reason: Exclude<ListingPauseReason, 'owner'>;
+  details: Record<string, unknown>;
+  created_at: Generated<Date>;
+}
+
+export interface BNodeTables { b_nodes: BNodesTable; regions: RegionsTable; shop_routes: ShopRoutesTable; listings: ListingsTable; listing_notices: ListingNoticesTable }

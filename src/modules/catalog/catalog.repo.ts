@@ -18,7 +18,7 @@ export const catalogRepo = {
   supplier: (db: Conn, tenantId: string, id: string) =>
     db.selectFrom('suppliers').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
   suppliers: (db: Conn, tenantId: string) =>
-    db.selectFrom('suppliers').select(['id', 'name', 'created_at']).where('tenant_id', '=', tenantId).orderBy('name').execute(),
+    db.selectFrom('suppliers').select(['id', 'name', 'kind', 'created_at']).where('tenant_id', '=', tenantId).orderBy('name').execute(),
   product: (db: Conn, tenantId: string, id: string) =>
     db.selectFrom('products').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
   products: (db: Conn, tenantId: string, supplierId?: string) => {

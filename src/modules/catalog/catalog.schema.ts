@@ -5,7 +5,11 @@ import { money, timestamp } from '../../platform/http/schemas.js';
 export const fenAmount = z.number().int().min(0).max(100_000_000);
 export const id = z.string().min(1).max(64);
 
-export const createSupplierBody = z.object({ name: z.string().min(1).max(128) }).strict();
+export const supplierKindSchema = z.enum(['tenant', 'third_party']).meta({ id: 'SupplierKind' });
+export const createSupplierBody = z.object({
+  name: z.string().trim().min(1).max(128),
+  kind: supplierKindSchema.default('third_party').describe('tenant: the tenant\'s own brand; third_party: an outside supplier with its own logins'),
+}).strict();
 export const createProductBody = z.object({
   supplier_id: id,
   title: z.string().min(1).max(200),
@@ -33,6 +37,7 @@ export type SkuFields = z.infer<typeof skuFields>;
 export const supplierSchema = z.object({
   id: z.string(),
   name: z.string(),
+  kind: supplierKindSchema.optional(),
   created_at: timestamp.optional(),
 }).meta({ id: 'Supplier' });
 

@@ -19,10 +19,11 @@ function skusFor<T extends { supply_price: number }>(actor: Actor, skus: T[]) {
   return can(actor.role, 'supply_cost.read') ? skus : skus.map(({ supply_price: _hidden, ...sku }) => sku);
 }
 
-export async function createSupplier(db: Conn, tenantId: string, input: { name: string }) {
+export async function createSupplier(db: Conn, tenantId: string, input: { name: string; kind?: 'tenant' | 'third_party' | undefined }) {
   const id = newId('sup');
-  await db.insertInto('suppliers').values({ tenant_id: tenantId, id, name: input.name }).execute();
-  return { id, name: input.name };
+  const kind = input.kind ?? 'third_party';
+  await db.insertInto('suppliers').values({ tenant_id: tenantId, id, name: input.name, kind }).execute();
+  return { id, name: input.name, kind };
 }
 
 

@@ -255,3 +255,10 @@ export async function nodeStaff(db: Conn, tenantId: string) {
     .where('tenant_id', '=', tenantId).where('role', '=', 'staff').where('b_node_id', 'is not', null).orderBy('display_name').execute();
   return rows.map((r) => ({ id: r.id, name: r.display_name, b_node_id: r.b_node_id! }));
 }
+
+/** A supplier's operator logins (never their password hashes). */
+export async function supplierOperators(db: Conn, tenantId: string, supplierId: string) {
+  return db.selectFrom('users').select(['id', 'login', 'display_name', 'supplier_id'])
+    .where('tenant_id', '=', tenantId).where('role', '=', 'supplier_operator').where('supplier_id', '=', supplierId)
+    .orderBy('login').execute();
+}

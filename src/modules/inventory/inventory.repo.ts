@@ -7,10 +7,14 @@ export const inventoryRepo = {
   warehouse: (db: Conn, tenantId: string, id: string) =>
     db.selectFrom('warehouses').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
 
-  warehouses: (db: Conn, tenantId: string) =>
-    db.selectFrom('warehouses').select(['id', 'name']).where('tenant_id', '=', tenantId).orderBy('name').execute(),
+  /** The tenant's warehouses; with `supplierId`, the tenant's own and that supplier's, never another supplier's. */
+  warehouses: (db: Conn, tenantId: string, supplierId?: string) => {
+    let q = db.selectFrom('warehouses').select(['id', 'name', 'supplier_id']).where('tenant_id', '=', tenantId);
+    if (supplierId !== undefined) q = q.where((w) => w.or([w('supplier_id', 'is', null), w('supplier_id', '=', supplierId)]));
+    return q.orderBy('name').execute();
+  },
 
-  insertWarehouse: (db: Conn, row: { tenant_id: string; id: string; name: string }) => db.insertInto('warehouses').values(row).execute(),
+  insertWarehouse: (db: Conn, row: { tenant_id: string; id: string; name: string; supplier_id: string | null }) => db.insertInto('warehouses').values(row).execute(),
 
   /** Sets on-hand stock; refused (no row) when it would drop below what open orders hold. */
   setOnHand: (db: Conn, tenantId: string, warehouseId: string, skuId: string, onHand: number) =>

@@ -2,27 +2,46 @@ import type { Conn } from '../../database.js';
 import { supplierScopeOf, type Actor } from '../../platform/http/auth.js';
 import { newId } from '../../platform/ids.js';
 import { skuOfScope } from '../catalog/catalog.service.js';
+import { catalogError } from '../catalog/catalog.errors.js';
 import { inventoryError } from './inventory.errors.js';
 import type { StockWant } from './inventory.fragments.js';
 import { inventoryRepo } from './inventory.repo.js';
 
 export type { StockWant };
 
-export async function createWarehouse(db: Conn, tenantId: string, input: { name: string }) {
+/**
+ * A warehouse of the tenant or of one supplier. A supplier operator creates its own supplier's
+ * only; an admin names the supplier, which must exist (the reference is checked by the database).
+ */
+export async function createWarehouse(db: Conn, actor: Actor, input: { name: string; supplier_id?: string | undefined }) {
   const id = newId('wh');
-  await inventoryRepo.insertWarehouse(db, { tenant_id: tenantId, id, name: input.name });
-  return { id, name: input.name };
+  const supplierId = supplierScopeOf(actor) ?? input.supplier_id ?? null;
+  try {
+    await inventoryRepo.insertWarehouse(db, { tenant_id: actor.tenantId, id, name: input.name, supplier_id: supplierId });
+  } catch (err) {
+    if ((err as { constraint?: string }).constraint === 'warehouses_supplier_fk') throw catalogError('supplier_not_found');
+    throw err;
+  }
+  return { id, name: input.name, supplier_id: supplierId };
 }
 
-export const listWarehouses = (db: Conn, tenantId: string) => inventoryRepo.warehouses(db, tenantId);
+/** The warehouses the actor sees: a supplier operator the tenant's and its own, never another supplier's. */
+export const listWarehouses = (db: Conn, actor: Actor) => inventoryRepo.warehouses(db, actor.tenantId, supplierScopeOf(actor));
 
 /** Refuses an unknown warehouse (404), e.g. for a B node being set up to ship from it. */
 export async function assertWarehouse(db: Conn, tenantId: string, warehouseId: string): Promise<void> {
   if (!(await inventoryRepo.warehouse(db, tenantId, warehouseId))) throw inventoryError('warehouse_not_found');
 }
 
+/** A warehouse the actor may use: another supplier's is not found (404), like an unknown one. */
+async function assertWarehouseOfScope(db: Conn, actor: Actor, warehouseId: string): Promise<void> {
+  const warehouse = await inventoryRepo.warehouse(db, actor.tenantId, warehouseId);
+  const scope = supplierScopeOf(actor);
+  if (!warehouse || (scope !== undefined && warehouse.supplier_id !== null && warehouse.supplier_id !== scope)) throw inventoryError('warehouse_not_found');
+}
+
 export async function setStock(db: Conn, actor: Actor, input: { warehouse_id: string; sku_id: string; on_hand: number }) {
-  await assertWarehouse(db, actor.tenantId, input.warehouse_id);
+  await assertWarehouseOfScope(db, actor, input.warehouse_id);
   await skuOfScope(db, actor, input.sku_id);
   const { rows } = await inventoryRepo.setOnHand(db, actor.tenantId, input.warehouse_id, input.sku_id, input.on_hand);
   if (!rows[0]) throw inventoryError('stock_below_reserved');
@@ -31,7 +50,7 @@ export async function setStock(db: Conn, actor: Actor, input: { warehouse_id: st
 
 /** A warehouse's stock: a supplier operator sees its own supplier's SKUs only. */
 export async function listStock(db: Conn, actor: Actor, warehouseId: string) {
-  await assertWarehouse(db, actor.tenantId, warehouseId);
+  await assertWarehouseOfScope(db, actor, warehouseId);
   const rows = await inventoryRepo.stockList(db, actor.tenantId, warehouseId, supplierScopeOf(actor));
   return rows.map((r) => ({ ...r, available: r.on_hand - r.reserved }));
 }

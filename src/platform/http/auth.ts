@@ -98,6 +98,14 @@ export const PERMISSIONS = {
   /** Warehouse stock; node roles read their shop's through its listings. */
   'stock.read': [...ADMIN_ROLES, 'supplier_operator'],
   'stock.write': [...ADMIN_ROLES, 'supplier_operator'],
+  /**
+   * Assortments (货盘): a supplier operator publishes and changes its own supplier's; admins any.
+   * B owners see only the offers aimed at their node, through listings.write.
+   */
+  'assortments.read': [...ADMIN_ROLES, 'supplier_operator'],
+  'assortments.write': [...ADMIN_ROLES, 'supplier_operator'],
+  /** The supplier portal's own screens (its stock, purchase orders, shipments): a supplier's operators only. */
+  'supplier.portal': ['supplier_operator'],
   'jobs.manage': [...ADMIN_ROLES],
   /** The message outbox and the tenant's SMS provider settings. */
   'messages.manage': [...ADMIN_ROLES],

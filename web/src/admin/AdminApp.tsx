@@ -26,6 +26,11 @@ import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
 import { ImportsPage } from './ImportsPage.js';
 import { HierarchyPage } from './HierarchyPage.js';
 import { PickupPointPage } from './PickupPointPage.js';
+import { ListingsPage } from './ListingsPage.js';
+import { AssortmentsPage } from './supplier/AssortmentsPage.js';
+import { SupplierStockPage } from './supplier/SupplierStockPage.js';
+import { SuppliersPage } from './supplier/SuppliersPage.js';
+import { SupplierPurchaseOrdersPage, SupplierShipmentsPage } from './supplier/PlaceholderPages.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -57,6 +62,12 @@ export function AdminApp() {
           <Route path="imports" element={<Screen screen="imports"><ImportsPage /></Screen>} />
           <Route path="hierarchy" element={<Screen screen="hierarchy"><HierarchyPage /></Screen>} />
           <Route path="pickup-point" element={<Screen screen="pickup"><PickupPointPage /></Screen>} />
+          <Route path="listings" element={<Screen screen="listings"><ListingsPage /></Screen>} />
+          <Route path="suppliers" element={<Screen screen="suppliers"><SuppliersPage /></Screen>} />
+          <Route path="supplier/assortments" element={<Screen screen="assortments"><AssortmentsPage /></Screen>} />
+          <Route path="supplier/stock" element={<Screen screen="supplier-stock"><SupplierStockPage /></Screen>} />
+          <Route path="supplier/purchase-orders" element={<Screen screen="supplier-purchase-orders"><SupplierPurchaseOrdersPage /></Screen>} />
+          <Route path="supplier/shipments" element={<Screen screen="supplier-shipments"><SupplierShipmentsPage /></Screen>} />
           <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />

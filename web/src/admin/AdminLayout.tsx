@@ -4,14 +4,17 @@ import { useTranslation } from 'react-i18next';
 import { LangSwitch } from '../ui.js';
 import { SandboxBanner } from '../SandboxBanner.js';
 import { adminApi, clearAdminSession, useAdminSession } from './auth.js';
-import { ECONOMICS_SCREENS, useScreens, type ScreenKey } from './access.js';
+import { ECONOMICS_SCREENS, useMe, useScreens, type ScreenKey } from './access.js';
+import { SupplierNav } from './supplier/SupplierNav.js';
 
 /** The top navigation: the screens the user may open, the economics ones behind one entry that opens the first of them. */
 function AdminNav() {
   const { t } = useTranslation();
   const screens = useScreens();
+  const me = useMe();
   const economics = screens.find((s) => ECONOMICS_SCREENS.includes(s.key));
   const has = (key: ScreenKey) => screens.some((s) => s.key === key);
+  if (me?.role === 'supplier_operator') return <SupplierNav has={has} />;
   return (
     <nav className="admin-nav" data-testid="admin-nav">
       {has('orders') && <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>}
@@ -20,6 +23,9 @@ function AdminNav() {
       {has('imports') && <NavLink to="/admin/imports" data-testid="nav-imports">{t('imports.nav')}</NavLink>}
       {has('hierarchy') && <NavLink to="/admin/hierarchy" data-testid="nav-hierarchy">{t('hierarchy.nav')}</NavLink>}
       {has('pickup') && <NavLink to="/admin/pickup-point" data-testid="nav-pickup">{t('pickup.nav')}</NavLink>}
+      {has('listings') && <NavLink to="/admin/listings" data-testid="nav-listings">{t('supply.listings_nav')}</NavLink>}
+      {has('assortments') && <NavLink to="/admin/supplier/assortments" data-testid="nav-assortments">{t('supply.assortments_nav')}</NavLink>}
+      {has('suppliers') && <NavLink to="/admin/suppliers" data-testid="nav-suppliers">{t('supply.suppliers_title')}</NavLink>}
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}

@@ -268,6 +268,42 @@ export interface paths {
         patch: operations["updateSku"];
         trace?: never;
     };
+    "/api/v1/suppliers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A supplier (a supplier operator: its own only) */
+        get: operations["getSupplier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename a supplier or change its kind */
+        patch: operations["updateSupplier"];
+        trace?: never;
+    };
+    "/api/v1/suppliers/{id}/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A supplier's operator logins */
+        get: operations["listSupplierOperators"];
+        put?: never;
+        /** Create a login for a supplier's operator: it signs in to the supplier portal and sees that supplier's data only */
+        post: operations["createSupplierOperator"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/warehouses": {
         parameters: {
             query?: never;
@@ -278,7 +314,7 @@ export interface paths {
         /** List warehouses */
         get: operations["listWarehouses"];
         put?: never;
-        /** Create a warehouse */
+        /** Create a warehouse of the tenant or of a supplier (a supplier operator: its own) */
         post: operations["createWarehouse"];
         delete?: never;
         options?: never;
@@ -383,7 +419,8 @@ export interface paths {
         /** List a SKU at a price inside its band, checked by the economics guard */
         put: operations["putListing"];
         post?: never;
-        delete?: never;
+        /** Remove a SKU from the shop; placed orders keep their snapshot */
+        delete: operations["removeListing"];
         options?: never;
         head?: never;
         patch?: never;
@@ -578,6 +615,198 @@ export interface paths {
         /** Where a shop's buyers collect, with a map link */
         get: operations["getShopPickupPoint"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/b-nodes/{id}/listings/{skuId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a listed SKU off sale for now (listing it again resumes it) */
+        post: operations["pauseListing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/b-nodes/{id}/listing-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What suppliers' changes did to this node's listings, and why; newest first */
+        get: operations["listListingNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assortments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Assortments (a supplier operator: its own supplier's), newest first */
+        get: operations["listAssortments"];
+        put?: never;
+        /**
+         * Draft an assortment: own SKUs with supply price, retail band, commission and cap, a validity and a targeting
+         * @description A targeting that reaches no B node is saved with the warning `targets_nobody`.
+         */
+        post: operations["createAssortment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assortments/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The regions and B nodes a targeting may name */
+        get: operations["listAssortmentTargets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assortments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An assortment with its items and reach */
+        get: operations["getAssortment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, retarget or extend an open assortment (applies at once) */
+        patch: operations["updateAssortment"];
+        trace?: never;
+    };
+    "/api/v1/assortments/{id}/items/{skuId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a SKU's terms; in a published assortment, listings outside a new band pause and their owners are told */
+        put: operations["setAssortmentItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assortments/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft: the B nodes it reaches may list its SKUs */
+        post: operations["publishAssortment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assortments/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw an assortment: every listing from it pauses and its owner is told */
+        post: operations["withdrawAssortment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assortments/{id}/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The B nodes the targeting reaches now */
+        get: operations["getAssortmentReach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/b-nodes/{id}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a B node may list now: SKUs of live assortments aimed at it */
+        get: operations["listNodeOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/b-nodes/{id}/offers/{skuId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** List (re-price, resume) an offered SKU at a price inside the assortment's band, checked by the economics guard */
+        put: operations["curateListing"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1810,6 +2039,94 @@ export interface components {
         ApiTokenList: {
             items: components["schemas"]["ApiToken"][];
         };
+        Assortment: {
+            id: string;
+            supplier_id: string;
+            supplier_name: string;
+            name: string;
+            status: components["schemas"]["AssortmentStatus"];
+            /** Format: date-time */
+            valid_from: string;
+            /** Format: date-time */
+            valid_until: string;
+            target: {
+                region_id: string | null;
+                kinds: components["schemas"]["BNodeKind"][] | null;
+                tiers: number[] | null;
+                node_ids: string[];
+            };
+            /** @description How many B nodes the targeting reaches now */
+            reach: number;
+            items: components["schemas"]["AssortmentItem"][];
+            /** @description targets_nobody: no B node matches the targeting now */
+            warnings: "targets_nobody"[];
+            /** Format: date-time */
+            created_at: string;
+            published_at: string | null;
+        };
+        AssortmentChange: {
+            assortment: components["schemas"]["Assortment"];
+            /** @description Listings the change paused (each node was told why) */
+            paused_listings: number;
+        };
+        AssortmentItem: {
+            sku_id: string;
+            code: string;
+            sku_name: string;
+            title: string;
+            /** @description integer fen (1/100 yuan) */
+            supply_price: number;
+            /** @description integer fen (1/100 yuan) */
+            retail_floor: number;
+            /** @description integer fen (1/100 yuan) */
+            retail_ceiling: number;
+            /** @description basis points (1/100 of a percent) */
+            commission_bp: number;
+            node_cap: number | null;
+        };
+        AssortmentOffer: {
+            assortment_id: string;
+            assortment_name: string;
+            supplier_name: string;
+            /** Format: date-time */
+            valid_until: string;
+            sku_id: string;
+            code: string;
+            sku_name: string;
+            title: string;
+            image_url: string | null;
+            /** @description What the node pays the supplier: the owner needs it to price inside the band with a margin */
+            supply_price: number;
+            /** @description integer fen (1/100 yuan) */
+            retail_floor: number;
+            /** @description integer fen (1/100 yuan) */
+            retail_ceiling: number;
+            /** @description basis points (1/100 of a percent) */
+            commission_bp: number;
+            node_cap: number | null;
+        };
+        /** @enum {string} */
+        AssortmentStatus: "draft" | "published" | "withdrawn" | "expired";
+        /** @enum {string} */
+        AssortmentStatusInput: "draft" | "published" | "withdrawn" | "expired";
+        AssortmentTargetInput: {
+            /** @default null */
+            region_id: string | null;
+            /** @default null */
+            kinds: components["schemas"]["BNodeKindInput"][] | null;
+            /** @default null */
+            tiers: number[] | null;
+            /** @default [] */
+            node_ids: string[];
+        };
+        AssortmentTargetOptions: {
+            regions: {
+                id: string;
+                name: string;
+                parent_id: string | null;
+            }[];
+            nodes: components["schemas"]["ReachedNode"][];
+        };
         BNode: {
             tenant_id?: string;
             id: string;
@@ -2044,6 +2361,12 @@ export interface components {
             /** @description Absent for staff */
             supply_price?: number;
             available: number;
+            /** @description The assortment it was curated from, if any */
+            assortment_id?: string | null;
+            /** @description Why an inactive listing is paused: owner, or a supplier's change (outside_band, withdrawn, expired) */
+            pause_reason?: components["schemas"]["ListingPauseReason"] | null;
+            /** @description Units this shop may still sell under its assortment's per-node cap; null: no cap */
+            cap_left?: number | null;
         };
         ListingChange: {
             b_node_id: string;
@@ -2053,6 +2376,27 @@ export interface components {
             active: boolean;
             economics: components["schemas"]["GuardSummary"];
         };
+        ListingNotice: {
+            id: string;
+            sku_id: string;
+            assortment_id: string | null;
+            /** @enum {string} */
+            reason: "outside_band" | "withdrawn" | "expired";
+            /** @description outside_band: retail_price, retail_floor, retail_ceiling */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
+        ListingPaused: {
+            b_node_id: string;
+            sku_id: string;
+            active: boolean;
+            pause_reason: components["schemas"]["ListingPauseReason"] | null;
+        };
+        /** @enum {string} */
+        ListingPauseReason: "owner" | "outside_band" | "withdrawn" | "expired";
         Me: {
             id: string;
             tenant_id: string;
@@ -2336,7 +2680,7 @@ export interface components {
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
         /** @enum {string} */
-        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "hierarchy.read" | "hierarchy.manage" | "pickup_point.write" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "catalog.import" | "stock.read" | "stock.write" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage";
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "hierarchy.read" | "hierarchy.manage" | "pickup_point.write" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "catalog.import" | "stock.read" | "stock.write" | "assortments.read" | "assortments.write" | "supplier.portal" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage";
         PickupPoint: {
             b_node_id: string;
             name: string;
@@ -2543,6 +2887,13 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             finished_at: string | null;
+        };
+        ReachedNode: {
+            id: string;
+            name: string;
+            kind: components["schemas"]["BNodeKind"];
+            tier: number;
+            region_id: string | null;
         };
         ReconciliationDifference: {
             /**
@@ -2923,8 +3274,19 @@ export interface components {
         Supplier: {
             id: string;
             name: string;
+            kind?: components["schemas"]["SupplierKind"];
             /** Format: date-time */
             created_at?: string;
+        };
+        /** @enum {string} */
+        SupplierKind: "tenant" | "third_party";
+        /** @enum {string} */
+        SupplierKindInput: "tenant" | "third_party";
+        SupplierOperator: {
+            id: string;
+            login: string;
+            display_name: string;
+            supplier_id: string | null;
         };
         /** @enum {string} */
         TemplateField: "order_number" | "amount" | "shop_name" | "pickup_address" | "event_text" | "time";
@@ -2952,6 +3314,7 @@ export interface components {
         Warehouse: {
             id: string;
             name: string;
+            supplier_id?: string | null;
         };
         WechatAnonymous: {
             /** @constant */
@@ -3711,6 +4074,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
+                    kind?: components["schemas"]["SupplierKindInput"];
                 };
             };
         };
@@ -4103,6 +4467,291 @@ export interface operations {
             };
         };
     };
+    getSupplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateSupplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    kind?: components["schemas"]["SupplierKindInput"];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSupplierOperators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SupplierOperator"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSupplierOperator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    login: string;
+                    display_name: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierOperator"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listWarehouses: {
         parameters: {
             query?: never;
@@ -4163,6 +4812,8 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
+                    /** @description The supplier whose stock it holds (a supplier operator's own, whatever is sent); absent: the tenant's */
+                    supplier_id?: string;
                 };
             };
         };
@@ -4629,6 +5280,72 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ListingChange"];
                 };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeListing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                skuId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
             400: {
@@ -5487,6 +6204,905 @@ export interface operations {
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pauseListing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                skuId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingPaused"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listListingNotices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ListingNotice"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAssortments: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["AssortmentStatusInput"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Assortment"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createAssortment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A tenant admin names the supplier; a supplier operator publishes for its own */
+                    supplier_id?: string;
+                    name: string;
+                    /** Format: date-time */
+                    valid_from: string;
+                    /** Format: date-time */
+                    valid_until: string;
+                    target: components["schemas"]["AssortmentTargetInput"];
+                    items: {
+                        supply_price: number;
+                        retail_floor: number;
+                        retail_ceiling: number;
+                        commission_bp: number;
+                        /**
+                         * @description Most units one B node may sell from this assortment; null: no cap
+                         * @default null
+                         */
+                        node_cap?: number | null;
+                        sku_id: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assortment"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAssortmentTargets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssortmentTargetOptions"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAssortment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assortment"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAssortment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** Format: date-time */
+                    valid_until?: string;
+                    target?: components["schemas"]["AssortmentTargetInput"];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assortment"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setAssortmentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                skuId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    supply_price: number;
+                    retail_floor: number;
+                    retail_ceiling: number;
+                    commission_bp: number;
+                    /**
+                     * @description Most units one B node may sell from this assortment; null: no cap
+                     * @default null
+                     */
+                    node_cap?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssortmentChange"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishAssortment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assortment"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawAssortment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssortmentChange"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAssortmentReach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReachedNode"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listNodeOffers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AssortmentOffer"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    curateListing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                skuId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    assortment_id: string;
+                    retail_price: number;
+                    clearance?: boolean;
+                    override_reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingChange"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10292,6 +11908,9 @@ export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<com
 export const afterSalesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatus"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const afterSalesStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatusInput"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
 export const apiTokenStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ApiToken"]["status"]> = ["active", "expired", "revoked"];
+export const assortmentWarningsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Assortment"]["warnings"]> = ["targets_nobody"];
+export const assortmentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssortmentStatus"]> = ["draft", "published", "withdrawn", "expired"];
+export const assortmentStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssortmentStatusInput"]> = ["draft", "published", "withdrawn", "expired"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
 export const breakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Breakeven"]["subsidy_volume"]> = ["actual", "break_even"];
@@ -10310,6 +11929,8 @@ export const importModeInputValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const importPhaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportPhase"]> = ["queued", "parsing", "checking", "applying", "done"];
 export const importStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportStatus"]> = ["queued", "running", "applied", "rejected", "failed"];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
+export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingNotice"]["reason"]> = ["outside_band", "withdrawn", "expired"];
+export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
 export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
@@ -10318,7 +11939,7 @@ export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<c
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
-export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const profitSharingOrderKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["kind"]> = ["split", "unfreeze"];
@@ -10338,6 +11959,8 @@ export const smsProviderNameValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const smsProviderNameInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderNameInput"]> = ["sandbox", "aliyun", "tencent"];
 export const subscribeMessageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SubscribeMessageStatus"]> = ["queued", "sending", "sent", "failed", "skipped"];
 export const subscribeMessageStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SubscribeMessageStatusInput"]> = ["queued", "sending", "sent", "failed", "skipped"];
+export const supplierKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SupplierKind"]> = ["tenant", "third_party"];
+export const supplierKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SupplierKindInput"]> = ["tenant", "third_party"];
 export const templateFieldValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateField"]> = ["order_number", "amount", "shop_name", "pickup_address", "event_text", "time"];
 export const templateFieldInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateFieldInput"]> = ["order_number", "amount", "shop_name", "pickup_address", "event_text", "time"];
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];

@@ -1,0 +1,41 @@
+import type { Db, Tx } from '../database.js';
+import type { Actor } from '../platform/http/auth.js';
+import type { Clock } from '../platform/clock.js';
+import { expireDueAssortments, getAssortment, setItem, withdrawAssortment } from '../modules/assortments/assortments.service.js';
+import { applyAssortmentTerms, pauseListingsFromAssortments } from '../modules/b-nodes/listings.service.js';
+import type { ItemInput } from '../modules/assortments/assortments.schema.js';
+
+/**
+ * A supplier's change to an assortment reaches every listing made from it, in the same
+ * transaction: a new supply price is the listings' cost from now on (orders keep the cost they
+ * snapshotted), a listing priced outside a new band pauses, withdrawal pauses them all; each node
+ * whose listing paused gets a notice saying why (and sees the reason on its listings screen).
+ */
+
+export async function setItemPropagated(tx: Tx, actor: Actor, assortmentId: string, skuId: string, fields: Omit<ItemInput, 'sku_id'>) {
+  const change = await setItem(tx, actor, assortmentId, skuId, fields);
+  const paused = change.status === 'published'
+    ? await applyAssortmentTerms(tx, actor.tenantId, assortmentId, skuId, { supply_price: fields.supply_price, retail_floor: fields.retail_floor, retail_ceiling: fields.retail_ceiling })
+    : [];
+  return { assortment: await getAssortment(tx, actor, assortmentId), paused_listings: paused.length };
+}
+
+export async function withdrawPropagated(tx: Tx, clock: Clock, actor: Actor, assortmentId: string) {
+  const assortment = await withdrawAssortment(tx, actor, clock, assortmentId);
+  const paused = await pauseListingsFromAssortments(tx, actor.tenantId, [assortmentId], 'withdrawn');
+  return { assortment, paused_listings: paused.length };
+}
+
+/**
+ * Periodic work: assortments past their validity expire and their listings pause by themselves.
+ * One transaction; a concurrent run finds nothing left to expire (the status flip is conditional).
+ */
+export async function expireAssortments(db: Db, clock: Clock): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const expired = await expireDueAssortments(tx, clock);
+    const byTenant = new Map<string, string[]>();
+    for (const a of expired) byTenant.set(a.tenant_id, [...(byTenant.get(a.tenant_id) ?? []), a.id]);
+    for (const [tenantId, ids] of byTenant) await pauseListingsFromAssortments(tx, tenantId, ids, 'expired');
+    return expired.length;
+  });
+}

@@ -42,7 +42,7 @@ CREATE TRIGGER b_nodes_parent_is_store BEFORE INSERT OR UPDATE OF parent_id, kin
 CREATE TABLE import_runs (
   tenant_id    text NOT NULL REFERENCES tenants(id),
   id           text NOT NULL,
-  kind         text NOT NULL CHECK (kind IN ('catalog', 'stock')),
+  kind         text NOT NULL CHECK (kind IN ('catalog', 'stock', 'assortment')),
   format       text NOT NULL CHECK (format IN ('csv', 'xlsx')),
   mode         text NOT NULL CHECK (mode IN ('all_or_nothing', 'good_rows')),
   status       text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'applied', 'rejected', 'failed')),

@@ -11,7 +11,7 @@ import { sniffFormat, writeFile } from '../modules/catalog-io/catalog-io.files.j
 import type { ImportFormat, ImportKind, ImportMode } from '../modules/catalog-io/catalog-io.schema.js';
 import type { Database } from '../database.js';
 
-const KINDS = ['catalog', 'stock'] as const;
+const KINDS = ['catalog', 'stock', 'assortment'] as const;
 const kindArg = (v: string): ImportKind => {
   if (!(KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${KINDS.join(', ')}`);
   return v as ImportKind;
@@ -38,8 +38,8 @@ export function printOutcome(outcome: ImportOutcome, log: (line: string) => void
  */
 export function registerImportCommands(program: Command) {
   program.command('import')
-    .description('import a catalog or stock file (CSV or .xlsx) into a tenant, with a row-level report')
-    .argument('<kind>', 'catalog or stock', kindArg)
+    .description('import a catalog, stock or assortment file (CSV or .xlsx) into a tenant, with a row-level report')
+    .argument('<kind>', 'catalog, stock or assortment', kindArg)
     .argument('<file>', 'a .csv or .xlsx file')
     .requiredOption('--tenant <slug>', 'the tenant')
     .option('--mode <mode>', 'all-or-nothing (default): nothing if any row is bad; good-rows: apply the rest', modeArg, 'all_or_nothing' as ImportMode)
@@ -65,8 +65,8 @@ export function registerImportCommands(program: Command) {
     });
 
   program.command('export')
-    .description('export a tenant\'s catalog or stock as CSV or .xlsx, in the columns `siyu import` reads')
-    .argument('<kind>', 'catalog or stock', kindArg)
+    .description('export a tenant\'s catalog, stock or assortment items as CSV or .xlsx, in the columns `siyu import` reads')
+    .argument('<kind>', 'catalog, stock or assortment', kindArg)
     .argument('<file>', 'the file to write; .xlsx for Excel, anything else CSV')
     .requiredOption('--tenant <slug>', 'the tenant')
     .action(async (kind: ImportKind, file: string, opts: { tenant: string }) => {

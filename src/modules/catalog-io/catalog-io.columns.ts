@@ -1,5 +1,6 @@
 import type { CatalogRow, RowProblem } from '../catalog/catalog-import.service.js';
 import type { StockRow } from '../inventory/stock-import.service.js';
+import type { AssortmentRow } from '../assortments/assortment-import.service.js';
 import type { ImportKind } from './catalog-io.schema.js';
 
 /**
@@ -38,6 +39,18 @@ export const COLUMNS: Record<ImportKind, Column[]> = {
     { key: 'on_hand', zh: '库存', type: 'int', required: true, min: 0, max: 2_000_000_000 },
     { key: 'reserved', zh: '已占用', type: 'int', exportOnly: true },
   ],
+  assortment: [
+    { key: 'assortment_id', zh: '货盘ID', type: 'text', required: true, max: 64 },
+    { key: 'assortment', zh: '货盘', type: 'text', exportOnly: true },
+    { key: 'status', zh: '状态', type: 'text', exportOnly: true },
+    { key: 'sku_code', zh: 'SKU编码', type: 'text', required: true, max: 64 },
+    { key: 'sku_name', zh: '规格', type: 'text', exportOnly: true },
+    { key: 'supply_price', zh: '供货价', type: 'yuan', required: true },
+    { key: 'retail_floor', zh: '最低零售价', type: 'yuan', required: true },
+    { key: 'retail_ceiling', zh: '最高零售价', type: 'yuan', required: true },
+    { key: 'commission_bp', zh: '佣金（基点）', type: 'int', required: true, min: 0, max: 10_000 },
+    { key: 'node_cap', zh: '单店限量', type: 'int', min: 1, max: 1_000_000 },
+  ],
 };
 
 /** Maps header cells to column keys; unknown headers are ignored. Returns the index of each key and the required keys missing. */
@@ -68,7 +81,7 @@ export function fenToYuan(fen: number): string {
 }
 
 /** One record's cells as typed values, or the problems found; `line` is the file's line. */
-export function readRecord(kind: ImportKind, index: Map<string, number>, cells: string[], line: number): { row?: CatalogRow | StockRow; problems: RowProblem[] } {
+export function readRecord(kind: ImportKind, index: Map<string, number>, cells: string[], line: number): { row?: CatalogRow | StockRow | AssortmentRow; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const values: Record<string, string | number | null> = {};
   for (const c of COLUMNS[kind]) {
@@ -77,7 +90,8 @@ export function readRecord(kind: ImportKind, index: Map<string, number>, cells: 
     const text = (i === undefined ? '' : (cells[i] ?? '')).trim();
     if (text === '') {
       if (c.required) problems.push({ line, column: c.key, code: 'required' });
-      values[c.key] = c.type === 'int' ? (c.min ?? 0) : c.type === 'text' ? null : null;
+      // An empty optional number takes its least value, except a cap, where empty means none.
+      values[c.key] = c.type === 'int' && c.key !== 'node_cap' ? (c.min ?? 0) : null;
       continue;
     }
     if (c.type === 'text') {
@@ -109,6 +123,17 @@ export function readRecord(kind: ImportKind, index: Map<string, number>, cells: 
         case_pack: values.case_pack as number, min_order_qty: values.min_order_qty as number,
         supply_price: values.supply_price as number, suggested_price: values.suggested_price as number,
         retail_floor: values.retail_floor as number, retail_ceiling: values.retail_ceiling as number,
+      },
+    };
+  }
+  if (kind === 'assortment') {
+    if (problems.length > 0) return { problems };
+    return {
+      problems,
+      row: {
+        line, assortment_id: values.assortment_id as string, sku_code: values.sku_code as string, supply_price: values.supply_price as number,
+        retail_floor: values.retail_floor as number, retail_ceiling: values.retail_ceiling as number, commission_bp: values.commission_bp as number,
+        node_cap: values.node_cap as number | null,
       },
     };
   }

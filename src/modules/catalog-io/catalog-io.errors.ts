@@ -29,5 +29,7 @@ export const ROW_PROBLEM_TEXT: Record<string, { en: string; zh: string }> = {
   barcode_taken: { en: 'barcode belongs to another SKU', zh: '条码已被其他 SKU 使用' },
   band_invalid: { en: 'retail floor must be above 0 and not above the ceiling', zh: '最低零售价须大于 0 且不高于最高零售价' },
   price_outside_band: { en: 'suggested price outside the retail band', zh: '建议零售价超出零售价区间' },
+  unknown_assortment: { en: 'unknown assortment', zh: '货盘不存在' },
+  assortment_not_draft: { en: 'only a draft assortment takes a file; change a published one on its screen', zh: '只能导入到草稿货盘；已发布的货盘请在货盘页面修改' },
   below_reserved: { en: 'below what open orders hold', zh: '低于未完成订单已占用的库存' },
 };

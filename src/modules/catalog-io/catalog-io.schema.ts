@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { timestamp } from '../../platform/http/schemas.js';
 
-export const importKindSchema = z.enum(['catalog', 'stock']).meta({ id: 'ImportKind' });
+export const importKindSchema = z.enum(['catalog', 'stock', 'assortment']).meta({ id: 'ImportKind' });
 export const importFormatSchema = z.enum(['csv', 'xlsx']).meta({ id: 'ImportFormat' });
 /** all_or_nothing: one bad row and nothing is written; good_rows: the good rows in one transaction, the bad ones reported. */
 export const importModeSchema = z.enum(['all_or_nothing', 'good_rows']).meta({ id: 'ImportMode' });

@@ -4,6 +4,7 @@ import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { applyCatalogImport, catalogExportRows, planCatalogImport, type CatalogRow, type RowProblem } from '../catalog/catalog-import.service.js';
 import { applyStockImport, planStockImport, stockExportRows, type StockRow } from '../inventory/stock-import.service.js';
+import { applyAssortmentImport, assortmentExportRows, planAssortmentImport, type AssortmentRow } from '../assortments/assortment-import.service.js';
 import { COLUMNS, fenToYuan, readHeader, readRecord } from './catalog-io.columns.js';
 import { catalogIoError, ROW_PROBLEM_TEXT } from './catalog-io.errors.js';
 import { readRecords, writeFile } from './catalog-io.files.js';
@@ -26,7 +27,7 @@ export interface ImportOutcome { status: 'applied' | 'rejected'; rows_total: num
 export async function runImport(db: Db, input: ImportInput, progress: (p: ImportProgress) => Promise<void> | void = () => {}): Promise<ImportOutcome> {
   if (input.bytes.length === 0) throw catalogIoError('file_empty');
   const problems: RowProblem[] = [];
-  const rows: (CatalogRow | StockRow)[] = [];
+  const rows: (CatalogRow | StockRow | AssortmentRow)[] = [];
   let header: ReturnType<typeof readHeader> | undefined;
   let bytesRead = 0;
   let lastReport = 0;
@@ -57,16 +58,17 @@ export async function runImport(db: Db, input: ImportInput, progress: (p: Import
   await progress({ phase: 'checking', percent: 85, rows_done: rowsTotal, rows_total: rowsTotal });
 
   return db.transaction().execute(async (tx) => {
-    const planned = input.kind === 'catalog'
-      ? await planCatalogImport(tx, input.tenantId, input.supplierScope, rows as CatalogRow[])
-      : await planStockImport(tx, input.tenantId, input.supplierScope, rows as StockRow[]);
+    const planned = input.kind === 'catalog' ? await planCatalogImport(tx, input.tenantId, input.supplierScope, rows as CatalogRow[])
+      : input.kind === 'stock' ? await planStockImport(tx, input.tenantId, input.supplierScope, rows as StockRow[])
+      : await planAssortmentImport(tx, input.tenantId, input.supplierScope, rows as AssortmentRow[]);
     problems.push(...planned.problems);
     problems.sort((a, b) => a.line - b.line);
     const refused = new Set(problems.map((p) => p.line)).size;
     if (problems.length > 0 && input.mode === 'all_or_nothing') return { status: 'rejected' as const, rows_total: rowsTotal, rows_applied: 0, problems };
     await progress({ phase: 'applying', percent: 92, rows_done: rowsTotal, rows_total: rowsTotal });
     if (input.kind === 'catalog') await applyCatalogImport(tx, input.tenantId, planned.plan as Parameters<typeof applyCatalogImport>[2]);
-    else await applyStockImport(tx, input.tenantId, planned.plan as Parameters<typeof applyStockImport>[2]);
+    else if (input.kind === 'stock') await applyStockImport(tx, input.tenantId, planned.plan as Parameters<typeof applyStockImport>[2]);
+    else await applyAssortmentImport(tx, input.tenantId, planned.plan as Parameters<typeof applyAssortmentImport>[2]);
     return { status: 'applied' as const, rows_total: rowsTotal, rows_applied: rowsTotal - refused, problems };
   });
 }
@@ -135,7 +137,8 @@ export async function getRun(db: Conn, actor: Actor, id: string) {
 /** The rows of an export: the same columns an import reads, prices in yuan. */
 export async function exportRows(db: Conn, tenantId: string, supplierScope: string | undefined, kind: ImportKind): Promise<(string | number)[][]> {
   const keys = COLUMNS[kind].map((c) => c.key);
-  const rows: Record<string, unknown>[] = kind === 'catalog' ? await catalogExportRows(db, tenantId, supplierScope) : await stockExportRows(db, tenantId, supplierScope);
+  const rows: Record<string, unknown>[] = kind === 'catalog' ? await catalogExportRows(db, tenantId, supplierScope)
+    : kind === 'stock' ? await stockExportRows(db, tenantId, supplierScope) : await assortmentExportRows(db, tenantId, supplierScope);
   const yuan = new Set(COLUMNS[kind].filter((c) => c.type === 'yuan').map((c) => c.key));
   return rows.map((r) => keys.map((k) => {
     const v = r[k];
@@ -154,6 +157,7 @@ export function templateFile(kind: ImportKind, format: ImportFormat) {
   const example: Record<ImportKind, (string | number)[]> = {
     catalog: ['', '示例供应商', '', '红富士苹果', '生鲜/水果', '烟台产', 'APPLE-5KG', '5 kg 装', '6901234567892', 4, 2, '30.00', '45.00', '39.90', '59.90'],
     stock: ['', '中心仓', 'APPLE-5KG', '', 120, ''],
+    assortment: ['asm_…', '', '', 'APPLE-5KG', '', '30.00', '39.90', '59.90', 800, 50],
   };
   return writeFile(format, kind, COLUMNS[kind].map((c) => c.key), [example[kind]]);
 }

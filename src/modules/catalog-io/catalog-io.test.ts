@@ -110,6 +110,33 @@ describe('catalog and stock files: import, report, export', async () => {
     expect(taken.problems.map((p) => [p.line, p.column, p.code])).toEqual([[2, 'sku_code', 'sku_code_taken']]);
   });
 
+  it('assortment items go into draft assortments; unknown SKUs, other suppliers\' SKUs and published assortments are reported', async () => {
+    const draft = newId('asm');
+    const published = newId('asm');
+    const window = { valid_from: new Date('2026-11-01T00:00:00Z'), valid_until: new Date('2026-12-31T00:00:00Z') };
+    await db.insertInto('assortments').values([
+      { tenant_id: tenantId, id: draft, supplier_id: world.supplierId, name: '冬季货盘', ...window, published_at: null, closed_at: null },
+      { tenant_id: tenantId, id: published, supplier_id: world.supplierId, name: '已发布', status: 'published', ...window, published_at: window.valid_from, closed_at: null },
+    ]).execute();
+    const file = Buffer.from([
+      'assortment_id,sku_code,supply_price,retail_floor,retail_ceiling,commission_bp,node_cap',
+      `${draft},SKU-0,6.00,8.00,15.00,800,50`,
+      `${draft},NOPE,6.00,8.00,15.00,800,`,
+      `${published},SKU-1,6.00,8.00,15.00,800,`,
+      `${draft},MILK-2,6.00,8.00,15.00,800,`,
+      `${draft},SKU-2,6.00,8.00,15.00,800,`,
+    ].join('\n'));
+    const outcome = await runImport(db, { tenantId, supplierScope: undefined, kind: 'assortment', format: 'csv', mode: 'good_rows', bytes: file });
+    expect(outcome.problems.map((p) => [p.line, p.column, p.code])).toEqual([[3, 'sku_code', 'unknown_sku'], [4, 'assortment_id', 'assortment_not_draft'], [5, 'sku_code', 'unknown_sku']]);
+    const items = await db.selectFrom('assortment_items').select(['assortment_id', 'sku_id', 'supply_price', 'commission_bp', 'node_cap']).where('tenant_id', '=', tenantId).orderBy('sku_id').execute();
+    expect(items).toEqual([
+      { assortment_id: draft, sku_id: world.skus[0]!.id, supply_price: 600, commission_bp: 800, node_cap: 50 },
+      { assortment_id: draft, sku_id: world.skus[2]!.id, supply_price: 600, commission_bp: 800, node_cap: null },
+    ].sort((a, b) => a.sku_id.localeCompare(b.sku_id)));
+    const exported = await exportRows(db, tenantId, undefined, 'assortment');
+    expect(exported.map((r) => [r[0], r[3], r[5], r[9]])).toEqual([[draft, 'SKU-0', '6.00', 50], [draft, 'SKU-2', '6.00', '']]);
+  });
+
   it('a file missing a required column is refused whole, at line 1', async () => {
     const outcome = await importCatalog(Buffer.from('supplier,product_title\nFresh Farm,x\n'), 'good_rows');
     expect(outcome.status).toBe('rejected');

@@ -88,6 +88,7 @@ export function ImportsPage() {
           <select value={kind} onChange={(e) => setKind(e.target.value as Kind)} data-testid="import-kind">
             <option value="catalog">{t('imports.kind_catalog')}</option>
             <option value="stock">{t('imports.kind_stock')}</option>
+            <option value="assortment">{t('imports.kind_assortment')}</option>
           </select>
         </label>
         <fieldset className="choices">

@@ -2275,9 +2275,9 @@ export interface components {
         /** @enum {string} */
         ImportFormat: "csv" | "xlsx";
         /** @enum {string} */
-        ImportKind: "catalog" | "stock";
+        ImportKind: "catalog" | "stock" | "assortment";
         /** @enum {string} */
-        ImportKindInput: "catalog" | "stock";
+        ImportKindInput: "catalog" | "stock" | "assortment";
         /** @enum {string} */
         ImportMode: "all_or_nothing" | "good_rows";
         /** @enum {string} */
@@ -11922,8 +11922,8 @@ export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<component
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const importFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportFormat"]> = ["csv", "xlsx"];
-export const importKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKind"]> = ["catalog", "stock"];
-export const importKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKindInput"]> = ["catalog", "stock"];
+export const importKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKind"]> = ["catalog", "stock", "assortment"];
+export const importKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKindInput"]> = ["catalog", "stock", "assortment"];
 export const importModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportMode"]> = ["all_or_nothing", "good_rows"];
 export const importModeInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportModeInput"]> = ["all_or_nothing", "good_rows"];
 export const importPhaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportPhase"]> = ["queued", "parsing", "checking", "applying", "done"];

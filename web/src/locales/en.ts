@@ -41,6 +41,7 @@ export const en: Messages = {
     kind: 'File holds',
     kind_catalog: 'Catalog (products and SKUs)',
     kind_stock: 'Warehouse stock',
+    kind_assortment: 'Assortment items (into draft assortments)',
     mode: 'When a row is bad',
     mode_all: 'Import nothing (one bad row refuses the file)',
     mode_good: 'Import the good rows, report the bad ones',

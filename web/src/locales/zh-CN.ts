@@ -40,6 +40,7 @@ export const zhCN = {
     kind: '文件内容',
     kind_catalog: '商品目录（商品 + SKU）',
     kind_stock: '仓库库存',
+    kind_assortment: '货盘条目（导入到草稿货盘）',
     mode: '遇到错误行时',
     mode_all: '全部不导入（任一行有误即整体拒绝）',
     mode_good: '导入正确的行，报告错误行',

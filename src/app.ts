@@ -29,7 +29,7 @@ import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
 import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { pruneNotificationNonces, submitRefundOutside, type Providers } from './modules/payments/payments.service.js';
-import { settlePaidOrder } from './flows/payment-settlement.flow.js';
+import { settlePaidOrder, settlePaidOrders } from './flows/payment-settlement.flow.js';
 import type { WechatpayTransport } from './adapters/wechatpay/wechatpay.client.js';
 import { httpPost, sandboxPayUnit, type NotifyPost, type PaymentProviderUnit } from './providers/sandboxpay.unit.js';
 import { smsUnit } from './providers/sms.unit.js';
@@ -137,7 +137,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
   const wechatpay = wechatpayUnit({
     db, config, clock, selfUrl: () => selfUrl(config, built()), log: () => built().log,
     simulatorExtensions: moneySimulatorExtensions(() => selfUrl(config, built())),
-    settle: settlePaidOrder(clock), refundSettled: refundOutcome(clock),
+    settle: settlePaidOrder(clock), settleMany: settlePaidOrders(clock), refundSettled: refundOutcome(clock),
     transport: () => options.wechatpayTransport?.(built()),
     simulatorPost: (url, headers, body) => { simPost ??= options.wechatpaySimulatorPost?.(built()) ?? httpSimPost(); return simPost(url, headers, body); },
   });

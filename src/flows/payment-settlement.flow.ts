@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import type { Tx } from '../database.js';
 import type { Clock } from '../platform/clock.js';
-import { lockOrder, transitionOrder } from '../modules/orders/orders.service.js';
+import { lockOrder, transitionOrder, transitionOrders } from '../modules/orders/orders.service.js';
 import { reactivateReservations, releasedReservations, reserveStock } from '../modules/inventory/inventory.service.js';
 import { retakeSubsidy } from '../modules/campaigns/campaigns.service.js';
 import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
-import { queueOrderMessage } from '../modules/subscribe-messages/subscribe-messages.service.js';
+import { queueOrderMessage, queueOrderMessages } from '../modules/subscribe-messages/subscribe-messages.service.js';
 
 /**
  * What a successful payment does to its order, decided under the order's row lock:
@@ -48,6 +48,30 @@ export function settlePaidOrder(clock: Clock) {
     await startRefund(tx, { tenantId: order.tenant_id, orderId: order.id, paymentId: payment.id, amount: payment.amount, reason, restocked: false, lines: [], createdBy: null });
     await audit(tx, order.tenant_id, 'payment.auto_refunded', 'payment', payment.id, { reason, order_status: order.status });
     return `auto_refund:${reason}`;
+  };
+}
+
+/**
+ * `settlePaidOrder` for a batch of one tenant's payments (notifications applied together): the
+ * orders awaiting payment become paid in one statement, and their economics and "order paid"
+ * messages are written in one each. An order in any other state, or named by a second payment of
+ * the batch, is settled one by one as above. One outcome per payment, in order.
+ */
+export function settlePaidOrders(clock: Clock) {
+  const settleOne = settlePaidOrder(clock);
+  return async (tx: Tx, tenantId: string, payments: { tenant_id: string; id: string; order_id: string; amount: number }[]): Promise<string[]> => {
+    const firstPayments = new Map<string, string>();
+    for (const p of payments) if (!firstPayments.has(p.order_id)) firstPayments.set(p.order_id, p.id);
+    const moved = await transitionOrders(tx, tenantId, [...firstPayments.keys()], 'paid', { paid_at: clock.now() }, 'pending_payment');
+    if (moved.size > 0) {
+      await recordOrderEconomics(tx, tenantId, [...moved]);
+      await queueOrderMessages(tx, clock, tenantId, 'order_paid', [...moved]);
+    }
+    const outcomes: string[] = [];
+    for (const p of payments) {
+      outcomes.push(moved.has(p.order_id) && firstPayments.get(p.order_id) === p.id ? 'order_paid' : await settleOne(tx, p));
+    }
+    return outcomes;
   };
 }
 

@@ -238,7 +238,7 @@ describe('WeChat Pay through the simulator', async () => {
   it('callAs: a signed call as the tenant\'s merchant, its answer verified (what profit sharing and bills use)', async () => {
     const unit = wechatpayUnit({
       db, config: testConfig, clock, selfUrl: () => (api as unknown as { base: string }).base, log: () => siyu.server.log,
-      simulatorPost: async () => ({ status: 204, body: '' }), settle: async () => 'unused', refundSettled: async () => {},
+      simulatorPost: async () => ({ status: 204, body: '' }), settle: async () => 'unused', settleMany: async () => [], refundSettled: async () => {},
     });
     const { start } = await prepaid();
     const t = await unit.callAs<{ trade_state: string; amount: { total: number } }>(world.tenantId, 'GET', `/v3/pay/transactions/out-trade-no/${start.payment_id}?mchid=${mchid}`);

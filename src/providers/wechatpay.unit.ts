@@ -9,10 +9,11 @@ import type { App, RouteModule } from '../platform/http/server.js';
 import type { JobHandler } from '../platform/jobs/outbox.js';
 import { wechatpayMerchants, SIMULATOR_PATH, type MerchantLoader } from '../modules/payments/wechatpay-merchant.service.js';
 import {
-  applyNotification, markPaymentClosed, pendingPaymentsOf, submitRefundOutside, type Providers, type SettledRefund,
+  markPaymentClosed, pendingPaymentsOf, submitRefundOutside, type Providers, type SettledRefund,
 } from '../modules/payments/payments.service.js';
 import { paymentError } from '../modules/payments/payments.errors.js';
-import type { PaymentProvider } from '../modules/payments/payments.provider.js';
+import type { PaymentNotification, PaymentProvider } from '../modules/payments/payments.provider.js';
+import { notificationApplier, type SettleMany } from '../modules/payments/notification-batch.service.js';
 import { wechatPayerOf } from '../modules/customers/wechat-payer.service.js';
 import { lockOrder } from '../modules/orders/orders.service.js';
 import { wechatpayProvider } from '../adapters/wechatpay/wechatpay.provider.js';
@@ -37,6 +38,8 @@ export interface WechatpayUnitDeps {
   /** What a paid payment does to its order, and what a settled refund does (flows, given by app.ts). */
   settle: (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }) => Promise<string>;
   refundSettled: (tx: Tx, refund: SettledRefund) => Promise<void>;
+  /** `settle` for a batch of one tenant's payments, when notifications are applied together. */
+  settleMany: SettleMany;
 }
 
 /**
@@ -75,8 +78,12 @@ export function wechatpayUnit(deps: WechatpayUnitDeps) {
   });
   const providers: Providers = { wechatpay: provider };
 
-  /** Applies a verified notification (or a query's answer) in one transaction, exactly once. */
-  const apply = (n: Parameters<typeof applyNotification>[3]) => inTransaction(db, (tx) => applyNotification(tx, clock, provider, n, deps.settle, deps.refundSettled));
+  /**
+   * Applies a verified notification (or a query's answer) exactly once: alone when it comes alone,
+   * in one transaction with the others that arrive while one is being written.
+   */
+  const applier = notificationApplier(db, clock, provider, { settle: deps.settle, settleMany: deps.settleMany, refundSettled: deps.refundSettled });
+  const apply = (n: PaymentNotification) => applier.submit(n);
 
   const hooks: RouteModule<Database> = async (root) => {
     await root.register(async (scope) => {

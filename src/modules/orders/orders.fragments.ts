@@ -72,6 +72,12 @@ export function orderCards(tenantId: string) {
 }
 
 /** One order's buyer, number, total and B node, to read as a table (one row or none): what a message about it says. */
+/** `orderForMessage` for several orders of a tenant. */
+export function ordersForMessage(tenantId: string, orderIds: string[]) {
+  return sql<{ id: string; number: string; customer_id: string; b_node_id: string; total: Fen; paid_at: Date | null }>`(
+    SELECT id, number, customer_id, b_node_id, total, paid_at FROM orders WHERE tenant_id = ${tenantId} AND id = ANY(${orderIds}::text[]))`;
+}
+
 export function orderForMessage(tenantId: string, orderId: string) {
   return sql<{ id: string; number: string; customer_id: string; b_node_id: string; total: Fen; paid_at: Date | null }>`(
     SELECT id, number, customer_id, b_node_id, total, paid_at FROM orders WHERE tenant_id = ${tenantId} AND id = ${orderId})`;

@@ -60,6 +60,22 @@ export const orderRepo = {
     return row !== undefined;
   },
 
+  /**
+   * `transition` for many orders of a tenant in one statement (a batch of payment notifications):
+   * the ids of the orders that moved, each announced like a single change.
+   */
+  async transitionMany(db: Conn, tenantId: string, orderIds: string[], to: OrderStatus, extra: Partial<{ paid_at: Date }>, onlyFrom: OrderStatus): Promise<Set<string>> {
+    const from = orderMachine.sourcesOf(to).filter((s) => s === onlyFrom);
+    if (from.length === 0 || orderIds.length === 0) return new Set();
+    const rows = await db
+      .with('moved', (q) => q.updateTable('orders').set({ status: to, ...extra })
+        .where('tenant_id', '=', tenantId).where('id', 'in', orderIds).where('status', 'in', from)
+        .returning(['tenant_id', 'id']))
+      .selectFrom('moved').select(['moved.id', notifyStatusChange.as('notified')])
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  },
+
   lockOrder: (db: Conn, tenantId: string, orderId: string) =>
     db.selectFrom('orders').selectAll().where('tenant_id', '=', tenantId).where('id', '=', orderId).forUpdate().executeTakeFirst(),
 

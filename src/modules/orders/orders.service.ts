@@ -91,6 +91,7 @@ export const orderLines = (db: Conn, tenantId: string, orderId: string) => order
 
 /** Moves an order along its transition table; false when it was not in a state that allows it (a race lost, or illegal). */
 export const transitionOrder = orderRepo.transition;
+export const transitionOrders = orderRepo.transitionMany;
 
 /** Records refunded quantities and amounts on an order's lines. */
 export const addLineRefunds = orderRepo.addLineRefunds;

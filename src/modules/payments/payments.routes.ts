@@ -4,17 +4,25 @@ import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { customerIdOf, requireActor, requirePermission, rolesFor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
-import { settlePaidOrder } from '../../flows/payment-settlement.flow.js';
+import { settlePaidOrder, settlePaidOrders } from '../../flows/payment-settlement.flow.js';
 import { refundOutcome } from '../../flows/refund-outcome.flow.js';
 import { paymentError } from './payments.errors.js';
 import { createPaymentBody, notificationAckSchema, paymentStartSchema, providerParams, wechatpaySettingsSchema } from './payments.schema.js';
 import { wechatpayMerchantView } from './wechatpay-merchant.service.js';
-import { applyNotification, createPayment, preparePayment, providerOf, type Providers } from './payments.service.js';
+import { createPayment, preparePayment, providerOf, type Providers } from './payments.service.js';
 import { orderParams } from '../orders/orders.schema.js';
+import { notificationApplier } from './notification-batch.service.js';
 
 export function paymentRoutes(providers: Providers): RouteModule<Database> {
   return async (app, { db, clock }) => {
     const tags = ['payments'];
+    const settlement = { settle: settlePaidOrder(clock), settleMany: settlePaidOrders(clock), refundSettled: refundOutcome(clock) };
+    const appliers = new Map<string, ReturnType<typeof notificationApplier>>();
+    const applierOf = (provider: ReturnType<typeof providerOf>) => {
+      let applier = appliers.get(provider.name);
+      if (!applier) appliers.set(provider.name, applier = notificationApplier(db, clock, provider, settlement));
+      return applier;
+    };
 
     app.post('/orders/:id/payments', { schema: { tags, operationId: 'createPayment', summary: 'Start paying an order (Idempotency-Key)', params: orderParams, body: createPaymentBody, response: { 201: paymentStartSchema } } }, async (req, reply) => {
       const actor = requireActor(req, ['consumer', ...rolesFor('orders.read')]);
@@ -40,7 +48,7 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
       hooks.post('/payments/notify/:provider', { schema: { tags, operationId: 'receivePaymentNotification', summary: 'A payment provider\'s signed notification', description: 'The exact signed bytes. The sandbox provider sends siyu-sandbox-timestamp (Unix seconds, within 300 s of the server clock), siyu-sandbox-nonce (one message per nonce) and siyu-sandbox-signature (base64 HMAC-SHA256 with the tenant\'s key over "timestamp\\nnonce\\nbody\\n"). Refused: 401 invalid_signature, stale_notification, replayed_nonce; 400 malformed_notification.', params: providerParams, security: [], response: { 200: notificationAckSchema } } }, async (req, reply) => {
         const provider = providerOf(providers, req.params.provider);
         const notification = await provider.parseNotification(req.headers, typeof req.body === 'string' ? req.body : '');
-        const result = await inTransaction(db, (tx) => applyNotification(tx, clock, provider, notification, settlePaidOrder(clock), refundOutcome(clock)));
+        const result = await applierOf(provider).submit(notification);
         if (result.rejected) throw paymentError(result.rejected, { event_id: notification.eventId });
         return reply.send({ code: 'SUCCESS', outcome: result.outcome, duplicate: result.duplicate });
       });

@@ -68,8 +68,7 @@ export interface SettledRefund { tenant_id: string; id: string; order_id: string
  */
 export async function applyNotification(
   tx: Tx, clock: Clock, provider: PaymentProvider, n: PaymentNotification,
-  settle: (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }) => Promise<string>,
-  refundSettled: (tx: Tx, refund: SettledRefund) => Promise<void> = async () => {},
+  settle: Settle, refundSettled: RefundSettled = async () => {},
 ): Promise<NotificationOutcome> {
   const payment = await paymentRepo.lockPayment(tx, n.tenantId, n.paymentId);
   if (n.replayGuard) {
@@ -80,15 +79,27 @@ export async function applyNotification(
   }
   const firstSeen = await paymentRepo.recordEvent(tx, { tenant_id: n.tenantId, provider: provider.name, event_id: n.eventId, payment_id: n.paymentId, event_type: n.type, raw: n.raw, outcome: 'received' });
   if (!firstSeen) return { outcome: 'duplicate', duplicate: true };
-  const record = async (outcome: string, extra: Partial<NotificationOutcome> = {}) => {
-    await paymentRepo.setEventOutcome(tx, n.tenantId, provider.name, n.eventId, outcome);
-    return { outcome, duplicate: false, ...extra };
-  };
+  const decided = await decideNotification(tx, clock, n, payment, settle, refundSettled);
+  await paymentRepo.setEventOutcome(tx, n.tenantId, provider.name, n.eventId, decided.outcome);
+  return { ...decided, duplicate: false };
+}
+
+export type Settle = (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }) => Promise<string>;
+export type RefundSettled = (tx: Tx, refund: SettledRefund) => Promise<void>;
+export type PaymentRow = NonNullable<Awaited<ReturnType<typeof paymentRepo.lockPayment>>>;
+
+/**
+ * What a first-seen notification does, with its payment locked (undefined: no such payment): the
+ * outcome to record beside the event. Shared by the one-by-one and the batched paths.
+ */
+export async function decideNotification(
+  tx: Tx, clock: Clock, n: PaymentNotification, payment: PaymentRow | undefined, settle: Settle, refundSettled: RefundSettled = async () => {},
+): Promise<Omit<NotificationOutcome, 'duplicate'>> {
+  const record = (outcome: string, extra: Pick<NotificationOutcome, 'rejected'> = {}) => ({ outcome, ...extra });
   if (!payment) return record('payment_not_found', { rejected: 'payment_not_found' });
   const amount = payment.amount;
   // Signed by the provider, yet about another merchant or app than this payment's: never applied.
-  const mismatch = n.mismatch ?? (n.appid && payment.wechatpay_appid && n.appid !== payment.wechatpay_appid
-    ? { field: 'appid' as const, notified: n.appid, expected: payment.wechatpay_appid } : undefined);
+  const mismatch = notificationMismatch(n, payment);
   if (mismatch) {
     await audit(tx, n.tenantId, 'payment.notification_mismatch', 'payment', payment.id, { ...mismatch, event_id: n.eventId, event_type: n.type });
     return record(`${mismatch.field}_mismatch`, { rejected: 'notification_mismatch' });
@@ -146,6 +157,12 @@ export async function applyNotification(
       return record('refund_settled');
     }
   }
+}
+
+/** The merchant or app a verified notification names, when it is not this payment's. */
+export function notificationMismatch(n: PaymentNotification, payment: { wechatpay_appid: string | null }) {
+  return n.mismatch ?? (n.appid && payment.wechatpay_appid && n.appid !== payment.wechatpay_appid
+    ? { field: 'appid' as const, notified: n.appid, expected: payment.wechatpay_appid } : undefined);
 }
 
 /** Nonces are kept this long: longer than any provider's acceptance window, so a pruned nonce is refused for its age. */

@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { formatYuan } from '../../platform/money.js';
-import { orderCards, orderForMessage } from '../orders/orders.fragments.js';
+import { orderCards, orderForMessage, ordersForMessage } from '../orders/orders.fragments.js';
 import { shopCard } from '../b-nodes/b-nodes.service.js';
 import { wechatOpenidOf } from '../customers/customers.service.js';
 import { refundsOfOrder } from '../payments/payments.service.js';
@@ -77,6 +77,24 @@ export async function queueOrderMessage(tx: Conn, clock: Clock, tenantId: string
     RETURNING id`.execute(tx);
   if (rows[0]) await enqueue(tx, tenantId, SUBSCRIBE_SEND_JOB, { message_id: rows[0].id });
   return rows[0]?.id ?? null;
+}
+
+/**
+ * `queueOrderMessage` for many orders at once (the order is the subject): one statement whatever
+ * their number, and nothing at all when the tenant has no template for the event.
+ */
+export async function queueOrderMessages(tx: Conn, clock: Clock, tenantId: string, event: OrderEvent, orderIds: string[]): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const { rows } = await sql<{ id: string }>`
+    INSERT INTO subscribe_messages (tenant_id, id, event, subject_id, order_id, customer_id, template_id, status, created_at)
+    SELECT ${tenantId}, ids.id, t.event, o.id, o.id, o.customer_id, t.template_id, 'queued', ${clock.now()}
+      FROM subscribe_templates t, ${ordersForMessage(tenantId, orderIds)} o
+      JOIN unnest(${orderIds}::text[], ${orderIds.map(() => newId('sub'))}::text[]) AS ids(order_id, id) ON ids.order_id = o.id
+     WHERE t.tenant_id = ${tenantId} AND t.event = ${event}
+    ON CONFLICT (tenant_id, event, subject_id) DO NOTHING
+    RETURNING id`.execute(tx);
+  for (const row of rows) await enqueue(tx, tenantId, SUBSCRIBE_SEND_JOB, { message_id: row.id });
+  return rows.length;
 }
 
 /**

@@ -45,7 +45,7 @@ export async function runImportBench(opts: { rows: number; format: ImportFormat;
     const end = performance.now();
     const seconds = (end - start) / 1000;
     const span = (from: number, to: number | undefined) => Number((((to ?? end) - from) / 1000).toFixed(2));
-    if (outcome.status !== 'applied' || outcome.rows_applied !== opts.rows) throw new Error(`import was ${outcome.status} with ${outcome.problems.length} problems`);
+    if (outcome.status !== 'applied' || outcome.rows_applied !== opts.rows) throw new Error(`import was ${outcome.status} with ${outcome.problems.length} problems, first: ${JSON.stringify(outcome.problems.slice(0, 3))}`);
     const figures: ImportBenchFigures = {
       rows: opts.rows, format: opts.format, bytes: bytes.length, seconds: Number(seconds.toFixed(2)),
       rows_per_s: Math.round(opts.rows / seconds),

@@ -20,6 +20,8 @@ import { listingRoutes } from './modules/b-nodes/listings.routes.js';
 import { supplierRoutes } from './modules/catalog/suppliers.routes.js';
 import { assortmentRoutes } from './modules/assortments/assortments.routes.js';
 import { expireAssortments } from './flows/assortment-changes.flow.js';
+import { shopCatalogRoutes } from './modules/b-nodes/shop-catalog.routes.js';
+import { refreshSalesCounts } from './flows/sales-counts.flow.js';
 import { orderRoutes } from './modules/orders/orders.routes.js';
 import { expireDueOrders } from './flows/order-lifecycle.flow.js';
 import { refundOutcome } from './flows/refund-outcome.flow.js';
@@ -192,7 +194,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
@@ -230,6 +232,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
           { name: 'wechatpay.query', everyMs: 30_000, run: (jobDb) => wechatpay.queryPending(jobDb) },
           // Assortments past their validity expire and their listings pause by themselves.
           { name: 'assortments.expire', everyMs: 60_000, run: (jobDb) => expireAssortments(jobDb, clock) },
+          { name: 'shops.sales.refresh', everyMs: 60_000, run: (jobDb) => refreshSalesCounts(jobDb) },
         ],
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },

@@ -3,6 +3,7 @@ import type { IdentityTables } from './modules/identity/identity.tables.js';
 import type { CatalogTables } from './modules/catalog/catalog.tables.js';
 import type { InventoryTables } from './modules/inventory/inventory.tables.js';
 import type { BNodeTables } from './modules/b-nodes/b-nodes.tables.js';
+import type { ShopCatalogTables } from './modules/b-nodes/shop-catalog.tables.js';
 import type { CustomerTables } from './modules/customers/customers.tables.js';
 import type { OrderTables } from './modules/orders/orders.tables.js';
 import type { PaymentTables } from './modules/payments/payments.tables.js';
@@ -23,7 +24,7 @@ import type { AssortmentTables } from './modules/assortments/assortments.tables.
  * the platform's own. Only for Kysely's typing: which module may touch which table is checked by
  * scripts/check-table-ownership.ts.
  */
-export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, CustomerTables,
+export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
   SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, AssortmentTables, CatalogIoTables {}
 

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import type { Db } from '../src/database.js';
 import { createSiyu, type Siyu, type SiyuOptions } from '../src/app.js';
@@ -8,9 +10,10 @@ import { newId } from '../src/platform/ids.js';
 
 /**
  * Tests drive many consumers from one address, as benchmarks do: per-address request limits are
- * off (their own tests turn them on). Account and pickup-code lockouts still hold.
+ * off (their own tests turn them on). Account and pickup-code lockouts still hold. Uploaded files
+ * go to a temporary directory, never the project's data directory.
  */
-export const testConfig = loadConfig({ SIYU_RATE_LIMITS: 'off' });
+export const testConfig = loadConfig({ SIYU_RATE_LIMITS: 'off', SIYU_STORAGE_DIR: path.join(os.tmpdir(), 'siyu-test-files') });
 
 /** A settable clock: tests move time instead of sleeping. */
 export function manualClock(start = new Date('2026-11-01T08:00:00Z')) {

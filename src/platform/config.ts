@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { StorageConfig } from './storage/storage.js';
 
 /** Everything read from the environment, read once, so the rest of the code never touches process.env. */
 export type Mode = 'sandbox' | 'live';
@@ -47,6 +48,15 @@ export interface Config {
   /** How long a stopping server waits for requests and background work in flight before closing the database anyway. */
   shutdownTimeoutMs: number;
   limits: LimitsConfig;
+  /**
+   * Where uploaded files go: SIYU_STORAGE=local (default: `files/` under the data directory) or
+   * s3 with SIYU_S3_BUCKET, SIYU_S3_ACCESS_KEY_ID, SIYU_S3_SECRET_ACCESS_KEY and optionally
+   * SIYU_S3_ENDPOINT (any S3-compatible store), SIYU_S3_REGION, SIYU_S3_FORCE_PATH_STYLE,
+   * SIYU_S3_PUBLIC_URL (a CDN or public bucket URL; unset, the server serves the objects itself).
+   */
+  storage: StorageConfig;
+  /** SIYU_IMAGE_MAX_BYTES: the largest image upload accepted (default 8 MiB); larger answers 413. */
+  imageMaxBytes: number;
 }
 
 /** A number of requests allowed per client address in a window. */
@@ -100,9 +110,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyRetentionHours: atLeast(24, intFrom(env.SIYU_IDEMPOTENCY_RETENTION_HOURS, 48), 'SIYU_IDEMPOTENCY_RETENTION_HOURS'),
     shutdownTimeoutMs: intFrom(env.SIYU_SHUTDOWN_TIMEOUT_MS, 10_000),
     limits: limitsFrom(env),
+    storage: storageFrom(env),
+    imageMaxBytes: atLeast(1024, intFrom(env.SIYU_IMAGE_MAX_BYTES, 8 * 1024 * 1024), 'SIYU_IMAGE_MAX_BYTES'),
   };
   if (mode === 'live') refuseDefaultSecrets(env);
   return config;
+}
+
+function storageFrom(env: NodeJS.ProcessEnv): StorageConfig {
+  const kind = env.SIYU_STORAGE || 'local';
+  const dataDir = path.resolve(env.SIYU_DATA_DIR ?? '.siyu');
+  if (kind === 'local') return { kind, dir: path.resolve(env.SIYU_STORAGE_DIR ?? path.join(dataDir, 'files')) };
+  if (kind !== 's3') throw new Error(`SIYU_STORAGE: expected local or s3, got ${kind}`);
+  const required = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`SIYU_STORAGE=s3: ${name} is not set`);
+    return value;
+  };
+  return {
+    kind,
+    endpoint: env.SIYU_S3_ENDPOINT || undefined,
+    region: env.SIYU_S3_REGION || 'us-east-1',
+    bucket: required('SIYU_S3_BUCKET'),
+    accessKeyId: required('SIYU_S3_ACCESS_KEY_ID'),
+    secretAccessKey: required('SIYU_S3_SECRET_ACCESS_KEY'),
+    forcePathStyle: (env.SIYU_S3_FORCE_PATH_STYLE ?? 'true') !== 'false',
+    publicUrl: env.SIYU_S3_PUBLIC_URL ? baseUrlFrom(env.SIYU_S3_PUBLIC_URL) : undefined,
+  };
 }
 
 function trustProxyFrom(value: string | undefined): boolean | number | string[] {

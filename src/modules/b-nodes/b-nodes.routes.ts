@@ -4,8 +4,8 @@ import { requirePermission } from '../../platform/http/auth.js';
 import { idParams } from '../catalog/catalog.schema.js';
 import { itemsOf } from '../../platform/http/schemas.js';
 import {
-  assignPolicyBody, bNodeSchema, createBNodeBody, listingChangeSchema, listingParams, listingSchema, policyAssignmentSchema, putListingBody, shopCatalogSchema,
-  shopDirectoryQuery, shopDirectorySchema, shopProductPageSchema, shopProductParams, shopSessionBody, shopSessionSchema, slugParams,
+  assignPolicyBody, bNodeSchema, createBNodeBody, listingChangeSchema, listingParams, listingSchema, policyAssignmentSchema, putListingBody,
+  shopDirectoryQuery, shopDirectorySchema, shopSessionBody, shopSessionSchema, slugParams,
 } from './b-nodes.schema.js';
 import * as nodes from './b-nodes.service.js';
 import { assignPolicyChecked, putListingGuarded } from '../../flows/guarded-changes.flow.js';
@@ -31,9 +31,7 @@ export const bNodeRoutes: RouteModule<Database> = (app, { db, clock, config }) =
   const shopTags = ['shop'];
   app.get('/shops', { schema: { tags: shopTags, operationId: 'listShops', summary: 'A tenant\'s shops, for the site\'s home page', querystring: shopDirectoryQuery, security: [], response: { 200: shopDirectorySchema } } }, async (req) =>
     nodes.shopDirectory(db, req.query.tenant));
-  app.get('/shops/:slug', { schema: { tags: shopTags, operationId: 'getShop', summary: 'A shop and what it sells now', params: slugParams, security: [], response: { 200: shopCatalogSchema } } }, async (req) => nodes.shopCatalog(db, req.params.slug));
-  app.get('/shops/:slug/products/:productId', { schema: { tags: shopTags, operationId: 'getShopProduct', summary: 'One product of a shop', params: shopProductParams, security: [], response: { 200: shopProductPageSchema } } }, async (req) =>
-    nodes.shopProduct(db, req.params.slug, req.params.productId));
+  // The shop's product list and product page: shop-catalog.routes.ts.
   app.post('/shops/:slug/session', { config: perAddressLimit(config.limits, config.limits.shopSession), schema: { tags: shopTags, operationId: 'openShopSession', summary: 'Open a consumer session with the phone and the one-time code sent to it', description: 'With `code` (from POST /shops/{slug}/otp): a wrong code answers 401 otp_invalid with `tries_left`; an expired, used or exhausted one 401 otp_expired. Without `code`: the sandbox\'s phone-only shortcut, refused in live mode with 403 otp_required.', params: slugParams, body: shopSessionBody, security: [], response: { 201: shopSessionSchema } } }, async (req, reply) => {
     const { code, ...who } = req.body;
     if (code !== undefined) return reply.status(201).send(await openVerifiedShopSession(db, clock, deriveKey(config.secretKey, OTP_KEY_PURPOSE), req.params.slug, { ...who, code }));

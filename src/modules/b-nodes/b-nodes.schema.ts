@@ -98,18 +98,34 @@ export const shopSchema = z.object({
   pickup_address: z.string(),
 }).meta({ id: 'Shop' });
 
-export const shopSkuSchema = z.object({ id: z.string(), code: z.string(), name: z.string(), price: money, available: z.number().int() }).meta({ id: 'ShopSku' });
+export const shopSkuSchema = z.object({
+  id: z.string(), code: z.string(), name: z.string(), price: money,
+  available: z.number().int().describe('Free stock of this SKU alone (one size, one colour), never summed over the product'),
+  attributes: z.record(z.string(), z.string()).optional().describe('Size, colour…'),
+}).meta({ id: 'ShopSku' });
+export const shopImageSchema = z.object({ id: z.string(), thumb_url: z.string(), detail_url: z.string(), width: z.number().int(), height: z.number().int() }).meta({ id: 'ShopImage' });
 export const shopProductSchema = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string(),
   category: z.string(),
-  image_url: z.string().nullable(),
+  category_id: z.string().nullable().optional(),
+  image_url: z.string().nullable().describe('The cover thumbnail, or null for none'),
+  images: z.array(shopImageSchema).optional().describe('Every image, in order (the product page only)'),
   skus: z.array(shopSkuSchema),
   min_price: money,
+  sold: z.number().int().optional().describe('Units sold in this shop: paid, less refunded (refreshed every minute)'),
 }).meta({ id: 'ShopProduct' });
+export const shopCategorySchema = z.object({
+  id: z.string(), parent_id: z.string().nullable(), name: z.string(),
+  product_count: z.number().int().describe('Products of this shop in the category or under it'),
+}).meta({ id: 'ShopCategory' });
 
-export const shopCatalogSchema = z.object({ shop: shopSchema, products: z.array(shopProductSchema) }).meta({ id: 'ShopCatalog' });
+export const shopCatalogSchema = z.object({
+  shop: shopSchema,
+  categories: z.array(shopCategorySchema).optional().describe('The categories that hold something this shop sells, in tree order'),
+  products: z.array(shopProductSchema),
+}).meta({ id: 'ShopCatalog' });
 export const shopProductPageSchema = z.object({ shop: shopSchema, product: shopProductSchema }).meta({ id: 'ShopProductPage' });
 
 /** The same answer for every phone, known or not: nothing about a customer before the code is verified. */

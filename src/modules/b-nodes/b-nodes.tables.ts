@@ -36,6 +36,8 @@ export interface ListingsTable {
   sku_id: string;
   retail_price: Fen;
   active: Generated<boolean>;
+  /** The shop's own order (lower first); ties sort by title. */
+  position: Generated<number>;
   updated_at: Generated<Date>;
   assortment_id: Generated<string | null>;
   supply_price: Generated<Fen | null>;

@@ -112,7 +112,8 @@ export function readRecord(kind: ImportKind, index: Map<string, number>, cells: 
     const barcode = values.barcode as string | null;
     if (barcode && !/^[0-9A-Za-z-]{4,32}$/.test(barcode)) problems.push({ line, column: 'barcode', code: 'bad_barcode', value: barcode.slice(0, 40) });
     const path = values.category_path as string | null;
-    if (path && path.split('/').some((s) => s.trim().length === 0 || s.trim().length > 60)) problems.push({ line, column: 'category_path', code: 'bad_category', value: path.slice(0, 40) });
+    // The console's category tree goes five levels deep; a file may not go deeper.
+    if (path && (path.split('/').length > 5 || path.split('/').some((s) => s.trim().length === 0 || s.trim().length > 60))) problems.push({ line, column: 'category_path', code: 'bad_category', value: path.slice(0, 40) });
     if (problems.length > 0) return { problems };
     return {
       problems,

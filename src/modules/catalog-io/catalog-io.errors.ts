@@ -15,7 +15,7 @@ export const ROW_PROBLEM_TEXT: Record<string, { en: string; zh: string }> = {
   bad_number: { en: 'not a whole number in range', zh: '不是范围内的整数' },
   bad_price: { en: 'not an amount in yuan (e.g. 12.50)', zh: '不是以元为单位的金额（如 12.50）' },
   bad_barcode: { en: 'barcode must be 4–32 letters, digits or dashes', zh: '条码须为 4–32 位字母、数字或连字符' },
-  bad_category: { en: 'category path segments must be 1–60 characters', zh: '分类路径每级须为 1–60 个字符' },
+  bad_category: { en: 'a category path has at most 5 levels of 1–60 characters', zh: '分类路径最多 5 级，每级 1–60 个字符' },
   unknown_supplier: { en: 'unknown supplier', zh: '供应商不存在' },
   ambiguous_supplier: { en: 'several suppliers have this name; use supplier_id', zh: '多个供应商同名，请填写供应商 ID' },
   unknown_product: { en: 'unknown product', zh: '商品不存在' },

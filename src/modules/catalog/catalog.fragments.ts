@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Fen } from '../../platform/money.js';
 
 /**
@@ -35,4 +35,29 @@ export function skuFacts(tenantId: string) {
 /** The tenant's average suggested and supply price over its SKUs (the typical order before any sale), as one row. */
 export function skuPriceAverages(tenantId: string) {
   return sql`(SELECT round(avg(suggested_price))::bigint AS price, round(avg(supply_price))::bigint AS cogs FROM skus WHERE tenant_id = ${tenantId})`;
+}
+
+/**
+ * What a shop shows of each SKU beyond its price: the product's category, the SKU's attributes
+ * (size, colour), when the SKU was added (a product's sizes show in the order they were made)
+ * and the product's cover image (the first by position, as storage key and format),
+ * to join by `id` (the SKU's).
+ */
+export function skuShopFacts(tenantId: string) {
+  return sql<{ id: string; category_id: string | null; sku_attributes: Record<string, string>; cover_key: string | null; cover_format: 'webp' | 'jpeg' | null; sku_created_at: Date }>`(
+    SELECT s.id, s.created_at AS sku_created_at, p.category_id, s.attributes AS sku_attributes, cover.key AS cover_key, cover.format AS cover_format
+      FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+      LEFT JOIN LATERAL (SELECT i.key, i.format FROM product_images i
+                          WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id ORDER BY i.position LIMIT 1) cover ON true
+     WHERE s.tenant_id = ${tenantId})`;
+}
+
+/**
+ * Whether the text `column` contains `text`, served by the trigram index on catalog_search_key
+ * where there is one (see migration 019): the key narrows, ILIKE rechecks. Chinese of one or two
+ * characters works as well as a word.
+ */
+export function textContains(column: RawBuilder<unknown>, text: string) {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`(catalog_search_key(${column}) LIKE '%' || catalog_search_key(${text}) || '%' AND ${column} ILIKE ${pattern})`;
 }

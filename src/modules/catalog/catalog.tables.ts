@@ -48,9 +48,22 @@ export interface SkusTable {
   created_at: Generated<Date>;
 }
 
+export interface ProductImagesTable {
+  tenant_id: string;
+  id: string;
+  product_id: string;
+  position: number;
+  key: string;
+  format: 'webp' | 'jpeg';
+  width: number;
+  height: number;
+  created_at: Generated<Date>;
+}
+
 export interface CatalogTables {
   suppliers: SuppliersTable;
   categories: CategoriesTable;
   products: ProductsTable;
   skus: SkusTable;
+  product_images: ProductImagesTable;
 }

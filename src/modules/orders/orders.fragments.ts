@@ -82,3 +82,15 @@ export function orderForMessage(tenantId: string, orderId: string) {
   return sql<{ id: string; number: string; customer_id: string; b_node_id: string; total: Fen; paid_at: Date | null }>`(
     SELECT id, number, customer_id, b_node_id, total, paid_at FROM orders WHERE tenant_id = ${tenantId} AND id = ${orderId})`;
 }
+
+/**
+ * Units sold per tenant, B node and SKU: paid, less refunded (an order counts from its payment on,
+ * whatever happened after). Of one tenant, or of all for periodic upkeep.
+ */
+export function soldUnits(tenantId?: string) {
+  return sql<{ tenant_id: string; b_node_id: string; sku_id: string; sold: number }>`(
+    SELECT o.tenant_id, o.b_node_id, l.sku_id, sum(l.quantity - l.refunded_quantity)::int AS sold
+      FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+     WHERE o.paid_at IS NOT NULL ${tenantId === undefined ? sql`` : sql`AND o.tenant_id = ${tenantId}`}
+     GROUP BY o.tenant_id, o.b_node_id, l.sku_id)`;
+}

@@ -14,6 +14,8 @@ import { OrderDetailPage } from './OrderDetailPage.js';
 import { JobsPage } from './JobsPage.js';
 import { AccountPage } from './AccountPage.js';
 import { ProductsPage } from './ProductsPage.js';
+import { ProductEditPage } from './catalog/ProductEditPage.js';
+import { CategoriesPage } from './catalog/CategoriesPage.js';
 import { FirstScreen, Screen } from './access.js';
 import { MessagesPage } from './MessagesPage.js';
 import { WechatPayPage } from './WechatPayPage.js';
@@ -68,6 +70,8 @@ export function AdminApp() {
           <Route path="supplier/stock" element={<Screen screen="supplier-stock"><SupplierStockPage /></Screen>} />
           <Route path="supplier/purchase-orders" element={<Screen screen="supplier-purchase-orders"><SupplierPurchaseOrdersPage /></Screen>} />
           <Route path="supplier/shipments" element={<Screen screen="supplier-shipments"><SupplierShipmentsPage /></Screen>} />
+          <Route path="products/categories" element={<Screen screen="products"><CategoriesPage /></Screen>} />
+          <Route path="products/:productId" element={<Screen screen="products"><ProductEditPage /></Screen>} />
           <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />

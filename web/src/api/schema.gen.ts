@@ -206,7 +206,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List products with their SKUs */
+        /**
+         * List products with their SKUs and images, filtered; a supplier gets its own
+         * @description Free stock per SKU (over all warehouses) and the `low_stock` filter only for roles that read stock.
+         */
         get: operations["listProducts"];
         put?: never;
         /** Create a product of a supplier */
@@ -224,14 +227,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A product with its SKUs */
+        /** A product with its SKUs and images */
         get: operations["getProduct"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a product's title, description, category or attributes */
+        patch: operations["updateProduct"];
         trace?: never;
     };
     "/api/v1/products/{id}/skus": {
@@ -266,6 +270,96 @@ export interface paths {
         head?: never;
         /** Change a SKU; a new supply price is checked against every shop listing it */
         patch: operations["updateSku"];
+        trace?: never;
+    };
+    "/api/v1/products/{id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a product image (multipart field "file")
+         * @description JPEG, PNG, WebP, GIF, AVIF or HEIF up to 8388608 bytes (SIYU_IMAGE_MAX_BYTES); stored as a 320 px square thumbnail and a detail image of at most 1080 px, both WebP. Not an image: 415 image_unsupported; too large: 413 image_too_large.
+         */
+        post: operations["addProductImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{id}/images/{imageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a product image */
+        delete: operations["deleteProductImage"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{id}/images/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put a product's images in order (the first is the cover) */
+        put: operations["orderProductImages"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The category tree, as rows with their parent */
+        get: operations["listCategories"];
+        put?: never;
+        /** Add a category, at the top or under another */
+        post: operations["createCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an empty category */
+        delete: operations["deleteCategory"];
+        options?: never;
+        head?: never;
+        /** Rename, reorder or move a category (never under itself) */
+        patch: operations["updateCategory"];
         trace?: never;
     };
     "/api/v1/suppliers/{id}": {
@@ -460,6 +554,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shops/{slug}/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a consumer session with the phone and the one-time code sent to it
+         * @description With `code` (from POST /shops/{slug}/otp): a wrong code answers 401 otp_invalid with `tries_left`; an expired, used or exhausted one 401 otp_expired. Without `code`: the sandbox's phone-only shortcut, refused in live mode with 403 otp_required.
+         */
+        post: operations["openShopSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{slug}": {
         parameters: {
             query?: never;
@@ -467,7 +581,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A shop and what it sells now */
+        /** A shop and what it sells now: categories, search, sort */
         get: operations["getShop"];
         put?: never;
         post?: never;
@@ -484,7 +598,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One product of a shop */
+        /** One product of a shop, with its images and each SKU's own stock */
         get: operations["getShopProduct"];
         put?: never;
         post?: never;
@@ -494,7 +608,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/shops/{slug}/session": {
+    "/api/v1/b-nodes/{id}/listing-order": {
         parameters: {
             query?: never;
             header?: never;
@@ -502,12 +616,9 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
-        /**
-         * Open a consumer session with the phone and the one-time code sent to it
-         * @description With `code` (from POST /shops/{slug}/otp): a wrong code answers 401 otp_invalid with `tries_left`; an expired, used or exhausted one 401 otp_expired. Without `code`: the sandbox's phone-only shortcut, refused in live mode with 403 otp_required.
-         */
-        post: operations["openShopSession"];
+        /** Set the order in which a shop shows its products */
+        put: operations["orderListings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2216,6 +2327,12 @@ export interface components {
         CampaignFunderInput: "platform" | "supplier" | "b_node";
         /** @enum {string} */
         CampaignStatus: "active" | "ended";
+        Category: {
+            id: string;
+            parent_id: string | null;
+            name: string;
+            position: number;
+        };
         CheckResult: {
             verdict: components["schemas"]["Verdict"];
             rules: components["schemas"]["RuleResult"][];
@@ -2834,10 +2951,25 @@ export interface components {
             title: string;
             description: string;
             category: string;
+            category_id?: string | null;
+            attributes?: {
+                [key: string]: string;
+            };
             image_url: string | null;
+            images?: components["schemas"]["ProductImage"][];
             /** Format: date-time */
             created_at?: string;
             skus: components["schemas"]["Sku"][];
+        };
+        ProductImage: {
+            id: string;
+            position: number;
+            width: number;
+            height: number;
+            /** @description A square thumbnail, 320 px; cacheable for a year (the URL changes with the image) */
+            thumb_url: string;
+            /** @description At most 1080 px on its longer side */
+            detail_url: string;
         };
         ProfitSharingOrder: {
             id: string;
@@ -3118,7 +3250,16 @@ export interface components {
         };
         ShopCatalog: {
             shop: components["schemas"]["Shop"];
+            /** @description The categories that hold something this shop sells, in tree order */
+            categories?: components["schemas"]["ShopCategory"][];
             products: components["schemas"]["ShopProduct"][];
+        };
+        ShopCategory: {
+            id: string;
+            parent_id: string | null;
+            name: string;
+            /** @description Products of this shop in the category or under it */
+            product_count: number;
         };
         ShopDirectory: {
             tenant: {
@@ -3132,6 +3273,13 @@ export interface components {
                 pickup_address: string;
             }[];
         };
+        ShopImage: {
+            id: string;
+            thumb_url: string;
+            detail_url: string;
+            width: number;
+            height: number;
+        };
         ShopOtp: {
             /** @constant */
             sent: true;
@@ -3143,10 +3291,16 @@ export interface components {
             title: string;
             description: string;
             category: string;
+            category_id?: string | null;
+            /** @description The cover thumbnail, or null for none */
             image_url: string | null;
+            /** @description Every image, in order (the product page only) */
+            images?: components["schemas"]["ShopImage"][];
             skus: components["schemas"]["ShopSku"][];
             /** @description integer fen (1/100 yuan) */
             min_price: number;
+            /** @description Units sold in this shop: paid, less refunded (refreshed every minute) */
+            sold?: number;
         };
         ShopProductPage: {
             shop: components["schemas"]["Shop"];
@@ -3168,7 +3322,12 @@ export interface components {
             name: string;
             /** @description integer fen (1/100 yuan) */
             price: number;
+            /** @description Free stock of this SKU alone (one size, one colour), never summed over the product */
             available: number;
+            /** @description Size, colour… */
+            attributes?: {
+                [key: string]: string;
+            };
         };
         ShopSubscribeOptIns: {
             items: {
@@ -3201,6 +3360,14 @@ export interface components {
             retail_floor: number;
             /** @description integer fen (1/100 yuan) */
             retail_ceiling: number;
+            barcode?: string | null;
+            case_pack?: number;
+            min_order_qty?: number;
+            attributes?: {
+                [key: string]: string;
+            };
+            /** @description Free stock over all warehouses (the product list only) */
+            available?: number;
         };
         SmsMessage: {
             id: string;
@@ -4128,7 +4295,15 @@ export interface operations {
     };
     listProducts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Text in the title, a SKU code or a barcode; Chinese works */
+                q?: string;
+                /** @description This category and every category under it */
+                category_id?: string;
+                supplier_id?: string;
+                /** @description Only products with a SKU whose free stock over all warehouses is at most this */
+                low_stock?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4144,6 +4319,15 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["Product"][];
                     };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing or invalid token (`unauthenticated`) */
@@ -4191,6 +4375,11 @@ export interface operations {
                     description?: string;
                     /** @default general */
                     category?: string;
+                    category_id?: string | null;
+                    /** @description Name → value, e.g. {"尺码": "L", "颜色": "蓝"}; at most 20 */
+                    attributes?: {
+                        [key: string]: string;
+                    };
                     /** Format: uri */
                     image_url?: string;
                 };
@@ -4311,6 +4500,85 @@ export interface operations {
             };
         };
     };
+    updateProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string;
+                    category_id?: string | null;
+                    /** @description Name → value, e.g. {"尺码": "L", "颜色": "蓝"}; at most 20 */
+                    attributes?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createSku: {
         parameters: {
             query?: never;
@@ -4329,6 +4597,15 @@ export interface operations {
                     suggested_price: number;
                     retail_floor: number;
                     retail_ceiling: number;
+                    barcode?: string | null;
+                    /** @description Units per case the supplier ships (default 1) */
+                    case_pack?: number;
+                    /** @description The least a purchase order may ask of this SKU (default 1) */
+                    min_order_qty?: number;
+                    /** @description Name → value, e.g. {"尺码": "L", "颜色": "蓝"}; at most 20 */
+                    attributes?: {
+                        [key: string]: string;
+                    };
                 };
             };
         };
@@ -4406,6 +4683,15 @@ export interface operations {
                     suggested_price?: number;
                     retail_floor?: number;
                     retail_ceiling?: number;
+                    barcode?: string | null;
+                    /** @description Units per case the supplier ships (default 1) */
+                    case_pack?: number;
+                    /** @description The least a purchase order may ask of this SKU (default 1) */
+                    min_order_qty?: number;
+                    /** @description Name → value, e.g. {"尺码": "L", "颜色": "蓝"}; at most 20 */
+                    attributes?: {
+                        [key: string]: string;
+                    };
                     override_reason?: string;
                 };
             };
@@ -4418,6 +4704,469 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Sku"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImage"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteProductImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                imageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    orderProductImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    image_ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProductImage"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Category"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default null */
+                    parent_id?: string | null;
+                    position?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @description Moves the category (with everything under it); null makes it a top category */
+                    parent_id?: string | null;
+                    position?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
                 };
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
@@ -5508,9 +6257,73 @@ export interface operations {
             };
         };
     };
-    getShop: {
+    openShopSession: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    phone: string;
+                    code?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopSession"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShop: {
+        parameters: {
+            query?: {
+                /** @description Text in a product's title or a SKU's name; Chinese of one character or more */
+                q?: string;
+                /** @description A category id: its products and those of every category under it */
+                category?: string;
+                /** @description position: the owner's order; sales: most sold first */
+                sort?: "position" | "sales";
+            };
             header?: never;
             path: {
                 slug: string;
@@ -5607,36 +6420,51 @@ export interface operations {
             };
         };
     };
-    openShopSession: {
+    orderListings: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                slug: string;
+                id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
                 "application/json": {
-                    name?: string;
-                    phone: string;
-                    code?: string;
+                    /** @description Products of the shop in the order they should show; products not named keep their place after these */
+                    product_ids: string[];
                 };
             };
         };
         responses: {
-            /** @description Default Response */
-            201: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ShopSession"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
-            400: {
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11896,6 +12724,7 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/users"]["post"]["requestBody"]["content"]["application/json"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
+export const pathsApiV1ShopsSlugGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/shops/{slug}"]["get"]["parameters"]["query"]["sort"]> = ["position", "sales"];
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox", "wechatpay"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];

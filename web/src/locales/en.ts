@@ -1,6 +1,8 @@
 import type { Messages } from './zh-CN.js';
+import { catalogEn } from './catalog.en.js';
 
 export const en: Messages = {
+  catalog: catalogEn,
   share: {
     nav: 'Share',
     title: 'Share a poster',

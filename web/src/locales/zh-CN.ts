@@ -1,5 +1,8 @@
+import { catalogZhCN } from './catalog.zh-CN.js';
+
 /** The source language: `en` must provide every key this object has (checked by its type). */
 export const zhCN = {
+  catalog: catalogZhCN,
   share: {
     nav: '分享',
     title: '分享海报',

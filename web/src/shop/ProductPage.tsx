@@ -34,10 +34,17 @@ export function ProductPage() {
 
   return (
     <article className="product-page">
-      <ProductImage product={product} large />
+      {product.images && product.images.length > 1 ? (
+        <div className="gallery" data-testid="product-gallery">
+          {product.images.map((i) => <ProductImage key={i.id} product={product} src={i.detail_url} large />)}
+        </div>
+      ) : (
+        <ProductImage product={product} src={product.images?.[0]?.detail_url} large />
+      )}
       <h1 className="product-heading" data-testid="product-title">{product.title}</h1>
       {product.description && <p className="muted">{product.description}</p>}
       {sku && <p className="price big" data-testid="product-price">{yuan(sku.price)}</p>}
+      {product.sold !== undefined && <p className="muted small" data-testid="product-sold">{t('catalog.sold', { count: product.sold })}</p>}
 
       <h2 className="section-title">{t('shop.choose_sku')}</h2>
       <div className="chips" role="radiogroup">
@@ -55,6 +62,7 @@ export function ProductPage() {
           >
             {s.name}
             <small>{s.available > 0 ? yuan(s.price) : t('shop.sold_out')}</small>
+            {s.available > 0 && <small className="stock-left" data-testid="sku-left">{t('catalog.left', { count: s.available })}</small>}
           </button>
         ))}
       </div>

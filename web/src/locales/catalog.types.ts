@@ -1,0 +1,3 @@
+import type { catalogZhCN } from './catalog.zh-CN.js';
+
+export type CatalogMessages = { [K in keyof typeof catalogZhCN]: string };

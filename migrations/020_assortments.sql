@@ -48,12 +48,12 @@ CREATE INDEX assortment_items_by_sku ON assortment_items (tenant_id, sku_id);
 
 -- A listing curated from an assortment remembers it, with the supply price it was offered at
 -- (checkout snapshots that cost); a listing the system paused says why (the owner's own pause
--- says 'owner'). cap_left counts down the assortment's per-node cap at checkout, in checkout's
+-- says 'owner'; 'untargeted': the assortment no longer aims at the node). cap_left counts down the assortment's per-node cap at checkout, in checkout's
 -- one write statement, and never goes below zero.
 ALTER TABLE listings
   ADD COLUMN assortment_id text,
   ADD COLUMN supply_price bigint CHECK (supply_price >= 0),
-  ADD COLUMN pause_reason text CHECK (pause_reason IN ('owner', 'outside_band', 'withdrawn', 'expired')),
+  ADD COLUMN pause_reason text CHECK (pause_reason IN ('owner', 'outside_band', 'withdrawn', 'expired', 'untargeted')),
   ADD COLUMN cap_left integer CHECK (cap_left >= 0),
   ADD CONSTRAINT listings_assortment_fk FOREIGN KEY (tenant_id, assortment_id) REFERENCES assortments(tenant_id, id),
   ADD CONSTRAINT listings_active_has_no_pause CHECK (NOT active OR pause_reason IS NULL);
@@ -66,7 +66,7 @@ CREATE TABLE listing_notices (
   b_node_id     text NOT NULL,
   sku_id        text NOT NULL,
   assortment_id text,
-  reason        text NOT NULL CHECK (reason IN ('outside_band', 'withdrawn', 'expired')),
+  reason        text NOT NULL CHECK (reason IN ('outside_band', 'withdrawn', 'expired', 'untargeted')),
   details       jsonb NOT NULL DEFAULT '{}'::jsonb,
   created_at    timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id),

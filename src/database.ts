@@ -18,6 +18,7 @@ import type { ReconciliationTables } from './modules/reconciliation/reconciliati
 import type { WechatTables } from './modules/wechat/wechat.tables.js';
 import type { CatalogIoTables } from './modules/catalog-io/catalog-io.tables.js';
 import type { AssortmentTables } from './modules/assortments/assortments.tables.js';
+import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -26,7 +27,7 @@ import type { AssortmentTables } from './modules/assortments/assortments.tables.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
-  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, AssortmentTables, CatalogIoTables {}
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

@@ -6,6 +6,7 @@ import { registerWebBench } from '../../bench/web.bench.js';
 import { registerQueueBench } from '../../bench/queue.bench.js';
 import { registerNotifyBench } from '../../bench/notify.bench.js';
 import { registerImportBench } from '../../bench/import.bench.js';
+import { registerAggregateBench } from '../../bench/aggregate.bench.js';
 
 /** Benchmarks are commands that prepare their own scratch data; never timed tests. */
 export function registerBenchCommands(program: Command) {
@@ -17,4 +18,5 @@ export function registerBenchCommands(program: Command) {
   registerQueueBench(bench);
   registerNotifyBench(bench);
   registerImportBench(bench);
+  registerAggregateBench(bench);
 }

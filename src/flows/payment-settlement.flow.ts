@@ -8,21 +8,28 @@ import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 import { queueOrderMessage, queueOrderMessages } from '../modules/subscribe-messages/subscribe-messages.service.js';
+import { splitOrders } from '../modules/fulfilment/fulfilment.service.js';
 
 /**
  * What a successful payment does to its order, decided under the order's row lock:
  * - awaiting payment → paid;
  * - expired (auto-cancelled) → revived if all its stock can be reserved again, else refunded in full;
  * - cancelled, or already paid by another payment → refunded in full.
- * Never an oversell: revival uses the same conditional reservation as checkout. A paid order asks
- * for its "order paid" subscribe message (sent by a job when the buyer opted in).
+ * Never an oversell: revival uses the same conditional reservation as checkout. A paid order is split
+ * into supplier sub-orders and asks for its "order paid" subscribe message (sent by a job when the
+ * buyer opted in).
  */
 export function settlePaidOrder(clock: Clock) {
   return async (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }): Promise<string> => {
     const now = clock.now();
     // The common case in one statement: an order awaiting payment becomes paid. Only when it was
     // in any other state is it locked and read to decide.
-    const paidMessage = () => queueOrderMessage(tx, clock, payment.tenant_id, { event: 'order_paid', orderId: payment.order_id });
+    // A paid order is split into its supplier sub-orders here rather than at checkout: one
+    // INSERT … SELECT over its lines, off the checkout path, and only for orders that are paid.
+    const paidMessage = async () => {
+      await splitOrders(tx, payment.tenant_id, [payment.order_id]);
+      await queueOrderMessage(tx, clock, payment.tenant_id, { event: 'order_paid', orderId: payment.order_id });
+    };
     if (await transitionOrder(tx, payment.tenant_id, payment.order_id, 'paid', { paid_at: now }, 'pending_payment')) {
       await recordOrderEconomics(tx, payment.tenant_id, [payment.order_id]);
       await paidMessage();
@@ -53,8 +60,8 @@ export function settlePaidOrder(clock: Clock) {
 
 /**
  * `settlePaidOrder` for a batch of one tenant's payments (notifications applied together): the
- * orders awaiting payment become paid in one statement, and their economics and "order paid"
- * messages are written in one each. An order in any other state, or named by a second payment of
+ * orders awaiting payment become paid in one statement, and their economics, supplier sub-orders
+ * and "order paid" messages are written in one each. An order in any other state, or named by a second payment of
  * the batch, is settled one by one as above. One outcome per payment, in order.
  */
 export function settlePaidOrders(clock: Clock) {
@@ -65,6 +72,7 @@ export function settlePaidOrders(clock: Clock) {
     const moved = await transitionOrders(tx, tenantId, [...firstPayments.keys()], 'paid', { paid_at: clock.now() }, 'pending_payment');
     if (moved.size > 0) {
       await recordOrderEconomics(tx, tenantId, [...moved]);
+      await splitOrders(tx, tenantId, [...moved]);
       await queueOrderMessages(tx, clock, tenantId, 'order_paid', [...moved]);
     }
     const outcomes: string[] = [];

@@ -109,6 +109,11 @@ describe('assortments and listings in a browser', () => {
     const row = await c.db.selectFrom('listings').select(['active', 'pause_reason']).where('tenant_id', '=', c.tenantId).where('sku_id', '=', skuId)
       .where('b_node_id', '=', (await c.db.selectFrom('users').select('b_node_id').where('login', '=', 'leader1').executeTakeFirstOrThrow()).b_node_id!).executeTakeFirstOrThrow();
     expect(row).toEqual({ active: false, pause_reason: 'outside_band' });
+
+    // The same screen in English, with no key left untranslated.
+    await phone.getByTestId('lang-en').click();
+    await waitForText(listing.getByTestId('listing-reason'), 'outside the supplier');
+    expect(await phone.locator('main').innerText()).not.toMatch(/supply\.[a-z_]+/);
     await phone.context().close();
     await supplier.context().close();
   });

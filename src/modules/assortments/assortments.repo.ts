@@ -3,6 +3,7 @@ import type { Conn } from '../../database.js';
 import { skuFacts } from '../catalog/catalog.fragments.js';
 import { supplierNames } from '../catalog/suppliers.fragments.js';
 import { regionRows, segmentNodes } from '../b-nodes/segments.fragments.js';
+import { curatedListings } from '../b-nodes/listings.fragments.js';
 import type { AssortmentStatus } from './assortments.schema.js';
 import type { AssortmentItemsTable } from './assortments.tables.js';
 
@@ -106,6 +107,23 @@ export const assortmentRepo = {
       .set(to === 'published' ? { status: to, published_at: at } : { status: to, closed_at: at })
       .where('tenant_id', '=', tenantId).where('id', '=', id).where('status', 'in', from)
       .returning(['id', 'status']).executeTakeFirst(),
+
+  /**
+   * Active listings curated from a published assortment that no longer aims at their node: the
+   * assortment was retargeted, or the node moved region, changed kind or tier.
+   */
+  async untargetedListings(db: Conn, tenantId: string) {
+    const { rows } = await sql<{ b_node_id: string; sku_id: string; assortment_id: string }>`
+      SELECT l.b_node_id, l.sku_id, l.assortment_id
+        FROM ${curatedListings(tenantId)} l
+        JOIN assortments a ON a.tenant_id = ${tenantId} AND a.id = l.assortment_id AND a.status = 'published'
+        JOIN ${segmentNodes(tenantId)} n ON n.id = l.b_node_id
+       WHERE NOT ${aimsAt('a', 'n')}`.execute(db);
+    return rows;
+  },
+
+  /** Tenants with a published assortment: whose listings the periodic sweep looks at. */
+  liveTenants: (db: Conn) => db.selectFrom('assortments').select('tenant_id').distinct().where('status', '=', 'published').execute(),
 
   /** Published assortments past their validity, of every tenant, marked expired; returns them. */
   expireDue: (db: Conn, now: Date) =>

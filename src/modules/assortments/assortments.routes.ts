@@ -8,7 +8,7 @@ import {
   itemFields, nodeSkuParams, offerSchema, reachedNodeSchema, targetOptionsSchema, updateAssortmentBody,
 } from './assortments.schema.js';
 import * as assortments from './assortments.service.js';
-import { setItemPropagated, withdrawPropagated } from '../../flows/assortment-changes.flow.js';
+import { setItemPropagated, updateAssortmentPropagated, withdrawPropagated } from '../../flows/assortment-changes.flow.js';
 import { curateListing, nodeOffers } from '../../flows/curation.flow.js';
 
 const tags = ['assortments'];
@@ -22,8 +22,8 @@ export const assortmentRoutes: RouteModule<Database> = (app, { db, clock }) => {
     assortments.targetOptions(db, requirePermission(req, 'assortments.write')));
   app.get('/assortments/:id', { schema: { tags, operationId: 'getAssortment', summary: 'An assortment with its items and reach', params: assortmentParams, response: { 200: assortmentSchema } } }, async (req) =>
     assortments.getAssortment(db, requirePermission(req, 'assortments.read'), req.params.id));
-  app.patch('/assortments/:id', { schema: { tags, operationId: 'updateAssortment', summary: 'Rename, retarget or extend an open assortment (applies at once)', params: assortmentParams, body: updateAssortmentBody, response: { 200: assortmentSchema } } }, async (req) =>
-    assortments.updateAssortment(db, requirePermission(req, 'assortments.write'), req.params.id, req.body));
+  app.patch('/assortments/:id', { schema: { tags, operationId: 'updateAssortment', summary: 'Rename, retarget or extend an open assortment; listings of nodes it no longer aims at pause', params: assortmentParams, body: updateAssortmentBody, response: { 200: assortmentChangeSchema } } }, async (req) =>
+    db.transaction().execute((tx) => updateAssortmentPropagated(tx, requirePermission(req, 'assortments.write'), req.params.id, req.body)));
   app.put('/assortments/:id/items/:skuId', { schema: { tags, operationId: 'setAssortmentItem', summary: 'Set a SKU\'s terms; in a published assortment, listings outside a new band pause and their owners are told', params: assortmentItemParams, body: itemFields, response: { 200: assortmentChangeSchema } } }, async (req) =>
     db.transaction().execute((tx) => setItemPropagated(tx, requirePermission(req, 'assortments.write'), req.params.id, req.params.skuId, req.body)));
   app.post('/assortments/:id/publish', { schema: { tags, operationId: 'publishAssortment', summary: 'Publish a draft: the B nodes it reaches may list its SKUs', params: assortmentParams, response: { 200: assortmentSchema } } }, async (req) =>

@@ -164,6 +164,12 @@ export async function assortmentReach(db: Conn, actor: Actor, id: string) {
 /** Published assortments of every tenant whose validity ended, marked expired: returns them for their listings to pause. */
 export const expireDueAssortments = (db: Conn, clock: Clock) => assortmentRepo.expireDue(db, clock.now());
 
+/** Listings from live assortments that no longer aim at their node, for the caller to pause. */
+export const untargetedListings = (db: Conn, tenantId: string) => assortmentRepo.untargetedListings(db, tenantId);
+
+/** Tenants that have a published assortment. */
+export const tenantsWithLiveAssortments = async (db: Conn) => (await assortmentRepo.liveTenants(db)).map((r) => r.tenant_id);
+
 /**
  * What a B node may list now: the SKUs of live assortments aimed at it. The owner sees the supply
  * price: it is the offer made to that node, and the owner needs it to choose a retail price inside

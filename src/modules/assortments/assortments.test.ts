@@ -214,7 +214,8 @@ describe('assortments: targeting, curation, supplier changes, isolation, caps', 
     const [buyer] = await consumerTokens(siyu, world.shop, 1, '152');
     const order = (lines: { sku_id: string; quantity: number }[]) => api.post('/api/v1/orders', { shop: world.shop, lines }, { token: buyer! });
     expect((await order([{ sku_id: world.skus[2]!.id, quantity: 4 }])).json().code).toBe('listing_cap_reached');
-    expect((await order([{ sku_id: world.skus[2]!.id, quantity: 2 }])).status).toBe(201);
+    const second = await order([{ sku_id: world.skus[2]!.id, quantity: 2 }]);
+    expect(second.status).toBe(201);
     expect((await listingsOf(nodeA)).find((l) => l.sku_id === world.skus[2]!.id)!.cap_left).toBe(1);
     expect((await order([{ sku_id: world.skus[2]!.id, quantity: 2 }])).json().code).toBe('listing_cap_reached');
     const last = await order([{ sku_id: world.skus[2]!.id, quantity: 1 }]);
@@ -223,5 +224,48 @@ describe('assortments: targeting, curation, supplier changes, isolation, caps', 
     // Re-pricing keeps what is left of the cap.
     await put(`/api/v1/b-nodes/${nodeA}/offers/${world.skus[2]!.id}`, { assortment_id: capped.id, retail_price: 1600 }, ownerA);
     expect((await listingsOf(nodeA)).find((l) => l.sku_id === world.skus[2]!.id)!.cap_left).toBe(0);
+    // Orders that close unpaid give their units back: one cancelled, the other expired.
+    const cancelled = await api.post(`/api/v1/orders/${second.json().id}/cancel`, {}, { token: buyer! });
+    expect(cancelled.status, cancelled.text).toBeLessThan(300);
+    expect((await listingsOf(nodeA)).find((l) => l.sku_id === world.skus[2]!.id)!.cap_left).toBe(2);
+    clock.advance(60 * 60_000);
+    await siyu.tick();
+    expect((await listingsOf(nodeA)).find((l) => l.sku_id === world.skus[2]!.id)!.cap_left).toBe(3);
+  });
+
+  it('concurrent checkouts never sell past the cap', async () => {
+    const skuId = world.skus[1]!.id;
+    const capped = await create({ node_ids: [nodeS] }, [item(skuId, { retail_floor: 1000, retail_ceiling: 1800, node_cap: 2 })]);
+    await publish(capped.id);
+    const ownerS = await tokenOf('b_owner', { b_node_id: nodeS });
+    expect((await put(`/api/v1/b-nodes/${nodeS}/offers/${skuId}`, { assortment_id: capped.id, retail_price: 1500 }, ownerS)).status).toBe(200);
+    const slug = (await db.selectFrom('b_nodes').select('slug').where('tenant_id', '=', t).where('id', '=', nodeS).executeTakeFirstOrThrow()).slug;
+    const buyers = await consumerTokens(siyu, slug, 6, '153');
+    const answers = await Promise.all(buyers.map((b) => api.post('/api/v1/orders', { shop: slug, lines: [{ sku_id: skuId, quantity: 1 }] }, { token: b })));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(2);
+    expect(answers.filter((a) => a.status !== 201).map((a) => a.json().code)).toEqual(Array(4).fill('listing_cap_reached'));
+    expect((await listingsOf(nodeS)).find((l) => l.sku_id === skuId)!.cap_left).toBe(0);
+  });
+
+  it('a node that leaves an assortment\'s segment (moved, or the assortment retargeted) has its listings from it paused', async () => {
+    const skuId = world.skus[0]!.id;
+    const ownerS = await tokenOf('b_owner', { b_node_id: nodeS });
+    const north = await create({ region_id: 'north', kinds: ['store'] }, [item(skuId)]);
+    await publish(north.id);
+    expect((await put(`/api/v1/b-nodes/${nodeS}/offers/${skuId}`, { assortment_id: north.id, retail_price: 1200 }, ownerS)).status).toBe(200);
+    await siyu.tick();
+    expect((await listingsOf(nodeS)).find((l) => l.sku_id === skuId)).toMatchObject({ active: true });
+    await db.updateTable('b_nodes').set({ region_id: 'south' }).where('tenant_id', '=', t).where('id', '=', nodeS).execute();
+    await siyu.tick();
+    expect((await listingsOf(nodeS)).find((l) => l.sku_id === skuId)).toMatchObject({ active: false, pause_reason: 'untargeted' });
+    expect(((await api.get(`/api/v1/b-nodes/${nodeS}/listing-notices`, ownerS)).json().items as { reason: string }[])[0]!.reason).toBe('untargeted');
+    await db.updateTable('b_nodes').set({ region_id: 'north' }).where('tenant_id', '=', t).where('id', '=', nodeS).execute();
+
+    const forK = await create({ node_ids: [nodeK] }, [item(skuId)]);
+    await publish(forK.id);
+    expect((await put(`/api/v1/b-nodes/${nodeK}/offers/${skuId}`, { assortment_id: forK.id, retail_price: 1200 }, ownerK)).status).toBe(200);
+    const retarget = await patch(`/api/v1/assortments/${forK.id}`, { target: { node_ids: [nodeS] } }, supplierX);
+    expect(retarget.json()).toMatchObject({ paused_listings: 1, assortment: { reach: 1 } });
+    expect((await listingsOf(nodeK)).find((l) => l.sku_id === skuId)).toMatchObject({ active: false, pause_reason: 'untargeted' });
   });
 });

@@ -23,3 +23,9 @@ export function listedPrices(tenantId: string, skuIds: string[]) {
 export function nodeFacts(tenantId: string) {
   return sql<{ id: string; name: string; commission_policy_id: string | null }>`(SELECT id, name, commission_policy_id FROM b_nodes WHERE tenant_id = ${tenantId})`;
 }
+
+/** Each node's pickup point (where its buyers collect), to join by `id`. */
+export function pickupPoints(tenantId: string) {
+  return sql<{ id: string; name: string; kind: string; pickup_address: string; pickup_hours: string; pickup_lat: number | null; pickup_lng: number | null }>`(
+    SELECT id, name, kind, pickup_address, pickup_hours, pickup_lat, pickup_lng FROM b_nodes WHERE tenant_id = ${tenantId})`;
+}

@@ -5,7 +5,7 @@ import { guardSummarySchema } from '../economics/economics.schema.js';
 
 export const bNodeKindSchema = z.enum(['store', 'leader', 'koc']).meta({ id: 'BNodeKind' });
 export type BNodeKind = z.infer<typeof bNodeKindSchema>;
-export const listingPauseReasonSchema = z.enum(['owner', 'outside_band', 'withdrawn', 'expired']).meta({ id: 'ListingPauseReason' });
+export const listingPauseReasonSchema = z.enum(['owner', 'outside_band', 'withdrawn', 'expired', 'untargeted']).meta({ id: 'ListingPauseReason' });
 
 export const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes, 2–63 characters');
 export const createBNodeBody = z.object({
@@ -75,7 +75,7 @@ export const listingSchema = z.object({
   supply_price: money.optional().describe('Absent for staff'),
   available: z.number().int(),
   assortment_id: z.string().nullable().optional().describe('The assortment it was curated from, if any'),
-  pause_reason: listingPauseReasonSchema.nullable().optional().describe('Why an inactive listing is paused: owner, or a supplier\'s change (outside_band, withdrawn, expired)'),
+  pause_reason: listingPauseReasonSchema.nullable().optional().describe('Why an inactive listing is paused: owner, or a supplier\'s change (outside_band, withdrawn, expired, untargeted)'),
   cap_left: z.number().int().nullable().optional().describe('Units this shop may still sell under its assortment\'s per-node cap; null: no cap'),
 }).meta({ id: 'Listing' });
 

@@ -46,7 +46,7 @@ export interface ListingsTable {
 }
 
 /** Why a listing is paused: its owner paused it, or a supply change did (the owner is told). */
-export type ListingPauseReason = 'owner' | 'outside_band' | 'withdrawn' | 'expired';
+export type ListingPauseReason = 'owner' | 'outside_band' | 'withdrawn' | 'expired' | 'untargeted';
 
 export interface ListingNoticesTable {
   tenant_id: string;

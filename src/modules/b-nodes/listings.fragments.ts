@@ -11,3 +11,9 @@ export function takeListingCaps(tenantId: string, bNodeId: string, wants: { sku_
        WHERE l.tenant_id = ${tenantId} AND l.b_node_id = ${bNodeId} AND l.sku_id = w.sku_id AND l.cap_left >= w.qty
       RETURNING l.sku_id)`;
 }
+
+/** Active listings curated from an assortment (node, SKU, assortment), to read as a table. */
+export function curatedListings(tenantId: string) {
+  return sql<{ b_node_id: string; sku_id: string; assortment_id: string }>`(SELECT b_node_id, sku_id, assortment_id FROM listings
+      WHERE tenant_id = ${tenantId} AND assortment_id IS NOT NULL AND active)`;
+}

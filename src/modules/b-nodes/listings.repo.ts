@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Conn } from '../../database.js';
 import { newId } from '../../platform/ids.js';
 import type { ListingPauseReason } from './b-nodes.tables.js';
@@ -69,6 +69,26 @@ export const listingsRepo = {
       RETURNING b_node_id`.execute(db);
     return rows.map((r) => r.b_node_id);
   },
+
+  /** These active listings pause for `reason`, each node told once per listing. */
+  async pauseSome(db: Conn, tenantId: string, refs: { b_node_id: string; sku_id: string; assortment_id: string }[], reason: 'untargeted') {
+    if (refs.length === 0) return [];
+    const { rows } = await sql<{ b_node_id: string }>`
+      WITH changed AS (
+        UPDATE listings l SET active = false, pause_reason = ${reason}, updated_at = now()
+          FROM unnest(${refs.map((r) => r.b_node_id)}::text[], ${refs.map((r) => r.sku_id)}::text[], ${refs.map((r) => r.assortment_id)}::text[]) AS r(b_node_id, sku_id, assortment_id)
+         WHERE l.tenant_id = ${tenantId} AND l.b_node_id = r.b_node_id AND l.sku_id = r.sku_id AND l.assortment_id = r.assortment_id AND l.active
+        RETURNING l.b_node_id, l.sku_id, l.assortment_id)
+      INSERT INTO listing_notices (tenant_id, id, b_node_id, sku_id, assortment_id, reason)
+      SELECT ${tenantId}, ${newId('ntc')} || '-' || row_number() OVER (), c.b_node_id, c.sku_id, c.assortment_id, ${reason} FROM changed c
+      RETURNING b_node_id`.execute(db);
+    return rows.map((r) => r.b_node_id);
+  },
+
+  returnCaps: (db: Conn, tenantId: string, taken: RawBuilder<unknown>) =>
+    sql`UPDATE listings l SET cap_left = l.cap_left + q.qty
+          FROM (SELECT t.b_node_id, t.sku_id, sum(t.quantity)::int AS qty FROM ${taken} t GROUP BY 1, 2) q
+         WHERE l.tenant_id = ${tenantId} AND l.b_node_id = q.b_node_id AND l.sku_id = q.sku_id AND l.cap_left IS NOT NULL`.execute(db),
 
   notices: (db: Conn, tenantId: string, bNodeId: string, limit: number) =>
     db.selectFrom('listing_notices').select(['id', 'sku_id', 'assortment_id', 'reason', 'details', 'created_at'])

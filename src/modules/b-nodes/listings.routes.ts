@@ -14,7 +14,7 @@ const noticeSchema = z.object({
   id: z.string(),
   sku_id: z.string(),
   assortment_id: z.string().nullable(),
-  reason: z.enum(['outside_band', 'withdrawn', 'expired']),
+  reason: z.enum(['outside_band', 'withdrawn', 'expired', 'untargeted']),
   details: z.record(z.string(), z.unknown()).describe('outside_band: retail_price, retail_floor, retail_ceiling'),
   created_at: timestamp,
 }).meta({ id: 'ListingNotice' });

@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import type { Conn } from '../../database.js';
 import type { Actor } from '../../platform/http/auth.js';
 import { bNodeError } from './b-nodes.errors.js';
@@ -39,8 +40,18 @@ export const applyAssortmentTerms = (db: Conn, tenantId: string, assortmentId: s
 export const pauseListingsFromAssortments = (db: Conn, tenantId: string, assortmentIds: string[], reason: 'withdrawn' | 'expired') =>
   assortmentIds.length ? listingsRepo.pauseFromAssortments(db, tenantId, assortmentIds, reason) : Promise.resolve([]);
 
+/** Pauses listings whose assortment no longer aims at their node (it was retargeted, or the node changed). */
+export const pauseUntargetedListings = (db: Conn, tenantId: string, refs: { b_node_id: string; sku_id: string; assortment_id: string }[]) =>
+  listingsRepo.pauseSome(db, tenantId, refs, 'untargeted');
+
 /** What supply changes did to a node's listings, newest first. */
 export async function listingNotices(db: Conn, actor: Actor, bNodeId: string) {
   await getBNode(db, actor, bNodeId);
   return listingsRepo.notices(db, actor.tenantId, bNodeId, 50);
 }
+
+/**
+ * Gives capped units back to the listings they were taken from, when the orders that took them
+ * close unpaid. `taken` yields rows (b_node_id, sku_id, quantity): the closed orders' lines.
+ */
+export const returnListingCaps = (db: Conn, tenantId: string, taken: RawBuilder<unknown>) => listingsRepo.returnCaps(db, tenantId, taken);

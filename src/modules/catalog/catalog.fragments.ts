@@ -61,3 +61,16 @@ export function textContains(column: RawBuilder<unknown>, text: string) {
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return sql<boolean>`(catalog_search_key(${column}) LIKE '%' || catalog_search_key(${text}) || '%' AND ${column} ILIKE ${pattern})`;
 }
+
+/** What a purchase order needs of each SKU: its supplier, case pack, minimum order quantity and labels, to join by `id`. */
+export function skuSupplyTerms(tenantId: string) {
+  return sql<{ id: string; supplier_id: string; code: string; name: string; title: string; case_pack: number; min_order_qty: number; supply_price: Fen }>`(
+    SELECT s.id, p.supplier_id, s.code, s.name, p.title, s.case_pack, s.min_order_qty, s.supply_price
+      FROM skus s JOIN products p ON p.tenant_id = s.tenant_id AND p.id = s.product_id
+     WHERE s.tenant_id = ${tenantId})`;
+}
+
+/** Each supplier's name, to join by `id`. */
+export function supplierNames(tenantId: string) {
+  return sql<{ id: string; name: string }>`(SELECT id, name FROM suppliers WHERE tenant_id = ${tenantId})`;
+}

@@ -39,3 +39,8 @@ export function insertReservations(tenantId: string, warehouseId: string, orderI
 export function freeStock(tenantId: RawBuilder<unknown> | string) {
   return sql<{ warehouse_id: string; sku_id: string; on_hand: number; reserved: number }>`(SELECT warehouse_id, sku_id, on_hand, reserved FROM stock WHERE tenant_id = ${tenantId})`;
 }
+
+/** Each warehouse's name, to join by `id`. */
+export function warehouseNames(tenantId: string) {
+  return sql<{ id: string; name: string }>`(SELECT id, name FROM warehouses WHERE tenant_id = ${tenantId})`;
+}

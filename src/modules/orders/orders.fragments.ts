@@ -94,3 +94,27 @@ export function soldUnits(tenantId?: string) {
      WHERE o.paid_at IS NOT NULL ${tenantId === undefined ? sql`` : sql`AND o.tenant_id = ${tenantId}`}
      GROUP BY o.tenant_id, o.b_node_id, l.sku_id)`;
 }
+
+/**
+ * A sales window's demand, line by line: orders placed in [from, to) and paid before `to`, paid and
+ * not shipped (a partial refund keeps what is left), with the units each line still holds. Read as
+ * a table by the cutoff, which aggregates it in one statement per target.
+ */
+export function windowDemand(tenantId: string, from: Date, to: Date) {
+  return sql<{ order_id: string; b_node_id: string; warehouse_id: string; paid_at: Date; line_no: number; sku_id: string; quantity: number; unit_supply_cost: Fen }>`(
+    SELECT o.id AS order_id, o.b_node_id, o.warehouse_id, o.paid_at, l.line_no, l.sku_id,
+           l.quantity - l.refunded_quantity AS quantity, l.unit_supply_cost
+      FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+     WHERE o.tenant_id = ${tenantId} AND o.status IN ('paid', 'partially_refunded') AND NOT o.shipped
+       AND o.created_at >= ${from} AND o.created_at < ${to} AND o.paid_at < ${to}
+       AND l.quantity > l.refunded_quantity)`;
+}
+
+/** Every line of the tenant's orders with what is left of it and its order's number, buyer and payment time, to join by `order_id`. */
+export function orderLinesLeft(tenantId: string) {
+  return sql<{ order_id: string; number: string; customer_id: string; paid_at: Date | null; line_no: number; sku_id: string; sku_code: string; title: string; quantity: number; qty_left: number; unit_price: Fen; line_total: Fen; discount: Fen; refunded_amount: Fen }>`(
+    SELECT l.order_id, o.number, o.customer_id, o.paid_at, l.line_no, l.sku_id, l.sku_code, l.title, l.quantity,
+           l.quantity - l.refunded_quantity AS qty_left, l.unit_price, l.line_total, l.discount, l.refunded_amount
+      FROM order_lines l JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
+     WHERE l.tenant_id = ${tenantId})`;
+}

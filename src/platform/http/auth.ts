@@ -104,7 +104,7 @@ export const PERMISSIONS = {
    */
   'assortments.read': [...ADMIN_ROLES, 'supplier_operator'],
   'assortments.write': [...ADMIN_ROLES, 'supplier_operator'],
-  /** The supplier portal's own screens (its stock, purchase orders, shipments): a supplier's operators only. */
+  /** The supplier portal's own screens (its stock): a supplier's operators only. */
   'supplier.portal': ['supplier_operator'],
   'jobs.manage': [...ADMIN_ROLES],
   /** The message outbox and the tenant's SMS provider settings. */
@@ -114,6 +114,15 @@ export const PERMISSIONS = {
   'reconciliation.read': [...ADMIN_ROLES],
   /** WeChat Pay profit-sharing receivers, commission splits and their returns. */
   'profit_sharing.manage': [...ADMIN_ROLES],
+  /** Sales windows and their cutoffs (demand aggregated into purchase orders and pick lists). */
+  'sales_windows.manage': [...ADMIN_ROLES],
+  /** Purchase orders: all of the tenant's, or a supplier's own; confirming the quantities to ship. */
+  'purchase_orders.read': [...ADMIN_ROLES, 'supplier_operator'],
+  'purchase_orders.confirm': [...ADMIN_ROLES, 'supplier_operator'],
+  /** Pick lists per pickup point: of the actor's own node for node roles. */
+  'pick_lists.read': [...STAFF_ROLES],
+  /** An order's supplier sub-orders (they carry supply costs, so not for staff). */
+  'sub_orders.read': [...ADMIN_ROLES, 'b_owner'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

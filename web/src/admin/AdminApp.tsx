@@ -28,11 +28,13 @@ import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
 import { ImportsPage } from './ImportsPage.js';
 import { HierarchyPage } from './HierarchyPage.js';
 import { PickupPointPage } from './PickupPointPage.js';
+import { SalesWindowsPage } from './fulfilment/SalesWindowsPage.js';
+import { PickListDetailPage, PickListsPage } from './fulfilment/PickListsPage.js';
+import { PurchaseOrderDetailPage, PurchaseOrdersPage } from './supplier/PurchaseOrdersPage.js';
 import { ListingsPage } from './ListingsPage.js';
 import { AssortmentsPage } from './supplier/AssortmentsPage.js';
 import { SupplierStockPage } from './supplier/SupplierStockPage.js';
 import { SuppliersPage } from './supplier/SuppliersPage.js';
-import { SupplierPurchaseOrdersPage, SupplierShipmentsPage } from './supplier/PlaceholderPages.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -64,14 +66,18 @@ export function AdminApp() {
           <Route path="imports" element={<Screen screen="imports"><ImportsPage /></Screen>} />
           <Route path="hierarchy" element={<Screen screen="hierarchy"><HierarchyPage /></Screen>} />
           <Route path="pickup-point" element={<Screen screen="pickup"><PickupPointPage /></Screen>} />
+          <Route path="products/categories" element={<Screen screen="products"><CategoriesPage /></Screen>} />
+          <Route path="products/:productId" element={<Screen screen="products"><ProductEditPage /></Screen>} />
+          <Route path="sales-windows" element={<Screen screen="sales-windows"><SalesWindowsPage /></Screen>} />
+          {/* Purchase orders are the supplier portal's too: the server answers a supplier with its own. */}
+          <Route path="purchase-orders" element={<Screen screen="purchase-orders"><PurchaseOrdersPage /></Screen>} />
+          <Route path="purchase-orders/:purchaseOrderId" element={<Screen screen="purchase-orders"><PurchaseOrderDetailPage /></Screen>} />
+          <Route path="pick-lists" element={<Screen screen="pick-lists"><PickListsPage /></Screen>} />
+          <Route path="pick-lists/:pickListId" element={<Screen screen="pick-lists"><PickListDetailPage /></Screen>} />
           <Route path="listings" element={<Screen screen="listings"><ListingsPage /></Screen>} />
           <Route path="suppliers" element={<Screen screen="suppliers"><SuppliersPage /></Screen>} />
           <Route path="supplier/assortments" element={<Screen screen="assortments"><AssortmentsPage /></Screen>} />
           <Route path="supplier/stock" element={<Screen screen="supplier-stock"><SupplierStockPage /></Screen>} />
-          <Route path="supplier/purchase-orders" element={<Screen screen="supplier-purchase-orders"><SupplierPurchaseOrdersPage /></Screen>} />
-          <Route path="supplier/shipments" element={<Screen screen="supplier-shipments"><SupplierShipmentsPage /></Screen>} />
-          <Route path="products/categories" element={<Screen screen="products"><CategoriesPage /></Screen>} />
-          <Route path="products/:productId" element={<Screen screen="products"><ProductEditPage /></Screen>} />
           <Route path="jobs" element={<Screen screen="jobs"><JobsPage /></Screen>} />
           {/* Every signed-in user may change their password and sign out everywhere. */}
           <Route path="account" element={<AccountPage />} />

@@ -87,8 +87,8 @@ function ListingCard({ nodeId, listing: l, offer }: { nodeId: string; listing: L
   });
   const pause = useMutation({ mutationFn: () => adminApi(`/b-nodes/${nodeId}/listings/${l.sku_id}/pause`, { method: 'POST' }), onSuccess: refresh });
   const remove = useMutation({ mutationFn: () => adminApi(`/b-nodes/${nodeId}/listings/${l.sku_id}`, { method: 'DELETE' }), onSuccess: refresh });
-  // A withdrawn or expired assortment offers nothing to resume: the listing can only go.
-  const gone = l.pause_reason === 'withdrawn' || l.pause_reason === 'expired';
+  // A withdrawn, expired or retargeted assortment offers nothing to resume: the listing can only go.
+  const gone = l.pause_reason === 'withdrawn' || l.pause_reason === 'expired' || l.pause_reason === 'untargeted';
   return (
     <article className="card listing-card" data-testid="listing" data-sku={l.sku_id} data-active={String(l.active)} data-reason={l.pause_reason ?? ''}>
       <div className="card-head">

@@ -33,13 +33,14 @@ export const SCREENS = [
   { key: 'wechatpay', to: '/admin/wechatpay', permission: 'tenant.manage' },
   { key: 'reconciliation', to: '/admin/reconciliation', permission: 'reconciliation.read' },
   { key: 'wechat', to: '/admin/wechat', permission: 'tenant.manage' },
+  { key: 'sales-windows', to: '/admin/sales-windows', permission: 'sales_windows.manage' },
+  { key: 'purchase-orders', to: '/admin/purchase-orders', permission: 'purchase_orders.read' },
+  { key: 'pick-lists', to: '/admin/pick-lists', permission: 'pick_lists.read' },
   // Supply: the owner's listings (curated from assortments), suppliers and their portal.
   { key: 'listings', to: '/admin/listings', permission: 'listings.write' },
   { key: 'suppliers', to: '/admin/suppliers', permission: 'tenant.manage' },
   { key: 'assortments', to: '/admin/supplier/assortments', permission: 'assortments.read' },
   { key: 'supplier-stock', to: '/admin/supplier/stock', permission: 'supplier.portal' },
-  { key: 'supplier-purchase-orders', to: '/admin/supplier/purchase-orders', permission: 'supplier.portal' },
-  { key: 'supplier-shipments', to: '/admin/supplier/shipments', permission: 'supplier.portal' },
 ] as const satisfies readonly { key: string; to: string; permission: Permission }[];
 export type ScreenKey = (typeof SCREENS)[number]['key'];
 export const ECONOMICS_SCREENS: readonly ScreenKey[] = ['economics', 'policies', 'campaigns', 'check', 'breakeven'];

@@ -819,7 +819,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Rename, retarget or extend an open assortment (applies at once) */
+        /** Rename, retarget or extend an open assortment; listings of nodes it no longer aims at pause */
         patch: operations["updateAssortment"];
         trace?: never;
     };
@@ -1524,6 +1524,186 @@ export interface paths {
         put?: never;
         /** The buyer withdraws a request not yet decided */
         post: operations["cancelAfterSalesRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sales windows, latest cutoff first */
+        get: operations["listSalesWindows"];
+        put?: never;
+        /**
+         * Open a sales window; its cutoff is a time of day in the tenant's time zone
+         * @description Without cutoff_date the cutoff is the next occurrence of cutoff_time. A daily window opens its successor (same time the next day) when it is cut off.
+         */
+        post: operations["createSalesWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales-windows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sales window with what its cutoff produced */
+        get: operations["getSalesWindow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales-windows/{id}/cutoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cut a window off now: paid demand into purchase orders and pick lists
+         * @description Idempotent: a window already cut off answers ran=false and writes nothing.
+         */
+        post: operations["cutOffSalesWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales-windows/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an open window (nothing is aggregated) */
+        post: operations["cancelSalesWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purchase-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Purchase orders (a supplier sees its own) */
+        get: operations["listPurchaseOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purchase-orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A purchase order with its lines and short-shipment refunds */
+        get: operations["getPurchaseOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/purchase-orders/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm the quantities to ship; a shortfall is refunded to buyers, latest payers first
+         * @description Once per purchase order (409 purchase_order_confirmed after). Lines left out ship as ordered. Units confirmed below the buyers' demand are refunded through the refund flow.
+         */
+        post: operations["confirmPurchaseOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pick-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pick lists per pickup point (a node's own for its owner and staff) */
+        get: operations["listPickLists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pick-lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pick list: units per SKU and what each buyer collects */
+        get: operations["getPickList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/sub-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's supplier sub-orders (split when it was paid); they sum to the order */
+        get: operations["listSubOrders"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2342,6 +2522,14 @@ export interface components {
         CommissionBase: "paid" | "margin";
         /** @enum {string} */
         CommissionBaseInput: "paid" | "margin";
+        CutoffResult: {
+            window: components["schemas"]["SalesWindow"];
+            ran: boolean;
+            orders: number;
+            purchase_orders: number;
+            pick_lists: number;
+            next_window_id: string | null;
+        };
         EconomicsSettings: {
             /** @description basis points (1/100 of a percent) */
             payment_fee_bps: number;
@@ -2480,7 +2668,7 @@ export interface components {
             available: number;
             /** @description The assortment it was curated from, if any */
             assortment_id?: string | null;
-            /** @description Why an inactive listing is paused: owner, or a supplier's change (outside_band, withdrawn, expired) */
+            /** @description Why an inactive listing is paused: owner, or a supplier's change (outside_band, withdrawn, expired, untargeted) */
             pause_reason?: components["schemas"]["ListingPauseReason"] | null;
             /** @description Units this shop may still sell under its assortment's per-node cap; null: no cap */
             cap_left?: number | null;
@@ -2498,7 +2686,7 @@ export interface components {
             sku_id: string;
             assortment_id: string | null;
             /** @enum {string} */
-            reason: "outside_band" | "withdrawn" | "expired";
+            reason: "outside_band" | "withdrawn" | "expired" | "untargeted";
             /** @description outside_band: retail_price, retail_floor, retail_ceiling */
             details: {
                 [key: string]: unknown;
@@ -2513,7 +2701,7 @@ export interface components {
             pause_reason: components["schemas"]["ListingPauseReason"] | null;
         };
         /** @enum {string} */
-        ListingPauseReason: "owner" | "outside_band" | "withdrawn" | "expired";
+        ListingPauseReason: "owner" | "outside_band" | "withdrawn" | "expired" | "untargeted";
         Me: {
             id: string;
             tenant_id: string;
@@ -2797,7 +2985,57 @@ export interface components {
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
         /** @enum {string} */
-        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "hierarchy.read" | "hierarchy.manage" | "pickup_point.write" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "catalog.import" | "stock.read" | "stock.write" | "assortments.read" | "assortments.write" | "supplier.portal" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage";
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "hierarchy.read" | "hierarchy.manage" | "pickup_point.write" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "catalog.import" | "stock.read" | "stock.write" | "assortments.read" | "assortments.write" | "supplier.portal" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage" | "sales_windows.manage" | "purchase_orders.read" | "purchase_orders.confirm" | "pick_lists.read" | "sub_orders.read";
+        PickList: {
+            id: string;
+            window_id: string;
+            window_name: string;
+            /** Format: date-time */
+            cutoff_at: string;
+            b_node_id: string;
+            b_node_name: string;
+            pickup_address: string;
+            pickup_hours: string;
+            order_count: number;
+            units: number;
+            units_at_cutoff: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        PickListDetail: {
+            id: string;
+            window_id: string;
+            window_name: string;
+            /** Format: date-time */
+            cutoff_at: string;
+            b_node_id: string;
+            b_node_name: string;
+            pickup_address: string;
+            pickup_hours: string;
+            order_count: number;
+            units: number;
+            units_at_cutoff: number;
+            /** Format: date-time */
+            created_at: string;
+            items: {
+                sku_id: string;
+                sku_code: string;
+                title: string;
+                quantity: number;
+            }[];
+            orders: {
+                order_id: string;
+                number: string;
+                customer_name: string;
+                phone_tail: string | null;
+                lines: {
+                    line_no: number;
+                    sku_code: string;
+                    title: string;
+                    quantity: number;
+                }[];
+            }[];
+        };
         PickupPoint: {
             b_node_id: string;
             name: string;
@@ -3020,6 +3258,68 @@ export interface components {
             created_at: string;
             finished_at: string | null;
         };
+        PurchaseOrder: {
+            id: string;
+            number: string;
+            window_id: string;
+            window_name: string;
+            /** Format: date-time */
+            cutoff_at: string;
+            supplier_id: string;
+            supplier_name: string;
+            warehouse_id: string;
+            warehouse_name: string;
+            status: components["schemas"]["PurchaseOrderStatus"];
+            /** Format: date-time */
+            created_at: string;
+            confirmed_at: string | null;
+            line_count: number;
+            demand_units: number;
+            ordered_units: number;
+            /** @description integer fen (1/100 yuan) */
+            ordered_cost: number;
+        };
+        PurchaseOrderDetail: {
+            id: string;
+            number: string;
+            window_id: string;
+            window_name: string;
+            /** Format: date-time */
+            cutoff_at: string;
+            supplier_id: string;
+            supplier_name: string;
+            warehouse_id: string;
+            warehouse_name: string;
+            status: components["schemas"]["PurchaseOrderStatus"];
+            /** Format: date-time */
+            created_at: string;
+            confirmed_at: string | null;
+            line_count: number;
+            demand_units: number;
+            ordered_units: number;
+            /** @description integer fen (1/100 yuan) */
+            ordered_cost: number;
+            lines: components["schemas"]["PurchaseOrderLine"][];
+            short_units: number;
+            /** @description integer fen (1/100 yuan) */
+            short_amount: number;
+            refunds?: components["schemas"]["ShortShipmentRefund"][];
+        };
+        PurchaseOrderLine: {
+            sku_id: string;
+            sku_code: string;
+            title: string;
+            demand_qty: number;
+            case_pack: number;
+            ordered_qty: number;
+            /** @description integer fen (1/100 yuan) */
+            unit_supply_cost: number;
+            confirmed_qty: number | null;
+        };
+        /** @enum {string} */
+        PurchaseOrderStatus: "open" | "confirmed";
+        /** @enum {string} */
+        PurchaseOrderStatusInput: "open" | "confirmed";
         ReachedNode: {
             id: string;
             name: string;
@@ -3162,6 +3462,30 @@ export interface components {
         };
         /** @enum {string} */
         RuleStatus: "pass" | "warn" | "fail";
+        SalesWindow: {
+            id: string;
+            name: string;
+            recurrence: components["schemas"]["SalesWindowRecurrence"];
+            status: components["schemas"]["SalesWindowStatus"];
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            cutoff_at: string;
+            cutoff_local: string;
+            time_zone: string;
+            closed_at: string | null;
+            order_count: number;
+            purchase_order_count: number;
+            pick_list_count: number;
+        };
+        /** @enum {string} */
+        SalesWindowRecurrence: "once" | "daily";
+        /** @enum {string} */
+        SalesWindowRecurrenceInput: "once" | "daily";
+        /** @enum {string} */
+        SalesWindowStatus: "open" | "closed" | "cancelled";
+        /** @enum {string} */
+        SalesWindowStatusInput: "open" | "closed" | "cancelled";
         SandboxPayment: {
             event_id: string;
             notifications: number;
@@ -3342,6 +3666,16 @@ export interface components {
                 template_id: string;
             }[];
         };
+        ShortShipmentRefund: {
+            order_id: string;
+            order_number: string;
+            line_no: number;
+            sku_code: string;
+            quantity: number;
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
+            paid_at: string | null;
+        };
         Simulation: {
             days: number;
             seed: number;
@@ -3454,6 +3788,26 @@ export interface components {
             login: string;
             display_name: string;
             supplier_id: string | null;
+        };
+        SupplierSubOrder: {
+            supplier_id: string;
+            supplier_name: string;
+            line_count: number;
+            /** @description integer fen (1/100 yuan) */
+            goods_amount: number;
+            /** @description integer fen (1/100 yuan) */
+            discount: number;
+            /** @description integer fen (1/100 yuan) */
+            paid_amount: number;
+            /** @description integer fen (1/100 yuan) */
+            supply_cost: number;
+            lines: {
+                line_no: number;
+                sku_code: string;
+                title: string;
+                quantity: number;
+                refunded_quantity: number;
+            }[];
         };
         /** @enum {string} */
         TemplateField: "order_number" | "amount" | "shop_name" | "pickup_address" | "event_text" | "time";
@@ -7477,7 +7831,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Assortment"];
+                    "application/json": components["schemas"]["AssortmentChange"];
                 };
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
@@ -10572,6 +10926,734 @@ export interface operations {
             };
         };
     };
+    listSalesWindows: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["SalesWindowStatusInput"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SalesWindow"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createSalesWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    recurrence?: components["schemas"]["SalesWindowRecurrenceInput"];
+                    cutoff_time: string;
+                    /** Format: date */
+                    cutoff_date?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesWindow"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSalesWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesWindow"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cutOffSalesWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CutoffResult"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelSalesWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesWindow"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPurchaseOrders: {
+        parameters: {
+            query?: {
+                window_id?: string;
+                status?: components["schemas"]["PurchaseOrderStatusInput"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PurchaseOrder"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPurchaseOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmPurchaseOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default [] */
+                    lines?: {
+                        sku_id: string;
+                        confirmed_qty: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchaseOrderDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPickLists: {
+        parameters: {
+            query?: {
+                window_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PickList"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPickList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickListDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSubOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SupplierSubOrder"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMessages: {
         parameters: {
             query?: {
@@ -12758,8 +13840,8 @@ export const importModeInputValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const importPhaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportPhase"]> = ["queued", "parsing", "checking", "applying", "done"];
 export const importStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportStatus"]> = ["queued", "running", "applied", "rejected", "failed"];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
-export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingNotice"]["reason"]> = ["outside_band", "withdrawn", "expired"];
-export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired"];
+export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingNotice"]["reason"]> = ["outside_band", "withdrawn", "expired", "untargeted"];
+export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired", "untargeted"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
 export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
@@ -12768,7 +13850,7 @@ export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<c
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
-export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage", "sales_windows.manage", "purchase_orders.read", "purchase_orders.confirm", "pick_lists.read", "sub_orders.read"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const profitSharingOrderKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["kind"]> = ["split", "unfreeze"];
@@ -12776,12 +13858,18 @@ export const profitSharingOrderStatusValues: ReadonlyArray<FlattenedDeepRequired
 export const profitSharingReceiverTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReceiver"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];
 export const profitSharingReceiverStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReceiver"]["status"]> = ["pending", "active", "failed", "removing", "removed"];
 export const profitSharingReturnStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReturn"]["status"]> = ["pending", "processing", "succeeded", "failed"];
+export const purchaseOrderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseOrderStatus"]> = ["open", "confirmed"];
+export const purchaseOrderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseOrderStatusInput"]> = ["open", "confirmed"];
 export const reconciliationDifferenceKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["kind"]> = ["missing_here", "missing_there", "amount_mismatch", "status_mismatch"];
 export const reconciliationDifferenceEntryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["entry"]> = ["payment", "refund"];
 export const reconciliationReportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReport"]["status"]> = ["matched", "differences", "failed"];
 export const reconciliationReportDetailStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReportDetail"]["status"]> = ["matched", "differences", "failed"];
 export const refundStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RefundStatus"]> = ["pending", "succeeded", "failed"];
 export const ruleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RuleStatus"]> = ["pass", "warn", "fail"];
+export const salesWindowRecurrenceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowRecurrence"]> = ["once", "daily"];
+export const salesWindowRecurrenceInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowRecurrenceInput"]> = ["once", "daily"];
+export const salesWindowStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowStatus"]> = ["open", "closed", "cancelled"];
+export const salesWindowStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowStatusInput"]> = ["open", "closed", "cancelled"];
 export const smsMessagePurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["purpose"]> = ["otp"];
 export const smsMessageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["status"]> = ["queued", "sent", "failed"];
 export const smsProviderNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderName"]> = ["sandbox", "aliyun", "tencent"];

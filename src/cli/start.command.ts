@@ -10,8 +10,7 @@ import { takeOverShutdownSignals } from '../platform/db/embedded.js';
 import { createSiyu } from '../app.js';
 import { shopDirectory } from '../modules/b-nodes/b-nodes.service.js';
 import { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
-import { connectDemoWechatApps } from './seed/demo-wechat.js';
-import { seedDemoSubscribeTemplates } from './seed/demo-reach.js';
+import { prepareSandboxDemo } from './seed/demo-sandbox.js';
 import type { Database } from '../database.js';
 import { onWorkerStop, startCluster } from './cluster.js';
 
@@ -68,10 +67,9 @@ export function registerStartCommand(program: Command) {
       }
       const port = opts.port ?? config.port;
       const host = opts.host ?? config.host;
-      // The sandbox's demo shops sign buyers in through the WeChat simulator at this server's address.
-      if (config.mode === 'sandbox') await connectDemoWechatApps(opened.db, config.secretKey, config.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`);
-      // …and ask for order notifications after paying, sent through the same simulator.
-      if (config.mode === 'sandbox') await seedDemoSubscribeTemplates(opened.db);
+      // The sandbox's demo shops sign buyers in, take WeChat Pay and send order notifications
+      // through the simulators at this server's address.
+      if (config.mode === 'sandbox') await prepareSandboxDemo(opened.db, config.secretKey, config.publicUrl ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`);
       const shops = await shopDirectory(opened.db, undefined);
       // Decided once here: workers' output is piped to this process, so they cannot tell a terminal.
       const logFile = logFileFor(config, process.stdout.isTTY === true);

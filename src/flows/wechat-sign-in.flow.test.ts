@@ -200,6 +200,31 @@ describe('WeChat sign-in against the simulator', async () => {
     expect(audit).toContainEqual({ entity_id: otp.customer.id, details: { merged: mp.customer.id } });
   });
 
+  it('a buyer signed in with a phone code adds WeChat: the openid joins them, and one another customer held merges into the older', async () => {
+    const otp = (await post(`/api/v1/shops/${world.shop}/session`, { phone: '13600003333' })).json();
+    // Without a session, a WeChat user is a customer of their own.
+    const { code, state, cookie } = await authorize('ping');
+    const added = await finish({ code, state }, cookie);
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.json().customer.id).not.toBe(otp.customer.id);
+    // With the phone buyer's session, the WeChat identity becomes theirs.
+    const again = await authorize('ping-linked');
+    const joined = await post(`/api/v1/shops/${world.shop}/wechat/oauth/session`, { code: again.code, state: again.state }, { cookie: again.cookie, ...auth(otp.token) });
+    expect(joined.statusCode, joined.body).toBe(201);
+    expect(joined.json().customer).toMatchObject({ id: otp.customer.id, phone: '13600003333' });
+    expect(await identitiesOf(otp.customer.id)).toContainEqual({ provider: 'wechat_openid', subject: simOpenid(OA, 'ping-linked') });
+
+    // 'ping' signed in by WeChat first (an older customer): the phone buyer adding that WeChat is the same person, merged into it.
+    clock.advance(1000);
+    const later = (await post(`/api/v1/shops/${world.shop}/session`, { phone: '13600004444' })).json();
+    const third = await authorize('ping');
+    const merged = await post(`/api/v1/shops/${world.shop}/wechat/oauth/session`, { code: third.code, state: third.state }, { cookie: third.cookie, ...auth(later.token) });
+    expect(merged.statusCode, merged.body).toBe(201);
+    expect(merged.json().customer).toMatchObject({ id: added.json().customer.id, phone: '13600004444' });
+    const row = await db.selectFrom('customers').select('merged_into').where('tenant_id', '=', world.tenantId).where('id', '=', later.customer.id).executeTakeFirstOrThrow();
+    expect(row.merged_into).toBe(added.json().customer.id);
+  });
+
   it('when both customers had a phone, the younger one\'s phone still leads to the survivor after the merge', async () => {
     const older = (await post(`/api/v1/shops/${world.shop}/session`, { phone: '13300005555' })).json();
     clock.advance(1000);

@@ -25,14 +25,17 @@ export async function startShopOauth(deps: WechatDeps, slug: string, redirectUri
 
 /**
  * The redirect came back: the state is spent (this browser, once), the code exchanged; a snapshot
- * visitor stays anonymous (no customer, no session); anyone else gets a shop session.
+ * visitor stays anonymous (no customer, no session); anyone else gets a shop session — as the
+ * customer they are signed in as, when the request carries their session (adding WeChat to it).
  */
-export async function finishShopOauth(deps: WechatDeps, slug: string, input: { code: string; state: string | undefined; browser: string | undefined }) {
+export async function finishShopOauth(deps: WechatDeps, slug: string, input: { code: string; state: string | undefined; browser: string | undefined; actor?: Actor | null }) {
   const node = await resolveShop(deps.db, slug);
   await consumeOauthState(deps, node.tenant_id, node.id, input.state, input.browser);
   const who = await exchangeOauthCode(deps, node.tenant_id, input.code);
   if (who.snapshotUser) return { anonymous: true as const };
-  return openSession(deps, node, (tx) => signInWithWechat(tx, deps.clock, node.tenant_id, { openid: who.openid, appid: who.appid, unionid: who.unionid, b_node_id: node.id }));
+  // A buyer of this tenant already signed in (a phone code) adds WeChat to their own account.
+  const signedIn = input.actor?.role === 'consumer' && input.actor.tenantId === node.tenant_id ? await customerOfUser(deps.db, node.tenant_id, input.actor.userId) : null;
+  return openSession(deps, node, (tx) => signInWithWechat(tx, deps.clock, node.tenant_id, { openid: who.openid, appid: who.appid, unionid: who.unionid, b_node_id: node.id, signedInAs: signedIn?.id }));
 }
 
 /** A mini-program's `wx.login()` code: the buyer's session (the session_key stays on the server). */

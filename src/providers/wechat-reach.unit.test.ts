@@ -8,8 +8,8 @@ import { createUser, issueToken } from '../modules/identity/identity.service.js'
 import { connectWechatApp, WECHAT_SEAL_PURPOSE } from '../modules/wechat/wechat.service.js';
 import { WechatApiError } from '../modules/wechat/wechat.provider.js';
 import { recordOptIns } from '../modules/subscribe-messages/subscribe-messages.service.js';
-import { getUnlimitedCode, sendSubscribeMessage, type BinaryFetch } from '../adapters/wechat/reach.api.js';
-import { simulatedOptInsLeft } from '../simulators/wechat/reach.simulator.js';
+import { getUnlimitedCode, sendSubscribeMessage, sendSubscriptionNotice, type BinaryFetch } from '../adapters/wechat/reach.api.js';
+import { simulatedMessages, simulatedOptInsLeft } from '../simulators/wechat/reach.simulator.js';
 import { injectBinaryFetch } from './wechat-reach.unit.js';
 import { injectFetch } from './wechat.unit.js';
 import { wechatApi } from '../adapters/wechat/wechat.api.js';
@@ -103,6 +103,54 @@ describe('WeChat reach against the simulator: mini-program codes and subscribe m
     const stranger = await buyer('13600000003', 'not an openid!');
     await request('POST', '/api/v1/subscribe-messages/opt-ins', stranger.token, { results: { TPL_PAID: 'accept' } });
     expect(await message(await pay(stranger.token))).toMatchObject({ status: 'failed', errcode: 40003 });
+  });
+
+  it('writes to each buyer through the app that issued their openid: the official account\'s bizsend, the mini-program\'s send', async () => {
+    const OA = 'wxoffi0000000001';
+    await connectWechatApp(db, sealKey, world.tenantId, { app: 'official_account', appid: OA, secret: 'oa-secret', apiBase: SIM });
+    await request('PUT', '/api/v1/subscribe-messages/templates/order_paid', world.adminToken, { template_id: 'TPL_PAID', page: 'pages/order/order', fields: { character_string1: 'order_number', amount2: 'amount', thing3: 'event_text' } });
+    const buyer = async (phone: string, openid: string, appid: string) => {
+      const token = await consumerToken(siyu, world.shop, phone);
+      const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+      await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, app_id: appid, customer_id: customer.id }).execute();
+      return { token, customerId: customer.id };
+    };
+    const pay = async (token: string) => {
+      const order = (await request('POST', '/api/v1/orders', token, { shop: world.shop, lines: [{ sku_id: world.skus[0]!.id, quantity: 1 }] })).json();
+      const payment = (await request('POST', `/api/v1/orders/${order.id}/payments`, token, {})).json();
+      await request('POST', `/api/v1/sandbox/payments/${payment.payment_id}/pay`, token, {});
+      await drain();
+      return order.id as string;
+    };
+    const message = (orderId: string) => db.selectFrom('subscribe_messages').selectAll().where('order_id', '=', orderId).where('event', '=', 'order_paid').executeTakeFirstOrThrow();
+
+    // An H5 buyer inside WeChat: the shop's subscribe step grants the opt-in in the official account, and the notice goes there.
+    const h5 = await buyer('13600000011', 'oOfficialBuyer0000000000011', OA);
+    await request('POST', '/api/v1/subscribe-messages/opt-ins', h5.token, { results: { TPL_PAID: 'accept' } });
+    expect(await simulatedOptInsLeft(db, OA, 'oOfficialBuyer0000000000011', 'TPL_PAID')).toBe(1);
+    expect(await simulatedOptInsLeft(db, APPID, 'oOfficialBuyer0000000000011', 'TPL_PAID')).toBe(0);
+    const before = calls.length;
+    const h5Order = await pay(h5.token);
+    expect(await message(h5Order)).toMatchObject({ status: 'sent', touser: 'oOfficialBuyer0000000000011' });
+    expect(calls.slice(before).filter((c) => c.includes('/cgi-bin/message/subscribe/'))).toEqual(['/simulators/wechat/cgi-bin/message/subscribe/bizsend']);
+    const [notice] = await simulatedMessages(db, { limit: 1 });
+    expect(notice).toMatchObject({ appid: OA, openid: 'oOfficialBuyer0000000000011', api: 'bizsend', template_id: 'TPL_PAID' });
+
+    // A mini-program buyer of the same tenant: subscribe/send, through the mini-program.
+    const mini = await buyer('13600000012', 'oMiniBuyer00000000000000012', APPID);
+    await request('POST', '/api/v1/subscribe-messages/opt-ins', mini.token, { results: { TPL_PAID: 'accept' } });
+    const miniOrder = await pay(mini.token);
+    expect(await message(miniOrder)).toMatchObject({ status: 'sent', touser: 'oMiniBuyer00000000000000012' });
+    expect((await simulatedMessages(db, { limit: 1 }))[0]).toMatchObject({ appid: APPID, openid: 'oMiniBuyer00000000000000012', api: 'send' });
+
+    // The official account without the opt-in on WeChat's side: 43101 from bizsend, recorded and not retried.
+    const outOfSync = await buyer('13600000013', 'oOfficialOutOfSync000000013', OA);
+    await recordOptIns(db, world.tenantId, outOfSync.customerId, { TPL_PAID: 'accept' });
+    const refusedAt = calls.length;
+    expect(await message(await pay(outOfSync.token))).toMatchObject({ status: 'failed', errcode: 43101 });
+    await drain();
+    expect(calls.slice(refusedAt).filter((c) => c.endsWith('/subscribe/bizsend'))).toHaveLength(1);
+    await expect(sendSubscriptionNotice(simFetch, SIM, 'forged', { touser: 'o-someone-000000', template_id: 'T', page: '', data: { thing1: { value: 'x' } } })).rejects.toMatchObject({ errcode: 40001 });
   });
 
   it('mounts no simulator in live mode', async () => {

@@ -3,10 +3,10 @@ import { AppError } from '../platform/errors.js';
 import { withServerAccessToken } from '../modules/wechat/access-token.service.js';
 import { wechatAppCredentials, type WechatDeps } from '../modules/wechat/wechat.service.js';
 import { WechatApiError } from '../modules/wechat/wechat.provider.js';
-import { wechatOpenidOf } from '../modules/customers/customers.service.js';
+import { wechatRecipientOf } from '../modules/customers/customers.service.js';
 import { WxaCodeError, type WxaCodeProvider } from '../modules/sharing/sharing.provider.js';
 import type { SandboxOptInGrant, SubscribeSender } from '../modules/subscribe-messages/subscribe-messages.provider.js';
-import { defaultBinaryFetch, getUnlimitedCode, sendSubscribeMessage, type BinaryFetch } from '../adapters/wechat/reach.api.js';
+import { defaultBinaryFetch, getUnlimitedCode, sendSubscribeMessage, sendSubscriptionNotice, type BinaryFetch } from '../adapters/wechat/reach.api.js';
 import { grantSimulatedOptIns } from '../simulators/wechat/reach.simulator.js';
 
 export interface WechatReach {
@@ -19,9 +19,10 @@ export interface WechatReach {
 const notConnected = (err: unknown) => err instanceof AppError && err.code === 'wechat_app_not_connected';
 
 /**
- * WeChat reach as one unit: mini-program codes and subscribe messages through the tenant's
- * mini-program and its shared server access token (withServerAccessToken: refreshed once when
- * WeChat refuses it), against WeChat's host or, in the sandbox, the simulator's (the app's API base).
+ * WeChat reach as one unit: mini-program codes through the tenant's mini-program, one-time
+ * subscription messages through the app that issued the buyer's openid (the mini-program's
+ * subscribe/send, the official account's subscribe/bizsend), each with its app's shared server
+ * access token (withServerAccessToken: refreshed once when WeChat refuses it), against WeChat's host or, in the sandbox, the simulator's (the app's API base).
  * Every call here runs outside any database transaction.
  */
 export function wechatReachUnit(input: { deps: WechatDeps; mode: Mode; fetch?: BinaryFetch }): WechatReach {
@@ -39,21 +40,24 @@ export function wechatReachUnit(input: { deps: WechatDeps; mode: Mode; fetch?: B
     },
   };
   const sender: SubscribeSender = {
-    async send(tenantId, message) {
+    async send(tenantId, { app, ...message }) {
+      const send = app === 'official_account' ? sendSubscriptionNotice : sendSubscribeMessage;
       try {
-        return await withServerAccessToken(deps, tenantId, 'mini_program', (token, apiBase) => sendSubscribeMessage(fetchFn, apiBase, token, message));
+        return await withServerAccessToken(deps, tenantId, app, (token, apiBase) => send(fetchFn, apiBase, token, message));
       } catch (err) {
         // Retrying cannot connect an app: final, recorded on the message.
-        if (notConnected(err)) return { ok: false, kind: 'invalid', errcode: null, errmsg: 'no mini-program connected' };
+        if (notConnected(err)) return { ok: false, kind: 'invalid', errcode: null, errmsg: app === 'official_account' ? 'no official account connected' : 'no mini-program connected' };
         throw err;
       }
     },
   };
   const sandboxGrant: SandboxOptInGrant | undefined = input.mode === 'sandbox'
     ? async (tenantId, customerId, templateIds) => {
-      const app = await wechatAppCredentials(deps.db, deps.sealKey, tenantId, 'mini_program').catch((err: unknown) => { if (notConnected(err)) return null; throw err; });
-      const openid = await wechatOpenidOf(deps.db, tenantId, customerId);
-      if (app && openid) await grantSimulatedOptIns(deps.db, app.appid, openid, templateIds);
+      // Granted where the message will go: the app that issued the buyer's openid.
+      const recipient = await wechatRecipientOf(deps.db, tenantId, customerId);
+      if (!recipient) return;
+      const app = await wechatAppCredentials(deps.db, deps.sealKey, tenantId, recipient.app).catch((err: unknown) => { if (notConnected(err)) return null; throw err; });
+      if (app) await grantSimulatedOptIns(deps.db, app.appid, recipient.openid, templateIds);
     }
     : undefined;
   return { wxacodes, sender, sandboxGrant };

@@ -57,6 +57,25 @@ export async function sendSubscribeMessage(fetchFn: BinaryFetch, apiBase: string
   const res = await post(fetchFn, `${apiBase}/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(accessToken)}`, {
     touser: message.touser, template_id: message.template_id, page: message.page, data: message.data, miniprogram_state: message.miniprogramState ?? 'formal', lang: 'zh_CN',
   });
+  return outcomeOf(res);
+}
+
+/**
+ * `POST /cgi-bin/message/subscribe/bizsend`: an official account's one-time subscription notice
+ * (订阅通知) to an openid it issued, with the official account's token. Same body as the
+ * mini-program's send but `page` is a web address (or the `miniprogram` jump) and there is no
+ * miniprogram_state; the same answers (43101 no opt-in, 47003 data, 40003 openid) and outcomes.
+ */
+export async function sendSubscriptionNotice(fetchFn: BinaryFetch, apiBase: string, accessToken: string, message: { touser: string; template_id: string; page: string; data: Record<string, { value: string }> }): Promise<SendOutcome> {
+  const res = await post(fetchFn, `${apiBase}/cgi-bin/message/subscribe/bizsend?access_token=${encodeURIComponent(accessToken)}`, {
+    touser: message.touser, template_id: message.template_id, data: message.data,
+    // A notice jumps to a web page; a mini-program path would be refused, so it is left out.
+    ...(/^https?:\/\//.test(message.page) ? { page: message.page } : {}),
+  });
+  return outcomeOf(res);
+}
+
+function outcomeOf(res: { status: number; body: Buffer }): SendOutcome {
   const json = jsonOf(res);
   if (json.errcode === 0 && res.status < 400) return { ok: true, ...(json.msgid !== undefined ? { msgid: String(json.msgid) } : {}) };
   if (json.errcode === REACH_ERRCODE.noOptIn) return { ok: false, kind: 'no_opt_in', errcode: json.errcode, errmsg: json.errmsg };

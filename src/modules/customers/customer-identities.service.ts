@@ -54,14 +54,25 @@ async function customerRef(tx: Conn, tenantId: string, id: string): Promise<Cust
 /**
  * The customer a WeChat sign-in speaks for: found by openid or unionid, created on first sign-in
  * (no phone yet, called 微信用户 and the openid's last four characters), with every proof given
- * linked to them. Proofs already held by two customers merge them. `merges` lists what the caller
+ * linked to them. Proofs already held by two customers merge them; so do proofs held by another
+ * customer than the one the buyer is signed in as (`signedInAs`), who otherwise simply gets them. `merges` lists what the caller
  * must re-point in other modules, in the same transaction.
  */
-export async function signInWithWechat(tx: Tx, clock: Clock, tenantId: string, input: WechatProof & { b_node_id: string }): Promise<{ customer: CustomerRef; merges: CustomerMerge[] }> {
+export async function signInWithWechat(tx: Tx, clock: Clock, tenantId: string, input: WechatProof & { b_node_id: string; signedInAs?: string | undefined }): Promise<{ customer: CustomerRef; merges: CustomerMerge[] }> {
   const proofs: { provider: IdentityProvider; subject: string }[] = [{ provider: 'wechat_openid', subject: input.openid }];
   if (input.unionid) proofs.push({ provider: 'wechat_unionid', subject: input.unionid });
   await lockProofs(tx, tenantId, proofs);
   const holders = await customersOfProofs(tx, tenantId, proofs);
+  // A buyer already signed in (with a phone code) who adds WeChat: the same person as whoever
+  // holds these proofs. The one to merge into is found like the holders, by age.
+  if (input.signedInAs && !holders.some((h) => h.id === input.signedInAs)) {
+    const current = await tx.selectFrom('customers').select(['id', 'user_id', 'name', 'phone', 'created_at'])
+      .where('tenant_id', '=', tenantId).where('id', '=', input.signedInAs).where('merged_into', 'is', null).executeTakeFirst();
+    if (current) {
+      holders.push({ provider: 'phone', subject: '', ...current });
+      holders.sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
+    }
+  }
   const merges: CustomerMerge[] = [];
   let customerId: string;
   if (!holders.length) {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import { newId } from '../../platform/ids.js';
 import { createConsumerUser } from '../identity/identity.service.js';
-import { isMiniProgramOpenid } from '../wechat/wechat.fragments.js';
+import { isMiniProgramOpenid, isOfficialAccountApp } from '../wechat/wechat.fragments.js';
 import type { IdentityProvider } from './customers.tables.js';
 
 /**
@@ -60,12 +60,18 @@ export async function signInWithPhone(tx: Conn, tenantId: string, input: { phone
 }
 
 /**
- * The WeChat openid a subscribe message goes to, or null: the customer's mini-program openid when
- * they signed in there (subscribe messages are the mini-program's), else the newest they have.
+ * Where a subscribe message to a customer goes: their mini-program openid when they signed in
+ * there (subscribe messages are the mini-program's), else the newest openid they have; and the app
+ * that must send it, since an openid is valid only in the app that issued it — the official
+ * account's subscription notices for an openid the tenant's official account issued (a buyer of
+ * the H5 shop inside WeChat), the mini-program's messages otherwise. With `openid`, that openid's.
  */
-export async function wechatOpenidOf(db: Conn, tenantId: string, customerId: string): Promise<string | null> {
-  const row = await db.selectFrom('customer_identities').select('subject')
-    .where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('provider', '=', 'wechat_openid')
-    .orderBy(isMiniProgramOpenid(tenantId, sql.ref('subject'), sql.ref('app_id')), 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-  return row?.subject ?? null;
+export async function wechatRecipientOf(db: Conn, tenantId: string, customerId: string, openid?: string | null): Promise<{ openid: string; app: 'mini_program' | 'official_account' } | null> {
+  const mini = isMiniProgramOpenid(tenantId, sql.ref('subject'), sql.ref('app_id'));
+  let query = db.selectFrom('customer_identities').select(['subject', mini.as('mini'), isOfficialAccountApp(tenantId, sql.ref('app_id')).as('official')])
+    .where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('provider', '=', 'wechat_openid');
+  if (openid) query = query.where('subject', '=', openid);
+  const row = await query.orderBy(mini, 'desc').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  if (!row) return null;
+  return { openid: row.subject, app: !row.mini && row.official ? 'official_account' : 'mini_program' };
 }

@@ -119,6 +119,20 @@ export async function saveWechatpayMerchant(db: Conn, secretKey: string, mode: M
 }
 
 /** Turns profit sharing on or off for a tenant's merchant (prepay then sends settle_info.profit_sharing). */
+/**
+ * The sandbox merchant (API base: the simulator) also accepts these apps' openids, up to WeChat's
+ * four appids per merchant; a merchant connected to WeChat for real is left alone.
+ */
+export async function payThroughSimulatedApps(db: Conn, tenantId: string, appids: string[]): Promise<void> {
+  await sql`
+    UPDATE wechatpay_merchants m SET appids = a.appids, updated_at = now()
+      FROM (SELECT array_agg(DISTINCT x ORDER BY x) AS appids
+              FROM wechatpay_merchants, unnest(appids || ${appids}::text[]) AS x
+             WHERE tenant_id = ${tenantId}) a
+     WHERE m.tenant_id = ${tenantId} AND m.api_base = ${SIMULATOR_API_BASE}
+       AND NOT (m.appids @> ${appids}::text[]) AND cardinality(a.appids) <= 4`.execute(db);
+}
+
 export async function setWechatpayProfitSharing(db: Conn, tenantId: string, on: boolean): Promise<void> {
   await db.updateTable('wechatpay_merchants').set({ profit_sharing: on, updated_at: new Date() }).where('tenant_id', '=', tenantId).execute();
 }

@@ -1,9 +1,11 @@
 /**
- * Sends a subscribe message through WeChat (or the sandbox's simulator of it) with the tenant's
- * mini-program access token. A provider unit implements it; the module sees outcomes, not tokens.
+ * Sends a one-time subscription message through WeChat (or the sandbox's simulator of it) with the
+ * access token of the app that issued `touser`: the mini-program's subscribe message, or the
+ * official account's subscription notice. A provider unit implements it; the module sees
+ * outcomes, not tokens.
  */
 export interface SubscribeSender {
-  send(tenantId: string, message: { touser: string; template_id: string; page: string; data: Record<string, { value: string }> }): Promise<SendOutcome>;
+  send(tenantId: string, message: { app: 'mini_program' | 'official_account'; touser: string; template_id: string; page: string; data: Record<string, { value: string }> }): Promise<SendOutcome>;
 }
 
 /**

@@ -6,7 +6,7 @@ import { enqueue } from '../../platform/jobs/outbox.js';
 import { formatYuan } from '../../platform/money.js';
 import { orderCards, orderForMessage, ordersForMessage } from '../orders/orders.fragments.js';
 import { shopCard } from '../b-nodes/b-nodes.service.js';
-import { wechatOpenidOf } from '../customers/customers.service.js';
+import { wechatRecipientOf } from '../customers/customers.service.js';
 import { refundsOfOrder } from '../payments/payments.service.js';
 import { subscribeMessageError } from './subscribe-messages.errors.js';
 import type { OrderEvent, PutTemplateInput, TemplateField } from './subscribe-messages.schema.js';
@@ -117,7 +117,9 @@ export async function deliverSubscribeMessage(db: Db, clock: Clock, sender: Subs
     return status;
   };
   if (!sender) return settle('skipped', { error: 'WeChat is not configured in this mode', from: message.status });
-  const touser = message.touser ?? (await wechatOpenidOf(db, tenantId, message.customer_id));
+  // A retried send goes to the openid the first run chose, through the app that issued it.
+  const recipient = await wechatRecipientOf(db, tenantId, message.customer_id, message.touser);
+  const touser = recipient?.openid ?? message.touser;
   if (!touser) return settle('skipped', { error: 'the buyer has no WeChat openid', from: message.status });
 
   if (message.status === 'queued') {
@@ -144,7 +146,7 @@ export async function deliverSubscribeMessage(db: Db, clock: Clock, sender: Subs
   const template = await db.selectFrom('subscribe_templates').select(['page', 'fields']).where('tenant_id', '=', tenantId).where('event', '=', message.event).executeTakeFirst();
   const data = await messageData(db, tenantId, message, template?.fields ?? {});
   await db.updateTable('subscribe_messages').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('tenant_id', '=', tenantId).where('id', '=', messageId).execute();
-  const outcome = await sender.send(tenantId, { touser, template_id: message.template_id, page: template?.page ?? '', data });
+  const outcome = await sender.send(tenantId, { app: recipient?.app ?? 'mini_program', touser, template_id: message.template_id, page: template?.page ?? '', data });
   if (outcome.ok) return settle('sent');
   const status = await settle('failed', { errcode: outcome.errcode, error: outcome.errmsg });
   const optIn = db.updateTable('subscribe_opt_ins').where('tenant_id', '=', tenantId).where('customer_id', '=', message.customer_id).where('template_id', '=', message.template_id);

@@ -10,3 +10,8 @@ export function isMiniProgramOpenid(tenantId: string, openid: RawBuilder<unknown
   return sql<boolean>`(EXISTS (SELECT 1 FROM wechat_apps a WHERE a.tenant_id = ${tenantId} AND a.app = 'mini_program' AND a.appid = ${appId})
     OR EXISTS (SELECT 1 FROM wechat_mini_program_sessions s WHERE s.tenant_id = ${tenantId} AND s.openid = ${openid}))`;
 }
+
+/** Whether an appid is the tenant's official account's, as a boolean SQL expression. */
+export function isOfficialAccountApp(tenantId: string, appId: RawBuilder<unknown>) {
+  return sql<boolean>`EXISTS (SELECT 1 FROM wechat_apps a WHERE a.tenant_id = ${tenantId} AND a.app = 'official_account' AND a.appid = ${appId})`;
+}

@@ -42,9 +42,9 @@ export function wechatRoutes(unitDeps: WechatDeps): RouteModule<Database> {
 
     app.post('/shops/:slug/wechat/oauth/session', {
       config: perAddressLimit(config.limits, config.limits.shopSession),
-      schema: { tags, operationId: 'finishShopWechatOauth', summary: 'Finish WeChat web authorisation: a shop session for the WeChat user', description: 'The state must be the one this browser started (its cookie), unspent and unexpired: else 401 wechat_state_invalid. An invalid, expired or reused code: 401 wechat_code_invalid; a user WeChat blocks: 403 wechat_user_blocked; WeChat busy twice: 503 wechat_unavailable. A snapshot (preview) visitor: 200 `{anonymous: true}`, no customer, no session.', security: [], params: slugParams, body: wechatOauthSessionBody, response: { 201: shopSessionSchema, 200: wechatAnonymousSchema } },
+      schema: { tags, operationId: 'finishShopWechatOauth', summary: 'Finish WeChat web authorisation: a shop session for the WeChat user', description: 'The state must be the one this browser started (its cookie), unspent and unexpired: else 401 wechat_state_invalid. An invalid, expired or reused code: 401 wechat_code_invalid; a user WeChat blocks: 403 wechat_user_blocked; WeChat busy twice: 503 wechat_unavailable. A snapshot (preview) visitor: 200 `{anonymous: true}`, no customer, no session. With a buyer\'s session of this tenant (a phone-code sign-in), the WeChat identity joins that buyer (merging with a customer who already held it, the older surviving) and the session answered is theirs.', security: [], params: slugParams, body: wechatOauthSessionBody, response: { 201: shopSessionSchema, 200: wechatAnonymousSchema } },
     }, async (req, reply) => {
-      const outcome = await finishShopOauth(deps, req.params.slug, { code: req.body.code, state: req.body.state, browser: cookie(req, STATE_COOKIE) });
+      const outcome = await finishShopOauth(deps, req.params.slug, { code: req.body.code, state: req.body.state, browser: cookie(req, STATE_COOKIE), actor: req.actor });
       clearCookie(reply, cookiePath(req.params.slug));
       if ('anonymous' in outcome) return reply.status(200).send(outcome);
       return reply.status(201).send(outcome);

@@ -23,15 +23,18 @@ export function wechatLoginSimulator(app: App, { db, clock }: AppContext<any>) {
     const carry = (['appid', 'redirect_uri', 'response_type', 'scope', 'state'] as const).map((k) => `<input type="hidden" name="${k}" value="${esc(req.query[k] ?? '')}">`).join('');
     const known = users.filter((u) => !u.blocked).map((u) =>
       `<li><a class="user" data-user="${esc(u.user_key)}" href="${WECHAT_SIMULATOR_PREFIX}/connect/oauth2/authorize/confirm?${new URLSearchParams({ ...pick(req.query), user: u.user_key }).toString()}">${esc(u.user_key)} · ${esc(u.phone)}</a></li>`).join('');
+    // A new user can simply allow: the name is filled with a fresh one (another browser, another person).
+    const fresh = `wx-${randomBytes(3).toString('hex')}`;
     return reply.type('text/html; charset=utf-8').send(page('微信授权 · WeChat authorisation (simulated)', `
-      <p>This page stands in for WeChat's consent screen. <b>${esc(req.query.appid)}</b> asks for your identity (${esc(req.query.scope)}).</p>
-      ${known ? `<h2>Continue as</h2><ul>${known}</ul>` : ''}
-      <h2>Another WeChat user</h2>
+      <p>模拟的微信授权页：公众号 <b>${esc(req.query.appid)}</b> 请求获取你的身份（${esc(req.query.scope)}）。真实微信中这一步由微信完成。</p>
+      <p style="color:#666;font-size:.9rem">This page stands in for WeChat's consent screen: pick a simulated WeChat user, or allow as a new one.</p>
+      ${known ? `<h2 style="font-size:1rem">以已有用户继续 · Continue as</h2><ul>${known}</ul>` : ''}
+      <h2 style="font-size:1rem">${known ? '其他微信用户 · Another WeChat user' : '微信用户 · WeChat user'}</h2>
       <form method="get" action="${WECHAT_SIMULATOR_PREFIX}/connect/oauth2/authorize/confirm">${carry}
-        <label>WeChat user <input name="user" required pattern="[A-Za-z0-9_.\\-]{1,32}" placeholder="e.g. lily"></label>
-        <label>Phone (optional) <input name="phone" pattern="[0-9]{6,20}" placeholder="13900001234"></label>
-        <label><input type="checkbox" name="snapshot" value="1"> Visit as a snapshot (preview) visitor, without authorising</label>
-        <button type="submit" id="allow">Allow</button>
+        <label>微信用户名 · user <input name="user" required pattern="[A-Za-z0-9_.\\-]{1,32}" value="${fresh}" autocomplete="off"></label>
+        <label>手机号（可选）· phone <input name="phone" inputmode="numeric" pattern="[0-9]{6,20}" placeholder="13900001234"></label>
+        <label><input type="checkbox" name="snapshot" value="1"> 以快照页访客身份浏览（不授权）· snapshot visitor</label>
+        <button type="submit" id="allow" style="display:block;width:100%;margin-top:1rem;padding:.7rem;font-size:1rem;background:#07c160;color:#fff;border:0;border-radius:.4rem">允许 · Allow</button>
       </form>`));
   });
 

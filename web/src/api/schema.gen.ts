@@ -1810,7 +1810,7 @@ export interface paths {
         put?: never;
         /**
          * Finish WeChat web authorisation: a shop session for the WeChat user
-         * @description The state must be the one this browser started (its cookie), unspent and unexpired: else 401 wechat_state_invalid. An invalid, expired or reused code: 401 wechat_code_invalid; a user WeChat blocks: 403 wechat_user_blocked; WeChat busy twice: 503 wechat_unavailable. A snapshot (preview) visitor: 200 `{anonymous: true}`, no customer, no session.
+         * @description The state must be the one this browser started (its cookie), unspent and unexpired: else 401 wechat_state_invalid. An invalid, expired or reused code: 401 wechat_code_invalid; a user WeChat blocks: 403 wechat_user_blocked; WeChat busy twice: 503 wechat_unavailable. A snapshot (preview) visitor: 200 `{anonymous: true}`, no customer, no session. With a buyer's session of this tenant (a phone-code sign-in), the WeChat identity joins that buyer (merging with a customer who already held it, the older surviving) and the session answered is theirs.
          */
         post: operations["finishShopWechatOauth"];
         delete?: never;

@@ -7,6 +7,8 @@ import { ErrorNote, Loading, formatTime } from '../ui.js';
 import { useAttemptKey } from '../useAttemptKey.js';
 import type { PaymentStart } from '../types.js';
 import { forgetIfExpired, useConsumerOrder, useShopSession } from './session.js';
+import { useStartWechatAuthorisation } from './WechatSignIn.js';
+import { SubscribePrompt } from './SubscribePrompt.js';
 
 
 /** The sandbox cashier: stands in for the WeChat Pay sheet; confirming asks the sandbox PSP to notify the server. */
@@ -52,6 +54,11 @@ export function CashierPage() {
     onError: (err) => forgetIfExpired(slug, err),
   });
 
+  // Signed in with a phone code: WeChat Pay needs the buyer's openid, which a WeChat sign-in adds
+  // to this same account before the payment goes on (the callback comes back to this page).
+  const needsWechat = payWechat.error instanceof ApiError && payWechat.error.code === 'wechat_identity_required';
+  const linkWechat = useStartWechatAuthorisation(slug);
+
   if (!session) return <Navigate to={`/s/${slug}/orders/${orderId}`} replace />;
   if (order.isPending) return <Loading />;
   if (order.error) return <ErrorNote error={order.error} />;
@@ -64,11 +71,26 @@ export function CashierPage() {
       <p className="muted">{t('shop.amount_due')}</p>
       <p className="price huge" data-testid="cashier-amount">{yuan(o.total)}</p>
       <p className="muted small">{t('shop.pay_before', { time: formatTime(o.expires_at, i18n.language) })}</p>
-      <ErrorNote error={pay.error ?? payWechat.error} testId="pay-error" />
-      <button type="button" className="primary block wechat-pay" disabled={payWechat.isPending || pay.isPending} onClick={() => payWechat.mutate()} data-testid="wechat-pay">
-        {payWechat.isPending ? t('shop.paying') : t('shop.pay_wechat_sandbox')}
-      </button>
-      <button type="button" className="primary block" disabled={pay.isPending || pay.isSuccess} onClick={() => pay.mutate()} data-testid="sandbox-pay">
+      {/* Asked before paying, as WeChat shops do, so the "order paid" message has its opt-in too. */}
+      <SubscribePrompt orderId={o.id} token={session.token} />
+      {needsWechat ? (
+        <div className="form" data-testid="needs-wechat">
+          <p className="notice small">{t('shop.wechat_needed')}</p>
+          <button type="button" className="primary block wechat" disabled={linkWechat.isPending} onClick={() => linkWechat.mutate({ link: true })} data-testid="continue-with-wechat">
+            {t('shop.continue_with_wechat')}
+          </button>
+          <ErrorNote error={linkWechat.error} testId="wechat-error" />
+        </div>
+      ) : (
+        <>
+          <ErrorNote error={pay.error ?? payWechat.error} testId="pay-error" />
+          <button type="button" className="primary block wechat-pay" disabled={payWechat.isPending || pay.isPending} onClick={() => payWechat.mutate()} data-testid="wechat-pay">
+            {payWechat.isPending ? t('shop.paying') : t('shop.pay_wechat_sandbox')}
+          </button>
+        </>
+      )}
+      {/* The sandbox PSP's own cashier: a second way to pay, not WeChat's. */}
+      <button type="button" className="button block" disabled={pay.isPending || pay.isSuccess} onClick={() => pay.mutate()} data-testid="sandbox-pay">
         {pay.isPending ? t('shop.paying') : t('shop.pay_sandbox')}
       </button>
       <p className="muted small center">{t('shop.sandbox_hint')}</p>

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { yuan } from '../money.js';
 import { ErrorNote, Loading, StatusBadge, formatTime } from '../ui.js';
 import { BuyerForm } from './BuyerForm.js';
-import { useConsumerOrder, useShopSession } from './session.js';
+import { useConsumerOrder, useShopCatalog, useShopSession } from './session.js';
+import { useServerMode } from '../SandboxBanner.js';
 import { AfterSalesSection } from './AfterSalesSection.js';
 import { SubscribePrompt } from './SubscribePrompt.js';
 
@@ -17,6 +18,11 @@ export function OrderPage() {
   const paying = (location.state as { paying?: boolean } | null)?.paying === true || new URLSearchParams(location.search).get('paying') === '1';
   const session = useShopSession(slug);
   const order = useConsumerOrder(slug, orderId, session?.token);
+  const mode = useServerMode();
+  const catalog = useShopCatalog(slug);
+  // What a friend would want: the first thing this order bought, when the shop still lists it.
+  const firstSku = order.data?.lines[0]?.sku_id;
+  const sharedProduct = catalog.data?.products.find((p) => p.skus.some((s) => s.id === firstSku))?.id;
 
   if (!session) return <NeedSession slug={slug} />;
   if (order.isPending) return <Loading />;
@@ -38,6 +44,12 @@ export function OrderPage() {
         )}
       </header>
       {o.paid_at && <SubscribePrompt orderId={o.id} token={session.token} />}
+      {o.paid_at && mode.data?.mode === 'sandbox' && (
+        <p className="muted small center">
+          {/* The simulated WeChat's side: what it delivered to buyers (a full page, served by the simulator). */}
+          <a href={`/simulators/wechat/inbox?back=${encodeURIComponent(location.pathname)}`} className="link" data-testid="wechat-inbox-link">{t('shop.wechat_inbox')}</a>
+        </p>
+      )}
       {showCode && (
         <section className="card pickup">
           <p className="muted">{t('shop.pickup_code')}</p>
@@ -69,6 +81,9 @@ export function OrderPage() {
         </section>
       )}
       <AfterSalesSection order={o} token={session.token} />
+      {o.paid_at && (
+        <Link to={`/s/${slug}/share${sharedProduct ? `?product=${encodeURIComponent(sharedProduct)}` : ''}`} className="button primary block" data-testid="share-open">{t('shop.share_open')}</Link>
+      )}
       <Link to={`/s/${slug}`} className="button block">{t('shop.back_to_shop')}</Link>
     </article>
   );

@@ -9,6 +9,7 @@ import { CashierPage } from './CashierPage.js';
 import { OrderPage } from './OrderPage.js';
 import { MyOrdersPage } from './MyOrdersPage.js';
 import { WechatCallbackPage } from './WechatCallbackPage.js';
+import { SharePage } from './SharePage.js';
 
 /** The consumer's shop, served for /s/*; it shares no screen with the console. */
 export function ShopApp() {
@@ -23,6 +24,7 @@ export function ShopApp() {
           <Route path="pay/:orderId" element={<CashierPage />} />
           <Route path="orders" element={<MyOrdersPage />} />
           <Route path="orders/:orderId" element={<OrderPage />} />
+          <Route path="share" element={<SharePage />} />
           <Route path="wechat/callback" element={<WechatCallbackPage />} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>

@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
 import { ErrorNote } from '../ui.js';
 import type { ShopSessionAnswer, WechatAnonymous } from '../types.js';
-import { saveShopSession } from './session.js';
-import { WECHAT_RETURN_KEY } from './WechatSignIn.js';
+import { loadShopSession, saveShopSession } from './session.js';
+import { WECHAT_LINK_KEY, WECHAT_RETURN_KEY } from './WechatSignIn.js';
 
 type Outcome = ShopSessionAnswer | WechatAnonymous;
 
@@ -27,7 +27,11 @@ export function WechatCallbackPage() {
     sent.current = true;
     const code = params.get('code') ?? '';
     const state = params.get('state') ?? undefined;
-    api<Outcome>(`/shops/${slug}/wechat/oauth/session`, { body: { code, ...(state ? { state } : {}) } }).then((outcome) => {
+    // Adding WeChat to the account the buyer is signed in with: the session says whose it is.
+    const link = sessionStorage.getItem(WECHAT_LINK_KEY) === '1';
+    sessionStorage.removeItem(WECHAT_LINK_KEY);
+    const token = link ? loadShopSession(slug)?.token : undefined;
+    api<Outcome>(`/shops/${slug}/wechat/oauth/session`, { body: { code, ...(state ? { state } : {}) }, token }).then((outcome) => {
       if ('anonymous' in outcome) {
         setAnonymous(true);
         return;

@@ -8,6 +8,8 @@ import type { WechatOauthStart, WechatSignInOptions } from '../types.js';
 
 /** Where to go back after WeChat's redirect, kept in this tab only. */
 export const WECHAT_RETURN_KEY = 'siyu.wechat.return_to';
+/** Set while a signed-in buyer adds WeChat to their account: the callback then joins the openid to them. */
+export const WECHAT_LINK_KEY = 'siyu.wechat.link';
 /** Set once the shop started authorisation by itself, so a refused or abandoned one is not started again in a loop. */
 const AUTO_STARTED_KEY = 'siyu.wechat.auto_started';
 
@@ -17,7 +19,7 @@ export const inWechat = () => /MicroMessenger/i.test(navigator.userAgent);
 /**
  * "Sign in with WeChat" (official-account web authorisation). Offered when the shop's tenant has
  * an official account: in the sandbox always (the simulator stands in for WeChat's consent page),
- * in live mode inside WeChat's browser only, where the shop starts it by itself once.
+ * in live mode inside WeChat's browser only. Inside WeChat the shop starts it by itself, once.
  */
 export function WechatSignIn({ slug }: { slug: string }) {
   const { t } = useTranslation();
@@ -27,15 +29,11 @@ export function WechatSignIn({ slug }: { slug: string }) {
     queryFn: ({ signal }) => api<WechatSignInOptions>(`/shops/${slug}/wechat`, { signal }),
     staleTime: 60_000,
   });
-  const start = useMutation({
-    mutationFn: () => api<WechatOauthStart>(`/shops/${slug}/wechat/oauth`, { body: {} }),
-    onSuccess: (started) => {
-      sessionStorage.setItem(WECHAT_RETURN_KEY, window.location.pathname + window.location.search);
-      window.location.assign(started.authorize_url);
-    },
-  });
+  const start = useStartWechatAuthorisation(slug);
   const offered = options.data?.official_account === true && (mode.data?.mode === 'sandbox' || inWechat());
-  const auto = offered && mode.data?.mode === 'live' && inWechat() && !sessionStorage.getItem(AUTO_STARTED_KEY);
+  // Inside WeChat the shop starts authorisation by itself, as WeChat shops do (in the sandbox too,
+  // so the demo walks as it would for real); elsewhere the buyer taps.
+  const auto = offered && inWechat() && !sessionStorage.getItem(AUTO_STARTED_KEY);
   useEffect(() => {
     if (!auto || start.isPending) return;
     sessionStorage.setItem(AUTO_STARTED_KEY, '1');
@@ -51,4 +49,20 @@ export function WechatSignIn({ slug }: { slug: string }) {
       <ErrorNote error={start.error} testId="wechat-error" />
     </div>
   );
+}
+
+/**
+ * Sends the browser to WeChat's consent page (the simulator's in the sandbox) and back to this
+ * page. With `link`, the signed-in buyer's account gets the WeChat identity instead of a new sign-in.
+ */
+export function useStartWechatAuthorisation(slug: string) {
+  return useMutation({
+    mutationFn: (_options: { link?: boolean } | void) => api<WechatOauthStart>(`/shops/${slug}/wechat/oauth`, { body: {} }),
+    onSuccess: (started, options) => {
+      sessionStorage.setItem(WECHAT_RETURN_KEY, window.location.pathname + window.location.search);
+      if (options?.link) sessionStorage.setItem(WECHAT_LINK_KEY, '1');
+      else sessionStorage.removeItem(WECHAT_LINK_KEY);
+      window.location.assign(started.authorize_url);
+    },
+  });
 }

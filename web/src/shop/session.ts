@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, isUnauthenticated } from '../api.js';
-import { useStored, writeStored } from '../storage.js';
+import { readStored, useStored, writeStored } from '../storage.js';
 import type { Order, ShopCatalog, ShopProductPage, ShopSession } from '../types.js';
 
 /** The consumer's session for one shop (a sandbox stand-in for WeChat login), kept per shop slug. */
@@ -11,6 +11,11 @@ const key = (slug: string) => `siyu.session.${slug}`;
 
 export function useShopSession(slug: string): ShopSession | null {
   return useStored<ShopSession>(key(slug));
+}
+
+/** The session outside React (a page that acts once on load). */
+export function loadShopSession(slug: string): ShopSession | null {
+  return readStored<ShopSession>(key(slug));
 }
 
 export function saveShopSession(slug: string, session: ShopSession) {

@@ -13,6 +13,9 @@ import { ACTORS_CHANNEL, createActorCache } from './modules/identity/identity.ca
 import { identityRoutes } from './modules/identity/identity.routes.js';
 import { catalogRoutes } from './modules/catalog/catalog.routes.js';
 import { bNodeRoutes } from './modules/b-nodes/b-nodes.routes.js';
+import { hierarchyRoutes } from './modules/b-nodes/hierarchy.routes.js';
+import { catalogIoRoutes } from './modules/catalog-io/catalog-io.routes.js';
+import { IMPORT_JOB, runImportJob } from './modules/catalog-io/catalog-io.service.js';
 import { listingRoutes } from './modules/b-nodes/listings.routes.js';
 import { supplierRoutes } from './modules/catalog/suppliers.routes.js';
 import { assortmentRoutes } from './modules/assortments/assortments.routes.js';
@@ -175,6 +178,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...money.jobs,
     ...sms.jobs,
     // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
+    // Reads a stored upload, checks and applies it, writing progress as it goes; a run already taken is left alone.
+    [IMPORT_JOB]: (jobDb, job) => runImportJob(jobDb, job.tenant_id, job.payload.run_id),
     [SUBSCRIBE_SEND_JOB]: async (jobDb, job) => { await deliverSubscribeMessage(jobDb, clock, subscribeSender, job.tenant_id, job.payload.message_id); },
   };
 
@@ -191,7 +196,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, listingRoutes, assortmentRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

@@ -16,6 +16,7 @@ import type { SubscribeMessageTables } from './modules/subscribe-messages/subscr
 import type { ProfitSharingTables } from './modules/profit-sharing/profit-sharing.tables.js';
 import type { ReconciliationTables } from './modules/reconciliation/reconciliation.tables.js';
 import type { WechatTables } from './modules/wechat/wechat.tables.js';
+import type { CatalogIoTables } from './modules/catalog-io/catalog-io.tables.js';
 import type { AssortmentTables } from './modules/assortments/assortments.tables.js';
 import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js';
 
@@ -26,7 +27,7 @@ import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
-  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables {}
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

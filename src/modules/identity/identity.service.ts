@@ -249,6 +249,13 @@ export async function updateTenantSettings(db: Conn, tenantId: string, patch: { 
   return tenantSettings(db, tenantId);
 }
 
+/** The tenant's staff accounts and the node each works for, for the hierarchy screen. */
+export async function nodeStaff(db: Conn, tenantId: string) {
+  const rows = await db.selectFrom('users').select(['id', 'display_name', 'b_node_id'])
+    .where('tenant_id', '=', tenantId).where('role', '=', 'staff').where('b_node_id', 'is not', null).orderBy('display_name').execute();
+  return rows.map((r) => ({ id: r.id, name: r.display_name, b_node_id: r.b_node_id! }));
+}
+
 /** A supplier's operator logins (never their password hashes). */
 export async function supplierOperators(db: Conn, tenantId: string, supplierId: string) {
   return db.selectFrom('users').select(['id', 'login', 'display_name', 'supplier_id'])

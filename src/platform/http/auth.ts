@@ -64,6 +64,12 @@ export const PERMISSIONS = {
   /** Every B node of the tenant, and the pickers that choose among them. */
   'b_nodes.all': [...ADMIN_ROLES],
   'b_nodes.manage': [...ADMIN_ROLES],
+  /** Regions, read to place nodes and to target assortments by region. */
+  'hierarchy.read': [...ADMIN_ROLES, 'supplier_operator'],
+  /** Regions and each node's place under them (store, tier). */
+  'hierarchy.manage': [...ADMIN_ROLES],
+  /** A node's pickup point: address, coordinates, hours (of its own node for an owner). */
+  'pickup_point.write': [...ADMIN_ROLES, 'b_owner'],
   'listings.read': [...STAFF_ROLES],
   'listings.write': [...ADMIN_ROLES, 'b_owner'],
   /** P&L, break-even, order waterfalls: they carry supply costs, so not for staff. */
@@ -87,6 +93,8 @@ export const PERMISSIONS = {
   'supply_cost.read': [...ADMIN_ROLES, 'b_owner', 'supplier_operator'],
   'catalog.read': [...STAFF_ROLES, 'supplier_operator'],
   'catalog.write': [...ADMIN_ROLES, 'supplier_operator'],
+  /** Catalog and stock files: import, export, templates (a supplier's own rows only). */
+  'catalog.import': [...ADMIN_ROLES, 'supplier_operator'],
   /** Warehouse stock; node roles read their shop's through its listings. */
   'stock.read': [...ADMIN_ROLES, 'supplier_operator'],
   'stock.write': [...ADMIN_ROLES, 'supplier_operator'],

@@ -25,6 +25,9 @@ import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 import { SharePage } from './SharePage.js';
 import { SubscribeMessagesPage } from './SubscribeMessagesPage.js';
+import { ImportsPage } from './ImportsPage.js';
+import { HierarchyPage } from './HierarchyPage.js';
+import { PickupPointPage } from './PickupPointPage.js';
 import { SalesWindowsPage } from './fulfilment/SalesWindowsPage.js';
 import { PickListDetailPage, PickListsPage } from './fulfilment/PickListsPage.js';
 import { PurchaseOrderDetailPage, PurchaseOrdersPage } from './supplier/PurchaseOrdersPage.js';
@@ -60,6 +63,9 @@ export function AdminApp() {
           <Route path="after-sales" element={<Screen screen="after-sales"><AfterSalesPage /></Screen>} />
           <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
+          <Route path="imports" element={<Screen screen="imports"><ImportsPage /></Screen>} />
+          <Route path="hierarchy" element={<Screen screen="hierarchy"><HierarchyPage /></Screen>} />
+          <Route path="pickup-point" element={<Screen screen="pickup"><PickupPointPage /></Screen>} />
           <Route path="products/categories" element={<Screen screen="products"><CategoriesPage /></Screen>} />
           <Route path="products/:productId" element={<Screen screen="products"><ProductEditPage /></Screen>} />
           <Route path="sales-windows" element={<Screen screen="sales-windows"><SalesWindowsPage /></Screen>} />

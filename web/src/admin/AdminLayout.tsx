@@ -20,6 +20,9 @@ function AdminNav() {
       {has('orders') && <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>}
       {has('after-sales') && <NavLink to="/admin/after-sales" data-testid="nav-after-sales">{t('after_sales.nav')}</NavLink>}
       {has('products') && <NavLink to="/admin/products" data-testid="nav-products">{t('admin.products')}</NavLink>}
+      {has('imports') && <NavLink to="/admin/imports" data-testid="nav-imports">{t('imports.nav')}</NavLink>}
+      {has('hierarchy') && <NavLink to="/admin/hierarchy" data-testid="nav-hierarchy">{t('hierarchy.nav')}</NavLink>}
+      {has('pickup') && <NavLink to="/admin/pickup-point" data-testid="nav-pickup">{t('pickup.nav')}</NavLink>}
       {has('listings') && <NavLink to="/admin/listings" data-testid="nav-listings">{t('supply.listings_nav')}</NavLink>}
       {has('assortments') && <NavLink to="/admin/supplier/assortments" data-testid="nav-assortments">{t('supply.assortments_nav')}</NavLink>}
       {has('suppliers') && <NavLink to="/admin/suppliers" data-testid="nav-suppliers">{t('supply.suppliers_title')}</NavLink>}

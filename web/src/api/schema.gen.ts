@@ -625,6 +625,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's regions (a tree: each names its parent) */
+        get: operations["listRegions"];
+        put?: never;
+        /** Create a region, at the top or under another */
+        post: operations["createRegion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an empty region (no subregions, no nodes) */
+        delete: operations["deleteRegion"];
+        options?: never;
+        head?: never;
+        /** Rename or move a region; under itself or its own subregion is refused (422 region_cycle) */
+        patch: operations["updateRegion"];
+        trace?: never;
+    };
+    "/api/v1/hierarchy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Regions, B nodes with their places and staff: the whole tree */
+        get: operations["getHierarchy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/b-nodes/{id}/placement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set a node's region, its store (leaders and KOCs only) and tier */
+        patch: operations["placeBNode"];
+        trace?: never;
+    };
+    "/api/v1/b-nodes/{id}/pickup-point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A node's pickup point (owners and staff: their own) */
+        get: operations["getPickupPoint"];
+        /**
+         * Set a node's pickup point: address, GCJ-02 coordinates, opening hours
+         * @description Coordinates outside China answer 422 coordinates_outside_china; an owner naming another node 404.
+         */
+        put: operations["setPickupPoint"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/pickup-point": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a shop's buyers collect, with a map link */
+        get: operations["getShopPickupPoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/b-nodes/{id}/listings/{skuId}/pause": {
         parameters: {
             query?: never;
@@ -810,6 +918,43 @@ export interface paths {
         get?: never;
         /** List (re-price, resume) an offered SKU at a price inside the assortment's band, checked by the economics guard */
         put: operations["curateListing"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a catalog or stock file (CSV or .xlsx as the raw body) and import it in the background
+         * @description Answers 202 with the run; poll GET /imports/{id} for progress and the row-level report. A body of another type answers 415.
+         */
+        post: operations["startImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's progress and, once done, its report */
+        get: operations["getImport"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2289,6 +2434,15 @@ export interface components {
         BNodeKind: "store" | "leader" | "koc";
         /** @enum {string} */
         BNodeKindInput: "store" | "leader" | "koc";
+        BNodePlacement: {
+            id: string;
+            kind: components["schemas"]["BNodeKind"];
+            name: string;
+            slug: string;
+            region_id: string | null;
+            parent_id: string | null;
+            tier: number;
+        };
         Breakeven: {
             name: string;
             /** @description integer fen (1/100 yuan) */
@@ -2404,6 +2558,72 @@ export interface components {
             /** @description integer fen (1/100 yuan) */
             contribution_margin: number;
         };
+        Hierarchy: {
+            regions: components["schemas"]["Region"][];
+            nodes: {
+                id: string;
+                kind: components["schemas"]["BNodeKind"];
+                name: string;
+                slug: string;
+                region_id: string | null;
+                parent_id: string | null;
+                tier: number;
+                pickup_address: string;
+                has_coordinates: boolean;
+            }[];
+            staff: {
+                id: string;
+                name: string;
+                b_node_id: string;
+            }[];
+        };
+        /** @enum {string} */
+        ImportFormat: "csv" | "xlsx";
+        /** @enum {string} */
+        ImportKind: "catalog" | "stock" | "assortment";
+        /** @enum {string} */
+        ImportKindInput: "catalog" | "stock" | "assortment";
+        /** @enum {string} */
+        ImportMode: "all_or_nothing" | "good_rows";
+        /** @enum {string} */
+        ImportModeInput: "all_or_nothing" | "good_rows";
+        /** @enum {string} */
+        ImportPhase: "queued" | "parsing" | "checking" | "applying" | "done";
+        ImportRowProblem: {
+            /** @description the file's line (1 = header) */
+            line: number;
+            column: string;
+            code: string;
+            /** @description the code in words (English) */
+            reason: string;
+            /** @description the code in words (Chinese) */
+            reason_zh: string;
+            value?: string | number;
+            detail?: {
+                [key: string]: unknown;
+            };
+        };
+        ImportRun: {
+            id: string;
+            kind: components["schemas"]["ImportKind"];
+            format: components["schemas"]["ImportFormat"];
+            mode: components["schemas"]["ImportMode"];
+            status: components["schemas"]["ImportStatus"];
+            phase: components["schemas"]["ImportPhase"];
+            percent: number;
+            file_name: string;
+            rows_total: number | null;
+            rows_done: number;
+            rows_applied: number;
+            problem_count: number;
+            problems: components["schemas"]["ImportRowProblem"][];
+            error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            finished_at: string | null;
+        };
+        /** @enum {string} */
+        ImportStatus: "queued" | "running" | "applied" | "rejected" | "failed";
         IssuedToken: {
             id: string;
             token: string;
@@ -2765,7 +2985,7 @@ export interface components {
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
         /** @enum {string} */
-        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "stock.read" | "stock.write" | "assortments.read" | "assortments.write" | "supplier.portal" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage" | "sales_windows.manage" | "purchase_orders.read" | "purchase_orders.confirm" | "pick_lists.read" | "sub_orders.read";
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "hierarchy.read" | "hierarchy.manage" | "pickup_point.write" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "catalog.import" | "stock.read" | "stock.write" | "assortments.read" | "assortments.write" | "supplier.portal" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage" | "sales_windows.manage" | "purchase_orders.read" | "purchase_orders.confirm" | "pick_lists.read" | "sub_orders.read";
         PickList: {
             id: string;
             window_id: string;
@@ -2815,6 +3035,15 @@ export interface components {
                     quantity: number;
                 }[];
             }[];
+        };
+        PickupPoint: {
+            b_node_id: string;
+            name: string;
+            address: string;
+            lat: number | null;
+            lng: number | null;
+            hours: string;
+            map_url: string | null;
         };
         PlanWaterfall: {
             /** @description integer fen (1/100 yuan) */
@@ -3198,6 +3427,13 @@ export interface components {
         };
         /** @enum {string} */
         RefundStatus: "pending" | "succeeded" | "failed";
+        Region: {
+            id: string;
+            parent_id: string | null;
+            name: string;
+            /** Format: date-time */
+            created_at?: string;
+        };
         ResolvedShare: {
             /** @description false: the scene names no code; open the shop without attribution */
             resolved: boolean;
@@ -6610,6 +6846,573 @@ export interface operations {
             };
         };
     };
+    listRegions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Region"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @default null */
+                    parent_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Region"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    parent_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Region"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHierarchy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hierarchy"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    placeBNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    region_id?: string | null;
+                    parent_id?: string | null;
+                    tier?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BNodePlacement"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPickupPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupPoint"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setPickupPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address: string;
+                    lat: number | null;
+                    lng: number | null;
+                    /** @default  */
+                    hours?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupPoint"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShopPickupPoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupPoint"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     pauseListing: {
         parameters: {
             query?: never;
@@ -7460,6 +8263,133 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListingChange"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startImport: {
+        parameters: {
+            query: {
+                kind: components["schemas"]["ImportKindInput"];
+                mode?: components["schemas"]["ImportModeInput"];
+                file_name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRun"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRun"];
                 };
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
@@ -12902,6 +13832,13 @@ export const campaignStatusValues: ReadonlyArray<FlattenedDeepRequired<component
 export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBase"]> = ["paid", "margin"];
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
+export const importFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportFormat"]> = ["csv", "xlsx"];
+export const importKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKind"]> = ["catalog", "stock", "assortment"];
+export const importKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKindInput"]> = ["catalog", "stock", "assortment"];
+export const importModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportMode"]> = ["all_or_nothing", "good_rows"];
+export const importModeInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportModeInput"]> = ["all_or_nothing", "good_rows"];
+export const importPhaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportPhase"]> = ["queued", "parsing", "checking", "applying", "done"];
+export const importStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportStatus"]> = ["queued", "running", "applied", "rejected", "failed"];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
 export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingNotice"]["reason"]> = ["outside_band", "withdrawn", "expired", "untargeted"];
 export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired", "untargeted"];
@@ -12913,7 +13850,7 @@ export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<c
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
-export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage", "sales_windows.manage", "purchase_orders.read", "purchase_orders.confirm", "pick_lists.read", "sub_orders.read"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage", "sales_windows.manage", "purchase_orders.read", "purchase_orders.confirm", "pick_lists.read", "sub_orders.read"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const profitSharingOrderKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["kind"]> = ["split", "unfreeze"];

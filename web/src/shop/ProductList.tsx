@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { yuan } from '../money.js';
 import { ErrorNote, Loading } from '../ui.js';
 import type { ShopCatalog, ShopProduct } from '../types.js';
+import { PickupCard } from './PickupCard.js';
 
 /** The shop's front page: categories, search and sort live in the address, so a shared link shows the same list. */
 export function ProductList() {
@@ -38,7 +39,7 @@ export function ProductList() {
   const subRow = children.length > 0 ? children : parentOfChosen ? categories.filter((c) => c.parent_id === parentOfChosen.id) : [];
   return (
     <>
-      {shop.pickup_address && <p className="pickup-note" data-testid="pickup-address">{t('shop.pickup_at', { address: shop.pickup_address })}</p>}
+      <PickupCard slug={slug} address={shop.pickup_address} />
       <form className="shop-search" role="search" onSubmit={submit}>
         <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('catalog.search_shop')} aria-label={t('catalog.search_shop')} data-testid="shop-search" />
         <button type="submit" data-testid="shop-search-submit">{t('catalog.search')}</button>

@@ -15,7 +15,11 @@ export interface GroupCommitOptions<I, R> {
   /** Writes one item alone (a batch of one, and each item of a batch that failed as a whole). */
   runOne(item: I): Promise<R>;
   maxBatch?: number;
-  /** Batches written at the same time by this process. */
+  /**
+   * Batches written at the same time by this process. One by default: on bench notify (32 clients)
+   * one at a time applied 932 notifications/s against 842/s with two, whose batches were smaller;
+   * a cluster of processes still writes one batch each at the same time.
+   */
   maxInFlight?: number;
 }
 
@@ -29,7 +33,7 @@ export interface GroupCommit<I, R> {
 
 export function groupCommit<I, R>(opts: GroupCommitOptions<I, R>): GroupCommit<I, R> {
   const maxBatch = opts.maxBatch ?? 64;
-  const maxInFlight = opts.maxInFlight ?? 2;
+  const maxInFlight = opts.maxInFlight ?? 1;
   let queue: Waiting<I, R>[] = [];
   let inFlight = 0;
 

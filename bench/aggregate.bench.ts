@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { sql } from 'kysely';
 import type { Database } from '../src/database.js';
 import { runCutoff } from '../src/flows/cutoff.flow.js';
@@ -6,6 +6,9 @@ import { systemClock } from '../src/platform/clock.js';
 import { loadConfig } from '../src/platform/config.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { aggregationStatement } from '../src/modules/fulfilment/fulfilment.repo.js';
+import { integerAtLeast } from './options.js';
+
+const positiveInt = integerAtLeast(1);
 
 class Rollback extends Error {}
 
@@ -100,11 +103,6 @@ export async function runAggregateBench(opts: { lines: number; json: boolean }):
   }
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 export function registerAggregateBench(bench: Command): void {
   bench

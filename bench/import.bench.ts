@@ -8,6 +8,9 @@ import { runImport } from '../src/modules/catalog-io/catalog-io.service.js';
 import { COLUMNS, fenToYuan } from '../src/modules/catalog-io/catalog-io.columns.js';
 import { writeFile } from '../src/modules/catalog-io/catalog-io.files.js';
 import type { ImportFormat } from '../src/modules/catalog-io/catalog-io.schema.js';
+import { integerAtLeast } from './options.js';
+
+const positiveInt = integerAtLeast(1);
 
 export interface ImportBenchFigures { rows: number; format: ImportFormat; bytes: number; seconds: number; rows_per_s: number; parse_s: number; check_s: number; apply_s: number; rss_mb: number }
 
@@ -69,11 +72,6 @@ export async function runImportBench(opts: { rows: number; format: ImportFormat;
   }
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 export function registerImportBench(bench: Command): void {
   bench

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPairSync } from 'node:crypto';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { createSiyu, type Siyu } from '../src/app.js';
 import type { Database, Db } from '../src/database.js';
@@ -24,6 +24,9 @@ import { wechatTime } from '../src/simulators/wechatpay/simulator.core.js';
 import { seedRng } from '../src/cli/seed/rng.js';
 import { quantile, round } from './checkout.bench.js';
 import { postgresCpuMs, processCpuMs } from './cpu-usage.js';
+import { integerAtLeast } from './options.js';
+
+const positiveInt = integerAtLeast(4);
 
 export interface NotifyBenchResult {
   events: number; unique: number; duplicates: number; clients: number; seconds: number;
@@ -174,11 +177,6 @@ export async function runNotifyBench(opts: { events: number; clients: number; js
   }
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 4) throw new InvalidArgumentError('expected an integer of at least 4');
-  return n;
-}
 
 export function registerNotifyBench(bench: Command): void {
   bench

@@ -1,10 +1,13 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/platform/config.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { inTransaction } from '../src/platform/db/database.js';
 import { enqueue, jobQueueStats } from '../src/platform/jobs/outbox.js';
 import { startJobRunner } from '../src/platform/jobs/runner.js';
+import { integerAtLeast } from './options.js';
+
+const positiveInt = integerAtLeast(1);
 
 export interface QueueBenchFigures {
   jobs: number; clients: number; concurrency: number; offered_per_s: number | null;
@@ -82,11 +85,6 @@ export async function runQueueBench(opts: { jobs: number; clients: number; concu
   return figures;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 export function registerQueueBench(bench: Command): void {
   bench

@@ -4,9 +4,11 @@
  * A small warm-up run first lets the JIT settle; peak RSS is the process's maxRSS.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { parsePlan } from '../src/modules/economics/engine/plan.js';
 import { simulate } from '../src/modules/economics/engine/simulate.js';
+import { integerAtLeast } from './options.js';
+
+const positiveInt = integerAtLeast(1);
 
 export interface SimulateBenchFigures {
   participants: number;
@@ -64,13 +66,6 @@ export async function runSimulateBench(opts: {
   return figures;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError('expected a positive integer');
-  }
-  return n;
-}
 
 export function registerSimulateBench(bench: Command): void {
   bench

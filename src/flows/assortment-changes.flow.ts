@@ -2,18 +2,23 @@ import type { Db, Tx } from '../database.js';
 import type { Actor } from '../platform/http/auth.js';
 import type { Clock } from '../platform/clock.js';
 import { expireDueAssortments, getAssortment, setItem, tenantsWithLiveAssortments, untargetedListings, updateAssortment, withdrawAssortment } from '../modules/assortments/assortments.service.js';
-import { applyAssortmentTerms, pauseListingsFromAssortments, pauseUntargetedListings } from '../modules/b-nodes/listings.service.js';
+import { activeListingsFromAssortment, applyAssortmentTerms, pauseListingsFromAssortments, pauseUntargetedListings } from '../modules/b-nodes/listings.service.js';
+import { guardSupplyPrice } from './guarded-changes.flow.js';
 import type { ItemInput, Target } from '../modules/assortments/assortments.schema.js';
 
 /**
  * A supplier's change to an assortment reaches every listing made from it, in the same
  * transaction: a new supply price is the listings' cost from now on (orders keep the cost they
  * snapshotted), a listing priced outside a new band pauses, withdrawal pauses them all; each node
- * whose listing paused gets a notice saying why (and sees the reason on its listings screen).
+ * whose listing paused gets a notice saying why (and sees the reason on its listings screen). A
+ * new supply price must pass the economics guard at every price that stays on sale, as a SKU's does.
  */
 
 export async function setItemPropagated(tx: Tx, actor: Actor, assortmentId: string, skuId: string, fields: Omit<ItemInput, 'sku_id'>) {
   const change = await setItem(tx, actor, assortmentId, skuId, fields);
+  if (change.status === 'published' && change.before?.supply_price !== fields.supply_price) {
+    await guardSupplyPrice(tx, actor, skuId, fields.supply_price, await activeListingsFromAssortment(tx, actor.tenantId, assortmentId, skuId, fields));
+  }
   const paused = change.status === 'published'
     ? await applyAssortmentTerms(tx, actor.tenantId, assortmentId, skuId, { supply_price: fields.supply_price, retail_floor: fields.retail_floor, retail_ceiling: fields.retail_ceiling })
     : [];

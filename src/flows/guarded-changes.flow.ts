@@ -41,24 +41,32 @@ export async function updateSkuGuarded(tx: Tx, actor: Actor, skuId: string, inpu
   const { override_reason: overrideReason, ...patch } = input;
   const { current, next } = await prepareSkuUpdate(tx, actor, skuId, patch);
   if (patch.supply_price !== undefined && patch.supply_price !== current.supply_price) {
-    const atPrices = await activeListingsOfSku(tx, actor.tenantId, skuId);
-    const plans = await listingPlans(tx, actor.tenantId, patch.supply_price, atPrices);
-    for (const [i, plan] of plans.entries()) {
-      const { b_node_id: bNodeId, price } = atPrices[i]!;
-      try {
-        await guardChange(tx, actor, { kind: 'sku_supply_price', id: `${skuId}@${bNodeId}` }, plan, overrideReason ? { reason: overrideReason } : undefined);
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'economics_rejected') {
-          const details = supplierScopeOf(actor) === undefined
-            ? { ...err.details, b_node_id: bNodeId, retail_price: price, supply_price: patch.supply_price }
-            : supplierView(err.details, price, patch.supply_price);
-          throw new AppError(err.code, err.status, err.message, err.messageZh, details);
-        }
-        throw err;
-      }
-    }
+    await guardSupplyPrice(tx, actor, skuId, patch.supply_price, await activeListingsOfSku(tx, actor.tenantId, skuId), overrideReason);
   }
   return applySkuUpdate(tx, actor.tenantId, skuId, patch, next);
+}
+
+/**
+ * A new supply price for a SKU, judged by the guard at each shop's price that would go on selling
+ * it. A rejection names the shop and its price to the tenant's staff, and to a supplier only what
+ * it needs (see supplierView); a tenant admin may override with a reason (audited).
+ */
+export async function guardSupplyPrice(tx: Tx, actor: Actor, skuId: string, supplyPrice: number, atPrices: { b_node_id: string; price: number }[], overrideReason?: string) {
+  const plans = await listingPlans(tx, actor.tenantId, supplyPrice, atPrices);
+  for (const [i, plan] of plans.entries()) {
+    const { b_node_id: bNodeId, price } = atPrices[i]!;
+    try {
+      await guardChange(tx, actor, { kind: 'sku_supply_price', id: `${skuId}@${bNodeId}` }, plan, overrideReason ? { reason: overrideReason } : undefined);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'economics_rejected') {
+        const details = supplierScopeOf(actor) === undefined
+          ? { ...err.details, b_node_id: bNodeId, retail_price: price, supply_price: supplyPrice }
+          : supplierView(err.details, price, supplyPrice);
+        throw new AppError(err.code, err.status, err.message, err.messageZh, details);
+      }
+      throw err;
+    }
+  }
 }
 
 /**

@@ -121,6 +121,23 @@ describe('assortments: targeting, curation, supplier changes, isolation, caps', 
     expect((await listingsOf(nodeK)).find((l) => l.sku_id === sku0!.id)).toBeUndefined();
   });
 
+  it('a new supply price that would sell at a loss where a shop goes on selling is refused by the economics guard, and changes nothing', async () => {
+    const offer = await create({ node_ids: [nodeA] }, [item(sku0!.id)]);
+    await publish(offer.id);
+    expect((await put(`/api/v1/b-nodes/${nodeA}/offers/${sku0!.id}`, { assortment_id: offer.id, retail_price: 1000 }, ownerA)).status).toBe(200);
+
+    const refused = await put(`/api/v1/assortments/${offer.id}/items/${sku0!.id}`, { supply_price: 990, retail_floor: 900, retail_ceiling: 1400, commission_bp: 1000 }, supplierX);
+    expect(refused.status, refused.text).toBe(422);
+    // The supplier learns the price its SKU sells at, not which shop.
+    expect(refused.json()).toMatchObject({ code: 'economics_rejected', retail_price: 1000, supply_price: 990 });
+    expect(refused.json().b_node_id).toBeUndefined();
+    expect((await listingsOf(nodeA)).find((l) => l.sku_id === sku0!.id)).toMatchObject({ active: true, supply_price: 600, assortment_id: offer.id });
+
+    // A supply price the shop's price still carries goes through.
+    expect((await put(`/api/v1/assortments/${offer.id}/items/${sku0!.id}`, { supply_price: 620, retail_floor: 900, retail_ceiling: 1400, commission_bp: 1000 }, supplierX)).status).toBe(200);
+    expect((await listingsOf(nodeA)).find((l) => l.sku_id === sku0!.id)).toMatchObject({ active: true, supply_price: 620 });
+  });
+
   it('a supplier\'s new band pauses the listings outside it, tells their owners why, and keeps placed orders\' cost', async () => {
     const offer = await create({ node_ids: [nodeA, nodeS] }, [item(sku1!.id)]);
     await publish(offer.id);

@@ -33,6 +33,17 @@ export async function removeListing(db: Conn, actor: Actor, bNodeId: string, sku
 }
 
 /** Carries a supplier's new terms for a SKU to every listing from that assortment; returns the nodes told of a pause. */
+/**
+ * The active listings curated from an assortment's SKU whose price stays inside a band: the shops
+ * that would go on selling at a new supply price (those outside the band pause instead).
+ */
+export async function activeListingsFromAssortment(db: Conn, tenantId: string, assortmentId: string, skuId: string, band: { retail_floor: number; retail_ceiling: number }) {
+  const rows = await db.selectFrom('listings').select(['b_node_id', 'retail_price'])
+    .where('tenant_id', '=', tenantId).where('assortment_id', '=', assortmentId).where('sku_id', '=', skuId).where('active', '=', true)
+    .where('retail_price', '>=', band.retail_floor).where('retail_price', '<=', band.retail_ceiling).execute();
+  return rows.map((l) => ({ b_node_id: l.b_node_id, price: l.retail_price }));
+}
+
 export const applyAssortmentTerms = (db: Conn, tenantId: string, assortmentId: string, skuId: string, terms: { supply_price: number; retail_floor: number; retail_ceiling: number }) =>
   listingsRepo.applyTerms(db, tenantId, assortmentId, skuId, terms);
 

@@ -37,6 +37,23 @@ describe('WeChat reach against the simulator: mini-program codes and subscribe m
   const request = (method: 'POST' | 'PUT' | 'GET', url: string, token: string, payload?: unknown) =>
     siyu.server.inject({ method, url, ...(payload !== undefined ? { payload: payload as object } : {}), headers: auth(token, { 'idempotency-key': `k-${++key}` }) });
   const drain = async () => { for (let i = 0; i < 5; i++) if ((await siyu.tick()).jobs === 0) break; };
+  /** A shop buyer whose customer has a WeChat openid issued by `appid`. */
+  const buyer = async (phone: string, openid: string, appid = APPID) => {
+    const token = await consumerToken(siyu, world.shop, phone);
+    const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, app_id: appid, customer_id: customer.id }).execute();
+    return { token, customerId: customer.id };
+  };
+  /** One unit ordered and paid in the sandbox, its jobs run: the order's id. */
+  const pay = async (token: string) => {
+    const order = (await request('POST', '/api/v1/orders', token, { shop: world.shop, lines: [{ sku_id: world.skus[0]!.id, quantity: 1 }] })).json();
+    const payment = (await request('POST', `/api/v1/orders/${order.id}/payments`, token, {})).json();
+    await request('POST', `/api/v1/sandbox/payments/${payment.payment_id}/pay`, token, {});
+    await drain();
+    return order.id as string;
+  };
+  const message = (orderId: string, event: 'order_paid' | 'ready_for_pickup' = 'order_paid') =>
+    db.selectFrom('subscribe_messages').selectAll().where('order_id', '=', orderId).where('event', '=', event).executeTakeFirstOrThrow();
 
   it('draws a share code\'s mini-program code once, through the cached token, and serves the stored PNG after', async () => {
     const code = (await request('POST', '/api/v1/share-codes', leaderToken, {})).json().code;
@@ -61,20 +78,6 @@ describe('WeChat reach against the simulator: mini-program codes and subscribe m
   it('sends through the simulator only with an opt-in the shop\'s subscribe step granted on both sides', async () => {
     await request('PUT', '/api/v1/subscribe-messages/templates/order_paid', world.adminToken, { template_id: 'TPL_PAID', page: 'pages/order/order', fields: { character_string1: 'order_number', amount2: 'amount', thing3: 'event_text' } });
     await request('PUT', '/api/v1/subscribe-messages/templates/ready_for_pickup', world.adminToken, { template_id: 'TPL_READY', page: 'pages/order/order', fields: { character_string1: 'pickup_address' } });
-    const buyer = async (phone: string, openid: string) => {
-      const token = await consumerToken(siyu, world.shop, phone);
-      const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
-      await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, app_id: APPID, customer_id: customer.id }).execute();
-      return { token, customerId: customer.id };
-    };
-    const pay = async (token: string) => {
-      const order = (await request('POST', '/api/v1/orders', token, { shop: world.shop, lines: [{ sku_id: world.skus[0]!.id, quantity: 1 }] })).json();
-      const payment = (await request('POST', `/api/v1/orders/${order.id}/payments`, token, {})).json();
-      await request('POST', `/api/v1/sandbox/payments/${payment.payment_id}/pay`, token, {});
-      await drain();
-      return order.id as string;
-    };
-    const message = (orderId: string, event: 'order_paid' | 'ready_for_pickup' = 'order_paid') => db.selectFrom('subscribe_messages').selectAll().where('order_id', '=', orderId).where('event', '=', event).executeTakeFirstOrThrow();
 
     const happy = await buyer('13600000001', 'oHappyBuyer0000000000000001');
     const opted = await request('POST', '/api/v1/subscribe-messages/opt-ins', happy.token, { results: { TPL_PAID: 'accept', TPL_READY: 'accept' } });
@@ -109,20 +112,6 @@ describe('WeChat reach against the simulator: mini-program codes and subscribe m
     const OA = 'wxoffi0000000001';
     await connectWechatApp(db, sealKey, world.tenantId, { app: 'official_account', appid: OA, secret: 'oa-secret', apiBase: SIM });
     await request('PUT', '/api/v1/subscribe-messages/templates/order_paid', world.adminToken, { template_id: 'TPL_PAID', page: 'pages/order/order', fields: { character_string1: 'order_number', amount2: 'amount', thing3: 'event_text' } });
-    const buyer = async (phone: string, openid: string, appid: string) => {
-      const token = await consumerToken(siyu, world.shop, phone);
-      const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
-      await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, app_id: appid, customer_id: customer.id }).execute();
-      return { token, customerId: customer.id };
-    };
-    const pay = async (token: string) => {
-      const order = (await request('POST', '/api/v1/orders', token, { shop: world.shop, lines: [{ sku_id: world.skus[0]!.id, quantity: 1 }] })).json();
-      const payment = (await request('POST', `/api/v1/orders/${order.id}/payments`, token, {})).json();
-      await request('POST', `/api/v1/sandbox/payments/${payment.payment_id}/pay`, token, {});
-      await drain();
-      return order.id as string;
-    };
-    const message = (orderId: string) => db.selectFrom('subscribe_messages').selectAll().where('order_id', '=', orderId).where('event', '=', 'order_paid').executeTakeFirstOrThrow();
 
     // An H5 buyer inside WeChat: the shop's subscribe step grants the opt-in in the official account, and the notice goes there.
     const h5 = await buyer('13600000011', 'oOfficialBuyer0000000000011', OA);

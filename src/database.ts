@@ -18,6 +18,7 @@ import type { ReconciliationTables } from './modules/reconciliation/reconciliati
 import type { WechatTables } from './modules/wechat/wechat.tables.js';
 import type { CatalogIoTables } from './modules/catalog-io/catalog-io.tables.js';
 import type { AssortmentTables } from './modules/assortments/assortments.tables.js';
+import type { CrmTables } from './modules/crm/crm.tables.js';
 import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js';
 
 /**
@@ -27,7 +28,7 @@ import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
-  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables {}
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

@@ -10,11 +10,13 @@ export interface CustomersTable {
   phone: string | null;
   /** Set when this customer turned out to be the same person as another, older one. */
   merged_into: Generated<string | null>;
+  /** Where the customer came from: a live code's state, a share, the shop. */
+  channel: Generated<string | null>;
   created_at: Generated<Date>;
 }
 
 /** A way a customer proves who they are: the phone today, WeChat's openid or unionid later. */
-export type IdentityProvider = 'phone' | 'wechat_openid' | 'wechat_unionid';
+export type IdentityProvider = 'phone' | 'wechat_openid' | 'wechat_unionid' | 'wecom_external_userid';
 
 export interface CustomerIdentitiesTable {
   tenant_id: string;

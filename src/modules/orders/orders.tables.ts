@@ -26,6 +26,9 @@ export interface OrdersTable {
   /** When the buyer took the goods (核销); the return window runs from here. */
   picked_up_at: Generated<Date | null>;
   campaign_id: Generated<string | null>;
+  /** The campaign the order was bought under, of any kind; its table's row in campaign_ref. */
+  campaign_kind: Generated<'subsidy' | 'group_buy' | 'flash_sale' | 'presale' | 'bargain' | null>;
+  campaign_ref: Generated<string | null>;
   /** The share code the buyer last came through within the attribution window, its sharer and B node (migration 015). */
   share_code: Generated<string | null>;
   sharer_user_id: Generated<string | null>;

@@ -4,6 +4,7 @@ import type { Clock } from '../platform/clock.js';
 import { lockOrder, transitionOrder, transitionOrders } from '../modules/orders/orders.service.js';
 import { reactivateReservations, releasedReservations, reserveStock } from '../modules/inventory/inventory.service.js';
 import { retakeSubsidy } from '../modules/campaigns/campaigns.service.js';
+import { retakeFlashUnits } from '../modules/flash-sales/flash-sales.service.js';
 import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
@@ -83,7 +84,7 @@ export function settlePaidOrders(clock: Clock) {
   };
 }
 
-/** Revives an expired order only as it was placed: all its stock, and its subsidy if it had one. */
+/** Revives an expired order only as it was placed: all its stock, its subsidy and its flash units if it had them. */
 async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; campaign_id: string | null; discount: number }): Promise<boolean> {
   const tenantId = order.tenant_id;
   const orderId = order.id;
@@ -94,7 +95,9 @@ async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; cam
   const wants = released.map((r) => ({ sku_id: r.sku_id, quantity: r.quantity }));
   const got = await reserveStock(tx, tenantId, byWarehouse, wants);
   const subsidy = order.campaign_id === null || (await retakeSubsidy(tx, tenantId, order.campaign_id, order.discount));
-  if (got.size !== wants.length || !subsidy) {
+  // A flash order comes back only with its flash units, within the cap and the buyer's limit.
+  const flash = got.size === wants.length && subsidy && (await retakeFlashUnits(tx, tenantId, orderId));
+  if (got.size !== wants.length || !subsidy || !flash) {
     await sql`ROLLBACK TO SAVEPOINT revive`.execute(tx);
     return false;
   }

@@ -5,6 +5,8 @@ import { lockOrder, transitionOrder, transitionOrders } from '../modules/orders/
 import { reactivateReservations, releasedReservations, reserveStock } from '../modules/inventory/inventory.service.js';
 import { retakeSubsidy } from '../modules/campaigns/campaigns.service.js';
 import { retakeFlashUnits } from '../modules/flash-sales/flash-sales.service.js';
+import { groupOrderRevivable } from '../modules/group-buys/group-buys.service.js';
+import { settleGroupPayments } from './group-settlement.flow.js';
 import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
@@ -29,6 +31,7 @@ export function settlePaidOrder(clock: Clock) {
     // INSERT … SELECT over its lines, off the checkout path, and only for orders that are paid.
     const paidMessage = async () => {
       await splitOrders(tx, payment.tenant_id, [payment.order_id]);
+      await settleGroupPayments(tx, clock, payment.tenant_id, [payment.order_id]);
       await queueOrderMessage(tx, clock, payment.tenant_id, { event: 'order_paid', orderId: payment.order_id });
     };
     if (await transitionOrder(tx, payment.tenant_id, payment.order_id, 'paid', { paid_at: now }, 'pending_payment')) {
@@ -75,6 +78,7 @@ export function settlePaidOrders(clock: Clock) {
       await recordOrderEconomics(tx, tenantId, [...moved]);
       await splitOrders(tx, tenantId, [...moved]);
       await queueOrderMessages(tx, clock, tenantId, 'order_paid', [...moved]);
+      await settleGroupPayments(tx, clock, tenantId, [...moved]);
     }
     const outcomes: string[] = [];
     for (const p of payments) {
@@ -90,6 +94,8 @@ async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; cam
   const orderId = order.id;
   const released = await releasedReservations(tx, tenantId, orderId);
   if (released.length === 0) return false;
+  // A group order's slot went back when it expired: a late payment is refunded, never let in.
+  if (!(await groupOrderRevivable(tx, tenantId, orderId))) return false;
   await sql`SAVEPOINT revive`.execute(tx);
   const byWarehouse = released[0]!.warehouse_id;
   const wants = released.map((r) => ({ sku_id: r.sku_id, quantity: r.quantity }));

@@ -63,3 +63,11 @@ export type WechatOauthStart = Schemas['WechatOauthStart'];
 export type WechatAnonymous = Schemas['WechatAnonymous'];
 export type ShopSessionAnswer = Schemas['ShopSession'];
 export type WechatApp = Schemas['WechatApp'];
+
+export type ShopFlashSale = Schemas['ShopFlashSale'];
+export type ShopGroupBuy = Schemas['ShopGroupBuy'];
+export type ShopGroup = Schemas['ShopGroup'];
+export type FlashSale = Schemas['FlashSale'];
+export type FlashSaleResults = Schemas['FlashSaleResults'];
+export type GroupBuy = Schemas['GroupBuy'];
+export type GroupBuyResults = Schemas['GroupBuyResults'];

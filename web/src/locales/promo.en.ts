@@ -41,7 +41,7 @@ export const promoEn: PromoMessages = {
   new_group: 'New group buy',
   name: 'Name',
   shop: 'Shop',
-  sku: 'SKU (id)',
+  sku: 'SKU',
   price: 'Flash price (yuan)',
   opener_price: 'Opener price (yuan)',
   member_price: 'Member price (yuan)',

@@ -41,7 +41,7 @@ export const promoZhCN = {
   new_group: '新建拼团',
   name: '名称',
   shop: '店铺',
-  sku: '商品规格（SKU ID）',
+  sku: '商品规格',
   price: '秒杀价（元）',
   opener_price: '开团价（元）',
   member_price: '参团价（元）',

@@ -31,13 +31,13 @@ export function SalesCampaignsPage() {
       <section className="card">
         <h2 className="section-title">{t('promo.flash_sales')}</h2>
         {flash.isPending ? <Loading /> : flash.error ? <ErrorNote error={flash.error} /> : flash.data.length === 0 ? <p className="empty">{t('promo.none')}</p> : (
-          <ul className="campaign-list">{flash.data.map((s) => <FlashRow key={s.id} sale={s} shop={shopName(s.b_node_id)} />)}</ul>
+          <ul className="campaign-list plain">{flash.data.map((s) => <FlashRow key={s.id} sale={s} shop={shopName(s.b_node_id)} />)}</ul>
         )}
       </section>
       <section className="card">
         <h2 className="section-title">{t('promo.group_buys')}</h2>
         {groups.isPending ? <Loading /> : groups.error ? <ErrorNote error={groups.error} /> : groups.data.length === 0 ? <p className="empty">{t('promo.none')}</p> : (
-          <ul className="campaign-list">{groups.data.map((g) => <GroupRow key={g.id} campaign={g} shop={shopName(g.b_node_id)} />)}</ul>
+          <ul className="campaign-list plain">{groups.data.map((g) => <GroupRow key={g.id} campaign={g} shop={shopName(g.b_node_id)} />)}</ul>
         )}
       </section>
       <Can permission="campaigns.write">
@@ -54,7 +54,7 @@ function FlashRow({ sale: s, shop }: { sale: FlashSale; shop: string }) {
   const results = useQuery({ queryKey: [...FLASH_KEY, s.id], queryFn: ({ signal }) => adminApi<FlashSaleResults>(`/flash-sales/${s.id}`, { signal }), enabled: open });
   return (
     <li className="card" data-testid="flash-row" data-name={s.name} data-status={s.status}>
-      <p><span className="strong">{s.name}</span> · {shop} · <VerdictBadge verdict={s.verdict} testId="flash-verdict" /> · {t(`economics.status_${s.status === 'active' ? 'pass' : 'info'}`, { defaultValue: s.status })}</p>
+      <p><span className="strong">{s.name}</span> · {shop} · <VerdictBadge verdict={s.verdict} testId="flash-verdict" /></p>
       <p className="small">{yuan(s.price)} · {t('promo.sold')} <span data-testid="flash-sold">{s.sold} / {s.stock_cap}</span> · {t('promo.flash_limit', { count: s.per_customer_limit })}</p>
       <p className="muted small">{formatTime(String(s.starts_at), i18n.language)} – {formatTime(String(s.ends_at), i18n.language)}</p>
       <button type="button" className="link" onClick={() => setOpen(!open)} data-testid="flash-results-toggle">{t('promo.results')}</button>

@@ -5,8 +5,7 @@ import { useScreens, type ScreenKey } from '../access.js';
 const TABS = [
   { to: '/admin/economics', key: 'overview', screen: 'economics', end: true },
   { to: '/admin/economics/policies', key: 'policies', screen: 'policies', end: false },
-  { to: '/admin/economics/campaigns', key: 'campaigns', screen: 'campaigns', end: true },
-  { to: '/admin/economics/campaigns/sales', key: 'sales', screen: 'campaigns', end: false },
+  { to: '/admin/economics/campaigns', key: 'campaigns', screen: 'campaigns', end: false },
   { to: '/admin/economics/check', key: 'check', screen: 'check', end: false },
   { to: '/admin/economics/breakeven', key: 'breakeven', screen: 'breakeven', end: false },
 ] as const satisfies readonly { to: string; key: string; screen: ScreenKey; end: boolean }[];
@@ -19,7 +18,7 @@ export function EconomicsNav() {
   return (
     <nav className="sub-nav" aria-label={t('economics.nav')}>
       {tabs.map((tab) => (
-        <NavLink key={tab.key} to={tab.to} end={tab.end} data-testid={`econ-tab-${tab.key}`}>{tab.key === 'sales' ? t('promo.nav') : t(`economics.tab_${tab.key}`)}</NavLink>
+        <NavLink key={tab.key} to={tab.to} end={tab.end} data-testid={`econ-tab-${tab.key}`}>{t(`economics.tab_${tab.key}`)}</NavLink>
       ))}
     </nav>
   );

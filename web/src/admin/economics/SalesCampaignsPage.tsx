@@ -28,6 +28,7 @@ export function SalesCampaignsPage() {
     <section data-testid="sales-campaigns-page">
       <h1 className="page-title">{t('economics.title')}</h1>
       <EconomicsNav />
+      <h2 className="section-title">{t('promo.nav')}</h2>
       <section className="card">
         <h2 className="section-title">{t('promo.flash_sales')}</h2>
         {flash.isPending ? <Loading /> : flash.error ? <ErrorNote error={flash.error} /> : flash.data.length === 0 ? <p className="empty">{t('promo.none')}</p> : (

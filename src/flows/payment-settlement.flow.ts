@@ -4,6 +4,7 @@ import type { Clock } from '../platform/clock.js';
 import { lockOrder, transitionOrder, transitionOrders } from '../modules/orders/orders.service.js';
 import { reactivateReservations, releasedReservations, reserveStock } from '../modules/inventory/inventory.service.js';
 import { retakeSubsidy } from '../modules/campaigns/campaigns.service.js';
+import { retakeCoupons } from '../modules/coupons/coupons.service.js';
 import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
@@ -84,7 +85,7 @@ export function settlePaidOrders(clock: Clock) {
 }
 
 /** Revives an expired order only as it was placed: all its stock, and its subsidy if it had one. */
-async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; campaign_id: string | null; discount: number }): Promise<boolean> {
+async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; campaign_id: string | null; subsidy_discount: number }): Promise<boolean> {
   const tenantId = order.tenant_id;
   const orderId = order.id;
   const released = await releasedReservations(tx, tenantId, orderId);
@@ -93,8 +94,9 @@ async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; cam
   const byWarehouse = released[0]!.warehouse_id;
   const wants = released.map((r) => ({ sku_id: r.sku_id, quantity: r.quantity }));
   const got = await reserveStock(tx, tenantId, byWarehouse, wants);
-  const subsidy = order.campaign_id === null || (await retakeSubsidy(tx, tenantId, order.campaign_id, order.discount));
-  if (got.size !== wants.length || !subsidy) {
+  const subsidy = order.campaign_id === null || (await retakeSubsidy(tx, tenantId, order.campaign_id, order.subsidy_discount));
+  const coupons = await retakeCoupons(tx, tenantId, orderId);
+  if (got.size !== wants.length || !subsidy || !coupons) {
     await sql`ROLLBACK TO SAVEPOINT revive`.execute(tx);
     return false;
   }

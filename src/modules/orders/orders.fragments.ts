@@ -6,6 +6,8 @@ export interface NewOrder {
   tenant_id: string; id: string; number: string; b_node_id: string; customer_id: string; warehouse_id: string;
   fulfillment: Fulfillment; pickup_code: string; subtotal: number; discount: number; total: number; supply_cost: number; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date;
+  /** The part of `discount` the subsidy campaign paid (the rest is coupons'). */
+  subsidy_discount: number;
   /** Whom the order is attributed to (a share code visited within the window), all three or none. */
   attribution: { share_code: string; sharer_user_id: string; sharer_b_node_id: string } | null;
 }
@@ -17,11 +19,11 @@ export interface NewLine {
 /** The body of a CTE inserting a new order awaiting payment, only when the boolean expression `when` holds; returns its id. */
 export function insertOrder(order: NewOrder, when: RawBuilder<unknown>) {
   return sql`(INSERT INTO orders (tenant_id, id, number, b_node_id, customer_id, warehouse_id, status, fulfillment, pickup_code,
-                            subtotal, discount, total, supply_cost, note, campaign_id, expires_at, created_at,
+                            subtotal, discount, total, supply_cost, note, campaign_id, subsidy_discount, expires_at, created_at,
                             share_code, sharer_user_id, sharer_b_node_id)
         SELECT ${order.tenant_id}, ${order.id}, ${order.number}, ${order.b_node_id}, ${order.customer_id}, ${order.warehouse_id},
                'pending_payment', ${order.fulfillment}, ${order.pickup_code}, ${order.subtotal}, ${order.discount}, ${order.total},
-               ${order.supply_cost}, ${order.note}, ${order.campaign_id}, ${order.expires_at}, ${order.created_at},
+               ${order.supply_cost}, ${order.note}, ${order.campaign_id}, ${order.subsidy_discount}, ${order.expires_at}, ${order.created_at},
                ${order.attribution?.share_code ?? null}, ${order.attribution?.sharer_user_id ?? null}, ${order.attribution?.sharer_b_node_id ?? null}
          WHERE ${when}
         RETURNING id)`;

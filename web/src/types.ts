@@ -63,3 +63,11 @@ export type WechatOauthStart = Schemas['WechatOauthStart'];
 export type WechatAnonymous = Schemas['WechatAnonymous'];
 export type ShopSessionAnswer = Schemas['ShopSession'];
 export type WechatApp = Schemas['WechatApp'];
+
+export type Quote = Schemas['Quote'];
+export type DiscountLine = Schemas['DiscountLine'];
+export type ShopPromotions = Schemas['ShopPromotions'];
+export type CouponOffer = Schemas['CouponOffer'];
+export type WalletCoupon = Schemas['WalletCoupon'];
+export type CouponTemplate = Schemas['CouponTemplate'];
+export type CouponRedemption = Schemas['CouponRedemption'];

@@ -7,7 +7,8 @@ import { itemsOf } from '../../platform/http/schemas.js';
 import { slugParams } from '../b-nodes/b-nodes.schema.js';
 import { resolveShop } from '../b-nodes/b-nodes.service.js';
 import { bNodeError } from '../b-nodes/b-nodes.errors.js';
-import { claimParams, couponOfferSchema, couponRedemptionSchema, couponTemplateSchema, createCouponTemplateBody, walletCouponSchema } from './coupons.schema.js';
+import { runningSubsidies } from '../campaigns/campaigns.service.js';
+import { claimParams, couponRedemptionSchema, shopPromotionsSchema, couponTemplateSchema, createCouponTemplateBody, walletCouponSchema } from './coupons.schema.js';
 import * as coupons from './coupons.service.js';
 
 export const couponRoutes: RouteModule<Database> = (app, { db, clock }) => {
@@ -26,11 +27,13 @@ export const couponRoutes: RouteModule<Database> = (app, { db, clock }) => {
     coupons.endTemplate(db, requirePermission(req, 'campaigns.write'), req.params.id));
 
   // The buyer's side.
-  app.get('/shops/:slug/coupons', { schema: { tags: ['shop'], operationId: 'listShopCoupons', summary: 'Coupons a shop\'s buyers may claim now (with the buyer\'s token: how many they hold)', params: slugParams, security: [{ bearer: [] }, {}], response: { 200: itemsOf(couponOfferSchema) } } }, async (req) => {
+  app.get('/shops/:slug/promotions', { schema: { tags: ['shop'], operationId: 'getShopPromotions', summary: 'A shop\'s running subsidies and the coupons its buyers may claim now (with the buyer\'s token: how many they hold)', params: slugParams, security: [{ bearer: [] }, {}], response: { 200: shopPromotionsSchema } } }, async (req) => {
     const node = await resolveShop(db, req.params.slug);
     const actor = req.actor;
     const customerId = actor?.role === 'consumer' && actor.tenantId === node.tenant_id ? customerIdOf(actor)! : null;
-    return { items: await coupons.claimableTemplates(db, node.tenant_id, node.id, customerId, clock.now()) };
+    const now = clock.now();
+    const [subsidies, offers] = await Promise.all([runningSubsidies(db, node.tenant_id, node.id, now), coupons.claimableTemplates(db, node.tenant_id, node.id, customerId, now)]);
+    return { subsidies, coupons: offers };
   });
   app.post('/shops/:slug/coupons/:templateId/claim', { schema: { tags: ['shop'], operationId: 'claimCoupon', summary: 'Claim a coupon into the buyer\'s wallet (within the personal limit)', params: claimParams, response: { 201: walletCouponSchema } } }, async (req, reply) => {
     const actor = requireActor(req, ['consumer']);

@@ -114,3 +114,9 @@ export const couponRedemptionSchema = z.object({
 }).meta({ id: 'CouponRedemption' });
 
 export const claimParams = z.object({ slug, templateId: id });
+
+/** What a shop advertises now: running subsidies (the richest one applies at checkout) and coupons to claim. */
+export const shopPromotionsSchema = z.object({
+  subsidies: z.array(z.object({ id: z.string(), name: z.string(), discount_per_order: money, min_order_total: money, ends_at: timestamp })),
+  coupons: z.array(couponOfferSchema),
+}).meta({ id: 'ShopPromotions' });

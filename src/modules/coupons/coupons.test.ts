@@ -59,8 +59,8 @@ describe('coupons', async () => {
     const t = await template({ name: '满30减5', kind: 'threshold', amount: 500, min_total: 3000 });
     expect(t).toMatchObject({ verdict: expect.stringMatching(/accept|warn/), used_count: 0, spent: 0, claimed_count: 0 });
     expect(t.guard.rules.length).toBeGreaterThan(5);
-    const offers = await api.get(`/api/v1/shops/${world.shop}/coupons`);
-    expect(offers.json().items.map((o: { template_id: string }) => o.template_id)).toContain(t.id);
+    const offers = await api.get(`/api/v1/shops/${world.shop}/promotions`);
+    expect(offers.json().coupons.map((o: { template_id: string }) => o.template_id)).toContain(t.id);
   });
 
   it('the personal limit holds: a second claim past it is 409 and writes nothing', async () => {

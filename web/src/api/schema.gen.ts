@@ -1000,6 +1000,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What checkout would charge for this cart now, with every discount; writes nothing
+         * @description Priced by the same code as POST /orders, so the total shown is the total charged (until stock, budgets or prices move). Coupons need the buyer's token.
+         */
+        post: operations["quoteCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}": {
         parameters: {
             query?: never;
@@ -1367,6 +1387,126 @@ export interface paths {
         put?: never;
         /** End a campaign now */
         post: operations["endCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Coupon templates with their budget use, newest first */
+        get: operations["listCouponTemplates"];
+        put?: never;
+        /** Create a coupon template, checked by the economics guard */
+        post: operations["createCouponTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A coupon template, its guard verdict and budget use */
+        get: operations["getCouponTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A template's uses by orders, newest first (returned ones with the time) */
+        get: operations["listCouponRedemptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a coupon template: no more claims or uses */
+        post: operations["endCouponTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shop's running subsidies and the coupons its buyers may claim now (with the buyer's token: how many they hold) */
+        get: operations["getShopPromotions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/coupons/{templateId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim a coupon into the buyer's wallet (within the personal limit) */
+        post: operations["claimCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallet/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The buyer's coupons: usable first, then used and expired */
+        get: operations["listWalletCoupons"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2522,6 +2662,78 @@ export interface components {
         CommissionBase: "paid" | "margin";
         /** @enum {string} */
         CommissionBaseInput: "paid" | "margin";
+        /** @enum {string} */
+        CouponKind: "fixed" | "percent" | "threshold";
+        /** @enum {string} */
+        CouponKindInput: "fixed" | "percent" | "threshold";
+        CouponOffer: {
+            template_id: string;
+            name: string;
+            kind: components["schemas"]["CouponKind"];
+            amount: number | null;
+            percent_bps: number | null;
+            max_discount: number | null;
+            /** @description integer fen (1/100 yuan) */
+            min_total: number;
+            target: components["schemas"]["CouponTarget"];
+            stacks_with_subsidy: boolean;
+            stacks_with_coupons: boolean;
+            /** Format: date-time */
+            claim_ends_at: string;
+            /** @description How many the buyer holds already */
+            claimed: number;
+            per_customer_limit: number;
+        };
+        CouponRedemption: {
+            id: string;
+            coupon_id: string;
+            order_id: string;
+            customer_id: string;
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
+            /** Format: date-time */
+            created_at: string;
+            returned_at: string | null;
+        };
+        /** @enum {string} */
+        CouponTarget: "order" | "skus" | "categories" | "b_nodes";
+        /** @enum {string} */
+        CouponTargetInput: "order" | "skus" | "categories" | "b_nodes";
+        CouponTemplate: {
+            id: string;
+            name: string;
+            kind: components["schemas"]["CouponKind"];
+            amount: number | null;
+            percent_bps: number | null;
+            max_discount: number | null;
+            /** @description integer fen (1/100 yuan) */
+            min_total: number;
+            target: components["schemas"]["CouponTarget"];
+            target_ids: string[];
+            stacks_with_subsidy: boolean;
+            stacks_with_coupons: boolean;
+            /** Format: date-time */
+            claim_starts_at: string;
+            /** Format: date-time */
+            claim_ends_at: string;
+            valid_until: string | null;
+            valid_days: number | null;
+            per_customer_limit: number;
+            total_count: number;
+            used_count: number;
+            claimed_count: number;
+            /** @description integer fen (1/100 yuan) */
+            budget: number;
+            /** @description integer fen (1/100 yuan) */
+            spent: number;
+            b_node_id: string | null;
+            /** @enum {string} */
+            status: "active" | "ended";
+            /** @enum {string} */
+            verdict: "accept" | "warn";
+            guard: components["schemas"]["GuardSummary"] | null;
+            override_reason: string | null;
+        };
         CutoffResult: {
             window: components["schemas"]["SalesWindow"];
             ran: boolean;
@@ -2529,6 +2741,15 @@ export interface components {
             purchase_orders: number;
             pick_lists: number;
             next_window_id: string | null;
+        };
+        DiscountLine: {
+            /** @enum {string} */
+            kind: "subsidy" | "coupon";
+            /** @description The campaign id (subsidy) or the wallet coupon id (coupon) */
+            ref: string;
+            name: string;
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
         };
         EconomicsSettings: {
             /** @description basis points (1/100 of a percent) */
@@ -2798,6 +3019,8 @@ export interface components {
             picked_up_at: string | null;
             lines: components["schemas"]["OrderLine"][];
             campaign_id: string | null;
+            /** @description What makes up `discount`, one line per subsidy and coupon */
+            discounts?: components["schemas"]["DiscountLine"][];
             shop?: {
                 id: string;
                 name: string;
@@ -3320,6 +3543,33 @@ export interface components {
         PurchaseOrderStatus: "open" | "confirmed";
         /** @enum {string} */
         PurchaseOrderStatusInput: "open" | "confirmed";
+        Quote: {
+            shop: {
+                id: string;
+                name: string;
+                slug: string;
+            };
+            /** @description integer fen (1/100 yuan) */
+            subtotal: number;
+            /** @description integer fen (1/100 yuan) */
+            discount: number;
+            /** @description integer fen (1/100 yuan) */
+            total: number;
+            lines: {
+                sku_id: string;
+                title: string;
+                quantity: number;
+                /** @description integer fen (1/100 yuan) */
+                unit_price: number;
+                /** @description integer fen (1/100 yuan) */
+                line_total: number;
+                /** @description integer fen (1/100 yuan) */
+                discount: number;
+            }[];
+            discounts: components["schemas"]["DiscountLine"][];
+            /** @description A running subsidy does not apply because a chosen coupon does not stack with it */
+            subsidy_replaced_by_coupon: boolean;
+        };
         ReachedNode: {
             id: string;
             name: string;
@@ -3630,6 +3880,19 @@ export interface components {
             shop: components["schemas"]["Shop"];
             product: components["schemas"]["ShopProduct"];
         };
+        ShopPromotions: {
+            subsidies: {
+                id: string;
+                name: string;
+                /** @description integer fen (1/100 yuan) */
+                discount_per_order: number;
+                /** @description integer fen (1/100 yuan) */
+                min_order_total: number;
+                /** Format: date-time */
+                ends_at: string;
+            }[];
+            coupons: components["schemas"]["CouponOffer"][];
+        };
         ShopSession: {
             token: string;
             expires_at: string | null;
@@ -3832,6 +4095,27 @@ export interface components {
         };
         /** @enum {string} */
         Verdict: "accept" | "warn" | "reject";
+        WalletCoupon: {
+            id: string;
+            template_id: string;
+            name: string;
+            kind: components["schemas"]["CouponKind"];
+            amount: number | null;
+            percent_bps: number | null;
+            max_discount: number | null;
+            /** @description integer fen (1/100 yuan) */
+            min_total: number;
+            target: components["schemas"]["CouponTarget"];
+            stacks_with_subsidy: boolean;
+            stacks_with_coupons: boolean;
+            /** @enum {string} */
+            status: "available" | "used" | "expired";
+            /** @enum {string} */
+            source: "claim" | "reward";
+            order_id: string | null;
+            /** Format: date-time */
+            valid_until: string;
+        };
         Warehouse: {
             id: string;
             name: string;
@@ -8579,6 +8863,8 @@ export interface operations {
                     fulfillment?: "pickup";
                     /** @default  */
                     note?: string;
+                    /** @description Coupons from the buyer's wallet to use; one unless each stacks with coupons */
+                    coupon_ids?: string[];
                 };
             };
         };
@@ -8590,6 +8876,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quoteCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    shop: string;
+                    lines: {
+                        sku_id: string;
+                        quantity: number;
+                    }[];
+                    /**
+                     * @default pickup
+                     * @enum {string}
+                     */
+                    fulfillment?: "pickup";
+                    /** @default  */
+                    note?: string;
+                    /** @description Coupons from the buyer's wallet to use; one unless each stacks with coupons */
+                    coupon_ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
                 };
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
@@ -10256,6 +10617,543 @@ export interface operations {
             };
             /** @description Not found, or not visible to this actor */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCouponTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CouponTemplate"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    kind: components["schemas"]["CouponKindInput"];
+                    /** @description fixed and threshold: fen off */
+                    amount?: number;
+                    /** @description percent: basis points off the eligible goods, rounded down to the fen */
+                    percent_bps?: number;
+                    /** @description percent: the most it takes off */
+                    max_discount?: number;
+                    /**
+                     * @description the eligible goods must reach this (threshold: above amount)
+                     * @default 0
+                     */
+                    min_total?: number;
+                    target?: components["schemas"]["CouponTargetInput"];
+                    /** @default [] */
+                    target_ids?: string[];
+                    /** @default false */
+                    stacks_with_subsidy?: boolean;
+                    /** @default false */
+                    stacks_with_coupons?: boolean;
+                    /** Format: date-time */
+                    claim_starts_at?: string;
+                    /** Format: date-time */
+                    claim_ends_at: string;
+                    /**
+                     * Format: date-time
+                     * @description absolute validity; or valid_days
+                     */
+                    valid_until?: string;
+                    /** @description valid for this many days after the claim */
+                    valid_days?: number;
+                    /** @default 1 */
+                    per_customer_limit?: number;
+                    total_count: number;
+                    budget: number;
+                    /** @default null */
+                    b_node_id?: string | null;
+                    override?: {
+                        reason: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCouponRedemptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CouponRedemption"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShopPromotions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopPromotions"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    claimCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletCoupon"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWalletCoupons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WalletCoupon"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13808,6 +14706,7 @@ type ReadonlyArray<T> = [
 export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/users"]["post"]["requestBody"]["content"]["application/json"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const pathsApiV1ShopsSlugGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/shops/{slug}"]["get"]["parameters"]["query"]["sort"]> = ["position", "sales"];
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
+export const pathsApiV1OrdersQuotePostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/quote"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox", "wechatpay"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];
@@ -13831,6 +14730,13 @@ export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const campaignStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignStatus"]> = ["active", "ended"];
 export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBase"]> = ["paid", "margin"];
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
+export const couponKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponKind"]> = ["fixed", "percent", "threshold"];
+export const couponKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponKindInput"]> = ["fixed", "percent", "threshold"];
+export const couponTargetValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTarget"]> = ["order", "skus", "categories", "b_nodes"];
+export const couponTargetInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTargetInput"]> = ["order", "skus", "categories", "b_nodes"];
+export const couponTemplateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTemplate"]["status"]> = ["active", "ended"];
+export const couponTemplateVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTemplate"]["verdict"]> = ["accept", "warn"];
+export const discountLineKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscountLine"]["kind"]> = ["subsidy", "coupon"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const importFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportFormat"]> = ["csv", "xlsx"];
 export const importKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKind"]> = ["catalog", "stock", "assortment"];
@@ -13882,5 +14788,7 @@ export const templateFieldValues: ReadonlyArray<FlattenedDeepRequired<components
 export const templateFieldInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateFieldInput"]> = ["order_number", "amount", "shop_name", "pickup_address", "event_text", "time"];
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const verdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Verdict"]> = ["accept", "warn", "reject"];
+export const walletCouponStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WalletCoupon"]["status"]> = ["available", "used", "expired"];
+export const walletCouponSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WalletCoupon"]["source"]> = ["claim", "reward"];
 export const wechatAppKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatAppKind"]> = ["official_account", "mini_program"];
 export const wechatpaySettingsPlatform_keysKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatpaySettings"]["platform_keys"]["kind"]> = ["public_key", "certificate"];

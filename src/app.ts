@@ -30,6 +30,7 @@ import { paymentRoutes } from './modules/payments/payments.routes.js';
 import { economicsRoutes } from './modules/economics/economics.routes.js';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
 import { couponRoutes } from './modules/coupons/coupons.routes.js';
+import { referralRoutes } from './modules/referrals/referrals.routes.js';
 import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { fulfilmentRoutes } from './modules/fulfilment/fulfilment.routes.js';
 import { runDueCutoffs } from './flows/cutoff.flow.js';
@@ -197,7 +198,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, couponRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

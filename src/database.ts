@@ -10,6 +10,7 @@ import type { PaymentTables } from './modules/payments/payments.tables.js';
 import type { EconomicsTables } from './modules/economics/economics.tables.js';
 import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
 import type { CouponTables } from './modules/coupons/coupons.tables.js';
+import type { ReferralTables } from './modules/referrals/referrals.tables.js';
 import type { MessagingTables } from './modules/messaging/messaging.tables.js';
 import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
 import type { SharingTables } from './modules/sharing/sharing.tables.js';
@@ -28,7 +29,7 @@ import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js
  * scripts/check-table-ownership.ts.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
-  OrderTables, PaymentTables, EconomicsTables, CampaignTables, CouponTables, MessagingTables, AfterSalesTables, WechatTables,
+  OrderTables, PaymentTables, EconomicsTables, CampaignTables, CouponTables, ReferralTables, MessagingTables, AfterSalesTables, WechatTables,
   SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables {}
 
 export type Db = PlatformDb<Database>;

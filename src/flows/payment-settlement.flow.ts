@@ -5,6 +5,7 @@ import { lockOrder, transitionOrder, transitionOrders } from '../modules/orders/
 import { reactivateReservations, releasedReservations, reserveStock } from '../modules/inventory/inventory.service.js';
 import { retakeSubsidy } from '../modules/campaigns/campaigns.service.js';
 import { retakeCoupons } from '../modules/coupons/coupons.service.js';
+import { countPaidOrders } from '../modules/referrals/referrals.service.js';
 import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
@@ -30,6 +31,7 @@ export function settlePaidOrder(clock: Clock) {
     const paidMessage = async () => {
       await splitOrders(tx, payment.tenant_id, [payment.order_id]);
       await queueOrderMessage(tx, clock, payment.tenant_id, { event: 'order_paid', orderId: payment.order_id });
+      await countPaidOrders(tx, now, payment.tenant_id, [payment.order_id]);
     };
     if (await transitionOrder(tx, payment.tenant_id, payment.order_id, 'paid', { paid_at: now }, 'pending_payment')) {
       await recordOrderEconomics(tx, payment.tenant_id, [payment.order_id]);
@@ -75,6 +77,7 @@ export function settlePaidOrders(clock: Clock) {
       await recordOrderEconomics(tx, tenantId, [...moved]);
       await splitOrders(tx, tenantId, [...moved]);
       await queueOrderMessages(tx, clock, tenantId, 'order_paid', [...moved]);
+      await countPaidOrders(tx, clock.now(), tenantId, [...moved]);
     }
     const outcomes: string[] = [];
     for (const p of payments) {

@@ -120,3 +120,14 @@ export function orderLinesLeft(tenantId: string) {
       FROM order_lines l JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
      WHERE l.tenant_id = ${tenantId})`;
 }
+
+/**
+ * Among the given paid orders, those that came through someone's share link and are their buyer's
+ * first paid order (no order of theirs paid before it), to read as a table: referral tasks count these.
+ */
+export function firstPaidSharedOrders(tenantId: string, orderIds: string[]) {
+  return sql<{ id: string; customer_id: string; sharer_user_id: string }>`(SELECT o.id, o.customer_id, o.sharer_user_id FROM orders o
+      WHERE o.tenant_id = ${tenantId} AND o.id = ANY(${orderIds}::text[]) AND o.paid_at IS NOT NULL AND o.sharer_user_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM orders p WHERE p.tenant_id = o.tenant_id AND p.customer_id = o.customer_id AND p.id <> o.id
+                          AND p.paid_at IS NOT NULL AND (p.paid_at < o.paid_at OR (p.paid_at = o.paid_at AND p.id < o.id))))`;
+}

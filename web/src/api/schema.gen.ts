@@ -1513,6 +1513,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/referral-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referral tasks with their counts, newest first */
+        get: operations["listReferralTasks"];
+        put?: never;
+        /**
+         * Create a referral task (invite N first-time buyers → a coupon or points), checked by the economics guard
+         * @description A reward in money per recruit is refused by the guard (422 economics_rejected, rule G2).
+         */
+        post: operations["createReferralTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referral-tasks/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each inviter's counted and refused invitees and rewards */
+        get: operations["getReferralProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallet/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The buyer's running referral tasks, their invitees and rewards, and their points */
+        get: operations["getMyInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}/after-sales": {
         parameters: {
             query?: never;
@@ -2938,6 +2993,28 @@ export interface components {
             /** @enum {string} */
             mode: "sandbox" | "live";
         };
+        MyInvitations: {
+            tasks: {
+                id: string;
+                name: string;
+                invites_required: number;
+                /** @enum {string} */
+                reward_kind: "coupon" | "points";
+                reward_points: number | null;
+                /** Format: date-time */
+                ends_at: string;
+                counted: number;
+                rewards: number;
+                invitees: {
+                    name: string;
+                    counted: boolean;
+                    reason: string | null;
+                    /** Format: date-time */
+                    at: string;
+                }[];
+            }[];
+            points: number;
+        };
         NodeBreakeven: {
             name: string;
             /** @description integer fen (1/100 yuan) */
@@ -3648,6 +3725,34 @@ export interface components {
             /** @constant */
             queued: true;
             date: string;
+        };
+        ReferralProgress: {
+            inviter_id: string;
+            inviter_name: string;
+            counted: number;
+            refused: number;
+            rewards: number;
+        };
+        ReferralTask: {
+            id: string;
+            name: string;
+            invites_required: number;
+            /** @enum {string} */
+            reward_kind: "coupon" | "points";
+            reward_template_id: string | null;
+            reward_points: number | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** @enum {string} */
+            status: "active" | "ended";
+            /** @enum {string} */
+            verdict: "accept" | "warn";
+            guard: components["schemas"]["GuardSummary"] | null;
+            invites_counted: number;
+            invites_refused: number;
+            rewards_given: number;
         };
         Refund: {
             id: string;
@@ -11172,6 +11277,244 @@ export interface operations {
             };
         };
     };
+    listReferralTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReferralTask"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReferralTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    invites_required: number;
+                    /** @enum {string} */
+                    reward_kind: "coupon" | "points" | "cash";
+                    reward_template_id?: string;
+                    reward_points?: number;
+                    /** @description Only ever refused: money per recruit */
+                    reward_cash?: number;
+                    /** Format: date-time */
+                    starts_at?: string;
+                    /** Format: date-time */
+                    ends_at: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralTask"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReferralProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReferralProgress"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyInvitations"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     requestRefund: {
         parameters: {
             query?: never;
@@ -14708,6 +15051,7 @@ export const pathsApiV1ShopsSlugGetParametersQuerySortValues: ReadonlyArray<Flat
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
 export const pathsApiV1OrdersQuotePostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/quote"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox", "wechatpay"];
+export const pathsApiV1ReferralTasksPostRequestBodyContentApplicationJsonReward_kindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/referral-tasks"]["post"]["requestBody"]["content"]["application/json"]["reward_kind"]> = ["coupon", "points", "cash"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonRelation_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["relation_type"]> = ["STORE_OWNER", "STORE", "STAFF", "DISTRIBUTOR", "PARTNER", "HEADQUARTER", "BRAND", "USER", "SUPPLIER", "SERVICE_PROVIDER", "CUSTOM"];
@@ -14750,6 +15094,7 @@ export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired", "untargeted"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
+export const myInvitationsTasksReward_kindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MyInvitations"]["tasks"]["reward_kind"]> = ["coupon", "points"];
 export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const orderMessageEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEvent"]> = ["order_paid", "ready_for_pickup", "refund_done"];
 export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEventInput"]> = ["order_paid", "ready_for_pickup", "refund_done"];
@@ -14770,6 +15115,9 @@ export const reconciliationDifferenceKindValues: ReadonlyArray<FlattenedDeepRequ
 export const reconciliationDifferenceEntryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["entry"]> = ["payment", "refund"];
 export const reconciliationReportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReport"]["status"]> = ["matched", "differences", "failed"];
 export const reconciliationReportDetailStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReportDetail"]["status"]> = ["matched", "differences", "failed"];
+export const referralTaskReward_kindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReferralTask"]["reward_kind"]> = ["coupon", "points"];
+export const referralTaskStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReferralTask"]["status"]> = ["active", "ended"];
+export const referralTaskVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReferralTask"]["verdict"]> = ["accept", "warn"];
 export const refundStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RefundStatus"]> = ["pending", "succeeded", "failed"];
 export const ruleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RuleStatus"]> = ["pass", "warn", "fail"];
 export const salesWindowRecurrenceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowRecurrence"]> = ["once", "daily"];

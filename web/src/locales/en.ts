@@ -3,6 +3,28 @@ import { catalogEn } from './catalog.en.js';
 
 export const en: Messages = {
   catalog: catalogEn,
+  referrals: {
+    title: 'Referral tasks',
+    none: 'No referral tasks yet',
+    new_task: 'New referral task',
+    invites_required: 'Friends with a first order needed',
+    reward: 'Reward',
+    reward_points: 'Points',
+    reward_coupon: 'Coupon',
+    points: '{{count}} points',
+    rule: 'Invite {{count}} friends who place a first order → {{reward}}',
+    counts: 'Counted {{counted}} · not counted {{refused}} · rewards {{rewards}}',
+    no_cash: 'Rewards are coupons or points, never cash per recruit (economics rule G2).',
+    mine: 'My invitations',
+    my_points: 'My points: {{count}}',
+    progress: 'Invited {{counted}}/{{required}}',
+    share: 'Share',
+    reason_self_invite: 'Yourself: not counted',
+    reason_duplicate_identity: 'Same person again: not counted',
+    reason_refunded: 'Refunded: not counted',
+    counted: 'Counted',
+    none_running: 'No referral task is running',
+  },
   coupons: {
     tab: 'Coupons',
     wallet: 'My coupons',

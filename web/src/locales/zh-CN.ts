@@ -3,6 +3,28 @@ import { catalogZhCN } from './catalog.zh-CN.js';
 /** The source language: `en` must provide every key this object has (checked by its type). */
 export const zhCN = {
   catalog: catalogZhCN,
+  referrals: {
+    title: '邀请任务（任务宝）',
+    none: '还没有邀请任务',
+    new_task: '新建邀请任务',
+    invites_required: '需邀请首单好友数',
+    reward: '奖励',
+    reward_points: '积分',
+    reward_coupon: '优惠券',
+    points: '{{count}} 积分',
+    rule: '邀 {{count}} 位好友首单 → {{reward}}',
+    counts: '已计入 {{counted}} · 不计入 {{refused}} · 已发奖励 {{rewards}}',
+    no_cash: '奖励只能是优惠券或积分，不按拉人头发现金（经济校验 G2）。',
+    mine: '我的邀请',
+    my_points: '我的积分：{{count}}',
+    progress: '已邀请 {{counted}}/{{required}}',
+    share: '去分享',
+    reason_self_invite: '本人不计入',
+    reason_duplicate_identity: '重复身份不计入',
+    reason_refunded: '已退款不计入',
+    counted: '已计入',
+    none_running: '当前没有进行中的邀请任务',
+  },
   coupons: {
     tab: '优惠券',
     wallet: '我的优惠券',

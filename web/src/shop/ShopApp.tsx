@@ -11,6 +11,7 @@ import { MyOrdersPage } from './MyOrdersPage.js';
 import { WechatCallbackPage } from './WechatCallbackPage.js';
 import { SharePage } from './SharePage.js';
 import { WalletPage } from './WalletPage.js';
+import { InvitationsPage } from './InvitationsPage.js';
 
 /** The consumer's shop, served for /s/*; it shares no screen with the console. */
 export function ShopApp() {
@@ -27,6 +28,7 @@ export function ShopApp() {
           <Route path="orders/:orderId" element={<OrderPage />} />
           <Route path="share" element={<SharePage />} />
           <Route path="coupons" element={<WalletPage />} />
+          <Route path="invitations" element={<InvitationsPage />} />
           <Route path="wechat/callback" element={<WechatCallbackPage />} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>

@@ -17,6 +17,7 @@ export function WalletPage() {
   return (
     <>
       <h1 className="page-title">{t('coupons.wallet')}</h1>
+      <Link to={`/s/${slug}/invitations`} className="link small" data-testid="my-invitations-link">{t('referrals.mine')} →</Link>
       <Promotions slug={slug} />
       {wallet.isPending ? <Loading /> : wallet.error ? <ErrorNote error={wallet.error} /> : (
         wallet.data.items.length === 0 ? <p className="muted" data-testid="wallet-empty">{t('coupons.wallet_empty')}</p> : (

@@ -185,8 +185,9 @@ export async function returnCoupons(db: Conn, tenantId: string, orderIds: string
 }
 
 /**
- * An expired order revived by a late payment takes its coupons again, as it was placed: every
- * coupon still unused and every template's budget still there, or nothing (false).
+ * An order whose coupons went back takes them again, as it was placed — an expired order revived
+ * by a late payment, a full refund the provider reported failed: every coupon still unused and
+ * every template's budget still there, or nothing (false).
  */
 export async function retakeCoupons(tx: Tx, tenantId: string, orderId: string): Promise<boolean> {
   const returned = await tx.selectFrom('coupon_redemptions').select(['id', 'coupon_id', 'template_id', 'amount'])
@@ -196,6 +197,8 @@ export async function retakeCoupons(tx: Tx, tenantId: string, orderId: string): 
   for (const r of returned) latest.set(r.coupon_id, r);
   const uses = [...latest.values()];
   if (uses.length === 0) return true;
+  // All or nothing: a partial take is rolled back here, whatever the caller does next.
+  await sql`SAVEPOINT retake_coupons`.execute(tx);
   const { rows } = await sql<{ templates: number; coupons: number }>`
     WITH templates AS (
       UPDATE coupon_templates t SET used_count = t.used_count + x.n, spent = t.spent + x.amount
@@ -209,7 +212,11 @@ export async function retakeCoupons(tx: Tx, tenantId: string, orderId: string): 
       RETURNING id)
     SELECT (SELECT count(*) FROM templates)::int AS templates, (SELECT count(*) FROM wallets)::int AS coupons`.execute(tx);
   const templates = new Set(uses.map((u) => u.template_id)).size;
-  if (rows[0]!.templates !== templates || rows[0]!.coupons !== uses.length) return false;
+  if (rows[0]!.templates !== templates || rows[0]!.coupons !== uses.length) {
+    await sql`ROLLBACK TO SAVEPOINT retake_coupons`.execute(tx);
+    return false;
+  }
+  await sql`RELEASE SAVEPOINT retake_coupons`.execute(tx);
   await tx.updateTable('coupon_redemptions').set({ returned_at: null }).where('tenant_id', '=', tenantId).where('id', 'in', uses.map((u) => u.id)).execute();
   return true;
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../../money.js';
@@ -53,6 +54,7 @@ export function CampaignsPage() {
           </div>
         )}
         <p className="muted small">{t('economics.campaigns_hint')}</p>
+        <Link to="/admin/coupons" className="link small" data-testid="open-coupons">{t('coupons.admin_title')} →</Link>
       </section>
       <Can permission="campaigns.write"><CampaignForm nodes={nodes.data ?? []} onCreated={refresh} /></Can>
     </section>

@@ -63,6 +63,8 @@ export type WechatOauthStart = Schemas['WechatOauthStart'];
 export type WechatAnonymous = Schemas['WechatAnonymous'];
 export type ShopSessionAnswer = Schemas['ShopSession'];
 export type WechatApp = Schemas['WechatApp'];
+export type WecomSettings = Schemas['WecomSettings'];
+export type WecomEventReceived = Schemas['WecomEventReceived'];
 
 export type Quote = Schemas['Quote'];
 export type DiscountLine = Schemas['DiscountLine'];

@@ -32,6 +32,8 @@ import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
 import { flashSaleRoutes } from './modules/flash-sales/flash-sales.routes.js';
 import { groupBuyRoutes } from './modules/group-buys/group-buys.routes.js';
 import { settleDueGroupBuys } from './flows/group-settlement.flow.js';
+import { couponRoutes } from './modules/coupons/coupons.routes.js';
+import { referralRoutes } from './modules/referrals/referrals.routes.js';
 import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { fulfilmentRoutes } from './modules/fulfilment/fulfilment.routes.js';
 import { runDueCutoffs } from './flows/cutoff.flow.js';
@@ -228,7 +230,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

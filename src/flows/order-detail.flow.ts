@@ -5,6 +5,8 @@ import { paymentsOfOrder, refundsOfOrder } from '../modules/payments/payments.se
 import { shopCard } from '../modules/b-nodes/b-nodes.service.js';
 import { customerCard } from '../modules/customers/customers.service.js';
 import { attributionOf } from '../modules/sharing/sharing.service.js';
+import { getCampaign } from '../modules/campaigns/campaigns.service.js';
+import { couponsOfOrder } from '../modules/coupons/coupons.service.js';
 
 /**
  * An order as its detail page shows it: lines, payments, refunds, shop, customer and sharer, each from the
@@ -12,13 +14,28 @@ import { attributionOf } from '../modules/sharing/sharing.service.js';
  */
 export async function getOrder(db: Conn, actor: Actor, orderId: string, customerId?: string) {
   const order = await visibleOrder(db, actor, orderId, customerId);
-  const [lines, payments, refunds, shop, customer, attribution] = await Promise.all([
+  const [lines, payments, refunds, shop, customer, attribution, discounts] = await Promise.all([
     orderLines(db, actor.tenantId, orderId),
     paymentsOfOrder(db, actor.tenantId, orderId),
     refundsOfOrder(db, actor.tenantId, orderId),
     shopCard(db, actor.tenantId, order.b_node_id),
     customerCard(db, actor.tenantId, order.customer_id),
     attributionOf(db, actor.tenantId, order),
+    discountLines(db, actor.tenantId, order),
   ]);
-  return presentOrder(actor.role, order, lines, { shop, customer, payments, refunds, attribution });
+  return presentOrder(actor.role, order, lines, { shop, customer, payments, refunds, attribution, discounts });
+}
+
+/** The discounts that make up the order's `discount`: its subsidy campaign's part, then each coupon's. */
+async function discountLines(db: Conn, tenantId: string, order: { id: string; campaign_id: string | null; subsidy_discount: number; discount: number }) {
+  const [campaign, coupons] = await Promise.all([
+    order.campaign_id && order.subsidy_discount > 0 ? getCampaign(db, tenantId, order.campaign_id) : null,
+    order.discount > order.subsidy_discount ? couponsOfOrder(db, tenantId, order.id) : [],
+  ]);
+  // A coupon returned and used again by a revived order has several rows: each use counts once.
+  const used = new Map(coupons.map((c) => [c.coupon_id, c]));
+  return [
+    ...(campaign ? [{ kind: 'subsidy' as const, ref: campaign.id, name: campaign.name, amount: order.subsidy_discount }] : []),
+    ...[...used.values()].map((c) => ({ kind: 'coupon' as const, ref: c.coupon_id, name: c.name, amount: c.amount })),
+  ];
 }

@@ -7,6 +7,8 @@ import { retakeSubsidy } from '../modules/campaigns/campaigns.service.js';
 import { retakeFlashUnits } from '../modules/flash-sales/flash-sales.service.js';
 import { groupOrderRevivable } from '../modules/group-buys/group-buys.service.js';
 import { settleGroupPayments } from './group-settlement.flow.js';
+import { retakeCoupons } from '../modules/coupons/coupons.service.js';
+import { countPaidOrders } from '../modules/referrals/referrals.service.js';
 import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
@@ -33,6 +35,7 @@ export function settlePaidOrder(clock: Clock) {
       await splitOrders(tx, payment.tenant_id, [payment.order_id]);
       await settleGroupPayments(tx, clock, payment.tenant_id, [payment.order_id]);
       await queueOrderMessage(tx, clock, payment.tenant_id, { event: 'order_paid', orderId: payment.order_id });
+      await countPaidOrders(tx, now, payment.tenant_id, [payment.order_id]);
     };
     if (await transitionOrder(tx, payment.tenant_id, payment.order_id, 'paid', { paid_at: now }, 'pending_payment')) {
       await recordOrderEconomics(tx, payment.tenant_id, [payment.order_id]);
@@ -79,6 +82,7 @@ export function settlePaidOrders(clock: Clock) {
       await splitOrders(tx, tenantId, [...moved]);
       await queueOrderMessages(tx, clock, tenantId, 'order_paid', [...moved]);
       await settleGroupPayments(tx, clock, tenantId, [...moved]);
+      await countPaidOrders(tx, clock.now(), tenantId, [...moved]);
     }
     const outcomes: string[] = [];
     for (const p of payments) {
@@ -88,8 +92,8 @@ export function settlePaidOrders(clock: Clock) {
   };
 }
 
-/** Revives an expired order only as it was placed: all its stock, its subsidy and its flash units if it had them. */
-async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; campaign_id: string | null; discount: number }): Promise<boolean> {
+/** Revives an expired order only as it was placed: all its stock, its subsidy, its flash units and its coupons if it had them. */
+async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; campaign_id: string | null; subsidy_discount: number }): Promise<boolean> {
   const tenantId = order.tenant_id;
   const orderId = order.id;
   const released = await releasedReservations(tx, tenantId, orderId);
@@ -100,10 +104,11 @@ async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; cam
   const byWarehouse = released[0]!.warehouse_id;
   const wants = released.map((r) => ({ sku_id: r.sku_id, quantity: r.quantity }));
   const got = await reserveStock(tx, tenantId, byWarehouse, wants);
-  const subsidy = order.campaign_id === null || (await retakeSubsidy(tx, tenantId, order.campaign_id, order.discount));
+  const subsidy = order.campaign_id === null || (await retakeSubsidy(tx, tenantId, order.campaign_id, order.subsidy_discount));
   // A flash order comes back only with its flash units, within the cap and the buyer's limit.
   const flash = got.size === wants.length && subsidy && (await retakeFlashUnits(tx, tenantId, orderId));
-  if (got.size !== wants.length || !subsidy || !flash) {
+  const coupons = flash && (await retakeCoupons(tx, tenantId, orderId));
+  if (got.size !== wants.length || !subsidy || !flash || !coupons) {
     await sql`ROLLBACK TO SAVEPOINT revive`.execute(tx);
     return false;
   }

@@ -1,4 +1,5 @@
 import type { Tx } from '../database.js';
+import { retakeCoupons } from '../modules/coupons/coupons.service.js';
 import type { Clock } from '../platform/clock.js';
 import { lockOrder, removeLineRefunds, reverseRefundStatus } from '../modules/orders/orders.service.js';
 import type { ReversedStatus } from '../modules/orders/orders.states.js';
@@ -61,9 +62,12 @@ async function reverseFailedRefund(tx: Tx, refund: SettledRefund) {
     if (order.shipped) stock = 'shipped_since';
     else stock = (await holdAgain(tx, refund.tenant_id, order.id, parts.map((p) => ({ sku_id: p.sku_id, quantity: p.quantity })))) ? 'held_again' : 'stock_short';
   }
+  // A full refund had given the order's coupons back; the order stands again, so it takes them
+  // again when they are still unused and their budgets allow (else staff are told).
+  const coupons = order.status === 'refunded' ? ((await retakeCoupons(tx, refund.tenant_id, order.id)) ? 'taken_again' : 'not_available') : 'unchanged';
   await recordOrderEconomics(tx, refund.tenant_id, [order.id]);
   return {
     b_node_id: order.b_node_id,
-    put_back: { order_status_before: order.status, order_status_after: to, refunded_total_after: refundedTotal, lines: parts.map((p) => [p.line_no, p.quantity]), stock },
+    put_back: { order_status_before: order.status, order_status_after: to, refunded_total_after: refundedTotal, lines: parts.map((p) => [p.line_no, p.quantity]), stock, coupons },
   };
 }

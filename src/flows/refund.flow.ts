@@ -8,6 +8,8 @@ import type { RefundInput } from '../modules/orders/orders.schema.js';
 import { refundablePaymentOf, startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 import { returnAfterRefund } from '../modules/profit-sharing/profit-sharing.service.js';
+import { returnCoupons } from '../modules/coupons/coupons.service.js';
+import { uncountRefunded } from '../modules/referrals/referrals.service.js';
 
 export const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_refunded']);
 
@@ -53,6 +55,14 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
   await transitionOrder(tx, actor.tenantId, orderId, fully ? 'refunded' : 'partially_refunded', {
     refunded_total: order.refunded_total + amount, ...(fully ? { closed_at: clock.now() } : {}),
   });
+  // A full refund gives the order's coupons back to the buyer's wallet and budgets, once (the
+  // transition to refunded happens once). A partial refund keeps them used: the lines kept still
+  // carry their share of the discount, and a coupon cannot be split.
+  if (fully) {
+    await returnCoupons(tx, actor.tenantId, [orderId], clock.now());
+    // A first order refunded in full no longer counts toward its inviter's referral task.
+    await uncountRefunded(tx, actor.tenantId, orderId);
+  }
   const restocked = !order.shipped;
   if (restocked) await releasePartial(tx, actor.tenantId, orderId, parts.map((p) => ({ sku_id: p.sku_id, quantity: p.quantity })));
 

@@ -213,7 +213,7 @@ export function expectProblem(res: Res, status: number, code: string, context = 
   return body;
 }
 
-const COUNTED = ['orders', 'order_lines', 'stock_reservations', 'payments', 'payment_events', 'payment_notification_nonces', 'refunds', 'idempotency_keys', 'audit_log', 'jobs'] as const;
+const COUNTED = ['orders', 'order_lines', 'stock_reservations', 'payments', 'payment_events', 'payment_notification_nonces', 'refunds', 'idempotency_keys', 'audit_log', 'jobs', 'coupons', 'coupon_holders', 'coupon_redemptions'] as const;
 export type RowCounts = Record<(typeof COUNTED)[number], number>;
 
 /** Row counts of every table a request could write to (all tenants). */

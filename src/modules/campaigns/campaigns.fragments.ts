@@ -5,7 +5,7 @@ import { sql, type RawBuilder } from 'kysely';
  * more discount: a LATERAL subquery of one row or none, correlated on the shop id expression.
  */
 export function runningCampaign(tenantId: string, bNodeId: RawBuilder<unknown>, now: Date) {
-  return sql`(SELECT id, discount_per_order, min_order_total FROM campaigns
+  return sql`(SELECT id, name, discount_per_order, min_order_total FROM campaigns
        WHERE tenant_id = ${tenantId} AND (b_node_id IS NULL OR b_node_id = ${bNodeId}) AND status = 'active'
          AND starts_at <= ${now} AND ends_at > ${now} AND spent + discount_per_order <= budget
        ORDER BY discount_per_order DESC, id LIMIT 1)`;

@@ -139,3 +139,13 @@ function present(r: { id: string; name: string; b_node_id: string | null; funded
     guard: typeof r.guard === 'string' ? JSON.parse(r.guard) : r.guard, override_reason: r.override_reason,
   };
 }
+
+/** The subsidies running now in a shop (its own and the tenant's) with budget left for one more order: what the shop advertises. */
+export async function runningSubsidies(db: Conn, tenantId: string, bNodeId: string, now: Date) {
+  const rows = await db.selectFrom('campaigns').select(['id', 'name', 'discount_per_order', 'min_order_total', 'ends_at'])
+    .where('tenant_id', '=', tenantId).where('status', '=', 'active').where('starts_at', '<=', now).where('ends_at', '>', now)
+    .where((eb) => eb.or([eb('b_node_id', 'is', null), eb('b_node_id', '=', bNodeId)]))
+    .where(sql<boolean>`spent + discount_per_order <= budget`)
+    .orderBy('discount_per_order', 'desc').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, discount_per_order: r.discount_per_order, min_order_total: r.min_order_total, ends_at: r.ends_at.toISOString() }));
+}

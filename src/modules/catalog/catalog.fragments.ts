@@ -74,3 +74,19 @@ export function skuSupplyTerms(tenantId: string) {
 export function supplierNames(tenantId: string) {
   return sql<{ id: string; name: string }>`(SELECT id, name FROM suppliers WHERE tenant_id = ${tenantId})`;
 }
+
+/**
+ * A product's category and every category above it (at most five levels), as one row with an
+ * array, or an empty array without a category: a LATERAL subquery correlated on the product id
+ * expression (coupons aimed at a category reach its whole subtree).
+ */
+export function productCategoryPath(tenantId: string, productId: RawBuilder<unknown>) {
+  return sql<{ category_path: string[] }>`(SELECT coalesce(array_agg(c.id), '{}') AS category_path FROM products p
+       JOIN categories c0 ON c0.tenant_id = p.tenant_id AND c0.id = p.category_id
+       LEFT JOIN categories c1 ON c1.tenant_id = p.tenant_id AND c1.id = c0.parent_id
+       LEFT JOIN categories c2 ON c2.tenant_id = p.tenant_id AND c2.id = c1.parent_id
+       LEFT JOIN categories c3 ON c3.tenant_id = p.tenant_id AND c3.id = c2.parent_id
+       LEFT JOIN categories c4 ON c4.tenant_id = p.tenant_id AND c4.id = c3.parent_id
+       CROSS JOIN LATERAL unnest(ARRAY[c0.id, c1.id, c2.id, c3.id, c4.id]) AS c(id)
+      WHERE p.tenant_id = ${tenantId} AND p.id = ${productId} AND c.id IS NOT NULL)`;
+}

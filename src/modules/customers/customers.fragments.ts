@@ -9,3 +9,16 @@ export function customerCards(tenantId: string) {
 export function customersByUser() {
   return sql<{ tenant_id: string; id: string; user_id: string | null }>`(SELECT tenant_id, id, user_id FROM customers)`;
 }
+
+/**
+ * Who each customer is, for telling people apart: the person (the customer a merge kept, else
+ * itself) and every proof they carry (phone, openids, unionid) as `provider:subject` keys.
+ * Two customers sharing a person or a key are one person to anti-abuse rules.
+ */
+export function identityKeys(tenantId: string) {
+  return sql<{ id: string; person: string; user_id: string | null; keys: string[] }>`(SELECT c.id, coalesce(c.merged_into, c.id) AS person, c.user_id,
+         array_remove(array_append(coalesce((SELECT array_agg(i.provider || ':' || i.subject) FROM customer_identities i
+                                              WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id), '{}'),
+                                   CASE WHEN c.phone IS NULL THEN NULL ELSE 'phone:' || c.phone END), NULL) AS keys
+      FROM customers c WHERE c.tenant_id = ${tenantId})`;
+}

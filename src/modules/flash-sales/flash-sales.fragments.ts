@@ -4,7 +4,7 @@ import { sql, type RawBuilder } from 'kysely';
  * A flash sale of a shop as checkout reads it, with what the buyer already holds of it: a LATERAL
  * subquery of one row or none (none too when `saleId` is null, so carts without one read nothing).
  */
-export function flashSaleForCheckout(tenantId: string, bNodeId: RawBuilder<unknown>, saleId: string | null, customerId: string) {
+export function flashSaleForCheckout(tenantId: string, bNodeId: RawBuilder<unknown>, saleId: string | null, customerId: string | null) {
   return sql`(SELECT f.id AS flash_id, f.sku_id AS flash_sku_id, f.price AS flash_price, f.stock_cap - f.sold AS flash_left,
             f.per_customer_limit AS flash_limit, f.starts_at AS flash_starts_at, f.ends_at AS flash_ends_at, f.status AS flash_status,
             coalesce((SELECT bought FROM flash_sale_buyers fb WHERE fb.tenant_id = f.tenant_id AND fb.flash_sale_id = f.id AND fb.customer_id = ${customerId}), 0) AS flash_bought

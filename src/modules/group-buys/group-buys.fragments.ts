@@ -5,7 +5,7 @@ import { sql, type RawBuilder } from 'kysely';
  * they are in it already and how many of the campaign's groups they are in: a LATERAL subquery of
  * one row or none (none when `campaignId` is null).
  */
-export function groupBuyForCheckout(tenantId: string, bNodeId: RawBuilder<unknown>, campaignId: string | null, groupId: string | null, customerId: string) {
+export function groupBuyForCheckout(tenantId: string, bNodeId: RawBuilder<unknown>, campaignId: string | null, groupId: string | null, customerId: string | null) {
   return sql`(SELECT g.id AS gb_id, g.sku_id AS gb_sku_id, g.opener_price AS gb_opener_price, g.member_price AS gb_member_price,
             g.stock_cap - g.taken AS gb_left, g.per_customer_limit AS gb_limit, g.starts_at AS gb_starts_at, g.ends_at AS gb_ends_at,
             g.status AS gb_status, g.group_size AS gb_size,

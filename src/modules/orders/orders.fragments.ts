@@ -6,6 +6,8 @@ export interface NewOrder {
   tenant_id: string; id: string; number: string; b_node_id: string; customer_id: string; warehouse_id: string;
   fulfillment: Fulfillment; pickup_code: string; subtotal: number; discount: number; total: number; supply_cost: number; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date;
+  /** The part of `discount` the subsidy campaign paid (the rest is coupons'). */
+  subsidy_discount: number;
   /** Whom the order is attributed to (a share code visited within the window), all three or none. */
   attribution: { share_code: string; sharer_user_id: string; sharer_b_node_id: string } | null;
   /** The campaign of another kind than a subsidy the order was bought under (a subsidy is recorded from campaign_id). */
@@ -19,11 +21,11 @@ export interface NewLine {
 /** The body of a CTE inserting a new order awaiting payment, only when the boolean expression `when` holds; returns its id. */
 export function insertOrder(order: NewOrder, when: RawBuilder<unknown>) {
   return sql`(INSERT INTO orders (tenant_id, id, number, b_node_id, customer_id, warehouse_id, status, fulfillment, pickup_code,
-                            subtotal, discount, total, supply_cost, note, campaign_id, expires_at, created_at,
+                            subtotal, discount, total, supply_cost, note, campaign_id, subsidy_discount, expires_at, created_at,
                             share_code, sharer_user_id, sharer_b_node_id, campaign_kind, campaign_ref)
         SELECT ${order.tenant_id}, ${order.id}, ${order.number}, ${order.b_node_id}, ${order.customer_id}, ${order.warehouse_id},
                'pending_payment', ${order.fulfillment}, ${order.pickup_code}, ${order.subtotal}, ${order.discount}, ${order.total},
-               ${order.supply_cost}, ${order.note}, ${order.campaign_id}, ${order.expires_at}, ${order.created_at},
+               ${order.supply_cost}, ${order.note}, ${order.campaign_id}, ${order.subsidy_discount}, ${order.expires_at}, ${order.created_at},
                ${order.attribution?.share_code ?? null}, ${order.attribution?.sharer_user_id ?? null}, ${order.attribution?.sharer_b_node_id ?? null},
                ${order.campaign_record?.kind ?? (order.campaign_id ? 'subsidy' : null)}, ${order.campaign_record?.ref ?? order.campaign_id}
          WHERE ${when}
@@ -120,4 +122,15 @@ export function orderLinesLeft(tenantId: string) {
            l.quantity - l.refunded_quantity AS qty_left, l.unit_price, l.line_total, l.discount, l.refunded_amount
       FROM order_lines l JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
      WHERE l.tenant_id = ${tenantId})`;
+}
+
+/**
+ * Among the given paid orders, those that came through someone's share link and are their buyer's
+ * first paid order (no order of theirs paid before it), to read as a table: referral tasks count these.
+ */
+export function firstPaidSharedOrders(tenantId: string, orderIds: string[]) {
+  return sql<{ id: string; customer_id: string; sharer_user_id: string }>`(SELECT o.id, o.customer_id, o.sharer_user_id FROM orders o
+      WHERE o.tenant_id = ${tenantId} AND o.id = ANY(${orderIds}::text[]) AND o.paid_at IS NOT NULL AND o.sharer_user_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM orders p WHERE p.tenant_id = o.tenant_id AND p.customer_id = o.customer_id AND p.id <> o.id
+                          AND p.paid_at IS NOT NULL AND (p.paid_at < o.paid_at OR (p.paid_at = o.paid_at AND p.id < o.id))))`;
 }

@@ -90,15 +90,15 @@ export const orderRepo = {
     db.selectFrom('order_lines').selectAll().where('tenant_id', '=', tenantId).where('order_id', '=', orderId).orderBy('line_no').execute(),
 
   /** Claims due unpaid orders (skipping ones another worker holds) and expires them in one statement. */
-  async expireDue(db: Conn, now: Date, limit: number): Promise<{ tenant_id: string; id: string; campaign_id: string | null; discount: Fen }[]> {
-    const { rows } = await sql<{ tenant_id: string; id: string; campaign_id: string | null; discount: Fen }>`
+  async expireDue(db: Conn, now: Date, limit: number): Promise<{ tenant_id: string; id: string; campaign_id: string | null; discount: Fen; subsidy_discount: Fen }[]> {
+    const { rows } = await sql<{ tenant_id: string; id: string; campaign_id: string | null; discount: Fen; subsidy_discount: Fen }>`
       WITH due AS (
         SELECT tenant_id, id FROM orders
          WHERE status = 'pending_payment' AND expires_at <= ${now}
          ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       UPDATE orders o SET status = 'expired', closed_at = ${now}
         FROM due WHERE o.tenant_id = due.tenant_id AND o.id = due.id AND o.status = 'pending_payment'
-      RETURNING o.tenant_id, o.id, o.campaign_id, o.discount,
+      RETURNING o.tenant_id, o.id, o.campaign_id, o.discount, o.subsidy_discount,
                 pg_notify(${ORDER_STATUS_CHANNEL}, o.tenant_id || ':' || o.id) AS notified`.execute(db);
     return rows;
   },

@@ -6,11 +6,12 @@ import { customerIdOf, requireActor, requirePermission, rolesFor } from '../../p
 import { idempotent } from '../../platform/http/idempotency.js';
 import { refundOrder } from '../../flows/refund.flow.js';
 import { askForRefund } from '../../flows/after-sales.flow.js';
-import { checkout } from '../../flows/checkout.flow.js';
+import { checkout, quote } from '../../flows/checkout.flow.js';
+import { resolveShop } from '../b-nodes/b-nodes.service.js';
 import { getOrder } from '../../flows/order-detail.flow.js';
 import { cancelOrder, completePickup, markReady } from '../../flows/order-lifecycle.flow.js';
 import { refundStartSchema } from '../payments/payments.schema.js';
-import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, orderStatusQuery, orderStatusResponse, pickupBody, refundBody } from './orders.schema.js';
+import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, orderStatusQuery, orderStatusResponse, pickupBody, quoteSchema, refundBody } from './orders.schema.js';
 import { orderStatus } from './order-status.service.js';
 import * as orders from './orders.service.js';
 import { perAddressLimit } from '../../platform/http/security.js';
@@ -26,6 +27,14 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock, config, not
       status: 201,
       body: await checkout(tx, clock, { tenantId: actor.tenantId, customerId }, req.body),
     }));
+  });
+
+  // Signed out: the shop's prices and running subsidy; signed in as its buyer, also their coupons and share attribution.
+  app.post('/orders/quote', { schema: { tags, operationId: 'quoteCheckout', summary: 'What checkout would charge for this cart now, with every discount; writes nothing', description: 'Priced by the same code as POST /orders, so the total shown is the total charged (until stock, budgets or prices move). Coupons need the buyer\'s token.', body: checkoutBody, security: [{ bearer: [] }, {}], response: { 200: quoteSchema } } }, async (req) => {
+    const actor = req.actor;
+    const customerId = actor?.role === 'consumer' ? customerIdOf(actor)! : null;
+    const tenantId = customerId ? actor!.tenantId : (await resolveShop(db, req.body.shop)).tenant_id;
+    return quote(db, clock, { tenantId, customerId }, req.body);
   });
 
   app.get('/orders', { schema: { tags, operationId: 'listOrders', summary: 'List orders, newest first, a page at a time', querystring: listOrdersQuery, response: { 200: orderListSchema } } }, async (req) => {

@@ -19,6 +19,7 @@ export const checkoutBody = z.object({
     ref: id,
     group_id: id.optional().describe('group_buy: the group to join; absent to open a new one'),
   }).strict().optional(),
+  coupon_ids: z.array(id).max(5).optional().describe('Coupons from the buyer\'s wallet to use; one unless each stacks with coupons'),
 }).strict();
 export type CheckoutInput = z.infer<typeof checkoutBody>;
 
@@ -58,6 +59,14 @@ export const orderLineSchema = z.object({
   refunded_amount: money,
 }).meta({ id: 'OrderLine' });
 
+/** One discount an order carries (or a quote would): a subsidy campaign's or a coupon's, its total over the lines. */
+export const discountLineSchema = z.object({
+  kind: z.enum(['subsidy', 'coupon']),
+  ref: z.string().describe('The campaign id (subsidy) or the wallet coupon id (coupon)'),
+  name: z.string(),
+  amount: money,
+}).meta({ id: 'DiscountLine' });
+
 /** An order; read one by one it also carries its shop, customer, payments and refunds. */
 export const orderSchema = z.object({
   id: z.string(),
@@ -81,12 +90,24 @@ export const orderSchema = z.object({
   picked_up_at: timestamp.nullable().describe('When the buyer took the goods; the return window runs from here'),
   lines: z.array(orderLineSchema),
   campaign_id: z.string().nullable(),
+  discounts: z.array(discountLineSchema).optional().describe('What makes up `discount`, one line per subsidy and coupon'),
   shop: z.object({ id: z.string(), name: z.string(), slug: z.string(), pickup_address: z.string() }).nullable().optional(),
   customer: z.object({ id: z.string(), name: z.string(), phone: z.string().nullable() }).nullable().optional(),
   payments: z.array(paymentSchema).optional(),
   refunds: z.array(refundSchema).optional(),
   attribution: attributionSchema.nullable().optional().describe('The sharer whose code the buyer came through within the attribution window'),
 }).meta({ id: 'Order' });
+
+/** What checkout would charge for a cart now, priced by checkout's own code; nothing is written. */
+export const quoteSchema = z.object({
+  shop: z.object({ id: z.string(), name: z.string(), slug: z.string() }),
+  subtotal: money,
+  discount: money,
+  total: money,
+  lines: z.array(z.object({ sku_id: z.string(), title: z.string(), quantity: z.number().int(), unit_price: money, line_total: money, discount: money })),
+  discounts: z.array(discountLineSchema),
+  subsidy_replaced_by_coupon: z.boolean().describe('A running subsidy does not apply because a chosen coupon does not stack with it'),
+}).meta({ id: 'Quote' });
 
 export const orderListItemSchema = z.object({
   id: z.string(),

@@ -26,6 +26,8 @@ export interface OrdersTable {
   /** When the buyer took the goods (核销); the return window runs from here. */
   picked_up_at: Generated<Date | null>;
   campaign_id: Generated<string | null>;
+  /** The part of `discount` a subsidy campaign paid (goes back to its budget when the order closes unpaid); the rest is coupons'. */
+  subsidy_discount: Generated<Fen>;
   /** The campaign the order was bought under, of any kind; its table's row in campaign_ref. */
   campaign_kind: Generated<'subsidy' | 'group_buy' | 'flash_sale' | 'presale' | 'bargain' | null>;
   campaign_ref: Generated<string | null>;

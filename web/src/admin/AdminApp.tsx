@@ -33,6 +33,7 @@ import { SalesWindowsPage } from './fulfilment/SalesWindowsPage.js';
 import { PickListDetailPage, PickListsPage } from './fulfilment/PickListsPage.js';
 import { PurchaseOrderDetailPage, PurchaseOrdersPage } from './supplier/PurchaseOrdersPage.js';
 import { ListingsPage } from './ListingsPage.js';
+import { CouponsPage } from './CouponsPage.js';
 import { AssortmentsPage } from './supplier/AssortmentsPage.js';
 import { SupplierStockPage } from './supplier/SupplierStockPage.js';
 import { SuppliersPage } from './supplier/SuppliersPage.js';
@@ -78,6 +79,7 @@ export function AdminApp() {
           <Route path="pick-lists" element={<Screen screen="pick-lists"><PickListsPage /></Screen>} />
           <Route path="pick-lists/:pickListId" element={<Screen screen="pick-lists"><PickListDetailPage /></Screen>} />
           <Route path="listings" element={<Screen screen="listings"><ListingsPage /></Screen>} />
+          <Route path="coupons" element={<Screen screen="campaigns"><CouponsPage /></Screen>} />
           <Route path="suppliers" element={<Screen screen="suppliers"><SuppliersPage /></Screen>} />
           <Route path="supplier/assortments" element={<Screen screen="assortments"><AssortmentsPage /></Screen>} />
           <Route path="supplier/stock" element={<Screen screen="supplier-stock"><SupplierStockPage /></Screen>} />

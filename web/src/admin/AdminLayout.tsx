@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { LangSwitch } from '../ui.js';
 import { SandboxBanner } from '../SandboxBanner.js';
 import { adminApi, clearAdminSession, useAdminSession } from './auth.js';
-import { ECONOMICS_SCREENS, useMe, useScreens, type ScreenKey } from './access.js';
+import { ECONOMICS_SCREENS, useCan, useMe, useScreens, type ScreenKey } from './access.js';
 import { SupplierNav } from './supplier/SupplierNav.js';
 
 /** The top navigation: the screens the user may open, the economics ones behind one entry that opens the first of them. */
@@ -14,6 +14,7 @@ function AdminNav() {
   const me = useMe();
   const economics = screens.find((s) => ECONOMICS_SCREENS.includes(s.key));
   const has = (key: ScreenKey) => screens.some((s) => s.key === key);
+  const can = useCan();
   if (me?.role === 'supplier_operator') return <SupplierNav has={has} />;
   return (
     <nav className="admin-nav" data-testid="admin-nav">
@@ -29,6 +30,8 @@ function AdminNav() {
       {has('sales-windows') && <NavLink to="/admin/sales-windows" data-testid="nav-sales-windows">{t('fulfilment.nav_windows')}</NavLink>}
       {has('purchase-orders') && <NavLink to="/admin/purchase-orders" data-testid="nav-purchase-orders">{t('fulfilment.nav_purchase_orders')}</NavLink>}
       {has('pick-lists') && <NavLink to="/admin/pick-lists" data-testid="nav-pick-lists">{t('fulfilment.nav_pick_lists')}</NavLink>}
+      {/* Those who run promotions get them on top; a node's owner reads them from the subsidy campaigns page. */}
+      {can('campaigns.write') && <NavLink to="/admin/coupons" data-testid="nav-coupons">{t('coupons.nav')}</NavLink>}
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}

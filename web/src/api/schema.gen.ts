@@ -1000,6 +1000,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What checkout would charge for this cart now, with every discount; writes nothing
+         * @description Priced by the same code as POST /orders, so the total shown is the total charged (until stock, budgets or prices move). Coupons need the buyer's token.
+         */
+        post: operations["quoteCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}": {
         parameters: {
             query?: never;
@@ -1520,6 +1540,181 @@ export interface paths {
         };
         /** One group: members (names masked), slots left, its clock */
         get: operations["getShopGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Coupon templates with their budget use, newest first */
+        get: operations["listCouponTemplates"];
+        put?: never;
+        /** Create a coupon template, checked by the economics guard */
+        post: operations["createCouponTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A coupon template, its guard verdict and budget use */
+        get: operations["getCouponTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}/redemptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A template's uses by orders, newest first (returned ones with the time) */
+        get: operations["listCouponRedemptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coupon-templates/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a coupon template: no more claims or uses */
+        post: operations["endCouponTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shop's running subsidies and the coupons its buyers may claim now (with the buyer's token: how many they hold) */
+        get: operations["getShopPromotions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/coupons/{templateId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim a coupon into the buyer's wallet (within the personal limit) */
+        post: operations["claimCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallet/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The buyer's coupons: usable first, then used and expired */
+        get: operations["listWalletCoupons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referral-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Referral tasks with their counts, newest first */
+        get: operations["listReferralTasks"];
+        put?: never;
+        /**
+         * Create a referral task (invite N first-time buyers → a coupon or points), checked by the economics guard
+         * @description A reward in money per recruit is refused by the guard (422 economics_rejected, rule G2).
+         */
+        post: operations["createReferralTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/referral-tasks/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each inviter's counted and refused invitees and rewards */
+        get: operations["getReferralProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallet/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The buyer's running referral tasks, their invitees and rewards, and their points */
+        get: operations["getMyInvitations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2715,6 +2910,78 @@ export interface components {
         CommissionBase: "paid" | "margin";
         /** @enum {string} */
         CommissionBaseInput: "paid" | "margin";
+        /** @enum {string} */
+        CouponKind: "fixed" | "percent" | "threshold";
+        /** @enum {string} */
+        CouponKindInput: "fixed" | "percent" | "threshold";
+        CouponOffer: {
+            template_id: string;
+            name: string;
+            kind: components["schemas"]["CouponKind"];
+            amount: number | null;
+            percent_bps: number | null;
+            max_discount: number | null;
+            /** @description integer fen (1/100 yuan) */
+            min_total: number;
+            target: components["schemas"]["CouponTarget"];
+            stacks_with_subsidy: boolean;
+            stacks_with_coupons: boolean;
+            /** Format: date-time */
+            claim_ends_at: string;
+            /** @description How many the buyer holds already */
+            claimed: number;
+            per_customer_limit: number;
+        };
+        CouponRedemption: {
+            id: string;
+            coupon_id: string;
+            order_id: string;
+            customer_id: string;
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
+            /** Format: date-time */
+            created_at: string;
+            returned_at: string | null;
+        };
+        /** @enum {string} */
+        CouponTarget: "order" | "skus" | "categories" | "b_nodes";
+        /** @enum {string} */
+        CouponTargetInput: "order" | "skus" | "categories" | "b_nodes";
+        CouponTemplate: {
+            id: string;
+            name: string;
+            kind: components["schemas"]["CouponKind"];
+            amount: number | null;
+            percent_bps: number | null;
+            max_discount: number | null;
+            /** @description integer fen (1/100 yuan) */
+            min_total: number;
+            target: components["schemas"]["CouponTarget"];
+            target_ids: string[];
+            stacks_with_subsidy: boolean;
+            stacks_with_coupons: boolean;
+            /** Format: date-time */
+            claim_starts_at: string;
+            /** Format: date-time */
+            claim_ends_at: string;
+            valid_until: string | null;
+            valid_days: number | null;
+            per_customer_limit: number;
+            total_count: number;
+            used_count: number;
+            claimed_count: number;
+            /** @description integer fen (1/100 yuan) */
+            budget: number;
+            /** @description integer fen (1/100 yuan) */
+            spent: number;
+            b_node_id: string | null;
+            /** @enum {string} */
+            status: "active" | "ended";
+            /** @enum {string} */
+            verdict: "accept" | "warn";
+            guard: components["schemas"]["GuardSummary"] | null;
+            override_reason: string | null;
+        };
         CutoffResult: {
             window: components["schemas"]["SalesWindow"];
             ran: boolean;
@@ -2722,6 +2989,15 @@ export interface components {
             purchase_orders: number;
             pick_lists: number;
             next_window_id: string | null;
+        };
+        DiscountLine: {
+            /** @enum {string} */
+            kind: "subsidy" | "coupon";
+            /** @description The campaign id (subsidy) or the wallet coupon id (coupon) */
+            ref: string;
+            name: string;
+            /** @description integer fen (1/100 yuan) */
+            amount: number;
         };
         EconomicsSettings: {
             /** @description basis points (1/100 of a percent) */
@@ -3028,6 +3304,28 @@ export interface components {
             /** @enum {string} */
             mode: "sandbox" | "live";
         };
+        MyInvitations: {
+            tasks: {
+                id: string;
+                name: string;
+                invites_required: number;
+                /** @enum {string} */
+                reward_kind: "coupon" | "points";
+                reward_points: number | null;
+                /** Format: date-time */
+                ends_at: string;
+                counted: number;
+                rewards: number;
+                invitees: {
+                    name: string;
+                    counted: boolean;
+                    reason: string | null;
+                    /** Format: date-time */
+                    at: string;
+                }[];
+            }[];
+            points: number;
+        };
         NodeBreakeven: {
             name: string;
             /** @description integer fen (1/100 yuan) */
@@ -3109,6 +3407,8 @@ export interface components {
             picked_up_at: string | null;
             lines: components["schemas"]["OrderLine"][];
             campaign_id: string | null;
+            /** @description What makes up `discount`, one line per subsidy and coupon */
+            discounts?: components["schemas"]["DiscountLine"][];
             shop?: {
                 id: string;
                 name: string;
@@ -3631,6 +3931,33 @@ export interface components {
         PurchaseOrderStatus: "open" | "confirmed";
         /** @enum {string} */
         PurchaseOrderStatusInput: "open" | "confirmed";
+        Quote: {
+            shop: {
+                id: string;
+                name: string;
+                slug: string;
+            };
+            /** @description integer fen (1/100 yuan) */
+            subtotal: number;
+            /** @description integer fen (1/100 yuan) */
+            discount: number;
+            /** @description integer fen (1/100 yuan) */
+            total: number;
+            lines: {
+                sku_id: string;
+                title: string;
+                quantity: number;
+                /** @description integer fen (1/100 yuan) */
+                unit_price: number;
+                /** @description integer fen (1/100 yuan) */
+                line_total: number;
+                /** @description integer fen (1/100 yuan) */
+                discount: number;
+            }[];
+            discounts: components["schemas"]["DiscountLine"][];
+            /** @description A running subsidy does not apply because a chosen coupon does not stack with it */
+            subsidy_replaced_by_coupon: boolean;
+        };
         ReachedNode: {
             id: string;
             name: string;
@@ -3709,6 +4036,34 @@ export interface components {
             /** @constant */
             queued: true;
             date: string;
+        };
+        ReferralProgress: {
+            inviter_id: string;
+            inviter_name: string;
+            counted: number;
+            refused: number;
+            rewards: number;
+        };
+        ReferralTask: {
+            id: string;
+            name: string;
+            invites_required: number;
+            /** @enum {string} */
+            reward_kind: "coupon" | "points";
+            reward_template_id: string | null;
+            reward_points: number | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** @enum {string} */
+            status: "active" | "ended";
+            /** @enum {string} */
+            verdict: "accept" | "warn";
+            guard: components["schemas"]["GuardSummary"] | null;
+            invites_counted: number;
+            invites_refused: number;
+            rewards_given: number;
         };
         Refund: {
             id: string;
@@ -3999,6 +4354,19 @@ export interface components {
             shop: components["schemas"]["Shop"];
             product: components["schemas"]["ShopProduct"];
         };
+        ShopPromotions: {
+            subsidies: {
+                id: string;
+                name: string;
+                /** @description integer fen (1/100 yuan) */
+                discount_per_order: number;
+                /** @description integer fen (1/100 yuan) */
+                min_order_total: number;
+                /** Format: date-time */
+                ends_at: string;
+            }[];
+            coupons: components["schemas"]["CouponOffer"][];
+        };
         ShopSession: {
             token: string;
             expires_at: string | null;
@@ -4201,6 +4569,27 @@ export interface components {
         };
         /** @enum {string} */
         Verdict: "accept" | "warn" | "reject";
+        WalletCoupon: {
+            id: string;
+            template_id: string;
+            name: string;
+            kind: components["schemas"]["CouponKind"];
+            amount: number | null;
+            percent_bps: number | null;
+            max_discount: number | null;
+            /** @description integer fen (1/100 yuan) */
+            min_total: number;
+            target: components["schemas"]["CouponTarget"];
+            stacks_with_subsidy: boolean;
+            stacks_with_coupons: boolean;
+            /** @enum {string} */
+            status: "available" | "used" | "expired";
+            /** @enum {string} */
+            source: "claim" | "reward";
+            order_id: string | null;
+            /** Format: date-time */
+            valid_until: string;
+        };
         Warehouse: {
             id: string;
             name: string;
@@ -8994,6 +9383,8 @@ export interface operations {
                         /** @description group_buy: the group to join; absent to open a new one */
                         group_id?: string;
                     };
+                    /** @description Coupons from the buyer's wallet to use; one unless each stacks with coupons */
+                    coupon_ids?: string[];
                 };
             };
         };
@@ -9005,6 +9396,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quoteCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    shop: string;
+                    lines: {
+                        sku_id: string;
+                        quantity: number;
+                    }[];
+                    /**
+                     * @default pickup
+                     * @enum {string}
+                     */
+                    fulfillment?: "pickup";
+                    /** @default  */
+                    note?: string;
+                    campaign?: {
+                        /** @enum {string} */
+                        kind: "group_buy" | "flash_sale" | "presale" | "bargain";
+                        ref: string;
+                        /** @description group_buy: the group to join; absent to open a new one */
+                        group_id?: string;
+                    };
+                    /** @description Coupons from the buyer's wallet to use; one unless each stacks with coupons */
+                    coupon_ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quote"];
                 };
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
@@ -11348,6 +11821,781 @@ export interface operations {
             };
             /** @description Not found, or not visible to this actor */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCouponTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CouponTemplate"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    kind: components["schemas"]["CouponKindInput"];
+                    /** @description fixed and threshold: fen off */
+                    amount?: number;
+                    /** @description percent: basis points off the eligible goods, rounded down to the fen */
+                    percent_bps?: number;
+                    /** @description percent: the most it takes off */
+                    max_discount?: number;
+                    /**
+                     * @description the eligible goods must reach this (threshold: above amount)
+                     * @default 0
+                     */
+                    min_total?: number;
+                    target?: components["schemas"]["CouponTargetInput"];
+                    /** @default [] */
+                    target_ids?: string[];
+                    /** @default false */
+                    stacks_with_subsidy?: boolean;
+                    /** @default false */
+                    stacks_with_coupons?: boolean;
+                    /** Format: date-time */
+                    claim_starts_at?: string;
+                    /** Format: date-time */
+                    claim_ends_at: string;
+                    /**
+                     * Format: date-time
+                     * @description absolute validity; or valid_days
+                     */
+                    valid_until?: string;
+                    /** @description valid for this many days after the claim */
+                    valid_days?: number;
+                    /** @default 1 */
+                    per_customer_limit?: number;
+                    total_count: number;
+                    budget: number;
+                    /** @default null */
+                    b_node_id?: string | null;
+                    override?: {
+                        reason: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCouponRedemptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CouponRedemption"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endCouponTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouponTemplate"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShopPromotions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopPromotions"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    claimCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                templateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletCoupon"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWalletCoupons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WalletCoupon"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReferralTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReferralTask"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReferralTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    invites_required: number;
+                    /** @enum {string} */
+                    reward_kind: "coupon" | "points" | "cash";
+                    reward_template_id?: string;
+                    reward_points?: number;
+                    /** @description Only ever refused: money per recruit */
+                    reward_cash?: number;
+                    /** Format: date-time */
+                    starts_at?: string;
+                    /** Format: date-time */
+                    ends_at: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralTask"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReferralProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReferralProgress"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMyInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyInvitations"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15057,7 +16305,10 @@ export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: Rea
 export const pathsApiV1ShopsSlugGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/shops/{slug}"]["get"]["parameters"]["query"]["sort"]> = ["position", "sales"];
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonCampaignKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["campaign"]["kind"]> = ["group_buy", "flash_sale", "presale", "bargain"];
+export const pathsApiV1OrdersQuotePostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/quote"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
+export const pathsApiV1OrdersQuotePostRequestBodyContentApplicationJsonCampaignKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/quote"]["post"]["requestBody"]["content"]["application/json"]["campaign"]["kind"]> = ["group_buy", "flash_sale", "presale", "bargain"];
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox", "wechatpay"];
+export const pathsApiV1ReferralTasksPostRequestBodyContentApplicationJsonReward_kindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/referral-tasks"]["post"]["requestBody"]["content"]["application/json"]["reward_kind"]> = ["coupon", "points", "cash"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonRelation_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["relation_type"]> = ["STORE_OWNER", "STORE", "STAFF", "DISTRIBUTOR", "PARTNER", "HEADQUARTER", "BRAND", "USER", "SUPPLIER", "SERVICE_PROVIDER", "CUSTOM"];
@@ -15080,6 +16331,13 @@ export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const campaignStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignStatus"]> = ["active", "ended"];
 export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBase"]> = ["paid", "margin"];
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
+export const couponKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponKind"]> = ["fixed", "percent", "threshold"];
+export const couponKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponKindInput"]> = ["fixed", "percent", "threshold"];
+export const couponTargetValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTarget"]> = ["order", "skus", "categories", "b_nodes"];
+export const couponTargetInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTargetInput"]> = ["order", "skus", "categories", "b_nodes"];
+export const couponTemplateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTemplate"]["status"]> = ["active", "ended"];
+export const couponTemplateVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTemplate"]["verdict"]> = ["accept", "warn"];
+export const discountLineKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscountLine"]["kind"]> = ["subsidy", "coupon"];
 export const flashSaleVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FlashSale"]["verdict"]> = ["accept", "warn"];
 export const flashSaleResultsVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FlashSaleResults"]["verdict"]> = ["accept", "warn"];
 export const flashSaleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FlashSaleStatus"]> = ["active", "ended"];
@@ -15100,6 +16358,7 @@ export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired", "untargeted"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
+export const myInvitationsTasksReward_kindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MyInvitations"]["tasks"]["reward_kind"]> = ["coupon", "points"];
 export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const orderMessageEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEvent"]> = ["order_paid", "ready_for_pickup", "refund_done"];
 export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEventInput"]> = ["order_paid", "ready_for_pickup", "refund_done"];
@@ -15120,6 +16379,9 @@ export const reconciliationDifferenceKindValues: ReadonlyArray<FlattenedDeepRequ
 export const reconciliationDifferenceEntryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["entry"]> = ["payment", "refund"];
 export const reconciliationReportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReport"]["status"]> = ["matched", "differences", "failed"];
 export const reconciliationReportDetailStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReportDetail"]["status"]> = ["matched", "differences", "failed"];
+export const referralTaskReward_kindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReferralTask"]["reward_kind"]> = ["coupon", "points"];
+export const referralTaskStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReferralTask"]["status"]> = ["active", "ended"];
+export const referralTaskVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReferralTask"]["verdict"]> = ["accept", "warn"];
 export const refundStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RefundStatus"]> = ["pending", "succeeded", "failed"];
 export const ruleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["RuleStatus"]> = ["pass", "warn", "fail"];
 export const salesWindowRecurrenceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowRecurrence"]> = ["once", "daily"];
@@ -15140,5 +16402,7 @@ export const templateFieldValues: ReadonlyArray<FlattenedDeepRequired<components
 export const templateFieldInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["TemplateFieldInput"]> = ["order_number", "amount", "shop_name", "pickup_address", "event_text", "time"];
 export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["User"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const verdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Verdict"]> = ["accept", "warn", "reject"];
+export const walletCouponStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WalletCoupon"]["status"]> = ["available", "used", "expired"];
+export const walletCouponSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WalletCoupon"]["source"]> = ["claim", "reward"];
 export const wechatAppKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatAppKind"]> = ["official_account", "mini_program"];
 export const wechatpaySettingsPlatform_keysKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatpaySettings"]["platform_keys"]["kind"]> = ["public_key", "certificate"];

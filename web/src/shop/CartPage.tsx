@@ -4,7 +4,8 @@ import { yuan } from '../money.js';
 import type { ShopSku } from '../types.js';
 import { cartTotal, MAX_QUANTITY, removeLine, setQuantity, useCart, type CartLine } from './cart.js';
 import { QuantityStepper } from './QuantityStepper.js';
-import { useShopCatalog } from './session.js';
+import { useShopCatalog, useShopSession } from './session.js';
+import { DiscountLines, useQuote } from './discounts.js';
 
 /** Lines priced as the shop lists them now; a line whose SKU left the shop is flagged, not dropped silently. */
 export function useLiveCart(slug: string) {
@@ -24,6 +25,9 @@ export function CartPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { lines, total } = useLiveCart(slug);
+  const session = useShopSession(slug);
+  // The server's price of the cart, with the running subsidy: what checkout will charge.
+  const quote = useQuote(slug, lines.filter((l) => !l.gone).map((l) => ({ sku_id: l.sku_id, quantity: l.quantity })), session?.token);
 
   if (lines.length === 0) {
     return (
@@ -40,8 +44,9 @@ export function CartPage() {
       <ul className="cart-lines">
         {lines.map((l) => <CartRow key={l.sku_id} slug={slug} line={l} />)}
       </ul>
+      {quote.data && <DiscountLines subtotal={quote.data.subtotal} discounts={quote.data.discounts} />}
       <div className="sticky-actions total-bar">
-        <span>{t('common.total')} <strong className="price" data-testid="cart-total">{yuan(total)}</strong></span>
+        <span>{t('common.total')} <strong className="price" data-testid="cart-total">{yuan(quote.data?.total ?? total)}</strong></span>
         <button type="button" className="primary" disabled={blocked} onClick={() => navigate(`/s/${slug}/checkout`)} data-testid="checkout-button">
           {t('shop.checkout')}
         </button>

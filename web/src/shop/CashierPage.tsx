@@ -9,6 +9,7 @@ import type { PaymentStart } from '../types.js';
 import { forgetIfExpired, useConsumerOrder, useShopSession } from './session.js';
 import { useStartWechatAuthorisation } from './WechatSignIn.js';
 import { SubscribePrompt } from './SubscribePrompt.js';
+import { DiscountLines } from './discounts.js';
 
 
 /** The sandbox cashier: stands in for the WeChat Pay sheet; confirming asks the sandbox PSP to notify the server. */
@@ -70,6 +71,7 @@ export function CashierPage() {
       <p className="muted small">{t('shop.order_no', { number: o.number })}</p>
       <p className="muted">{t('shop.amount_due')}</p>
       <p className="price huge" data-testid="cashier-amount">{yuan(o.total)}</p>
+      <DiscountLines subtotal={o.subtotal} discounts={o.discounts} testId="cashier-discounts" />
       <p className="muted small">{t('shop.pay_before', { time: formatTime(o.expires_at, i18n.language) })}</p>
       {/* Asked before paying, as WeChat shops do, so the "order paid" message has its opt-in too. */}
       <SubscribePrompt orderId={o.id} token={session.token} />

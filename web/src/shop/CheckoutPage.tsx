@@ -11,6 +11,8 @@ import { BuyerForm } from './BuyerForm.js';
 import { useLiveCart } from './CartPage.js';
 import { clearCart } from './cart.js';
 import { clearShopSession, forgetIfExpired, useShopCatalog, useShopSession } from './session.js';
+import { CouponPicker } from './CouponPicker.js';
+import { DiscountLines, useQuote } from './discounts.js';
 
 export function CheckoutPage() {
   const { slug = '' } = useParams();
@@ -21,8 +23,11 @@ export function CheckoutPage() {
   const shop = useShopCatalog(slug).data?.shop;
   const { lines, total } = useLiveCart(slug);
   const [note, setNote] = useState('');
+  const [couponIds, setCouponIds] = useState<string[]>([]);
 
-  const body = { shop: slug, lines: lines.map((l) => ({ sku_id: l.sku_id, quantity: l.quantity })), fulfillment: 'pickup' as const, note: note.trim() };
+  const cartLines = lines.map((l) => ({ sku_id: l.sku_id, quantity: l.quantity }));
+  const quote = useQuote(slug, cartLines, session?.token, couponIds);
+  const body = { shop: slug, lines: cartLines, fulfillment: 'pickup' as const, note: note.trim(), coupon_ids: couponIds };
   const attempt = useAttemptKey(`${session?.token}|${JSON.stringify(body)}`);
   const place = useMutation({
     mutationFn: () => api<Order>('/orders', { body, token: session?.token, idempotencyKey: attempt.key }),
@@ -62,15 +67,20 @@ export function CheckoutPage() {
             </li>
           ))}
         </ul>
+        {quote.data && <DiscountLines subtotal={quote.data.subtotal} discounts={quote.data.discounts} />}
+        {quote.data?.subsidy_replaced_by_coupon && <p className="notice small" data-testid="subsidy-replaced">{t('coupons.subsidy_replaced')}</p>}
         <label className="field">
           <span>{t('shop.note')}</span>
           <textarea value={note} onChange={(e) => setNote(e.target.value)} maxLength={500} rows={2} data-testid="order-note" />
         </label>
       </section>
+      {session && <CouponPicker token={session.token} chosen={couponIds} onChange={setCouponIds} />}
+      {/* A coupon that does not fit this cart (scope, minimum, stacking) says why here, before any order. */}
+      <ErrorNote error={quote.error} testId="quote-error" />
       <ErrorNote error={place.error} testId="checkout-error" />
       <div className="sticky-actions total-bar">
-        <span>{t('common.total')} <strong className="price" data-testid="checkout-total">{yuan(total)}</strong></span>
-        <button type="button" className="primary" disabled={!session || place.isPending} onClick={() => place.mutate()} data-testid="place-order">
+        <span>{t('common.total')} <strong className="price" data-testid="checkout-total">{yuan(quote.data?.total ?? total)}</strong></span>
+        <button type="button" className="primary" disabled={!session || place.isPending || quote.isError || quote.isPlaceholderData} onClick={() => place.mutate()} data-testid="place-order">
           {place.isPending ? t('shop.placing') : t('shop.place_order')}
         </button>
       </div>

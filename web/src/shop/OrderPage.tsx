@@ -7,6 +7,7 @@ import { useConsumerOrder, useShopCatalog, useShopSession } from './session.js';
 import { useServerMode } from '../SandboxBanner.js';
 import { AfterSalesSection } from './AfterSalesSection.js';
 import { SubscribePrompt } from './SubscribePrompt.js';
+import { DiscountLines } from './discounts.js';
 
 const PICKUP_VISIBLE = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
@@ -67,6 +68,7 @@ export function OrderPage() {
             </li>
           ))}
         </ul>
+        <DiscountLines subtotal={o.subtotal} discounts={o.discounts} testId="order-discounts" />
         <p className="row total-row">
           <span>{t('common.total')}</span>
           <strong className="price" data-testid="order-total">{yuan(o.total)}</strong>

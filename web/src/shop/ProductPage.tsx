@@ -7,6 +7,7 @@ import { addToCart, MAX_QUANTITY, useCart } from './cart.js';
 import { ProductImage } from './ProductList.js';
 import { useShopProduct } from './session.js';
 import { QuantityStepper } from './QuantityStepper.js';
+import { Promotions } from './Promotions.js';
 
 export function ProductPage() {
   const { slug = '', productId = '' } = useParams();
@@ -45,6 +46,7 @@ export function ProductPage() {
       {product.description && <p className="muted">{product.description}</p>}
       {sku && <p className="price big" data-testid="product-price">{yuan(sku.price)}</p>}
       {product.sold !== undefined && <p className="muted small" data-testid="product-sold">{t('catalog.sold', { count: product.sold })}</p>}
+      <Promotions slug={slug} />
 
       <h2 className="section-title">{t('shop.choose_sku')}</h2>
       <div className="chips" role="radiogroup">

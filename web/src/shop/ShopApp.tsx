@@ -12,6 +12,8 @@ import { WechatCallbackPage } from './WechatCallbackPage.js';
 import { SharePage } from './SharePage.js';
 import { CampaignBuyPage } from './CampaignBuyPage.js';
 import { GroupPage } from './GroupPage.js';
+import { WalletPage } from './WalletPage.js';
+import { InvitationsPage } from './InvitationsPage.js';
 
 /** The consumer's shop, served for /s/*; it shares no screen with the console. */
 export function ShopApp() {
@@ -29,6 +31,8 @@ export function ShopApp() {
           <Route path="share" element={<SharePage />} />
           <Route path="buy/:kind/:ref" element={<CampaignBuyPage />} />
           <Route path="groups/:groupId" element={<GroupPage />} />
+          <Route path="coupons" element={<WalletPage />} />
+          <Route path="invitations" element={<InvitationsPage />} />
           <Route path="wechat/callback" element={<WechatCallbackPage />} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>

@@ -35,6 +35,7 @@ export function ShopLayout() {
           {t('shop.cart')}
           {count > 0 && <span className="count" data-testid="cart-count">{count}</span>}
         </NavLink>
+        <NavLink to={`/s/${slug}/coupons`} data-testid="wallet-link">{t('coupons.tab')}</NavLink>
         <NavLink to={`/s/${slug}/orders`} end data-testid="my-orders-link">{t('shop.my_orders')}</NavLink>
       </nav>
     </div>

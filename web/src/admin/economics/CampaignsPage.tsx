@@ -56,6 +56,7 @@ export function CampaignsPage() {
           </div>
         )}
         <p className="muted small">{t('economics.campaigns_hint')}</p>
+        <Link to="/admin/coupons" className="link small" data-testid="open-coupons">{t('coupons.admin_title')} →</Link>
       </section>
       <Can permission="campaigns.write"><CampaignForm nodes={nodes.data ?? []} onCreated={refresh} /></Can>
     </section>

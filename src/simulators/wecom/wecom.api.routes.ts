@@ -94,11 +94,12 @@ export function wecomApiSimulator(app: App, { db, clock }: AppContext<any>) {
   });
 
   // ─── Corp tags ───
+  // As WeCom: a larger `order` first, ties in the order they were made.
   const tagGroups = async (corp: string, filter: { tag_id?: string[]; group_id?: string[] }) => {
     const { rows: groups } = await sql<{ group_id: string; group_name: string; create_time: string; sort_order: number }>`
-      SELECT group_id, group_name, create_time, sort_order FROM wecom_sim_tag_groups WHERE corp_id = ${corp} ORDER BY sort_order, create_time, group_id`.execute(db);
+      SELECT group_id, group_name, create_time, sort_order FROM wecom_sim_tag_groups WHERE corp_id = ${corp} ORDER BY sort_order DESC, seq`.execute(db);
     const { rows: tags } = await sql<{ tag_id: string; group_id: string; name: string; create_time: string; sort_order: number }>`
-      SELECT tag_id, group_id, name, create_time, sort_order FROM wecom_sim_tags WHERE corp_id = ${corp} ORDER BY sort_order, create_time, tag_id`.execute(db);
+      SELECT tag_id, group_id, name, create_time, sort_order FROM wecom_sim_tags WHERE corp_id = ${corp} ORDER BY sort_order DESC, seq`.execute(db);
     const byTag = filter.tag_id?.length ? new Set(filter.tag_id) : null;
     const byGroup = filter.group_id?.length ? new Set(filter.group_id) : null;
     return groups.filter((g) => !byGroup || byGroup.has(g.group_id)).map((g) => ({

@@ -97,7 +97,6 @@ CREATE TABLE wecom_sim_follows (
   PRIMARY KEY (corp_id, userid, external_userid)
 );
 CREATE TABLE wecom_sim_tag_groups (
-  seq         bigint GENERATED ALWAYS AS IDENTITY,
   corp_id     text NOT NULL,
   group_id    text NOT NULL,
   group_name  text NOT NULL,
@@ -107,7 +106,6 @@ CREATE TABLE wecom_sim_tag_groups (
   UNIQUE (corp_id, group_name)
 );
 CREATE TABLE wecom_sim_tags (
-  seq         bigint GENERATED ALWAYS AS IDENTITY,
   corp_id     text NOT NULL,
   tag_id      text NOT NULL,
   group_id    text NOT NULL,

@@ -9,6 +9,8 @@ import type { OrderTables } from './modules/orders/orders.tables.js';
 import type { PaymentTables } from './modules/payments/payments.tables.js';
 import type { EconomicsTables } from './modules/economics/economics.tables.js';
 import type { CampaignTables } from './modules/campaigns/campaigns.tables.js';
+import type { FlashSaleTables } from './modules/flash-sales/flash-sales.tables.js';
+import type { GroupBuyTables } from './modules/group-buys/group-buys.tables.js';
 import type { MessagingTables } from './modules/messaging/messaging.tables.js';
 import type { AfterSalesTables } from './modules/after-sales/after-sales.tables.js';
 import type { SharingTables } from './modules/sharing/sharing.tables.js';
@@ -28,7 +30,7 @@ import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js
  * scripts/check-table-ownership.ts.
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
-  OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
+  OrderTables, PaymentTables, EconomicsTables, CampaignTables, FlashSaleTables, GroupBuyTables, MessagingTables, AfterSalesTables, WechatTables,
   SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables, WecomTables {}
 
 export type Db = PlatformDb<Database>;

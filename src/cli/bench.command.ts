@@ -7,6 +7,7 @@ import { registerQueueBench } from '../../bench/queue.bench.js';
 import { registerNotifyBench } from '../../bench/notify.bench.js';
 import { registerImportBench } from '../../bench/import.bench.js';
 import { registerAggregateBench } from '../../bench/aggregate.bench.js';
+import { registerFlashBench } from '../../bench/flash.bench.js';
 import { registerWecomCallbackBench } from '../../bench/wecom-callbacks.bench.js';
 
 /** Benchmarks are commands that prepare their own scratch data; never timed tests. */
@@ -20,5 +21,6 @@ export function registerBenchCommands(program: Command) {
   registerNotifyBench(bench);
   registerImportBench(bench);
   registerAggregateBench(bench);
+  registerFlashBench(bench);
   registerWecomCallbackBench(bench);
 }

@@ -16,6 +16,10 @@ import { insertLines, insertOrder, type NewLine, type NewOrder } from '../module
 import { orderError } from '../modules/orders/orders.errors.js';
 import { newPickupCode, orderNumber, presentOrder, type Buyer } from '../modules/orders/orders.service.js';
 import type { CheckoutInput } from '../modules/orders/orders.schema.js';
+import { flashSaleForCheckout, recordFlashOrder, takeFlashUnits, type FlashTake } from '../modules/flash-sales/flash-sales.fragments.js';
+import { flashShortfall, flashTermsFor, type FlashSaleRead } from '../modules/flash-sales/flash-sales.service.js';
+import { groupBuyForCheckout, recordGroupMember, takeGroupSlot, type GroupTake } from '../modules/group-buys/group-buys.fragments.js';
+import { groupShortfall, groupTermsFor, type GroupBuyRead } from '../modules/group-buys/group-buys.service.js';
 
 /**
  * Checkout: the model cross-module flow, and one read and one write statement whatever the cart
@@ -37,7 +41,8 @@ import type { CheckoutInput } from '../modules/orders/orders.schema.js';
 export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: CheckoutInput) {
   const skuIds = [...new Set(input.lines.map((l) => l.sku_id))];
   const now = clock.now();
-  const source = await readCheckoutSource(tx, buyer, input.shop, skuIds, now);
+  const source = await readCheckoutSource(tx, buyer, input.shop, skuIds, now, input.campaign?.kind === 'flash_sale' ? input.campaign.ref : null,
+    input.campaign?.kind === 'group_buy' ? { ref: input.campaign.ref, group_id: input.campaign.group_id ?? null } : null);
   const node = source[0];
   // Another tenant's shop is indistinguishable from no shop at all.
   if (!node) throw bNodeError('shop_not_found');
@@ -53,10 +58,26 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
       unit_price: unitPrice, unit_supply_cost: sku.supply_price!, line_total: unitPrice * l.quantity,
     };
   });
+  // --- flash sale (秒杀): its SKU's lines at the sale price; its units and the buyer's limit taken in the write.
+  const flashTerms = input.campaign?.kind === 'flash_sale' ? flashTermsFor(node, mergeBySku(input.lines), now) : null;
+  for (const l of priced.filter((x) => x.sku_id === flashTerms?.skuId)) {
+    l.unit_price = flashTerms!.price;
+    l.line_total = l.unit_price * l.quantity;
+  }
+  const flash: FlashTake | null = flashTerms && { tenantId: buyer.tenantId, customerId: buyer.customerId, now, saleId: flashTerms.saleId, quantity: flashTerms.quantity, limit: flashTerms.limit };
+  // --- end flash sale
+  // --- group buy (拼团): one unit at the opener's or member's price; the campaign's unit, the group's slot and the buyer's limit taken in the write.
+  const groupTerms = input.campaign?.kind === 'group_buy' ? groupTermsFor(node, mergeBySku(input.lines), input.campaign.group_id, now) : null;
+  for (const l of priced.filter((x) => x.sku_id === groupTerms?.skuId)) {
+    l.unit_price = groupTerms!.price;
+    l.line_total = l.unit_price * l.quantity;
+  }
+  const group: GroupTake | null = groupTerms && { ...groupTerms, tenantId: buyer.tenantId, customerId: buyer.customerId, now };
+  // --- end group buy
   const subtotal = priced.reduce((a, l) => a + l.line_total, 0);
   // A running subsidy applies when the cart reaches its minimum; its discount is split over the
   // lines by price so a refund by line returns exactly what that line cost the buyer.
-  const campaign = node.campaign_id && subtotal >= node.campaign_min_total! ? { id: node.campaign_id, discount: node.campaign_discount! } : null;
+  const campaign = !input.campaign && node.campaign_id && subtotal >= node.campaign_min_total! ? { id: node.campaign_id, discount: node.campaign_discount! } : null;
   const discount = campaign?.discount ?? 0;
   const split = allocate(discount, priced.map((l) => l.line_total));
   const lines: NewLine[] = priced.map((l, i) => ({ ...l, discount: split[i]! }));
@@ -65,6 +86,7 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
     warehouse_id: node.warehouse_id, fulfillment: input.fulfillment, pickup_code: newPickupCode(),
     subtotal, discount, total: subtotal - discount, supply_cost: lines.reduce((a, l) => a + l.unit_supply_cost * l.quantity, 0), note: input.note,
     campaign_id: campaign?.id ?? null, expires_at: new Date(now.getTime() + node.timeout_minutes * 60_000), created_at: now,
+    campaign_record: input.campaign ? { kind: input.campaign.kind, ref: input.campaign.ref } : null,
     attribution: node.share_code ? { share_code: node.share_code, sharer_user_id: node.sharer_user_id!, sharer_b_node_id: node.sharer_b_node_id! } : null,
   };
   const wants = mergeBySku(input.lines);
@@ -73,7 +95,9 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
   const capped = wants.filter((w) => listed.get(w.sku_id)!.cap_left !== null);
   const overCap = capped.filter((w) => w.quantity > listed.get(w.sku_id)!.cap_left!);
   if (overCap.length) throw bNodeError('listing_cap_reached', { sku_ids: overCap.map((w) => w.sku_id) });
-  const { placed, reserved, subsidized, capsTaken } = await placeOrder(tx, order, lines, wants, capped);
+  const { placed, reserved, subsidized, capsTaken, flashTaken, groupTaken } = await placeOrder(tx, order, lines, wants, capped, flash, group);
+  if (!placed && reserved.length === wants.length && group && !(groupTaken.units && groupTaken.slot && groupTaken.limit)) throw groupShortfall(group, groupTaken);
+  if (!placed && reserved.length === wants.length && flash && !(flashTaken.units && flashTaken.limit)) throw flashShortfall(flash.saleId, flashTaken);
   if (!placed && reserved.length === wants.length && capsTaken < capped.length) {
     throw bNodeError('listing_cap_reached', { sku_ids: capped.map((w) => w.sku_id) });
   }
@@ -90,7 +114,7 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
     { shop: { id: node.b_node_id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } });
 }
 
-interface CheckoutSource {
+interface CheckoutSource extends FlashSaleRead, GroupBuyRead {
   b_node_id: string; name: string; slug: string; pickup_address: string; warehouse_id: string; timeout_minutes: number;
   campaign_id: string | null; campaign_discount: Fen | null; campaign_min_total: Fen | null;
   sku_id: string | null; code: string | null; sku_name: string | null; supply_price: Fen | null; title: string | null; retail_price: Fen | null; cap_left: number | null;
@@ -98,17 +122,19 @@ interface CheckoutSource {
 }
 
 /** The one read: a row per requested SKU the shop lists (one row without a SKU when it lists none of them). */
-async function readCheckoutSource(tx: Tx, buyer: Buyer, shop: string, skuIds: string[], now: Date): Promise<CheckoutSource[]> {
+async function readCheckoutSource(tx: Tx, buyer: Buyer, shop: string, skuIds: string[], now: Date, flashSaleId: string | null, group: { ref: string; group_id: string | null } | null): Promise<CheckoutSource[]> {
   const tenantId = buyer.tenantId;
   const { rows } = await sql<CheckoutSource>`
     SELECT b.b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
            c.id AS campaign_id, c.discount_per_order AS campaign_discount, c.min_order_total AS campaign_min_total,
            l.sku_id, s.code, s.name AS sku_name, coalesce(l.supply_price, s.supply_price) AS supply_price, p.title, l.retail_price, l.cap_left,
-           a.share_code, a.sharer_user_id, a.sharer_b_node_id
+           a.share_code, a.sharer_user_id, a.sharer_b_node_id, f.*, gb.*
       FROM ${shopBySlug(tenantId, shop)} b
       JOIN ${paymentTimeouts()} t ON t.id = b.tenant_id
       LEFT JOIN LATERAL ${runningCampaign(tenantId, sql.ref('b.b_node_id'), now)} c ON true
       LEFT JOIN LATERAL ${lastAttributableVisit(tenantId, buyer.customerId, now)} a ON true
+      LEFT JOIN LATERAL ${flashSaleForCheckout(tenantId, sql.ref('b.b_node_id'), flashSaleId, buyer.customerId)} f ON true
+      LEFT JOIN LATERAL ${groupBuyForCheckout(tenantId, sql.ref('b.b_node_id'), group?.ref ?? null, group?.group_id ?? null, buyer.customerId)} gb ON true
       LEFT JOIN ${listedPrices(tenantId, skuIds)} l ON l.b_node_id = b.b_node_id
       LEFT JOIN ${skuRows(tenantId)} s ON s.id = l.sku_id
       LEFT JOIN ${productRows(tenantId)} p ON p.id = s.product_id`.execute(tx);
@@ -119,25 +145,39 @@ async function readCheckoutSource(tx: Tx, buyer: Buyer, shop: string, skuIds: st
  * The one write. Returns what could be taken; anything short means the caller must roll back
  * (the partial updates are in its transaction).
  */
-async function placeOrder(tx: Tx, order: NewOrder, lines: NewLine[], wants: StockWant[], capped: StockWant[]): Promise<{ placed: boolean; reserved: string[]; subsidized: boolean; capsTaken: number }> {
+async function placeOrder(tx: Tx, order: NewOrder, lines: NewLine[], wants: StockWant[], capped: StockWant[], flash: FlashTake | null, group: GroupTake | null): Promise<{ placed: boolean; reserved: string[]; subsidized: boolean; capsTaken: number; flashTaken: { units: boolean; limit: boolean }; groupTaken: { units: boolean; slot: boolean; limit: boolean } }> {
   // Most carts hold no capped listing: the statement then carries no cap step at all.
   const caps = capped.length ? sql`caps AS ${takeListingCaps(order.tenant_id, order.b_node_id, capped)},` : sql``;
   const capsTaken = capped.length ? sql`(SELECT count(*) FROM caps)::int` : sql`0`;
-  const { rows } = await sql<{ placed: boolean; reserved: string[]; subsidized: boolean; caps_taken: number }>`
+  // A flash sale's steps come after the stock in `complete`, so every statement locks stock rows before the sale's row.
+  const flashSteps = flash ? sql`${takeFlashUnits(flash)},` : sql``;
+  const flashOk = flash ? sql`AND EXISTS (SELECT 1 FROM flash_units) AND EXISTS (SELECT 1 FROM flash_limit)` : sql``;
+  const flashRecord = flash ? sql`, flash_record AS ${recordFlashOrder(flash, sql`new_order`)}` : sql``;
+  const flashTaken = flash ? sql`EXISTS (SELECT 1 FROM flash_units) AS flash_units, EXISTS (SELECT 1 FROM flash_limit) AS flash_limit` : sql`false AS flash_units, false AS flash_limit`;
+  const groupSteps = group ? sql`${takeGroupSlot(group)},` : sql``;
+  const groupOk = group ? sql`AND EXISTS (SELECT 1 FROM gb_units) AND EXISTS (SELECT 1 FROM gb_slot) AND EXISTS (SELECT 1 FROM gb_limit)` : sql``;
+  const groupRecord = group ? sql`, ${recordGroupMember(group, sql`new_order`)}` : sql``;
+  const groupTaken = group ? sql`EXISTS (SELECT 1 FROM gb_units) AS gb_units, EXISTS (SELECT 1 FROM gb_slot) AS gb_slot, EXISTS (SELECT 1 FROM gb_limit) AS gb_limit`
+    : sql`false AS gb_units, false AS gb_slot, false AS gb_limit`;
+  const { rows } = await sql<{ placed: boolean; reserved: string[]; subsidized: boolean; caps_taken: number; flash_units: boolean; flash_limit: boolean; gb_units: boolean; gb_slot: boolean; gb_limit: boolean }>`
     WITH ${reservationCtes(order.tenant_id, order.warehouse_id, wants)},
     subsidy AS ${takeSubsidy(order.tenant_id, order.campaign_id, order.discount)},
     ${caps}
+    ${flashSteps}
+    ${groupSteps}
     complete AS (
       SELECT (SELECT count(*) FROM reserved) = ${wants.length}
              AND ${capsTaken} = ${capped.length}
-             AND (${order.campaign_id}::text IS NULL OR EXISTS (SELECT 1 FROM subsidy)) AS ok),
+             AND (${order.campaign_id}::text IS NULL OR EXISTS (SELECT 1 FROM subsidy)) ${flashOk} ${groupOk} AS ok),
     new_order AS ${insertOrder(order, sql`(SELECT ok FROM complete)`)},
     new_lines AS ${insertLines(order.tenant_id, sql`new_order`, lines)},
-    new_reservations AS ${insertReservations(order.tenant_id, order.warehouse_id, sql`new_order`)}
+    new_reservations AS ${insertReservations(order.tenant_id, order.warehouse_id, sql`new_order`)}${flashRecord}${groupRecord}
     SELECT (SELECT ok FROM complete) AS placed, ARRAY(SELECT sku_id FROM reserved) AS reserved,
-           EXISTS (SELECT 1 FROM subsidy) AS subsidized, ${capsTaken} AS caps_taken,
+           EXISTS (SELECT 1 FROM subsidy) AS subsidized, ${capsTaken} AS caps_taken, ${flashTaken}, ${groupTaken},
            (SELECT count(*) FROM new_lines) + (SELECT count(*) FROM new_reservations) AS written`.execute(tx);
-  return { placed: rows[0]!.placed, reserved: rows[0]!.reserved, subsidized: rows[0]!.subsidized, capsTaken: rows[0]!.caps_taken };
+  const r = rows[0]!;
+  return { placed: r.placed, reserved: r.reserved, subsidized: r.subsidized, capsTaken: r.caps_taken, flashTaken: { units: r.flash_units, limit: r.flash_limit },
+    groupTaken: { units: r.gb_units, slot: r.gb_slot, limit: r.gb_limit } };
 }
 
 /** One want per SKU, in SKU order (the order stock rows are locked in). */

@@ -9,6 +9,8 @@ import { releaseOrders } from '../modules/inventory/inventory.service.js';
 import { releaseSubsidies } from '../modules/campaigns/campaigns.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 import { returnListingCaps } from '../modules/b-nodes/listings.service.js';
+import { releaseFlashUnits } from '../modules/flash-sales/flash-sales.service.js';
+import { releaseGroupSlots } from '../modules/group-buys/group-buys.service.js';
 import { linesOfOrders, orderOwners } from '../modules/orders/orders.fragments.js';
 
 /** What closed unpaid orders had taken from assortments' per-node caps: their lines, by node and SKU. */
@@ -24,13 +26,15 @@ export async function markReady(tx: Tx, clock: Clock, actor: Actor, orderId: str
 /**
  * An unpaid order closing — cancelled by its buyer or staff, or expired past its deadline — gives
  * back what checkout took: stock to inventory, the subsidy to its campaign's budget, units to the
- * capped listings. All follow the order's one conditional transition, so each is given back once.
+ * capped listings and to flash sales (and the buyer's flash limit), the slot to its group. All follow the order's one conditional transition, so each is given back once.
  */
 export async function cancelOrder(tx: Tx, clock: Clock, actor: Actor, orderId: string, customerId?: string) {
   const order = await cancelUnpaid(tx, clock.now(), actor, orderId, customerId);
   await releaseOrders(tx, actor.tenantId, [orderId]);
   await releaseSubsidies(tx, actor.tenantId, [{ campaign_id: order.campaign_id, discount: order.discount }]);
   await returnListingCaps(tx, actor.tenantId, linesByNode(actor.tenantId, [orderId]));
+  await releaseFlashUnits(tx, actor.tenantId, [orderId]);
+  await releaseGroupSlots(tx, actor.tenantId, [orderId]);
 }
 
 /** Expires unpaid orders past their deadline and releases their stock and subsidies, in one transaction per batch. */
@@ -47,6 +51,8 @@ export async function expireDueOrders(db: Db, clock: Clock, batch = 200): Promis
         await releaseOrders(tx, tenantId, orders.map((o) => o.id));
         await releaseSubsidies(tx, tenantId, orders.map((o) => ({ campaign_id: o.campaign_id, discount: o.discount })));
         await returnListingCaps(tx, tenantId, linesByNode(tenantId, orders.map((o) => o.id)));
+        await releaseFlashUnits(tx, tenantId, orders.map((o) => o.id));
+        await releaseGroupSlots(tx, tenantId, orders.map((o) => o.id));
       }
       return expired.length;
     });

@@ -4,6 +4,9 @@ import type { Clock } from '../platform/clock.js';
 import { lockOrder, transitionOrder, transitionOrders } from '../modules/orders/orders.service.js';
 import { reactivateReservations, releasedReservations, reserveStock } from '../modules/inventory/inventory.service.js';
 import { retakeSubsidy } from '../modules/campaigns/campaigns.service.js';
+import { retakeFlashUnits } from '../modules/flash-sales/flash-sales.service.js';
+import { groupOrderRevivable } from '../modules/group-buys/group-buys.service.js';
+import { settleGroupPayments } from './group-settlement.flow.js';
 import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
@@ -28,6 +31,7 @@ export function settlePaidOrder(clock: Clock) {
     // INSERT … SELECT over its lines, off the checkout path, and only for orders that are paid.
     const paidMessage = async () => {
       await splitOrders(tx, payment.tenant_id, [payment.order_id]);
+      await settleGroupPayments(tx, clock, payment.tenant_id, [payment.order_id]);
       await queueOrderMessage(tx, clock, payment.tenant_id, { event: 'order_paid', orderId: payment.order_id });
     };
     if (await transitionOrder(tx, payment.tenant_id, payment.order_id, 'paid', { paid_at: now }, 'pending_payment')) {
@@ -74,6 +78,7 @@ export function settlePaidOrders(clock: Clock) {
       await recordOrderEconomics(tx, tenantId, [...moved]);
       await splitOrders(tx, tenantId, [...moved]);
       await queueOrderMessages(tx, clock, tenantId, 'order_paid', [...moved]);
+      await settleGroupPayments(tx, clock, tenantId, [...moved]);
     }
     const outcomes: string[] = [];
     for (const p of payments) {
@@ -83,18 +88,22 @@ export function settlePaidOrders(clock: Clock) {
   };
 }
 
-/** Revives an expired order only as it was placed: all its stock, and its subsidy if it had one. */
+/** Revives an expired order only as it was placed: all its stock, its subsidy and its flash units if it had them. */
 async function reviveExpired(tx: Tx, order: { tenant_id: string; id: string; campaign_id: string | null; discount: number }): Promise<boolean> {
   const tenantId = order.tenant_id;
   const orderId = order.id;
   const released = await releasedReservations(tx, tenantId, orderId);
   if (released.length === 0) return false;
+  // A group order's slot went back when it expired: a late payment is refunded, never let in.
+  if (!(await groupOrderRevivable(tx, tenantId, orderId))) return false;
   await sql`SAVEPOINT revive`.execute(tx);
   const byWarehouse = released[0]!.warehouse_id;
   const wants = released.map((r) => ({ sku_id: r.sku_id, quantity: r.quantity }));
   const got = await reserveStock(tx, tenantId, byWarehouse, wants);
   const subsidy = order.campaign_id === null || (await retakeSubsidy(tx, tenantId, order.campaign_id, order.discount));
-  if (got.size !== wants.length || !subsidy) {
+  // A flash order comes back only with its flash units, within the cap and the buyer's limit.
+  const flash = got.size === wants.length && subsidy && (await retakeFlashUnits(tx, tenantId, orderId));
+  if (got.size !== wants.length || !subsidy || !flash) {
     await sql`ROLLBACK TO SAVEPOINT revive`.execute(tx);
     return false;
   }

@@ -65,3 +65,11 @@ export type ShopSessionAnswer = Schemas['ShopSession'];
 export type WechatApp = Schemas['WechatApp'];
 export type WecomSettings = Schemas['WecomSettings'];
 export type WecomEventReceived = Schemas['WecomEventReceived'];
+
+export type ShopFlashSale = Schemas['ShopFlashSale'];
+export type ShopGroupBuy = Schemas['ShopGroupBuy'];
+export type ShopGroup = Schemas['ShopGroup'];
+export type FlashSale = Schemas['FlashSale'];
+export type FlashSaleResults = Schemas['FlashSaleResults'];
+export type GroupBuy = Schemas['GroupBuy'];
+export type GroupBuyResults = Schemas['GroupBuyResults'];

@@ -8,6 +8,8 @@ export interface NewOrder {
   campaign_id: string | null; expires_at: Date; created_at: Date;
   /** Whom the order is attributed to (a share code visited within the window), all three or none. */
   attribution: { share_code: string; sharer_user_id: string; sharer_b_node_id: string } | null;
+  /** The campaign of another kind than a subsidy the order was bought under (a subsidy is recorded from campaign_id). */
+  campaign_record?: { kind: 'group_buy' | 'flash_sale' | 'presale' | 'bargain'; ref: string } | null;
 }
 export interface NewLine {
   line_no: number; sku_id: string; sku_code: string; title: string; quantity: number;
@@ -18,11 +20,12 @@ export interface NewLine {
 export function insertOrder(order: NewOrder, when: RawBuilder<unknown>) {
   return sql`(INSERT INTO orders (tenant_id, id, number, b_node_id, customer_id, warehouse_id, status, fulfillment, pickup_code,
                             subtotal, discount, total, supply_cost, note, campaign_id, expires_at, created_at,
-                            share_code, sharer_user_id, sharer_b_node_id)
+                            share_code, sharer_user_id, sharer_b_node_id, campaign_kind, campaign_ref)
         SELECT ${order.tenant_id}, ${order.id}, ${order.number}, ${order.b_node_id}, ${order.customer_id}, ${order.warehouse_id},
                'pending_payment', ${order.fulfillment}, ${order.pickup_code}, ${order.subtotal}, ${order.discount}, ${order.total},
                ${order.supply_cost}, ${order.note}, ${order.campaign_id}, ${order.expires_at}, ${order.created_at},
-               ${order.attribution?.share_code ?? null}, ${order.attribution?.sharer_user_id ?? null}, ${order.attribution?.sharer_b_node_id ?? null}
+               ${order.attribution?.share_code ?? null}, ${order.attribution?.sharer_user_id ?? null}, ${order.attribution?.sharer_b_node_id ?? null},
+               ${order.campaign_record?.kind ?? (order.campaign_id ? 'subsidy' : null)}, ${order.campaign_record?.ref ?? order.campaign_id}
          WHERE ${when}
         RETURNING id)`;
 }

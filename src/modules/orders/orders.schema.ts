@@ -13,6 +13,12 @@ export const checkoutBody = z.object({
   lines: z.array(z.object({ sku_id: id, quantity: z.number().int().min(1).max(MAX_QUANTITY) }).strict()).min(1).max(MAX_LINES),
   fulfillment: z.enum(['pickup']).default('pickup'),
   note: z.string().max(500).default(''),
+  /** The campaign the order is bought under (a flash sale, a group buy…): its kind and row id. */
+  campaign: z.object({
+    kind: z.enum(['group_buy', 'flash_sale', 'presale', 'bargain']),
+    ref: id,
+    group_id: id.optional().describe('group_buy: the group to join; absent to open a new one'),
+  }).strict().optional(),
 }).strict();
 export type CheckoutInput = z.infer<typeof checkoutBody>;
 

@@ -50,6 +50,8 @@ const breakevenPage = lazyPage((m) => m.BreakevenPage);
 // Its own chunk, not the economics index's: it draws no charts, so it need not wait for ECharts.
 const CampaignsPage = lazy(() => import('./economics/CampaignsPage.js').then((m) => ({ default: m.CampaignsPage })));
 const campaignsPage = <Suspense fallback={<Loading />}><CampaignsPage /></Suspense>;
+const SalesCampaignsPage = lazy(() => import('./economics/SalesCampaignsPage.js').then((m) => ({ default: m.SalesCampaignsPage })));
+const salesCampaignsPage = <Suspense fallback={<Loading />}><SalesCampaignsPage /></Suspense>;
 
 /** The console, served for /admin* and for every path that is not a shop's (the home page included). */
 export function AdminApp() {
@@ -92,6 +94,7 @@ export function AdminApp() {
           <Route path="economics" element={<Screen screen="economics">{economicsPage}</Screen>} />
           <Route path="economics/policies" element={<Screen screen="policies">{policiesPage}</Screen>} />
           <Route path="economics/campaigns" element={<Screen screen="campaigns">{campaignsPage}</Screen>} />
+          <Route path="economics/campaigns/sales" element={<Screen screen="campaigns">{salesCampaignsPage}</Screen>} />
           <Route path="economics/check" element={<Screen screen="check">{checkPage}</Screen>} />
           <Route path="economics/breakeven" element={<Screen screen="breakeven">{breakevenPage}</Screen>} />
           <Route path="*" element={<NotFound />} />

@@ -1373,6 +1373,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List flash sales, newest first */
+        get: operations["listFlashSales"];
+        put?: never;
+        /** Start a flash sale on a listed SKU, its price checked by the economics guard */
+        post: operations["createFlashSale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flash-sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flash sale with its results */
+        get: operations["getFlashSale"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flash-sales/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a flash sale now; orders placed stand */
+        post: operations["endFlashSale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/flash-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shop's flash sales running or starting within a day */
+        get: operations["getShopFlashSales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group-buys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List group buys, newest first */
+        get: operations["listGroupBuys"];
+        put?: never;
+        /** Start a group buy on a listed SKU, its prices checked by the economics guard */
+        post: operations["createGroupBuy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group-buys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group buy with its results: groups by status, members, refunds, subsidy booked */
+        get: operations["getGroupBuy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/group-buys/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a group buy now; its open groups fail and their members are refunded */
+        post: operations["endGroupBuy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/group-buys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shop's running group buys with their open groups to join */
+        get: operations["getShopGroupBuys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One group: members (names masked), slots left, its clock */
+        get: operations["getShopGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}/after-sales": {
         parameters: {
             query?: never;
@@ -2582,8 +2737,126 @@ export interface components {
             /** @description basis points (1/100 of a percent) */
             expected_refund_bps: number;
         };
+        FlashSale: {
+            id: string;
+            name: string;
+            b_node_id: string;
+            sku_id: string;
+            /** @description integer fen (1/100 yuan) */
+            price: number;
+            stock_cap: number;
+            /** @description Units held by orders placed and not released (paid, or awaiting payment) */
+            sold: number;
+            per_customer_limit: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            status: components["schemas"]["FlashSaleStatus"];
+            /** @enum {string} */
+            verdict: "accept" | "warn";
+            guard: components["schemas"]["GuardSummary"] | null;
+            override_reason: string | null;
+        };
+        FlashSaleResults: {
+            id: string;
+            name: string;
+            b_node_id: string;
+            sku_id: string;
+            /** @description integer fen (1/100 yuan) */
+            price: number;
+            stock_cap: number;
+            /** @description Units held by orders placed and not released (paid, or awaiting payment) */
+            sold: number;
+            per_customer_limit: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            status: components["schemas"]["FlashSaleStatus"];
+            /** @enum {string} */
+            verdict: "accept" | "warn";
+            guard: components["schemas"]["GuardSummary"] | null;
+            override_reason: string | null;
+            orders_placed: number;
+            orders_paid: number;
+            units_paid: number;
+            /** @description Units given back by unpaid orders that expired or were cancelled */
+            units_released: number;
+            buyers: number;
+        };
+        /** @enum {string} */
+        FlashSaleStatus: "active" | "ended";
         /** @enum {string} */
         Fulfillment: "pickup" | "delivery";
+        GroupBuy: {
+            id: string;
+            name: string;
+            b_node_id: string;
+            sku_id: string;
+            group_size: number;
+            timer_minutes: number;
+            /** @description integer fen (1/100 yuan) */
+            opener_price: number;
+            /** @description integer fen (1/100 yuan) */
+            member_price: number;
+            per_customer_limit: number;
+            stock_cap: number;
+            taken: number;
+            form_at_pct: number | null;
+            /** @description integer fen (1/100 yuan) */
+            subsidy_booked: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            status: components["schemas"]["GroupBuyStatus"];
+            /** @enum {string} */
+            verdict: "accept" | "warn";
+            guard: components["schemas"]["GuardSummary"] | null;
+            override_reason: string | null;
+        };
+        GroupBuyResults: {
+            id: string;
+            name: string;
+            b_node_id: string;
+            sku_id: string;
+            group_size: number;
+            timer_minutes: number;
+            /** @description integer fen (1/100 yuan) */
+            opener_price: number;
+            /** @description integer fen (1/100 yuan) */
+            member_price: number;
+            per_customer_limit: number;
+            stock_cap: number;
+            taken: number;
+            form_at_pct: number | null;
+            /** @description integer fen (1/100 yuan) */
+            subsidy_booked: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            status: components["schemas"]["GroupBuyStatus"];
+            /** @enum {string} */
+            verdict: "accept" | "warn";
+            guard: components["schemas"]["GuardSummary"] | null;
+            override_reason: string | null;
+            groups: {
+                pending: number;
+                open: number;
+                formed: number;
+                failed: number;
+            };
+            members_paid: number;
+            members_refunded: number;
+            /** @description integer fen (1/100 yuan) */
+            refunded_amount: number;
+        };
+        /** @enum {string} */
+        GroupBuyStatus: "active" | "ended";
+        /** @enum {string} */
+        GroupStatus: "pending" | "open" | "formed" | "failed";
         GuardSummary: {
             verdict: components["schemas"]["Verdict"];
             rules: {
@@ -3634,6 +3907,64 @@ export interface components {
                 kind: components["schemas"]["BNodeKind"];
                 pickup_address: string;
             }[];
+        };
+        ShopFlashSale: {
+            id: string;
+            name: string;
+            sku_id: string;
+            product_id: string;
+            title: string;
+            sku_name: string;
+            /** @description integer fen (1/100 yuan) */
+            price: number;
+            /** @description integer fen (1/100 yuan) */
+            list_price: number;
+            per_customer_limit: number;
+            left: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** @enum {string} */
+            state: "upcoming" | "running" | "sold_out";
+        };
+        ShopGroup: {
+            id: string;
+            group_buy_id: string;
+            status: components["schemas"]["GroupStatus"];
+            size: number;
+            members: {
+                name: string;
+                /** @enum {string} */
+                role: "opener" | "member";
+                paid: boolean;
+            }[];
+            slots_left: number;
+            expires_at: string | null;
+        };
+        ShopGroupBuy: {
+            id: string;
+            name: string;
+            sku_id: string;
+            product_id: string;
+            title: string;
+            sku_name: string;
+            /** @description integer fen (1/100 yuan) */
+            list_price: number;
+            /** @description integer fen (1/100 yuan) */
+            opener_price: number;
+            /** @description integer fen (1/100 yuan) */
+            member_price: number;
+            group_size: number;
+            timer_minutes: number;
+            per_customer_limit: number;
+            form_at_pct: number | null;
+            left: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            open_groups: components["schemas"]["ShopGroup"][];
         };
         ShopImage: {
             id: string;
@@ -8656,6 +8987,13 @@ export interface operations {
                     fulfillment?: "pickup";
                     /** @default  */
                     note?: string;
+                    campaign?: {
+                        /** @enum {string} */
+                        kind: "group_buy" | "flash_sale" | "presale" | "bargain";
+                        ref: string;
+                        /** @description group_buy: the group to join; absent to open a new one */
+                        group_id?: string;
+                    };
                 };
             };
         };
@@ -10324,6 +10662,683 @@ export interface operations {
             };
             /** @description The role may not do this (`forbidden`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFlashSales: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FlashSale"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createFlashSale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    b_node_id: string;
+                    sku_id: string;
+                    price: number;
+                    stock_cap: number;
+                    /** @default 1 */
+                    per_customer_limit?: number;
+                    /** Format: date-time */
+                    starts_at: string;
+                    /** Format: date-time */
+                    ends_at: string;
+                    override?: {
+                        reason: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashSale"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFlashSale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashSaleResults"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endFlashSale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashSaleResults"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShopFlashSales: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ShopFlashSale"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listGroupBuys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["GroupBuy"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createGroupBuy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    b_node_id: string;
+                    sku_id: string;
+                    group_size: number;
+                    /** @default 1440 */
+                    timer_minutes?: number;
+                    opener_price: number;
+                    member_price: number;
+                    /** @default 1 */
+                    per_customer_limit?: number;
+                    stock_cap: number;
+                    /**
+                     * @description Disclosed: at expiry a group with at least this share of members paid forms anyway; the missing members' price concession is booked as the operator's subsidy
+                     * @default null
+                     */
+                    form_at_pct?: number | null;
+                    /** Format: date-time */
+                    starts_at: string;
+                    /** Format: date-time */
+                    ends_at: string;
+                    override?: {
+                        reason: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupBuy"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGroupBuy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupBuyResults"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endGroupBuy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupBuyResults"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShopGroupBuys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ShopGroupBuy"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShopGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopGroup"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14041,6 +15056,7 @@ type ReadonlyArray<T> = [
 export const pathsApiV1UsersPostRequestBodyContentApplicationJsonRoleValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/users"]["post"]["requestBody"]["content"]["application/json"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const pathsApiV1ShopsSlugGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/shops/{slug}"]["get"]["parameters"]["query"]["sort"]> = ["position", "sales"];
 export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonFulfillmentValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["fulfillment"]> = ["pickup"];
+export const pathsApiV1OrdersPostRequestBodyContentApplicationJsonCampaignKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders"]["post"]["requestBody"]["content"]["application/json"]["campaign"]["kind"]> = ["group_buy", "flash_sale", "presale", "bargain"];
 export const pathsApiV1OrdersIdPaymentsPostRequestBodyContentApplicationJsonProviderValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/orders/{id}/payments"]["post"]["requestBody"]["content"]["application/json"]["provider"]> = ["sandbox", "wechatpay"];
 export const pathsApiV1JobsGetParametersQueryStateValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/jobs"]["get"]["parameters"]["query"]["state"]> = ["all", "failed"];
 export const pathsApiV1ProfitSharingReceiversPostRequestBodyContentApplicationJsonTypeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/profit-sharing/receivers"]["post"]["requestBody"]["content"]["application/json"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];
@@ -14064,7 +15080,14 @@ export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<comp
 export const campaignStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignStatus"]> = ["active", "ended"];
 export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBase"]> = ["paid", "margin"];
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
+export const flashSaleVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FlashSale"]["verdict"]> = ["accept", "warn"];
+export const flashSaleResultsVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FlashSaleResults"]["verdict"]> = ["accept", "warn"];
+export const flashSaleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FlashSaleStatus"]> = ["active", "ended"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
+export const groupBuyVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GroupBuy"]["verdict"]> = ["accept", "warn"];
+export const groupBuyResultsVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GroupBuyResults"]["verdict"]> = ["accept", "warn"];
+export const groupBuyStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GroupBuyStatus"]> = ["active", "ended"];
+export const groupStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GroupStatus"]> = ["pending", "open", "formed", "failed"];
 export const importFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportFormat"]> = ["csv", "xlsx"];
 export const importKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKind"]> = ["catalog", "stock", "assortment"];
 export const importKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKindInput"]> = ["catalog", "stock", "assortment"];
@@ -14103,6 +15126,8 @@ export const salesWindowRecurrenceValues: ReadonlyArray<FlattenedDeepRequired<co
 export const salesWindowRecurrenceInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowRecurrenceInput"]> = ["once", "daily"];
 export const salesWindowStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowStatus"]> = ["open", "closed", "cancelled"];
 export const salesWindowStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowStatusInput"]> = ["open", "closed", "cancelled"];
+export const shopFlashSaleStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ShopFlashSale"]["state"]> = ["upcoming", "running", "sold_out"];
+export const shopGroupMembersRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ShopGroup"]["members"]["role"]> = ["opener", "member"];
 export const smsMessagePurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["purpose"]> = ["otp"];
 export const smsMessageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["status"]> = ["queued", "sent", "failed"];
 export const smsProviderNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderName"]> = ["sandbox", "aliyun", "tencent"];

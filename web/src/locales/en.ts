@@ -1,8 +1,10 @@
 import type { Messages } from './zh-CN.js';
+import { promoEn } from './promo.en.js';
 import { catalogEn } from './catalog.en.js';
 
 export const en: Messages = {
   catalog: catalogEn,
+  promo: promoEn,
   share: {
     nav: 'Share',
     title: 'Share a poster',

@@ -1,8 +1,10 @@
 import { catalogZhCN } from './catalog.zh-CN.js';
+import { promoZhCN } from './promo.zh-CN.js';
 
 /** The source language: `en` must provide every key this object has (checked by its type). */
 export const zhCN = {
   catalog: catalogZhCN,
+  promo: promoZhCN,
   share: {
     nav: '分享',
     title: '分享海报',

@@ -10,6 +10,8 @@ import { OrderPage } from './OrderPage.js';
 import { MyOrdersPage } from './MyOrdersPage.js';
 import { WechatCallbackPage } from './WechatCallbackPage.js';
 import { SharePage } from './SharePage.js';
+import { CampaignBuyPage } from './CampaignBuyPage.js';
+import { GroupPage } from './GroupPage.js';
 
 /** The consumer's shop, served for /s/*; it shares no screen with the console. */
 export function ShopApp() {
@@ -25,6 +27,8 @@ export function ShopApp() {
           <Route path="orders" element={<MyOrdersPage />} />
           <Route path="orders/:orderId" element={<OrderPage />} />
           <Route path="share" element={<SharePage />} />
+          <Route path="buy/:kind/:ref" element={<CampaignBuyPage />} />
+          <Route path="groups/:groupId" element={<GroupPage />} />
           <Route path="wechat/callback" element={<WechatCallbackPage />} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { yuan } from '../../money.js';
@@ -28,6 +29,8 @@ export function CampaignsPage() {
     <section data-testid="campaigns-page">
       <h1 className="page-title">{t('economics.title')}</h1>
       <EconomicsNav />
+      {/* Flash sales and group buys live on their own page under the same tab. */}
+      <p><Link className="link" to="/admin/economics/campaigns/sales" data-testid="sales-campaigns-link">{t('promo.nav')} →</Link></p>
       <section className="card">
         <h2 className="section-title">{t('economics.campaigns')}</h2>
         {campaigns.isPending ? <Loading /> : campaigns.error ? <ErrorNote error={campaigns.error} /> : (

@@ -7,6 +7,10 @@ import {
 } from './wecom.sim-state.js';
 
 type Body = Record<string, any>;
+
+let tagCounter = 0;
+/** A corp tag or group id that sorts by creation (time, then a counter), with a random tail as WeCom's look. */
+const tagId = () => `et${Date.now().toString(36).padStart(9, '0')}${(tagCounter++ % 46656).toString(36).padStart(3, '0')}${simId('', 6)}`;
 const ok = <T extends object>(extra: T) => ({ errcode: 0, errmsg: 'ok', ...extra });
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
@@ -94,11 +98,12 @@ export function wecomApiSimulator(app: App, { db, clock }: AppContext<any>) {
   });
 
   // ─── Corp tags ───
+  // As WeCom: a larger `order` first, ties in the order they were made (tag ids sort by creation: tagId()).
   const tagGroups = async (corp: string, filter: { tag_id?: string[]; group_id?: string[] }) => {
     const { rows: groups } = await sql<{ group_id: string; group_name: string; create_time: string; sort_order: number }>`
-      SELECT group_id, group_name, create_time, sort_order FROM wecom_sim_tag_groups WHERE corp_id = ${corp} ORDER BY sort_order, create_time, group_id`.execute(db);
+      SELECT group_id, group_name, create_time, sort_order FROM wecom_sim_tag_groups WHERE corp_id = ${corp} ORDER BY sort_order DESC, group_id`.execute(db);
     const { rows: tags } = await sql<{ tag_id: string; group_id: string; name: string; create_time: string; sort_order: number }>`
-      SELECT tag_id, group_id, name, create_time, sort_order FROM wecom_sim_tags WHERE corp_id = ${corp} ORDER BY sort_order, create_time, tag_id`.execute(db);
+      SELECT tag_id, group_id, name, create_time, sort_order FROM wecom_sim_tags WHERE corp_id = ${corp} ORDER BY sort_order DESC, tag_id`.execute(db);
     const byTag = filter.tag_id?.length ? new Set(filter.tag_id) : null;
     const byGroup = filter.group_id?.length ? new Set(filter.group_id) : null;
     return groups.filter((g) => !byGroup || byGroup.has(g.group_id)).map((g) => ({
@@ -119,14 +124,14 @@ export function wecomApiSimulator(app: App, { db, clock }: AppContext<any>) {
     } else {
       if (typeof b.group_name !== 'string' || !b.group_name) return simError(40071, 'group_name or group_id required');
       const { rows: [g] } = await sql<{ group_id: string }>`
-        INSERT INTO wecom_sim_tag_groups (corp_id, group_id, group_name, sort_order, create_time) VALUES (${corp}, ${simId('et', 16)}, ${b.group_name}, ${Number(b.order) || 0}, ${now})
+        INSERT INTO wecom_sim_tag_groups (corp_id, group_id, group_name, sort_order, create_time) VALUES (${corp}, ${tagId()}, ${b.group_name}, ${Number(b.order) || 0}, ${now})
         ON CONFLICT (corp_id, group_name) DO UPDATE SET group_name = EXCLUDED.group_name RETURNING group_id`.execute(db);
       groupId = g!.group_id;
     }
     const { rows: existing } = await sql<{ name: string }>`SELECT name FROM wecom_sim_tags WHERE corp_id = ${corp} AND group_id = ${groupId}`.execute(db);
     if (tags.some((t) => existing.some((e) => e.name === t.name))) return simError(40071, 'tag name exists in the group');
     for (const t of tags) {
-      await sql`INSERT INTO wecom_sim_tags (corp_id, tag_id, group_id, name, sort_order, create_time) VALUES (${corp}, ${simId('et', 16)}, ${groupId}, ${t.name as string}, ${Number(t.order) || 0}, ${now})`.execute(db);
+      await sql`INSERT INTO wecom_sim_tags (corp_id, tag_id, group_id, name, sort_order, create_time) VALUES (${corp}, ${tagId()}, ${groupId}, ${t.name as string}, ${Number(t.order) || 0}, ${now})`.execute(db);
     }
     const [group] = await tagGroups(corp, { group_id: [groupId] });
     return { tag_group: group };

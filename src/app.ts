@@ -1,5 +1,8 @@
 import type { Config } from './platform/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
+import { crmJobs, type WecomApiFor } from './flows/crm-sync.flow.js';
+import { crmWecomEventHandler, type WecomEventHandler } from './flows/crm-events.flow.js';
+import { crmError } from './modules/crm/crm.errors.js';
 import { buildServer, type App } from './platform/http/server.js';
 import type { JobHandler } from './platform/jobs/outbox.js';
 import { runDueJobs, startJobRunner, type JobRunner } from './platform/jobs/runner.js';
@@ -110,6 +113,8 @@ export interface SiyuOptions {
   wechatFetch?: (server: App) => BinaryFetch;
   /** A stand-in for WeChat's server API (tests: the simulator through `inject`, or a fake). */
   wechatApi?: (server: App) => WechatApi;
+  /** The tenant's WeCom API for the CRM's jobs (tests: a fake; the wecom unit's client otherwise). */
+  wecomApi?: WecomApiFor;
 }
 
 /** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
@@ -181,7 +186,12 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     // Reads a stored upload, checks and applies it, writing progress as it goes; a run already taken is left alone.
     [IMPORT_JOB]: (jobDb, job) => runImportJob(jobDb, job.tenant_id, job.payload.run_id),
     [SUBSCRIBE_SEND_JOB]: async (jobDb, job) => { await deliverSubscribeMessage(jobDb, clock, subscribeSender, job.tenant_id, job.payload.message_id); },
+    // Contacts, groups and tags refreshed from WeCom, console tags pushed to it: WeCom called outside any transaction.
+    ...crmJobs(clock, options.wecomApi ?? (async () => { throw crmError('wecom_not_connected'); })),
   };
+  /** What the wecom.event job hands each WeCom callback to, in order, in its one transaction: the CRM first. */
+  const wecomEventHandlers: WecomEventHandler[] = [crmWecomEventHandler];
+  void wecomEventHandlers;
 
   // One listening connection per process: for requests that wait on an order's status, and to
   // hear that cached actors went stale.

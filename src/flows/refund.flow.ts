@@ -8,6 +8,7 @@ import type { RefundInput } from '../modules/orders/orders.schema.js';
 import { refundablePaymentOf, startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 import { returnAfterRefund } from '../modules/profit-sharing/profit-sharing.service.js';
+import { recordOrderRefunded } from '../modules/crm/crm.service.js';
 
 export const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_refunded']);
 
@@ -61,5 +62,7 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
   await recordOrderEconomics(tx, actor.tenantId, [orderId]);
   // A commission already paid out through profit sharing comes back with the refund.
   await returnAfterRefund(tx, actor.tenantId, orderId);
-  return startRefund(tx, { tenantId: actor.tenantId, orderId, paymentId: payment.id, amount, reason: input.reason, restocked, lines: parts, createdBy: actor.userId });
+  const refund = await startRefund(tx, { tenantId: actor.tenantId, orderId, paymentId: payment.id, amount, reason: input.reason, restocked, lines: parts, createdBy: actor.userId });
+  await recordOrderRefunded(tx, actor.tenantId, orderId, refund.id, amount, clock.now());
+  return refund;
 }

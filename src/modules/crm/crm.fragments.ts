@@ -3,13 +3,21 @@ import { liveCustomers } from '../customers/customers.fragments.js';
 import { customerSpend } from '../orders/orders.fragments.js';
 import type { CustomerFilter } from './crm.schema.js';
 
+/** What a node role sees: its node, and itself as a WeCom member. */
+export interface NodeScope { bNodeId: string; userId: string }
+
 /**
  * The customers (standing, not merged) matching a filter, as a subquery of `customer_id`s: the
  * customer list, the mass-message planner and anything else choosing customers by tag, node,
  * owner, group or orders reads this one definition. Join it or use it in `IN (…)`.
  */
-export function customersMatching(tenantId: string, filter: Omit<CustomerFilter, 'q'> & { q?: string | undefined }): RawBuilder<{ customer_id: string }> {
+export function customersMatching(tenantId: string, filter: Omit<CustomerFilter, 'q'> & { q?: string | undefined }, scope?: NodeScope): RawBuilder<{ customer_id: string }> {
   const where: RawBuilder<unknown>[] = [sql`TRUE`];
+  if (scope) {
+    // A node's owner and staff see the node's customers and those who follow a member of the node or themselves.
+    where.push(sql`(c.b_node_id = ${scope.bNodeId} OR EXISTS (SELECT 1 FROM customer_follows f JOIN wecom_members m ON m.tenant_id = f.tenant_id AND m.userid = f.userid
+                     WHERE f.tenant_id = ${tenantId} AND f.customer_id = c.id AND f.ended_at IS NULL AND (m.b_node_id = ${scope.bNodeId} OR m.user_id = ${scope.userId})))`);
+  }
   if (filter.b_node_id) where.push(sql`c.b_node_id = ${filter.b_node_id}`);
   if (filter.tags_any?.length) {
     where.push(sql`EXISTS (SELECT 1 FROM customer_tag_links l WHERE l.tenant_id = ${tenantId} AND l.customer_id = c.id AND l.tag_id = ANY(${filter.tags_any}::text[]))`);

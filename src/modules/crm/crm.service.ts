@@ -3,6 +3,7 @@ import type { Conn, Tx } from '../../database.js';
 import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import type { CorpTagGroup, GroupChat } from '../wecom/wecom.provider.js';
+import { ordersForMessage } from '../orders/orders.fragments.js';
 import type { CustomerEventKind } from './crm.tables.js';
 
 /**
@@ -267,4 +268,26 @@ export async function refreshFollow(tx: Conn, tenantId: string, customerId: stri
     ...(follow.state !== undefined ? { state: follow.state.slice(0, 30) } : {}),
     ...(follow.add_way !== undefined ? { add_way: follow.add_way } : {}),
   }).where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('userid', '=', userid).execute();
+}
+
+// ——— orders in the timeline ———
+
+/** Paid orders in their buyers' timelines ('ordered': number and total), once per order whatever the retries; one statement. */
+export async function recordOrdersPaid(tx: Conn, tenantId: string, orderIds: string[], at: Date): Promise<void> {
+  if (!orderIds.length) return;
+  await sql`INSERT INTO customer_events (tenant_id, id, customer_id, kind, userid, data, occurred_at)
+            SELECT ${tenantId}, x.event_id, o.customer_id, 'ordered', NULL,
+                   jsonb_build_object('order_id', o.id, 'number', o.number, 'total', o.total, 'b_node_id', o.b_node_id), ${at}
+              FROM ${ordersForMessage(tenantId, orderIds)} o
+              JOIN unnest(${orderIds}::text[], ${orderIds.map(() => newId('cev'))}::text[]) AS x(order_id, event_id) ON x.order_id = o.id
+            ON CONFLICT DO NOTHING`.execute(tx);
+}
+
+/** A refund in its buyer's timeline ('refunded': the order, the refund and its amount), once per refund. */
+export async function recordOrderRefunded(tx: Conn, tenantId: string, orderId: string, refundId: string, amount: number, at: Date): Promise<void> {
+  await sql`INSERT INTO customer_events (tenant_id, id, customer_id, kind, userid, data, occurred_at)
+            SELECT ${tenantId}, ${newId('cev')}, o.customer_id, 'refunded', NULL,
+                   jsonb_build_object('order_id', o.id, 'number', o.number, 'refund_id', ${refundId}::text, 'amount', ${amount}::bigint), ${at}
+              FROM ${ordersForMessage(tenantId, [orderId])} o
+            ON CONFLICT DO NOTHING`.execute(tx);
 }

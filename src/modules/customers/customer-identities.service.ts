@@ -198,3 +198,15 @@ export async function nameFromWecom(tx: Conn, tenantId: string, customerId: stri
   if (!cut) return;
   await tx.updateTable('customers').set({ name: cut }).where('tenant_id', '=', tenantId).where('id', '=', customerId).where('name', '=', `企微客户${externalUserid.slice(-4)}`).execute();
 }
+
+/** The proofs a customer holds (provider, subject), oldest first: the CRM's customer page. */
+export async function identitiesOf(db: Conn, tenantId: string, customerId: string) {
+  return db.selectFrom('customer_identities').select(['provider', 'subject', 'created_at'])
+    .where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).orderBy('created_at').orderBy('provider').execute();
+}
+
+/** A phone as shown to everyone but a tenant admin revealing it: the first three and last four digits. */
+export function maskPhone(phone: string | null): string | null {
+  if (phone === null) return null;
+  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
+}

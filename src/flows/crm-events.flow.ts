@@ -10,6 +10,7 @@ import {
   raiseChurnAlert, reassignCustomerCrm, recordCustomerEvent, requestContactRefresh, requestGroupSync, requestTagsSync, startFollow,
 } from '../modules/crm/crm.service.js';
 import type { WecomEvent } from '../modules/wecom/wecom.provider.js';
+import type { WecomEventHandler } from '../modules/wecom/wecom.service.js';
 
 /**
  * The CRM's side of WeCom's callbacks: each event becomes the state change it means, in the
@@ -17,7 +18,6 @@ import type { WecomEvent } from '../modules/wecom/wecom.provider.js';
  * a contact's name, unionid and tags, a group's members, the corp's tags — is a job enqueued here).
  * Each handler is safe to run twice: a replayed event finds its change made and adds nothing.
  */
-export type WecomEventHandler = (tx: Tx, tenantId: string, event: WecomEvent) => Promise<void>;
 
 const at = (event: WecomEvent) => new Date(event.createTime * 1000);
 

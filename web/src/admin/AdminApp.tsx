@@ -32,6 +32,10 @@ import { SalesWindowsPage } from './fulfilment/SalesWindowsPage.js';
 import { PickListDetailPage, PickListsPage } from './fulfilment/PickListsPage.js';
 import { PurchaseOrderDetailPage, PurchaseOrdersPage } from './supplier/PurchaseOrdersPage.js';
 import { ListingsPage } from './ListingsPage.js';
+import { CustomersPage } from './crm/CustomersPage.js';
+import { CustomerPage } from './crm/CustomerPage.js';
+import { CustomerGroupPage, CustomerGroupsPage } from './crm/CustomerGroupsPage.js';
+import { ChurnAlertsPage } from './crm/ChurnAlertsPage.js';
 import { AssortmentsPage } from './supplier/AssortmentsPage.js';
 import { SupplierStockPage } from './supplier/SupplierStockPage.js';
 import { SuppliersPage } from './supplier/SuppliersPage.js';
@@ -62,6 +66,11 @@ export function AdminApp() {
           <Route path="orders/:orderId" element={<Screen screen="orders"><OrderDetailPage /></Screen>} />
           <Route path="after-sales" element={<Screen screen="after-sales"><AfterSalesPage /></Screen>} />
           <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
+          <Route path="customers" element={<Screen screen="customers"><CustomersPage /></Screen>} />
+          <Route path="customers/:customerId" element={<Screen screen="customers"><CustomerPage /></Screen>} />
+          <Route path="customer-groups" element={<Screen screen="customer-groups"><CustomerGroupsPage /></Screen>} />
+          <Route path="customer-groups/:groupId" element={<Screen screen="customer-groups"><CustomerGroupPage /></Screen>} />
+          <Route path="churn-alerts" element={<Screen screen="churn-alerts"><ChurnAlertsPage /></Screen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
           <Route path="imports" element={<Screen screen="imports"><ImportsPage /></Screen>} />
           <Route path="hierarchy" element={<Screen screen="hierarchy"><HierarchyPage /></Screen>} />

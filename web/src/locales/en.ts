@@ -1,8 +1,10 @@
+import { crmEn } from './crm.en.js';
 import type { Messages } from './zh-CN.js';
 import { catalogEn } from './catalog.en.js';
 
 export const en: Messages = {
   catalog: catalogEn,
+  crm: crmEn,
   share: {
     nav: 'Share',
     title: 'Share a poster',

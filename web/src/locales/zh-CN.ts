@@ -1,8 +1,10 @@
+import { crmZhCN } from './crm.zh-CN.js';
 import { catalogZhCN } from './catalog.zh-CN.js';
 
 /** The source language: `en` must provide every key this object has (checked by its type). */
 export const zhCN = {
   catalog: catalogZhCN,
+  crm: crmZhCN,
   share: {
     nav: '分享',
     title: '分享海报',

@@ -1,5 +1,8 @@
 import type { Config } from './platform/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
+import { crmJobs, type WecomApiFor } from './flows/crm-sync.flow.js';
+import { crmWecomEventHandler } from './flows/crm-events.flow.js';
+import { crmRoutes } from './modules/crm/crm.routes.js';
 import { buildServer, type App } from './platform/http/server.js';
 import type { JobHandler } from './platform/jobs/outbox.js';
 import { runDueJobs, startJobRunner, type JobRunner } from './platform/jobs/runner.js';
@@ -77,7 +80,7 @@ import type { WecomApi } from './modules/wecom/wecom.provider.js';
  * handler first (customer, identity, follow, timeline), then reach's (live code, welcome job).
  * Handlers never call WeCom: they enqueue jobs that do after commit.
  */
-export const wecomEventHandlers: WecomEventHandler[] = [];
+export const wecomEventHandlers: WecomEventHandler[] = [crmWecomEventHandler];
 
 export interface Siyu {
   server: App;
@@ -136,6 +139,8 @@ export interface SiyuOptions {
   wecomSimPost?: (server: App) => WecomSimPost;
   /** Handlers of WeCom events instead of wecomEventHandlers (tests). */
   wecomHandlers?: readonly WecomEventHandler[];
+  /** The tenant's WeCom API for the CRM's jobs instead of the wecom unit's client (tests: a fake). */
+  wecomApi?: WecomApiFor;
 }
 
 /** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
@@ -215,6 +220,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     // Reads a stored upload, checks and applies it, writing progress as it goes; a run already taken is left alone.
     [IMPORT_JOB]: (jobDb, job) => runImportJob(jobDb, job.tenant_id, job.payload.run_id),
     [SUBSCRIBE_SEND_JOB]: async (jobDb, job) => { await deliverSubscribeMessage(jobDb, clock, subscribeSender, job.tenant_id, job.payload.message_id); },
+    // Contacts, groups and tags refreshed from WeCom, console tags pushed to it: WeCom called outside any transaction.
+    ...crmJobs(clock, options.wecomApi ?? ((_db, tenantId) => wecom.apiFor(tenantId))),
   };
 
   // One listening connection per process: for requests that wait on an order's status, and to
@@ -230,7 +237,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), crmRoutes, ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

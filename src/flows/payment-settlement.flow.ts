@@ -14,6 +14,7 @@ import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 import { queueOrderMessage, queueOrderMessages } from '../modules/subscribe-messages/subscribe-messages.service.js';
 import { splitOrders } from '../modules/fulfilment/fulfilment.service.js';
+import { recordOrdersPaid } from '../modules/crm/crm.service.js';
 
 /**
  * What a successful payment does to its order, decided under the order's row lock:
@@ -36,6 +37,7 @@ export function settlePaidOrder(clock: Clock) {
       await settleGroupPayments(tx, clock, payment.tenant_id, [payment.order_id]);
       await queueOrderMessage(tx, clock, payment.tenant_id, { event: 'order_paid', orderId: payment.order_id });
       await countPaidOrders(tx, now, payment.tenant_id, [payment.order_id]);
+      await recordOrdersPaid(tx, payment.tenant_id, [payment.order_id], clock.now());
     };
     if (await transitionOrder(tx, payment.tenant_id, payment.order_id, 'paid', { paid_at: now }, 'pending_payment')) {
       await recordOrderEconomics(tx, payment.tenant_id, [payment.order_id]);
@@ -83,6 +85,7 @@ export function settlePaidOrders(clock: Clock) {
       await queueOrderMessages(tx, clock, tenantId, 'order_paid', [...moved]);
       await settleGroupPayments(tx, clock, tenantId, [...moved]);
       await countPaidOrders(tx, clock.now(), tenantId, [...moved]);
+      await recordOrdersPaid(tx, tenantId, [...moved], clock.now());
     }
     const outcomes: string[] = [];
     for (const p of payments) {

@@ -10,6 +10,7 @@ import { recordOrderEconomics } from '../modules/economics/order-economics.servi
 import { returnAfterRefund } from '../modules/profit-sharing/profit-sharing.service.js';
 import { returnCoupons } from '../modules/coupons/coupons.service.js';
 import { uncountRefunded } from '../modules/referrals/referrals.service.js';
+import { recordOrderRefunded } from '../modules/crm/crm.service.js';
 
 export const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_refunded']);
 
@@ -71,5 +72,7 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
   await recordOrderEconomics(tx, actor.tenantId, [orderId]);
   // A commission already paid out through profit sharing comes back with the refund.
   await returnAfterRefund(tx, actor.tenantId, orderId);
-  return startRefund(tx, { tenantId: actor.tenantId, orderId, paymentId: payment.id, amount, reason: input.reason, restocked, lines: parts, createdBy: actor.userId });
+  const refund = await startRefund(tx, { tenantId: actor.tenantId, orderId, paymentId: payment.id, amount, reason: input.reason, restocked, lines: parts, createdBy: actor.userId });
+  await recordOrderRefunded(tx, actor.tenantId, orderId, refund.id, amount, clock.now());
+  return refund;
 }

@@ -41,7 +41,7 @@ describe('the console per role', () => {
   it('a leader, on a phone, sees their node\'s orders, refunds and economics, and no forms they cannot submit', async () => {
     const page = await freshPage({ width: 390, height: 844 });
     await loginAsDemo(page, c.base, 'leader1', 'leader123', '张丽');
-    expect(await navItems(page)).toEqual(['nav-after-sales', 'nav-economics', 'nav-listings', 'nav-orders', 'nav-pick-lists', 'nav-pickup', 'nav-products']);
+    expect(await navItems(page)).toEqual(['nav-after-sales', 'nav-churn-alerts', 'nav-customer-groups', 'nav-customers', 'nav-economics', 'nav-listings', 'nav-orders', 'nav-pick-lists', 'nav-pickup', 'nav-products']);
     // Orders: no store column (all are the leader's node); actions: ready/pickup and refunds.
     await page.getByTestId('orders-table').waitFor();
     await fitsPhone(page, 'leader-orders-phone');
@@ -93,7 +93,7 @@ describe('the console per role', () => {
   it('staff fulfil their node\'s orders: no refund buttons, no supply cost, no node picker', async () => {
     const page = await freshPage();
     await loginAsDemo(page, c.base, 'staff1', 'staff123', '陈小雨');
-    expect(await navItems(page)).toEqual(['nav-after-sales', 'nav-economics', 'nav-orders', 'nav-pick-lists', 'nav-products']);
+    expect(await navItems(page)).toEqual(['nav-after-sales', 'nav-churn-alerts', 'nav-customer-groups', 'nav-customers', 'nav-economics', 'nav-orders', 'nav-pick-lists', 'nav-products']);
     await openPaidOrder(page);
     await page.getByTestId('pickup-code-input').waitFor();
     expect(await page.getByTestId('full-refund').count()).toBe(0);

@@ -22,3 +22,9 @@ export function identityKeys(tenantId: string) {
                                    CASE WHEN c.phone IS NULL THEN NULL ELSE 'phone:' || c.phone END), NULL) AS keys
       FROM customers c WHERE c.tenant_id = ${tenantId})`;
 }
+
+/** The tenant's customers still standing (not merged into another), with their node and channel, to read as a table. */
+export function liveCustomers(tenantId: string) {
+  return sql<{ id: string; user_id: string | null; b_node_id: string | null; name: string; phone: string | null; channel: string | null; created_at: Date }>`(
+    SELECT id, user_id, b_node_id, name, phone, channel, created_at FROM customers WHERE tenant_id = ${tenantId} AND merged_into IS NULL)`;
+}

@@ -134,3 +134,20 @@ export function firstPaidSharedOrders(tenantId: string, orderIds: string[]) {
         AND NOT EXISTS (SELECT 1 FROM orders p WHERE p.tenant_id = o.tenant_id AND p.customer_id = o.customer_id AND p.id <> o.id
                           AND p.paid_at IS NOT NULL AND (p.paid_at < o.paid_at OR (p.paid_at = o.paid_at AND p.id < o.id))))`;
 }
+
+/**
+ * Per customer of the tenant: their paid orders' count, the last payment time and what they spent
+ * (paid totals less refunds), to join by `customer_id`. Customers who never paid have no row.
+ */
+export function customerSpend(tenantId: string) {
+  return sql<{ customer_id: string; orders: number; last_paid_at: Date; spend: Fen }>`(
+    SELECT customer_id, count(*)::int AS orders, max(paid_at) AS last_paid_at, sum(total - refunded_total)::bigint AS spend
+      FROM orders WHERE tenant_id = ${tenantId} AND paid_at IS NOT NULL GROUP BY customer_id)`;
+}
+
+/** The orders of the given customers, newest first per customer, to read as a table (a customer's or a group's orders). */
+export function ordersOfCustomers(tenantId: string, customerIds: string[]) {
+  return sql<{ id: string; number: string; customer_id: string; b_node_id: string; status: string; total: Fen; refunded_total: Fen; created_at: Date; paid_at: Date | null }>`(
+    SELECT id, number, customer_id, b_node_id, status, total, refunded_total, created_at, paid_at
+      FROM orders WHERE tenant_id = ${tenantId} AND customer_id = ANY(${customerIds}::text[]))`;
+}

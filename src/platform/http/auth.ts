@@ -107,6 +107,14 @@ export const PERMISSIONS = {
   /** The supplier portal's own screens (its stock): a supplier's operators only. */
   'supplier.portal': ['supplier_operator'],
   'jobs.manage': [...ADMIN_ROLES],
+  /** WeCom customers, their timelines, groups and churn alerts — of the actor's node (or following them) for node roles. */
+  'customers.read': [...STAFF_ROLES],
+  /** Tag a customer the actor sees (marked in WeCom on each member who follows them). */
+  'customers.tag': [...STAFF_ROLES],
+  /** A customer's unmasked phone, one at a time, audited. */
+  'customers.phone.reveal': [...ADMIN_ROLES],
+  /** Tag groups and tags, kept in step with WeCom's corp tags; the full WeCom sync. */
+  'customers.manage': [...ADMIN_ROLES],
   /** The message outbox and the tenant's SMS provider settings. */
   'messages.manage': [...ADMIN_ROLES],
   'tenant.manage': [...ADMIN_ROLES],

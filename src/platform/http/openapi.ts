@@ -24,6 +24,7 @@ const TAGS = [
   { name: 'wechat', description: 'WeChat sign-in for buyers (official account, mini-program) and the tenant\'s WeChat apps' },
   { name: 'wecom', description: 'The tenant\'s WeCom (企业微信) corp: settings, callback URL and the events received' },
   { name: 'subscribe-messages', description: 'WeChat subscribe messages on order events: templates, buyers\' one-time opt-ins, what was sent' },
+  { name: 'crm', description: 'WeCom customers: identities, follows, tags kept in step with WeCom, timelines, customer groups, churn alerts' },
   { name: 'sharing', description: 'Share codes (short links, QR codes, posters, mini-program codes), visits and attribution of orders to sharers' },
 ];
 

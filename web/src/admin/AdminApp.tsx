@@ -34,6 +34,10 @@ import { PickListDetailPage, PickListsPage } from './fulfilment/PickListsPage.js
 import { PurchaseOrderDetailPage, PurchaseOrdersPage } from './supplier/PurchaseOrdersPage.js';
 import { ListingsPage } from './ListingsPage.js';
 import { CouponsPage } from './CouponsPage.js';
+import { CustomersPage } from './crm/CustomersPage.js';
+import { CustomerPage } from './crm/CustomerPage.js';
+import { CustomerGroupPage, CustomerGroupsPage } from './crm/CustomerGroupsPage.js';
+import { ChurnAlertsPage } from './crm/ChurnAlertsPage.js';
 import { AssortmentsPage } from './supplier/AssortmentsPage.js';
 import { SupplierStockPage } from './supplier/SupplierStockPage.js';
 import { SuppliersPage } from './supplier/SuppliersPage.js';
@@ -66,6 +70,11 @@ export function AdminApp() {
           <Route path="orders/:orderId" element={<Screen screen="orders"><OrderDetailPage /></Screen>} />
           <Route path="after-sales" element={<Screen screen="after-sales"><AfterSalesPage /></Screen>} />
           <Route path="after-sales/:requestId" element={<Screen screen="after-sales"><AfterSalesDetailPage /></Screen>} />
+          <Route path="customers" element={<Screen screen="customers"><CustomersPage /></Screen>} />
+          <Route path="customers/:customerId" element={<Screen screen="customers"><CustomerPage /></Screen>} />
+          <Route path="customer-groups" element={<Screen screen="customer-groups"><CustomerGroupsPage /></Screen>} />
+          <Route path="customer-groups/:groupId" element={<Screen screen="customer-groups"><CustomerGroupPage /></Screen>} />
+          <Route path="churn-alerts" element={<Screen screen="churn-alerts"><ChurnAlertsPage /></Screen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
           <Route path="imports" element={<Screen screen="imports"><ImportsPage /></Screen>} />
           <Route path="hierarchy" element={<Screen screen="hierarchy"><HierarchyPage /></Screen>} />

@@ -20,6 +20,9 @@ function AdminNav() {
     <nav className="admin-nav" data-testid="admin-nav">
       {has('orders') && <NavLink to="/admin/orders" data-testid="nav-orders">{t('admin.orders')}</NavLink>}
       {has('after-sales') && <NavLink to="/admin/after-sales" data-testid="nav-after-sales">{t('after_sales.nav')}</NavLink>}
+      {has('customers') && <NavLink to="/admin/customers" data-testid="nav-customers">{t('crm.nav_customers')}</NavLink>}
+      {has('customer-groups') && <NavLink to="/admin/customer-groups" data-testid="nav-customer-groups">{t('crm.nav_groups')}</NavLink>}
+      {has('churn-alerts') && <NavLink to="/admin/churn-alerts" data-testid="nav-churn-alerts">{t('crm.nav_alerts')}</NavLink>}
       {has('products') && <NavLink to="/admin/products" data-testid="nav-products">{t('admin.products')}</NavLink>}
       {has('imports') && <NavLink to="/admin/imports" data-testid="nav-imports">{t('imports.nav')}</NavLink>}
       {has('hierarchy') && <NavLink to="/admin/hierarchy" data-testid="nav-hierarchy">{t('hierarchy.nav')}</NavLink>}

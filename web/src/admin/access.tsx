@@ -17,6 +17,9 @@ export type Me = components['schemas']['Me'];
 export const SCREENS = [
   { key: 'orders', to: '/admin/orders', permission: 'orders.read' },
   { key: 'after-sales', to: '/admin/after-sales', permission: 'after_sales.decide' },
+  { key: 'customers', to: '/admin/customers', permission: 'customers.read' },
+  { key: 'customer-groups', to: '/admin/customer-groups', permission: 'customers.read' },
+  { key: 'churn-alerts', to: '/admin/churn-alerts', permission: 'customers.read' },
   { key: 'products', to: '/admin/products', permission: 'catalog.read' },
   { key: 'imports', to: '/admin/imports', permission: 'catalog.import' },
   { key: 'hierarchy', to: '/admin/hierarchy', permission: 'hierarchy.manage' },

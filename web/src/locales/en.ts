@@ -1,3 +1,4 @@
+import { crmEn } from './crm.en.js';
 import type { Messages } from './zh-CN.js';
 import { promoEn } from './promo.en.js';
 import { catalogEn } from './catalog.en.js';
@@ -85,6 +86,7 @@ export const en: Messages = {
     status_ended: 'Ended',
     none: 'No coupons yet',
   },
+  crm: crmEn,
   share: {
     nav: 'Share',
     title: 'Share a poster',

@@ -1,3 +1,4 @@
+import { crmZhCN } from './crm.zh-CN.js';
 import { catalogZhCN } from './catalog.zh-CN.js';
 import { promoZhCN } from './promo.zh-CN.js';
 
@@ -85,6 +86,7 @@ export const zhCN = {
     status_ended: '已结束',
     none: '还没有优惠券',
   },
+  crm: crmZhCN,
   share: {
     nav: '分享',
     title: '分享海报',

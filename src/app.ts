@@ -32,6 +32,8 @@ import { campaignRoutes } from './modules/campaigns/campaigns.routes.js';
 import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { fulfilmentRoutes } from './modules/fulfilment/fulfilment.routes.js';
 import { runDueCutoffs } from './flows/cutoff.flow.js';
+import { presaleRoutes } from './modules/presales/presales.routes.js';
+import { settleNoShows } from './flows/pickup-day.flow.js';
 import { pruneNotificationNonces, submitRefundOutside, type Providers } from './modules/payments/payments.service.js';
 import { settlePaidOrder, settlePaidOrders } from './flows/payment-settlement.flow.js';
 import type { WechatpayTransport } from './adapters/wechatpay/wechatpay.client.js';
@@ -196,7 +198,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, presaleRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
@@ -237,6 +239,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
           { name: 'shops.sales.refresh', everyMs: 60_000, run: (jobDb) => refreshSalesCounts(jobDb) },
           // Sales windows past their cutoff: aggregated within 15 s, each once across processes.
           { name: 'sales-windows.cutoff', everyMs: 15_000, run: (jobDb) => runDueCutoffs(jobDb, clock) },
+          // Goods not picked up N days after arrival, under the tenant's refund rule: refunded once.
+          { name: 'pickups.no-shows', everyMs: 60_000, run: (jobDb) => settleNoShows(jobDb, clock) },
         ],
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },

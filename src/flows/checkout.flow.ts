@@ -16,6 +16,8 @@ import { insertLines, insertOrder, type NewLine, type NewOrder } from '../module
 import { orderError } from '../modules/orders/orders.errors.js';
 import { newPickupCode, orderNumber, presentOrder, type Buyer } from '../modules/orders/orders.service.js';
 import type { CheckoutInput } from '../modules/orders/orders.schema.js';
+import { presaleTerms } from '../modules/presales/presales.fragments.js';
+import { presaleError } from '../modules/presales/presales.errors.js';
 
 /**
  * Checkout: the model cross-module flow, and one read and one write statement whatever the cart
@@ -37,13 +39,21 @@ import type { CheckoutInput } from '../modules/orders/orders.schema.js';
 export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: CheckoutInput) {
   const skuIds = [...new Set(input.lines.map((l) => l.sku_id))];
   const now = clock.now();
-  const source = await readCheckoutSource(tx, buyer, input.shop, skuIds, now);
+  const source = await readCheckoutSource(tx, buyer, input.shop, skuIds, now, input.campaign);
   const node = source[0];
   // Another tenant's shop is indistinguishable from no shop at all.
   if (!node) throw bNodeError('shop_not_found');
   const listed = new Map(source.filter((r) => r.sku_id !== null && r.retail_price !== null).map((r) => [r.sku_id!, r]));
   const missing = skuIds.filter((id) => !listed.has(id));
   if (missing.length) throw orderError('sku_not_available', { sku_ids: missing });
+  // ── pre-sale (社区团购): taken until its window's cutoff, its SKUs only; otherwise an ordinary pickup order.
+  if (input.campaign?.kind === 'presale') {
+    if (!node.presale_id) throw presaleError('presale_not_found');
+    if (!node.presale_open) throw presaleError('presale_closed');
+    const outside = skuIds.filter((id) => !node.presale_skus!.includes(id));
+    if (outside.length) throw presaleError('sku_not_in_presale', { sku_ids: outside });
+  }
+  // ── end pre-sale
 
   const priced = input.lines.map((l, i) => {
     const sku = listed.get(l.sku_id)!;
@@ -65,6 +75,7 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
     warehouse_id: node.warehouse_id, fulfillment: input.fulfillment, pickup_code: newPickupCode(),
     subtotal, discount, total: subtotal - discount, supply_cost: lines.reduce((a, l) => a + l.unit_supply_cost * l.quantity, 0), note: input.note,
     campaign_id: campaign?.id ?? null, expires_at: new Date(now.getTime() + node.timeout_minutes * 60_000), created_at: now,
+    campaign_record: input.campaign?.kind === 'presale' ? { kind: 'presale', ref: node.presale_id! } : null,
     attribution: node.share_code ? { share_code: node.share_code, sharer_user_id: node.sharer_user_id!, sharer_b_node_id: node.sharer_b_node_id! } : null,
   };
   const wants = mergeBySku(input.lines);
@@ -95,20 +106,24 @@ interface CheckoutSource {
   campaign_id: string | null; campaign_discount: Fen | null; campaign_min_total: Fen | null;
   sku_id: string | null; code: string | null; sku_name: string | null; supply_price: Fen | null; title: string | null; retail_price: Fen | null; cap_left: number | null;
   share_code: string | null; sharer_user_id: string | null; sharer_b_node_id: string | null;
+  presale_id: string | null; presale_open: boolean | null; presale_skus: string[] | null;
 }
 
 /** The one read: a row per requested SKU the shop lists (one row without a SKU when it lists none of them). */
-async function readCheckoutSource(tx: Tx, buyer: Buyer, shop: string, skuIds: string[], now: Date): Promise<CheckoutSource[]> {
+async function readCheckoutSource(tx: Tx, buyer: Buyer, shop: string, skuIds: string[], now: Date, campaign: CheckoutInput['campaign']): Promise<CheckoutSource[]> {
   const tenantId = buyer.tenantId;
+  const presaleId = campaign?.kind === 'presale' ? campaign.ref : null;
   const { rows } = await sql<CheckoutSource>`
     SELECT b.b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
            c.id AS campaign_id, c.discount_per_order AS campaign_discount, c.min_order_total AS campaign_min_total,
            l.sku_id, s.code, s.name AS sku_name, coalesce(l.supply_price, s.supply_price) AS supply_price, p.title, l.retail_price, l.cap_left,
-           a.share_code, a.sharer_user_id, a.sharer_b_node_id
+           a.share_code, a.sharer_user_id, a.sharer_b_node_id,
+           pr.presale_id, pr.presale_open, pr.presale_skus
       FROM ${shopBySlug(tenantId, shop)} b
       JOIN ${paymentTimeouts()} t ON t.id = b.tenant_id
       LEFT JOIN LATERAL ${runningCampaign(tenantId, sql.ref('b.b_node_id'), now)} c ON true
       LEFT JOIN LATERAL ${lastAttributableVisit(tenantId, buyer.customerId, now)} a ON true
+      LEFT JOIN LATERAL ${presaleTerms(tenantId, presaleId, now)} pr ON true
       LEFT JOIN ${listedPrices(tenantId, skuIds)} l ON l.b_node_id = b.b_node_id
       LEFT JOIN ${skuRows(tenantId)} s ON s.id = l.sku_id
       LEFT JOIN ${productRows(tenantId)} p ON p.id = s.product_id`.execute(tx);

@@ -6,6 +6,8 @@ export interface NewOrder {
   tenant_id: string; id: string; number: string; b_node_id: string; customer_id: string; warehouse_id: string;
   fulfillment: Fulfillment; pickup_code: string; subtotal: number; discount: number; total: number; supply_cost: number; note: string;
   campaign_id: string | null; expires_at: Date; created_at: Date;
+  /** The campaign of any kind the order is bought under (migration 025), or none. */
+  campaign_record?: { kind: 'subsidy' | 'group_buy' | 'flash_sale' | 'presale' | 'bargain'; ref: string } | null;
   /** Whom the order is attributed to (a share code visited within the window), all three or none. */
   attribution: { share_code: string; sharer_user_id: string; sharer_b_node_id: string } | null;
 }
@@ -18,11 +20,12 @@ export interface NewLine {
 export function insertOrder(order: NewOrder, when: RawBuilder<unknown>) {
   return sql`(INSERT INTO orders (tenant_id, id, number, b_node_id, customer_id, warehouse_id, status, fulfillment, pickup_code,
                             subtotal, discount, total, supply_cost, note, campaign_id, expires_at, created_at,
-                            share_code, sharer_user_id, sharer_b_node_id)
+                            share_code, sharer_user_id, sharer_b_node_id, campaign_kind, campaign_ref)
         SELECT ${order.tenant_id}, ${order.id}, ${order.number}, ${order.b_node_id}, ${order.customer_id}, ${order.warehouse_id},
                'pending_payment', ${order.fulfillment}, ${order.pickup_code}, ${order.subtotal}, ${order.discount}, ${order.total},
                ${order.supply_cost}, ${order.note}, ${order.campaign_id}, ${order.expires_at}, ${order.created_at},
-               ${order.attribution?.share_code ?? null}, ${order.attribution?.sharer_user_id ?? null}, ${order.attribution?.sharer_b_node_id ?? null}
+               ${order.attribution?.share_code ?? null}, ${order.attribution?.sharer_user_id ?? null}, ${order.attribution?.sharer_b_node_id ?? null},
+               ${order.campaign_record?.kind ?? null}, ${order.campaign_record?.ref ?? null}
          WHERE ${when}
         RETURNING id)`;
 }
@@ -117,4 +120,33 @@ export function orderLinesLeft(tenantId: string) {
            l.quantity - l.refunded_quantity AS qty_left, l.unit_price, l.line_total, l.discount, l.refunded_amount
       FROM order_lines l JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
      WHERE l.tenant_id = ${tenantId})`;
+}
+
+/**
+ * Paid lines bought under campaigns of one kind (pre-sales, bargains…), with the units each still
+ * holds (refunds taken off) and its buyer, to aggregate progress per campaign and SKU.
+ */
+export function campaignSales(tenantId: string, kind: string, refs: string[]) {
+  return sql<{ campaign_ref: string; order_id: string; customer_id: string; paid_at: Date; sku_id: string; units: number }>`(
+    SELECT o.campaign_ref, o.id AS order_id, o.customer_id, o.paid_at, l.sku_id, l.quantity - l.refunded_quantity AS units
+      FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+     WHERE o.tenant_id = ${tenantId} AND o.campaign_kind = ${kind} AND o.campaign_ref = ANY(${refs}::text[])
+       AND o.paid_at IS NOT NULL AND l.quantity > l.refunded_quantity)`;
+}
+
+/**
+ * A pickup point's orders waiting for their buyers: paid pickup orders not yet completed nor
+ * refunded in full. Carries the pickup code for matching a typed code; never answer it to staff.
+ */
+export function openPickupOrders(tenantId: string, bNodeId: string) {
+  return sql<{ order_id: string; number: string; status: string; customer_id: string; pickup_code: string; shipped: boolean; paid_at: Date }>`(
+    SELECT id AS order_id, number, status, customer_id, pickup_code, shipped, paid_at FROM orders
+     WHERE tenant_id = ${tenantId} AND b_node_id = ${bNodeId} AND fulfillment = 'pickup'
+       AND status IN ('paid', 'ready_for_pickup', 'partially_refunded'))`;
+}
+
+/** Orders of a pickup point with a given pickup code, whatever their status (to tell a used code from a wrong one). */
+export function pickupCodeOrders(tenantId: string, bNodeId: string, code: string) {
+  return sql<{ order_id: string; status: string }>`(
+    SELECT id AS order_id, status FROM orders WHERE tenant_id = ${tenantId} AND b_node_id = ${bNodeId} AND pickup_code = ${code})`;
 }

@@ -13,6 +13,10 @@ export const checkoutBody = z.object({
   lines: z.array(z.object({ sku_id: id, quantity: z.number().int().min(1).max(MAX_QUANTITY) }).strict()).min(1).max(MAX_LINES),
   fulfillment: z.enum(['pickup']).default('pickup'),
   note: z.string().max(500).default(''),
+  campaign: z.object({
+    kind: z.enum(['presale']),
+    ref: id.describe('The campaign\'s row: a pre-sale\'s id, a bargain\'s id…'),
+  }).strict().optional().describe('The campaign the order is bought under; recorded on the order'),
 }).strict();
 export type CheckoutInput = z.infer<typeof checkoutBody>;
 

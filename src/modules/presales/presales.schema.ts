@@ -5,9 +5,7 @@ import { money, timestamp } from '../../platform/http/schemas.js';
 export const noShowRuleSchema = z.enum(['hold', 'refund']).meta({ id: 'NoShowRule' });
 export type NoShowRule = z.infer<typeof noShowRuleSchema>;
 
-/** What a pickup QR carries: the order and its code, so a scan finds the order without typing. */
-export const PICKUP_QR_PREFIX = 'SIYU-PICKUP';
-export const pickupQrText = (orderId: string, code: string) => `${PICKUP_QR_PREFIX}:${orderId}:${code}`;
+export { PICKUP_QR_PREFIX, pickupQrText, parsePickupQr } from './pickup-qr.js';
 
 export const createPresaleBody = z.object({
   window_id: id,

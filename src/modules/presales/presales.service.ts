@@ -5,7 +5,7 @@ import { audit } from '../../platform/audit.js';
 import { newId } from '../../platform/ids.js';
 import { platformError } from '../../platform/errors.js';
 import { presaleError } from './presales.errors.js';
-import { PICKUP_QR_PREFIX, type CreatePresaleInput, type PickupDay, type Presale, type PresaleSettings } from './presales.schema.js';
+import { parsePickupQr, type CreatePresaleInput, type PickupDay, type Presale, type PresaleSettings } from './presales.schema.js';
 import * as repo from './presales.repo.js';
 
 /** A buyer's name as the shop shows it to other buyers: the first character, then 王**. */
@@ -113,9 +113,9 @@ export const openPickupLines = (db: Conn, tenantId: string, bNodeId: string) => 
 
 /** A scanned pickup QR: its order and code, or unreadable. */
 export function readPickupQr(text: string): { orderId: string; code: string } {
-  const m = new RegExp(`^${PICKUP_QR_PREFIX}:([A-Za-z0-9_-]{1,64}):([0-9]{6})$`).exec(text.trim());
-  if (!m) throw presaleError('unreadable_pickup_qr');
-  return { orderId: m[1]!, code: m[2]! };
+  const read = parsePickupQr(text);
+  if (!read) throw presaleError('unreadable_pickup_qr');
+  return read;
 }
 
 /**

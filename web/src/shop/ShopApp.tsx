@@ -10,6 +10,7 @@ import { OrderPage } from './OrderPage.js';
 import { MyOrdersPage } from './MyOrdersPage.js';
 import { WechatCallbackPage } from './WechatCallbackPage.js';
 import { SharePage } from './SharePage.js';
+import { PresalePage } from './PresalePage.js';
 
 /** The consumer's shop, served for /s/*; it shares no screen with the console. */
 export function ShopApp() {
@@ -25,6 +26,7 @@ export function ShopApp() {
           <Route path="orders" element={<MyOrdersPage />} />
           <Route path="orders/:orderId" element={<OrderPage />} />
           <Route path="share" element={<SharePage />} />
+          <Route path="presale" element={<PresalePage />} />
           <Route path="wechat/callback" element={<WechatCallbackPage />} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>

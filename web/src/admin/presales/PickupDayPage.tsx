@@ -82,7 +82,7 @@ function Workspace({ nodeId, own }: { nodeId: string; own: boolean }) {
       <section className="card">
         <p className="small">{d.b_node_name} · {d.pickup_address || '—'}{d.pickup_hours ? ` · ${d.pickup_hours}` : ''}</p>
         <p className="small" data-testid="pickup-day-summary">{t('pickup_day.summary', { orders: d.orders.length, units: d.by_product.reduce((a, p) => a + p.quantity, 0) })}</p>
-        <button type="button" className="primary block" disabled={arrived.isPending} onClick={() => arrived.mutate()} data-testid="announce-arrival">
+        <button type="button" className="primary block" disabled={arrived.isPending || waiting === 0} onClick={() => arrived.mutate()} data-testid="announce-arrival">
           {t('pickup_day.announce', { count: waiting })}
         </button>
         {arrived.data && <p className="notice small" data-testid="arrival-result">{t('pickup_day.announced', { orders: arrived.data.orders, buyers: arrived.data.buyers, messages: arrived.data.messages })}</p>}

@@ -21,6 +21,7 @@ import type { AssortmentTables } from './modules/assortments/assortments.tables.
 import type { CrmTables } from './modules/crm/crm.tables.js';
 import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js';
 import type { PresaleTables } from './modules/presales/presales.tables.js';
+import type { BargainTables } from './modules/bargains/bargains.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -30,7 +31,7 @@ import type { PresaleTables } from './modules/presales/presales.tables.js';
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
   SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables,
-  PresaleTables {}
+  PresaleTables, BargainTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

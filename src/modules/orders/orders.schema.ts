@@ -14,7 +14,7 @@ export const checkoutBody = z.object({
   fulfillment: z.enum(['pickup']).default('pickup'),
   note: z.string().max(500).default(''),
   campaign: z.object({
-    kind: z.enum(['presale']),
+    kind: z.enum(['presale', 'bargain']),
     ref: id.describe('The campaign\'s row: a pre-sale\'s id, a bargain\'s id…'),
   }).strict().optional().describe('The campaign the order is bought under; recorded on the order'),
 }).strict();

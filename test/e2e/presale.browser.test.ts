@@ -88,6 +88,8 @@ describe('pre-sale and the leader’s day in a browser', () => {
     await page.getByTestId('qty-plus').click();
     await page.getByTestId('presale-buy').click();
     await signInWithCode(page, db, world.tenantId, '13900000088', '李娜');
+    // Signed in: the form gives way, and the same button now places the order.
+    await page.getByTestId('buyer-phone').waitFor({ state: 'detached' });
     await page.getByTestId('presale-buy').click();
     await page.getByTestId('sandbox-pay').click();
     await page.waitForURL(/\/orders\/ord/);
@@ -140,5 +142,57 @@ describe('pre-sale and the leader’s day in a browser', () => {
     expect((await db.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirstOrThrow()).status).toBe('completed');
     expect(await leader.locator(`[data-testid="buyer-card"][data-order-id="${orderId}"]`).count()).toBe(0);
     await screenshot(leader, 'pickup-day-done');
+  });
+
+  it('operator starts a bargain; the buyer starts it on a phone, friends help inside the shop, the buyer pays the floor', async () => {
+    const api = injectApi(siyu);
+    const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const op = await consoleContext.newPage();
+    await loginToConsole(op, base, world.tenantSlug, BOSS.login, BOSS.password, '总部小王');
+    await op.getByTestId('nav-bargains').click();
+    await op.getByTestId('bargain-sku').selectOption(world.skus[1]!.id);
+    await op.getByTestId('bargain-title').fill('苹果砍到 8 元');
+    await op.getByTestId('bargain-start-price').fill('11.00');
+    // Below the supply cost (6.60): refused, and said why.
+    await op.getByTestId('bargain-floor-price').fill('6.00');
+    await op.getByTestId('bargain-helpers').fill('3');
+    await op.getByTestId('bargain-create').click();
+    await waitForText(op.getByTestId('bargain-create-error'), '供货成本');
+    await op.getByTestId('bargain-floor-price').fill('8.00');
+    await op.getByTestId('bargain-create').click();
+    await waitForText(op.getByTestId('bargain-card'), '苹果砍到 8 元');
+    await screenshot(op, 'bargain-console');
+
+    const starter = await (await browser.newContext(PHONE)).newPage();
+    await starter.goto(`${base}/s/${world.shop}`);
+    await waitForText(starter.getByTestId('bargain-banner'), '苹果砍到 8 元');
+    await starter.getByTestId('bargain-banner').click();
+    await signInWithCode(starter, db, world.tenantId, '13900000099', '周杰');
+    await starter.getByTestId('buyer-phone').waitFor({ state: 'detached' });
+    await starter.getByTestId('bargain-start').click();
+    await waitForText(starter.getByTestId('bargain-price'), '¥11.00');
+    const link = starter.url();
+    const bargainId = link.split('/bargains/')[1]!;
+    // Two friends help through the API, the third on a phone in the shop.
+    for (const phone of ['13900000101', '13900000102']) {
+      const s = await api.post(`/api/v1/shops/${world.shop}/session`, { name: '好友', phone }, { key: false });
+      expect((await api.post(`/api/v1/bargains/${bargainId}/help`, {}, { token: s.json().token })).status).toBe(200);
+    }
+    const friend = await (await browser.newContext(PHONE)).newPage();
+    await friend.goto(link);
+    await signInWithCode(friend, db, world.tenantId, '13900000103', '吴磊');
+    await friend.getByTestId('bargain-help').click();
+    await waitForText(friend.getByTestId('bargain-helped'), '谢谢');
+    await waitForText(friend.getByTestId('bargain-price'), '¥8.00');
+    expect(await friend.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(friend, 'bargain-friend-phone');
+
+    await starter.reload();
+    await waitForText(starter.getByTestId('bargain-progress'), '3/3');
+    await screenshot(starter, 'bargain-reached-phone');
+    await starter.getByTestId('bargain-buy').click();
+    await waitForText(starter.getByTestId('cashier-amount'), '¥8.00');
+    const order = await db.selectFrom('orders').select(['total', 'campaign_kind', 'campaign_ref']).where('tenant_id', '=', world.tenantId).where('campaign_kind', '=', 'bargain').executeTakeFirstOrThrow();
+    expect({ ...order, total: Number(order.total) }).toEqual({ total: 800, campaign_kind: 'bargain', campaign_ref: bargainId });
   });
 });

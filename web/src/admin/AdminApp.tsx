@@ -37,6 +37,7 @@ import { SupplierStockPage } from './supplier/SupplierStockPage.js';
 import { SuppliersPage } from './supplier/SuppliersPage.js';
 import { PresalesPage } from './presales/PresalesPage.js';
 import { PickupDayPage } from './presales/PickupDayPage.js';
+import { BargainsPage } from './bargains/BargainsPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -78,6 +79,7 @@ export function AdminApp() {
           <Route path="pick-lists/:pickListId" element={<Screen screen="pick-lists"><PickListDetailPage /></Screen>} />
           <Route path="presales" element={<Screen screen="presales"><PresalesPage /></Screen>} />
           <Route path="pickup-day" element={<Screen screen="pickup-day"><PickupDayPage /></Screen>} />
+          <Route path="bargains" element={<Screen screen="bargains"><BargainsPage /></Screen>} />
           <Route path="listings" element={<Screen screen="listings"><ListingsPage /></Screen>} />
           <Route path="suppliers" element={<Screen screen="suppliers"><SuppliersPage /></Screen>} />
           <Route path="supplier/assortments" element={<Screen screen="assortments"><AssortmentsPage /></Screen>} />

@@ -39,6 +39,7 @@ export const SCREENS = [
   // Community pre-sales (operators) and the leader's day at the pickup point (owners, staff).
   { key: 'presales', to: '/admin/presales', permission: 'campaigns.read' },
   { key: 'pickup-day', to: '/admin/pickup-day', permission: 'orders.fulfil' },
+  { key: 'bargains', to: '/admin/bargains', permission: 'campaigns.read' },
   // Supply: the owner's listings (curated from assortments), suppliers and their portal.
   { key: 'listings', to: '/admin/listings', permission: 'listings.write' },
   { key: 'suppliers', to: '/admin/suppliers', permission: 'tenant.manage' },

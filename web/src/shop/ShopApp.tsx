@@ -11,6 +11,7 @@ import { MyOrdersPage } from './MyOrdersPage.js';
 import { WechatCallbackPage } from './WechatCallbackPage.js';
 import { SharePage } from './SharePage.js';
 import { PresalePage } from './PresalePage.js';
+import { BargainListPage, BargainPage } from './BargainPages.js';
 
 /** The consumer's shop, served for /s/*; it shares no screen with the console. */
 export function ShopApp() {
@@ -27,6 +28,8 @@ export function ShopApp() {
           <Route path="orders/:orderId" element={<OrderPage />} />
           <Route path="share" element={<SharePage />} />
           <Route path="presale" element={<PresalePage />} />
+          <Route path="bargain" element={<BargainListPage />} />
+          <Route path="bargains/:bargainId" element={<BargainPage />} />
           <Route path="wechat/callback" element={<WechatCallbackPage />} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>

@@ -241,7 +241,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
           // Sales windows past their cutoff: aggregated within 15 s, each once across processes.
           { name: 'sales-windows.cutoff', everyMs: 15_000, run: (jobDb) => runDueCutoffs(jobDb, clock) },
           // Goods not picked up N days after arrival, under the tenant's refund rule: refunded once.
-          { name: 'pickups.no-shows', everyMs: 60_000, run: (jobDb) => settleNoShows(jobDb, clock) },
+          { name: 'pickups.no-shows', everyMs: 60_000, run: (jobDb) => settleNoShows(jobDb, clock, 100, (err, orderId) => server.log.error({ err, order_id: orderId }, 'a no-show could not be settled')) },
         ],
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },

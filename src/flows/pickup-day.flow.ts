@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Tx } from '../database.js';
 import type { Actor } from '../platform/http/auth.js';
 import type { Clock } from '../platform/clock.js';
@@ -85,27 +86,47 @@ export async function announceArrival(tx: Tx, clock: Clock, actor: Actor, bNodeI
  * completes). Each arrival is claimed under a lock concurrent runs skip and settled by a
  * conditional update in the refund's transaction, so it is refunded exactly once.
  */
-export async function settleNoShows(db: Db, clock: Clock, batch = 100): Promise<{ refunded: number; settled: number }> {
+export async function settleNoShows(db: Db, clock: Clock, batch = 100, log?: (err: unknown, orderId: string) => void): Promise<{ refunded: number; settled: number }> {
   let refunded = 0;
   let settled = 0;
   for (;;) {
-    const n = await inTransaction(db, async (tx) => {
+    // Counted per attempt: a transaction retried after a conflict counts its work once.
+    const round = await inTransaction(db, async (tx) => {
+      const done = { n: 0, settled: 0, refunded: 0 };
       const due = await presales.claimDueNoShows(tx, clock.now(), batch);
+      done.n = due.length;
       for (const a of due) {
-        const system: Actor = { tenantId: a.tenant_id, userId: 'system:no-show', role: 'tenant_admin', bNodeId: null, supplierId: null };
-        const order = await lockVisibleOrder(tx, system, a.order_id);
-        const lines = await presales.orderPicks(tx, a.tenant_id, a.order_id);
-        const left = lines.filter((l) => l.qty_left > l.picked).map((l) => ({ line_no: l.line_no, quantity: l.qty_left - l.picked }));
-        const refund = WAITING.has(order.status) && left.length > 0;
-        if (!(await presales.settleNoShow(tx, a.tenant_id, a.order_id, refund ? 'refunded' : 'nothing_left', clock.now()))) continue;
-        settled += 1;
-        if (!refund) continue;
-        await refundOrder(tx, clock, system, a.order_id, { lines: left, reason: 'no_show' });
-        refunded += 1;
-        if (lines.some((l) => l.picked > 0)) await completePickup(tx, clock, system, a.order_id, order.pickup_code);
+        // One arrival's failure (its refund refused, say) stays due for the next run and holds up no other.
+        await sql`SAVEPOINT no_show`.execute(tx);
+        try {
+          const outcome = await settleOne(tx, clock, a.tenant_id, a.order_id);
+          await sql`RELEASE SAVEPOINT no_show`.execute(tx);
+          if (outcome !== 'already') done.settled += 1;
+          if (outcome === 'refunded') done.refunded += 1;
+        } catch (err) {
+          await sql`ROLLBACK TO SAVEPOINT no_show`.execute(tx);
+          if (log) log(err, a.order_id);
+        }
       }
-      return due.length;
+      return done;
     });
-    if (n < batch) return { refunded, settled };
+    settled += round.settled;
+    refunded += round.refunded;
+    // A full batch that settled nothing is one whose arrivals all failed: they wait for the next period.
+    if (round.n < batch || round.settled === 0) return { refunded, settled };
   }
+}
+
+async function settleOne(tx: Tx, clock: Clock, tenantId: string, orderId: string): Promise<'refunded' | 'nothing_left' | 'already'> {
+  const system: Actor = { tenantId, userId: 'system:no-show', role: 'tenant_admin', bNodeId: null, supplierId: null };
+  const order = await lockVisibleOrder(tx, system, orderId);
+  const lines = await presales.orderPicks(tx, tenantId, orderId);
+  const left = lines.filter((l) => l.qty_left > l.picked).map((l) => ({ line_no: l.line_no, quantity: l.qty_left - l.picked }));
+  const refund = WAITING.has(order.status) && left.length > 0;
+  if (!(await presales.settleNoShow(tx, tenantId, orderId, refund ? 'refunded' : 'nothing_left', clock.now()))) return 'already';
+  if (!refund) return 'nothing_left';
+  await refundOrder(tx, clock, system, orderId, { lines: left, reason: 'no_show' });
+  // What was picked stays sold: the order, nothing left to hand out, completes.
+  if (lines.some((l) => l.picked > 0)) await completePickup(tx, clock, system, orderId, order.pickup_code);
+  return 'refunded';
 }

@@ -111,7 +111,8 @@ describe('pre-sale and the leader’s day in a browser', () => {
     const leaderContext = await browser.newContext(PHONE);
     const leader = await leaderContext.newPage();
     await loginToConsole(leader, base, world.tenantSlug, LEADER.login, LEADER.password, '团长阿芳');
-    await leader.getByTestId('nav-pickup-day').click();
+    await leader.getByTestId('nav-pick-lists').click();
+    await leader.getByTestId('open-pickup-day').click();
     await waitForText(leader.getByTestId('pickup-day-summary'), '待取 3 单，共 9 件');
     await leader.getByTestId('announce-arrival').click();
     await waitForText(leader.getByTestId('arrival-result'), '已标记到货 3 单，通知 2 位买家');

@@ -30,7 +30,6 @@ function AdminNav() {
       {has('purchase-orders') && <NavLink to="/admin/purchase-orders" data-testid="nav-purchase-orders">{t('fulfilment.nav_purchase_orders')}</NavLink>}
       {has('pick-lists') && <NavLink to="/admin/pick-lists" data-testid="nav-pick-lists">{t('fulfilment.nav_pick_lists')}</NavLink>}
       {has('presales') && <NavLink to="/admin/presales" data-testid="nav-presales">{t('presale.nav')}</NavLink>}
-      {has('pickup-day') && <NavLink to="/admin/pickup-day" data-testid="nav-pickup-day">{t('pickup_day.nav')}</NavLink>}
       {has('bargains') && <NavLink to="/admin/bargains" data-testid="nav-bargains">{t('bargain.nav')}</NavLink>}
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}

@@ -270,6 +270,7 @@ export const en: Messages = {
     saved: 'Saved',
   },
   pickup_day: {
+    open: 'Today\'s pickups: arrivals and verification',
     nav: 'Today\'s pickups',
     title: 'Today\'s pickups',
     summary: '{{orders}} orders, {{units}} units to hand out',

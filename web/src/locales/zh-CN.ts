@@ -270,6 +270,7 @@ export const zhCN = {
     saved: '已保存',
   },
   pickup_day: {
+    open: '今日自提 · 到货通知与核销',
     nav: '今日自提',
     title: '今日自提',
     summary: '待取 {{orders}} 单，共 {{units}} 件',

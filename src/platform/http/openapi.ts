@@ -22,6 +22,7 @@ const TAGS = [
   { name: 'profit-sharing', description: 'WeChat Pay profit sharing: B-node receivers, commission splits, unfreezing, returns after refunds' },
   { name: 'reconciliation', description: 'Daily reconciliation of payments and refunds against the provider\'s bills' },
   { name: 'wechat', description: 'WeChat sign-in for buyers (official account, mini-program) and the tenant\'s WeChat apps' },
+  { name: 'wecom', description: 'The tenant\'s WeCom (企业微信) corp: settings, callback URL and the events received' },
   { name: 'subscribe-messages', description: 'WeChat subscribe messages on order events: templates, buyers\' one-time opt-ins, what was sent' },
   { name: 'presales', description: 'Community pre-sales (社区团购) until a sales window\'s cutoff, and the leader\'s day: arrivals, pickup verification (核销), partial pickup, no-shows' },
   { name: 'bargains', description: 'Bargains (砍价): friends cut a SKU\'s price toward its floor inside the shop, each once; the buyer checks out at the price reached' },

@@ -141,7 +141,8 @@ describe('pre-sale and the leader’s day in a browser', () => {
     await leader.getByTestId('hand-out-confirm').click();
     await waitForText(leader.getByTestId('verify-result'), '已全部提货');
     expect((await db.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirstOrThrow()).status).toBe('completed');
-    expect(await leader.locator(`[data-testid="buyer-card"][data-order-id="${orderId}"]`).count()).toBe(0);
+    // The list refreshes: the order taken in full leaves it.
+    await leader.locator(`[data-testid="buyer-card"][data-order-id="${orderId}"]`).waitFor({ state: 'detached' });
     await screenshot(leader, 'pickup-day-done');
   });
 

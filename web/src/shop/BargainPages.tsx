@@ -10,26 +10,10 @@ import { ErrorNote, Loading } from '../ui.js';
 import { BuyerForm } from './BuyerForm.js';
 import { Countdown } from './Countdown.js';
 import { forgetIfExpired, useShopSession } from './session.js';
+import { useShopBargains } from './CampaignBanners.js';
 
 type Campaign = components['schemas']['BargainCampaign'];
 type Bargain = components['schemas']['Bargain'];
-
-export function useShopBargains(slug: string) {
-  return useQuery({ queryKey: ['shop', slug, 'bargains'], queryFn: ({ signal }) => api<{ items: Campaign[] }>(`/shops/${slug}/bargains`, { signal }).then((r) => r.items) });
-}
-
-/** On the shop's front page: a running bargain, one tap from starting it. */
-export function BargainBanner({ slug }: { slug: string }) {
-  const { t } = useTranslation();
-  const first = useShopBargains(slug).data?.[0];
-  if (!first) return null;
-  return (
-    <Link to={`/s/${slug}/bargain`} className="card presale-banner" data-testid="bargain-banner">
-      <strong>{first.title}</strong>
-      <span className="small">{t('bargain.banner', { floor: yuan(first.floor_price), start: yuan(first.start_price) })}</span>
-    </Link>
-  );
-}
 
 /** The shop's bargain campaigns: start one (signed in), then ask friends to help. */
 export function BargainListPage() {

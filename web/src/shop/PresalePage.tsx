@@ -12,31 +12,10 @@ import { Countdown } from './Countdown.js';
 import { QuantityStepper } from './QuantityStepper.js';
 import { ProductImage } from './ProductList.js';
 import { forgetIfExpired, useShopSession } from './session.js';
+import { useShopPresales } from './CampaignBanners.js';
 
 type ShopPresale = components['schemas']['ShopPresale'];
 
-export function useShopPresales(slug: string) {
-  return useQuery({
-    queryKey: ['shop', slug, 'presales'],
-    queryFn: ({ signal }) => api<{ items: ShopPresale[] }>(`/shops/${slug}/presales`, { signal }).then((r) => r.items),
-    refetchInterval: 30_000,
-  });
-}
-
-/** On the shop's front page: today's pre-sale with its countdown, one tap from the page that takes orders. */
-export function PresaleBanner({ slug }: { slug: string }) {
-  const { t } = useTranslation();
-  const presales = useShopPresales(slug);
-  const first = presales.data?.[0];
-  if (!first) return null;
-  return (
-    <Link to={`/s/${slug}/presale`} className="card presale-banner" data-testid="presale-banner">
-      <strong>{first.title}</strong>
-      <Countdown until={first.cutoff_at} />
-      <span className="muted small">{t('presale.banner_hint', { count: first.items.reduce((a, i) => a + i.sold, 0) })}</span>
-    </Link>
-  );
-}
 
 /** The pre-sale (社区团购): countdown to the cutoff, progress per product with a few masked buyers, and ordering for pickup. */
 export function PresalePage() {

@@ -1,3 +1,4 @@
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Route, Routes, useParams } from 'react-router-dom';
 import { NotFound } from '../NotFound.js';
 import { ShopLayout } from './ShopLayout.js';
@@ -10,8 +11,13 @@ import { OrderPage } from './OrderPage.js';
 import { MyOrdersPage } from './MyOrdersPage.js';
 import { WechatCallbackPage } from './WechatCallbackPage.js';
 import { SharePage } from './SharePage.js';
-import { PresalePage } from './PresalePage.js';
-import { BargainListPage, BargainPage } from './BargainPages.js';
+import { Loading } from '../ui.js';
+
+// Campaign pages load when opened: the shop's first load stays small.
+const PresalePage = lazy(() => import('./PresalePage.js').then((m) => ({ default: m.PresalePage })));
+const BargainListPage = lazy(() => import('./BargainPages.js').then((m) => ({ default: m.BargainListPage })));
+const BargainPage = lazy(() => import('./BargainPages.js').then((m) => ({ default: m.BargainPage })));
+const later = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
 /** The consumer's shop, served for /s/*; it shares no screen with the console. */
 export function ShopApp() {
@@ -27,9 +33,9 @@ export function ShopApp() {
           <Route path="orders" element={<MyOrdersPage />} />
           <Route path="orders/:orderId" element={<OrderPage />} />
           <Route path="share" element={<SharePage />} />
-          <Route path="presale" element={<PresalePage />} />
-          <Route path="bargain" element={<BargainListPage />} />
-          <Route path="bargains/:bargainId" element={<BargainPage />} />
+          <Route path="presale" element={later(<PresalePage />)} />
+          <Route path="bargain" element={later(<BargainListPage />)} />
+          <Route path="bargains/:bargainId" element={later(<BargainPage />)} />
           <Route path="wechat/callback" element={<WechatCallbackPage />} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>

@@ -40,6 +40,9 @@ import { referralRoutes } from './modules/referrals/referrals.routes.js';
 import { afterSalesRoutes } from './modules/after-sales/after-sales.routes.js';
 import { fulfilmentRoutes } from './modules/fulfilment/fulfilment.routes.js';
 import { runDueCutoffs } from './flows/cutoff.flow.js';
+import { presaleRoutes } from './modules/presales/presales.routes.js';
+import { bargainRoutes } from './modules/bargains/bargains.routes.js';
+import { settleNoShows } from './flows/pickup-day.flow.js';
 import { pruneNotificationNonces, submitRefundOutside, type Providers } from './modules/payments/payments.service.js';
 import { settlePaidOrder, settlePaidOrders } from './flows/payment-settlement.flow.js';
 import type { WechatpayTransport } from './adapters/wechatpay/wechatpay.client.js';
@@ -237,7 +240,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), crmRoutes, ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, presaleRoutes, bargainRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), crmRoutes, ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
@@ -281,6 +284,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
           { name: 'sales-windows.cutoff', everyMs: 15_000, run: (jobDb) => runDueCutoffs(jobDb, clock) },
           // Group buys past their timer or campaign: formed or failed (members refunded), each once across processes.
           { name: 'group-buys.settle', everyMs: 5_000, run: (jobDb) => settleDueGroupBuys(jobDb, clock) },
+          // Goods not picked up N days after arrival, under the tenant's refund rule: refunded once.
+          { name: 'pickups.no-shows', everyMs: 60_000, run: (jobDb) => settleNoShows(jobDb, clock, 100, (err, orderId) => server.log.error({ err, order_id: orderId }, 'a no-show could not be settled')) },
         ],
         cron: [
           { name: 'idempotency.prune', match: '17 3 * * *', run: (jobDb) => pruneIdempotencyKeys(jobDb, config.idempotencyRetentionHours) },

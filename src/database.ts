@@ -25,6 +25,8 @@ import type { AssortmentTables } from './modules/assortments/assortments.tables.
 import type { CrmTables } from './modules/crm/crm.tables.js';
 import type { WecomTables } from './modules/wecom/wecom.tables.js';
 import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js';
+import type { PresaleTables } from './modules/presales/presales.tables.js';
+import type { BargainTables } from './modules/bargains/bargains.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -33,7 +35,8 @@ import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, FlashSaleTables, GroupBuyTables, CouponTables, ReferralTables, MessagingTables, AfterSalesTables, WechatTables,
-  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables, WecomTables {}
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables, WecomTables,
+  PresaleTables, BargainTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

@@ -23,6 +23,10 @@ import { groupShortfall, groupTermsFor, type GroupBuyRead } from '../modules/gro
 import { chosenCoupons, takeCoupons, type ChosenCoupon, type CouponUse } from '../modules/coupons/coupons.fragments.js';
 import { couponDiscount, stacking } from '../modules/coupons/coupons.service.js';
 import { couponError } from '../modules/coupons/coupons.errors.js';
+import { presaleTerms } from '../modules/presales/presales.fragments.js';
+import { presaleError } from '../modules/presales/presales.errors.js';
+import { bargainTerms, takeBargain } from '../modules/bargains/bargains.fragments.js';
+import { bargainError } from '../modules/bargains/bargains.errors.js';
 
 /**
  * Checkout: the model cross-module flow, and one read and one write statement whatever the cart
@@ -49,7 +53,7 @@ import { couponError } from '../modules/coupons/coupons.errors.js';
  */
 export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: CheckoutInput) {
   const now = clock.now();
-  const { node, listed, lines, subtotal, discount, subsidy, coupons, discounts, flash, group } = await priceCart(tx, now, buyer, input);
+  const { node, listed, lines, subtotal, discount, subsidy, coupons, discounts, flash, group, bargainId } = await priceCart(tx, now, buyer, input);
   const order: NewOrder = {
     tenant_id: buyer.tenantId, id: newId('ord'), number: orderNumber(now), b_node_id: node.b_node_id, customer_id: buyer.customerId,
     warehouse_id: node.warehouse_id, fulfillment: input.fulfillment, pickup_code: newPickupCode(),
@@ -65,10 +69,11 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
   const overCap = capped.filter((w) => w.quantity > listed.get(w.sku_id)!.cap_left!);
   if (overCap.length) throw bNodeError('listing_cap_reached', { sku_ids: overCap.map((w) => w.sku_id) });
   const uses: CouponUse[] = coupons.map((c) => ({ coupon_id: c.coupon_id, template_id: c.template_id, amount: c.amount, redemption_id: newId('cpr') }));
-  const { placed, reserved, subsidized, capsTaken, couponTemplatesTaken, couponsTaken, flashTaken, groupTaken } = await placeOrder(tx, order, lines, wants, capped, uses, now, flash, group);
+  const { placed, reserved, subsidized, capsTaken, couponTemplatesTaken, couponsTaken, flashTaken, groupTaken, bargainTaken } = await placeOrder(tx, order, lines, wants, capped, uses, now, flash, group, bargainId);
   const allReserved = !placed && reserved.length === wants.length;
   if (allReserved && group && !(groupTaken.units && groupTaken.slot && groupTaken.limit)) throw groupShortfall(group, groupTaken);
   if (allReserved && flash && !(flashTaken.units && flashTaken.limit)) throw flashShortfall(flash.saleId, flashTaken);
+  if (allReserved && bargainId && !bargainTaken) throw bargainError('bargain_used');
   if (allReserved && capsTaken < capped.length) {
     throw bNodeError('listing_cap_reached', { sku_ids: capped.map((w) => w.sku_id) });
   }
@@ -109,7 +114,7 @@ export async function quote(db: Conn, clock: Clock, buyer: { tenantId: string; c
   };
 }
 
-export type DiscountLine = { kind: 'subsidy' | 'coupon'; ref: string; name: string; amount: Fen };
+export type DiscountLine = { kind: 'subsidy' | 'coupon' | 'bargain'; ref: string; name: string; amount: Fen };
 
 /**
  * Prices a cart: the shop's listed prices, the running subsidy (when the cart reaches its
@@ -123,14 +128,31 @@ async function priceCart(db: Conn, now: Date, buyer: { tenantId: string; custome
   const priceCampaign = input.campaign && input.campaign.kind !== 'presale' ? input.campaign : null;
   // A campaign price (flash sale, group buy, bargain) is the whole offer: no coupon on top of it.
   if (priceCampaign && couponIds.length) throw couponError('coupon_not_stackable', { campaign_kind: priceCampaign.kind });
-  const source = await readCheckoutSource(db, buyer, input.shop, skuIds, couponIds, now, priceCampaign?.kind === 'flash_sale' ? priceCampaign.ref : null,
-    priceCampaign?.kind === 'group_buy' ? { ref: priceCampaign.ref, group_id: priceCampaign.group_id ?? null } : null);
+  const source = await readCheckoutSource(db, buyer, input.shop, skuIds, couponIds, now, input.campaign);
   const node = source[0];
   // Another tenant's shop is indistinguishable from no shop at all.
   if (!node) throw bNodeError('shop_not_found');
   const listed = new Map(source.filter((r) => r.sku_id !== null && r.retail_price !== null).map((r) => [r.sku_id!, r]));
   const missing = skuIds.filter((id) => !listed.has(id));
   if (missing.length) throw orderError('sku_not_available', { sku_ids: missing });
+  // ── pre-sale (社区团购): taken until its window's cutoff, its SKUs only; otherwise an ordinary pickup order.
+  if (input.campaign?.kind === 'presale') {
+    if (!node.presale_id) throw presaleError('presale_not_found');
+    if (!node.presale_open) throw presaleError('presale_closed');
+    const outside = skuIds.filter((id) => !node.presale_skus!.includes(id));
+    if (outside.length) throw presaleError('sku_not_in_presale', { sku_ids: outside });
+  }
+  // ── end pre-sale
+  // ── bargain (砍价): the buyer's own bargain, floor reached, one unit of its SKU at its shop, at the price reached.
+  const bargain = input.campaign?.kind === 'bargain' ? node : null;
+  if (bargain) {
+    if (!bargain.bargain_id || !bargain.bargain_mine || bargain.bargain_node !== node.b_node_id) throw bargainError('bargain_not_found');
+    if (input.lines.length !== 1 || input.lines[0]!.sku_id !== bargain.bargain_sku || input.lines[0]!.quantity !== 1) throw bargainError('bargain_one_unit');
+    if (!bargain.bargain_reached) throw bargainError('bargain_not_reached');
+    if (!bargain.bargain_free) throw bargainError('bargain_used');
+    if (!bargain.bargain_live) throw bargainError('bargain_expired');
+  }
+  // ── end bargain
 
   const priced = input.lines.map((l, i) => {
     const sku = listed.get(l.sku_id)!;
@@ -161,8 +183,11 @@ async function priceCart(db: Conn, now: Date, buyer: { tenantId: string; custome
   const { subsidyAllowed } = stacking(chosen);
   const running = !priceCampaign && node.campaign_id && subtotal >= node.campaign_min_total! ? { id: node.campaign_id, name: node.campaign_name!, amount: node.campaign_discount! } : null;
   const subsidy = subsidyAllowed ? running : null;
-  const perLine = allocate(subsidy?.amount ?? 0, priced.map((l) => l.line_total));
+  // A bargain's price is the listed price less what the helpers cut: a discount of its own.
+  const bargainCut = bargain ? Math.max(0, subtotal - Number(bargain.bargain_price)) : 0;
+  const perLine = allocate((subsidy?.amount ?? 0) + bargainCut, priced.map((l) => l.line_total));
   const discounts: DiscountLine[] = subsidy ? [{ kind: 'subsidy', ref: subsidy.id, name: subsidy.name, amount: subsidy.amount }] : [];
+  if (bargain) discounts.push({ kind: 'bargain', ref: bargain.bargain_id!, name: bargain.bargain_name ?? '', amount: bargainCut });
   const coupons: { coupon_id: string; template_id: string; amount: Fen }[] = [];
   for (const c of chosen) {
     const { amount, perLine: split } = couponDiscount(c, priced, node.b_node_id, perLine);
@@ -173,7 +198,7 @@ async function priceCart(db: Conn, now: Date, buyer: { tenantId: string; custome
   }
   const lines: NewLine[] = priced.map(({ category_path: _, ...l }, i) => ({ ...l, discount: perLine[i]! }));
   const discount = perLine.reduce((a, b) => a + b, 0);
-  return { node, listed, lines, subtotal, discount, subsidy, coupons, discounts, flash, group, subsidyReplaced: running !== null && subsidy === null };
+  return { node, listed, lines, subtotal, discount, subsidy, coupons, discounts, flash, group, bargainId: bargain?.bargain_id ?? null, subsidyReplaced: running !== null && subsidy === null };
 }
 
 /** The chosen coupons as the buyer may use them here and now; the first that may not is refused with its reason. */
@@ -195,19 +220,28 @@ interface CheckoutSource extends FlashSaleRead, GroupBuyRead {
   coupons: ChosenCoupon[] | null; category_path: string[] | null;
   sku_id: string | null; code: string | null; sku_name: string | null; supply_price: Fen | null; title: string | null; retail_price: Fen | null; cap_left: number | null;
   share_code: string | null; sharer_user_id: string | null; sharer_b_node_id: string | null;
+  presale_id: string | null; presale_open: boolean | null; presale_skus: string[] | null;
+  bargain_id: string | null; bargain_name: string | null; bargain_sku: string | null; bargain_node: string | null; bargain_price: Fen | null;
+  bargain_reached: boolean | null; bargain_mine: boolean | null; bargain_free: boolean | null; bargain_live: boolean | null;
 }
 
 /** The one read: a row per requested SKU the shop lists (one row without a SKU when it lists none of them). */
 async function readCheckoutSource(db: Conn, buyer: { tenantId: string; customerId: string | null }, shop: string, skuIds: string[], couponIds: string[], now: Date,
-  flashSaleId: string | null, group: { ref: string; group_id: string | null } | null): Promise<CheckoutSource[]> {
+  campaign: CheckoutInput['campaign']): Promise<CheckoutSource[]> {
   const tenantId = buyer.tenantId;
   // Most carts use no coupon: the statement then reads no wallet and no category tree.
   const withCoupons = couponIds.length > 0;
+  const flashSaleId = campaign?.kind === 'flash_sale' ? campaign.ref : null;
+  const group = campaign?.kind === 'group_buy' ? { ref: campaign.ref, group_id: campaign.group_id ?? null } : null;
+  const presaleId = campaign?.kind === 'presale' ? campaign.ref : null;
+  const bargainId = campaign?.kind === 'bargain' ? campaign.ref : null;
   const { rows } = await sql<CheckoutSource>`
     SELECT b.b_node_id, b.name, b.slug, b.pickup_address, b.warehouse_id, t.order_payment_timeout_minutes AS timeout_minutes,
            c.id AS campaign_id, c.name AS campaign_name, c.discount_per_order AS campaign_discount, c.min_order_total AS campaign_min_total,
            l.sku_id, s.code, s.name AS sku_name, coalesce(l.supply_price, s.supply_price) AS supply_price, p.title, l.retail_price, l.cap_left,
            a.share_code, a.sharer_user_id, a.sharer_b_node_id, f.*, gb.*,
+           pr.presale_id, pr.presale_open, pr.presale_skus,
+           bg.bargain_id, bg.bargain_name, bg.bargain_sku, bg.bargain_node, bg.bargain_price, bg.bargain_reached, bg.bargain_mine, bg.bargain_free, bg.bargain_live,
            ${withCoupons ? sql`${chosenCoupons(tenantId, buyer.customerId, couponIds)}` : sql`NULL`} AS coupons,
            ${withCoupons ? sql`cat.category_path` : sql`NULL::text[]`} AS category_path
       FROM ${shopBySlug(tenantId, shop)} b
@@ -216,6 +250,8 @@ async function readCheckoutSource(db: Conn, buyer: { tenantId: string; customerI
       LEFT JOIN LATERAL ${buyer.customerId ? lastAttributableVisit(tenantId, buyer.customerId, now) : sql`(SELECT NULL::text AS share_code, NULL::text AS sharer_user_id, NULL::text AS sharer_b_node_id)`} a ON true
       LEFT JOIN LATERAL ${flashSaleForCheckout(tenantId, sql.ref('b.b_node_id'), flashSaleId, buyer.customerId)} f ON true
       LEFT JOIN LATERAL ${groupBuyForCheckout(tenantId, sql.ref('b.b_node_id'), group?.ref ?? null, group?.group_id ?? null, buyer.customerId)} gb ON true
+      LEFT JOIN LATERAL ${presaleTerms(tenantId, presaleId, now)} pr ON true
+      LEFT JOIN LATERAL ${bargainTerms(tenantId, bargainId, buyer.customerId, now)} bg ON true
       LEFT JOIN ${listedPrices(tenantId, skuIds)} l ON l.b_node_id = b.b_node_id
       LEFT JOIN ${skuRows(tenantId)} s ON s.id = l.sku_id
       LEFT JOIN ${productRows(tenantId)} p ON p.id = s.product_id
@@ -227,7 +263,7 @@ async function readCheckoutSource(db: Conn, buyer: { tenantId: string; customerI
  * The one write. Returns what could be taken; anything short means the caller must roll back
  * (the partial updates are in its transaction).
  */
-async function placeOrder(tx: Tx, order: NewOrder, lines: NewLine[], wants: StockWant[], capped: StockWant[], uses: CouponUse[], now: Date, flash: FlashTake | null, group: GroupTake | null) {
+async function placeOrder(tx: Tx, order: NewOrder, lines: NewLine[], wants: StockWant[], capped: StockWant[], uses: CouponUse[], now: Date, flash: FlashTake | null, group: GroupTake | null, bargainId: string | null) {
   // Most carts hold no capped listing: the statement then carries no cap step at all.
   const caps = capped.length ? sql`caps AS ${takeListingCaps(order.tenant_id, order.b_node_id, capped)},` : sql``;
   const capsTaken = capped.length ? sql`(SELECT count(*) FROM caps)::int` : sql`0`;
@@ -241,6 +277,9 @@ async function placeOrder(tx: Tx, order: NewOrder, lines: NewLine[], wants: Stoc
   const groupRecord = group ? sql`, ${recordGroupMember(group, sql`new_order`)}` : sql``;
   const groupTaken = group ? sql`EXISTS (SELECT 1 FROM gb_units) AS gb_units, EXISTS (SELECT 1 FROM gb_slot) AS gb_slot, EXISTS (SELECT 1 FROM gb_limit) AS gb_limit`
     : sql`false AS gb_units, false AS gb_slot, false AS gb_limit`;
+  // A bargain is taken by the order in this statement (once: a second checkout finds it taken).
+  const bargain = bargainId ? sql`bargain AS ${takeBargain(order.tenant_id, bargainId, order.id)},` : sql``;
+  const bargainTaken = bargainId ? sql`EXISTS (SELECT 1 FROM bargain)` : sql`true`;
   // --- coupons: each template's count and money budget and each wallet coupon, taken conditionally.
   const cp = uses.length ? takeCoupons(order.tenant_id, order.customer_id, order.id, uses, now) : null;
   const couponCtes = cp ? sql`coupon_budgets AS ${cp.templatesTaken}, coupon_wallet AS ${cp.couponsTaken},` : sql``;
@@ -249,17 +288,19 @@ async function placeOrder(tx: Tx, order: NewOrder, lines: NewLine[], wants: Stoc
   const redemptions = cp ? sql`, new_redemptions AS ${cp.redemptions(sql`new_order`)}` : sql``;
   // --- end coupons
   const { rows } = await sql<{ placed: boolean; reserved: string[]; subsidized: boolean; caps_taken: number; coupon_templates_taken: number; coupons_taken: number;
-    flash_units: boolean; flash_limit: boolean; gb_units: boolean; gb_slot: boolean; gb_limit: boolean }>`
+    flash_units: boolean; flash_limit: boolean; gb_units: boolean; gb_slot: boolean; gb_limit: boolean; bargain_taken: boolean }>`
     WITH ${reservationCtes(order.tenant_id, order.warehouse_id, wants)},
     subsidy AS ${takeSubsidy(order.tenant_id, order.campaign_id, order.subsidy_discount)},
     ${caps}
     ${flashSteps}
     ${groupSteps}
     ${couponCtes}
+    ${bargain}
     complete AS (
       SELECT (SELECT count(*) FROM reserved) = ${wants.length}
              AND ${capsTaken} = ${capped.length}
              AND ${templatesTaken} = ${cp?.templateCount ?? 0} AND ${couponsTaken} = ${uses.length}
+             AND ${bargainTaken}
              AND (${order.campaign_id}::text IS NULL OR EXISTS (SELECT 1 FROM subsidy)) ${flashOk} ${groupOk} AS ok),
     new_order AS ${insertOrder(order, sql`(SELECT ok FROM complete)`)},
     new_lines AS ${insertLines(order.tenant_id, sql`new_order`, lines)},
@@ -267,11 +308,11 @@ async function placeOrder(tx: Tx, order: NewOrder, lines: NewLine[], wants: Stoc
     ${redemptions}
     SELECT (SELECT ok FROM complete) AS placed, ARRAY(SELECT sku_id FROM reserved) AS reserved,
            EXISTS (SELECT 1 FROM subsidy) AS subsidized, ${capsTaken} AS caps_taken,
-           ${templatesTaken} AS coupon_templates_taken, ${couponsTaken} AS coupons_taken, ${flashTaken}, ${groupTaken},
+           ${templatesTaken} AS coupon_templates_taken, ${couponsTaken} AS coupons_taken, ${flashTaken}, ${groupTaken}, ${bargainTaken} AS bargain_taken,
            (SELECT count(*) FROM new_lines) + (SELECT count(*) FROM new_reservations) AS written`.execute(tx);
   const r = rows[0]!;
   return { placed: r.placed, reserved: r.reserved, subsidized: r.subsidized, capsTaken: r.caps_taken, couponTemplatesTaken: r.coupon_templates_taken, couponsTaken: r.coupons_taken,
-    flashTaken: { units: r.flash_units, limit: r.flash_limit }, groupTaken: { units: r.gb_units, slot: r.gb_slot, limit: r.gb_limit } };
+    flashTaken: { units: r.flash_units, limit: r.flash_limit }, groupTaken: { units: r.gb_units, slot: r.gb_slot, limit: r.gb_limit }, bargainTaken: r.bargain_taken };
 }
 
 /** One want per SKU, in SKU order (the order stock rows are locked in). */

@@ -26,8 +26,10 @@ export async function getOrder(db: Conn, actor: Actor, orderId: string, customer
   return presentOrder(actor.role, order, lines, { shop, customer, payments, refunds, attribution, discounts });
 }
 
-/** The discounts that make up the order's `discount`: its subsidy campaign's part, then each coupon's. */
-async function discountLines(db: Conn, tenantId: string, order: { id: string; campaign_id: string | null; subsidy_discount: number; discount: number }) {
+/** The discounts that make up the order's `discount`: its subsidy campaign's part, each coupon's, or a bargain's cut. */
+async function discountLines(db: Conn, tenantId: string, order: { id: string; campaign_id: string | null; subsidy_discount: number; discount: number; campaign_kind: string | null; campaign_ref: string | null }) {
+  // A bargain order has neither subsidy nor coupon: its whole discount is what the helpers cut.
+  if (order.campaign_kind === 'bargain' && order.discount > 0) return [{ kind: 'bargain' as const, ref: order.campaign_ref!, name: '', amount: order.discount }];
   const [campaign, coupons] = await Promise.all([
     order.campaign_id && order.subsidy_discount > 0 ? getCampaign(db, tenantId, order.campaign_id) : null,
     order.discount > order.subsidy_discount ? couponsOfOrder(db, tenantId, order.id) : [],

@@ -176,3 +176,7 @@ export async function pickListDetail(db: Conn, actor: Actor, id: string): Promis
 }
 
 export const timeZoneOf = (db: Conn, actor: Actor) => repo.timeZoneOf(db, actor.tenantId);
+
+/** The pick list's printable page and workbook, for any list of the same shape (the leader's day reads as one). */
+export { pickListHtml, A4_CSS, RECEIPT_CSS, type Layout, type PrintLang } from './fulfilment.print.js';
+export { pickListXlsx } from './fulfilment.export.js';

@@ -151,3 +151,32 @@ export function ordersOfCustomers(tenantId: string, customerIds: string[]) {
     SELECT id, number, customer_id, b_node_id, status, total, refunded_total, created_at, paid_at
       FROM orders WHERE tenant_id = ${tenantId} AND customer_id = ANY(${customerIds}::text[]))`;
 }
+
+/**
+ * Paid lines bought under campaigns of one kind (pre-sales, bargains…), with the units each still
+ * holds (refunds taken off) and its buyer, to aggregate progress per campaign and SKU.
+ */
+export function campaignSales(tenantId: string, kind: string, refs: string[]) {
+  return sql<{ campaign_ref: string; order_id: string; customer_id: string; paid_at: Date; sku_id: string; units: number }>`(
+    SELECT o.campaign_ref, o.id AS order_id, o.customer_id, o.paid_at, l.sku_id, l.quantity - l.refunded_quantity AS units
+      FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+     WHERE o.tenant_id = ${tenantId} AND o.campaign_kind = ${kind} AND o.campaign_ref = ANY(${refs}::text[])
+       AND o.paid_at IS NOT NULL AND l.quantity > l.refunded_quantity)`;
+}
+
+/**
+ * A pickup point's orders waiting for their buyers: paid pickup orders not yet completed nor
+ * refunded in full. Carries the pickup code for matching a typed code; never answer it to staff.
+ */
+export function openPickupOrders(tenantId: string, bNodeId: string) {
+  return sql<{ order_id: string; number: string; status: string; customer_id: string; pickup_code: string; shipped: boolean; paid_at: Date }>`(
+    SELECT id AS order_id, number, status, customer_id, pickup_code, shipped, paid_at FROM orders
+     WHERE tenant_id = ${tenantId} AND b_node_id = ${bNodeId} AND fulfillment = 'pickup'
+       AND status IN ('paid', 'ready_for_pickup', 'partially_refunded'))`;
+}
+
+/** Orders of a pickup point with a given pickup code, whatever their status (to tell a used code from a wrong one). */
+export function pickupCodeOrders(tenantId: string, bNodeId: string, code: string) {
+  return sql<{ order_id: string; status: string }>`(
+    SELECT id AS order_id, status FROM orders WHERE tenant_id = ${tenantId} AND b_node_id = ${bNodeId} AND pickup_code = ${code})`;
+}

@@ -61,8 +61,8 @@ export const orderLineSchema = z.object({
 
 /** One discount an order carries (or a quote would): a subsidy campaign's or a coupon's, its total over the lines. */
 export const discountLineSchema = z.object({
-  kind: z.enum(['subsidy', 'coupon']),
-  ref: z.string().describe('The campaign id (subsidy) or the wallet coupon id (coupon)'),
+  kind: z.enum(['subsidy', 'coupon', 'bargain']),
+  ref: z.string().describe('The campaign id (subsidy), the wallet coupon id (coupon) or the bargain id (bargain: what the helpers cut)'),
   name: z.string(),
   amount: money,
 }).meta({ id: 'DiscountLine' });

@@ -25,6 +25,8 @@ const TAGS = [
   { name: 'wecom', description: 'The tenant\'s WeCom (企业微信) corp: settings, callback URL and the events received' },
   { name: 'subscribe-messages', description: 'WeChat subscribe messages on order events: templates, buyers\' one-time opt-ins, what was sent' },
   { name: 'crm', description: 'WeCom customers: identities, follows, tags kept in step with WeCom, timelines, customer groups, churn alerts' },
+  { name: 'presales', description: 'Community pre-sales (社区团购) until a sales window\'s cutoff, and the leader\'s day: arrivals, pickup verification (核销), partial pickup, no-shows' },
+  { name: 'bargains', description: 'Bargains (砍价): friends cut a SKU\'s price toward its floor inside the shop, each once; the buyer checks out at the price reached' },
   { name: 'sharing', description: 'Share codes (short links, QR codes, posters, mini-program codes), visits and attribution of orders to sharers' },
 ];
 

@@ -41,6 +41,9 @@ import { ChurnAlertsPage } from './crm/ChurnAlertsPage.js';
 import { AssortmentsPage } from './supplier/AssortmentsPage.js';
 import { SupplierStockPage } from './supplier/SupplierStockPage.js';
 import { SuppliersPage } from './supplier/SuppliersPage.js';
+import { PresalesPage } from './presales/PresalesPage.js';
+import { PickupDayPage } from './presales/PickupDayPage.js';
+import { BargainsPage } from './bargains/BargainsPage.js';
 
 // The economics screens carry ECharts; loading them on first visit keeps the console's first load small.
 const economics = () => import('./economics/index.js');
@@ -87,6 +90,9 @@ export function AdminApp() {
           <Route path="purchase-orders/:purchaseOrderId" element={<Screen screen="purchase-orders"><PurchaseOrderDetailPage /></Screen>} />
           <Route path="pick-lists" element={<Screen screen="pick-lists"><PickListsPage /></Screen>} />
           <Route path="pick-lists/:pickListId" element={<Screen screen="pick-lists"><PickListDetailPage /></Screen>} />
+          <Route path="presales" element={<Screen screen="presales"><PresalesPage /></Screen>} />
+          <Route path="pickup-day" element={<Screen screen="pickup-day"><PickupDayPage /></Screen>} />
+          <Route path="bargains" element={<Screen screen="bargains"><BargainsPage /></Screen>} />
           <Route path="listings" element={<Screen screen="listings"><ListingsPage /></Screen>} />
           <Route path="coupons" element={<Screen screen="campaigns"><CouponsPage /></Screen>} />
           <Route path="suppliers" element={<Screen screen="suppliers"><SuppliersPage /></Screen>} />

@@ -35,6 +35,8 @@ function AdminNav() {
       {has('pick-lists') && <NavLink to="/admin/pick-lists" data-testid="nav-pick-lists">{t('fulfilment.nav_pick_lists')}</NavLink>}
       {/* Those who run promotions get them on top; a node's owner reads them from the subsidy campaigns page. */}
       {can('campaigns.write') && <NavLink to="/admin/coupons" data-testid="nav-coupons">{t('coupons.nav')}</NavLink>}
+      {has('presales') && <NavLink to="/admin/presales" data-testid="nav-presales">{t('presale.nav')}</NavLink>}
+      {has('bargains') && <NavLink to="/admin/bargains" data-testid="nav-bargains">{t('bargain.nav')}</NavLink>}
       {economics && <NavLink to={economics.to} data-testid="nav-economics">{t('economics.nav')}</NavLink>}
       {has('jobs') && <NavLink to="/admin/jobs" data-testid="nav-jobs">{t('jobs.nav')}</NavLink>}
       {has('messages') && <NavLink to="/admin/messages" data-testid="nav-messages">{t('messages.nav')}</NavLink>}

@@ -40,6 +40,11 @@ export const SCREENS = [
   { key: 'sales-windows', to: '/admin/sales-windows', permission: 'sales_windows.manage' },
   { key: 'purchase-orders', to: '/admin/purchase-orders', permission: 'purchase_orders.read' },
   { key: 'pick-lists', to: '/admin/pick-lists', permission: 'pick_lists.read' },
+  // Community pre-sales and bargains: the operators' screens. The leader's day at the pickup point
+  // (owners, staff) opens from the pick lists, the page a leader already works from.
+  { key: 'presales', to: '/admin/presales', permission: 'campaigns.write' },
+  { key: 'bargains', to: '/admin/bargains', permission: 'campaigns.write' },
+  { key: 'pickup-day', to: '/admin/pickup-day', permission: 'orders.fulfil' },
   // Supply: the owner's listings (curated from assortments), suppliers and their portal.
   { key: 'listings', to: '/admin/listings', permission: 'listings.write' },
   { key: 'suppliers', to: '/admin/suppliers', permission: 'tenant.manage' },

@@ -2060,6 +2060,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/presales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pre-sales with their cutoff and progress per product */
+        get: operations["listPresales"];
+        put?: never;
+        /** Start a pre-sale (社区团购): SKUs sold until a sales window's cutoff */
+        post: operations["createPresale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/presales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pre-sale with its progress per product */
+        get: operations["getPresale"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/presale-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's no-show rule */
+        get: operations["getPresaleSettings"];
+        /** Set the no-show rule: hold the goods, or refund them N days after arrival */
+        put: operations["putPresaleSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/presales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shop's pre-sales taking orders now: cutoff, progress, a few masked buyers */
+        get: operations["getShopPresales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pickup-day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The leader's day: orders waiting at the pickup point, by buyer and by product */
+        get: operations["getPickupDay"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pickup-day/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a buyer's pickup QR or typed code (核销) and hand out all or part of the order
+         * @description Wrong codes count toward the order's lock as at POST /orders/{id}/pickup (429 pickup_code_locked).
+         */
+        post: operations["verifyPickup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pickup-day/arrived": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The goods arrived: mark the orders arrived and tell their buyers (once a day each) */
+        post: operations["announceArrival"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bargain-campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bargain campaigns with their results: started, reached the floor, bought */
+        get: operations["listBargainCampaigns"];
+        put?: never;
+        /** Start a bargain campaign (砍价) on a SKU a shop lists: start price, floor, helpers needed */
+        post: operations["createBargainCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/bargains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shop's running bargain campaigns */
+        get: operations["getShopBargains"];
+        put?: never;
+        /** Start a bargain (or get the one already started) for the signed-in buyer */
+        post: operations["startBargain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bargains/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bargain: the price reached, its helpers (masked), what is left */
+        get: operations["getBargain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bargains/{id}/help": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Help a friend's bargain: once per friend, never one's own */
+        post: operations["helpBargain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/messages": {
         parameters: {
             query?: never;
@@ -2961,6 +3155,14 @@ export interface components {
         ApiTokenList: {
             items: components["schemas"]["ApiToken"][];
         };
+        ArrivalNotice: {
+            /** @description Orders newly marked arrived */
+            orders: number;
+            /** @description Buyers told today (one notice each) */
+            buyers: number;
+            /** @description Subscribe messages queued (buyers who opted in get them) */
+            messages: number;
+        };
         Assortment: {
             id: string;
             supplier_id: string;
@@ -3048,6 +3250,61 @@ export interface components {
                 parent_id: string | null;
             }[];
             nodes: components["schemas"]["ReachedNode"][];
+        };
+        Bargain: {
+            id: string;
+            campaign_id: string;
+            title: string;
+            product_title: string;
+            sku_id: string;
+            sku_name: string;
+            shop_slug: string;
+            /** @description integer fen (1/100 yuan) */
+            start_price: number;
+            /** @description integer fen (1/100 yuan) */
+            floor_price: number;
+            /** @description The price reached so far */
+            price: number;
+            helped: number;
+            helpers_needed: number;
+            /** Format: date-time */
+            expires_at: string;
+            /** @enum {string} */
+            status: "open" | "reached" | "bought" | "expired";
+            starter: string;
+            helps: {
+                helper: string;
+                /** @description integer fen (1/100 yuan) */
+                cut: number;
+                /** Format: date-time */
+                at: string;
+            }[];
+            /** @description The viewer started it */
+            mine: boolean;
+            helped_by_me: boolean;
+            order_id: string | null;
+        };
+        BargainCampaign: {
+            id: string;
+            b_node_id: string;
+            sku_id: string;
+            title: string;
+            product_title: string;
+            sku_name: string;
+            /** @description integer fen (1/100 yuan) */
+            start_price: number;
+            /** @description integer fen (1/100 yuan) */
+            floor_price: number;
+            helpers_needed: number;
+            valid_hours: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            running: boolean;
+            started: number;
+            reached: number;
+            bought: number;
         };
         BNode: {
             tenant_id?: string;
@@ -3411,8 +3668,8 @@ export interface components {
         };
         DiscountLine: {
             /** @enum {string} */
-            kind: "subsidy" | "coupon";
-            /** @description The campaign id (subsidy) or the wallet coupon id (coupon) */
+            kind: "subsidy" | "coupon" | "bargain";
+            /** @description The campaign id (subsidy), the wallet coupon id (coupon) or the bargain id (bargain: what the helpers cut) */
             ref: string;
             name: string;
             /** @description integer fen (1/100 yuan) */
@@ -3789,6 +4046,10 @@ export interface components {
             actual_orders_per_day: number;
             actual: components["schemas"]["PnlRow"] | null;
         };
+        /** @enum {string} */
+        NoShowRule: "hold" | "refund";
+        /** @enum {string} */
+        NoShowRuleInput: "hold" | "refund";
         NotificationAck: {
             /** @constant */
             code: "SUCCESS";
@@ -4066,6 +4327,38 @@ export interface components {
                 }[];
             }[];
         };
+        PickupDay: {
+            b_node_id: string;
+            b_node_name: string;
+            pickup_address: string;
+            pickup_hours: string;
+            no_show: components["schemas"]["PresaleSettings"];
+            by_product: {
+                sku_id: string;
+                sku_code: string;
+                title: string;
+                quantity: number;
+                picked: number;
+                buyers: number;
+            }[];
+            orders: {
+                order_id: string;
+                number: string;
+                status: string;
+                customer_name: string;
+                phone_tail: string | null;
+                arrived_at: string | null;
+                overdue: boolean;
+                lines: {
+                    line_no: number;
+                    sku_id: string;
+                    sku_code: string;
+                    title: string;
+                    quantity: number;
+                    picked: number;
+                }[];
+            }[];
+        };
         PickupPoint: {
             b_node_id: string;
             name: string;
@@ -4074,6 +4367,17 @@ export interface components {
             lng: number | null;
             hours: string;
             map_url: string | null;
+        };
+        PickupVerified: {
+            order_id: string;
+            number: string;
+            completed: boolean;
+            lines: {
+                line_no: number;
+                title: string;
+                quantity: number;
+                picked: number;
+            }[];
         };
         PlanWaterfall: {
             /** @description integer fen (1/100 yuan) */
@@ -4189,6 +4493,33 @@ export interface components {
         PolicyAssignment: {
             b_node_id: string;
             policy_id: string | null;
+        };
+        Presale: {
+            id: string;
+            title: string;
+            window_id: string;
+            window_name: string;
+            /** @enum {string} */
+            window_status: "open" | "closed" | "cancelled";
+            /** Format: date-time */
+            cutoff_at: string;
+            open: boolean;
+            orders: number;
+            items: {
+                sku_id: string;
+                sku_code: string;
+                title: string;
+                sku_name: string;
+                sold: number;
+                buyers: string[];
+            }[];
+            /** Format: date-time */
+            created_at: string;
+        };
+        PresaleSettings: {
+            /** @description hold: goods wait at the pickup point; refund: what was not picked up is refunded no_show_days after arrival */
+            no_show_rule: components["schemas"]["NoShowRule"];
+            no_show_days: number;
         };
         /** @description application/problem+json (RFC 9457) with a stable `code` */
         Problem: {
@@ -4752,6 +5083,24 @@ export interface components {
             sent: true;
             expires_in_s: number;
             resend_after_s: number;
+        };
+        ShopPresale: {
+            id: string;
+            title: string;
+            /** Format: date-time */
+            cutoff_at: string;
+            items: {
+                sku_id: string;
+                sku_code: string;
+                title: string;
+                sku_name: string;
+                sold: number;
+                buyers: string[];
+                product_id: string;
+                /** @description integer fen (1/100 yuan) */
+                price: number;
+                image_url: string | null;
+            }[];
         };
         ShopProduct: {
             id: string;
@@ -14413,6 +14762,931 @@ export interface operations {
             };
         };
     };
+    listPresales: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Presale"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPresale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    window_id: string;
+                    title: string;
+                    sku_ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Presale"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPresale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Presale"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPresaleSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresaleSettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPresaleSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    no_show_rule: components["schemas"]["NoShowRuleInput"];
+                    no_show_days: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresaleSettings"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShopPresales: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ShopPresale"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPickupDay: {
+        parameters: {
+            query?: {
+                /** @description Required for admins; owners and staff see their own node */
+                b_node_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupDay"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyPickup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The six digits the buyer shows */
+                    code?: string;
+                    /** @description The text of the buyer's pickup QR, as scanned */
+                    qr?: string;
+                    /** @description With a typed code: the order it is for, when several share it */
+                    order_id?: string;
+                    /** @description Required for admins */
+                    b_node_id?: string;
+                    /** @description What the buyer takes now; absent: everything left */
+                    lines?: {
+                        line_no: number;
+                        quantity: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupVerified"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    announceArrival: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required for admins */
+                    b_node_id?: string;
+                    /** @description Absent: every paid order waiting at this pickup point */
+                    order_ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArrivalNotice"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBargainCampaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BargainCampaign"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createBargainCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    b_node_id: string;
+                    sku_id: string;
+                    title: string;
+                    start_price: number;
+                    floor_price: number;
+                    helpers_needed: number;
+                    /**
+                     * @description How long a buyer's bargain stays open once started
+                     * @default 24
+                     */
+                    valid_hours?: number;
+                    /**
+                     * Format: date-time
+                     * @description Default: now
+                     */
+                    starts_at?: string;
+                    /** Format: date-time */
+                    ends_at: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BargainCampaign"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShopBargains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BargainCampaign"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startBargain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    campaign_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bargain"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBargain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bargain"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    helpBargain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bargain"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMessages: {
         parameters: {
             query?: {
@@ -17795,6 +19069,7 @@ export const apiTokenStatusValues: ReadonlyArray<FlattenedDeepRequired<component
 export const assortmentWarningsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Assortment"]["warnings"]> = ["targets_nobody"];
 export const assortmentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssortmentStatus"]> = ["draft", "published", "withdrawn", "expired"];
 export const assortmentStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssortmentStatusInput"]> = ["draft", "published", "withdrawn", "expired"];
+export const bargainStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Bargain"]["status"]> = ["open", "reached", "bought", "expired"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
 export const breakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Breakeven"]["subsidy_volume"]> = ["actual", "break_even"];
@@ -17813,7 +19088,7 @@ export const couponTemplateVerdictValues: ReadonlyArray<FlattenedDeepRequired<co
 export const crmCustomerFollowsEnded_byAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CrmCustomer"]["follows"]["ended_by"]> = ["member", "customer", "transfer"];
 export const customerGroupStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CustomerGroup"]["status"]> = ["active", "dismissed"];
 export const customerGroupRowStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CustomerGroupRow"]["status"]> = ["active", "dismissed"];
-export const discountLineKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscountLine"]["kind"]> = ["subsidy", "coupon"];
+export const discountLineKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DiscountLine"]["kind"]> = ["subsidy", "coupon", "bargain"];
 export const flashSaleVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FlashSale"]["verdict"]> = ["accept", "warn"];
 export const flashSaleResultsVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FlashSaleResults"]["verdict"]> = ["accept", "warn"];
 export const flashSaleStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FlashSaleStatus"]> = ["active", "ended"];
@@ -17836,6 +19111,8 @@ export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["sche
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
 export const myInvitationsTasksReward_kindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MyInvitations"]["tasks"]["reward_kind"]> = ["coupon", "points"];
 export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
+export const noShowRuleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NoShowRule"]> = ["hold", "refund"];
+export const noShowRuleInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NoShowRuleInput"]> = ["hold", "refund"];
 export const orderMessageEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEvent"]> = ["order_paid", "ready_for_pickup", "refund_done"];
 export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEventInput"]> = ["order_paid", "ready_for_pickup", "refund_done"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
@@ -17844,6 +19121,7 @@ export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components
 export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "customers.read", "customers.tag", "customers.phone.reveal", "customers.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage", "sales_windows.manage", "purchase_orders.read", "purchase_orders.confirm", "pick_lists.read", "sub_orders.read"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
+export const presaleWindow_statusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Presale"]["window_status"]> = ["open", "closed", "cancelled"];
 export const profitSharingOrderKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["kind"]> = ["split", "unfreeze"];
 export const profitSharingOrderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["status"]> = ["pending", "processing", "finished", "failed"];
 export const profitSharingReceiverTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReceiver"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];

@@ -8,6 +8,7 @@ import { useServerMode } from '../SandboxBanner.js';
 import { AfterSalesSection } from './AfterSalesSection.js';
 import { SubscribePrompt } from './SubscribePrompt.js';
 import { DiscountLines } from './discounts.js';
+import { PickupQr } from './PickupQr.js';
 
 const PICKUP_VISIBLE = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
@@ -54,6 +55,7 @@ export function OrderPage() {
       {showCode && (
         <section className="card pickup">
           <p className="muted">{t('shop.pickup_code')}</p>
+          {o.pickup_code && <PickupQr orderId={o.id} code={o.pickup_code} />}
           <p className="pickup-code" data-testid="pickup-code">{o.pickup_code}</p>
           <p className="muted small">{t('shop.pickup_code_hint')}</p>
           {o.shop?.pickup_address && <p className="small">{t('shop.pickup_at', { address: o.shop.pickup_address })}</p>}

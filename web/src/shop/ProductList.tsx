@@ -8,6 +8,7 @@ import { ErrorNote, Loading } from '../ui.js';
 import type { ShopCatalog, ShopProduct } from '../types.js';
 import { PickupCard } from './PickupCard.js';
 import { CampaignStrip } from './CampaignStrip.js';
+import { CampaignBanners } from './CampaignBanners.js';
 
 /** The shop's front page: categories, search and sort live in the address, so a shared link shows the same list. */
 export function ProductList() {
@@ -42,6 +43,7 @@ export function ProductList() {
     <>
       <PickupCard slug={slug} address={shop.pickup_address} />
       {!q && !category && <CampaignStrip />}
+      <CampaignBanners slug={slug} />
       <form className="shop-search" role="search" onSubmit={submit}>
         <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={t('catalog.search_shop')} aria-label={t('catalog.search_shop')} data-testid="shop-search" />
         <button type="submit" data-testid="shop-search-submit">{t('catalog.search')}</button>

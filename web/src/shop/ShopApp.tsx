@@ -1,3 +1,4 @@
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Route, Routes, useParams } from 'react-router-dom';
 import { NotFound } from '../NotFound.js';
 import { ShopLayout } from './ShopLayout.js';
@@ -14,6 +15,13 @@ import { CampaignBuyPage } from './CampaignBuyPage.js';
 import { GroupPage } from './GroupPage.js';
 import { WalletPage } from './WalletPage.js';
 import { InvitationsPage } from './InvitationsPage.js';
+import { Loading } from '../ui.js';
+
+// Campaign pages load when opened: the shop's first load stays small.
+const PresalePage = lazy(() => import('./PresalePage.js').then((m) => ({ default: m.PresalePage })));
+const BargainListPage = lazy(() => import('./BargainPages.js').then((m) => ({ default: m.BargainListPage })));
+const BargainPage = lazy(() => import('./BargainPages.js').then((m) => ({ default: m.BargainPage })));
+const later = (page: ReactNode) => <Suspense fallback={<Loading />}>{page}</Suspense>;
 
 /** The consumer's shop, served for /s/*; it shares no screen with the console. */
 export function ShopApp() {
@@ -33,6 +41,9 @@ export function ShopApp() {
           <Route path="groups/:groupId" element={<GroupPage />} />
           <Route path="coupons" element={<WalletPage />} />
           <Route path="invitations" element={<InvitationsPage />} />
+          <Route path="presale" element={later(<PresalePage />)} />
+          <Route path="bargain" element={later(<BargainListPage />)} />
+          <Route path="bargains/:bargainId" element={later(<BargainPage />)} />
           <Route path="wechat/callback" element={<WechatCallbackPage />} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>

@@ -21,6 +21,7 @@ export function PickListsPage() {
   return (
     <section data-testid="pick-lists-page">
       <h1 className="page-title">{t('fulfilment.nav_pick_lists')}</h1>
+      <Link to="/admin/pickup-day" className="button primary block" data-testid="open-pickup-day">{t('pickup_day.open')}</Link>
       {lists.isPending ? <Loading /> : lists.error ? <ErrorNote error={lists.error} /> : lists.data.length === 0 ? <p className="empty card">{t('fulfilment.no_pick_lists')}</p> : (
         <ul className="plain-list">
           {lists.data.map((l) => (

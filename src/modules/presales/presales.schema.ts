@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { id } from '../catalog/catalog.schema.js';
+import { money, timestamp } from '../../platform/http/schemas.js';
+
+export const noShowRuleSchema = z.enum(['hold', 'refund']).meta({ id: 'NoShowRule' });
+export type NoShowRule = z.infer<typeof noShowRuleSchema>;
+
+export { PICKUP_QR_PREFIX, pickupQrText, parsePickupQr } from './pickup-qr.js';
+
+export const createPresaleBody = z.object({
+  window_id: id,
+  title: z.string().trim().min(1).max(60),
+  sku_ids: z.array(id).min(1).max(100),
+}).strict();
+export type CreatePresaleInput = z.infer<typeof createPresaleBody>;
+
+const presaleItemSchema = z.object({
+  sku_id: z.string(),
+  sku_code: z.string(),
+  title: z.string(),
+  sku_name: z.string(),
+  /** Units bought under the pre-sale, paid less refunded, across every pickup point. */
+  sold: z.number().int(),
+  /** A few recent buyers, masked (王**). */
+  buyers: z.array(z.string()),
+});
+
+export const presaleSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  window_id: z.string(),
+  window_name: z.string(),
+  window_status: z.enum(['open', 'closed', 'cancelled']),
+  cutoff_at: timestamp,
+  /** Orders are taken: the window is open and its cutoff ahead. */
+  open: z.boolean(),
+  /** Paid orders under the pre-sale (less those refunded in full). */
+  orders: z.number().int(),
+  items: z.array(presaleItemSchema),
+  created_at: timestamp,
+}).meta({ id: 'Presale' });
+export type Presale = z.input<typeof presaleSchema>;
+
+export const shopPresaleSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  cutoff_at: timestamp,
+  items: z.array(presaleItemSchema.extend({ product_id: z.string(), price: money, image_url: z.string().nullable() })),
+}).meta({ id: 'ShopPresale' });
+
+export const presaleSettingsSchema = z.object({
+  no_show_rule: noShowRuleSchema.describe('hold: goods wait at the pickup point; refund: what was not picked up is refunded no_show_days after arrival'),
+  no_show_days: z.number().int().min(1).max(60),
+}).meta({ id: 'PresaleSettings' });
+export const presaleSettingsBody = presaleSettingsSchema.strict();
+export type PresaleSettings = z.infer<typeof presaleSettingsSchema>;
+
+export const pickupDayQuery = z.object({ b_node_id: id.optional().describe('Required for admins; owners and staff see their own node') }).strict();
+
+export const pickupOrderSchema = z.object({
+  order_id: z.string(),
+  number: z.string(),
+  status: z.string(),
+  customer_name: z.string(),
+  phone_tail: z.string().nullable(),
+  arrived_at: timestamp.nullable(),
+  /** Past the no-show rule's days since arrival and not picked up in full. */
+  overdue: z.boolean(),
+  lines: z.array(z.object({
+    line_no: z.number().int(), sku_id: z.string(), sku_code: z.string(), title: z.string(),
+    /** Units the buyer has, refunds taken off. */
+    quantity: z.number().int(),
+    picked: z.number().int(),
+  })),
+});
+
+export const pickupDaySchema = z.object({
+  b_node_id: z.string(),
+  b_node_name: z.string(),
+  pickup_address: z.string(),
+  pickup_hours: z.string(),
+  no_show: presaleSettingsSchema,
+  /** Units still to hand out per SKU, and what was handed out already. */
+  by_product: z.array(z.object({ sku_id: z.string(), sku_code: z.string(), title: z.string(), quantity: z.number().int(), picked: z.number().int(), buyers: z.number().int() })),
+  /** Orders waiting for pickup at this point (paid, not yet taken in full), by buyer. */
+  orders: z.array(pickupOrderSchema),
+}).meta({ id: 'PickupDay' });
+export type PickupDay = z.input<typeof pickupDaySchema>;
+
+export const verifyPickupBody = z.object({
+  code: z.string().regex(/^[0-9]{6}$/).optional().describe('The six digits the buyer shows'),
+  qr: z.string().min(1).max(200).optional().describe('The text of the buyer\'s pickup QR, as scanned'),
+  order_id: id.optional().describe('With a typed code: the order it is for, when several share it'),
+  b_node_id: id.optional().describe('Required for admins'),
+  lines: z.array(z.object({ line_no: z.number().int().min(1).max(100), quantity: z.number().int().min(1).max(999) }).strict()).min(1).max(100).optional()
+    .describe('What the buyer takes now; absent: everything left'),
+}).strict().refine((b) => (b.code === undefined) !== (b.qr === undefined), { message: 'give either code or qr' });
+export type VerifyPickupInput = z.infer<typeof verifyPickupBody>;
+
+export const verifyPickupResult = z.object({
+  order_id: z.string(),
+  number: z.string(),
+  /** Every unit taken: the order is complete. */
+  completed: z.boolean(),
+  lines: z.array(z.object({ line_no: z.number().int(), title: z.string(), quantity: z.number().int(), picked: z.number().int() })),
+}).meta({ id: 'PickupVerified' });
+
+export const arrivedBody = z.object({
+  b_node_id: id.optional().describe('Required for admins'),
+  order_ids: z.array(id).min(1).max(1000).optional().describe('Absent: every paid order waiting at this pickup point'),
+}).strict();
+export const arrivedResult = z.object({
+  orders: z.number().int().describe('Orders newly marked arrived'),
+  buyers: z.number().int().describe('Buyers told today (one notice each)'),
+  messages: z.number().int().describe('Subscribe messages queued (buyers who opted in get them)'),
+}).meta({ id: 'ArrivalNotice' });
+
+export const noShowRunResult = z.object({ refunded: z.number().int(), settled: z.number().int() });

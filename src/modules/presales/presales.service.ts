@@ -1,0 +1,164 @@
+import type { Conn, Tx } from '../../database.js';
+import type { Clock } from '../../platform/clock.js';
+import { nodeScopeOf, type Actor } from '../../platform/http/auth.js';
+import { audit } from '../../platform/audit.js';
+import { newId } from '../../platform/ids.js';
+import { platformError } from '../../platform/errors.js';
+import { presaleError } from './presales.errors.js';
+import { parsePickupQr, type CreatePresaleInput, type PickupDay, type Presale, type PresaleSettings } from './presales.schema.js';
+import * as repo from './presales.repo.js';
+
+/** A buyer's name as the shop shows it to other buyers: the first character, then 王**. */
+export const maskName = (name: string) => `${[...name.trim()][0] ?? '*'}**`;
+
+function present(p: repo.PresaleRow, items: repo.PresaleItemRow[], now: Date): Presale {
+  return {
+    id: p.id, title: p.title, window_id: p.window_id, window_name: p.window_name, window_status: p.window_status, cutoff_at: p.cutoff_at,
+    open: p.window_status === 'open' && p.opens_at <= now && now < p.cutoff_at, orders: items[0]?.orders ?? 0, created_at: p.created_at,
+    items: items.map((i) => ({ sku_id: i.sku_id, sku_code: i.sku_code, title: i.title, sku_name: i.sku_name, sold: i.sold, buyers: i.buyers.map(maskName) })),
+  };
+}
+
+export async function createPresale(tx: Tx, clock: Clock, actor: Actor, input: CreatePresaleInput): Promise<Presale> {
+  const window = await repo.windowOf(tx, actor.tenantId, input.window_id);
+  if (!window) throw platformError('validation_failed', { errors: [{ path: 'body.window_id', message: 'no such sales window' }] });
+  if (window.status !== 'open' || window.cutoff_at <= clock.now()) throw presaleError('window_not_open', { window_status: window.status });
+  const skuIds = [...new Set(input.sku_ids)];
+  const known = await repo.knownSkus(tx, actor.tenantId, skuIds);
+  const unknown = skuIds.filter((s) => !known.has(s));
+  if (unknown.length) throw presaleError('unknown_sku', { sku_ids: unknown });
+  const id = newId('pre');
+  await repo.insertPresale(tx, { tenant_id: actor.tenantId, id, window_id: input.window_id, title: input.title, created_by: actor.userId, sku_ids: skuIds });
+  await audit(tx, actor.tenantId, 'presale.created', 'presale', id, { by: actor.userId, window_id: input.window_id, sku_ids: skuIds });
+  return getPresale(tx, clock, actor, id);
+}
+
+export async function listPresales(db: Conn, clock: Clock, actor: Actor): Promise<Presale[]> {
+  const rows = await repo.presales(db, actor.tenantId);
+  const items = await repo.presaleItems(db, actor.tenantId, rows.map((r) => r.id));
+  return rows.map((r) => present(r, items.filter((i) => i.presale_id === r.id), clock.now()));
+}
+
+export async function getPresale(db: Conn, clock: Clock, actor: Actor, id: string): Promise<Presale> {
+  const [row] = await repo.presales(db, actor.tenantId, { id });
+  if (!row) throw presaleError('presale_not_found');
+  return present(row, await repo.presaleItems(db, actor.tenantId, [id]), clock.now());
+}
+
+/** The pre-sales a shop shows now: taking orders, with the items the shop lists, at its prices. */
+export async function shopPresales(db: Conn, clock: Clock, shop: { tenant_id: string; b_node_id: string }) {
+  const now = clock.now();
+  const rows = await repo.presales(db, shop.tenant_id, { openAt: now });
+  const items = await repo.presaleItems(db, shop.tenant_id, rows.map((r) => r.id));
+  const prices = await repo.shopPrices(db, shop.tenant_id, shop.b_node_id, [...new Set(items.map((i) => i.sku_id))]);
+  return rows.map((r) => ({
+    id: r.id, title: r.title, cutoff_at: r.cutoff_at,
+    items: items.filter((i) => i.presale_id === r.id && prices.has(i.sku_id)).map((i) => ({
+      sku_id: i.sku_id, sku_code: i.sku_code, title: i.title, sku_name: i.sku_name, product_id: i.product_id, image_url: i.image_url,
+      price: prices.get(i.sku_id)!, sold: i.sold, buyers: i.buyers.map(maskName),
+    })),
+  })).filter((p) => p.items.length > 0);
+}
+
+export const presaleSettings = (db: Conn, tenantId: string) => repo.settingsOf(db, tenantId);
+
+export async function putPresaleSettings(db: Conn, clock: Clock, actor: Actor, input: PresaleSettings) {
+  await repo.putSettings(db, actor.tenantId, input, clock.now());
+  await audit(db, actor.tenantId, 'presale.settings', 'tenant', actor.tenantId, { by: actor.userId, ...input });
+  return repo.settingsOf(db, actor.tenantId);
+}
+
+/** The pickup point an actor works at: the one they name (checked against their scope by the caller), else their own; admins must name one. */
+export function pickupPointOf(actor: Actor, bNodeId: string | undefined): string {
+  const own = nodeScopeOf(actor);
+  if (own) return bNodeId ?? own;
+  if (!bNodeId) throw platformError('validation_failed', { errors: [{ path: 'b_node_id', message: 'required: which pickup point' }] });
+  return bNodeId;
+}
+
+/**
+ * The leader's day: every order waiting at the pickup point, by buyer (name and phone tail, as
+ * pick lists show them), and units per product still to hand out. No pickup code is ever in it.
+ */
+export async function pickupDay(db: Conn, clock: Clock, tenantId: string, bNodeId: string, node: { b_node_name: string; pickup_address: string; pickup_hours: string }): Promise<PickupDay> {
+  const lines = await repo.openPickupLines(db, tenantId, bNodeId);
+  const settings = await repo.settingsOf(db, tenantId);
+  const overdueBefore = clock.now().getTime() - settings.no_show_days * 86_400_000;
+  const orders = new Map<string, PickupDay['orders'][number]>();
+  const products = new Map<string, PickupDay['by_product'][number] & { who: Set<string> }>();
+  for (const l of lines) {
+    let o = orders.get(l.order_id);
+    if (!o) {
+      o = { order_id: l.order_id, number: l.number, status: l.status, customer_name: l.customer_name, phone_tail: l.phone ? l.phone.slice(-4) : null,
+        arrived_at: l.arrived_at, overdue: l.arrived_at !== null && l.arrived_at.getTime() <= overdueBefore, lines: [] };
+      orders.set(l.order_id, o);
+    }
+    if (l.qty_left === 0) continue;
+    o.lines.push({ line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.qty_left, picked: l.picked });
+    const p = products.get(l.sku_id) ?? { sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: 0, picked: 0, buyers: 0, who: new Set<string>() };
+    p.quantity += l.qty_left - l.picked;
+    p.picked += l.picked;
+    p.who.add(l.customer_id);
+    products.set(l.sku_id, p);
+  }
+  return {
+    b_node_id: bNodeId, ...node, no_show: settings,
+    by_product: [...products.values()].map(({ who, ...p }) => ({ ...p, buyers: who.size })).sort((a, b) => a.title.localeCompare(b.title, 'zh-CN')),
+    orders: [...orders.values()].filter((o) => o.lines.length > 0),
+  };
+}
+
+/** Waiting orders at the pickup point, line by line (for the flows that hand goods out or tell buyers). */
+export const openPickupLines = (db: Conn, tenantId: string, bNodeId: string) => repo.openPickupLines(db, tenantId, bNodeId);
+
+/** A scanned pickup QR: its order and code, or unreadable. */
+export function readPickupQr(text: string): { orderId: string; code: string } {
+  const read = parsePickupQr(text);
+  if (!read) throw presaleError('unreadable_pickup_qr');
+  return read;
+}
+
+/**
+ * The order a typed code names at this pickup point: the one waiting order with it (or the one
+ * named). A code only used orders carry answers that it was used; none at all, that it is wrong.
+ */
+export async function orderForCode(db: Conn, tenantId: string, bNodeId: string, code: string, orderId?: string): Promise<string> {
+  const all = (await repo.ordersWithCode(db, tenantId, bNodeId, code)).filter((o) => !orderId || o.order_id === orderId);
+  const waiting = all.filter((o) => ['paid', 'ready_for_pickup', 'partially_refunded'].includes(o.status));
+  if (waiting.length === 1) return waiting[0]!.order_id;
+  if (waiting.length > 1) throw presaleError('pickup_code_ambiguous', { order_ids: waiting.map((o) => o.order_id) });
+  if (all.some((o) => o.status === 'completed')) throw presaleError('pickup_already_completed');
+  throw presaleError('no_pickup_order');
+}
+
+/**
+ * Hands out units of an order: `lines` (absent: everything left) added to what was picked, in one
+ * conditional statement — asking more than a line holds writes nothing. Returns every line after.
+ */
+export async function pickLines(tx: Tx, clock: Clock, tenantId: string, orderId: string, lines?: { line_no: number; quantity: number }[]) {
+  const before = await repo.orderPicks(tx, tenantId, orderId);
+  const want = new Map<number, number>();
+  for (const l of lines ?? before.map((b) => ({ line_no: b.line_no, quantity: b.qty_left - b.picked }))) {
+    if (l.quantity > 0) want.set(l.line_no, (want.get(l.line_no) ?? 0) + l.quantity);
+  }
+  for (const lineNo of want.keys()) {
+    if (!before.some((b) => b.line_no === lineNo)) throw presaleError('pick_exceeds_order', { line_no: lineNo, left: 0 });
+  }
+  if (want.size === 0) throw presaleError('pickup_already_completed');
+  const asked = [...want].map(([line_no, quantity]) => ({ line_no, quantity }));
+  const taken = await repo.addPicks(tx, tenantId, orderId, asked, clock.now());
+  if (taken.length < asked.length) {
+    const ok = new Set(taken.map((t) => t.line_no));
+    const over = asked.find((a) => !ok.has(a.line_no))!;
+    const line = before.find((b) => b.line_no === over.line_no)!;
+    // The caller's transaction rolls the lines that were taken back.
+    throw presaleError('pick_exceeds_order', { line_no: over.line_no, asked: over.quantity, left: line.qty_left - line.picked });
+  }
+  return repo.orderPicks(tx, tenantId, orderId);
+}
+
+export const orderPicks = (db: Conn, tenantId: string, orderId: string) => repo.orderPicks(db, tenantId, orderId);
+export const recordArrivals = repo.insertArrivals;
+export const recordArrivalNotices = repo.insertNotices;
+export const claimDueNoShows = repo.claimDueNoShows;
+export const settleNoShow = repo.settleNoShow;

@@ -20,6 +20,7 @@ import type { CatalogIoTables } from './modules/catalog-io/catalog-io.tables.js'
 import type { AssortmentTables } from './modules/assortments/assortments.tables.js';
 import type { CrmTables } from './modules/crm/crm.tables.js';
 import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js';
+import type { BroadcastTables } from './modules/broadcasts/broadcasts.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -28,7 +29,8 @@ import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
-  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables {}
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables,
+  BroadcastTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

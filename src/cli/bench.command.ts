@@ -7,6 +7,7 @@ import { registerQueueBench } from '../../bench/queue.bench.js';
 import { registerNotifyBench } from '../../bench/notify.bench.js';
 import { registerImportBench } from '../../bench/import.bench.js';
 import { registerAggregateBench } from '../../bench/aggregate.bench.js';
+import { registerMessagingBench } from '../../bench/messaging.bench.js';
 
 /** Benchmarks are commands that prepare their own scratch data; never timed tests. */
 export function registerBenchCommands(program: Command) {
@@ -19,4 +20,5 @@ export function registerBenchCommands(program: Command) {
   registerNotifyBench(bench);
   registerImportBench(bench);
   registerAggregateBench(bench);
+  registerMessagingBench(bench);
 }

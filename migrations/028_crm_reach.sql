@@ -1,0 +1,69 @@
+-- Reaching customers through WeCom: mass messages (broadcasts) planned within WeCom's caps, with
+-- one row per recipient that is both the plan and the send history the caps count.
+
+-- How many mass messages one customer or group may receive: 'month' (as many as the month has
+-- days, WeCom's default), 'week' (7 per week) or 'day' (1 per day), in the tenant's time zone.
+CREATE TABLE broadcast_settings (
+  tenant_id  text PRIMARY KEY REFERENCES tenants(id),
+  cap_period text NOT NULL DEFAULT 'month' CHECK (cap_period IN ('month', 'week', 'day')),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- A mass message: to single customers chosen by an audience, or to customer groups. 'corp'
+-- messages go out through each customer's member (WeCom groups them by member); 'member' messages
+-- are one member's own, to their own customers (≤ 20,000, one per customer per day).
+CREATE TABLE broadcasts (
+  tenant_id     text NOT NULL REFERENCES tenants(id),
+  id            text NOT NULL,
+  chat_type     text NOT NULL CHECK (chat_type IN ('single', 'group')),
+  initiator     text NOT NULL DEFAULT 'corp' CHECK (initiator IN ('corp', 'member')),
+  sender_userid text,
+  audience      jsonb NOT NULL,
+  content       jsonb NOT NULL,
+  status        text NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'scheduled', 'sending', 'sent', 'cancelled')),
+  send_at       timestamptz NOT NULL,
+  planned_at    timestamptz NOT NULL,
+  sent_at       timestamptz,
+  results_at    timestamptz,
+  created_by    text,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, id),
+  FOREIGN KEY (tenant_id, sender_userid) REFERENCES wecom_members(tenant_id, userid),
+  CHECK (initiator = 'corp' OR sender_userid IS NOT NULL)
+);
+CREATE INDEX broadcasts_due ON broadcasts (send_at) WHERE status = 'scheduled';
+
+-- Each recipient of a broadcast: will receive (planned → pending at WeCom → sent / failed /
+-- not_contact / refused_by_wecom) or skipped with its reason. `counted_at` is set while the row counts
+-- against the recipient's cap (planned, pending, sent): a skipped, failed or cancelled row never
+-- counts, and a row over the cap is never written as anything but skipped (the plan decides it in
+-- one statement under the tenant's planning lock).
+-- The tenant is the broadcast's (its foreign key): no second per-row check against tenants, which
+-- a plan of 100,000 rows would pay for.
+CREATE TABLE broadcast_recipients (
+  tenant_id       text NOT NULL,
+  broadcast_id    text NOT NULL,
+  recipient_key   text NOT NULL,
+  initiator       text NOT NULL CHECK (initiator IN ('corp', 'member')),
+  customer_id     text,
+  group_id        text,
+  external_userid text,
+  chat_id         text,
+  sender_userid   text,
+  skip_reason     text CHECK (skip_reason IN ('over_cap', 'not_contact', 'over_member_daily', 'over_member_task_limit',
+                                              'over_group_task_limit', 'no_sender')),
+  status          text NOT NULL CHECK (status IN ('planned', 'skipped', 'pending', 'sent', 'failed', 'not_contact', 'refused_by_wecom', 'cancelled')),
+  counted_at      timestamptz,
+  msgid           text,
+  sent_time       timestamptz,
+  PRIMARY KEY (tenant_id, broadcast_id, recipient_key),
+  FOREIGN KEY (tenant_id, broadcast_id) REFERENCES broadcasts(tenant_id, id),
+  CHECK ((status = 'skipped') = (skip_reason IS NOT NULL)),
+  CHECK (counted_at IS NULL OR status IN ('planned', 'pending', 'sent')),
+  CHECK ((customer_id IS NULL) <> (group_id IS NULL))
+);
+-- The caps read the sends of a window (a month at most) of the tenant, straight from the index.
+CREATE INDEX broadcast_recipients_customer_history ON broadcast_recipients (tenant_id, counted_at) INCLUDE (customer_id, initiator)
+  WHERE counted_at IS NOT NULL AND customer_id IS NOT NULL;
+CREATE INDEX broadcast_recipients_group_history ON broadcast_recipients (tenant_id, counted_at) INCLUDE (group_id)
+  WHERE counted_at IS NOT NULL AND group_id IS NOT NULL;

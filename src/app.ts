@@ -60,6 +60,18 @@ import { pruneOauthStates } from './modules/wechat/sign-in.service.js';
 import type { WechatApi } from './modules/wechat/wechat.provider.js';
 import type { Database, Db } from './database.js';
 import type { SimPost } from './simulators/wechatpay/simulator.core.js';
+import { wecomUnit } from './providers/wecom.unit.js';
+import type { HttpFetch as WecomFetch } from './adapters/wecom/wecom.api.js';
+import type { SimPost as WecomSimPost } from './simulators/wecom/wecom.sim-state.js';
+import type { WecomEventHandler } from './modules/wecom/wecom.service.js';
+import type { WecomApi } from './modules/wecom/wecom.provider.js';
+
+/**
+ * What a WeCom callback event does, in order, in the wecom.event job's one transaction: the CRM's
+ * handler first (customer, identity, follow, timeline), then reach's (live code, welcome job).
+ * Handlers never call WeCom: they enqueue jobs that do after commit.
+ */
+export const wecomEventHandlers: WecomEventHandler[] = [];
 
 export interface Siyu {
   server: App;
@@ -74,6 +86,8 @@ export interface Siyu {
   startBackground(intervalMs?: number): void;
   /** Reconciles one tenant's day against its WeChat Pay bills now (the CLI; the morning job does the same). */
   reconcileWechatpay(tenantId: string, date: string): Promise<ReportDetail>;
+  /** The tenant's WeCom API (the simulator's in the sandbox): for jobs, tests and tools. */
+  wecomApi(tenantId: string): Promise<WecomApi>;
   /** Runs the WeChat Pay query job once (payments pending past the wait): for tests and tools. */
   wechatpayQuery(): Promise<number>;
   /** Stops the runner, waiting for jobs in flight, closes the server, then calls closeDb. */
@@ -110,6 +124,12 @@ export interface SiyuOptions {
   wechatFetch?: (server: App) => BinaryFetch;
   /** A stand-in for WeChat's server API (tests: the simulator through `inject`, or a fake). */
   wechatApi?: (server: App) => WechatApi;
+  /** How WeCom API calls leave (tests: the server's inject, reaching its own WeCom simulator). */
+  wecomFetch?: (server: App) => WecomFetch;
+  /** How the WeCom simulator posts its callbacks (tests: the server's inject). */
+  wecomSimPost?: (server: App) => WecomSimPost;
+  /** Handlers of WeCom events instead of wecomEventHandlers (tests). */
+  wecomHandlers?: readonly WecomEventHandler[];
 }
 
 /** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
@@ -167,6 +187,13 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...(options.wechatFetch ? { fetch: (url, init) => { wechatFetch ??= options.wechatFetch!(built()); return wechatFetch(url, init); } } : {}),
   });
   const subscribeSender = options.subscribeSender ?? reach.sender;
+  let wecomFetch: WecomFetch | undefined;
+  let wecomSimPost: WecomSimPost | undefined;
+  const wecom = wecomUnit({
+    db, clock, mode: config.mode, secretKey: config.secretKey, handlers: options.wecomHandlers ?? wecomEventHandlers,
+    fetch: () => (options.wecomFetch ? (wecomFetch ??= options.wecomFetch(built())) : undefined),
+    simPost: () => (options.wecomSimPost ? (url, body, timeoutMs) => (wecomSimPost ??= options.wecomSimPost!(built()))(url, body, timeoutMs) : undefined),
+  });
 
   const jobHandlers: Record<string, JobHandler<Database>> = {
     // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
@@ -177,6 +204,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...wechatpay.jobs,
     ...money.jobs,
     ...sms.jobs,
+    ...wecom.jobs,
     // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
     // Reads a stored upload, checks and applies it, writing progress as it goes; a run already taken is left alone.
     [IMPORT_JOB]: (jobDb, job) => runImportJob(jobDb, job.tenant_id, job.payload.run_id),
@@ -200,11 +228,11 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.
-      rootRoutes: [shortLinkRoutes, ...wechatpay.rootRoutes],
+      rootRoutes: [shortLinkRoutes, ...wechatpay.rootRoutes, ...wecom.rootRoutes],
     },
   );
   // Simulators answer outside /api/v1, where their real counterparts' paths would be; sandbox only.
-  for (const sim of wechat.simulators) {
+  for (const sim of [...wechat.simulators, ...wecom.simulators]) {
     await server.register(async (scope) => { await sim.routes(scope as App, { db, config, clock, authenticate: (token) => authenticate(db, clock, token, actors) }); }, { prefix: sim.prefix });
   }
 
@@ -222,6 +250,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     providers,
     tick,
     reconcileWechatpay: money.reconcile,
+    wecomApi: (tenantId) => wecom.apiFor(tenantId),
     wechatpayQuery: () => wechatpay.queryPending(db),
     startBackground(intervalMs = config.jobsPollMs) {
       if (closing || runner) return;

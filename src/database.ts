@@ -19,6 +19,7 @@ import type { WechatTables } from './modules/wechat/wechat.tables.js';
 import type { CatalogIoTables } from './modules/catalog-io/catalog-io.tables.js';
 import type { AssortmentTables } from './modules/assortments/assortments.tables.js';
 import type { CrmTables } from './modules/crm/crm.tables.js';
+import type { WecomTables } from './modules/wecom/wecom.tables.js';
 import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js';
 import type { BroadcastTables } from './modules/broadcasts/broadcasts.tables.js';
 
@@ -29,7 +30,7 @@ import type { BroadcastTables } from './modules/broadcasts/broadcasts.tables.js'
  */
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, MessagingTables, AfterSalesTables, WechatTables,
-  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables,
+  SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables, WecomTables,
   BroadcastTables {}
 
 export type Db = PlatformDb<Database>;

@@ -9,6 +9,7 @@ import { registerJobsCommands } from './jobs.command.js';
 import { registerReconcileCommands } from './reconcile.command.js';
 import { registerWechatpayCommands } from './wechatpay.command.js';
 import { registerWechatCommands } from './wechat.command.js';
+import { registerWecomCommands } from './wecom.command.js';
 import { registerImportCommands } from './import.command.js';
 import { registerCutoffCommands } from './cutoff.command.js';
 
@@ -25,6 +26,7 @@ registerJobsCommands(program);
 registerReconcileCommands(program);
 registerWechatpayCommands(program);
 registerWechatCommands(program);
+registerWecomCommands(program);
 registerImportCommands(program);
 registerCutoffCommands(program);
 

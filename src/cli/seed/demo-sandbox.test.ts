@@ -1,5 +1,6 @@
 /** Each sandbox start lets the demo's simulated WeChat Pay merchant take the demo apps' openids, and never touches a real merchant. */
 import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { testConfig } from '../../../test/fixtures.js';
 import { seedDemo, DEMO_WECHATPAY } from './demo-seed.js';
@@ -21,5 +22,14 @@ describe('prepareSandboxDemo', async () => {
     await db.updateTable('wechatpay_merchants').set({ appids: [DEMO_WECHATPAY.appid], api_base: 'https://api.mch.weixin.qq.com' }).where('tenant_id', '=', tenantId!).execute();
     await prepareSandboxDemo(db, testConfig.secretKey, 'http://127.0.0.1:3000');
     expect(await appids()).toEqual([DEMO_WECHATPAY.appid]);
+  });
+
+  it('connects the demo tenant\'s WeCom to the simulator, which sends its callbacks back to this server', async () => {
+    const tenantId = (await db.selectFrom('tenants').select('id').where('slug', '=', 'demo').executeTakeFirstOrThrow()).id;
+    await prepareSandboxDemo(db, testConfig.secretKey, 'http://127.0.0.1:3000');
+    expect(await db.selectFrom('wecom_settings').select(['corp_id', 'api_base']).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow())
+      .toEqual({ corp_id: 'wwsiyudemo000001', api_base: 'http://127.0.0.1:3000/simulators/wecom' });
+    const { rows } = await sql<{ callback_url: string }>`SELECT callback_url FROM wecom_sim_corps WHERE corp_id = 'wwsiyudemo000001'`.execute(db);
+    expect(rows).toEqual([{ callback_url: 'http://127.0.0.1:3000/hooks/wecom/demo' }]);
   });
 });

@@ -65,6 +65,8 @@ import type { HttpFetch as WecomFetch } from './adapters/wecom/wecom.api.js';
 import type { SimPost as WecomSimPost } from './simulators/wecom/wecom.sim-state.js';
 import type { WecomEventHandler } from './modules/wecom/wecom.service.js';
 import type { WecomApi } from './modules/wecom/wecom.provider.js';
+import { broadcastRoutes } from './modules/broadcasts/broadcasts.routes.js';
+import { broadcastJobs } from './modules/broadcasts/broadcasts.jobs.js';
 
 /**
  * What a WeCom callback event does, in order, in the wecom.event job's one transaction: the CRM's
@@ -205,6 +207,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...money.jobs,
     ...sms.jobs,
     ...wecom.jobs,
+    ...broadcastJobs(clock, (tenantId) => wecom.apiFor(tenantId)),
     // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
     // Reads a stored upload, checks and applies it, writing progress as it goes; a run already taken is left alone.
     [IMPORT_JOB]: (jobDb, job) => runImportJob(jobDb, job.tenant_id, job.payload.run_id),
@@ -224,7 +227,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), broadcastRoutes, ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

@@ -4,6 +4,7 @@ import { activeFollows, activeWecomMembers, customersMatching, groupsOfNode } fr
 import { liveCustomers } from '../customers/customers.fragments.js';
 import { tenantTimeZones } from '../identity/identity.fragments.js';
 import type { CustomerAudience, GroupAudience } from './broadcasts.schema.js';
+import type { RecipientStatus, SkipReason } from './broadcasts.tables.js';
 
 /** WeCom's limits on one task: a member's own send reaches ≤ 20,000 customers; a group send ≤ 2,000 groups. */
 export const MEMBER_TASK_LIMIT = 20_000;
@@ -147,7 +148,7 @@ export async function recipientCounts(conn: Conn, tenantId: string, broadcastId:
 }
 
 export async function recipientPage(conn: Conn, tenantId: string, broadcastId: string, q: { status?: string | undefined; skip_reason?: string | undefined; after?: string | undefined; limit: number }) {
-  const { rows } = await sql<{ recipient_key: string; customer_id: string | null; customer_name: string | null; group_id: string | null; chat_id: string | null; external_userid: string | null; sender_userid: string | null; status: string; skip_reason: string | null; sent_time: Date | null }>`
+  const { rows } = await sql<{ recipient_key: string; customer_id: string | null; customer_name: string | null; group_id: string | null; chat_id: string | null; external_userid: string | null; sender_userid: string | null; status: RecipientStatus; skip_reason: SkipReason | null; sent_time: Date | null }>`
     SELECT r.recipient_key, r.customer_id, coalesce(c.name, g.name) AS customer_name, r.group_id, r.chat_id, r.external_userid, r.sender_userid, r.status, r.skip_reason, r.sent_time
       FROM broadcast_recipients r
       LEFT JOIN ${liveCustomers(tenantId)} c ON c.id = r.customer_id

@@ -2226,6 +2226,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broadcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mass messages, newest first, each with its plan's counts (a node role: its node's) */
+        get: operations["listBroadcasts"];
+        put?: never;
+        /** Plan a mass message: every recipient decided now, will receive or skipped with the reason (caps, not a contact, WeCom's task limits); nothing is sent until confirmed */
+        post: operations["planBroadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mass-message cap per customer and group: days-in-month per month (default), 7 per week or 1 per day */
+        get: operations["getBroadcastSettings"];
+        /** Set the mass-message cap period */
+        put: operations["putBroadcastSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mass message: its plan's counts by status and skip reason, and the cap in force */
+        get: operations["getBroadcast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who receives it and who is skipped and why, then each one's result from WeCom (by recipient key, `after` pages) */
+        get: operations["listBroadcastRecipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a planned mass message at its time (now, or the time it was planned for) */
+        post: operations["confirmBroadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a mass message not yet sending: its recipients' cap slots are given back */
+        post: operations["cancelBroadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox/payments/{id}/pay": {
         parameters: {
             query?: never;
@@ -2478,6 +2582,133 @@ export interface components {
              */
             subsidy_volume: "actual" | "break_even";
         };
+        Broadcast: {
+            id: string;
+            /** @enum {string} */
+            chat_type: "single" | "group";
+            /** @enum {string} */
+            initiator: "corp" | "member";
+            sender_userid: string | null;
+            status: components["schemas"]["BroadcastStatus"];
+            audience: {
+                [key: string]: unknown;
+            };
+            content: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            send_at: string;
+            /** Format: date-time */
+            planned_at: string;
+            sent_at: string | null;
+            results_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            counts: {
+                total: number;
+                will_receive: number;
+                skipped: number;
+                by_status: {
+                    [key: string]: number;
+                };
+                by_skip_reason: {
+                    [key: string]: number;
+                };
+            };
+            cap: {
+                period: components["schemas"]["BroadcastCapPeriod"];
+                limit: number;
+                /** Format: date-time */
+                starts_at: string;
+                /** Format: date-time */
+                ends_at: string;
+            };
+        };
+        BroadcastAttachmentInput: {
+            /** @constant */
+            msgtype: "image";
+            image: {
+                media_id?: string;
+                /** Format: uri */
+                pic_url?: string;
+            };
+        } | {
+            /** @constant */
+            msgtype: "link";
+            link: {
+                title: string;
+                /** Format: uri */
+                picurl?: string;
+                desc?: string;
+                /** Format: uri */
+                url: string;
+            };
+        } | {
+            /** @constant */
+            msgtype: "miniprogram";
+            miniprogram: {
+                title: string;
+                pic_media_id: string;
+                appid: string;
+                page: string;
+            };
+        };
+        /** @enum {string} */
+        BroadcastCapPeriod: "month" | "week" | "day";
+        /** @enum {string} */
+        BroadcastCapPeriodInput: "month" | "week" | "day";
+        BroadcastContentInput: {
+            text?: string;
+            /** @default [] */
+            attachments: components["schemas"]["BroadcastAttachmentInput"][];
+        };
+        BroadcastCustomerAudienceInput: {
+            tags_any?: string[] | string;
+            tags_all?: string[] | string;
+            b_node_id?: string;
+            /** @description A WeCom member userid the customer currently follows */
+            owner?: string;
+            /** @description A customer group the customer is in now */
+            group_id?: string;
+            last_order_before?: unknown;
+            last_order_after?: unknown;
+            /** @description Fen: paid less refunded, at least */
+            min_spend?: number;
+            customer_ids?: string[];
+        };
+        BroadcastGroupAudienceInput: {
+            b_node_id?: string;
+            owner_userid?: string;
+            group_ids?: string[];
+        };
+        BroadcastRecipient: {
+            recipient_key: string;
+            customer_id: string | null;
+            customer_name: string | null;
+            group_id: string | null;
+            chat_id: string | null;
+            external_userid: string | null;
+            sender_userid: string | null;
+            status: components["schemas"]["BroadcastRecipientStatus"];
+            skip_reason: components["schemas"]["BroadcastSkipReason"] | null;
+            sent_time: string | null;
+        };
+        /** @enum {string} */
+        BroadcastRecipientStatus: "planned" | "skipped" | "pending" | "sent" | "failed" | "not_contact" | "refused_by_wecom" | "cancelled";
+        /** @enum {string} */
+        BroadcastRecipientStatusInput: "planned" | "skipped" | "pending" | "sent" | "failed" | "not_contact" | "refused_by_wecom" | "cancelled";
+        BroadcastSettings: {
+            cap_period: components["schemas"]["BroadcastCapPeriod"];
+        };
+        BroadcastSettingsInput: {
+            cap_period: components["schemas"]["BroadcastCapPeriodInput"];
+        };
+        /** @enum {string} */
+        BroadcastSkipReason: "over_cap" | "not_contact" | "over_member_daily" | "over_member_task_limit" | "over_group_task_limit" | "no_sender";
+        /** @enum {string} */
+        BroadcastSkipReasonInput: "over_cap" | "not_contact" | "over_member_daily" | "over_member_task_limit" | "over_group_task_limit" | "no_sender";
+        /** @enum {string} */
+        BroadcastStatus: "planned" | "scheduled" | "sending" | "sent" | "cancelled";
         Campaign: {
             id: string;
             name: string;
@@ -2522,6 +2753,33 @@ export interface components {
         CommissionBase: "paid" | "margin";
         /** @enum {string} */
         CommissionBaseInput: "paid" | "margin";
+        CreateBroadcastInput: {
+            /** @constant */
+            chat_type: "single";
+            /**
+             * @default corp
+             * @enum {string}
+             */
+            initiator: "corp" | "member";
+            sender_userid?: string;
+            audience: components["schemas"]["BroadcastCustomerAudienceInput"];
+            content: components["schemas"]["BroadcastContentInput"];
+            /** Format: date-time */
+            send_at?: string;
+        } | {
+            /** @constant */
+            chat_type: "group";
+            /**
+             * @default corp
+             * @enum {string}
+             */
+            initiator: "corp" | "member";
+            sender_userid?: string;
+            audience: components["schemas"]["BroadcastGroupAudienceInput"];
+            content: components["schemas"]["BroadcastContentInput"];
+            /** Format: date-time */
+            send_at?: string;
+        };
         CutoffResult: {
             window: components["schemas"]["SalesWindow"];
             ran: boolean;
@@ -2985,7 +3243,7 @@ export interface components {
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
         /** @enum {string} */
-        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "hierarchy.read" | "hierarchy.manage" | "pickup_point.write" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "catalog.import" | "stock.read" | "stock.write" | "assortments.read" | "assortments.write" | "supplier.portal" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage" | "sales_windows.manage" | "purchase_orders.read" | "purchase_orders.confirm" | "pick_lists.read" | "sub_orders.read";
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "hierarchy.read" | "hierarchy.manage" | "pickup_point.write" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "catalog.import" | "stock.read" | "stock.write" | "assortments.read" | "assortments.write" | "supplier.portal" | "jobs.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage" | "sales_windows.manage" | "purchase_orders.read" | "purchase_orders.confirm" | "pick_lists.read" | "sub_orders.read" | "reach.read" | "reach.manage" | "reach.settings";
         PickList: {
             id: string;
             window_id: string;
@@ -13715,6 +13973,508 @@ export interface operations {
             };
         };
     };
+    listBroadcasts: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Broadcast"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    planBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBroadcastInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBroadcastSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastSettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putBroadcastSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BroadcastSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastSettings"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBroadcastRecipients: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["BroadcastRecipientStatusInput"];
+                skip_reason?: components["schemas"]["BroadcastSkipReasonInput"];
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BroadcastRecipient"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     sandboxPay: {
         parameters: {
             query?: never;
@@ -13825,12 +14585,27 @@ export const assortmentStatusInputValues: ReadonlyArray<FlattenedDeepRequired<co
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
 export const breakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Breakeven"]["subsidy_volume"]> = ["actual", "break_even"];
+export const broadcastChat_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Broadcast"]["chat_type"]> = ["single", "group"];
+export const broadcastInitiatorValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Broadcast"]["initiator"]> = ["corp", "member"];
+export const broadcastCapPeriodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastCapPeriod"]> = ["month", "week", "day"];
+export const broadcastCapPeriodInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastCapPeriodInput"]> = ["month", "week", "day"];
+export const broadcastRecipientStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastRecipientStatus"]> = ["planned", "skipped", "pending", "sent", "failed", "not_contact", "refused_by_wecom", "cancelled"];
+export const broadcastRecipientStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastRecipientStatusInput"]> = ["planned", "skipped", "pending", "sent", "failed", "not_contact", "refused_by_wecom", "cancelled"];
+export const broadcastSkipReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastSkipReason"]> = ["over_cap", "not_contact", "over_member_daily", "over_member_task_limit", "over_group_task_limit", "no_sender"];
+export const broadcastSkipReasonInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastSkipReasonInput"]> = ["over_cap", "not_contact", "over_member_daily", "over_member_task_limit", "over_group_task_limit", "no_sender"];
+export const broadcastStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastStatus"]> = ["planned", "scheduled", "sending", "sent", "cancelled"];
 export const campaignVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Campaign"]["verdict"]> = ["accept", "warn"];
 export const campaignFunderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunder"]> = ["platform", "supplier", "b_node"];
 export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunderInput"]> = ["platform", "supplier", "b_node"];
 export const campaignStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignStatus"]> = ["active", "ended"];
 export const commissionBaseValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBase"]> = ["paid", "margin"];
 export const commissionBaseInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CommissionBaseInput"]> = ["paid", "margin"];
+export const createBroadcastInputOneOf0InitiatorValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["CreateBroadcastInput"], {
+    initiator: unknown;
+}>["initiator"]> = ["corp", "member"];
+export const createBroadcastInputOneOf1InitiatorValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["CreateBroadcastInput"], {
+    initiator: unknown;
+}>["initiator"]> = ["corp", "member"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
 export const importFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportFormat"]> = ["csv", "xlsx"];
 export const importKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKind"]> = ["catalog", "stock", "assortment"];
@@ -13850,7 +14625,7 @@ export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<c
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
-export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage", "sales_windows.manage", "purchase_orders.read", "purchase_orders.confirm", "pick_lists.read", "sub_orders.read"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage", "sales_windows.manage", "purchase_orders.read", "purchase_orders.confirm", "pick_lists.read", "sub_orders.read", "reach.read", "reach.manage", "reach.settings"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const profitSharingOrderKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["kind"]> = ["split", "unfreeze"];

@@ -1,5 +1,7 @@
 import type { Config } from './platform/config.js';
 import { systemClock, type Clock } from './platform/clock.js';
+import { crmJobs, type WecomApiFor } from './flows/crm-sync.flow.js';
+import { crmWecomEventHandler } from './flows/crm-events.flow.js';
 import { buildServer, type App } from './platform/http/server.js';
 import type { JobHandler } from './platform/jobs/outbox.js';
 import { runDueJobs, startJobRunner, type JobRunner } from './platform/jobs/runner.js';
@@ -73,7 +75,7 @@ import { broadcastJobs } from './modules/broadcasts/broadcasts.jobs.js';
  * handler first (customer, identity, follow, timeline), then reach's (live code, welcome job).
  * Handlers never call WeCom: they enqueue jobs that do after commit.
  */
-export const wecomEventHandlers: WecomEventHandler[] = [];
+export const wecomEventHandlers: WecomEventHandler[] = [crmWecomEventHandler];
 
 export interface Siyu {
   server: App;
@@ -132,6 +134,8 @@ export interface SiyuOptions {
   wecomSimPost?: (server: App) => WecomSimPost;
   /** Handlers of WeCom events instead of wecomEventHandlers (tests). */
   wecomHandlers?: readonly WecomEventHandler[];
+  /** The tenant's WeCom API for the CRM's jobs (tests: a fake; the wecom unit's client otherwise). */
+  wecomApi?: WecomApiFor;
 }
 
 /** The server's own base URL: configured, or where it listens (a wildcard address reached over loopback). */
@@ -207,12 +211,15 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...money.jobs,
     ...sms.jobs,
     ...wecom.jobs,
-    ...broadcastJobs(clock, (tenantId) => wecom.apiFor(tenantId)),
+    ...broadcastJobs(clock, (tenantId) => (options.wecomApi ? options.wecomApi(db, tenantId) : wecom.apiFor(tenantId))),
     // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
     // Reads a stored upload, checks and applies it, writing progress as it goes; a run already taken is left alone.
     [IMPORT_JOB]: (jobDb, job) => runImportJob(jobDb, job.tenant_id, job.payload.run_id),
     [SUBSCRIBE_SEND_JOB]: async (jobDb, job) => { await deliverSubscribeMessage(jobDb, clock, subscribeSender, job.tenant_id, job.payload.message_id); },
+    // Contacts, groups and tags refreshed from WeCom, console tags pushed to it: WeCom called outside any transaction.
+    ...crmJobs(clock, options.wecomApi ?? ((_db, tenantId) => wecom.apiFor(tenantId))),
   };
+  /** What the wecom.event job hands each WeCom callback to, in order, in its one transaction: the CRM first. */
 
   // One listening connection per process: for requests that wait on an order's status, and to
   // hear that cached actors went stale.

@@ -73,7 +73,7 @@ export async function seedWorld(db: Db, clock: Clock, options: { skuCount?: numb
   return { tenantId: tenant.id, tenantSlug: slug, adminToken: token, shop, bNodeId, warehouseId, supplierId, skus };
 }
 
-export async function startSiyu(db: Db, clock: Clock, config: Config = testConfig, options: Pick<SiyuOptions, 'logger' | 'subscribeSender' | 'wechatFetch' | 'wechatApi'> = {}): Promise<Siyu> {
+export async function startSiyu(db: Db, clock: Clock, config: Config = testConfig, options: Pick<SiyuOptions, 'logger' | 'subscribeSender' | 'wechatFetch' | 'wechatApi' | 'wecomApi'> = {}): Promise<Siyu> {
   const siyu = await createSiyu(db, config, { clock, sandboxNotifyPost: injectPost, ...options });
   await siyu.server.ready();
   return siyu;

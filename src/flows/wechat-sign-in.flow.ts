@@ -4,8 +4,7 @@ import { inTransaction } from '../platform/db/database.js';
 import { publicShop, resolveShop } from '../modules/b-nodes/b-nodes.service.js';
 import { attachPhone, customerOfUser, signInWithWechat, type CustomerMerge, type CustomerRef } from '../modules/customers/customer-identities.service.js';
 import { issueToken } from '../modules/identity/identity.service.js';
-import { reassignCustomerOrders } from '../modules/orders/orders.service.js';
-import { reassignCustomerRequests } from '../modules/after-sales/after-sales.service.js';
+import { applyCustomerMerges } from './crm-events.flow.js';
 import { consumeOauthState, exchangeMiniProgramCode, exchangeOauthCode, phoneFromCode, startOauth } from '../modules/wechat/sign-in.service.js';
 import type { WechatDeps } from '../modules/wechat/wechat.service.js';
 import { platformError } from '../platform/errors.js';
@@ -59,7 +58,7 @@ export async function shareMiniProgramPhone(deps: WechatDeps, actor: Actor, code
   const shared = await inTransaction(deps.db, async (tx) => {
     const { customer, merges } = await attachPhone(tx, deps.clock, actor.tenantId, before.id, phone);
     merged = merges.length > 0;
-    await applyMerges(tx, actor.tenantId, merges);
+    await applyCustomerMerges(tx, actor.tenantId, merges, deps.clock.now());
     const session = customer.id === before.id ? null : await issueToken(tx, deps.clock, actor.tenantId, customer.user_id, 'session');
     return { customer: card(customer), session: session ? { token: session.token, expires_at: session.expires_at } : null };
   });
@@ -72,7 +71,7 @@ async function openSession(deps: WechatDeps, node: Awaited<ReturnType<typeof res
   const opened = await inTransaction(deps.db, async (tx) => {
     const { customer, merges } = await find(tx);
     merged = merges.length > 0;
-    await applyMerges(tx, node.tenant_id, merges);
+    await applyCustomerMerges(tx, node.tenant_id, merges, deps.clock.now());
     const session = await issueToken(tx, deps.clock, node.tenant_id, customer.user_id, 'session');
     return { ...session, customer: card(customer), shop: publicShop(node) };
   });
@@ -81,12 +80,5 @@ async function openSession(deps: WechatDeps, node: Awaited<ReturnType<typeof res
   return opened;
 }
 
-/** What a merged customer had elsewhere becomes the survivor's, in the merge's transaction. */
-async function applyMerges(tx: Tx, tenantId: string, merges: CustomerMerge[]) {
-  for (const m of merges) {
-    await reassignCustomerOrders(tx, tenantId, m.merged, m.survivor);
-    await reassignCustomerRequests(tx, tenantId, m.merged, m.survivor);
-  }
-}
 
 const card = (c: CustomerRef) => ({ id: c.id, name: c.name, phone: c.phone });

@@ -94,8 +94,20 @@ export interface CustomerEventsTable {
   occurred_at: Date;
 }
 
+/** A customer deleted a member: an alert to the member's B node until acknowledged. */
+export interface ChurnAlertsTable {
+  tenant_id: string;
+  id: string;
+  customer_id: string;
+  userid: string;
+  b_node_id: string | null;
+  raised_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+}
+
 export interface CrmTables {
-  wecom_members: WecomMembersTable; customer_follows: CustomerFollowsTable; customer_tag_groups: CustomerTagGroupsTable;
+  churn_alerts: ChurnAlertsTable; wecom_members: WecomMembersTable; customer_follows: CustomerFollowsTable; customer_tag_groups: CustomerTagGroupsTable;
   customer_tags: CustomerTagsTable; customer_tag_links: CustomerTagLinksTable; customer_groups: CustomerGroupsTable;
   customer_group_members: CustomerGroupMembersTable; customer_events: CustomerEventsTable;
 }

@@ -139,3 +139,62 @@ export async function customerOfUser(db: Conn, tenantId: string, userId: string)
   const c = await db.selectFrom('customers').select(['id', 'user_id', 'name', 'phone']).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
   return c ? { id: c.id, user_id: c.user_id!, name: c.name, phone: c.phone } : null;
 }
+
+/** What WeCom tells of an external contact: their external_userid, and the unionid when the corp is bound to the WeChat apps. */
+export interface WecomContactProof { externalUserid: string; unionid: string | null; name: string; b_node_id: string | null; channel: string | null }
+
+/**
+ * The customer a WeCom external contact is: found by external_userid or unionid (the unionid is
+ * what joins them to the buyer who signed in through WeChat), created on first contact with a
+ * consumer user of their own (no phone yet), with both proofs linked. Proofs held by two customers
+ * merge them by the same rule as sign-ins (the older survives). A new customer takes the node and
+ * channel given; an existing one keeps theirs, gaining a node or channel only where it had none.
+ */
+export async function findOrCreateWecomCustomer(tx: Tx, clock: Clock, tenantId: string, input: WecomContactProof): Promise<{ customer: CustomerRef; merges: CustomerMerge[]; created: boolean }> {
+  const proofs: { provider: IdentityProvider; subject: string }[] = [{ provider: 'wecom_external_userid', subject: input.externalUserid }];
+  if (input.unionid) proofs.push({ provider: 'wechat_unionid', subject: input.unionid });
+  await lockProofs(tx, tenantId, proofs);
+  const holders = await customersOfProofs(tx, tenantId, proofs);
+  const merges: CustomerMerge[] = [];
+  let customerId: string;
+  const created = !holders.length;
+  if (created) {
+    customerId = newId('cus');
+    const userId = newId('usr');
+    const name = input.name.trim().slice(0, 64) || `企微客户${input.externalUserid.slice(-4)}`;
+    await tx.insertInto('customers').values({ tenant_id: tenantId, id: customerId, user_id: userId, b_node_id: input.b_node_id, name, phone: null, channel: input.channel }).execute();
+    await createConsumerUser(tx, tenantId, userId, { name, phone: `wecom:${input.externalUserid}` });
+  } else {
+    customerId = holders[0]!.id;
+    for (const other of new Set(holders.map((h) => h.id))) {
+      if (other !== customerId) merges.push(await mergeCustomers(tx, clock, tenantId, customerId, other));
+    }
+    await tx.updateTable('customers').set((eb) => ({ b_node_id: eb.fn.coalesce('b_node_id', eb.val(input.b_node_id)), channel: eb.fn.coalesce('channel', eb.val(input.channel)) }))
+      .where('tenant_id', '=', tenantId).where('id', '=', customerId).execute();
+  }
+  for (const p of proofs) await link(tx, tenantId, customerId, p.provider, p.subject);
+  return { customer: await customerRef(tx, tenantId, customerId), merges, created };
+}
+
+/** The customer (standing) a WeCom external_userid proves; null when none. */
+export async function customerOfExternalUserid(db: Conn, tenantId: string, externalUserid: string): Promise<CustomerRef | null> {
+  const row = await db.selectFrom('customer_identities as i').innerJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'))
+    .select(['c.id', 'c.user_id', 'c.name', 'c.phone'])
+    .where('i.tenant_id', '=', tenantId).where('i.provider', '=', 'wecom_external_userid').where('i.subject', '=', externalUserid).executeTakeFirst();
+  return row ? { id: row.id, user_id: row.user_id!, name: row.name, phone: row.phone } : null;
+}
+
+/** The customers WeCom external_userids prove, as external_userid → customer id. */
+export async function customersOfExternalUserids(db: Conn, tenantId: string, externalUserids: string[]): Promise<Map<string, string>> {
+  if (!externalUserids.length) return new Map();
+  const rows = await db.selectFrom('customer_identities').select(['subject', 'customer_id'])
+    .where('tenant_id', '=', tenantId).where('provider', '=', 'wecom_external_userid').where('subject', 'in', externalUserids).execute();
+  return new Map(rows.map((r) => [r.subject, r.customer_id]));
+}
+
+/** The name WeCom gives a contact replaces the one made up at first contact (never a name the customer or staff set). */
+export async function nameFromWecom(tx: Conn, tenantId: string, customerId: string, externalUserid: string, name: string): Promise<void> {
+  const cut = name.trim().slice(0, 64);
+  if (!cut) return;
+  await tx.updateTable('customers').set({ name: cut }).where('tenant_id', '=', tenantId).where('id', '=', customerId).where('name', '=', `企微客户${externalUserid.slice(-4)}`).execute();
+}

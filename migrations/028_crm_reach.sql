@@ -67,3 +67,70 @@ CREATE INDEX broadcast_recipients_customer_history ON broadcast_recipients (tena
   WHERE counted_at IS NOT NULL AND customer_id IS NOT NULL;
 CREATE INDEX broadcast_recipients_group_history ON broadcast_recipients (tenant_id, counted_at) INCLUDE (group_id)
   WHERE counted_at IS NOT NULL AND group_id IS NOT NULL;
+
+-- A live code (联系我): a WeCom contact way for a store, one or more members, or a campaign, whose
+-- `state` comes back on every contact it brings — attributing them (B node, channel), tagging
+-- them and choosing their welcome message. A group live code points at a list of customer groups
+-- and sends people to the first that has room (QR joining stops at 200 members).
+CREATE TABLE live_codes (
+  tenant_id      text NOT NULL REFERENCES tenants(id),
+  id             text NOT NULL,
+  kind           text NOT NULL CHECK (kind IN ('store', 'member', 'campaign', 'group')),
+  name           text NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+  state          text NOT NULL CHECK (length(state) BETWEEN 1 AND 30),
+  b_node_id      text,
+  campaign_id    text,
+  userids        text[] NOT NULL DEFAULT '{}',
+  config_id      text,
+  qr_code        text,
+  tag_ids        text[] NOT NULL DEFAULT '{}',
+  welcome        jsonb,
+  status         text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'deleted')),
+  full_warned_at timestamptz,
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, id),
+  UNIQUE (tenant_id, state),
+  FOREIGN KEY (tenant_id, b_node_id) REFERENCES b_nodes(tenant_id, id),
+  CHECK (kind = 'group' OR cardinality(userids) >= 1),
+  CHECK (kind <> 'member' OR cardinality(userids) = 1)
+);
+
+CREATE TABLE live_code_groups (
+  tenant_id    text NOT NULL,
+  live_code_id text NOT NULL,
+  position     integer NOT NULL CHECK (position >= 0),
+  group_id     text NOT NULL,
+  PRIMARY KEY (tenant_id, live_code_id, position),
+  UNIQUE (tenant_id, live_code_id, group_id),
+  FOREIGN KEY (tenant_id, live_code_id) REFERENCES live_codes(tenant_id, id)
+);
+
+-- Contacts a live code brought, per day in the tenant's time zone (group codes: joins).
+CREATE TABLE live_code_days (
+  tenant_id    text NOT NULL,
+  live_code_id text NOT NULL,
+  day          date NOT NULL,
+  scans        integer NOT NULL DEFAULT 0 CHECK (scans >= 0),
+  adds         integer NOT NULL DEFAULT 0 CHECK (adds >= 0),
+  PRIMARY KEY (tenant_id, live_code_id, day),
+  FOREIGN KEY (tenant_id, live_code_id) REFERENCES live_codes(tenant_id, id)
+);
+
+-- A welcome message owed to a new contact: one row per welcome_code, so the code is used at most
+-- once whatever replays; tried only within WeCom's 20 s, the delay from the event kept.
+CREATE TABLE welcome_messages (
+  tenant_id       text NOT NULL REFERENCES tenants(id),
+  welcome_code    text NOT NULL,
+  live_code_id    text,
+  userid          text NOT NULL,
+  external_userid text NOT NULL,
+  customer_id     text,
+  content         jsonb NOT NULL,
+  event_at        timestamptz NOT NULL,
+  status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'expired', 'sent_by_other', 'failed')),
+  attempted_at    timestamptz,
+  delay_ms        integer,
+  errcode         integer,
+  PRIMARY KEY (tenant_id, welcome_code),
+  FOREIGN KEY (tenant_id, live_code_id) REFERENCES live_codes(tenant_id, id)
+);

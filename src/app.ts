@@ -69,13 +69,16 @@ import type { WecomEventHandler } from './modules/wecom/wecom.service.js';
 import type { WecomApi } from './modules/wecom/wecom.provider.js';
 import { broadcastRoutes } from './modules/broadcasts/broadcasts.routes.js';
 import { broadcastJobs } from './modules/broadcasts/broadcasts.jobs.js';
+import { liveCodeRoutes } from './modules/live-codes/live-codes.routes.js';
+import { liveCodeJobs } from './modules/live-codes/live-codes.jobs.js';
+import { liveCodeWecomEventHandler } from './modules/live-codes/live-codes.service.js';
 
 /**
  * What a WeCom callback event does, in order, in the wecom.event job's one transaction: the CRM's
  * handler first (customer, identity, follow, timeline), then reach's (live code, welcome job).
  * Handlers never call WeCom: they enqueue jobs that do after commit.
  */
-export const wecomEventHandlers: WecomEventHandler[] = [crmWecomEventHandler];
+export const wecomEventHandlers: WecomEventHandler[] = [crmWecomEventHandler, liveCodeWecomEventHandler];
 
 export interface Siyu {
   server: App;
@@ -201,6 +204,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     simPost: () => (options.wecomSimPost ? (url, body, timeoutMs) => (wecomSimPost ??= options.wecomSimPost!(built()))(url, body, timeoutMs) : undefined),
   });
 
+  // Reach's jobs and the live-code console call WeCom through the tenant's client (a test's own when given).
+  const reachApi = (tenantId: string) => (options.wecomApi ? options.wecomApi(db, tenantId) : wecom.apiFor(tenantId));
   const jobHandlers: Record<string, JobHandler<Database>> = {
     // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
     // and puts its order back, as a failure notification would.
@@ -211,7 +216,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...money.jobs,
     ...sms.jobs,
     ...wecom.jobs,
-    ...broadcastJobs(clock, (tenantId) => (options.wecomApi ? options.wecomApi(db, tenantId) : wecom.apiFor(tenantId))),
+    ...broadcastJobs(clock, reachApi),
+    ...liveCodeJobs(clock, reachApi),
     // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
     // Reads a stored upload, checks and applies it, writing progress as it goes; a run already taken is left alone.
     [IMPORT_JOB]: (jobDb, job) => runImportJob(jobDb, job.tenant_id, job.payload.run_id),
@@ -234,7 +240,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), broadcastRoutes, ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), broadcastRoutes, liveCodeRoutes(reachApi), ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

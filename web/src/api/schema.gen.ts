@@ -2330,6 +2330,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live codes (联系我) with their contacts per day (a node role: its node's) */
+        get: operations["listLiveCodes"];
+        put?: never;
+        /** Create a live code for a store, members or a campaign (a contact way at WeCom with its state), or a group code over a list of groups */
+        post: operations["createLiveCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live-codes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A live code: its QR, its groups and the one joined now, its contacts per day */
+        get: operations["getLiveCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/welcome-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Welcome messages owed to new contacts: sent, expired (past 20 s), sent by another, failed; each with its delay from the add event */
+        get: operations["listWelcomeMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox/payments/{id}/pay": {
         parameters: {
             query?: never;
@@ -2780,6 +2832,20 @@ export interface components {
             /** Format: date-time */
             send_at?: string;
         };
+        CreateLiveCodeInput: {
+            kind: components["schemas"]["LiveCodeKindInput"];
+            name: string;
+            state?: string;
+            b_node_id?: string;
+            campaign_id?: string;
+            /** @default [] */
+            userids: string[];
+            /** @default [] */
+            group_ids: string[];
+            /** @default [] */
+            tag_ids: string[];
+            welcome?: components["schemas"]["BroadcastContentInput"];
+        };
         CutoffResult: {
             window: components["schemas"]["SalesWindow"];
             ran: boolean;
@@ -2960,6 +3026,43 @@ export interface components {
         };
         /** @enum {string} */
         ListingPauseReason: "owner" | "outside_band" | "withdrawn" | "expired" | "untargeted";
+        LiveCode: {
+            id: string;
+            kind: components["schemas"]["LiveCodeKind"];
+            name: string;
+            state: string;
+            b_node_id: string | null;
+            campaign_id: string | null;
+            userids: string[];
+            config_id: string | null;
+            qr_code: string | null;
+            tag_ids: string[];
+            welcome: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            status: "active" | "deleted";
+            /** Format: date-time */
+            created_at: string;
+            groups: {
+                group_id: string;
+                chat_id: string | null;
+                name: string | null;
+                member_count: number | null;
+            }[];
+            current_group_id: string | null;
+            all_full: boolean;
+            days: {
+                day: string;
+                scans: number;
+                adds: number;
+            }[];
+            total_adds: number;
+        };
+        /** @enum {string} */
+        LiveCodeKind: "store" | "member" | "campaign" | "group";
+        /** @enum {string} */
+        LiveCodeKindInput: "store" | "member" | "campaign" | "group";
         Me: {
             id: string;
             tenant_id: string;
@@ -4146,6 +4249,20 @@ export interface components {
         WechatSignInOptions: {
             official_account: boolean;
             mini_program: boolean;
+        };
+        WelcomeMessage: {
+            welcome_code: string;
+            live_code_id: string | null;
+            userid: string;
+            external_userid: string;
+            customer_id: string | null;
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "expired" | "sent_by_other" | "failed";
+            /** Format: date-time */
+            event_at: string;
+            attempted_at: string | null;
+            delay_ms: number | null;
+            errcode: number | null;
         };
     };
     responses: never;
@@ -14475,6 +14592,242 @@ export interface operations {
             };
         };
     };
+    listLiveCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["LiveCode"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createLiveCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLiveCodeInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveCode"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLiveCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveCode"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWelcomeMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WelcomeMessage"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     sandboxPay: {
         parameters: {
             query?: never;
@@ -14617,6 +14970,9 @@ export const importStatusValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
 export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingNotice"]["reason"]> = ["outside_band", "withdrawn", "expired", "untargeted"];
 export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired", "untargeted"];
+export const liveCodeStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveCode"]["status"]> = ["active", "deleted"];
+export const liveCodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveCodeKind"]> = ["store", "member", "campaign", "group"];
+export const liveCodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveCodeKindInput"]> = ["store", "member", "campaign", "group"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
 export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
@@ -14659,3 +15015,4 @@ export const userRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["sc
 export const verdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Verdict"]> = ["accept", "warn", "reject"];
 export const wechatAppKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatAppKind"]> = ["official_account", "mini_program"];
 export const wechatpaySettingsPlatform_keysKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatpaySettings"]["platform_keys"]["kind"]> = ["public_key", "certificate"];
+export const welcomeMessageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WelcomeMessage"]["status"]> = ["pending", "sending", "sent", "expired", "sent_by_other", "failed"];

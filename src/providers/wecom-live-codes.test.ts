@@ -7,14 +7,14 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../test/test-db.js';
-import { auth, manualClock, seedWorld, testConfig, type World } from '../../../test/fixtures.js';
-import { createSiyu, type Siyu } from '../../app.js';
-import { injectPost } from '../../providers/sandboxpay.unit.js';
-import { injectWecomFetch, injectWecomSimPost } from '../../providers/wecom.unit.js';
-import { registerSimCorp, simScanContactWay, type SimPost } from '../../simulators/wecom/wecom.sim-state.js';
-import { connectWecom, wecomSealKey } from '../wecom/wecom.service.js';
-import { runWelcomeJob } from './live-codes.service.js';
+import { createTestDatabase } from '../../test/test-db.js';
+import { auth, manualClock, seedWorld, testConfig, type World } from '../../test/fixtures.js';
+import { createSiyu, type Siyu } from '../app.js';
+import { injectPost } from './sandboxpay.unit.js';
+import { injectWecomFetch, injectWecomSimPost } from './wecom.unit.js';
+import { registerSimCorp, simScanContactWay, type SimPost } from '../simulators/wecom/wecom.sim-state.js';
+import { connectWecom, wecomSealKey } from '../modules/wecom/wecom.service.js';
+import { runWelcomeJob } from '../modules/live-codes/live-codes.service.js';
 
 const CORP = 'wwlivecodes000001';
 const TOKEN = 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo';
@@ -109,7 +109,7 @@ describe('live codes and welcome messages', async () => {
     const code = (await api('POST', '/live-codes', { kind: 'group', name: 'Neighbours', group_ids: ['g1', 'g2'] })).json();
     expect(code).toMatchObject({ config_id: null, current_group_id: 'g2', all_full: false });
     await db.updateTable('customer_groups').set({ member_count: 200 }).where('tenant_id', '=', w.tenantId).where('id', '=', 'g2').execute();
-    const { liveCodeGroupChanged } = await import('./live-codes.service.js');
+    const { liveCodeGroupChanged } = await import('../modules/live-codes/live-codes.service.js');
     await db.transaction().execute((tx) => liveCodeGroupChanged(tx, w.tenantId, { corpId: CORP, createTime: clock.now().getTime() / 1000, event: 'change_external_chat', changeType: 'update', chatId: 'wr_g2' }));
     expect((await api('GET', `/live-codes/${code.id}`)).json()).toMatchObject({ current_group_id: null, all_full: true });
     const warned = await db.selectFrom('live_codes').select('full_warned_at').where('id', '=', code.id).executeTakeFirstOrThrow();

@@ -134,3 +134,43 @@ CREATE TABLE welcome_messages (
   PRIMARY KEY (tenant_id, welcome_code),
   FOREIGN KEY (tenant_id, live_code_id) REFERENCES live_codes(tenant_id, id)
 );
+
+-- A handover (在职/离职继承): a member's customers and groups moved to another member. Each item
+-- is decided before WeCom is asked — a customer handed over twice in 90 days is refused with the
+-- reason — then submitted, then settled by WeCom's takeover (24 h) or a transfer_fail event.
+CREATE TABLE handovers (
+  tenant_id       text NOT NULL REFERENCES tenants(id),
+  id              text NOT NULL,
+  kind            text NOT NULL CHECK (kind IN ('onjob', 'resigned')),
+  handover_userid text NOT NULL,
+  takeover_userid text NOT NULL,
+  created_by      text,
+  created_at      timestamptz NOT NULL,
+  submitted_at    timestamptz,
+  PRIMARY KEY (tenant_id, id),
+  FOREIGN KEY (tenant_id, handover_userid) REFERENCES wecom_members(tenant_id, userid),
+  FOREIGN KEY (tenant_id, takeover_userid) REFERENCES wecom_members(tenant_id, userid),
+  CHECK (handover_userid <> takeover_userid)
+);
+
+CREATE TABLE handover_items (
+  tenant_id       text NOT NULL,
+  handover_id     text NOT NULL,
+  item_key        text NOT NULL,
+  customer_id     text,
+  external_userid text,
+  group_id        text,
+  chat_id         text,
+  status          text NOT NULL CHECK (status IN ('queued', 'refused', 'waiting', 'done', 'failed')),
+  reason          text,
+  errcode         integer,
+  created_at      timestamptz NOT NULL,
+  settled_at      timestamptz,
+  PRIMARY KEY (tenant_id, handover_id, item_key),
+  FOREIGN KEY (tenant_id, handover_id) REFERENCES handovers(tenant_id, id),
+  CHECK ((customer_id IS NULL) <> (group_id IS NULL)),
+  CHECK (status NOT IN ('refused', 'failed') OR reason IS NOT NULL)
+);
+-- WeCom's limit reads a customer's handovers of the last 90 days.
+CREATE INDEX handover_items_by_customer ON handover_items (tenant_id, customer_id, created_at) WHERE customer_id IS NOT NULL;
+CREATE INDEX handover_items_waiting ON handover_items (tenant_id, external_userid) WHERE status = 'waiting';

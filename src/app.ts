@@ -72,13 +72,16 @@ import { broadcastJobs } from './modules/broadcasts/broadcasts.jobs.js';
 import { liveCodeRoutes } from './modules/live-codes/live-codes.routes.js';
 import { liveCodeJobs } from './modules/live-codes/live-codes.jobs.js';
 import { liveCodeWecomEventHandler } from './modules/live-codes/live-codes.service.js';
+import { handoverRoutes } from './modules/handovers/handovers.routes.js';
+import { handoverJobs } from './modules/handovers/handovers.jobs.js';
+import { handoverWecomEventHandler } from './modules/handovers/handovers.service.js';
 
 /**
  * What a WeCom callback event does, in order, in the wecom.event job's one transaction: the CRM's
  * handler first (customer, identity, follow, timeline), then reach's (live code, welcome job).
  * Handlers never call WeCom: they enqueue jobs that do after commit.
  */
-export const wecomEventHandlers: WecomEventHandler[] = [crmWecomEventHandler, liveCodeWecomEventHandler];
+export const wecomEventHandlers: WecomEventHandler[] = [crmWecomEventHandler, liveCodeWecomEventHandler, handoverWecomEventHandler];
 
 export interface Siyu {
   server: App;
@@ -218,6 +221,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...wecom.jobs,
     ...broadcastJobs(clock, reachApi),
     ...liveCodeJobs(clock, reachApi),
+    ...handoverJobs(clock, reachApi),
     // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
     // Reads a stored upload, checks and applies it, writing progress as it goes; a run already taken is left alone.
     [IMPORT_JOB]: (jobDb, job) => runImportJob(jobDb, job.tenant_id, job.payload.run_id),
@@ -240,7 +244,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), broadcastRoutes, liveCodeRoutes(reachApi), ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), broadcastRoutes, liveCodeRoutes(reachApi), handoverRoutes, ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

@@ -2382,6 +2382,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/handovers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Handovers of members' customers and groups, newest first */
+        get: operations["listHandovers"];
+        put?: never;
+        /** Hand a member's customers and groups to another member (on the job or resigned): a customer handed over twice in 90 days is refused with the reason; the rest go to WeCom and settle after its 24 h takeover */
+        post: operations["createHandover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/handovers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A handover and each customer's and group's outcome */
+        get: operations["getHandover"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox/payments/{id}/pay": {
         parameters: {
             query?: never;
@@ -2832,6 +2867,14 @@ export interface components {
             /** Format: date-time */
             send_at?: string;
         };
+        CreateHandoverInput: {
+            /** @enum {string} */
+            kind: "onjob" | "resigned";
+            handover_userid: string;
+            takeover_userid: string;
+            customer_ids?: string[];
+            group_ids?: string[];
+        };
         CreateLiveCodeInput: {
             kind: components["schemas"]["LiveCodeKindInput"];
             name: string;
@@ -2881,6 +2924,38 @@ export interface components {
             }[];
             /** @description integer fen (1/100 yuan) */
             contribution_margin: number;
+        };
+        Handover: {
+            id: string;
+            /** @enum {string} */
+            kind: "onjob" | "resigned";
+            handover_userid: string;
+            takeover_userid: string;
+            /** Format: date-time */
+            created_at: string;
+            submitted_at: string | null;
+        };
+        HandoverDetail: {
+            id: string;
+            /** @enum {string} */
+            kind: "onjob" | "resigned";
+            handover_userid: string;
+            takeover_userid: string;
+            /** Format: date-time */
+            created_at: string;
+            submitted_at: string | null;
+            items: {
+                item_key: string;
+                customer_id: string | null;
+                external_userid: string | null;
+                group_id: string | null;
+                chat_id: string | null;
+                /** @enum {string} */
+                status: "queued" | "refused" | "waiting" | "done" | "failed";
+                reason: string | null;
+                errcode: number | null;
+                settled_at: string | null;
+            }[];
         };
         Hierarchy: {
             regions: components["schemas"]["Region"][];
@@ -14828,6 +14903,182 @@ export interface operations {
             };
         };
     };
+    listHandovers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Handover"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateHandoverInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     sandboxPay: {
         parameters: {
             query?: never;
@@ -14959,7 +15210,11 @@ export const createBroadcastInputOneOf0InitiatorValues: ReadonlyArray<Extract<Fl
 export const createBroadcastInputOneOf1InitiatorValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["CreateBroadcastInput"], {
     initiator: unknown;
 }>["initiator"]> = ["corp", "member"];
+export const createHandoverInputKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateHandoverInput"]["kind"]> = ["onjob", "resigned"];
 export const fulfillmentValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Fulfillment"]> = ["pickup", "delivery"];
+export const handoverKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Handover"]["kind"]> = ["onjob", "resigned"];
+export const handoverDetailKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HandoverDetail"]["kind"]> = ["onjob", "resigned"];
+export const handoverDetailItemsStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HandoverDetail"]["items"]["status"]> = ["queued", "refused", "waiting", "done", "failed"];
 export const importFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportFormat"]> = ["csv", "xlsx"];
 export const importKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKind"]> = ["catalog", "stock", "assortment"];
 export const importKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKindInput"]> = ["catalog", "stock", "assortment"];

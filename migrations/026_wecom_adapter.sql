@@ -11,9 +11,8 @@ CREATE TABLE wecom_settings (
   encoding_aes_key text NOT NULL,
   secret           text NOT NULL,
   api_base         text NOT NULL CHECK (api_base ~ '^https?://'),
-  -- The last URL verification and the last verified event: the console's "connection status".
+  -- The last URL verification: the console's "connection status" (with the inbox's latest event).
   verified_at      timestamptz,
-  last_event_at    timestamptz,
   updated_at       timestamptz NOT NULL DEFAULT now()
 );
 -- A callback carries the corp, not the tenant's slug alone: one corp belongs to one tenant.

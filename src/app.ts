@@ -63,6 +63,7 @@ import type { WechatApi } from './modules/wechat/wechat.provider.js';
 import type { Database, Db } from './database.js';
 import type { SimPost } from './simulators/wechatpay/simulator.core.js';
 import { wecomUnit } from './providers/wecom.unit.js';
+import { wecomRoutes } from './modules/wecom/wecom.routes.js';
 import type { HttpFetch as WecomFetch } from './adapters/wecom/wecom.api.js';
 import type { SimPost as WecomSimPost } from './simulators/wecom/wecom.sim-state.js';
 import type { WecomEventHandler } from './modules/wecom/wecom.service.js';
@@ -244,7 +245,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), broadcastRoutes, liveCodeRoutes(reachApi), handoverRoutes, ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, afterSalesRoutes, fulfilmentRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), broadcastRoutes, liveCodeRoutes(reachApi), handoverRoutes, ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

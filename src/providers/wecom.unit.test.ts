@@ -62,6 +62,20 @@ describe('WeCom: callbacks, the API client and the simulator', async () => {
     await expect(connectWecom(db, sealKey, world.tenantId, { corpId: CORP, token: TOKEN, encodingAesKey: 'short', secret: 's', apiBase: SIM })).rejects.toMatchObject({ code: 'wecom_settings_invalid' });
   });
 
+  it('the console reads the settings without secrets, and writes them write-only', async () => {
+    const headers = { authorization: `Bearer ${world.adminToken}` };
+    const got = await siyu.server.inject({ method: 'GET', url: '/api/v1/wecom/settings', headers });
+    expect(got.statusCode).toBe(200);
+    expect(got.json()).toMatchObject({ connected: true, corp_id: CORP, has_secret: true, callback_url: expect.stringMatching(new RegExp(`/hooks/wecom/${slug}$`)) });
+    expect(got.body).not.toMatch(/corp-secret|hJqcu3|6qkdMrq/);
+    const bad = await siyu.server.inject({ method: 'PUT', url: '/api/v1/wecom/settings', headers, payload: { corp_id: CORP, token: TOKEN, encoding_aes_key: 'too-short', secret: 's' } });
+    expect(bad.statusCode).toBe(400);
+    const put = await siyu.server.inject({ method: 'PUT', url: '/api/v1/wecom/settings', headers, payload: { corp_id: CORP, token: TOKEN, encoding_aes_key: AES_KEY, secret: 'corp-secret', api_base: SIM } });
+    expect(put.statusCode).toBe(200);
+    expect(put.body).not.toContain('corp-secret');
+    expect((await siyu.server.inject({ method: 'GET', url: '/api/v1/wecom/settings' })).statusCode).toBe(401);
+  });
+
   it('answers URL verification with the plaintext of echostr, and refuses a forged one', async () => {
     const echostr = crypto.encrypt('1288432023552776189');
     const sig = (await import('../adapters/wecom/wecom.crypto.js')).wecomSignature(TOKEN, '1476416373', '47744683', echostr);

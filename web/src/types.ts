@@ -63,3 +63,5 @@ export type WechatOauthStart = Schemas['WechatOauthStart'];
 export type WechatAnonymous = Schemas['WechatAnonymous'];
 export type ShopSessionAnswer = Schemas['ShopSession'];
 export type WechatApp = Schemas['WechatApp'];
+export type WecomSettings = Schemas['WecomSettings'];
+export type WecomEventReceived = Schemas['WecomEventReceived'];

@@ -2,7 +2,8 @@
 import type { Conn, Db, Tx } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
-import { enqueue } from '../../platform/jobs/outbox.js';
+import { sql } from 'kysely';
+import { MAX_ATTEMPTS } from '../../platform/jobs/outbox.js';
 import { deriveKey, seal, unseal } from '../../platform/secrets.js';
 import { homeTenant } from '../identity/identity.service.js';
 import { wecomError } from './wecom.errors.js';
@@ -40,7 +41,7 @@ export async function connectWecom(db: Db, sealKey: Buffer, tenantId: string, in
   await db.transaction().execute(async (tx) => {
     const taken = await tx.selectFrom('wecom_settings').select('tenant_id').where('corp_id', '=', input.corpId).where('tenant_id', '<>', tenantId).executeTakeFirst();
     if (taken) throw wecomError('wecom_settings_invalid', { field: 'corp_id', rule: 'connected to another tenant' });
-    await tx.insertInto('wecom_settings').values({ tenant_id: tenantId, ...row, verified_at: null, last_event_at: null })
+    await tx.insertInto('wecom_settings').values({ tenant_id: tenantId, ...row, verified_at: null })
       .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...row, updated_at: new Date() })).execute();
     await tx.insertInto('wecom_access_tokens').values({ tenant_id: tenantId, access_token: null, expires_at: null, lease_holder: null, lease_until: null, refreshed_at: null })
       .onConflict((oc) => oc.column('tenant_id').doUpdateSet((eb) => ({ access_token: null, expires_at: null, version: eb('wecom_access_tokens.version', '+', 1) }))).execute();
@@ -51,11 +52,13 @@ export async function connectWecom(db: Db, sealKey: Buffer, tenantId: string, in
 /** What the console shows: never a secret, only that one is set. */
 export async function wecomSettingsView(db: Conn, tenantId: string) {
   const row = await db.selectFrom('wecom_settings')
-    .select(['corp_id', 'agent_id', 'api_base', 'verified_at', 'last_event_at', 'updated_at', 'token', 'encoding_aes_key', 'secret'])
+    .select(['corp_id', 'agent_id', 'api_base', 'verified_at', 'updated_at', 'token', 'encoding_aes_key', 'secret'])
     .where('tenant_id', '=', tenantId).executeTakeFirst();
   if (!row) return null;
+  // Read from the inbox rather than written per event: every event updating one settings row would serialize them.
+  const last = await db.selectFrom('wecom_callback_inbox').select('received_at').where('tenant_id', '=', tenantId).orderBy('received_at', 'desc').limit(1).executeTakeFirst();
   return {
-    corp_id: row.corp_id, agent_id: row.agent_id, api_base: row.api_base, verified_at: row.verified_at, last_event_at: row.last_event_at, updated_at: row.updated_at,
+    corp_id: row.corp_id, agent_id: row.agent_id, api_base: row.api_base, verified_at: row.verified_at, last_event_at: last?.received_at ?? null, updated_at: row.updated_at,
     has_token: row.token.length > 0, has_encoding_aes_key: row.encoding_aes_key.length > 0, has_secret: row.secret.length > 0,
   };
 }
@@ -94,19 +97,20 @@ export function wecomDedupeKey(e: WecomEvent): string {
  * Keeps a verified event once and, in the same transaction, enqueues its wecom.event job. A
  * duplicate (WeCom's retry, a replay) writes nothing: `duplicate: true`.
  */
-export async function receiveWecomEvent(db: Db, clock: Clock, tenantId: string, event: WecomEvent): Promise<{ duplicate: boolean; id?: string }> {
+export async function receiveWecomEvent(db: Conn, clock: Clock, tenantId: string, event: WecomEvent): Promise<{ duplicate: boolean; id?: string }> {
   const id = newId('wev');
-  const now = clock.now();
-  return db.transaction().execute(async (tx) => {
-    const stored = await tx.insertInto('wecom_callback_inbox')
-      .values({ tenant_id: tenantId, id, dedupe_key: wecomDedupeKey(event), event: JSON.stringify(event), received_at: now, applied_at: null })
-      .onConflict((oc) => oc.columns(['tenant_id', 'dedupe_key']).doNothing())
-      .returning('id').executeTakeFirst();
-    if (!stored) return { duplicate: true };
-    await enqueue(tx, tenantId, WECOM_EVENT_JOB, { inbox_id: id });
-    await tx.updateTable('wecom_settings').set({ last_event_at: now }).where('tenant_id', '=', tenantId).execute();
-    return { duplicate: false, id };
-  });
+  // One statement, so one round trip and atomic without BEGIN/COMMIT: the row and its job (the
+  // job queue's add_job, as enqueue() calls it) exist together or not at all.
+  const { rows } = await sql<{ id: string }>`
+    WITH kept AS (
+      INSERT INTO wecom_callback_inbox (tenant_id, id, dedupe_key, event, received_at)
+      VALUES (${tenantId}, ${id}, ${wecomDedupeKey(event)}, ${JSON.stringify(event)}::jsonb, ${clock.now()})
+      ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
+      RETURNING id)
+    SELECT kept.id, graphile_worker.add_job(${WECOM_EVENT_JOB}, json_build_object('tenant_id', ${tenantId}::text, 'data', json_build_object('inbox_id', kept.id)),
+                                          max_attempts => ${MAX_ATTEMPTS}) AS job
+      FROM kept`.execute(db);
+  return rows.length ? { duplicate: false, id: rows[0]!.id } : { duplicate: true };
 }
 
 /**

@@ -11,7 +11,6 @@ export interface WecomSettingsTable {
   secret: string;
   api_base: string;
   verified_at: Date | null;
-  last_event_at: Date | null;
   updated_at: Generated<Date>;
 }
 

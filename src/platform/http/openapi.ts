@@ -22,6 +22,7 @@ const TAGS = [
   { name: 'profit-sharing', description: 'WeChat Pay profit sharing: B-node receivers, commission splits, unfreezing, returns after refunds' },
   { name: 'reconciliation', description: 'Daily reconciliation of payments and refunds against the provider\'s bills' },
   { name: 'wechat', description: 'WeChat sign-in for buyers (official account, mini-program) and the tenant\'s WeChat apps' },
+  { name: 'wecom', description: 'The tenant\'s WeCom (企业微信) corp: settings, callback URL and the events received' },
   { name: 'subscribe-messages', description: 'WeChat subscribe messages on order events: templates, buyers\' one-time opt-ins, what was sent' },
   { name: 'sharing', description: 'Share codes (short links, QR codes, posters, mini-program codes), visits and attribution of orders to sharers' },
 ];

@@ -21,6 +21,7 @@ import { MessagesPage } from './MessagesPage.js';
 import { WechatPayPage } from './WechatPayPage.js';
 import { ReconciliationPage } from './ReconciliationPage.js';
 import { WechatAppsPage } from './WechatAppsPage.js';
+import { WecomPage } from './WecomPage.js';
 import { AfterSalesPage } from './AfterSalesPage.js';
 import { AfterSalesDetailPage } from './AfterSalesDetailPage.js';
 import { SharePage } from './SharePage.js';
@@ -87,6 +88,7 @@ export function AdminApp() {
           <Route path="wechatpay" element={<Screen screen="wechatpay"><WechatPayPage /></Screen>} />
           <Route path="reconciliation" element={<Screen screen="reconciliation"><ReconciliationPage /></Screen>} />
           <Route path="wechat" element={<Screen screen="wechat"><WechatAppsPage /></Screen>} />
+          <Route path="wecom" element={<Screen screen="wecom"><WecomPage /></Screen>} />
           <Route path="economics" element={<Screen screen="economics">{economicsPage}</Screen>} />
           <Route path="economics/policies" element={<Screen screen="policies">{policiesPage}</Screen>} />
           <Route path="economics/campaigns" element={<Screen screen="campaigns">{campaignsPage}</Screen>} />

@@ -36,6 +36,7 @@ function AdminNav() {
       {has('wechatpay') && <NavLink to="/admin/wechatpay" data-testid="nav-wechatpay">{t('wechatpay.nav')}</NavLink>}
       {has('reconciliation') && <NavLink to="/admin/reconciliation" data-testid="nav-reconciliation">{t('reconciliation.nav')}</NavLink>}
       {has('wechat') && <NavLink to="/admin/wechat" data-testid="nav-wechat">{t('wechat.nav')}</NavLink>}
+      {has('wecom') && <NavLink to="/admin/wecom" data-testid="nav-wecom">{t('wecom.nav')}</NavLink>}
     </nav>
   );
 }

@@ -33,6 +33,7 @@ export const SCREENS = [
   { key: 'wechatpay', to: '/admin/wechatpay', permission: 'tenant.manage' },
   { key: 'reconciliation', to: '/admin/reconciliation', permission: 'reconciliation.read' },
   { key: 'wechat', to: '/admin/wechat', permission: 'tenant.manage' },
+  { key: 'wecom', to: '/admin/wecom', permission: 'tenant.manage' },
   { key: 'sales-windows', to: '/admin/sales-windows', permission: 'sales_windows.manage' },
   { key: 'purchase-orders', to: '/admin/purchase-orders', permission: 'purchase_orders.read' },
   { key: 'pick-lists', to: '/admin/pick-lists', permission: 'pick_lists.read' },

@@ -1859,6 +1859,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wecom/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's WeCom corp: corp id, API base, callback URL, connection status — never a secret */
+        get: operations["getWecomSettings"];
+        /**
+         * Connect (or reconnect) the tenant's WeCom corp
+         * @description Token, EncodingAESKey and secret are sealed at rest and never answered again; the cached access token is dropped. A corp connected to another tenant: 400 wecom_settings_invalid.
+         */
+        put: operations["putWecomSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest WeCom callback events received (each kept once) and whether they were applied */
+        get: operations["listWecomEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -4324,6 +4362,45 @@ export interface components {
         WechatSignInOptions: {
             official_account: boolean;
             mini_program: boolean;
+        };
+        WecomConnectionInput: {
+            corp_id: string;
+            agent_id?: string;
+            /** @description The callback Token (up to 32 letters or digits); write-only */
+            token: string;
+            /** @description The callback EncodingAESKey, exactly 43 letters or digits; write-only */
+            encoding_aes_key: string;
+            /** @description The customer-contact (客户联系) secret; write-only */
+            secret: string;
+            /**
+             * Format: uri
+             * @description WeCom's API host; by default WeCom live, the built-in simulator in the sandbox
+             */
+            api_base?: string;
+        };
+        WecomEventReceived: {
+            id: string;
+            event: string;
+            change_type: string;
+            /** @description ExternalUserID, ChatId or tag Id */
+            subject: string | null;
+            userid: string | null;
+            /** Format: date-time */
+            received_at: string;
+            applied_at: string | null;
+        };
+        WecomSettings: {
+            connected: boolean;
+            corp_id: string | null;
+            agent_id: string | null;
+            api_base: string | null;
+            has_token: boolean;
+            has_encoding_aes_key: boolean;
+            has_secret: boolean;
+            callback_url: string;
+            verified_at: string | null;
+            last_event_at: string | null;
+            simulator_url: string | null;
         };
         WelcomeMessage: {
             welcome_code: string;
@@ -12606,6 +12683,162 @@ export interface operations {
             };
             /** @description Not found, or not visible to this actor */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWecomSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WecomSettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putWecomSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WecomConnectionInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WecomSettings"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWecomEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WecomEventReceived"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

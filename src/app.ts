@@ -77,13 +77,21 @@ import type { HttpFetch as WecomFetch } from './adapters/wecom/wecom.api.js';
 import type { SimPost as WecomSimPost } from './simulators/wecom/wecom.sim-state.js';
 import type { WecomEventHandler } from './modules/wecom/wecom.service.js';
 import type { WecomApi } from './modules/wecom/wecom.provider.js';
+import { broadcastRoutes } from './modules/broadcasts/broadcasts.routes.js';
+import { broadcastJobs } from './modules/broadcasts/broadcasts.jobs.js';
+import { liveCodeRoutes } from './modules/live-codes/live-codes.routes.js';
+import { liveCodeJobs } from './modules/live-codes/live-codes.jobs.js';
+import { liveCodeWecomEventHandler } from './modules/live-codes/live-codes.service.js';
+import { handoverRoutes } from './modules/handovers/handovers.routes.js';
+import { handoverJobs } from './modules/handovers/handovers.jobs.js';
+import { handoverWecomEventHandler } from './modules/handovers/handovers.service.js';
 
 /**
  * What a WeCom callback event does, in order, in the wecom.event job's one transaction: the CRM's
  * handler first (customer, identity, follow, timeline), then reach's (live code, welcome job).
  * Handlers never call WeCom: they enqueue jobs that do after commit.
  */
-export const wecomEventHandlers: WecomEventHandler[] = [crmWecomEventHandler];
+export const wecomEventHandlers: WecomEventHandler[] = [crmWecomEventHandler, liveCodeWecomEventHandler, handoverWecomEventHandler];
 
 export interface Siyu {
   server: App;
@@ -142,7 +150,7 @@ export interface SiyuOptions {
   wecomSimPost?: (server: App) => WecomSimPost;
   /** Handlers of WeCom events instead of wecomEventHandlers (tests). */
   wecomHandlers?: readonly WecomEventHandler[];
-  /** The tenant's WeCom API for the CRM's jobs instead of the wecom unit's client (tests: a fake). */
+  /** The tenant's WeCom API for the CRM's jobs (tests: a fake; the wecom unit's client otherwise). */
   wecomApi?: WecomApiFor;
 }
 
@@ -209,6 +217,8 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     simPost: () => (options.wecomSimPost ? (url, body, timeoutMs) => (wecomSimPost ??= options.wecomSimPost!(built()))(url, body, timeoutMs) : undefined),
   });
 
+  // Reach's jobs and the live-code console call WeCom through the tenant's client (a test's own when given).
+  const reachApi = (tenantId: string) => (options.wecomApi ? options.wecomApi(db, tenantId) : wecom.apiFor(tenantId));
   const jobHandlers: Record<string, JobHandler<Database>> = {
     // Idempotent: a refund already submitted is left alone. One the provider refuses fails at once
     // and puts its order back, as a failure notification would.
@@ -219,6 +229,9 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     ...money.jobs,
     ...sms.jobs,
     ...wecom.jobs,
+    ...broadcastJobs(clock, reachApi),
+    ...liveCodeJobs(clock, reachApi),
+    ...handoverJobs(clock, reachApi),
     // Takes the buyer's opt-in once, calls WeChat outside any transaction, records the outcome.
     // Reads a stored upload, checks and applies it, writing progress as it goes; a run already taken is left alone.
     [IMPORT_JOB]: (jobDb, job) => runImportJob(jobDb, job.tenant_id, job.payload.run_id),
@@ -226,6 +239,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
     // Contacts, groups and tags refreshed from WeCom, console tags pushed to it: WeCom called outside any transaction.
     ...crmJobs(clock, options.wecomApi ?? ((_db, tenantId) => wecom.apiFor(tenantId))),
   };
+  /** What the wecom.event job hands each WeCom callback to, in order, in its one transaction: the CRM first. */
 
   // One listening connection per process: for requests that wait on an order's status, and to
   // hear that cached actors went stale.
@@ -240,7 +254,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, presaleRoutes, bargainRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), crmRoutes, ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, presaleRoutes, bargainRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), crmRoutes, broadcastRoutes, liveCodeRoutes(reachApi), handoverRoutes, ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

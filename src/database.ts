@@ -27,6 +27,9 @@ import type { WecomTables } from './modules/wecom/wecom.tables.js';
 import type { FulfilmentTables } from './modules/fulfilment/fulfilment.tables.js';
 import type { PresaleTables } from './modules/presales/presales.tables.js';
 import type { BargainTables } from './modules/bargains/bargains.tables.js';
+import type { BroadcastTables } from './modules/broadcasts/broadcasts.tables.js';
+import type { LiveCodeTables } from './modules/live-codes/live-codes.tables.js';
+import type { HandoverTables } from './modules/handovers/handovers.tables.js';
 
 /**
  * The application's schema: the union of the tables each module declares in its *.tables.ts and
@@ -36,7 +39,7 @@ import type { BargainTables } from './modules/bargains/bargains.tables.js';
 export interface Database extends PlatformTables, IdentityTables, CatalogTables, InventoryTables, BNodeTables, ShopCatalogTables, CustomerTables,
   OrderTables, PaymentTables, EconomicsTables, CampaignTables, FlashSaleTables, GroupBuyTables, CouponTables, ReferralTables, MessagingTables, AfterSalesTables, WechatTables,
   SharingTables, SubscribeMessageTables, ProfitSharingTables, ReconciliationTables, FulfilmentTables, AssortmentTables, CatalogIoTables, CrmTables, WecomTables,
-  PresaleTables, BargainTables {}
+  PresaleTables, BargainTables, BroadcastTables, LiveCodeTables, HandoverTables {}
 
 export type Db = PlatformDb<Database>;
 export type Tx = PlatformTx<Database>;

@@ -8,6 +8,7 @@ import { registerNotifyBench } from '../../bench/notify.bench.js';
 import { registerImportBench } from '../../bench/import.bench.js';
 import { registerAggregateBench } from '../../bench/aggregate.bench.js';
 import { registerFlashBench } from '../../bench/flash.bench.js';
+import { registerMessagingBench } from '../../bench/messaging.bench.js';
 import { registerWecomCallbackBench } from '../../bench/wecom-callbacks.bench.js';
 
 /** Benchmarks are commands that prepare their own scratch data; never timed tests. */
@@ -22,5 +23,6 @@ export function registerBenchCommands(program: Command) {
   registerImportBench(bench);
   registerAggregateBench(bench);
   registerFlashBench(bench);
+  registerMessagingBench(bench);
   registerWecomCallbackBench(bench);
 }

@@ -71,3 +71,9 @@ export function wecomTagIds(tenantId: string, tagIds: string[]) {
   return sql<{ id: string; wecom_id: string }>`(
     SELECT id, wecom_id FROM customer_tags WHERE tenant_id = ${tenantId} AND id = ANY(${tagIds}::text[]) AND wecom_id IS NOT NULL AND deleted_at IS NULL)`;
 }
+
+/** The WeCom members still with the corp (not left), to read as a table or join by `userid`. */
+export function activeWecomMembers(tenantId: string) {
+  return sql<{ userid: string; name: string; b_node_id: string | null; user_id: string | null }>`(
+    SELECT userid, name, b_node_id, user_id FROM wecom_members WHERE tenant_id = ${tenantId} AND status = 'active')`;
+}

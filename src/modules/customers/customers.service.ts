@@ -75,3 +75,13 @@ export async function wechatRecipientOf(db: Conn, tenantId: string, customerId: 
   if (!row) return null;
   return { openid: row.subject, app: !row.mini && row.official ? 'official_account' : 'mini_program' };
 }
+
+/**
+ * A customer a live code brought belongs to the code's B node: set when the customer still carries
+ * that code's channel (they came through it), so a later scan never moves an existing customer.
+ */
+export async function attributeToNode(tx: Conn, tenantId: string, customerId: string, channel: string, bNodeId: string): Promise<boolean> {
+  const moved = await tx.updateTable('customers').set({ b_node_id: bNodeId })
+    .where('tenant_id', '=', tenantId).where('id', '=', customerId).where('channel', '=', channel).returning('id').executeTakeFirst();
+  return Boolean(moved);
+}

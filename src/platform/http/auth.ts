@@ -131,6 +131,11 @@ export const PERMISSIONS = {
   'pick_lists.read': [...STAFF_ROLES],
   /** An order's supplier sub-orders (they carry supply costs, so not for staff). */
   'sub_orders.read': [...ADMIN_ROLES, 'b_owner'],
+  /** Live codes, mass messages and their results, handovers: of the actor's own node for node roles (staff read only). */
+  'reach.read': [...STAFF_ROLES],
+  'reach.manage': [...ADMIN_ROLES, 'b_owner'],
+  /** The tenant's mass-message cap (per month, week or day). */
+  'reach.settings': [...ADMIN_ROLES],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

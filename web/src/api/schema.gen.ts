@@ -3051,6 +3051,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broadcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mass messages, newest first, each with its plan's counts (a node role: its node's) */
+        get: operations["listBroadcasts"];
+        put?: never;
+        /** Plan a mass message: every recipient decided now, will receive or skipped with the reason (caps, not a contact, WeCom's task limits); nothing is sent until confirmed */
+        post: operations["planBroadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mass-message cap per customer and group: days-in-month per month (default), 7 per week or 1 per day */
+        get: operations["getBroadcastSettings"];
+        /** Set the mass-message cap period */
+        put: operations["putBroadcastSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mass message: its plan's counts by status and skip reason, and the cap in force */
+        get: operations["getBroadcast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who receives it and who is skipped and why, then each one's result from WeCom (by recipient key, `after` pages) */
+        get: operations["listBroadcastRecipients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a planned mass message at its time (now, or the time it was planned for) */
+        post: operations["confirmBroadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/broadcasts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a mass message not yet sending: its recipients' cap slots are given back */
+        post: operations["cancelBroadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live codes (联系我) with their contacts per day (a node role: its node's) */
+        get: operations["listLiveCodes"];
+        put?: never;
+        /** Create a live code for a store, members or a campaign (a contact way at WeCom with its state), or a group code over a list of groups */
+        post: operations["createLiveCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live-codes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A live code: its QR, its groups and the one joined now, its contacts per day */
+        get: operations["getLiveCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/welcome-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Welcome messages owed to new contacts: sent, expired (past 20 s), sent by another, failed; each with its delay from the add event */
+        get: operations["listWelcomeMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/handovers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Handovers of members' customers and groups, newest first */
+        get: operations["listHandovers"];
+        put?: never;
+        /** Hand a member's customers and groups to another member (on the job or resigned): a customer handed over twice in 90 days is refused with the reason; the rest go to WeCom and settle after its 24 h takeover */
+        post: operations["createHandover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/handovers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A handover and each customer's and group's outcome */
+        get: operations["getHandover"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sandbox/payments/{id}/pay": {
         parameters: {
             query?: never;
@@ -3366,6 +3557,133 @@ export interface components {
              */
             subsidy_volume: "actual" | "break_even";
         };
+        Broadcast: {
+            id: string;
+            /** @enum {string} */
+            chat_type: "single" | "group";
+            /** @enum {string} */
+            initiator: "corp" | "member";
+            sender_userid: string | null;
+            status: components["schemas"]["BroadcastStatus"];
+            audience: {
+                [key: string]: unknown;
+            };
+            content: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            send_at: string;
+            /** Format: date-time */
+            planned_at: string;
+            sent_at: string | null;
+            results_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            counts: {
+                total: number;
+                will_receive: number;
+                skipped: number;
+                by_status: {
+                    [key: string]: number;
+                };
+                by_skip_reason: {
+                    [key: string]: number;
+                };
+            };
+            cap: {
+                period: components["schemas"]["BroadcastCapPeriod"];
+                limit: number;
+                /** Format: date-time */
+                starts_at: string;
+                /** Format: date-time */
+                ends_at: string;
+            };
+        };
+        BroadcastAttachmentInput: {
+            /** @constant */
+            msgtype: "image";
+            image: {
+                media_id?: string;
+                /** Format: uri */
+                pic_url?: string;
+            };
+        } | {
+            /** @constant */
+            msgtype: "link";
+            link: {
+                title: string;
+                /** Format: uri */
+                picurl?: string;
+                desc?: string;
+                /** Format: uri */
+                url: string;
+            };
+        } | {
+            /** @constant */
+            msgtype: "miniprogram";
+            miniprogram: {
+                title: string;
+                pic_media_id: string;
+                appid: string;
+                page: string;
+            };
+        };
+        /** @enum {string} */
+        BroadcastCapPeriod: "month" | "week" | "day";
+        /** @enum {string} */
+        BroadcastCapPeriodInput: "month" | "week" | "day";
+        BroadcastContentInput: {
+            text?: string;
+            /** @default [] */
+            attachments: components["schemas"]["BroadcastAttachmentInput"][];
+        };
+        BroadcastCustomerAudienceInput: {
+            tags_any?: string[] | string;
+            tags_all?: string[] | string;
+            b_node_id?: string;
+            /** @description A WeCom member userid the customer currently follows */
+            owner?: string;
+            /** @description A customer group the customer is in now */
+            group_id?: string;
+            last_order_before?: unknown;
+            last_order_after?: unknown;
+            /** @description Fen: paid less refunded, at least */
+            min_spend?: number;
+            customer_ids?: string[];
+        };
+        BroadcastGroupAudienceInput: {
+            b_node_id?: string;
+            owner_userid?: string;
+            group_ids?: string[];
+        };
+        BroadcastRecipient: {
+            recipient_key: string;
+            customer_id: string | null;
+            customer_name: string | null;
+            group_id: string | null;
+            chat_id: string | null;
+            external_userid: string | null;
+            sender_userid: string | null;
+            status: components["schemas"]["BroadcastRecipientStatus"];
+            skip_reason: components["schemas"]["BroadcastSkipReason"] | null;
+            sent_time: string | null;
+        };
+        /** @enum {string} */
+        BroadcastRecipientStatus: "planned" | "skipped" | "pending" | "sent" | "failed" | "not_contact" | "refused_by_wecom" | "cancelled";
+        /** @enum {string} */
+        BroadcastRecipientStatusInput: "planned" | "skipped" | "pending" | "sent" | "failed" | "not_contact" | "refused_by_wecom" | "cancelled";
+        BroadcastSettings: {
+            cap_period: components["schemas"]["BroadcastCapPeriod"];
+        };
+        BroadcastSettingsInput: {
+            cap_period: components["schemas"]["BroadcastCapPeriodInput"];
+        };
+        /** @enum {string} */
+        BroadcastSkipReason: "over_cap" | "not_contact" | "over_member_daily" | "over_member_task_limit" | "over_group_task_limit" | "no_sender";
+        /** @enum {string} */
+        BroadcastSkipReasonInput: "over_cap" | "not_contact" | "over_member_daily" | "over_member_task_limit" | "over_group_task_limit" | "no_sender";
+        /** @enum {string} */
+        BroadcastStatus: "planned" | "scheduled" | "sending" | "sent" | "cancelled";
         Campaign: {
             id: string;
             name: string;
@@ -3492,6 +3810,55 @@ export interface components {
             verdict: "accept" | "warn";
             guard: components["schemas"]["GuardSummary"] | null;
             override_reason: string | null;
+        };
+        CreateBroadcastInput: {
+            /** @constant */
+            chat_type: "single";
+            /**
+             * @default corp
+             * @enum {string}
+             */
+            initiator: "corp" | "member";
+            sender_userid?: string;
+            audience: components["schemas"]["BroadcastCustomerAudienceInput"];
+            content: components["schemas"]["BroadcastContentInput"];
+            /** Format: date-time */
+            send_at?: string;
+        } | {
+            /** @constant */
+            chat_type: "group";
+            /**
+             * @default corp
+             * @enum {string}
+             */
+            initiator: "corp" | "member";
+            sender_userid?: string;
+            audience: components["schemas"]["BroadcastGroupAudienceInput"];
+            content: components["schemas"]["BroadcastContentInput"];
+            /** Format: date-time */
+            send_at?: string;
+        };
+        CreateHandoverInput: {
+            /** @enum {string} */
+            kind: "onjob" | "resigned";
+            handover_userid: string;
+            takeover_userid: string;
+            customer_ids?: string[];
+            group_ids?: string[];
+        };
+        CreateLiveCodeInput: {
+            kind: components["schemas"]["LiveCodeKindInput"];
+            name: string;
+            state?: string;
+            b_node_id?: string;
+            campaign_id?: string;
+            /** @default [] */
+            userids: string[];
+            /** @default [] */
+            group_ids: string[];
+            /** @default [] */
+            tag_ids: string[];
+            welcome?: components["schemas"]["BroadcastContentInput"];
         };
         CrmCustomer: {
             id: string;
@@ -3821,6 +4188,38 @@ export interface components {
             /** @description integer fen (1/100 yuan) */
             contribution_margin: number;
         };
+        Handover: {
+            id: string;
+            /** @enum {string} */
+            kind: "onjob" | "resigned";
+            handover_userid: string;
+            takeover_userid: string;
+            /** Format: date-time */
+            created_at: string;
+            submitted_at: string | null;
+        };
+        HandoverDetail: {
+            id: string;
+            /** @enum {string} */
+            kind: "onjob" | "resigned";
+            handover_userid: string;
+            takeover_userid: string;
+            /** Format: date-time */
+            created_at: string;
+            submitted_at: string | null;
+            items: {
+                item_key: string;
+                customer_id: string | null;
+                external_userid: string | null;
+                group_id: string | null;
+                chat_id: string | null;
+                /** @enum {string} */
+                status: "queued" | "refused" | "waiting" | "done" | "failed";
+                reason: string | null;
+                errcode: number | null;
+                settled_at: string | null;
+            }[];
+        };
         Hierarchy: {
             regions: components["schemas"]["Region"][];
             nodes: {
@@ -3965,6 +4364,43 @@ export interface components {
         };
         /** @enum {string} */
         ListingPauseReason: "owner" | "outside_band" | "withdrawn" | "expired" | "untargeted";
+        LiveCode: {
+            id: string;
+            kind: components["schemas"]["LiveCodeKind"];
+            name: string;
+            state: string;
+            b_node_id: string | null;
+            campaign_id: string | null;
+            userids: string[];
+            config_id: string | null;
+            qr_code: string | null;
+            tag_ids: string[];
+            welcome: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            status: "active" | "deleted";
+            /** Format: date-time */
+            created_at: string;
+            groups: {
+                group_id: string;
+                chat_id: string | null;
+                name: string | null;
+                member_count: number | null;
+            }[];
+            current_group_id: string | null;
+            all_full: boolean;
+            days: {
+                day: string;
+                scans: number;
+                adds: number;
+            }[];
+            total_adds: number;
+        };
+        /** @enum {string} */
+        LiveCodeKind: "store" | "member" | "campaign" | "group";
+        /** @enum {string} */
+        LiveCodeKindInput: "store" | "member" | "campaign" | "group";
         Me: {
             id: string;
             tenant_id: string;
@@ -4276,7 +4712,7 @@ export interface components {
         /** @enum {string} */
         PaymentStatus: "pending" | "succeeded" | "failed" | "partially_refunded" | "refunded";
         /** @enum {string} */
-        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "hierarchy.read" | "hierarchy.manage" | "pickup_point.write" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "catalog.import" | "stock.read" | "stock.write" | "assortments.read" | "assortments.write" | "supplier.portal" | "jobs.manage" | "customers.read" | "customers.tag" | "customers.phone.reveal" | "customers.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage" | "sales_windows.manage" | "purchase_orders.read" | "purchase_orders.confirm" | "pick_lists.read" | "sub_orders.read";
+        Permission: "orders.read" | "orders.fulfil" | "orders.refund" | "after_sales.decide" | "after_sales.settings.write" | "b_nodes.all" | "b_nodes.manage" | "hierarchy.read" | "hierarchy.manage" | "pickup_point.write" | "listings.read" | "listings.write" | "economics.read" | "economics.check" | "economics.simulate" | "economics.settings.write" | "policies.read" | "policies.write" | "campaigns.read" | "campaigns.write" | "sharing.create" | "sharing.settings.write" | "subscribe_messages.read" | "subscribe_messages.write" | "supply_cost.read" | "catalog.read" | "catalog.write" | "catalog.import" | "stock.read" | "stock.write" | "assortments.read" | "assortments.write" | "supplier.portal" | "jobs.manage" | "customers.read" | "customers.tag" | "customers.phone.reveal" | "customers.manage" | "messages.manage" | "tenant.manage" | "reconciliation.read" | "profit_sharing.manage" | "sales_windows.manage" | "purchase_orders.read" | "purchase_orders.confirm" | "pick_lists.read" | "sub_orders.read" | "reach.read" | "reach.manage" | "reach.settings";
         PickList: {
             id: string;
             window_id: string;
@@ -5453,6 +5889,20 @@ export interface components {
             verified_at: string | null;
             last_event_at: string | null;
             simulator_url: string | null;
+        };
+        WelcomeMessage: {
+            welcome_code: string;
+            live_code_id: string | null;
+            userid: string;
+            external_userid: string;
+            customer_id: string | null;
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "expired" | "sent_by_other" | "failed";
+            /** Format: date-time */
+            event_at: string;
+            attempted_at: string | null;
+            delay_ms: number | null;
+            errcode: number | null;
         };
     };
     responses: never;
@@ -18956,6 +19406,920 @@ export interface operations {
             };
         };
     };
+    listBroadcasts: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Broadcast"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    planBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBroadcastInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBroadcastSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastSettings"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putBroadcastSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BroadcastSettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastSettings"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listBroadcastRecipients: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["BroadcastRecipientStatusInput"];
+                skip_reason?: components["schemas"]["BroadcastSkipReasonInput"];
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BroadcastRecipient"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLiveCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["LiveCode"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createLiveCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLiveCodeInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveCode"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLiveCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveCode"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWelcomeMessages: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WelcomeMessage"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHandovers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Handover"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateHandoverInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverDetail"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     sandboxPay: {
         parameters: {
             query?: never;
@@ -19073,6 +20437,15 @@ export const bargainStatusValues: ReadonlyArray<FlattenedDeepRequired<components
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
 export const breakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Breakeven"]["subsidy_volume"]> = ["actual", "break_even"];
+export const broadcastChat_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Broadcast"]["chat_type"]> = ["single", "group"];
+export const broadcastInitiatorValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Broadcast"]["initiator"]> = ["corp", "member"];
+export const broadcastCapPeriodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastCapPeriod"]> = ["month", "week", "day"];
+export const broadcastCapPeriodInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastCapPeriodInput"]> = ["month", "week", "day"];
+export const broadcastRecipientStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastRecipientStatus"]> = ["planned", "skipped", "pending", "sent", "failed", "not_contact", "refused_by_wecom", "cancelled"];
+export const broadcastRecipientStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastRecipientStatusInput"]> = ["planned", "skipped", "pending", "sent", "failed", "not_contact", "refused_by_wecom", "cancelled"];
+export const broadcastSkipReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastSkipReason"]> = ["over_cap", "not_contact", "over_member_daily", "over_member_task_limit", "over_group_task_limit", "no_sender"];
+export const broadcastSkipReasonInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastSkipReasonInput"]> = ["over_cap", "not_contact", "over_member_daily", "over_member_task_limit", "over_group_task_limit", "no_sender"];
+export const broadcastStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastStatus"]> = ["planned", "scheduled", "sending", "sent", "cancelled"];
 export const campaignVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Campaign"]["verdict"]> = ["accept", "warn"];
 export const campaignFunderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunder"]> = ["platform", "supplier", "b_node"];
 export const campaignFunderInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CampaignFunderInput"]> = ["platform", "supplier", "b_node"];
@@ -19085,6 +20458,13 @@ export const couponTargetValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const couponTargetInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTargetInput"]> = ["order", "skus", "categories", "b_nodes"];
 export const couponTemplateStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTemplate"]["status"]> = ["active", "ended"];
 export const couponTemplateVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CouponTemplate"]["verdict"]> = ["accept", "warn"];
+export const createBroadcastInputOneOf0InitiatorValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["CreateBroadcastInput"], {
+    initiator: unknown;
+}>["initiator"]> = ["corp", "member"];
+export const createBroadcastInputOneOf1InitiatorValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["CreateBroadcastInput"], {
+    initiator: unknown;
+}>["initiator"]> = ["corp", "member"];
+export const createHandoverInputKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateHandoverInput"]["kind"]> = ["onjob", "resigned"];
 export const crmCustomerFollowsEnded_byAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CrmCustomer"]["follows"]["ended_by"]> = ["member", "customer", "transfer"];
 export const customerGroupStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CustomerGroup"]["status"]> = ["active", "dismissed"];
 export const customerGroupRowStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CustomerGroupRow"]["status"]> = ["active", "dismissed"];
@@ -19097,6 +20477,9 @@ export const groupBuyVerdictValues: ReadonlyArray<FlattenedDeepRequired<componen
 export const groupBuyResultsVerdictValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GroupBuyResults"]["verdict"]> = ["accept", "warn"];
 export const groupBuyStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GroupBuyStatus"]> = ["active", "ended"];
 export const groupStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["GroupStatus"]> = ["pending", "open", "formed", "failed"];
+export const handoverKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Handover"]["kind"]> = ["onjob", "resigned"];
+export const handoverDetailKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HandoverDetail"]["kind"]> = ["onjob", "resigned"];
+export const handoverDetailItemsStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["HandoverDetail"]["items"]["status"]> = ["queued", "refused", "waiting", "done", "failed"];
 export const importFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportFormat"]> = ["csv", "xlsx"];
 export const importKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKind"]> = ["catalog", "stock", "assortment"];
 export const importKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ImportKindInput"]> = ["catalog", "stock", "assortment"];
@@ -19107,6 +20490,9 @@ export const importStatusValues: ReadonlyArray<FlattenedDeepRequired<components>
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Job"]["state"]> = ["queued", "running", "retrying", "parked"];
 export const listingNoticeReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingNotice"]["reason"]> = ["outside_band", "withdrawn", "expired", "untargeted"];
 export const listingPauseReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ListingPauseReason"]> = ["owner", "outside_band", "withdrawn", "expired", "untargeted"];
+export const liveCodeStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveCode"]["status"]> = ["active", "deleted"];
+export const liveCodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveCodeKind"]> = ["store", "member", "campaign", "group"];
+export const liveCodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveCodeKindInput"]> = ["store", "member", "campaign", "group"];
 export const meRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Me"]["role"]> = ["platform_operator", "supplier_operator", "tenant_admin", "b_owner", "staff", "consumer"];
 export const metaModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Meta"]["mode"]> = ["sandbox", "live"];
 export const myInvitationsTasksReward_kindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MyInvitations"]["tasks"]["reward_kind"]> = ["coupon", "points"];
@@ -19118,7 +20504,7 @@ export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<c
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const orderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatusInput"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];
 export const paymentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PaymentStatus"]> = ["pending", "succeeded", "failed", "partially_refunded", "refunded"];
-export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "customers.read", "customers.tag", "customers.phone.reveal", "customers.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage", "sales_windows.manage", "purchase_orders.read", "purchase_orders.confirm", "pick_lists.read", "sub_orders.read"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["orders.read", "orders.fulfil", "orders.refund", "after_sales.decide", "after_sales.settings.write", "b_nodes.all", "b_nodes.manage", "hierarchy.read", "hierarchy.manage", "pickup_point.write", "listings.read", "listings.write", "economics.read", "economics.check", "economics.simulate", "economics.settings.write", "policies.read", "policies.write", "campaigns.read", "campaigns.write", "sharing.create", "sharing.settings.write", "subscribe_messages.read", "subscribe_messages.write", "supply_cost.read", "catalog.read", "catalog.write", "catalog.import", "stock.read", "stock.write", "assortments.read", "assortments.write", "supplier.portal", "jobs.manage", "customers.read", "customers.tag", "customers.phone.reveal", "customers.manage", "messages.manage", "tenant.manage", "reconciliation.read", "profit_sharing.manage", "sales_windows.manage", "purchase_orders.read", "purchase_orders.confirm", "pick_lists.read", "sub_orders.read", "reach.read", "reach.manage", "reach.settings"];
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const presaleWindow_statusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Presale"]["window_status"]> = ["open", "closed", "cancelled"];
@@ -19160,3 +20546,4 @@ export const walletCouponStatusValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const walletCouponSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WalletCoupon"]["source"]> = ["claim", "reward"];
 export const wechatAppKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatAppKind"]> = ["official_account", "mini_program"];
 export const wechatpaySettingsPlatform_keysKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WechatpaySettings"]["platform_keys"]["kind"]> = ["public_key", "certificate"];
+export const welcomeMessageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WelcomeMessage"]["status"]> = ["pending", "sending", "sent", "expired", "sent_by_other", "failed"];

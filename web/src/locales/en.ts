@@ -1,4 +1,5 @@
 import { crmEn } from './crm.en.js';
+import { reachEn } from './reach.en.js';
 import type { Messages } from './zh-CN.js';
 import { promoEn } from './promo.en.js';
 import { catalogEn } from './catalog.en.js';
@@ -88,6 +89,7 @@ export const en: Messages = {
     none: 'No coupons yet',
   },
   crm: crmEn,
+  outreach: reachEn,
   share: {
     nav: 'Share',
     title: 'Share a poster',

@@ -1,4 +1,5 @@
 import { crmZhCN } from './crm.zh-CN.js';
+import { reachZhCN } from './reach.zh-CN.js';
 import { catalogZhCN } from './catalog.zh-CN.js';
 import { promoZhCN } from './promo.zh-CN.js';
 
@@ -88,6 +89,7 @@ export const zhCN = {
     none: '还没有优惠券',
   },
   crm: crmZhCN,
+  outreach: reachZhCN,
   share: {
     nav: '分享',
     title: '分享海报',

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { inTransaction } from '../../src/platform/db/database.js';
 import { createTagGroup } from '../../src/modules/crm/crm-tags.service.js';
 import { waitForText } from './browser.js';
-import { demoConsoleForFile, loginAsDemoAdmin, screenshot, type DemoConsole } from './demo-console.js';
+import { demoConsoleForFile, loginAsDemo, loginAsDemoAdmin, screenshot, type DemoConsole } from './demo-console.js';
 
 const c = demoConsoleForFile();
 let page: DemoConsole['page'];
@@ -57,7 +57,8 @@ describe('live codes, welcome messages and mass messages in the console', () => 
       body: JSON.stringify({ corp_id: CORP, secret: 'e2e-reach-secret', token: TOKEN, encoding_aes_key: AES_KEY, callback_url: `${base}/hooks/wecom/demo` }),
     });
     expect(register.status).toBe(200);
-    const node = await db.selectFrom('b_nodes').select(['id', 'name']).where('tenant_id', '=', tenantId).orderBy('id').executeTakeFirstOrThrow();
+    // The store is the demo leader's, who opens the same screens on a phone below.
+    const node = await db.selectFrom('users').select('b_node_id as id').where('tenant_id', '=', tenantId).where('login', '=', 'leader1').executeTakeFirstOrThrow();
     await db.insertInto('wecom_members').values({ tenant_id: tenantId, userid: MEMBER, name: '张三', b_node_id: node.id }).execute();
 
     // The customer list leads to the live codes; the admin makes a store code.
@@ -66,7 +67,7 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await page.getByTestId('live-code-kind').selectOption('store');
     await page.getByTestId('live-code-name-input').fill('旗舰店前台');
     await page.getByTestId('live-code-state-input').fill('store-reach');
-    await page.getByTestId('live-code-node').fill(node.id);
+    await page.getByTestId('live-code-node').fill(node.id!);
     await page.getByTestId('live-code-userids').fill(MEMBER);
     await page.getByTestId('live-code-tags').getByLabel('门店扫码').check();
     await page.getByTestId('live-code-welcome').fill('欢迎光临旗舰店！');
@@ -99,7 +100,7 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await page.getByTestId('crm-filter-tag').selectOption({ label: '门店扫码' });
     await page.getByTestId('crm-filter-apply').click();
     await expect.poll(() => page.getByTestId('crm-customer').filter({ hasText: '门店扫码' }).count(), { timeout: 10_000 }).toBe(2);
-    expect(await page.getByTestId('crm-customer').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('crm-customer').count(), { timeout: 10_000 }).toBe(2);
 
     // Bob then deletes the member in the client: no longer a contact.
     await simulator.getByTestId('sim-contact').filter({ hasText: 'bob' }).getByRole('button', { name: 'customer deletes member' }).click();
@@ -135,5 +136,29 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await waitForText(page.getByTestId('broadcast-cap'), '已保存');
     await page.reload();
     expect(await page.getByTestId('broadcast-cap-period').inputValue()).toBe('week');
+  });
+
+  it('the store\'s leader opens the live codes and the planner on a 390 px phone', async () => {
+    const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const mobile = await phone.newPage();
+    await loginAsDemo(mobile, base, 'leader1', 'leader123', '张丽');
+    await mobile.getByTestId('nav-customers').click();
+    await mobile.getByTestId('reach-live-codes').click();
+    await waitForText(mobile.getByTestId('live-code').filter({ hasText: '旗舰店前台' }).getByTestId('live-code-adds'), '累计添加 2');
+    await waitForText(mobile.getByTestId('welcome-list'), '已发送');
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(mobile, 'reach-live-codes-phone');
+    await mobile.goto(`${base}/admin/broadcasts`);
+    await mobile.getByTestId('broadcast-form').waitFor();
+    expect(await mobile.getByTestId('broadcast-cap').count()).toBe(0); // the cap is the admins'
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(mobile, 'reach-planner-phone');
+    await mobile.goto(`${base}/admin/handovers`);
+    await mobile.getByTestId('handover-member').fill('zhangsan');
+    await mobile.getByTestId('handover-show').click();
+    await waitForText(mobile.getByTestId('handover-customers'), 'alice');
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(mobile, 'reach-handover-phone');
+    await phone.close();
   });
 });

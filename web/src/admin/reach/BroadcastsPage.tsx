@@ -172,10 +172,12 @@ function Recipients({ id, version }: { id: string; version: string }) {
           <ul className="crm-cards" data-testid="recipient-list">
             {list.data.items.map((r) => (
               <li key={r.recipient_key} className="card crm-card small" data-testid="recipient">
-                {r.customer_id ? <Link to={`/admin/customers/${r.customer_id}`}>{r.customer_name || r.external_userid}</Link> : <span>{r.chat_id ?? r.recipient_key}</span>}
-                {' '}<span className="badge" data-testid="recipient-status">{t(`outreach.s_${r.status}`)}</span>
-                {r.skip_reason && <span className="muted" data-testid="recipient-reason"> {t(`outreach.r_${r.skip_reason}`)}</span>}
-                {r.sender_userid && <span className="muted"> · {r.sender_userid}</span>}
+                <div className="crm-card-head">
+                  {r.customer_id ? <Link to={`/admin/customers/${r.customer_id}`}>{r.customer_name || r.external_userid}</Link> : <span>{r.chat_id ?? r.recipient_key}</span>}
+                  <span className="badge" data-testid="recipient-status">{t(`outreach.s_${r.status}`)}</span>
+                </div>
+                {r.skip_reason && <span className="muted" data-testid="recipient-reason">{t(`outreach.r_${r.skip_reason}`)}</span>}
+                {r.sender_userid && <span className="muted">{r.sender_userid}</span>}
               </li>
             ))}
           </ul>

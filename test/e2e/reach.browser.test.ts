@@ -59,7 +59,10 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     expect(register.status).toBe(200);
     // The store is the demo leader's, who opens the same screens on a phone below.
     const node = await db.selectFrom('users').select('b_node_id as id').where('tenant_id', '=', tenantId).where('login', '=', 'leader1').executeTakeFirstOrThrow();
-    await db.insertInto('wecom_members').values({ tenant_id: tenantId, userid: MEMBER, name: '张三', b_node_id: node.id }).execute();
+    await db.insertInto('wecom_members').values([
+      { tenant_id: tenantId, userid: MEMBER, name: '张三', b_node_id: node.id },
+      { tenant_id: tenantId, userid: 'lisi', name: '李四', b_node_id: node.id },
+    ]).execute();
 
     // The customer list leads to the live codes; the admin makes a store code.
     await page.getByTestId('nav-customers').click();
@@ -159,6 +162,11 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await waitForText(mobile.getByTestId('handover-customers'), 'alice');
     expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(mobile, 'reach-handover-phone');
+    await mobile.getByTestId('handover-takeover').fill('lisi');
+    await mobile.getByTestId('handover-transfer').click();
+    await waitForText(mobile.getByTestId('handover-detail'), 'zhangsan → lisi');
+    await expect.poll(async () => { await mobile.reload(); return mobile.getByTestId('handover-item').filter({ hasText: /等待接替|完成/ }).count(); }, { timeout: 20_000 }).toBe(1);
+    await screenshot(mobile, 'reach-handover-result-phone');
     await phone.close();
   });
 });

@@ -38,6 +38,10 @@ import { CustomersPage } from './crm/CustomersPage.js';
 import { CustomerPage } from './crm/CustomerPage.js';
 import { CustomerGroupPage, CustomerGroupsPage } from './crm/CustomerGroupsPage.js';
 import { ChurnAlertsPage } from './crm/ChurnAlertsPage.js';
+import { ReachScreen } from './reach/ReachGate.js';
+import { LiveCodesPage } from './reach/LiveCodesPage.js';
+import { BroadcastPage, BroadcastsPage } from './reach/BroadcastsPage.js';
+import { HandoverPage, HandoversPage } from './reach/HandoversPage.js';
 import { AssortmentsPage } from './supplier/AssortmentsPage.js';
 import { SupplierStockPage } from './supplier/SupplierStockPage.js';
 import { SuppliersPage } from './supplier/SuppliersPage.js';
@@ -78,6 +82,11 @@ export function AdminApp() {
           <Route path="customer-groups" element={<Screen screen="customer-groups"><CustomerGroupsPage /></Screen>} />
           <Route path="customer-groups/:groupId" element={<Screen screen="customer-groups"><CustomerGroupPage /></Screen>} />
           <Route path="churn-alerts" element={<Screen screen="churn-alerts"><ChurnAlertsPage /></Screen>} />
+          <Route path="live-codes" element={<ReachScreen permission="reach.read"><LiveCodesPage /></ReachScreen>} />
+          <Route path="broadcasts" element={<ReachScreen permission="reach.read"><BroadcastsPage /></ReachScreen>} />
+          <Route path="broadcasts/:broadcastId" element={<ReachScreen permission="reach.read"><BroadcastPage /></ReachScreen>} />
+          <Route path="handovers" element={<ReachScreen permission="reach.manage"><HandoversPage /></ReachScreen>} />
+          <Route path="handovers/:handoverId" element={<ReachScreen permission="reach.manage"><HandoverPage /></ReachScreen>} />
           <Route path="products" element={<Screen screen="products"><ProductsPage /></Screen>} />
           <Route path="imports" element={<Screen screen="imports"><ImportsPage /></Screen>} />
           <Route path="hierarchy" element={<Screen screen="hierarchy"><HierarchyPage /></Screen>} />

@@ -3,6 +3,7 @@ import { economicsEn } from './economics.en.js';
 import { presaleEn, pickupDayEn, bargainEn } from './presale.en.js';
 import { referralsEn, couponsEn } from './coupons.en.js';
 import { crmEn } from './crm.en.js';
+import { reachEn } from './reach.en.js';
 import type { Messages } from './zh-CN.js';
 import { promoEn } from './promo.en.js';
 import { catalogEn } from './catalog.en.js';
@@ -13,6 +14,7 @@ export const en: Messages = {
   referrals: referralsEn,
   coupons: couponsEn,
   crm: crmEn,
+  outreach: reachEn,
   share: {
     nav: 'Share',
     title: 'Share a poster',

@@ -3,6 +3,7 @@ import { economicsZhCN } from './economics.zh-CN.js';
 import { presaleZhCN, pickupDayZhCN, bargainZhCN } from './presale.zh-CN.js';
 import { referralsZhCN, couponsZhCN } from './coupons.zh-CN.js';
 import { crmZhCN } from './crm.zh-CN.js';
+import { reachZhCN } from './reach.zh-CN.js';
 import { catalogZhCN } from './catalog.zh-CN.js';
 import { promoZhCN } from './promo.zh-CN.js';
 
@@ -13,6 +14,7 @@ export const zhCN = {
   referrals: referralsZhCN,
   coupons: couponsZhCN,
   crm: crmZhCN,
+  outreach: reachZhCN,
   share: {
     nav: '分享',
     title: '分享海报',

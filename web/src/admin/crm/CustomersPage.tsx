@@ -7,6 +7,7 @@ import { yuan } from '../../money.js';
 import { ErrorNote, Loading, formatTime } from '../../ui.js';
 import { adminApi } from '../auth.js';
 import { useMe } from '../access.js';
+import { ReachLinks } from '../reach/ReachGate.js';
 
 type CustomerList = components['schemas']['CrmCustomerList'];
 type TagGroup = components['schemas']['CustomerTagGroup'];
@@ -42,6 +43,7 @@ export function CustomersPage() {
     <section data-testid="crm-customers">
       <h1 className="page-title">{t('crm.customers_title')}</h1>
       <p className="muted small">{t('crm.customers_hint')}</p>
+      <ReachLinks />
       <form className="filters crm-filters" onSubmit={apply} key={params.toString()}>
         <select name="tags_any" defaultValue={value('tags_any')} aria-label={t('crm.filter_tag')} data-testid="crm-filter-tag">
           <option value="">{t('crm.filter_tag')}: {t('crm.any')}</option>

@@ -1,0 +1,172 @@
+/**
+ * Reaching customers in a browser, over the sandbox's simulated WeCom: an admin makes a store live
+ * code with a tag and a welcome text; two customers scan it in the simulated client and are added,
+ * tagged and welcomed; one then deletes the member. A mass message planned for the tag shows the
+ * first as will-receive and the second skipped (not a contact); confirmed, the member sends it in
+ * the client and the per-recipient results come back. A store owner opens the same screens on a phone.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { inTransaction } from '../../src/platform/db/database.js';
+import { createTagGroup } from '../../src/modules/crm/crm-tags.service.js';
+import { waitForText } from './browser.js';
+import { demoConsoleForFile, loginAsDemo, loginAsDemoAdmin, screenshot, type DemoConsole } from './demo-console.js';
+
+const c = demoConsoleForFile();
+let page: DemoConsole['page'];
+let base: string;
+let siyu: DemoConsole['siyu'];
+let db: DemoConsole['db'];
+let tenantId: string;
+beforeAll(() => { ({ page, base, siyu, db, tenantId } = c); siyu.startBackground(200); });
+
+const CORP = 'wwe2ereach000001';
+const TOKEN = 'E2eReachToken';
+const AES_KEY = 'E2eReachEncodingAesKey00000000000000000000A';
+const MEMBER = 'zhangsan';
+
+/** Drops the queued jobs of a kind. */
+async function dropJobs(identifier: string) {
+  await sql`DELETE FROM graphile_worker._private_jobs
+             WHERE task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${identifier})`.execute(db);
+}
+
+/** Makes the queued jobs of a kind due now (WeCom's results are first fetched an hour after sending). */
+async function runNow(identifier: string) {
+  await sql`UPDATE graphile_worker._private_jobs SET run_at = now()
+             WHERE task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${identifier})`.execute(db);
+}
+
+describe('live codes, welcome messages and mass messages in the console', () => {
+  it('a store live code brings tagged, welcomed customers; a mass message to the tag skips the one who left and sends to the other', async () => {
+    expect(AES_KEY).toHaveLength(43);
+    // The code's tag stays this side's: were it pushed to WeCom, the contact refresh after an add
+    // could read WeCom before the tag is marked there and take the fresh tag off again.
+    await inTransaction(db, (tx) => createTagGroup(tx, tenantId, { name: '渠道', tags: ['门店扫码'] }));
+    await dropJobs('crm.tags.push');
+    await loginAsDemoAdmin(page, base);
+    await page.getByTestId('nav-wecom').click();
+    await page.getByTestId('wecom-corp-id').fill(CORP);
+    await page.getByTestId('wecom-token').fill(TOKEN);
+    await page.getByTestId('wecom-aes-key').fill(AES_KEY);
+    await page.getByTestId('wecom-secret').fill('e2e-reach-secret');
+    await page.getByTestId('wecom-save').click();
+    await waitForText(page.getByTestId('wecom-connected'), CORP);
+    const register = await fetch(`${base}/simulators/wecom/sandbox/corps`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ corp_id: CORP, secret: 'e2e-reach-secret', token: TOKEN, encoding_aes_key: AES_KEY, callback_url: `${base}/hooks/wecom/demo` }),
+    });
+    expect(register.status).toBe(200);
+    // The store is the demo leader's, who opens the same screens on a phone below.
+    const node = await db.selectFrom('users').select('b_node_id as id').where('tenant_id', '=', tenantId).where('login', '=', 'leader1').executeTakeFirstOrThrow();
+    await db.insertInto('wecom_members').values([
+      { tenant_id: tenantId, userid: MEMBER, name: '张三', b_node_id: node.id },
+      { tenant_id: tenantId, userid: 'lisi', name: '李四', b_node_id: node.id },
+    ]).execute();
+
+    // The customer list leads to the live codes; the admin makes a store code.
+    await page.getByTestId('nav-customers').click();
+    await page.getByTestId('reach-live-codes').click();
+    await page.getByTestId('live-code-kind').selectOption('store');
+    await page.getByTestId('live-code-name-input').fill('旗舰店前台');
+    await page.getByTestId('live-code-state-input').fill('store-reach');
+    await page.getByTestId('live-code-node').fill(node.id!);
+    await page.getByTestId('live-code-userids').fill(MEMBER);
+    await page.getByTestId('live-code-tags').getByLabel('门店扫码').check();
+    await page.getByTestId('live-code-welcome').fill('欢迎光临旗舰店！');
+    await page.getByTestId('live-code-create').click();
+    const card = page.getByTestId('live-code').filter({ hasText: '旗舰店前台' });
+    await waitForText(card.getByTestId('live-code-state'), 'store-reach');
+    const qr = await card.getByTestId('live-code-qr').locator('img').getAttribute('src');
+    expect(qr).toContain('/simulators/wecom/');
+    expect((await fetch(qr!.startsWith('http') ? qr! : `${base}${qr}`)).headers.get('content-type')).toContain('image/png');
+    await screenshot(page, 'reach-live-code');
+
+    // Two customers scan it in the simulated client; the second then deletes the member.
+    const simulator = await page.context().newPage();
+    await simulator.goto(`${base}/simulators/wecom/sandbox?corp=${CORP}`);
+    for (const person of ['alice', 'bob']) {
+      const row = simulator.locator('tr', { hasText: 'store-reach' }).first();
+      await row.locator('input[name="person"]').fill(person);
+      await row.getByRole('button', { name: 'scan' }).click();
+      await waitForText(simulator.getByTestId('sim-contact').filter({ hasText: person }), 'store-reach');
+    }
+    await screenshot(simulator, 'reach-simulator-scans');
+
+    // Both are customers with the code's tag, and each was welcomed.
+    await expect.poll(async () => (await db.selectFrom('customer_tag_links').select('customer_id').where('tenant_id', '=', tenantId).execute()).length, { timeout: 20_000 }).toBe(2);
+    await page.reload();
+    await waitForText(page.getByTestId('live-code').filter({ hasText: '旗舰店前台' }).getByTestId('live-code-adds'), '累计添加 2');
+    await expect.poll(async () => { await page.reload(); return page.getByTestId('welcome-status').filter({ hasText: '已发送' }).count(); }, { timeout: 20_000 }).toBe(2);
+    await screenshot(page, 'reach-welcomes');
+    await page.getByTestId('nav-customers').click();
+    await page.getByTestId('crm-filter-tag').selectOption({ label: '门店扫码' });
+    await page.getByTestId('crm-filter-apply').click();
+    await expect.poll(() => page.getByTestId('crm-customer').filter({ hasText: '门店扫码' }).count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => page.getByTestId('crm-customer').count(), { timeout: 10_000 }).toBe(2);
+
+    // Bob then deletes the member in the client: no longer a contact.
+    await simulator.getByTestId('sim-contact').filter({ hasText: 'bob' }).getByRole('button', { name: 'customer deletes member' }).click();
+    await expect.poll(() => simulator.getByTestId('sim-contact').filter({ hasText: 'bob' }).count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(async () => (await db.selectFrom('churn_alerts').select('id').where('tenant_id', '=', tenantId).execute()).length, { timeout: 20_000 }).toBe(1);
+
+    // A mass message to the tag: planned, one receives, one is skipped as no longer a contact.
+    await page.getByTestId('reach-broadcasts').click();
+    await page.getByTestId('broadcast-tag').selectOption({ label: '门店扫码' });
+    await page.getByTestId('broadcast-text').fill('周末到店有礼');
+    await page.getByTestId('broadcast-plan').click();
+    await waitForText(page.getByTestId('broadcast-counts'), '将收到 1');
+    await waitForText(page.getByTestId('broadcast-counts'), '跳过 1');
+    await waitForText(page.getByTestId('broadcast-reasons'), '不是好友: 1');
+    await waitForText(page.getByTestId('recipient').filter({ hasText: '将收到' }), '将收到');
+    await waitForText(page.getByTestId('recipient').filter({ hasText: '跳过' }).getByTestId('recipient-reason'), '不是好友');
+    await screenshot(page, 'reach-plan');
+    await page.getByTestId('broadcast-confirm').click();
+    await waitForText(page.getByTestId('broadcast-status'), /发送中|已发送/);
+
+    // The member sends it in the client; WeCom's results are fetched back.
+    await expect.poll(async () => { await simulator.goto(`${base}/simulators/wecom/sandbox?corp=${CORP}`); return simulator.getByRole('button', { name: 'member confirms' }).count(); }, { timeout: 20_000 }).toBe(1);
+    await simulator.getByRole('button', { name: 'member confirms' }).click();
+    await waitForText(simulator.getByTestId('outcome'), /\S/);
+    await runNow('broadcasts.results');
+    await expect.poll(async () => { await page.reload(); return page.getByTestId('recipient-status').filter({ hasText: '已发送' }).count(); }, { timeout: 20_000 }).toBe(1);
+    await waitForText(page.getByTestId('broadcast-results'), '已发送 1');
+    await screenshot(page, 'reach-results');
+
+    // The admin sets the cap; it holds on reload.
+    await page.goto(`${base}/admin/broadcasts`);
+    await page.getByTestId('broadcast-cap-period').selectOption('week');
+    await waitForText(page.getByTestId('broadcast-cap'), '已保存');
+    await page.reload();
+    expect(await page.getByTestId('broadcast-cap-period').inputValue()).toBe('week');
+  });
+
+  it('the store\'s leader opens the live codes and the planner on a 390 px phone', async () => {
+    const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const mobile = await phone.newPage();
+    await loginAsDemo(mobile, base, 'leader1', 'leader123', '张丽');
+    await mobile.getByTestId('nav-customers').click();
+    await mobile.getByTestId('reach-live-codes').click();
+    await waitForText(mobile.getByTestId('live-code').filter({ hasText: '旗舰店前台' }).getByTestId('live-code-adds'), '累计添加 2');
+    await waitForText(mobile.getByTestId('welcome-list'), '已发送');
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(mobile, 'reach-live-codes-phone');
+    await mobile.goto(`${base}/admin/broadcasts`);
+    await mobile.getByTestId('broadcast-form').waitFor();
+    expect(await mobile.getByTestId('broadcast-cap').count()).toBe(0); // the cap is the admins'
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(mobile, 'reach-planner-phone');
+    await mobile.goto(`${base}/admin/handovers`);
+    await mobile.getByTestId('handover-member').fill('zhangsan');
+    await mobile.getByTestId('handover-show').click();
+    await waitForText(mobile.getByTestId('handover-customers'), 'alice');
+    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(mobile, 'reach-handover-phone');
+    await mobile.getByTestId('handover-takeover').fill('lisi');
+    await mobile.getByTestId('handover-transfer').click();
+    await waitForText(mobile.getByTestId('handover-detail'), 'zhangsan → lisi');
+    await expect.poll(async () => { await mobile.reload(); return mobile.getByTestId('handover-item').filter({ hasText: /等待接替|完成/ }).count(); }, { timeout: 20_000 }).toBe(1);
+    await screenshot(mobile, 'reach-handover-result-phone');
+    await phone.close();
+  });
+});

@@ -143,6 +143,27 @@ describe('WeCom events in the CRM', async () => {
     expect(await links()).toEqual([]);
   });
 
+  it('keeps a tag given here moments ago when a refresh reads WeCom before the tag is marked there; takes it off once the grace has passed', async () => {
+    wecom.setTags([{ group_id: 'et-gB', group_name: '扫码来源', create_time: 0, order: 2, tag: [{ id: 'et-scan', name: '门店扫码', create_time: 0, order: 1 }] }]);
+    await handle(wecomEvent({ event: 'change_external_tag', changeType: 'create', tagId: 'et-scan', tagType: 'tag' }));
+    contact('wm-g1', '周先生', [{ userid: 'zhang', tags: [] }]);
+    await handle(wecomEvent({ event: 'change_external_contact', changeType: 'add_external_contact', userId: 'zhang', externalUserId: 'wm-g1' }));
+    await drain();
+    const id = (await customerOf('wm-g1'))!;
+    const tag = (await db.selectFrom('customer_tags').select('id').where('tenant_id', '=', t).where('wecom_id', '=', 'et-scan').executeTakeFirstOrThrow()).id;
+    // As a live code does: the tag linked here, its mark at WeCom still to come.
+    await db.insertInto('customer_tag_links').values({ tenant_id: t, customer_id: id, tag_id: tag, tagged_at: clock.now() }).execute();
+    const linked = async () => (await db.selectFrom('customer_tag_links').select('tag_id').where('tenant_id', '=', t).where('customer_id', '=', id).execute()).map((l) => l.tag_id);
+    clock.advance(60_000);
+    await handle(wecomEvent({ event: 'change_external_contact', changeType: 'edit_external_contact', userId: 'zhang', externalUserId: 'wm-g1' }));
+    await drain();
+    expect(await linked()).toEqual([tag]);
+    clock.advance(10 * 60_000);
+    await handle(wecomEvent({ event: 'change_external_contact', changeType: 'edit_external_contact', userId: 'zhang', externalUserId: 'wm-g1' }));
+    await drain();
+    expect(await linked()).toEqual([]);
+  });
+
   it('pushes console tags to WeCom, stores its ids back, and marks a customer\'s tags on each member who follows them', async () => {
     const made = await inTransaction(db, (tx) => createTagGroup(tx, t, { name: '渠道', tags: ['门店', '社群'] }));
     await drain();

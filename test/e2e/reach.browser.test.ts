@@ -40,8 +40,7 @@ async function runNow(identifier: string) {
 describe('live codes, welcome messages and mass messages in the console', () => {
   it('a store live code brings tagged, welcomed customers; a mass message to the tag skips the one who left and sends to the other', async () => {
     expect(AES_KEY).toHaveLength(43);
-    // The code's tag stays this side's: were it pushed to WeCom, the contact refresh after an add
-    // could read WeCom before the tag is marked there and take the fresh tag off again.
+    // The code's tag stays this side's in this walk: it is not pushed to the simulated WeCom.
     await inTransaction(db, (tx) => createTagGroup(tx, tenantId, { name: '渠道', tags: ['门店扫码'] }));
     await dropJobs('crm.tags.push');
     await loginAsDemoAdmin(page, base);

@@ -87,14 +87,20 @@ export async function tagCustomer(tx: Tx, tenantId: string, customerId: string, 
  * tags WeCom knows are set to exactly these; tags only this side has are left alone. Not marked
  * back to WeCom — it is where they came from.
  */
+/** How long a tag given here may be missing from WeCom before a refresh takes it off (its mark job retries meanwhile). */
+export const TAG_MARK_GRACE_MS = 10 * 60_000;
+
 export async function setWecomTags(tx: Tx, tenantId: string, customerId: string, wecomTagIds: string[], at: Date, userid: string | null): Promise<void> {
   const wanted = wecomTagIds.length ? await tx.selectFrom('customer_tags').select('id').where('tenant_id', '=', tenantId).where('wecom_id', 'in', wecomTagIds).where('deleted_at', 'is', null).execute() : [];
   const wantedIds = new Set(wanted.map((t) => t.id));
   const have = await tx.selectFrom('customer_tag_links as l').innerJoin('customer_tags as t', (j) => j.onRef('t.tenant_id', '=', 'l.tenant_id').onRef('t.id', '=', 'l.tag_id'))
-    .select('l.tag_id').where('l.tenant_id', '=', tenantId).where('l.customer_id', '=', customerId).where('t.wecom_id', 'is not', null).execute();
+    .select(['l.tag_id', 'l.tagged_at']).where('l.tenant_id', '=', tenantId).where('l.customer_id', '=', customerId).where('t.wecom_id', 'is not', null).execute();
   const haveIds = new Set(have.map((h) => h.tag_id));
   const add = [...wantedIds].filter((t) => !haveIds.has(t));
-  const remove = [...haveIds].filter((t) => !wantedIds.has(t));
+  // A tag given here moments ago may not be marked at WeCom yet (its mark job runs after this
+  // side's commit): WeCom's silence about it is no removal until the grace has passed.
+  const settled = at.getTime() - TAG_MARK_GRACE_MS;
+  const remove = have.filter((h) => !wantedIds.has(h.tag_id) && h.tagged_at.getTime() < settled).map((h) => h.tag_id);
   if (add.length) await tx.insertInto('customer_tag_links').values(add.map((tag_id) => ({ tenant_id: tenantId, customer_id: customerId, tag_id, tagged_at: at }))).onConflict((oc) => oc.doNothing()).execute();
   if (remove.length) await tx.deleteFrom('customer_tag_links').where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).where('tag_id', 'in', remove).execute();
   if (add.length) await recordCustomerEvent(tx, tenantId, customerId, 'tagged', at, userid, { tags: add, from: 'wecom' });

@@ -11,13 +11,13 @@ import { OrderPage } from './OrderPage.js';
 import { MyOrdersPage } from './MyOrdersPage.js';
 import { WechatCallbackPage } from './WechatCallbackPage.js';
 import { SharePage } from './SharePage.js';
-import { CampaignBuyPage } from './CampaignBuyPage.js';
-import { GroupPage } from './GroupPage.js';
-import { WalletPage } from './WalletPage.js';
-import { InvitationsPage } from './InvitationsPage.js';
 import { Loading } from '../ui.js';
 
 // Campaign pages load when opened: the shop's first load stays small.
+const CampaignBuyPage = lazy(() => import('./CampaignBuyPage.js').then((m) => ({ default: m.CampaignBuyPage })));
+const GroupPage = lazy(() => import('./GroupPage.js').then((m) => ({ default: m.GroupPage })));
+const WalletPage = lazy(() => import('./WalletPage.js').then((m) => ({ default: m.WalletPage })));
+const InvitationsPage = lazy(() => import('./InvitationsPage.js').then((m) => ({ default: m.InvitationsPage })));
 const PresalePage = lazy(() => import('./PresalePage.js').then((m) => ({ default: m.PresalePage })));
 const BargainListPage = lazy(() => import('./BargainPages.js').then((m) => ({ default: m.BargainListPage })));
 const BargainPage = lazy(() => import('./BargainPages.js').then((m) => ({ default: m.BargainPage })));
@@ -37,10 +37,10 @@ export function ShopApp() {
           <Route path="orders" element={<MyOrdersPage />} />
           <Route path="orders/:orderId" element={<OrderPage />} />
           <Route path="share" element={<SharePage />} />
-          <Route path="buy/:kind/:ref" element={<CampaignBuyPage />} />
-          <Route path="groups/:groupId" element={<GroupPage />} />
-          <Route path="coupons" element={<WalletPage />} />
-          <Route path="invitations" element={<InvitationsPage />} />
+          <Route path="buy/:kind/:ref" element={later(<CampaignBuyPage />)} />
+          <Route path="groups/:groupId" element={later(<GroupPage />)} />
+          <Route path="coupons" element={later(<WalletPage />)} />
+          <Route path="invitations" element={later(<InvitationsPage />)} />
           <Route path="presale" element={later(<PresalePage />)} />
           <Route path="bargain" element={later(<BargainListPage />)} />
           <Route path="bargains/:bargainId" element={later(<BargainPage />)} />

@@ -7,6 +7,7 @@ import { customerCard } from '../modules/customers/customers.service.js';
 import { attributionOf } from '../modules/sharing/sharing.service.js';
 import { getCampaign } from '../modules/campaigns/campaigns.service.js';
 import { couponsOfOrder } from '../modules/coupons/coupons.service.js';
+import { groupOfOrder } from '../modules/group-buys/group-buys.service.js';
 
 /**
  * An order as its detail page shows it: lines, payments, refunds, shop, customer and sharer, each from the
@@ -14,7 +15,7 @@ import { couponsOfOrder } from '../modules/coupons/coupons.service.js';
  */
 export async function getOrder(db: Conn, actor: Actor, orderId: string, customerId?: string) {
   const order = await visibleOrder(db, actor, orderId, customerId);
-  const [lines, payments, refunds, shop, customer, attribution, discounts] = await Promise.all([
+  const [lines, payments, refunds, shop, customer, attribution, discounts, group] = await Promise.all([
     orderLines(db, actor.tenantId, orderId),
     paymentsOfOrder(db, actor.tenantId, orderId),
     refundsOfOrder(db, actor.tenantId, orderId),
@@ -22,8 +23,9 @@ export async function getOrder(db: Conn, actor: Actor, orderId: string, customer
     customerCard(db, actor.tenantId, order.customer_id),
     attributionOf(db, actor.tenantId, order),
     discountLines(db, actor.tenantId, order),
+    order.campaign_kind === 'group_buy' ? groupOfOrder(db, actor.tenantId, orderId) : null,
   ]);
-  return presentOrder(actor.role, order, lines, { shop, customer, payments, refunds, attribution, discounts });
+  return presentOrder(actor.role, order, lines, { shop, customer, payments, refunds, attribution, discounts, ...(group ? { group } : {}) });
 }
 
 /** The discounts that make up the order's `discount`: its subsidy campaign's part, each coupon's, or a bargain's cut. */

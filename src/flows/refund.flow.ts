@@ -11,6 +11,8 @@ import { returnAfterRefund } from '../modules/profit-sharing/profit-sharing.serv
 import { returnCoupons } from '../modules/coupons/coupons.service.js';
 import { uncountRefunded } from '../modules/referrals/referrals.service.js';
 import { recordOrderRefunded } from '../modules/crm/crm.service.js';
+import { allocate } from '../platform/money.js';
+import { groupMemberRefunded } from '../modules/group-buys/group-buys.service.js';
 
 export const REFUNDABLE = new Set(['paid', 'ready_for_pickup', 'completed', 'partially_refunded']);
 
@@ -63,6 +65,9 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
     await returnCoupons(tx, actor.tenantId, [orderId], clock.now());
     // A first order refunded in full no longer counts toward its inviter's referral task.
     await uncountRefunded(tx, actor.tenantId, orderId);
+    // A paid group member refunded in full leaves a group still forming (its slot freed) or is
+    // counted among a formed group's withdrawn members; a failed group's members are already refunded.
+    await groupMemberRefunded(tx, actor.tenantId, orderId);
   }
   const restocked = !order.shipped;
   if (restocked) await releasePartial(tx, actor.tenantId, orderId, parts.map((p) => ({ sku_id: p.sku_id, quantity: p.quantity })));
@@ -73,6 +78,32 @@ export async function refundOrder(tx: Tx, clock: Clock, actor: Actor, orderId: s
   // A commission already paid out through profit sharing comes back with the refund.
   await returnAfterRefund(tx, actor.tenantId, orderId);
   const refund = await startRefund(tx, { tenantId: actor.tenantId, orderId, paymentId: payment.id, amount, reason: input.reason, restocked, lines: parts, createdBy: actor.userId });
+  await recordOrderRefunded(tx, actor.tenantId, orderId, refund.id, amount, clock.now());
+  return refund;
+}
+
+/**
+ * Gives back part of what the buyer paid without any goods coming back — a ladder group settled at
+ * a lower tier price than the buyer paid. The amount is split over the lines by what is left of
+ * each (largest remainder), recorded as refunded amounts with no refunded quantity, so a later
+ * refund of the goods returns only what is still paid for them. The order stays to be fulfilled
+ * (partially refunded); the money goes back through the provider via the outbox.
+ */
+export async function refundPriceDifference(tx: Tx, clock: Clock, actor: Actor, orderId: string, amount: number, reason: string) {
+  const order = await lockVisibleOrder(tx, actor, orderId);
+  if (!REFUNDABLE.has(order.status)) throw orderError('order_not_refundable', { order_status: order.status });
+  const lines = await orderLines(tx, actor.tenantId, orderId);
+  const left = lines.map((l) => Math.max(0, l.line_total - l.discount - l.refunded_amount));
+  if (amount <= 0 || amount >= left.reduce((a, b) => a + b, 0)) throw orderError('refund_exceeds_order', { asked_amount: amount });
+  const split = allocate(amount, left);
+  const parts = lines.map((l, i) => ({ line_no: l.line_no, sku_id: l.sku_id, quantity: 0, amount: split[i]! })).filter((p) => p.amount > 0);
+  await addLineRefunds(tx, actor.tenantId, orderId, parts);
+  await transitionOrder(tx, actor.tenantId, orderId, 'partially_refunded', { refunded_total: order.refunded_total + amount });
+  const payment = await refundablePaymentOf(tx, actor.tenantId, orderId);
+  if (!payment) throw orderError('order_not_refundable');
+  await recordOrderEconomics(tx, actor.tenantId, [orderId]);
+  await returnAfterRefund(tx, actor.tenantId, orderId);
+  const refund = await startRefund(tx, { tenantId: actor.tenantId, orderId, paymentId: payment.id, amount, reason, restocked: false, lines: parts, createdBy: actor.userId });
   await recordOrderRefunded(tx, actor.tenantId, orderId, refund.id, amount, clock.now());
   return refund;
 }

@@ -133,7 +133,7 @@ export const breakevenSchema = z.object({
 const waterfallColumns = {
   list_price: money, coupon: money, paid: money, refunds: money, supply_cost: money, payment_fee: money,
   platform_take: money, fulfillment: money, delivery: money, spoilage: money, commission_l1: money,
-  commission_l2: money, leader: money, expected_refunds: money, contribution_margin: money,
+  commission_l2: money, leader: money, expected_refunds: money, campaign_subsidy: money, contribution_margin: money,
 };
 
 export const pnlRowSchema = z.object({

@@ -38,11 +38,17 @@ export interface OrderLineEconomicsTable {
   b_node_id: string; sku_id: string; supplier_id: string; policy_id: string | null; campaign_id: string | null;
   list_price: Fen; coupon: Fen; paid: Fen; refunds: Fen; supply_cost: Fen; payment_fee: Fen;
   platform_take: Fen; fulfillment: Fen; delivery: Fen; spoilage: Fen; commission_l1: Fen;
-  commission_l2: Fen; leader: Fen; expected_refunds: Fen; contribution_margin: Fen;
+  commission_l2: Fen; leader: Fen; expected_refunds: Fen; campaign_subsidy: Fen; contribution_margin: Fen;
   computed_at: Generated<Date>;
 }
 
+/** Campaign costs funded by the operator on an order beyond its discount (booked once per order and kind). */
+export interface OrderCampaignCostsTable {
+  tenant_id: string; order_id: string; campaign_kind: 'group_buy'; campaign_ref: string; amount: Fen; booked_at: Generated<Date>;
+}
+
 export interface EconomicsTables {
+  order_campaign_costs: OrderCampaignCostsTable;
   economics_settings: EconomicsSettingsTable;
   commission_policies: CommissionPoliciesTable;
   order_line_economics: OrderLineEconomicsTable;

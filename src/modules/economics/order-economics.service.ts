@@ -13,7 +13,7 @@ import type { PnlDimension } from './economics.schema.js';
 const OPEN_STATUSES = new Set(['paid', 'ready_for_pickup', 'partially_refunded']);
 
 interface OrderSource {
-  id: string; status: string; day: string; b_node_id: string; total: Fen; discount: Fen; refunded_total: Fen; campaign_id: string | null;
+  id: string; status: string; day: string; b_node_id: string; total: Fen; discount: Fen; refunded_total: Fen; campaign_id: string | null; campaign_subsidy: Fen;
   policy_id: string | null; leader_bps: number | null; levels_bps: number[] | null;
   payment_fee_bps: number | null; platform_take_bps: number | null; fulfillment_per_order: Fen | null;
   delivery_per_order: Fen | null; spoilage_bps: number | null; expected_refund_bps: number | null;
@@ -22,6 +22,19 @@ interface OrderSource {
 interface LineSource {
   order_id: string; line_no: number; sku_id: string; supplier_id: string; quantity: number; unit_price: Fen; unit_supply_cost: Fen;
   line_total: Fen; line_discount: Fen; refunded_quantity: number; refunded_amount: Fen;
+}
+
+/**
+ * Books campaign costs the operator funds on orders beyond their discount (a group formed under the
+ * disclosed fill rule books its missing members' price concession on its paid orders), once per
+ * order and campaign kind; the caller recomputes the orders' waterfalls, which count them from then on.
+ * The P&L by campaign files such an order under the campaign that booked the cost.
+ */
+export async function bookCampaignCosts(db: Conn, tenantId: string, costs: { order_id: string; campaign_kind: 'group_buy'; campaign_ref: string; amount: Fen }[]): Promise<void> {
+  const booked = costs.filter((c) => c.amount > 0);
+  if (booked.length === 0) return;
+  await db.insertInto('order_campaign_costs').values(booked.map((c) => ({ tenant_id: tenantId, ...c })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'order_id', 'campaign_kind']).doNothing()).execute();
 }
 
 /**
@@ -36,7 +49,7 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
   // One read: each line with its order's facts (time zone, node's policy, the tenant's settings).
   const { rows: read } = await sql<OrderSource & LineSource>`
     SELECT o.id, o.status, to_char((o.paid_at AT TIME ZONE t.time_zone)::date, 'YYYY-MM-DD') AS day, o.b_node_id,
-           o.total, o.discount, o.refunded_total, o.campaign_id,
+           o.total, o.discount, o.refunded_total, coalesce(o.campaign_id, cc.campaign_ref) AS campaign_id, coalesce(cc.amount, 0)::bigint AS campaign_subsidy,
            p.id AS policy_id, p.leader_bps, p.levels_bps,
            s.payment_fee_bps, s.platform_take_bps, s.fulfillment_per_order, s.delivery_per_order, s.spoilage_bps, s.expected_refund_bps,
            l.order_id, l.line_no, l.sku_id, k.supplier_id, l.quantity, l.unit_price, l.unit_supply_cost, l.line_total,
@@ -46,6 +59,8 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
       JOIN ${nodeFacts(tenantId)} b ON b.id = o.b_node_id
       LEFT JOIN commission_policies p ON p.tenant_id = o.tenant_id AND p.id = b.commission_policy_id
       LEFT JOIN economics_settings s ON s.tenant_id = o.tenant_id
+      LEFT JOIN (SELECT order_id, min(campaign_ref) AS campaign_ref, sum(amount) AS amount FROM order_campaign_costs
+                  WHERE tenant_id = ${tenantId} AND order_id = ANY(${orderIds}::text[]) GROUP BY 1) cc ON cc.order_id = o.id
       JOIN ${linesOfOrders(tenantId, orderIds)} l ON l.order_id = o.id
       JOIN ${skuFacts(tenantId)} k ON k.id = l.sku_id
      ORDER BY l.order_id, l.line_no`.execute(db);
@@ -57,7 +72,7 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
     const own = lines.filter((l) => l.order_id === o.id);
     const waterfall = storedOrderWaterfall({
       paid: o.total, coupon: o.discount, refunded: o.refunded_total, open: OPEN_STATUSES.has(o.status),
-      leader_bps: o.leader_bps ?? 0, levels_bps: o.levels_bps ?? [],
+      leader_bps: o.leader_bps ?? 0, levels_bps: o.levels_bps ?? [], campaign_subsidy: Number(o.campaign_subsidy),
     }, own.map((l) => ({
       quantity: l.quantity, unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost,
       refunded_quantity: l.refunded_quantity,
@@ -75,7 +90,7 @@ export async function recordOrderEconomics(db: Conn, tenantId: string, orderIds:
     return own.map((l, i) => {
       const v = (p: WaterfallPart) => parts[p]![i]!;
       const cm = v('paid') - v('refunds') - v('supply_cost') - v('payment_fee') - v('platform_take') - v('fulfillment') - v('delivery')
-        - v('spoilage') - v('commission_l1') - v('commission_l2') - v('leader') - v('expected_refunds');
+        - v('spoilage') - v('commission_l1') - v('commission_l2') - v('leader') - v('expected_refunds') - v('campaign_subsidy');
       return {
         tenant_id: tenantId, order_id: o.id, line_no: l.line_no, day: o.day, b_node_id: o.b_node_id, sku_id: l.sku_id,
         supplier_id: l.supplier_id, policy_id: o.policy_id, campaign_id: o.campaign_id,

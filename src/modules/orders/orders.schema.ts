@@ -96,6 +96,12 @@ export const orderSchema = z.object({
   payments: z.array(paymentSchema).optional(),
   refunds: z.array(refundSchema).optional(),
   attribution: attributionSchema.nullable().optional().describe('The sharer whose code the buyer came through within the attribution window'),
+  group: z.object({
+    group_id: z.string(), group_buy_id: z.string(), status: z.enum(['pending', 'open', 'formed', 'failed']),
+    paid_price: money.describe('The group price this order paid'),
+    settled_price: money.nullable().describe('Ladder groups: the tier price the group settled at (or has reached so far)'),
+    refund_back: money.describe('Ladder groups: the difference given back when the group settled at a higher tier'),
+  }).nullable().optional().describe('A group-buy order\'s group'),
 }).meta({ id: 'Order' });
 
 /** What checkout would charge for a cart now, priced by checkout's own code; nothing is written. */

@@ -236,7 +236,7 @@ export function waterfallForOrder(input: OrderFigures): Waterfall {
 
 /** The parts of an order's waterfall as kept per order line, in the order they are shown. */
 export const WATERFALL_PARTS = ['list_price', 'coupon', 'paid', 'refunds', 'supply_cost', 'payment_fee', 'platform_take', 'fulfillment', 'delivery',
-  'spoilage', 'commission_l1', 'commission_l2', 'leader', 'expected_refunds', 'contribution_margin'] as const;
+  'spoilage', 'commission_l1', 'commission_l2', 'leader', 'expected_refunds', 'campaign_subsidy', 'contribution_margin'] as const;
 export type WaterfallPart = (typeof WATERFALL_PARTS)[number];
 export type WaterfallRow = Record<WaterfallPart, number>;
 
@@ -249,6 +249,11 @@ export interface StoredOrder {
   open: boolean;
   leader_bps: number;
   levels_bps: readonly number[];
+  /**
+   * Campaign costs the operator funds on this order beyond its discount (a group formed under the
+   * disclosed fill rule: its share of the missing members' price concession), fen; default 0.
+   */
+  campaign_subsidy?: number;
 }
 
 export interface StoredOrderLine {
@@ -261,10 +266,14 @@ export interface StoredOrderLine {
 /**
  * M1 for a stored order under the tenant's settings. Commissions are earned only on what was not
  * refunded; refunded goods give their supply cost back; a provision for future refunds is kept
- * while the order is open.
+ * while the order is open; a campaign subsidy the operator funds on the order is a cost of its own.
  */
 export function storedOrderWaterfall(o: StoredOrder, lines: readonly StoredOrderLine[], settings: EconomicsSettings): WaterfallRow {
   const kept = o.paid - o.refunded;
+  const subsidy = o.campaign_subsidy ?? 0;
+  if (!Number.isSafeInteger(subsidy) || subsidy < 0) {
+    throw new EconomicsFailure(EconomicsError.InvalidOrderFigures, [{ path: 'campaign_subsidy', message: 'expected a non-negative integer (fen)' }]);
+  }
   const w = waterfallForOrder({
     lines: lines.map((l) => ({ quantity: l.quantity, unit_price: l.unit_price, unit_supply_cost: l.unit_supply_cost })),
     coupon: o.coupon,
@@ -286,6 +295,6 @@ export function storedOrderWaterfall(o: StoredOrder, lines: readonly StoredOrder
     list_price: w.list_price, coupon: w.coupon, paid: w.paid, refunds: w.refunds, supply_cost: w.supply_cost,
     payment_fee: w.payment_fee, platform_take: w.platform_take, fulfillment: w.fulfillment, delivery: w.delivery,
     spoilage: w.spoilage, commission_l1: w.commissions[0] ?? 0, commission_l2: w.commissions[1] ?? 0, leader: w.leader,
-    expected_refunds: w.reserve, contribution_margin: w.contribution_margin,
+    expected_refunds: w.reserve, campaign_subsidy: subsidy, contribution_margin: w.contribution_margin - subsidy,
   };
 }

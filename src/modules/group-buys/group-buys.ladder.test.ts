@@ -162,6 +162,6 @@ describe('ladder group buys, members refunded through after-sales, and the fill 
     }
     expect(shares.reduce((a, b) => a + b, 0)).toBe(400);
     const pnl = (await api.get('/api/v1/economics/pnl?by=campaign', admin)).json();
-    expect(pnl.items.find((r: { key: string }) => r.key === campaign)).toMatchObject({ orders: 3, campaign_subsidy: 400 });
+    expect(pnl.rows.find((r: { key: string }) => r.key === campaign)).toMatchObject({ orders: 3, campaign_subsidy: 400 });
   });
 });

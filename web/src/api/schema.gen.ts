@@ -4125,6 +4125,7 @@ export interface components {
             form_at_pct: number | null;
             /** @description integer fen (1/100 yuan) */
             subsidy_booked: number;
+            tiers: components["schemas"]["GroupTier"][] | null;
             /** Format: date-time */
             starts_at: string;
             /** Format: date-time */
@@ -4152,6 +4153,7 @@ export interface components {
             form_at_pct: number | null;
             /** @description integer fen (1/100 yuan) */
             subsidy_booked: number;
+            tiers: components["schemas"]["GroupTier"][] | null;
             /** Format: date-time */
             starts_at: string;
             /** Format: date-time */
@@ -4171,11 +4173,30 @@ export interface components {
             members_refunded: number;
             /** @description integer fen (1/100 yuan) */
             refunded_amount: number;
+            /** @description Paid members refunded in full through after-sales */
+            members_withdrawn: number;
+            /** @description Ladder groups: the differences given back to members when their group settled at a higher tier */
+            refunded_back: number;
+            /** @description Ladder groups: formed groups by the tier they settled at (a group formed under the fill rule counts at the first tier) */
+            tiers_reached: {
+                size: number;
+                /** @description integer fen (1/100 yuan) */
+                price: number;
+                groups: number;
+            }[];
         };
         /** @enum {string} */
         GroupBuyStatus: "active" | "ended";
         /** @enum {string} */
         GroupStatus: "pending" | "open" | "formed" | "failed";
+        GroupTier: {
+            size: number;
+            price: number;
+        };
+        GroupTierInput: {
+            size: number;
+            price: number;
+        };
         GuardSummary: {
             verdict: components["schemas"]["Verdict"];
             rules: {
@@ -4540,6 +4561,19 @@ export interface components {
             refunds?: components["schemas"]["Refund"][];
             /** @description The sharer whose code the buyer came through within the attribution window */
             attribution?: components["schemas"]["OrderAttribution"] | null;
+            /** @description A group-buy order's group */
+            group?: {
+                group_id: string;
+                group_buy_id: string;
+                /** @enum {string} */
+                status: "pending" | "open" | "formed" | "failed";
+                /** @description The group price this order paid */
+                paid_price: number;
+                /** @description Ladder groups: the tier price the group settled at (or has reached so far) */
+                settled_price: number | null;
+                /** @description Ladder groups: the difference given back when the group settled at a higher tier */
+                refund_back: number;
+            } | null;
         };
         OrderAttribution: {
             code: string;
@@ -4640,6 +4674,8 @@ export interface components {
             /** @description integer fen (1/100 yuan) */
             expected_refunds: number;
             /** @description integer fen (1/100 yuan) */
+            campaign_subsidy: number;
+            /** @description integer fen (1/100 yuan) */
             contribution_margin: number;
             lines: {
                 line_no: number;
@@ -4672,6 +4708,8 @@ export interface components {
                 leader: number;
                 /** @description integer fen (1/100 yuan) */
                 expected_refunds: number;
+                /** @description integer fen (1/100 yuan) */
+                campaign_subsidy: number;
                 /** @description integer fen (1/100 yuan) */
                 contribution_margin: number;
             }[];
@@ -4905,6 +4943,8 @@ export interface components {
             leader: number;
             /** @description integer fen (1/100 yuan) */
             expected_refunds: number;
+            /** @description integer fen (1/100 yuan) */
+            campaign_subsidy: number;
             /** @description integer fen (1/100 yuan) */
             contribution_margin: number;
         };
@@ -5482,6 +5522,16 @@ export interface components {
             }[];
             slots_left: number;
             expires_at: string | null;
+            paid: number;
+            tiers: components["schemas"]["GroupTier"][] | null;
+            /** @description Ladder groups: the highest tier its paid members reached (the group is formed from the first) */
+            tier: components["schemas"]["GroupTier"] | null;
+            /** @description Ladder groups: the next tier and how many more paid members reach it */
+            next_tier: {
+                size: number;
+                price: number;
+                members_needed: number;
+            } | null;
         };
         ShopGroupBuy: {
             id: string;
@@ -5501,6 +5551,7 @@ export interface components {
             per_customer_limit: number;
             form_at_pct: number | null;
             left: number;
+            tiers: components["schemas"]["GroupTier"][] | null;
             /** Format: date-time */
             starts_at: string;
             /** Format: date-time */
@@ -12751,11 +12802,15 @@ export interface operations {
                     name: string;
                     b_node_id: string;
                     sku_id: string;
-                    group_size: number;
+                    /** @description Required without tiers; with tiers it is the top tier's size */
+                    group_size?: number;
                     /** @default 1440 */
                     timer_minutes?: number;
                     opener_price: number;
-                    member_price: number;
+                    /** @description Required without tiers; with tiers it is the first tier's price */
+                    member_price?: number;
+                    /** @description Ladder group (阶梯团): sizes increasing, prices decreasing. Buyers pay the first tier's price; the group settles at the highest tier its paid members reach and the difference goes back to each */
+                    tiers?: components["schemas"]["GroupTierInput"][];
                     /** @default 1 */
                     per_customer_limit?: number;
                     stock_cap: number;
@@ -20499,6 +20554,9 @@ export const myInvitationsTasksReward_kindValues: ReadonlyArray<FlattenedDeepReq
 export const nodeBreakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NodeBreakeven"]["subsidy_volume"]> = ["actual", "break_even"];
 export const noShowRuleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NoShowRule"]> = ["hold", "refund"];
 export const noShowRuleInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NoShowRuleInput"]> = ["hold", "refund"];
+export const orderGroupAnyOf0StatusValues: ReadonlyArray<Extract<FlattenedDeepRequired<components>["schemas"]["Order"]["group"], {
+    status: unknown;
+}>["status"]> = ["pending", "open", "formed", "failed"];
 export const orderMessageEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEvent"]> = ["order_paid", "ready_for_pickup", "refund_done"];
 export const orderMessageEventInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderMessageEventInput"]> = ["order_paid", "ready_for_pickup", "refund_done"];
 export const orderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["OrderStatus"]> = ["pending_payment", "paid", "ready_for_pickup", "completed", "partially_refunded", "refunded", "expired", "cancelled"];

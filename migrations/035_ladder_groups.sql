@@ -42,3 +42,9 @@ ALTER TABLE order_line_economics ADD COLUMN campaign_subsidy bigint NOT NULL DEF
 ALTER TABLE order_line_economics DROP CONSTRAINT order_line_economics_check;
 ALTER TABLE order_line_economics ADD CONSTRAINT order_line_economics_margin CHECK (contribution_margin = paid - refunds - supply_cost - payment_fee
   - platform_take - fulfillment - delivery - spoilage - commission_l1 - commission_l2 - leader - expected_refunds - campaign_subsidy);
+
+-- A share code may open one group's page (a group buy's share link and poster): the joiner's order
+-- records the sharer as any shared order does. One code per sharer and target, the group included.
+ALTER TABLE share_codes ADD COLUMN group_id text;
+DROP INDEX share_codes_one_per_target;
+CREATE UNIQUE INDEX share_codes_one_per_target ON share_codes (tenant_id, sharer_user_id, b_node_id, coalesce(product_id, ''), coalesce(campaign_id, ''), coalesce(group_id, ''));

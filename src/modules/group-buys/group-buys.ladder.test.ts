@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import jsQR from 'jsqr';
+import sharp from 'sharp';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { manualClock, seedWorld, startSiyu } from '../../../test/fixtures.js';
 import { consumerTokens, expectProblem, injectApi, newEventId, postNotification, rowCounts, signedNotification, startPayment } from '../../../test/race/helpers.js';
 import { settleDueGroupBuys } from '../../flows/group-settlement.flow.js';
+import { groupPosterStatus } from '../../flows/group-share.flow.js';
 
 describe('ladder group buys, members refunded through after-sales, and the fill rule\'s subsidy in the economics', async () => {
   const { db } = await createTestDatabase({ max: 20 });
@@ -137,6 +140,48 @@ describe('ladder group buys, members refunded through after-sales, and the fill 
     expect(after.status, after.text).toBe(201);
     expect(await groupRow(groupId)).toMatchObject({ status: 'formed', paid: 3, members: 3, withdrawn: 1 });
     expect((await api.get(`/api/v1/group-buys/${campaign}`, admin)).json()).toMatchObject({ groups: { formed: 1 }, members_withdrawn: 2, members_refunded: 0 });
+  });
+
+  it('shares a group through a share code: the link opens the group, the joiner\'s order records the sharer, and the poster\'s QR decodes to the link', async () => {
+    const campaign = (await ladder()).json().id as string;
+    const sharerToken = buyer();
+    const opener = await orderAndPay(sharerToken, campaign);
+    const groupId = await groupOf(opener);
+    await orderAndPay(buyer(), campaign, groupId);
+    await orderAndPay(buyer(), campaign, groupId);
+    const shared = await api.post(`/api/v1/shops/${world.shop}/groups/${groupId}/share`, {}, { token: sharerToken });
+    expect(shared.status, shared.text).toBe(201);
+    const share = shared.json();
+    expect(share).toMatchObject({ group_id: groupId, shop: world.shop });
+    expect(share.poster_url).toContain(`/api/v1/shops/${world.shop}/groups/${groupId}/poster.png?code=${share.code}`);
+    expect((await api.post(`/api/v1/shops/${world.shop}/groups/${groupId}/share`, {}, { token: sharerToken })).json().code).toBe(share.code);
+    expectProblem(await api.post(`/api/v1/shops/${world.shop}/groups/grp_nonexistent0000/share`, {}, { token: sharerToken }), 404, 'group_not_found');
+
+    const posterUrl = new URL(share.poster_url);
+    const poster = await siyu.server.inject({ method: 'GET', url: posterUrl.pathname + posterUrl.search });
+    expect(poster.statusCode, poster.body).toBe(200);
+    expect(poster.headers['content-type']).toBe('image/png');
+    const { data, info } = await sharp(poster.rawPayload).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(info).toMatchObject({ width: 750, height: 1200 });
+    expect(jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)?.data).toBe(share.link);
+    // Another code of the same sharer (the whole shop) draws no poster for this group.
+    const plainCode = (await api.post('/api/v1/share-codes', { shop: world.shop }, { token: sharerToken })).json().code;
+    expect((await siyu.server.inject({ method: 'GET', url: `/api/v1/shops/${world.shop}/groups/${groupId}/poster.png?code=${plainCode}` })).statusCode).toBe(404);
+
+    // A friend follows the link: it opens the group's page, and their order into the group records the sharer.
+    const redirect = await siyu.server.inject({ method: 'GET', url: new URL(share.link).pathname });
+    expect(redirect.statusCode).toBe(302);
+    const target = new URL(redirect.headers.location as string, 'http://x');
+    expect(target.pathname).toBe(`/s/${world.shop}/groups/${groupId}`);
+    const friend = buyer();
+    const claimed = await api.post('/api/v1/share/visits', { scene: target.searchParams.get('share'), visit_id: target.searchParams.get('visit') }, { token: friend });
+    expect(claimed.json()).toMatchObject({ attributed: true });
+    const joined = await orderAndPay(friend, campaign, groupId);
+    expect(await db.selectFrom('orders').select('share_code').where('id', '=', joined).executeTakeFirstOrThrow()).toEqual({ share_code: share.code });
+
+    // The poster's words: members joined, the next tier and its price, time left, the ladder.
+    const page = (await api.get(`/api/v1/shops/${world.shop}/groups/${groupId}`)).json();
+    expect(groupPosterStatus(page, clock.now())).toEqual({ price: 850, lines: ['已拼 4 人', '再 1 人 ¥8.00', '剩余 1 小时 0 分', '3人¥9.00 4人¥8.50 5人¥8.00'] });
   });
 
   it('books the fill rule\'s subsidy as a campaign cost in the orders\' waterfalls and the P&L by campaign', async () => {

@@ -72,6 +72,11 @@ export const shopGroupSchema = z.object({
   next_tier: groupTierSchema.extend({ members_needed: z.number().int() }).nullable().describe('Ladder groups: the next tier and how many more paid members reach it'),
 }).meta({ id: 'ShopGroup' });
 
+/** One group's page: the group with its product and the price a joiner pays. */
+export const shopGroupPageSchema = shopGroupSchema.extend({
+  product_id: z.string(), title: z.string(), member_price: money.describe('What a joiner pays (a ladder\'s first tier)'), list_price: money.nullable(),
+}).meta({ id: 'ShopGroupPage' });
+
 export const shopGroupBuySchema = z.object({
   id: z.string(), name: z.string(), sku_id: z.string(), product_id: z.string(), title: z.string(), sku_name: z.string(),
   list_price: money, opener_price: money, member_price: money, group_size: z.number().int(), timer_minutes: z.number().int(),
@@ -80,3 +85,4 @@ export const shopGroupBuySchema = z.object({
 }).meta({ id: 'ShopGroupBuy' });
 
 export const shopGroupParams = z.object({ slug: z.string().min(1).max(63), groupId: id });
+export const groupPosterQuery = z.object({ code: z.string().regex(/^[A-Z][0-9A-Za-z]{15}$/, 'a share code') }).strict();

@@ -141,15 +141,19 @@ export async function shopGroupBuys(db: Conn, slug: string, now: Date) {
   });
 }
 
-/** One group's page in its shop (share links land here). A group still awaiting its opener's payment is not found. */
+/** One group's page in its shop (share links land here), with its product and price. A group still awaiting its opener's payment is not found. */
 export async function shopGroup(db: Conn, slug: string, groupId: string) {
   const node = await resolveShop(db, slug);
-  const { rows } = await sql<{ id: string }>`
-    SELECT g.id FROM group_buy_groups g JOIN group_buys c ON c.tenant_id = g.tenant_id AND c.id = g.group_buy_id
+  const { rows } = await sql<{ id: string; sku_id: string; product_id: string; title: string; member_price: Fen }>`
+    SELECT g.id, c.sku_id, s.product_id, p.title, c.member_price
+      FROM group_buy_groups g JOIN group_buys c ON c.tenant_id = g.tenant_id AND c.id = g.group_buy_id
+      JOIN ${skuRows(node.tenant_id)} s ON s.id = c.sku_id JOIN ${productRows(node.tenant_id)} p ON p.id = s.product_id
      WHERE g.tenant_id = ${node.tenant_id} AND g.id = ${groupId} AND c.b_node_id = ${node.id}`.execute(db);
   const [group] = rows.length ? await presentGroups(db, node.tenant_id, [groupId]) : [];
   if (!group) throw groupBuyError('group_not_found');
-  return group;
+  const f = rows[0]!;
+  const { rows: listed } = await sql<{ retail_price: Fen }>`SELECT retail_price FROM ${listedPrices(node.tenant_id, [f.sku_id])} l WHERE l.b_node_id = ${node.id}`.execute(db);
+  return { ...group, product_id: f.product_id, title: f.title, member_price: Number(f.member_price), list_price: listed[0] ? Number(listed[0].retail_price) : null };
 }
 
 /** A group buy as checkout's read returns it (all null when the cart names none). */

@@ -14,7 +14,12 @@ export interface PosterInput {
   product: { title: string; price: Fen; category?: string } | null;
   /** What the QR code opens (the short link). */
   link: string;
+  /** A group's state when it was drawn: drawn in place of the product's initial. */
+  status?: PosterStatus;
 }
+
+/** A group buy's state on its poster: the price drawn and the lines saying where the group stands. */
+export interface PosterStatus { price: Fen; lines: string[] }
 
 const WIDTH = 750;
 const HEIGHT = 1200;
@@ -46,7 +51,9 @@ export function posterSvg(input: PosterInput): string {
   <rect x="0" y="0" width="${WIDTH}" height="120" fill="#e4572e"/>
   <text x="40" y="76" font-family="${FONT}" font-size="40" font-weight="bold" fill="#ffffff">${escapeXml(clip(input.shopName, 16))}</text>
   <rect x="40" y="160" width="670" height="470" rx="24" fill="#ffe3d3"/>
-  <text x="375" y="470" text-anchor="middle" font-family="${FONT}" font-size="220" font-weight="bold" fill="#e4572e" fill-opacity="0.85">${escapeXml(initial)}</text>
+  ${input.status
+    ? input.status.lines.slice(0, 4).map((line, i) => `<text x="375" y="${280 + i * 100}" text-anchor="middle" font-family="${FONT}" font-size="${i === 0 ? 56 : i < 3 ? 40 : 30}" font-weight="bold" fill="${i === 0 ? '#e4572e' : '#5a3a2a'}">${escapeXml(clip(line, i === 0 ? 11 : i < 3 ? 15 : 30))}</text>`).join('\n  ')
+    : `<text x="375" y="470" text-anchor="middle" font-family="${FONT}" font-size="220" font-weight="bold" fill="#e4572e" fill-opacity="0.85">${escapeXml(initial)}</text>`}
   ${titleLines.map((line, i) => `<text x="40" y="${700 + i * 56}" font-family="${FONT}" font-size="44" font-weight="bold" fill="#222222">${escapeXml(line)}</text>`).join('\n  ')}
   ${input.product ? `<text x="40" y="${720 + titleLines.length * 56}" font-family="${FONT}" font-size="64" font-weight="bold" fill="#e4572e">${escapeXml(formatYuan(input.product.price, { grouped: false }))}</text>` : ''}
   <text x="40" y="${HEIGHT - 250}" font-family="${FONT}" font-size="34" fill="#444444">${escapeXml(`${clip(input.sharerName, 10)} 推荐`)}</text>

@@ -2,15 +2,16 @@ import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import type { ShareChannel } from './sharing.tables.js';
 
-const CARD = ['tenant_id', 'code', 'sharer_user_id', 'sharer_name', 'b_node_id', 'product_id', 'campaign_id', 'created_at'] as const;
+const CARD = ['tenant_id', 'code', 'sharer_user_id', 'sharer_name', 'b_node_id', 'product_id', 'campaign_id', 'group_id', 'created_at'] as const;
 
 export const sharingRepo = {
   /** Inserts a code unless the same target already has one (or, vanishingly rarely, the code is taken); then reads the target's code. */
-  async upsertCode(db: Conn, row: { tenant_id: string; code: string; sharer_user_id: string; sharer_name: string; b_node_id: string; product_id: string | null; campaign_id: string | null }) {
+  async upsertCode(db: Conn, row: { tenant_id: string; code: string; sharer_user_id: string; sharer_name: string; b_node_id: string; product_id: string | null; campaign_id: string | null; group_id?: string | null }) {
     await db.insertInto('share_codes').values(row).onConflict((oc) => oc.doNothing()).execute();
     return db.selectFrom('share_codes').select(CARD)
       .where('tenant_id', '=', row.tenant_id).where('sharer_user_id', '=', row.sharer_user_id).where('b_node_id', '=', row.b_node_id)
-      .where(sql<boolean>`coalesce(product_id, '') = ${row.product_id ?? ''} AND coalesce(campaign_id, '') = ${row.campaign_id ?? ''}`)
+      .where(sql<boolean>`coalesce(product_id, '') = ${row.product_id ?? ''} AND coalesce(campaign_id, '') = ${row.campaign_id ?? ''}
+        AND coalesce(group_id, '') = ${row.group_id ?? ''}`)
       .executeTakeFirst();
   },
 

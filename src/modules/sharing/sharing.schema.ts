@@ -26,6 +26,7 @@ export const shareCodeSchema = z.object({
   shop: z.string().describe('The slug of the B node\'s shop'),
   product_id: z.string().nullable(),
   campaign_id: z.string().nullable(),
+  group_id: z.string().nullable().describe('A group buy\'s group whose page the link opens'),
   link: z.string().describe('The short link for the H5 shop: records a visit and opens the shop'),
   qr_url: z.string().describe('PNG: a QR code of the short link'),
   poster_url: z.string().describe('PNG: the share poster (product, price, leader, QR code)'),

@@ -9,7 +9,9 @@ import { me } from '../identity/identity.service.js';
 import { sharingError } from './sharing.errors.js';
 import { sharingRepo } from './sharing.repo.js';
 import { SCENE, SHARE_CODE, type CreateShareCodeInput } from './sharing.schema.js';
-import { posterPng, qrPng } from './sharing.images.js';
+import { posterPng, qrPng, type PosterStatus } from './sharing.images.js';
+
+export type { PosterStatus };
 import { WxaCodeError, type WxaCodeProvider } from './sharing.provider.js';
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -24,8 +26,9 @@ export function newShareCode(): string {
 
 type CodeCard = NonNullable<Awaited<ReturnType<typeof sharingRepo.byCode>>>;
 
-/** The page of the shop a code opens: the product's when it names one. */
-function shopPath(slug: string, productId: string | null): string {
+/** The page of the shop a code opens: a group's when it names one, else the product's when it names one. */
+function shopPath(slug: string, productId: string | null, groupId: string | null = null): string {
+  if (groupId) return `/s/${slug}/groups/${encodeURIComponent(groupId)}`;
   return productId ? `/s/${slug}/p/${encodeURIComponent(productId)}` : `/s/${slug}`;
 }
 
@@ -33,7 +36,10 @@ function present(card: CodeCard, shop: string, baseUrl: string) {
   const api = `${baseUrl}/api/v1/share-codes/${card.code}`;
   return {
     code: card.code, sharer_name: card.sharer_name, b_node_id: card.b_node_id, shop, product_id: card.product_id, campaign_id: card.campaign_id,
-    link: `${baseUrl}/s/${card.code}`, qr_url: `${api}/qr.png`, poster_url: `${api}/poster.png`, wxacode_url: `${api}/wxacode.png`,
+    group_id: card.group_id ?? null,
+    link: `${baseUrl}/s/${card.code}`, qr_url: `${api}/qr.png`, wxacode_url: `${api}/wxacode.png`,
+    // A group's poster shows the group's state, so its group-buy page draws it.
+    poster_url: card.group_id ? `${baseUrl}/api/v1/shops/${shop}/groups/${card.group_id}/poster.png?code=${card.code}` : `${api}/poster.png`,
     created_at: card.created_at,
   };
 }
@@ -42,7 +48,7 @@ function present(card: CodeCard, shop: string, baseUrl: string) {
  * The actor's code for a node (and product or campaign): staff and owners share their own node,
  * admins name one, consumers share the shop they are in. The same target always gets the same code.
  */
-export async function createShareCode(db: Db, actor: Actor, input: CreateShareCodeInput, baseUrl: string) {
+export async function createShareCode(db: Db, actor: Actor, input: CreateShareCodeInput, baseUrl: string, target: { group_id?: string } = {}) {
   const node = await targetNode(db, actor, input);
   if (input.product_id) await shopProduct(db, node.slug, input.product_id); // listed in this shop, or 404
   if (input.campaign_id) {
@@ -53,7 +59,7 @@ export async function createShareCode(db: Db, actor: Actor, input: CreateShareCo
   for (let attempt = 0; attempt < 3; attempt++) {
     const card = await sharingRepo.upsertCode(db, {
       tenant_id: actor.tenantId, code: newShareCode(), sharer_user_id: actor.userId, sharer_name: sharer.display_name,
-      b_node_id: node.id, product_id: input.product_id ?? null, campaign_id: input.campaign_id ?? null,
+      b_node_id: node.id, product_id: input.product_id ?? null, campaign_id: input.campaign_id ?? null, group_id: target.group_id ?? null,
     });
     if (card) return present(card, node.slug, baseUrl);
   }
@@ -102,7 +108,7 @@ export async function resolveScene(db: Conn, scene: string) {
   if (!node) return UNRESOLVED;
   return {
     resolved: true, code: card.code, tenant_slug: null, shop: node.slug, b_node_id: node.id, product_id: card.product_id, campaign_id: card.campaign_id,
-    sharer_name: card.sharer_name, path: shopPath(node.slug, card.product_id), tenant_id: card.tenant_id, sharer_user_id: card.sharer_user_id,
+    sharer_name: card.sharer_name, path: shopPath(node.slug, card.product_id, card.group_id), tenant_id: card.tenant_id, sharer_user_id: card.sharer_user_id,
   };
 }
 
@@ -141,18 +147,22 @@ export async function shareQrPng(db: Conn, code: string, baseUrl: string): Promi
   return qrPng(`${baseUrl}/s/${card.code}`);
 }
 
-/** The poster of a code: its product (name, price in this shop) or its shop, the sharer and the link's QR code. */
-export async function sharePosterPng(db: Conn, code: string, baseUrl: string): Promise<Buffer> {
+/**
+ * The poster of a code: its product (name, price in this shop) or its shop, the sharer and the link's
+ * QR code. A group's code is drawn only with its group's status (`group`, from the caller that read
+ * it), and only for that group.
+ */
+export async function sharePosterPng(db: Conn, code: string, baseUrl: string, group?: { id: string; status: PosterStatus }): Promise<Buffer> {
   const card = await sharingRepo.byCode(db, code);
-  if (!card) throw sharingError('share_code_not_found');
+  if (!card || (card.group_id ?? null) !== (group?.id ?? null)) throw sharingError('share_code_not_found');
   const target = await resolveScene(db, card.code);
   if (!target.resolved) throw sharingError('share_code_not_found');
   const product = card.product_id ? await shopProduct(db, target.shop, card.product_id).then((p) => p.product).catch(() => null) : null;
   const shop = await resolveShop(db, target.shop);
   return posterPng({
     shopName: shop.name, sharerName: card.sharer_name,
-    product: product ? { title: product.title, price: product.min_price, category: product.category } : null,
-    link: `${baseUrl}/s/${card.code}`,
+    product: product ? { title: product.title, price: group?.status.price ?? product.min_price, category: product.category } : null,
+    link: `${baseUrl}/s/${card.code}`, ...(group ? { status: group.status } : {}),
   });
 }
 

@@ -11,6 +11,8 @@ export interface ShareCodesTable {
   b_node_id: string;
   product_id: string | null;
   campaign_id: string | null;
+  /** A group buy's group whose page the code opens. */
+  group_id: Generated<string | null>;
   /** The mini-program code, stored once generated. */
   wxacode_png: Buffer | null;
   created_at: Generated<Date>;

@@ -1538,10 +1538,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One group: members (names masked), slots left, its clock */
+        /** One group: members (names masked), slots left, its clock, a ladder's tier reached and the next, its product and price */
         get: operations["getShopGroup"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{slug}/groups/{groupId}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller's share code for a group: a link opening the group's page (joiners' orders record the sharer) and a poster with the group's status */
+        post: operations["shareShopGroup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5436,6 +5453,8 @@ export interface components {
             shop: string;
             product_id: string | null;
             campaign_id: string | null;
+            /** @description A group buy's group whose page the link opens */
+            group_id: string | null;
             /** @description The short link for the H5 shop: records a visit and opens the shop */
             link: string;
             /** @description PNG: a QR code of the short link */
@@ -5557,6 +5576,35 @@ export interface components {
             /** Format: date-time */
             ends_at: string;
             open_groups: components["schemas"]["ShopGroup"][];
+        };
+        ShopGroupPage: {
+            id: string;
+            group_buy_id: string;
+            status: components["schemas"]["GroupStatus"];
+            size: number;
+            members: {
+                name: string;
+                /** @enum {string} */
+                role: "opener" | "member";
+                paid: boolean;
+            }[];
+            slots_left: number;
+            expires_at: string | null;
+            paid: number;
+            tiers: components["schemas"]["GroupTier"][] | null;
+            /** @description Ladder groups: the highest tier its paid members reached (the group is formed from the first) */
+            tier: components["schemas"]["GroupTier"] | null;
+            /** @description Ladder groups: the next tier and how many more paid members reach it */
+            next_tier: {
+                size: number;
+                price: number;
+                members_needed: number;
+            } | null;
+            product_id: string;
+            title: string;
+            /** @description What a joiner pays (a ladder's first tier) */
+            member_price: number;
+            list_price: number | null;
         };
         ShopImage: {
             id: string;
@@ -13080,11 +13128,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ShopGroup"];
+                    "application/json": components["schemas"]["ShopGroupPage"];
                 };
             };
             /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shareShopGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareCode"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20588,6 +20704,7 @@ export const salesWindowStatusValues: ReadonlyArray<FlattenedDeepRequired<compon
 export const salesWindowStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SalesWindowStatusInput"]> = ["open", "closed", "cancelled"];
 export const shopFlashSaleStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ShopFlashSale"]["state"]> = ["upcoming", "running", "sold_out"];
 export const shopGroupMembersRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ShopGroup"]["members"]["role"]> = ["opener", "member"];
+export const shopGroupPageMembersRoleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ShopGroupPage"]["members"]["role"]> = ["opener", "member"];
 export const smsMessagePurposeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["purpose"]> = ["otp"];
 export const smsMessageStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsMessage"]["status"]> = ["queued", "sent", "failed"];
 export const smsProviderNameValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SmsProviderName"]> = ["sandbox", "aliyun", "tencent"];

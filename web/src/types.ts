@@ -69,6 +69,7 @@ export type WecomEventReceived = Schemas['WecomEventReceived'];
 export type ShopFlashSale = Schemas['ShopFlashSale'];
 export type ShopGroupBuy = Schemas['ShopGroupBuy'];
 export type ShopGroup = Schemas['ShopGroup'];
+export type ShopGroupPage = Schemas['ShopGroupPage'];
 export type FlashSale = Schemas['FlashSale'];
 export type FlashSaleResults = Schemas['FlashSaleResults'];
 export type GroupBuy = Schemas['GroupBuy'];

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import jsQR from 'jsqr';
+import * as jsqrModule from 'jsqr';
 import sharp from 'sharp';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { manualClock, seedWorld, startSiyu } from '../../../test/fixtures.js';
 import { consumerTokens, expectProblem, injectApi, newEventId, postNotification, rowCounts, signedNotification, startPayment } from '../../../test/race/helpers.js';
 import { settleDueGroupBuys } from '../../flows/group-settlement.flow.js';
 import { groupPosterStatus } from '../../flows/group-share.flow.js';
+
+// jsQR is a CommonJS bundle whose exports hold `default`, wrapped once or twice depending on the loader.
+type Decode = typeof import('jsqr').default;
+const loaded = jsqrModule as unknown as { default: Decode | { default: Decode } };
+const jsQR: Decode = typeof loaded.default === 'function' ? loaded.default : loaded.default.default;
 
 describe('ladder group buys, members refunded through after-sales, and the fill rule\'s subsidy in the economics', async () => {
   const { db } = await createTestDatabase({ max: 20 });

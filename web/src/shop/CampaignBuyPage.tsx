@@ -64,6 +64,12 @@ export function CampaignBuyPage() {
           <li><span>{item.title} · {item.sku_name} × 1</span><span><s className="muted small">{yuan(item.list)}</s> {yuan(item.price)}</span></li>
           <li data-testid="campaign-discount"><span>{t('promo.unit_price')}</span><span>−{yuan(item.list - item.price)}</span></li>
         </ul>
+        {!isFlash && campaign?.tiers && (
+          <div data-testid="buy-ladder">
+            <p className="small">{t('promo.ladder')}: {campaign.tiers.map((x) => t('promo.ladder_tier', { size: x.size, price: yuan(x.price) })).join(' · ')}</p>
+            <p className="muted small">{t('promo.ladder_paid_now', { price: yuan(item.price) })}</p>
+          </div>
+        )}
       </section>
       <ErrorNote error={place.error} testId="checkout-error" />
       <div className="sticky-actions total-bar">

@@ -82,6 +82,9 @@ function GroupRow({ campaign: c, shop }: { campaign: GroupBuy; shop: string }) {
     <li className="card" data-testid="group-row" data-name={c.name} data-status={c.status}>
       <p><span className="strong">{c.name}</span> · {shop} · <VerdictBadge verdict={c.verdict} testId="group-verdict" /></p>
       <p className="small">{t('promo.group_size', { count: c.group_size })} · {t('promo.group_open')} {yuan(c.opener_price)} · {t('promo.group_member')} {yuan(c.member_price)} · {t('promo.sold')} {c.taken} / {c.stock_cap}</p>
+      {c.tiers && (
+        <p className="small" data-testid="group-tiers">{t('promo.ladder')}: {c.tiers.map((tier) => t('promo.ladder_tier', { size: tier.size, price: yuan(tier.price) })).join(' · ')}</p>
+      )}
       {c.form_at_pct !== null && <p className="muted small">{t('promo.group_rule_fill', { pct: c.form_at_pct })}</p>}
       {r && (
         <dl className="kv small" data-testid="group-results">
@@ -91,6 +94,13 @@ function GroupRow({ campaign: c, shop }: { campaign: GroupBuy; shop: string }) {
           <dt>{t('promo.members_paid')}</dt><dd>{r.members_paid}</dd>
           <dt>{t('promo.members_refunded')}</dt><dd data-testid="members-refunded">{r.members_refunded} · {yuan(r.refunded_amount)}</dd>
           <dt>{t('promo.subsidy_booked')}</dt><dd data-testid="subsidy-booked">{yuan(r.subsidy_booked)}</dd>
+          <dt>{t('promo.members_withdrawn')}</dt><dd data-testid="members-withdrawn">{r.members_withdrawn}</dd>
+          {c.tiers && (<>
+            <dt>{t('promo.ladder_reached')}</dt>
+            <dd data-testid="tiers-reached">{r.tiers_reached.length === 0 ? t('promo.ladder_none_reached')
+              : r.tiers_reached.map((x) => `${t('promo.ladder_tier', { size: x.size, price: yuan(x.price) })} × ${x.groups}`).join(' · ')}</dd>
+            <dt>{t('promo.refunded_back')}</dt><dd data-testid="refunded-back">{yuan(r.refunded_back)}</dd>
+          </>)}
         </dl>
       )}
       {c.status === 'active' && (
@@ -166,21 +176,41 @@ function FlashForm({ nodes, onCreated }: { nodes: BNode[]; onCreated: () => Prom
   );
 }
 
-const GROUP_EMPTY = { name: '', node: '', sku: '', size: '3', timer: '1440', opener: '', member: '', cap: '', limit: '1', pct: '', starts: '', ends: '' };
+const GROUP_EMPTY = { name: '', node: '', sku: '', size: '3', timer: '1440', opener: '', member: '', tiers: '', cap: '', limit: '1', pct: '', starts: '', ends: '' };
 type GroupDraft = typeof GROUP_EMPTY;
+type Tier = { size: number; price: number };
 interface GroupBody {
-  name: string; b_node_id: string; sku_id: string; group_size: number; timer_minutes: number; opener_price: number; member_price: number;
+  name: string; b_node_id: string; sku_id: string; group_size?: number; timer_minutes: number; opener_price: number; member_price?: number; tiers?: Tier[];
   stock_cap: number; per_customer_limit: number; form_at_pct: number | null; starts_at: string; ends_at: string; override?: { reason: string };
 }
 
+/** "3:39, 5:35, 10:29" → tiers (yuan to fen); null when not 2–5 tiers with sizes increasing and prices decreasing; [] when empty. */
+export function parseTiers(text: string): Tier[] | null {
+  if (text.trim() === '') return [];
+  const tiers = text.split(/[,，;；\s]+/).filter(Boolean).map((part) => {
+    const [size, price] = part.split(/[:：]/);
+    return { size: Number(size), price: yuanToFen(price ?? '') };
+  });
+  if (tiers.length < 2 || tiers.length > 5) return null;
+  if (tiers.some((x) => !Number.isInteger(x.size) || x.size < 2 || x.size > 50 || x.price === null || x.price < 1)) return null;
+  const ok = tiers.every((x, i) => i === 0 || (x.size > tiers[i - 1]!.size && x.price! < tiers[i - 1]!.price!));
+  return ok ? (tiers as Tier[]) : null;
+}
+
 function groupBody(d: GroupDraft): GroupBody | null {
+  const tiers = parseTiers(d.tiers);
+  if (tiers === null) return null;
   const opener = yuanToFen(d.opener);
-  const member = yuanToFen(d.member);
+  const member = tiers.length ? tiers[0]!.price : yuanToFen(d.member);
   const [size, timer, cap, limit] = [d.size, d.timer, d.cap, d.limit].map(Number) as [number, number, number, number];
   const pct = d.pct.trim() === '' ? null : Number(d.pct);
   const starts = toIso(d.starts);
   const ends = toIso(d.ends);
   if (!d.name.trim() || !d.node || !d.sku || opener === null || member === null || opener < 1 || member < 1) return null;
+  if (tiers.length) {
+    if (!(timer >= 5) || !(cap >= 2) || !(limit >= 1) || (pct !== null && !(pct >= 1 && pct <= 99)) || !starts || !ends || ends <= starts) return null;
+    return { name: d.name.trim(), b_node_id: d.node, sku_id: d.sku, tiers, timer_minutes: timer, opener_price: opener, stock_cap: cap, per_customer_limit: limit, form_at_pct: pct, starts_at: starts, ends_at: ends };
+  }
   if (!(size >= 2 && size <= 50) || !(timer >= 5) || !(cap >= 2) || !(limit >= 1) || (pct !== null && !(pct >= 1 && pct <= 99)) || !starts || !ends || ends <= starts) return null;
   return { name: d.name.trim(), b_node_id: d.node, sku_id: d.sku, group_size: size, timer_minutes: timer, opener_price: opener, member_price: member, stock_cap: cap, per_customer_limit: limit, form_at_pct: pct, starts_at: starts, ends_at: ends };
 }
@@ -189,9 +219,11 @@ function GroupForm({ nodes, onCreated }: { nodes: BNode[]; onCreated: () => Prom
   const { t } = useTranslation();
   const { draft, edit, body, submit, save, rejected, created } = useGuardedCreate<GroupDraft, GroupBody, GroupBuy>({ empty: GROUP_EMPTY, toBody: groupBody, path: '/group-buys', onCreated: () => onCreated() });
   const skus = useShopSkus(nodes.find((n) => n.id === draft.node));
-  const input = (key: keyof GroupDraft, label: string, type = 'text') => (
-    <Field label={label}><input type={type} value={draft[key]} onChange={(e) => edit({ [key]: e.target.value })} data-testid={`group-${key}`} /></Field>
+  const input = (key: keyof GroupDraft, label: string, type = 'text', disabled = false) => (
+    <Field label={label}><input type={type} value={draft[key]} disabled={disabled} onChange={(e) => edit({ [key]: e.target.value })} data-testid={`group-${key}`} /></Field>
   );
+  const tiers = parseTiers(draft.tiers);
+  const ladder = tiers !== null && tiers.length > 0;
   return (
     <section className="card" data-testid="group-form-card">
       <h2 className="section-title">{t('promo.new_group')}</h2>
@@ -207,10 +239,17 @@ function GroupForm({ nodes, onCreated }: { nodes: BNode[]; onCreated: () => Prom
             <option value="" />{skus.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
           </select>
         </Field>
-        {input('size', t('promo.group_size_label'))}
+        {input('size', t('promo.group_size_label'), 'text', ladder)}
         {input('timer', t('promo.timer_minutes'))}
         {input('opener', t('promo.opener_price'))}
-        {input('member', t('promo.member_price'))}
+        {input('member', t('promo.member_price'), 'text', ladder)}
+        <div style={{ gridColumn: '1 / -1' }}>
+          <Field label={t('promo.ladder_tiers')}>
+            <input value={draft.tiers} placeholder="3:39, 5:35, 10:29" onChange={(e) => edit({ tiers: e.target.value })} data-testid="group-tiers-input" />
+          </Field>
+          {tiers === null ? <p className="error small" data-testid="group-tiers-invalid">{t('promo.ladder_invalid')}</p>
+            : ladder && <p className="muted small" data-testid="group-tiers-preview">{tiers.map((x) => t('promo.ladder_tier', { size: x.size, price: yuan(x.price) })).join(' · ')} — {t('promo.ladder_tiers_hint')}</p>}
+        </div>
         {input('cap', t('promo.stock_cap'))}
         {input('limit', t('promo.per_customer_limit'))}
         {input('pct', t('promo.form_at_pct'))}

@@ -120,6 +120,7 @@ export const economicsEn: EconomicsMessages = {
   line_leader: 'Leader commission',
   line_other_payouts: 'Other payouts',
   line_expected_refunds: 'Refund provision',
+  line_campaign_subsidy: 'Campaign subsidy (group fill rule)',
   line_contribution_margin: 'Contribution margin',
   order_waterfall: 'Money waterfall',
   not_computed: 'No waterfall has been stored for this order yet.',

@@ -118,6 +118,7 @@ export const economicsZhCN = {
   line_leader: '团长佣金',
   line_other_payouts: '其他支出',
   line_expected_refunds: '售后退款准备',
+  line_campaign_subsidy: '活动补贴（拼团按比例成团）',
   line_contribution_margin: '贡献毛利',
   order_waterfall: '资金流向',
   not_computed: '这笔订单还没有资金流向记录。',

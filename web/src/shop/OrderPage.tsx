@@ -76,10 +76,10 @@ export function OrderPage() {
           <strong className="price" data-testid="order-total">{yuan(o.total)}</strong>
         </p>
         {o.group && o.group.refund_back > 0 && (
-          <p className="row" data-testid="order-group-refund-back">
-            <span>{t('promo.group_refund_back')} <small className="muted">{t('promo.group_refund_back_detail', { price: yuan(o.group.settled_price ?? 0), amount: yuan(o.group.refund_back) })}</small></span>
-            <span className="price">−{yuan(o.group.refund_back)}</span>
-          </p>
+          <div data-testid="order-group-refund-back">
+            <p className="row"><span>{t('promo.group_refund_back')}</span><span className="price">−{yuan(o.group.refund_back)}</span></p>
+            <p className="muted small">{t('promo.group_refund_back_detail', { price: yuan(o.group.settled_price ?? 0), amount: yuan(o.group.refund_back) })}</p>
+          </div>
         )}
         {o.group && <p className="small"><Link to={`/s/${o.shop?.slug ?? ''}/groups/${o.group.group_id}`} data-testid="order-group-link">{t('promo.group_title')} →</Link></p>}
         {o.refunded_total > 0 && <p className="muted small right">{t('shop.refunded_total', { amount: yuan(o.refunded_total) })}</p>}

@@ -38,6 +38,7 @@ export function orderLines(w: Omit<PnlRow, 'key' | 'orders'>, t: (key: string, o
     line('commission_l2', w.commission_l2),
     line('leader', w.leader),
     line('expected_refunds', w.expected_refunds),
+    line('campaign_subsidy', w.campaign_subsidy),
     line('contribution_margin', w.contribution_margin, 'sum'),
   ];
 }

@@ -34,7 +34,7 @@ export function yuanToFen(text: string): number | null {
 
 export const commissions = (r: PnlRow) => r.leader + r.commission_l1 + r.commission_l2;
 /** Everything between paid and the margin that is neither goods, refunds nor commissions. */
-export const otherCosts = (r: PnlRow) => r.payment_fee + r.platform_take + r.fulfillment + r.delivery + r.spoilage + r.expected_refunds;
+export const otherCosts = (r: PnlRow) => r.payment_fee + r.platform_take + r.fulfillment + r.delivery + r.spoilage + r.expected_refunds + r.campaign_subsidy;
 
 export function ruleMessage(rule: GuardRule, language: string): string {
   const zh = language.startsWith('zh');

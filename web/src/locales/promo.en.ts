@@ -68,7 +68,7 @@ export const promoEn: PromoMessages = {
   orders_paid: 'Orders paid',
   units_released: 'Units released',
   none: 'No campaigns yet',
-  ladder_tiers: 'Ladder tiers (optional): size:price, e.g. 3:39, 5:35, 10:29',
+  ladder_tiers: 'Ladder tiers (optional, size:price)',
   ladder_tiers_hint: 'With tiers, the group size is the top tier and buyers pay the first tier\'s price; the group settles at the highest tier reached and each member gets the difference back.',
   ladder_invalid: 'Sizes must increase and prices decrease, 2 to 5 tiers',
   ladder: 'Ladder',
@@ -87,5 +87,4 @@ export const promoEn: PromoMessages = {
   group_poster: 'Share poster',
   group_poster_make: 'Make a poster',
   group_poster_alt: 'Poster with the group\'s status and a QR code',
-  group_members_paid: '{{count}} paid',
 };

@@ -20,7 +20,7 @@ describe('ladder group buys, members refunded through after-sales, and the fill 
   const world = await seedWorld(db, clock, { stock: 1000 });
   const api = injectApi(siyu);
   const admin = { token: world.adminToken };
-  const tokens = await consumerTokens(siyu, world.shop, 24, '139');
+  const tokens = await consumerTokens(siyu, world.shop, 32, '139');
   const sku = world.skus[0]!.id;
   const at = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000).toISOString();
   const tiers = [{ size: 3, price: 900 }, { size: 4, price: 850 }, { size: 5, price: 800 }];
@@ -123,6 +123,22 @@ describe('ladder group buys, members refunded through after-sales, and the fill 
     expect(await groupRow(shortGroup)).toMatchObject({ status: 'failed', tier_size: null });
     expect((await refundsOf([o1, o2])).map((r) => [Number(r.amount), r.reason])).toEqual(
       [[o1, 880], [o2, 900]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)).map(([, amount]) => [amount, 'group_buy_failed']));
+  });
+
+  it('members paying at once climb the ladder by their real count: the top tier settles once, each member refunded its difference once', async () => {
+    const campaign = (await ladder()).json().id as string;
+    const opener = await orderAndPay(buyer(), campaign);
+    const groupId = await groupOf(opener);
+    const joiners = await Promise.all([buyer(), buyer(), buyer(), buyer()].map(async (token) => {
+      const placed = await order(token, campaign, groupId);
+      expect(placed.status, placed.text).toBe(201);
+      return { token, id: placed.json().id as string, payment: await startPayment(api, token, placed.json().id) };
+    }));
+    const outcomes = await Promise.all(joiners.map((j) => postNotification(api, signedNotification({ kind: 'payment', tenant_id: world.tenantId, payment_id: j.payment.payment_id, amount: j.payment.amount, event_id: newEventId() }))));
+    expect(outcomes.map((o) => o.json().outcome)).toEqual(['order_paid', 'order_paid', 'order_paid', 'order_paid']);
+    expect(await groupRow(groupId)).toMatchObject({ status: 'formed', paid: 5, tier_size: 5, tier_price: 800 });
+    const refunds = await refundsOf([opener, ...joiners.map((j) => j.id)]);
+    expect(refunds.map((r) => Number(r.amount)).sort()).toEqual([100, 100, 100, 100, 80]);
   });
 
   it('a member refunded in full through after-sales before the group forms frees the slot; after it forms the group stays formed and counts the member as withdrawn', async () => {

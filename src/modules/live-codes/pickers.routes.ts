@@ -3,7 +3,7 @@ import type { Database } from '../../database.js';
 import { requirePermission } from '../../platform/http/auth.js';
 import type { RouteModule } from '../../platform/http/server.js';
 import { itemsOf } from '../../platform/http/schemas.js';
-import { pickMembers, pickStores } from './pickers.service.js';
+import { pickGroups, pickMembers, pickStores } from './pickers.service.js';
 
 const pickerQuery = z.object({
   q: z.string().trim().min(1).max(64).optional(),
@@ -11,6 +11,9 @@ const pickerQuery = z.object({
 }).strict();
 
 const memberPickSchema = z.object({ userid: z.string(), name: z.string(), b_node_id: z.string().nullable(), b_node_name: z.string().nullable() }).meta({ id: 'ReachMember' });
+const groupPickSchema = z.object({
+  id: z.string(), chat_id: z.string(), name: z.string(), owner_userid: z.string().nullable(), owner_name: z.string().nullable(), b_node_id: z.string().nullable(), member_count: z.number().int(),
+}).meta({ id: 'ReachGroup' });
 const storePickSchema = z.object({ id: z.string(), name: z.string() }).meta({ id: 'ReachStore' });
 
 /** The reach screens' pickers: members and stores found by name (or id), within the actor's node for node roles. */
@@ -20,4 +23,6 @@ export const reachPickerRoutes: RouteModule<Database> = (app, { db }) => {
     ({ items: await pickMembers(db, requirePermission(req, 'reach.read'), req.query) }));
   app.get('/reach/stores', { schema: { tags, operationId: 'listReachStores', summary: 'The stores (B nodes) the user may act for, by name or id (a node role: its own)', querystring: pickerQuery, response: { 200: itemsOf(storePickSchema) } } }, async (req) =>
     ({ items: await pickStores(db, requirePermission(req, 'reach.read'), req.query) }));
+  app.get('/reach/groups', { schema: { tags, operationId: 'listReachGroups', summary: 'Active customer groups by name or chat id, of a store or an owner (a node role: its node\'s only)', querystring: pickerQuery.extend({ b_node_id: z.string().min(1).max(64).optional(), owner_userid: z.string().min(1).max(64).optional() }), response: { 200: itemsOf(groupPickSchema) } } }, async (req) =>
+    ({ items: await pickGroups(db, requirePermission(req, 'reach.read'), req.query) }));
 };

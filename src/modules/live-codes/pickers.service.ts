@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import { nodeScopeOf, type Actor } from '../../platform/http/auth.js';
-import { activeWecomMembers } from '../crm/crm.fragments.js';
+import { activeWecomMembers, groupsOfNode } from '../crm/crm.fragments.js';
 import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
 
 /**
@@ -11,7 +11,7 @@ import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
  */
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
-export interface PickerQuery { q?: string | undefined; b_node_id?: string | undefined; limit: number }
+export interface PickerQuery { q?: string | undefined; b_node_id?: string | undefined; owner_userid?: string | undefined; limit: number }
 
 export async function pickMembers(db: Conn, actor: Actor, query: PickerQuery) {
   const t = actor.tenantId;
@@ -32,5 +32,19 @@ export async function pickStores(db: Conn, actor: Actor, query: Omit<PickerQuery
      WHERE ${node ? sql`n.id = ${node}` : sql`TRUE`}
        ${query.q ? sql`AND (n.name ILIKE ${like(query.q)} OR n.id = ${query.q})` : sql``}
      ORDER BY n.name, n.id LIMIT ${query.limit}`.execute(db);
+  return rows;
+}
+
+/** Active customer groups by name or chat id, optionally of one owner; a node role's own node's only. */
+export async function pickGroups(db: Conn, actor: Actor, query: PickerQuery) {
+  const t = actor.tenantId;
+  const node = nodeScopeOf(actor) ?? query.b_node_id ?? null;
+  const { rows } = await sql<{ id: string; chat_id: string; name: string; owner_userid: string | null; owner_name: string | null; b_node_id: string | null; member_count: number }>`
+    SELECT g.id, g.chat_id, g.name, g.owner_userid, m.name AS owner_name, g.b_node_id, g.member_count
+      FROM ${groupsOfNode(t, node)} g LEFT JOIN ${activeWecomMembers(t)} m ON m.userid = g.owner_userid
+     WHERE TRUE
+       ${query.owner_userid ? sql`AND g.owner_userid = ${query.owner_userid}` : sql``}
+       ${query.q ? sql`AND (g.name ILIKE ${like(query.q)} OR g.chat_id = ${query.q})` : sql``}
+     ORDER BY g.name, g.id LIMIT ${query.limit}`.execute(db);
   return rows;
 }

@@ -30,6 +30,12 @@ describe('member and store pickers', async () => {
     { tenant_id: t, userid: 'wang', name: '王导购', b_node_id: nodeB },
     { tenant_id: t, userid: 'hq', name: '总部运营', b_node_id: null },
   ]).execute();
+  await db.insertInto('customer_groups').values([
+    { tenant_id: t, id: 'grp_a1', chat_id: 'wr_a1', name: '水果团一群', owner_userid: 'zhang', b_node_id: world.bNodeId, member_count: 12 },
+    { tenant_id: t, id: 'grp_a2', chat_id: 'wr_a2', name: '水果团二群', owner_userid: 'zhao', b_node_id: world.bNodeId },
+    { tenant_id: t, id: 'grp_a3', chat_id: 'wr_a3', name: '水果团旧群', owner_userid: 'zhang', b_node_id: world.bNodeId, status: 'dismissed' },
+    { tenant_id: t, id: 'grp_b1', chat_id: 'wr_b1', name: '滨江水果群', owner_userid: 'wang', b_node_id: nodeB },
+  ]).execute();
   const get = async (url: string, token: string) => siyu.server.inject({ method: 'GET', url: `/api/v1${url}`, headers: auth(token) });
   const userids = async (url: string, token: string) => (await get(url, token)).json().items.map((m: { userid: string }) => m.userid);
 
@@ -60,6 +66,19 @@ describe('member and store pickers', async () => {
     expect((await get('/reach/stores', ownerA)).json().items.map((s: { id: string }) => s.id)).toEqual([world.bNodeId]);
     expect((await get(`/reach/stores?q=${encodeURIComponent('滨江')}`, ownerA)).json().items).toEqual([]);
     expect((await get('/reach/stores', staffB)).json().items.map((s: { id: string }) => s.id)).toEqual([nodeB]);
+  });
+
+  it('finds active groups by name or owner, a node role\'s own node\'s only', async () => {
+    const ids = async (url: string, token: string) => (await get(url, token)).json().items.map((g: { id: string }) => g.id).sort();
+    expect(await ids(`/reach/groups?q=${encodeURIComponent('水果')}`, world.adminToken)).toEqual(['grp_a1', 'grp_a2', 'grp_b1']);
+    expect(await ids('/reach/groups?owner_userid=zhang', world.adminToken)).toEqual(['grp_a1']);
+    expect((await get('/reach/groups?q=wr_a1', world.adminToken)).json().items).toEqual([
+      { id: 'grp_a1', chat_id: 'wr_a1', name: '水果团一群', owner_userid: 'zhang', owner_name: '张店长', b_node_id: world.bNodeId, member_count: 12 },
+    ]);
+    expect(await ids('/reach/groups', ownerA)).toEqual(['grp_a1', 'grp_a2']);
+    expect(await ids(`/reach/groups?b_node_id=${nodeB}`, ownerA)).toEqual(['grp_a1', 'grp_a2']);
+    expect(await ids('/reach/groups?owner_userid=wang', ownerA)).toEqual([]);
+    expect(await ids('/reach/groups', staffB)).toEqual(['grp_b1']);
   });
 
   it('refuses the signed-out and bad queries', async () => {

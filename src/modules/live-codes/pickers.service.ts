@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Conn } from '../../database.js';
 import { nodeScopeOf, type Actor } from '../../platform/http/auth.js';
-import { activeWecomMembers, groupsOfNode } from '../crm/crm.fragments.js';
+import { activeWecomMembers, groupsOfNode, wecomMembersWithLeft } from '../crm/crm.fragments.js';
 import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
 
 /**
@@ -11,17 +11,19 @@ import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
  */
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
-export interface PickerQuery { q?: string | undefined; b_node_id?: string | undefined; owner_userid?: string | undefined; limit: number }
+export interface PickerQuery { q?: string | undefined; b_node_id?: string | undefined; owner_userid?: string | undefined; include_left?: boolean | undefined; limit: number }
 
 export async function pickMembers(db: Conn, actor: Actor, query: PickerQuery) {
   const t = actor.tenantId;
   const node = nodeScopeOf(actor) ?? query.b_node_id;
-  const { rows } = await sql<{ userid: string; name: string; b_node_id: string | null; b_node_name: string | null }>`
-    SELECT m.userid, m.name, m.b_node_id, n.name AS b_node_name
-      FROM ${activeWecomMembers(t)} m LEFT JOIN ${nodeFacts(t)} n ON n.id = m.b_node_id
+  // Those who left are offered only when asked for: a handover starts from them.
+  const members = query.include_left ? wecomMembersWithLeft(t) : sql`(SELECT *, 'active' AS status FROM ${activeWecomMembers(t)} a)`;
+  const { rows } = await sql<{ userid: string; name: string; b_node_id: string | null; b_node_name: string | null; status: 'active' | 'left' }>`
+    SELECT m.userid, m.name, m.b_node_id, n.name AS b_node_name, m.status
+      FROM ${members} m LEFT JOIN ${nodeFacts(t)} n ON n.id = m.b_node_id
      WHERE ${node ? sql`m.b_node_id = ${node}` : sql`TRUE`}
        ${query.q ? sql`AND (m.name ILIKE ${like(query.q)} OR m.userid ILIKE ${like(query.q)})` : sql``}
-     ORDER BY m.name, m.userid LIMIT ${query.limit}`.execute(db);
+     ORDER BY m.status, m.name, m.userid LIMIT ${query.limit}`.execute(db);
   return rows;
 }
 

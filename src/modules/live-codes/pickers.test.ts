@@ -46,7 +46,9 @@ describe('member and store pickers', async () => {
     expect(await userids('/reach/members?q=WAN', world.adminToken)).toEqual(['wang']);
     expect(await userids(`/reach/members?b_node_id=${nodeB}`, world.adminToken)).toEqual(['wang']);
     const zhang = (await get('/reach/members?q=zhang', world.adminToken)).json().items[0];
-    expect(zhang).toMatchObject({ userid: 'zhang', name: '张店长', b_node_id: world.bNodeId });
+    expect(zhang).toMatchObject({ userid: 'zhang', name: '张店长', b_node_id: world.bNodeId, status: 'active' });
+    // A handover starts from a member who left: offered when asked for, after the active ones.
+    expect(await userids(`/reach/members?q=${encodeURIComponent('张')}&include_left=true`, world.adminToken)).toEqual(['zhang', 'gone']);
     expect(zhang.b_node_name).toBeTruthy();
     // A search pattern's wildcards are taken literally.
     expect(await userids('/reach/members?q=%25', world.adminToken)).toEqual([]);
@@ -57,6 +59,7 @@ describe('member and store pickers', async () => {
     expect(await userids(`/reach/members?b_node_id=${nodeB}`, ownerA)).not.toContain('wang');
     expect(await userids('/reach/members?q=wang', ownerA)).toEqual([]);
     expect(await userids('/reach/members', staffB)).toEqual(['wang']);
+    expect(await userids('/reach/members?include_left=true', staffB)).toEqual(['wang']);
   });
 
   it('lists the stores the user may act for: all for an admin, its own for a node role', async () => {

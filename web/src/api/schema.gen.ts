@@ -3214,7 +3214,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Active WeCom members by name or userid, with their store (a node role: its node's only) */
+        /** Active WeCom members by name or userid, with their store (a node role: its node's only); with include_left, those who left too (a handover's source) */
         get: operations["listReachMembers"];
         put?: never;
         post?: never;
@@ -5216,6 +5216,8 @@ export interface components {
             name: string;
             b_node_id: string | null;
             b_node_name: string | null;
+            /** @enum {string} */
+            status: "active" | "left";
         };
         ReachStore: {
             id: string;
@@ -20220,6 +20222,7 @@ export interface operations {
                 q?: string;
                 limit?: number;
                 b_node_id?: string;
+                include_left?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -20681,6 +20684,7 @@ export const pathsApiV1ShareVisitsPostRequestBodyContentApplicationJsonChannelVa
 export const pathsApiV1SubscribeMessagesOptInsPostRequestBodyContentApplicationJsonResultsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/subscribe-messages/opt-ins"]["post"]["requestBody"]["content"]["application/json"]["results"][string]> = ["accept", "reject", "ban", "filter"];
 export const pathsApiV1CustomerGroupsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/customer-groups"]["get"]["parameters"]["query"]["status"]> = ["active", "dismissed"];
 export const pathsApiV1ChurnAlertsGetParametersQueryOpenValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/churn-alerts"]["get"]["parameters"]["query"]["open"]> = ["true", "false"];
+export const pathsApiV1ReachMembersGetParametersQueryInclude_leftValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reach/members"]["get"]["parameters"]["query"]["include_left"]> = ["true", "false"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
 export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed", "refund_abnormal"];
 export const afterSalesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatus"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
@@ -20771,6 +20775,7 @@ export const profitSharingReceiverStatusValues: ReadonlyArray<FlattenedDeepRequi
 export const profitSharingReturnStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReturn"]["status"]> = ["pending", "processing", "succeeded", "failed"];
 export const purchaseOrderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseOrderStatus"]> = ["open", "confirmed"];
 export const purchaseOrderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseOrderStatusInput"]> = ["open", "confirmed"];
+export const reachMemberStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReachMember"]["status"]> = ["active", "left"];
 export const reconciliationDifferenceKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["kind"]> = ["missing_here", "missing_there", "amount_mismatch", "status_mismatch"];
 export const reconciliationDifferenceEntryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["entry"]> = ["payment", "refund"];
 export const reconciliationReportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReport"]["status"]> = ["matched", "differences", "failed"];

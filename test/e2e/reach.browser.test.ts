@@ -25,13 +25,7 @@ const TOKEN = 'E2eReachToken';
 const AES_KEY = 'E2eReachEncodingAesKey00000000000000000000A';
 const MEMBER = 'zhangsan';
 
-/** Drops the queued jobs of a kind. */
-async function dropJobs(identifier: string) {
-  await sql`DELETE FROM graphile_worker._private_jobs
-             WHERE task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${identifier})`.execute(db);
-}
-
-/** Makes the queued jobs of a kind due now (WeCom's results are first fetched an hour after sending). */
+/** Makes the queued jobs of a kind due now (a retry waiting out its backoff; WeCom's results, first fetched an hour after sending). */
 async function runNow(identifier: string) {
   await sql`UPDATE graphile_worker._private_jobs SET run_at = now()
              WHERE task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${identifier})`.execute(db);
@@ -40,9 +34,8 @@ async function runNow(identifier: string) {
 describe('live codes, welcome messages and mass messages in the console', () => {
   it('a store live code brings tagged, welcomed customers; a mass message to the tag skips the one who left and sends to the other', async () => {
     expect(AES_KEY).toHaveLength(43);
-    // The code's tag stays this side's in this walk: it is not pushed to the simulated WeCom.
-    await inTransaction(db, (tx) => createTagGroup(tx, tenantId, { name: '渠道', tags: ['门店扫码'] }));
-    await dropJobs('crm.tags.push');
+    // The code's tag is made before WeCom is connected: its push to WeCom fails and waits for its retry.
+    const { tags: [storeTag] } = await inTransaction(db, (tx) => createTagGroup(tx, tenantId, { name: '渠道', tags: ['门店扫码'] }));
     await loginAsDemoAdmin(page, base);
     await page.getByTestId('nav-wecom').click();
     await page.getByTestId('wecom-corp-id').fill(CORP);
@@ -56,6 +49,9 @@ describe('live codes, welcome messages and mass messages in the console', () => 
       body: JSON.stringify({ corp_id: CORP, secret: 'e2e-reach-secret', token: TOKEN, encoding_aes_key: AES_KEY, callback_url: `${base}/hooks/wecom/demo` }),
     });
     expect(register.status).toBe(200);
+    // Connected, the push's retry reaches the simulated WeCom: the tag has WeCom's id.
+    await runNow('crm.tags.push');
+    await expect.poll(async () => (await db.selectFrom('customer_tags').select('wecom_id').where('tenant_id', '=', tenantId).where('id', '=', storeTag!.id).executeTakeFirstOrThrow()).wecom_id, { timeout: 20_000 }).toBeTruthy();
     // The store is the demo leader's, who opens the same screens on a phone below.
     const node = await db.selectFrom('users').select('b_node_id as id').where('tenant_id', '=', tenantId).where('login', '=', 'leader1').executeTakeFirstOrThrow();
     await db.insertInto('wecom_members').values([
@@ -100,6 +96,9 @@ describe('live codes, welcome messages and mass messages in the console', () => 
 
     // Both are customers with the code's tag, and each was welcomed.
     await expect.poll(async () => (await db.selectFrom('customer_tag_links').select('customer_id').where('tenant_id', '=', tenantId).execute()).length, { timeout: 20_000 }).toBe(2);
+    // And marked on both at WeCom, where the member sees it.
+    const wecomTag = (await db.selectFrom('customer_tags').select('wecom_id').where('tenant_id', '=', tenantId).where('id', '=', storeTag!.id).executeTakeFirstOrThrow()).wecom_id!;
+    await expect.poll(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM wecom_sim_follows WHERE corp_id = ${CORP} AND ${wecomTag} = ANY(tag_ids)`.execute(db)).rows[0]!.n, { timeout: 20_000 }).toBe(2);
     await page.reload();
     await waitForText(page.getByTestId('live-code').filter({ hasText: '旗舰店前台' }).getByTestId('live-code-adds'), '累计添加 2');
     // The code's contacts per day: today's two adds.

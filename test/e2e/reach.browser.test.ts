@@ -106,6 +106,15 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await expect.poll(async () => { await page.reload(); return page.getByTestId('welcome-status').filter({ hasText: '已发送' }).count(); }, { timeout: 20_000 }).toBe(2);
     await screenshot(page, 'reach-welcomes');
     await page.getByTestId('nav-customers').click();
+    // The list's owner filter is a picker too: Li Si, picked by name, has none of them.
+    await page.getByTestId('crm-filter-owner-search').fill('李四');
+    await page.getByTestId('crm-filter-owner-option').filter({ hasText: 'lisi' }).click();
+    await page.getByTestId('crm-filter-apply').click();
+    await page.getByTestId('crm-customers-empty').waitFor();
+    expect(new URL(page.url()).searchParams.get('owner')).toBe('lisi');
+    // One filter form after applying (the form and the list once shared a key and the old form stayed).
+    expect(await page.locator('form.crm-filters').count()).toBe(1);
+    await page.getByTestId('crm-filter-owner-chosen').click();
     await page.getByTestId('crm-filter-tag').selectOption({ label: '门店扫码' });
     await page.getByTestId('crm-filter-apply').click();
     await expect.poll(() => page.getByTestId('crm-customer').filter({ hasText: '门店扫码' }).count(), { timeout: 10_000 }).toBe(2);
@@ -187,6 +196,7 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await waitForText(mobile.getByTestId('broadcast-counts'), '共 1');
     await waitForText(mobile.getByTestId('broadcast-counts'), '将收到 1');
     await waitForText(mobile.getByTestId('recipient'), 'alice');
+    await waitForText(mobile.getByTestId('broadcast-content-kind'), '附件：链接「本周水果」');
     await fits();
     await screenshot(mobile, 'reach-segment-plan-phone');
     const segment = await db.selectFrom('broadcasts').select(['audience', 'content']).where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();

@@ -214,12 +214,18 @@ export function BroadcastPage() {
   if (b.error) return <ErrorNote error={b.error} />;
   const d = b.data;
   const open = d.status === 'planned' || d.status === 'scheduled';
+  const attachments = ((d.content.attachments ?? []) as { msgtype: 'image' | 'link' | 'miniprogram'; link?: { title?: string }; miniprogram?: { title?: string } }[])
+    .map((a) => ({ msgtype: a.msgtype, title: a.link?.title ?? a.miniprogram?.title ?? '' }));
   return (
     <section data-testid="broadcast-detail">
       <p><Link to="/admin/broadcasts">← {t('outreach.broadcasts')}</Link></p>
       <h1 className="page-title">{String(d.content.text ?? '').slice(0, 40)}</h1>
       <p><span className="badge" data-testid="broadcast-status">{t(`outreach.b_${d.status}`)}</span> <span className="small muted">{formatTime(d.send_at, i18n.language)}</span></p>
       <p className="small muted" data-testid="broadcast-cap-info">{t('outreach.cap', { limit: d.cap.limit, period: t(`outreach.period_${d.cap.period}`) })}</p>
+      <p className="small" data-testid="broadcast-content-kind">
+        {t(d.chat_type === 'group' ? 'outreach.audience_groups' : 'outreach.audience_customers')}
+        {attachments.map((a, i) => <span key={i}> · {t('outreach.content_attachment', { kind: t(`outreach.att_${a.msgtype}`) })}{a.title ? `「${a.title}」` : ''}</span>)}
+      </p>
       <p data-testid="broadcast-counts">
         {t('outreach.total', { count: d.counts.total })} · {t('outreach.will_receive', { count: d.counts.will_receive })} · {t('outreach.skipped', { count: d.counts.skipped })}
       </p>

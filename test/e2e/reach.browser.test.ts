@@ -227,6 +227,7 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await mobile.getByTestId('handover-groups').getByRole('checkbox').uncheck(); // the group stays with him
     await fits();
     await screenshot(mobile, 'reach-handover-phone');
+    expect(await mobile.getByTestId('handover-takeover-option').filter({ hasText: MEMBER }).count()).toBe(0); // not to himself
     await mobile.getByTestId('handover-takeover-search').fill('李四');
     await mobile.getByTestId('handover-takeover-option').filter({ hasText: 'lisi' }).click();
     await mobile.getByTestId('handover-transfer').click();

@@ -78,7 +78,7 @@ function MemberHoldings({ from }: { from: PickedMember }) {
         <option value="onjob">{t('outreach.kind_onjob')}</option>
         <option value="resigned">{t('outreach.kind_resigned')}</option>
       </select></label>
-      <MemberPicker label={t('outreach.takeover_member')} testId="handover-takeover" value={takeover.filter((m) => m.userid !== userid)} onChange={setTakeover} />
+      <MemberPicker label={t('outreach.takeover_member')} testId="handover-takeover" value={takeover} onChange={setTakeover} exclude={[userid]} />
       <button type="submit" disabled={transfer.isPending || !takeover[0] || takeover[0].userid === userid} data-testid="handover-transfer">{t('outreach.transfer')}</button>
       {transfer.error && <ErrorNote error={transfer.error} />}
     </form>

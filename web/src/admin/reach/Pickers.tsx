@@ -33,13 +33,15 @@ interface SearchPickerProps<T> {
   render: (item: T) => ReactNode;
   search: (q: string, signal: AbortSignal) => Promise<{ items: T[] }>;
   queryKey: unknown[];
+  /** Keys never offered (a handover's source member as its own taker). */
+  exclude?: string[] | undefined;
 }
 
 /**
  * A search box over a list endpoint with what is chosen shown as chips above it: the server
  * decides what the user may see (a node role: its own node's), the screen never asks for an id.
  */
-function SearchPicker<T>({ label, placeholder, testId, value, onChange, multiple = false, max, keyOf, render, search, queryKey }: SearchPickerProps<T>) {
+function SearchPicker<T>({ label, placeholder, testId, value, onChange, multiple = false, max, keyOf, render, search, queryKey, exclude }: SearchPickerProps<T>) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const term = useDebounced(q.trim());
@@ -50,7 +52,7 @@ function SearchPicker<T>({ label, placeholder, testId, value, onChange, multiple
     enabled: open,
     placeholderData: keepPreviousData,
   });
-  const chosen = new Set(value.map(keyOf));
+  const chosen = new Set([...value.map(keyOf), ...(exclude ?? [])]);
   const options = (found.data?.items ?? []).filter((i) => !chosen.has(keyOf(i)));
   return (
     <fieldset className="picker" data-testid={testId}>
@@ -85,14 +87,15 @@ function SearchPicker<T>({ label, placeholder, testId, value, onChange, multiple
 }
 
 /** Active WeCom members by name or userid, with their store; a node role is offered its node's only. */
-export function MemberPicker({ label, testId, value, onChange, multiple, bNodeId, includeLeft }: {
+export function MemberPicker({ label, testId, value, onChange, multiple, bNodeId, includeLeft, exclude }: {
   label: string; testId: string; value: PickedMember[]; onChange: (next: PickedMember[]) => void; multiple?: boolean; bNodeId?: string | undefined;
   /** Offer members who left too (after the active ones): a handover starts from them. */
   includeLeft?: boolean;
+  exclude?: string[];
 }) {
   const { t } = useTranslation();
   return (
-    <SearchPicker<PickedMember> label={label} placeholder={t('outreach.search_member')} testId={testId} value={value} onChange={onChange} multiple={multiple ?? false}
+    <SearchPicker<PickedMember> label={label} placeholder={t('outreach.search_member')} testId={testId} value={value} onChange={onChange} multiple={multiple ?? false} exclude={exclude}
       keyOf={(m) => m.userid} queryKey={['members', bNodeId ?? '', includeLeft ?? false]}
       render={(m) => <>{m.name || m.userid}<small>{m.userid}{m.b_node_name ? ` · ${m.b_node_name}` : ''}{m.status === 'left' ? ` · ${t('outreach.member_left')}` : ''}</small></>}
       search={(q, signal) => adminApi('/reach/members', { query: { limit: 20, ...(q ? { q } : {}), ...(bNodeId ? { b_node_id: bNodeId } : {}), ...(includeLeft ? { include_left: 'true' } : {}) }, signal })} />

@@ -80,6 +80,7 @@ import type { WecomApi } from './modules/wecom/wecom.provider.js';
 import { broadcastRoutes } from './modules/broadcasts/broadcasts.routes.js';
 import { broadcastJobs } from './modules/broadcasts/broadcasts.jobs.js';
 import { liveCodeRoutes } from './modules/live-codes/live-codes.routes.js';
+import { reachPickerRoutes } from './modules/live-codes/pickers.routes.js';
 import { liveCodeJobs } from './modules/live-codes/live-codes.jobs.js';
 import { liveCodeWecomEventHandler } from './modules/live-codes/live-codes.service.js';
 import { handoverRoutes } from './modules/handovers/handovers.routes.js';
@@ -254,7 +255,7 @@ export async function createSiyu(db: Db, config: Config, options: SiyuOptions = 
       forgetActors: () => actors?.clear(),
       ...(notifications ? { notifications } : {}),
     },
-    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, presaleRoutes, bargainRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), crmRoutes, broadcastRoutes, liveCodeRoutes(reachApi), handoverRoutes, ...units.map((u) => u.routes)],
+    [metaRoutes, identityRoutes, catalogRoutes, supplierRoutes, inventoryRoutes, bNodeRoutes, shopCatalogRoutes, hierarchyRoutes, listingRoutes, assortmentRoutes, catalogIoRoutes, customerRoutes(sms.messaging), orderRoutes, paymentRoutes(providers), economicsRoutes, campaignRoutes, flashSaleRoutes, groupBuyRoutes, couponRoutes, referralRoutes, afterSalesRoutes, fulfilmentRoutes, presaleRoutes, bargainRoutes, messagingRoutes(sms.messaging), wechatRoutes(wechat.deps), wecomRoutes, jobRoutes, reconciliationRoutes, profitSharingRoutes, sharingRoutes(reach.wxacodes), subscribeMessageRoutes(reach.sandboxGrant), crmRoutes, broadcastRoutes, liveCodeRoutes(reachApi), reachPickerRoutes, handoverRoutes, ...units.map((u) => u.routes)],
     {
       logger: options.logger ?? false, metrics: { clusterWorker: options.clusterWorker ?? false },
       // Short links (/s/{code}) live beside the shop's pages, not under the API prefix.

@@ -25,13 +25,7 @@ const TOKEN = 'E2eReachToken';
 const AES_KEY = 'E2eReachEncodingAesKey00000000000000000000A';
 const MEMBER = 'zhangsan';
 
-/** Drops the queued jobs of a kind. */
-async function dropJobs(identifier: string) {
-  await sql`DELETE FROM graphile_worker._private_jobs
-             WHERE task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${identifier})`.execute(db);
-}
-
-/** Makes the queued jobs of a kind due now (WeCom's results are first fetched an hour after sending). */
+/** Makes the queued jobs of a kind due now (a retry waiting out its backoff; WeCom's results, first fetched an hour after sending). */
 async function runNow(identifier: string) {
   await sql`UPDATE graphile_worker._private_jobs SET run_at = now()
              WHERE task_id IN (SELECT id FROM graphile_worker._private_tasks WHERE identifier = ${identifier})`.execute(db);
@@ -40,9 +34,8 @@ async function runNow(identifier: string) {
 describe('live codes, welcome messages and mass messages in the console', () => {
   it('a store live code brings tagged, welcomed customers; a mass message to the tag skips the one who left and sends to the other', async () => {
     expect(AES_KEY).toHaveLength(43);
-    // The code's tag stays this side's in this walk: it is not pushed to the simulated WeCom.
-    await inTransaction(db, (tx) => createTagGroup(tx, tenantId, { name: '渠道', tags: ['门店扫码'] }));
-    await dropJobs('crm.tags.push');
+    // The code's tag is made before WeCom is connected: its push to WeCom fails and waits for its retry.
+    const { tags: [storeTag] } = await inTransaction(db, (tx) => createTagGroup(tx, tenantId, { name: '渠道', tags: ['门店扫码'] }));
     await loginAsDemoAdmin(page, base);
     await page.getByTestId('nav-wecom').click();
     await page.getByTestId('wecom-corp-id').fill(CORP);
@@ -56,6 +49,9 @@ describe('live codes, welcome messages and mass messages in the console', () => 
       body: JSON.stringify({ corp_id: CORP, secret: 'e2e-reach-secret', token: TOKEN, encoding_aes_key: AES_KEY, callback_url: `${base}/hooks/wecom/demo` }),
     });
     expect(register.status).toBe(200);
+    // Connected, the push's retry reaches the simulated WeCom: the tag has WeCom's id.
+    await runNow('crm.tags.push');
+    await expect.poll(async () => (await db.selectFrom('customer_tags').select('wecom_id').where('tenant_id', '=', tenantId).where('id', '=', storeTag!.id).executeTakeFirstOrThrow()).wecom_id, { timeout: 20_000 }).toBeTruthy();
     // The store is the demo leader's, who opens the same screens on a phone below.
     const node = await db.selectFrom('users').select('b_node_id as id').where('tenant_id', '=', tenantId).where('login', '=', 'leader1').executeTakeFirstOrThrow();
     await db.insertInto('wecom_members').values([
@@ -69,8 +65,14 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await page.getByTestId('live-code-kind').selectOption('store');
     await page.getByTestId('live-code-name-input').fill('旗舰店前台');
     await page.getByTestId('live-code-state-input').fill('store-reach');
-    await page.getByTestId('live-code-node').fill(node.id!);
-    await page.getByTestId('live-code-userids').fill(MEMBER);
+    // The store and the member are picked from what the server lists, never typed as ids.
+    const nodeName = (await db.selectFrom('b_nodes').select('name').where('tenant_id', '=', tenantId).where('id', '=', node.id!).executeTakeFirstOrThrow()).name;
+    await page.getByTestId('live-code-node-search').fill(nodeName);
+    await page.getByTestId('live-code-node-option').filter({ hasText: nodeName }).first().click();
+    await waitForText(page.getByTestId('live-code-node-chosen'), nodeName);
+    await page.getByTestId('live-code-userids-search').fill('张三');
+    await page.getByTestId('live-code-userids-option').filter({ hasText: MEMBER }).click();
+    await waitForText(page.getByTestId('live-code-userids-chosen'), MEMBER);
     await page.getByTestId('live-code-tags').getByLabel('门店扫码').check();
     await page.getByTestId('live-code-welcome').fill('欢迎光临旗舰店！');
     await page.getByTestId('live-code-create').click();
@@ -94,11 +96,25 @@ describe('live codes, welcome messages and mass messages in the console', () => 
 
     // Both are customers with the code's tag, and each was welcomed.
     await expect.poll(async () => (await db.selectFrom('customer_tag_links').select('customer_id').where('tenant_id', '=', tenantId).execute()).length, { timeout: 20_000 }).toBe(2);
+    // And marked on both at WeCom, where the member sees it.
+    const wecomTag = (await db.selectFrom('customer_tags').select('wecom_id').where('tenant_id', '=', tenantId).where('id', '=', storeTag!.id).executeTakeFirstOrThrow()).wecom_id!;
+    await expect.poll(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM wecom_sim_follows WHERE corp_id = ${CORP} AND ${wecomTag} = ANY(tag_ids)`.execute(db)).rows[0]!.n, { timeout: 20_000 }).toBe(2);
     await page.reload();
     await waitForText(page.getByTestId('live-code').filter({ hasText: '旗舰店前台' }).getByTestId('live-code-adds'), '累计添加 2');
+    // The code's contacts per day: today's two adds.
+    await waitForText(page.getByTestId('live-code').filter({ hasText: '旗舰店前台' }).getByTestId('live-code-day-adds'), '2');
     await expect.poll(async () => { await page.reload(); return page.getByTestId('welcome-status').filter({ hasText: '已发送' }).count(); }, { timeout: 20_000 }).toBe(2);
     await screenshot(page, 'reach-welcomes');
     await page.getByTestId('nav-customers').click();
+    // The list's owner filter is a picker too: Li Si, picked by name, has none of them.
+    await page.getByTestId('crm-filter-owner-search').fill('李四');
+    await page.getByTestId('crm-filter-owner-option').filter({ hasText: 'lisi' }).click();
+    await page.getByTestId('crm-filter-apply').click();
+    await page.getByTestId('crm-customers-empty').waitFor();
+    expect(new URL(page.url()).searchParams.get('owner')).toBe('lisi');
+    // One filter form after applying (the form and the list once shared a key and the old form stayed).
+    expect(await page.locator('form.crm-filters').count()).toBe(1);
+    await page.getByTestId('crm-filter-owner-chosen').click();
     await page.getByTestId('crm-filter-tag').selectOption({ label: '门店扫码' });
     await page.getByTestId('crm-filter-apply').click();
     await expect.poll(() => page.getByTestId('crm-customer').filter({ hasText: '门店扫码' }).count(), { timeout: 10_000 }).toBe(2);
@@ -111,7 +127,7 @@ describe('live codes, welcome messages and mass messages in the console', () => 
 
     // A mass message to the tag: planned, one receives, one is skipped as no longer a contact.
     await page.getByTestId('reach-broadcasts').click();
-    await page.getByTestId('broadcast-tag').selectOption({ label: '门店扫码' });
+    await page.getByTestId('broadcast-tags').getByLabel('门店扫码').check();
     await page.getByTestId('broadcast-text').fill('周末到店有礼');
     await page.getByTestId('broadcast-plan').click();
     await waitForText(page.getByTestId('broadcast-counts'), '将收到 1');
@@ -140,28 +156,80 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     expect(await page.getByTestId('broadcast-cap-period').inputValue()).toBe('week');
   });
 
-  it('the store\'s leader opens the live codes and the planner on a 390 px phone', async () => {
+  it('the store\'s leader on a 390 px phone picks members to plan a segment and a group mass message, and hands a member\'s customers over', async () => {
+    const node = await db.selectFrom('users').select('b_node_id as id').where('tenant_id', '=', tenantId).where('login', '=', 'leader1').executeTakeFirstOrThrow();
+    // Another store's member, whom the leader's pickers never offer; and a customer group of the leader's member.
+    const other = await db.selectFrom('b_nodes').select('id').where('tenant_id', '=', tenantId).where('id', '!=', node.id!).executeTakeFirstOrThrow();
+    await db.insertInto('wecom_members').values({ tenant_id: tenantId, userid: 'wangwu', name: '王五', b_node_id: other.id }).execute();
+    await db.insertInto('customer_groups').values({ tenant_id: tenantId, id: 'grp_e2e_fruit', chat_id: 'wr_e2e_fruit', name: '旗舰店水果群', owner_userid: MEMBER, b_node_id: node.id, member_count: 3 }).execute();
+
     const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const mobile = await phone.newPage();
+    const fits = async () => expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await loginAsDemo(mobile, base, 'leader1', 'leader123', '张丽');
     await mobile.getByTestId('nav-customers').click();
     await mobile.getByTestId('reach-live-codes').click();
     await waitForText(mobile.getByTestId('live-code').filter({ hasText: '旗舰店前台' }).getByTestId('live-code-adds'), '累计添加 2');
     await waitForText(mobile.getByTestId('welcome-list'), '已发送');
-    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await fits();
     await screenshot(mobile, 'reach-live-codes-phone');
+
+    // A segment: customers of the member picked by name, with the store's tag — Alice (Bob left him).
     await mobile.goto(`${base}/admin/broadcasts`);
     await mobile.getByTestId('broadcast-form').waitFor();
     expect(await mobile.getByTestId('broadcast-cap').count()).toBe(0); // the cap is the admins'
-    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await screenshot(mobile, 'reach-planner-phone');
+    expect(await mobile.getByTestId('broadcast-store').count()).toBe(0); // a leader's store is their own
+    await mobile.getByTestId('broadcast-owner-search').fill('王');
+    await waitForText(mobile.getByTestId('broadcast-owner'), '没有匹配的结果');
+    await mobile.getByTestId('broadcast-owner-search').fill('张');
+    await mobile.getByTestId('broadcast-owner-option').filter({ hasText: MEMBER }).click();
+    await waitForText(mobile.getByTestId('broadcast-owner-chosen'), '张三');
+    await mobile.getByTestId('broadcast-tag-match').selectOption('all');
+    await mobile.getByTestId('broadcast-tags').getByLabel('门店扫码').check();
+    await mobile.getByTestId('broadcast-text').fill('张三的老客：本周水果到店');
+    await mobile.getByTestId('broadcast-attachment').selectOption('link');
+    await mobile.getByTestId('broadcast-link-title').fill('本周水果');
+    await mobile.getByTestId('broadcast-link-url').fill('https://shop.example.com/fruit');
+    await fits();
+    await screenshot(mobile, 'reach-segment-form-phone');
+    await mobile.getByTestId('broadcast-plan').click();
+    await waitForText(mobile.getByTestId('broadcast-counts'), '共 1');
+    await waitForText(mobile.getByTestId('broadcast-counts'), '将收到 1');
+    await waitForText(mobile.getByTestId('recipient'), 'alice');
+    await waitForText(mobile.getByTestId('broadcast-content-kind'), '附件：链接「本周水果」');
+    await fits();
+    await screenshot(mobile, 'reach-segment-plan-phone');
+    const segment = await db.selectFrom('broadcasts').select(['audience', 'content']).where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    expect(segment.audience).toMatchObject({ owner: MEMBER, tags_all: [expect.any(String)], b_node_id: node.id });
+    expect(segment.content).toMatchObject({ attachments: [{ msgtype: 'link', link: { title: '本周水果', url: 'https://shop.example.com/fruit' } }] });
+
+    // A mass message to a customer group picked by name.
+    await mobile.goto(`${base}/admin/broadcasts`);
+    await mobile.getByTestId('broadcast-audience-groups').check();
+    await mobile.getByTestId('broadcast-groups-search').fill('水果');
+    await mobile.getByTestId('broadcast-groups-option').filter({ hasText: '旗舰店水果群' }).click();
+    await waitForText(mobile.getByTestId('broadcast-groups-hint'), '已选 1 个群');
+    await mobile.getByTestId('broadcast-text').fill('群里的朋友：周末试吃');
+    await fits();
+    await screenshot(mobile, 'reach-group-form-phone');
+    await mobile.getByTestId('broadcast-plan').click();
+    await waitForText(mobile.getByTestId('broadcast-counts'), '将收到 1');
+    await waitForText(mobile.getByTestId('recipient'), 'wr_e2e_fruit');
+    await screenshot(mobile, 'reach-group-plan-phone');
+    const grouped = await db.selectFrom('broadcasts').select(['chat_type', 'audience']).where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    expect(grouped).toMatchObject({ chat_type: 'group', audience: { group_ids: ['grp_e2e_fruit'], b_node_id: node.id } });
+
+    // A handover from a member picked by name to another.
     await mobile.goto(`${base}/admin/handovers`);
-    await mobile.getByTestId('handover-member').fill('zhangsan');
-    await mobile.getByTestId('handover-show').click();
+    await mobile.getByTestId('handover-member-search').fill('张三');
+    await mobile.getByTestId('handover-member-option').filter({ hasText: MEMBER }).click();
     await waitForText(mobile.getByTestId('handover-customers'), 'alice');
-    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await mobile.getByTestId('handover-groups').getByRole('checkbox').uncheck(); // the group stays with him
+    await fits();
     await screenshot(mobile, 'reach-handover-phone');
-    await mobile.getByTestId('handover-takeover').fill('lisi');
+    expect(await mobile.getByTestId('handover-takeover-option').filter({ hasText: MEMBER }).count()).toBe(0); // not to himself
+    await mobile.getByTestId('handover-takeover-search').fill('李四');
+    await mobile.getByTestId('handover-takeover-option').filter({ hasText: 'lisi' }).click();
     await mobile.getByTestId('handover-transfer').click();
     await waitForText(mobile.getByTestId('handover-detail'), 'zhangsan → lisi');
     await expect.poll(async () => { await mobile.reload(); return mobile.getByTestId('handover-item').filter({ hasText: /等待接替|完成/ }).count(); }, { timeout: 20_000 }).toBe(1);

@@ -127,10 +127,24 @@ export async function tagsToPush(db: Conn, tenantId: string, push: TagPush) {
   return {};
 }
 
-/** WeCom's ids for what was pushed, stored back (only where none is set: a retried push changes nothing). */
+/**
+ * WeCom's ids for what was pushed, stored back (only where none is set: a retried push changes
+ * nothing). Customers given one of these tags before WeCom knew it were never marked there — their
+ * mark job found no WeCom id — so each gets its mark job now; left unmarked, WeCom's silence about
+ * the tag would read as its removal at the next contact refresh once the grace is over.
+ */
 export async function storeWecomIds(tx: Tx, tenantId: string, groupId: string | null, groupWecomId: string | null, tags: { id: string; wecom_id: string }[]): Promise<void> {
   if (groupId && groupWecomId) await tx.updateTable('customer_tag_groups').set({ wecom_id: groupWecomId }).where('tenant_id', '=', tenantId).where('id', '=', groupId).where('wecom_id', 'is', null).execute();
-  for (const t of tags) await tx.updateTable('customer_tags').set({ wecom_id: t.wecom_id }).where('tenant_id', '=', tenantId).where('id', '=', t.id).where('wecom_id', 'is', null).execute();
+  const known: string[] = [];
+  for (const t of tags) {
+    const set = await tx.updateTable('customer_tags').set({ wecom_id: t.wecom_id }).where('tenant_id', '=', tenantId).where('id', '=', t.id).where('wecom_id', 'is', null).returning('id').executeTakeFirst();
+    if (set) known.push(set.id);
+  }
+  if (!known.length) return;
+  const holders = await tx.selectFrom('customer_tag_links').select(['customer_id', 'tag_id']).where('tenant_id', '=', tenantId).where('tag_id', 'in', known).orderBy('customer_id').execute();
+  const byCustomer = new Map<string, string[]>();
+  for (const h of holders) byCustomer.set(h.customer_id, [...(byCustomer.get(h.customer_id) ?? []), h.tag_id]);
+  for (const [customerId, add] of byCustomer) await enqueue(tx, tenantId, CRM_JOBS.tagsMark, { customer_id: customerId, add, remove: [] });
 }
 
 /** The WeCom ids of tags, and the follows (member, external_userid) a customer has now: what mark_tag needs. */

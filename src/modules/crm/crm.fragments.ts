@@ -77,3 +77,9 @@ export function activeWecomMembers(tenantId: string) {
   return sql<{ userid: string; name: string; b_node_id: string | null; user_id: string | null }>`(
     SELECT userid, name, b_node_id, user_id FROM wecom_members WHERE tenant_id = ${tenantId} AND status = 'active')`;
 }
+
+/** Every WeCom member of the tenant, those who left too (whose customers await a handover), with the status. */
+export function wecomMembersWithLeft(tenantId: string) {
+  return sql<{ userid: string; name: string; b_node_id: string | null; user_id: string | null; status: 'active' | 'left' }>`(
+    SELECT userid, name, b_node_id, user_id, status FROM wecom_members WHERE tenant_id = ${tenantId})`;
+}

@@ -3224,6 +3224,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reach/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active WeCom members by name or userid, with their store (a node role: its node's only); with include_left, those who left too (a handover's source) */
+        get: operations["listReachMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reach/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stores (B nodes) the user may act for, by name or id (a node role: its own) */
+        get: operations["listReachStores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reach/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active customer groups by name or chat id, of a store or an owner (a node role: its node's only) */
+        get: operations["listReachGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/handovers": {
         parameters: {
             query?: never;
@@ -5207,6 +5258,27 @@ export interface components {
             kind: components["schemas"]["BNodeKind"];
             tier: number;
             region_id: string | null;
+        };
+        ReachGroup: {
+            id: string;
+            chat_id: string;
+            name: string;
+            owner_userid: string | null;
+            owner_name: string | null;
+            b_node_id: string | null;
+            member_count: number;
+        };
+        ReachMember: {
+            userid: string;
+            name: string;
+            b_node_id: string | null;
+            b_node_name: string | null;
+            /** @enum {string} */
+            status: "active" | "left";
+        };
+        ReachStore: {
+            id: string;
+            name: string;
         };
         ReconciliationDifference: {
             /**
@@ -20315,6 +20387,193 @@ export interface operations {
             };
         };
     };
+    listReachMembers: {
+        parameters: {
+            query?: {
+                q?: string;
+                limit?: number;
+                b_node_id?: string;
+                include_left?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReachMember"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReachStores: {
+        parameters: {
+            query?: {
+                q?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReachStore"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReachGroups: {
+        parameters: {
+            query?: {
+                q?: string;
+                limit?: number;
+                b_node_id?: string;
+                owner_userid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReachGroup"][];
+                    };
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listHandovers: {
         parameters: {
             query?: never;
@@ -20596,6 +20855,7 @@ export const pathsApiV1ShareVisitsPostRequestBodyContentApplicationJsonChannelVa
 export const pathsApiV1SubscribeMessagesOptInsPostRequestBodyContentApplicationJsonResultsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/subscribe-messages/opt-ins"]["post"]["requestBody"]["content"]["application/json"]["results"][string]> = ["accept", "reject", "ban", "filter"];
 export const pathsApiV1CustomerGroupsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/customer-groups"]["get"]["parameters"]["query"]["status"]> = ["active", "dismissed"];
 export const pathsApiV1ChurnAlertsGetParametersQueryOpenValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/churn-alerts"]["get"]["parameters"]["query"]["open"]> = ["true", "false"];
+export const pathsApiV1ReachMembersGetParametersQueryInclude_leftValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reach/members"]["get"]["parameters"]["query"]["include_left"]> = ["true", "false"];
 export const pathsApiV1SandboxPaymentsIdPayPostRequestBodyContentApplicationJsonOutcomeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/sandbox/payments/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["outcome"]> = ["success", "fail"];
 export const afterSalesActionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesAction"]["kind"]> = ["refund_failed", "refund_abnormal"];
 export const afterSalesStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AfterSalesStatus"]> = ["requested", "approved", "refunded", "failed", "rejected", "cancelled"];
@@ -20689,6 +20949,7 @@ export const profitSharingReceiverStatusValues: ReadonlyArray<FlattenedDeepRequi
 export const profitSharingReturnStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReturn"]["status"]> = ["pending", "processing", "succeeded", "failed"];
 export const purchaseOrderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseOrderStatus"]> = ["open", "confirmed"];
 export const purchaseOrderStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PurchaseOrderStatusInput"]> = ["open", "confirmed"];
+export const reachMemberStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReachMember"]["status"]> = ["active", "left"];
 export const reconciliationDifferenceKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["kind"]> = ["missing_here", "missing_there", "amount_mismatch", "status_mismatch"];
 export const reconciliationDifferenceEntryValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationDifference"]["entry"]> = ["payment", "refund"];
 export const reconciliationReportStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReconciliationReport"]["status"]> = ["matched", "differences", "failed"];

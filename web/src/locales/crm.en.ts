@@ -7,7 +7,7 @@ export const crmEn: CrmMessages = {
   customers_title: 'Customers',
   customers_hint: 'Customers added in WeCom and the shop\'s buyers: filter by tag, member, store, group, last order and spend. Phones are masked.',
   filter_tag: 'Tag',
-  filter_owner: 'Member userid',
+  filter_owner: 'Owner (member)',
   filter_group: 'Customer group',
   filter_node: 'Store / leader',
   filter_last_before: 'Last order before',

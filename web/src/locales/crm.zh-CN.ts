@@ -6,7 +6,7 @@ export const crmZhCN = {
   customers_title: '客户',
   customers_hint: '企业微信添加的客户与商城买家：按标签、跟进成员、门店、客户群、最近下单和消费筛选。手机号已脱敏。',
   filter_tag: '标签',
-  filter_owner: '跟进成员 userid',
+  filter_owner: '跟进成员',
   filter_group: '客户群',
   filter_node: '门店 / 团长',
   filter_last_before: '最近下单早于',

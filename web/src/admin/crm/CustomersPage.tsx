@@ -8,6 +8,7 @@ import { ErrorNote, Loading, formatTime } from '../../ui.js';
 import { adminApi } from '../auth.js';
 import { useMe } from '../access.js';
 import { ReachLinks } from '../reach/ReachGate.js';
+import { MemberPicker, StorePicker, type PickedMember, type PickedStore } from '../reach/Pickers.js';
 
 type CustomerList = components['schemas']['CrmCustomerList'];
 type TagGroup = components['schemas']['CustomerTagGroup'];
@@ -26,6 +27,15 @@ export function CustomersPage() {
   const [params, setParams] = useSearchParams();
   const tags = useQuery({ queryKey: ['admin', 'crm', 'tags'], queryFn: ({ signal }) => adminApi<{ items: TagGroup[] }>('/customer-tags', { signal }) });
   const groups = useQuery({ queryKey: ['admin', 'crm', 'groups', 'active'], queryFn: ({ signal }) => adminApi<{ items: GroupRow[] }>('/customer-groups', { signal }) });
+  // The owner and store are picked by name; the address keeps their ids (a reload shows the id until picked again).
+  const [owner, setOwner] = useState<PickedMember[]>(() => {
+    const id = params.get('owner');
+    return id ? [{ userid: id, name: id, b_node_id: null, b_node_name: null, status: 'active' }] : [];
+  });
+  const [store, setStore] = useState<PickedStore[]>(() => {
+    const id = params.get('b_node_id');
+    return id ? [{ id, name: id }] : [];
+  });
   const apply = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
@@ -33,6 +43,8 @@ export function CustomersPage() {
     for (const f of FILTERS) {
       let v = String(form.get(f) ?? '').trim();
       if (f === 'min_spend' && v) v = String(Math.round(Number(v) * 100));
+      if (f === 'owner') v = owner[0]?.userid ?? '';
+      if (f === 'b_node_id') v = store[0]?.id ?? '';
       if (v) next.set(f, v);
     }
     setParams(next);
@@ -44,7 +56,7 @@ export function CustomersPage() {
       <h1 className="page-title">{t('crm.customers_title')}</h1>
       <p className="muted small">{t('crm.customers_hint')}</p>
       <ReachLinks />
-      <form className="filters crm-filters" onSubmit={apply} key={params.toString()}>
+      <form className="filters crm-filters" onSubmit={apply} key={`filters?${params.toString()}`}>
         <select name="tags_any" defaultValue={value('tags_any')} aria-label={t('crm.filter_tag')} data-testid="crm-filter-tag">
           <option value="">{t('crm.filter_tag')}: {t('crm.any')}</option>
           {tags.data?.items.map((g) => <optgroup key={g.id} label={g.name}>{g.tags.map((tag) => <option key={tag.id} value={tag.id}>{tag.name}</option>)}</optgroup>)}
@@ -53,15 +65,15 @@ export function CustomersPage() {
           <option value="">{t('crm.filter_group')}: {t('crm.any')}</option>
           {groups.data?.items.map((g) => <option key={g.id} value={g.id}>{g.name || g.chat_id}</option>)}
         </select>
-        <input name="owner" defaultValue={value('owner')} placeholder={t('crm.filter_owner')} aria-label={t('crm.filter_owner')} data-testid="crm-filter-owner" />
-        {!isNodeRole && <input name="b_node_id" defaultValue={value('b_node_id')} placeholder={t('crm.filter_node')} aria-label={t('crm.filter_node')} />}
+        <MemberPicker label={t('crm.filter_owner')} testId="crm-filter-owner" value={owner} onChange={setOwner} bNodeId={store[0]?.id} />
+        {!isNodeRole && <StorePicker label={t('crm.filter_node')} testId="crm-filter-node" value={store} onChange={(next) => { setStore(next); setOwner([]); }} />}
         <label className="small">{t('crm.filter_last_after')} <input type="date" name="last_order_after" defaultValue={value('last_order_after')} /></label>
         <label className="small">{t('crm.filter_last_before')} <input type="date" name="last_order_before" defaultValue={value('last_order_before')} /></label>
         <input name="min_spend" type="number" min="0" step="0.01" defaultValue={value('min_spend')} placeholder={t('crm.filter_min_spend')} aria-label={t('crm.filter_min_spend')} data-testid="crm-filter-spend" />
         <input name="q" defaultValue={value('q')} placeholder={t('crm.filter_q')} aria-label={t('crm.filter_q')} data-testid="crm-filter-q" />
         <button type="submit" data-testid="crm-filter-apply">{t('crm.apply')}</button>
       </form>
-      <CustomerCards key={params.toString()} query={Object.fromEntries(params)} />
+      <CustomerCards key={`cards?${params.toString()}`} query={Object.fromEntries(params)} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { components } from '../../api/schema.gen.js';
 import { ErrorNote, Loading, formatTime } from '../../ui.js';
 import { adminApi } from '../auth.js';
+import { MemberPicker, type PickedMember } from './Pickers.js';
 
 type Handover = components['schemas']['Handover'];
 type HandoverDetail = components['schemas']['HandoverDetail'];
@@ -14,21 +15,15 @@ type GroupRow = components['schemas']['CustomerGroupRow'];
 /** Hand a member's customers and groups to another member: pick the member, see what they have, transfer. */
 export function HandoversPage() {
   const { t, i18n } = useTranslation();
-  const [member, setMember] = useState('');
+  const [member, setMember] = useState<PickedMember[]>([]);
   const list = useQuery({ queryKey: ['admin', 'reach', 'handovers'], queryFn: ({ signal }) => adminApi<{ items: Handover[] }>('/handovers', { signal }) });
-  const pick = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    setMember(String(new FormData(e.currentTarget).get('member') ?? '').trim());
-  };
+  const from = member[0];
   return (
     <section data-testid="handovers">
       <h1 className="page-title">{t('outreach.handovers')}</h1>
       <p className="muted small">{t('outreach.handovers_hint')}</p>
-      <form className="filters" onSubmit={pick}>
-        <input name="member" required placeholder={t('outreach.handover_member')} aria-label={t('outreach.handover_member')} data-testid="handover-member" />
-        <button type="submit" data-testid="handover-show">{t('outreach.show')}</button>
-      </form>
-      {member && <MemberHoldings key={member} userid={member} />}
+      <MemberPicker label={t('outreach.handover_member')} testId="handover-member" value={member} onChange={setMember} includeLeft />
+      {from && <MemberHoldings key={from.userid} from={from} />}
       {list.isPending ? <Loading /> : list.error ? <ErrorNote error={list.error} /> : (
         <ul className="crm-cards" data-testid="handover-list">
           {list.data.items.map((h) => (
@@ -43,8 +38,10 @@ export function HandoversPage() {
   );
 }
 
-function MemberHoldings({ userid }: { userid: string }) {
+function MemberHoldings({ from }: { from: PickedMember }) {
   const { t } = useTranslation();
+  const userid = from.userid;
+  const [takeover, setTakeover] = useState<PickedMember[]>([]);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const customers = useQuery({ queryKey: ['admin', 'crm', 'customers', { owner: userid }, 'handover'], queryFn: ({ signal }) => adminApi<CustomerList>('/customers', { query: { owner: userid, limit: 100 }, signal }) });
@@ -61,7 +58,7 @@ function MemberHoldings({ userid }: { userid: string }) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     transfer.mutate({
-      kind: String(form.get('kind')), handover_userid: userid, takeover_userid: String(form.get('takeover') ?? '').trim(),
+      kind: String(form.get('kind')), handover_userid: userid, takeover_userid: takeover[0]?.userid ?? '',
       customer_ids: form.getAll('customer_ids').map(String), group_ids: form.getAll('group_ids').map(String),
     });
   };
@@ -77,12 +74,12 @@ function MemberHoldings({ userid }: { userid: string }) {
         {theirGroups.length === 0 && <span className="muted">{t('outreach.none')}</span>}
         {theirGroups.map((g) => <label key={g.id} className="small"><input type="checkbox" name="group_ids" value={g.id} defaultChecked /> {g.name || g.chat_id}</label>)}
       </fieldset>
-      <label>{t('outreach.kind')} <select name="kind" data-testid="handover-kind">
+      <label>{t('outreach.kind')} <select name="kind" defaultValue={from.status === 'left' ? 'resigned' : 'onjob'} data-testid="handover-kind">
         <option value="onjob">{t('outreach.kind_onjob')}</option>
         <option value="resigned">{t('outreach.kind_resigned')}</option>
       </select></label>
-      <label>{t('outreach.takeover_member')} <input name="takeover" required data-testid="handover-takeover" /></label>
-      <button type="submit" disabled={transfer.isPending} data-testid="handover-transfer">{t('outreach.transfer')}</button>
+      <MemberPicker label={t('outreach.takeover_member')} testId="handover-takeover" value={takeover} onChange={setTakeover} exclude={[userid]} />
+      <button type="submit" disabled={transfer.isPending || !takeover[0] || takeover[0].userid === userid} data-testid="handover-transfer">{t('outreach.transfer')}</button>
       {transfer.error && <ErrorNote error={transfer.error} />}
     </form>
   );

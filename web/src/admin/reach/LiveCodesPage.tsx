@@ -5,12 +5,14 @@ import type { components } from '../../api/schema.gen.js';
 import { ErrorNote, Loading, formatTime } from '../../ui.js';
 import { adminApi } from '../auth.js';
 import { useCan, useMe } from '../access.js';
-import { splitList } from './ReachGate.js';
+import { GroupPicker, MemberPicker, StorePicker, useOwnStore, type PickedGroup, type PickedMember, type PickedStore } from './Pickers.js';
 
 type LiveCode = components['schemas']['LiveCode'];
 type LiveCodeKind = components['schemas']['LiveCodeKind'];
 type Welcome = components['schemas']['WelcomeMessage'];
 type TagGroup = components['schemas']['CustomerTagGroup'];
+/** A day of a code's contacts; `requests` (friend requests made through it) once the server reports them. */
+type CodeDay = LiveCode['days'][number] & { requests?: number };
 
 const KINDS: LiveCodeKind[] = ['store', 'member', 'campaign', 'group'];
 
@@ -34,8 +36,11 @@ export function LiveCodesPage() {
 
 function LiveCodeCard({ code }: { code: LiveCode }) {
   const { t } = useTranslation();
-  const today = code.days.at(-1)?.adds ?? 0;
-  const recent = code.days.filter((d) => d.adds > 0 || d.scans > 0).slice(-7);
+  const days = code.days as CodeDay[];
+  const today = days.at(-1)?.adds ?? 0;
+  const withRequests = days.some((d) => d.requests !== undefined);
+  const withScans = days.some((d) => d.scans > 0);
+  const recent = days.filter((d) => d.adds > 0 || d.scans > 0 || (d.requests ?? 0) > 0).slice(-7).reverse();
   return (
     <li className="card crm-card" data-testid="live-code">
       <div className="crm-card-head">
@@ -45,8 +50,13 @@ function LiveCodeCard({ code }: { code: LiveCode }) {
       <div className="small muted">state <code data-testid="live-code-state">{code.state}</code>{code.userids.length > 0 && <> · {code.userids.join('、')}</>}</div>
       <div className="small" data-testid="live-code-adds">{t('outreach.adds_today', { count: today })} · {t('outreach.total_adds', { count: code.total_adds })}</div>
       {recent.length > 0 && (
-        <table className="small" data-testid="live-code-days"><caption className="muted">{t('outreach.per_day')}</caption>
-          <tbody>{recent.map((d) => <tr key={d.day}><td>{d.day}</td><td>{d.adds}</td></tr>)}</tbody>
+        <table className="small live-code-days" data-testid="live-code-days"><caption className="muted">{t('outreach.per_day')}</caption>
+          <thead><tr><th>{t('outreach.day')}</th>{withScans && <th>{t('outreach.scans')}</th>}{withRequests && <th>{t('outreach.requests')}</th>}<th>{t('outreach.adds')}</th></tr></thead>
+          <tbody>{recent.map((d) => (
+            <tr key={d.day} data-testid="live-code-day">
+              <td>{d.day}</td>{withScans && <td>{d.scans}</td>}{withRequests && <td data-testid="live-code-day-requests">{d.requests ?? 0}</td>}<td data-testid="live-code-day-adds">{d.adds}</td>
+            </tr>
+          ))}</tbody>
         </table>
       )}
       {code.qr_code
@@ -61,23 +71,33 @@ function CreateLiveCode() {
   const me = useMe();
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<LiveCodeKind>('store');
+  const isNodeRole = me?.role === 'b_owner' || me?.role === 'staff';
+  const ownStore = useOwnStore(isNodeRole);
+  const [store, setStore] = useState<PickedStore[]>([]);
+  const [members, setMembers] = useState<PickedMember[]>([]);
+  const [groups, setGroups] = useState<PickedGroup[]>([]);
+  const chosenStore = store[0] ?? ownStore;
   const tags = useQuery({ queryKey: ['admin', 'crm', 'tags'], queryFn: ({ signal }) => adminApi<{ items: TagGroup[] }>('/customer-tags', { signal }) });
   const create = useMutation({
     mutationFn: (body: Record<string, unknown>) => adminApi<LiveCode>('/live-codes', { body }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['admin', 'reach', 'live-codes'] }),
+    onSuccess: async () => {
+      setMembers([]);
+      setGroups([]);
+      await queryClient.invalidateQueries({ queryKey: ['admin', 'reach', 'live-codes'] });
+    },
   });
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const text = String(form.get('welcome') ?? '').trim();
     const state = String(form.get('state') ?? '').trim();
-    const bNode = String(form.get('b_node_id') ?? '').trim();
+    const bNode = kind === 'store' ? chosenStore?.id : undefined;
     const campaign = String(form.get('campaign_id') ?? '').trim();
     create.mutate({
       kind, name: String(form.get('name') ?? '').trim(),
       ...(state ? { state } : {}), ...(bNode ? { b_node_id: bNode } : {}), ...(campaign ? { campaign_id: campaign } : {}),
-      userids: kind === 'group' ? [] : splitList(form.get('userids')),
-      group_ids: kind === 'group' ? splitList(form.get('group_ids')) : [],
+      userids: kind === 'group' ? [] : members.map((m) => m.userid),
+      group_ids: kind === 'group' ? groups.map((g) => g.id) : [],
       tag_ids: form.getAll('tag_ids').map(String),
       ...(text ? { welcome: { text } } : {}),
     });
@@ -89,16 +109,19 @@ function CreateLiveCode() {
       </select></label>
       <label>{t('outreach.name')} <input name="name" required maxLength={64} data-testid="live-code-name-input" /></label>
       <label>{t('outreach.state')} <input name="state" pattern="[A-Za-z0-9_\-]{1,30}" data-testid="live-code-state-input" /></label>
-      {kind === 'store' && <label>{t('outreach.b_node')} <input name="b_node_id" required defaultValue={me?.b_node_id ?? ''} data-testid="live-code-node" /></label>}
+      {kind === 'store' && (isNodeRole
+        ? <p className="small">{t('outreach.b_node')}: <strong data-testid="live-code-own-store">{ownStore?.name ?? ''}</strong></p>
+        : <StorePicker label={t('outreach.b_node')} testId="live-code-node" value={store} onChange={(next) => { setStore(next); setMembers([]); }} />)}
       {kind === 'campaign' && <label>{t('outreach.campaign')} <input name="campaign_id" data-testid="live-code-campaign" /></label>}
       {kind === 'group'
-        ? <label>{t('outreach.group_ids')} <input name="group_ids" required data-testid="live-code-groups" /></label>
-        : <label>{t('outreach.userids')} <input name="userids" required data-testid="live-code-userids" /></label>}
+        ? <GroupPicker label={t('outreach.group_ids')} testId="live-code-groups" value={groups} onChange={setGroups} max={50} bNodeId={chosenStore?.id} />
+        : <MemberPicker label={t('outreach.userids')} testId="live-code-userids" value={members} onChange={(next) => setMembers(kind === 'member' ? next.slice(-1) : next)}
+            multiple={kind !== 'member'} bNodeId={kind === 'store' ? chosenStore?.id : undefined} />}
       <fieldset data-testid="live-code-tags"><legend>{t('outreach.tags')}</legend>
         {tags.data?.items.flatMap((g) => g.tags.map((tag) => <label key={tag.id} className="small"><input type="checkbox" name="tag_ids" value={tag.id} /> {tag.name}</label>))}
       </fieldset>
       <label>{t('outreach.welcome')} <textarea name="welcome" maxLength={4000} data-testid="live-code-welcome" /></label>
-      <button type="submit" disabled={create.isPending} data-testid="live-code-create">{t('outreach.create')}</button>
+      <button type="submit" disabled={create.isPending || (kind === 'group' ? groups.length === 0 : members.length === 0) || (kind === 'store' && !chosenStore)} data-testid="live-code-create">{t('outreach.create')}</button>
       {create.error && <ErrorNote error={create.error} />}
     </form>
   );

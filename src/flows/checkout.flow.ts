@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Conn, Tx } from '../database.js';
 import type { Clock } from '../platform/clock.js';
 import { newId } from '../platform/ids.js';
@@ -248,15 +248,25 @@ async function readCheckoutSource(db: Conn, buyer: { tenantId: string; customerI
       JOIN ${paymentTimeouts()} t ON t.id = b.tenant_id
       LEFT JOIN LATERAL ${runningCampaign(tenantId, sql.ref('b.b_node_id'), now)} c ON true
       LEFT JOIN LATERAL ${buyer.customerId ? lastAttributableVisit(tenantId, buyer.customerId, now) : sql`(SELECT NULL::text AS share_code, NULL::text AS sharer_user_id, NULL::text AS sharer_b_node_id)`} a ON true
-      LEFT JOIN LATERAL ${flashSaleForCheckout(tenantId, sql.ref('b.b_node_id'), flashSaleId, buyer.customerId)} f ON true
-      LEFT JOIN LATERAL ${groupBuyForCheckout(tenantId, sql.ref('b.b_node_id'), group?.ref ?? null, group?.group_id ?? null, buyer.customerId)} gb ON true
-      LEFT JOIN LATERAL ${presaleTerms(tenantId, presaleId, now)} pr ON true
-      LEFT JOIN LATERAL ${bargainTerms(tenantId, bargainId, buyer.customerId, now)} bg ON true
+      LEFT JOIN LATERAL ${onlyIf(flashSaleId, flashSaleForCheckout(tenantId, sql.ref('b.b_node_id'), flashSaleId, buyer.customerId))} f ON true
+      LEFT JOIN LATERAL ${onlyIf(group, groupBuyForCheckout(tenantId, sql.ref('b.b_node_id'), group?.ref ?? null, group?.group_id ?? null, buyer.customerId))} gb ON true
+      LEFT JOIN LATERAL ${onlyIf(presaleId, presaleTerms(tenantId, presaleId, now))} pr ON true
+      LEFT JOIN LATERAL ${onlyIf(bargainId, bargainTerms(tenantId, bargainId, buyer.customerId, now))} bg ON true
       LEFT JOIN ${listedPrices(tenantId, skuIds)} l ON l.b_node_id = b.b_node_id
       LEFT JOIN ${skuRows(tenantId)} s ON s.id = l.sku_id
       LEFT JOIN ${productRows(tenantId)} p ON p.id = s.product_id
       ${withCoupons ? sql`LEFT JOIN LATERAL ${productCategoryPath(tenantId, sql.ref('s.product_id'))} cat ON true` : sql``}`.execute(db);
   return rows;
+}
+
+/**
+ * A campaign's part of the one read, or, when the cart names no campaign of that kind, the same
+ * columns with no row: `WHERE false` is a constant, so the plan (generic, made once per statement
+ * text) reads none of that campaign's tables. Each kind present or absent is its own statement
+ * text; an ordinary cart's names none and pays for no campaign lookup but the running subsidy.
+ */
+function onlyIf(input: unknown, part: RawBuilder<unknown>): RawBuilder<unknown> {
+  return input === null || input === undefined ? sql`(SELECT * FROM ${part} AS absent WHERE false)` : part;
 }
 
 /**

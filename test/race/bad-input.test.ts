@@ -115,6 +115,8 @@ describe('bad input', async () => {
       ['admin sets its stock', () => api.request('PUT', '/api/v1/stock', { body: { warehouse_id: other.warehouseId, sku_id: other.skus[0]!.id, on_hand: 0 }, token: world.adminToken, key: false }), 'warehouse_not_found'],
       ["another buyer's order in the same tenant", () => api.get(`/api/v1/orders/${mine.id}`, { token: token2 }), 'order_not_found'],
       ["another buyer cancels it", () => api.post(`/api/v1/orders/${mine.id}/cancel`, undefined, { token: token2, key: false }), 'order_not_found'],
+      // The payment is inserted beside the order's lock and judged after: the refusal must take it back.
+      ["another buyer pays it", () => api.post(`/api/v1/orders/${mine.id}/payments`, {}, { token: token2 }), 'order_not_found'],
     ];
     for (const [name, send, code] of cases) await refused(await send(), 404, code, name);
   });

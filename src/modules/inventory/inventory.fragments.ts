@@ -11,15 +11,19 @@ export interface StockWant { sku_id: string; quantity: number }
  * statement) and by a late payment reviving an expired order.
  */
 export function reservationCtes(tenantId: string, warehouseId: string, wants: StockWant[]): RawBuilder<unknown> {
-  return sql`want AS (SELECT * FROM unnest(${wants.map((w) => w.sku_id)}::text[], ${wants.map((w) => w.quantity)}::int[]) AS w(sku_id, qty)),
+  const skuIds = wants.map((w) => w.sku_id);
+  // The SKUs also as `sku_id = ANY(...)` on stock itself: the statement is planned once for any
+  // cart (a generic plan), and without it the plan hash-joined the cart to every stock row of the
+  // warehouse, twice per checkout; with it both steps probe the primary key.
+  return sql`want AS (SELECT * FROM unnest(${skuIds}::text[], ${wants.map((w) => w.quantity)}::int[]) AS w(sku_id, qty)),
       locked AS (
-        SELECT s.sku_id FROM stock s JOIN want USING (sku_id)
-         WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId}
+        SELECT s.sku_id FROM stock s
+         WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId} AND s.sku_id = ANY(${skuIds}::text[])
          ORDER BY s.sku_id FOR UPDATE OF s),
       reserved AS (
         UPDATE stock s SET reserved = s.reserved + want.qty
           FROM want, locked
-         WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId}
+         WHERE s.tenant_id = ${tenantId} AND s.warehouse_id = ${warehouseId} AND s.sku_id = ANY(${skuIds}::text[])
            AND s.sku_id = want.sku_id AND locked.sku_id = want.sku_id
            AND s.on_hand - s.reserved >= want.qty
         RETURNING s.sku_id)`;

@@ -44,6 +44,14 @@ export function insertLines(tenantId: string, orderIds: RawBuilder<unknown>, lin
         RETURNING 1)`;
 }
 
+/**
+ * One order locked for the caller's transaction, every column, to read as a table (a CTE's body):
+ * another module's write can then sit beside the lock in the same statement.
+ */
+export function lockedOrder(tenantId: string, orderId: string) {
+  return sql`(SELECT * FROM orders WHERE tenant_id = ${tenantId} AND id = ${orderId} FOR UPDATE)`;
+}
+
 /** Whose each order of the tenant is (its customer and B node), to read as a table: for judging visibility beside another module's row. */
 export function orderOwners(tenantId: string) {
   return sql<{ id: string; customer_id: string; b_node_id: string }>`(SELECT id, customer_id, b_node_id FROM orders WHERE tenant_id = ${tenantId})`;

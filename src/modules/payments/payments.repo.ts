@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { lockedOrder } from '../orders/orders.fragments.js';
 import type { Conn } from '../../database.js';
 import { paymentMachine, refundMachine, type PaymentStatus, type RefundStatus } from './payments.states.js';
 
@@ -18,6 +19,22 @@ export const paymentRepo = {
 
   pruneNonces: (db: Conn, signedBefore: Date) =>
     db.deleteFrom('payment_notification_nonces').where('signed_at', '<', signedBefore).executeTakeFirst(),
+
+  /**
+   * The order locked and, when it awaits payment, a pending payment of its total inserted, in one
+   * statement; returns the order as it was locked (undefined when there is none) and whether the
+   * payment went in. The caller judges the order after and throws to roll the payment back.
+   */
+  async lockOrderAndStartPayment(db: Conn, tenantId: string, orderId: string, payment: { id: string; provider: string }) {
+    const { rows } = await sql<{ id: string; customer_id: string; b_node_id: string; number: string; status: string; total: number; expires_at: Date; payment_started: boolean }>`
+      WITH o AS ${lockedOrder(tenantId, orderId)},
+      started AS (
+        INSERT INTO payments (tenant_id, id, order_id, provider, amount, status)
+        SELECT o.tenant_id, ${payment.id}, o.id, ${payment.provider}, o.total, 'pending' FROM o WHERE o.status = 'pending_payment'
+        RETURNING id)
+      SELECT o.id, o.customer_id, o.b_node_id, o.number, o.status, o.total, o.expires_at, EXISTS (SELECT 1 FROM started) AS payment_started FROM o`.execute(db);
+    return rows[0];
+  },
 
   lockPayment: (db: Conn, tenantId: string, id: string) =>
     db.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst(),

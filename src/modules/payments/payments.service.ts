@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { inTransaction } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { orderError } from '../orders/orders.errors.js';
-import { lockVisibleOrder } from '../orders/orders.service.js';
+import { asVisible } from '../orders/orders.service.js';
 import { paymentError } from './payments.errors.js';
 import type { PaymentNotification, PaymentProvider } from './payments.provider.js';
 import { paymentRepo } from './payments.repo.js';
@@ -24,11 +24,13 @@ export function providerOf(providers: Providers, name: string): PaymentProvider 
 
 /** Starts paying an order: a pending payment for the order's total, and what the client needs to pay it. */
 export async function createPayment(tx: Tx, provider: PaymentProvider, actor: Actor, orderId: string, customerId?: string) {
-  const order = await lockVisibleOrder(tx, actor, orderId, customerId);
-  if (order.status !== 'pending_payment') throw orderError('order_not_payable', { order_status: order.status });
   const id = newId('pay');
+  // Locked, paid for and judged after, in one statement: an order the actor may not see is refused
+  // and its payment, if one went in, rolls back with the caller's transaction.
+  const locked = await paymentRepo.lockOrderAndStartPayment(tx, actor.tenantId, orderId, { id, provider: provider.name });
+  const { payment_started: paymentStarted, ...order } = asVisible(locked, actor, customerId);
+  if (order.status !== 'pending_payment' || !paymentStarted) throw orderError('order_not_payable', { order_status: order.status });
   const amount = order.total;
-  await tx.insertInto('payments').values({ tenant_id: actor.tenantId, id, order_id: orderId, provider: provider.name, amount, status: 'pending', provider_trade_no: null, succeeded_at: null }).execute();
   const started = { payment_id: id, order_id: orderId, provider: provider.name, amount, status: 'pending' as const, expires_at: order.expires_at.toISOString() };
   // A network prepay waits until this transaction has committed (preparePayment).
   if (provider.callsOutsideTransaction) return { ...started, order_number: order.number };

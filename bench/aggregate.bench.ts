@@ -7,10 +7,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { aggregationStatement } from '../src/modules/fulfilment/fulfilment.repo.js';
 import { integerAtLeast } from './options.js';
-
-const positiveInt = integerAtLeast(1);
-
-class Rollback extends Error {}
+import { explainRolledBack, peakRssMb, printFigures, progress, registerBench } from './report.js';
 
 export interface AggregateBenchFigures {
   lines: number; orders: number; pickup_points: number; suppliers: number; warehouses: number;
@@ -32,7 +29,7 @@ const LINES_PER_ORDER = 3;
  * written in bulk beforehand and analysed, as a live database's statistics would be.
  */
 export async function runAggregateBench(opts: { lines: number; json: boolean }): Promise<AggregateBenchFigures> {
-  const say = (m: string) => { if (!opts.json) process.stderr.write(`${m}\n`); };
+  const say = progress(opts.json);
   const scratch = await openScratchDatabase<Database>(loadConfig(), { poolMax: 4 });
   const { db } = scratch;
   try {
@@ -65,15 +62,8 @@ export async function runAggregateBench(opts: { lines: number; json: boolean }):
        WHERE (o - 1) * ${LINES_PER_ORDER} + l <= ${opts.lines}`.execute(db);
     await sql`ANALYZE`.execute(db);
 
-    if (process.env.SIYU_BENCH_EXPLAIN) {
-      // The plan of the cutoff's statement, run and rolled back: where the time goes.
-      await db.transaction().execute(async (tx) => {
-        const w = { tenant_id: t, id: 'win_bench', opens_at: new Date(Date.now() - 86_400_000), cutoff_at: new Date(), numberPrefix: 'PO-' };
-        const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, TIMING) ${aggregationStatement(w)}`.execute(tx);
-        process.stderr.write(`${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`);
-        throw new Rollback();
-      }).catch((err: unknown) => { if (!(err instanceof Rollback)) throw err; });
-    }
+    // The plan of the cutoff's statement: where the time goes.
+    await explainRolledBack(db, aggregationStatement({ tenant_id: t, id: 'win_bench', opens_at: new Date(Date.now() - 86_400_000), cutoff_at: new Date(), numberPrefix: 'PO-' }));
     say('cutting the window off…');
     const start = performance.now();
     const result = await runCutoff(db, systemClock, t, 'win_bench');
@@ -85,32 +75,24 @@ export async function runAggregateBench(opts: { lines: number; json: boolean }):
       lines: opts.lines, orders: result.orders, pickup_points: PICKUP_POINTS, suppliers: SUPPLIERS, warehouses: WAREHOUSES,
       purchase_orders: result.purchase_orders, pick_lists: result.pick_lists,
       seconds: Number(seconds.toFixed(3)), lines_per_s: Math.round(opts.lines / seconds),
-      rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      rss_mb: peakRssMb(),
     };
-    if (opts.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
-    else {
-      process.stdout.write([
-        `aggregate: ${figures.lines} paid lines in ${figures.orders} orders, ${PICKUP_POINTS} pickup points, ${SUPPLIERS} suppliers, ${WAREHOUSES} warehouses`,
-        `  cutoff            ${figures.seconds} s (${figures.lines_per_s} lines/s)`,
-        `  produced          ${figures.purchase_orders} purchase orders, ${figures.pick_lists} pick lists`,
-        `  peak RSS          ${figures.rss_mb} MB`,
-        '',
-      ].join('\n'));
-    }
-    return figures;
+    return printFigures(opts.json, figures, (f) => [
+      `aggregate: ${f.lines} paid lines in ${f.orders} orders, ${PICKUP_POINTS} pickup points, ${SUPPLIERS} suppliers, ${WAREHOUSES} warehouses`,
+      `  cutoff            ${f.seconds} s (${f.lines_per_s} lines/s)`,
+      `  produced          ${f.purchase_orders} purchase orders, ${f.pick_lists} pick lists`,
+      `  peak RSS          ${f.rss_mb} MB`,
+    ]);
   } finally {
     await scratch.close();
   }
 }
 
-
 export function registerAggregateBench(bench: Command): void {
-  bench
-    .command('aggregate')
-    .description('a sales window\'s cutoff: paid order lines aggregated into purchase orders and pick lists in set-based SQL')
-    .option('--lines <n>', 'paid order lines in the window', positiveInt, 100_000)
-    .option('--json', 'print one JSON line')
-    .action(async (opts: { lines: number; json?: boolean }) => {
-      await runAggregateBench({ lines: opts.lines, json: opts.json === true });
-    });
+  registerBench<{ lines: number }>(bench, {
+    name: 'aggregate',
+    description: 'a sales window\'s cutoff: paid order lines aggregated into purchase orders and pick lists in set-based SQL',
+    options: [{ flags: '--lines <n>', description: 'paid order lines in the window', parse: integerAtLeast(1), default: 100_000 }],
+    run: runAggregateBench,
+  });
 }

@@ -6,14 +6,15 @@ import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { inTransaction } from '../src/platform/db/database.js';
 import { planBroadcast } from '../src/modules/broadcasts/broadcasts.service.js';
 import { customerPlanStatement } from '../src/modules/broadcasts/broadcasts.repo.js';
+import { postgresCpuMs } from './cpu-usage.js';
 import { integerAtLeast } from './options.js';
-
-const positiveInt = integerAtLeast(1);
-
-class Rollback extends Error {}
+import { explainRolledBack, peakRssMb, printFigures, progress, registerBench } from './report.js';
 
 export interface MessagingBenchFigures {
-  customers: number; members: number; history_rows: number; will_receive: number; skipped: number; seconds: number; rss_mb: number;
+  customers: number; members: number; history_rows: number; will_receive: number; skipped: number; seconds: number;
+  /** PostgreSQL's CPU for the plan (its server on this machine): the load-independent cost. */
+  postgres_cpu_s: number | null;
+  rss_mb: number;
 }
 
 const MEMBERS = 200;
@@ -30,7 +31,7 @@ const PAST_BROADCASTS = 30;
  * or skipped with its reason, in its transaction, as the console runs it.
  */
 export async function runMessagingBench(opts: { customers: number; json: boolean }): Promise<MessagingBenchFigures> {
-  const say = (m: string) => { if (!opts.json) process.stderr.write(`${m}\n`); };
+  const say = progress(opts.json);
   const scratch = await openScratchDatabase<Database>(loadConfig(), { poolMax: 4 });
   const { db } = scratch;
   try {
@@ -74,51 +75,42 @@ export async function runMessagingBench(opts: { customers: number; json: boolean
       chat_type: 'single' as const, initiator: 'corp' as const, content: { text: 'This weekend: apples', attachments: [] },
       audience: { tags_any: Array.from({ length: 10 }, (_, i) => `tag_${i + 1}`) }, send_at: new Date(),
     };
-    if (process.env.SIYU_BENCH_EXPLAIN) {
-      // The plan of the planner's statement, run and rolled back: where the time goes.
-      await db.transaction().execute(async (tx) => {
-        await sql`INSERT INTO broadcasts (tenant_id, id, chat_type, audience, content, send_at, planned_at) VALUES (${t}, 'bc_explain', 'single', '{}', '{}', now(), now())`.execute(tx);
-        const target = { tenantId: t, broadcastId: 'bc_explain', initiator: 'corp' as const, senderUserid: null, sendAt: input.send_at };
-        const plan = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, TIMING) ${customerPlanStatement(target, input.audience)}`.execute(tx);
-        process.stderr.write(`${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`);
-        throw new Rollback();
-      }).catch((err: unknown) => { if (!(err instanceof Rollback)) throw err; });
-    }
+    // The plan of the planner's statement: where the time goes.
+    const explained = { tenantId: t, broadcastId: 'bc_explain', initiator: 'corp' as const, senderUserid: null, sendAt: input.send_at };
+    await explainRolledBack(db, customerPlanStatement(explained, input.audience),
+      (tx) => sql`INSERT INTO broadcasts (tenant_id, id, chat_type, audience, content, send_at, planned_at) VALUES (${t}, 'bc_explain', 'single', '{}', '{}', now(), now())`.execute(tx));
     say('planning…');
+    const pgBefore = await postgresCpuMs(db);
     const start = performance.now();
     const id = await inTransaction(db, (tx) => planBroadcast(tx, t, input, null, new Date()));
     const seconds = (performance.now() - start) / 1000;
+    const pgAfter = await postgresCpuMs(db);
     const counts = (await sql<{ status: string; n: string }>`SELECT status, count(*) AS n FROM broadcast_recipients WHERE tenant_id = ${t} AND broadcast_id = ${id} GROUP BY status`.execute(db)).rows;
     const of = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
     const figures: MessagingBenchFigures = {
       customers: n, members: MEMBERS, history_rows: historyRows, will_receive: of('planned'), skipped: of('skipped'),
-      seconds: Number(seconds.toFixed(3)), rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      seconds: Number(seconds.toFixed(3)),
+      postgres_cpu_s: pgBefore !== undefined && pgAfter !== undefined ? Number(((pgAfter - pgBefore) / 1000).toFixed(2)) : null,
+      rss_mb: peakRssMb(),
     };
     if (figures.will_receive + figures.skipped === 0) throw new Error('the plan chose nobody');
-    if (opts.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
-    else {
-      process.stdout.write([
-        `messaging: ${n} customers, ${MEMBERS} members, ${historyRows} earlier sends this month`,
-        `  plan              ${figures.seconds} s`,
-        `  will receive      ${figures.will_receive}`,
-        `  skipped           ${figures.skipped}`,
-        `  peak RSS          ${figures.rss_mb} MB`,
-        '',
-      ].join('\n'));
-    }
-    return figures;
+    return printFigures(opts.json, figures, (f) => [
+      `messaging: ${n} customers, ${MEMBERS} members, ${historyRows} earlier sends this month`,
+      `  plan              ${f.seconds} s (PostgreSQL CPU ${f.postgres_cpu_s ?? '–'} s)`,
+      `  will receive      ${f.will_receive}`,
+      `  skipped           ${f.skipped}`,
+      `  peak RSS          ${f.rss_mb} MB`,
+    ]);
   } finally {
     await scratch.close();
   }
 }
 
 export function registerMessagingBench(bench: Command): void {
-  bench
-    .command('messaging')
-    .description('the mass-message planner: a broadcast to customers by tag, caps checked against the send history, in one statement')
-    .option('--customers <n>', 'customers in the tenant', positiveInt, 100_000)
-    .option('--json', 'print one JSON line')
-    .action(async (opts: { customers: number; json?: boolean }) => {
-      await runMessagingBench({ customers: opts.customers, json: opts.json === true });
-    });
+  registerBench<{ customers: number }>(bench, {
+    name: 'messaging',
+    description: 'the mass-message planner: a broadcast to customers by tag, caps checked against the send history, in one statement',
+    options: [{ flags: '--customers <n>', description: 'customers in the tenant', parse: integerAtLeast(1), default: 100_000 }],
+    run: runMessagingBench,
+  });
 }

@@ -8,11 +8,13 @@ import type { JobHandler } from '../platform/jobs/outbox.js';
 import { WecomCryptoError, wecomCrypto } from '../adapters/wecom/wecom.crypto.js';
 import { parseWecomEvent } from '../adapters/wecom/wecom.events.js';
 import { defaultFetch, fetchWecomToken, wecomHttpApi, type HttpFetch } from '../adapters/wecom/wecom.api.js';
+import { groupCommit } from '../platform/db/group-commit.js';
+import type { WecomEvent } from '../modules/wecom/wecom.provider.js';
 import { wecomAccessToken } from '../modules/wecom/access-token.service.js';
 import { wecomError } from '../modules/wecom/wecom.errors.js';
 import type { WecomApi } from '../modules/wecom/wecom.provider.js';
 import {
-  applyWecomEvent, markUrlVerified, receiveWecomEvent, WECOM_EVENT_JOB, wecomCallbackKeys, wecomSealKey, type WecomEventHandler,
+  applyWecomEvent, markUrlVerified, receiveWecomEvent, receiveWecomEvents, WECOM_EVENT_JOB, wecomCallbackKeys, wecomSealKey, type WecomEventHandler,
 } from '../modules/wecom/wecom.service.js';
 import { wecomApiSimulator } from '../simulators/wecom/wecom.api.routes.js';
 import { WECOM_SIMULATOR_PREFIX } from '../simulators/wecom/wecom.sim-state.js';
@@ -76,6 +78,14 @@ export function wecomUnit(deps: {
     return wecomError('wecom_callback_malformed', { wecom_code: err.code, reason: err.message });
   };
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  // Events arriving while earlier ones are being kept are kept together, one statement a batch: a
+  // lone event goes at once; a burst shares the round trip, commit and job-queue call.
+  const inbox = groupCommit<{ tenantId: string; event: WecomEvent }, { duplicate: boolean }>({
+    keyOf: (item) => item.tenantId,
+    runBatch: async (items) => (await receiveWecomEvents(deps.db, deps.clock, items[0]!.tenantId, items.map((i) => i.event))).map((ok) => ({ ok })),
+    runOne: (item) => receiveWecomEvent(deps.db, deps.clock, item.tenantId, item.event),
+    maxBatch: 128,
+  });
 
   const hooks: RouteModule<Database> = async (root) => {
     await root.register(async (scope) => {
@@ -106,7 +116,7 @@ export function wecomUnit(deps: {
           throw refusal(err);
         }
         if (event.corpId !== k.corpId) throw wecomError('wecom_callback_receive_id');
-        await receiveWecomEvent(deps.db, deps.clock, k.tenantId, event);
+        await inbox.submit({ tenantId: k.tenantId, event });
         return reply.status(200).type('text/plain').send('');
       });
     });

@@ -114,6 +114,34 @@ export async function receiveWecomEvent(db: Conn, clock: Clock, tenantId: string
 }
 
 /**
+ * `receiveWecomEvent` for several events of one tenant at once (the callback hook's group commit):
+ * one statement keeps the new ones and enqueues their jobs in one add_jobs call, so the round trip,
+ * the commit and the job queue's per-call work are shared. The same event twice in a batch, or one
+ * kept before, is a duplicate: only the first copy is kept. One result per event, in order.
+ */
+export async function receiveWecomEvents(db: Conn, clock: Clock, tenantId: string, events: WecomEvent[]): Promise<{ duplicate: boolean; id?: string }[]> {
+  const ids = events.map(() => newId('wev'));
+  const now = clock.now();
+  const { rows } = await sql<{ id: string }>`
+    WITH kept AS (
+      INSERT INTO wecom_callback_inbox (tenant_id, id, dedupe_key, event, received_at)
+      SELECT ${tenantId}, e.id, e.dedupe_key, e.event::jsonb, ${now}
+        FROM unnest(${ids}::text[], ${events.map(wecomDedupeKey)}::text[], ${events.map((e) => JSON.stringify(e))}::text[]) WITH ORDINALITY AS e(id, dedupe_key, event, n)
+       ORDER BY e.n
+      ON CONFLICT (tenant_id, dedupe_key) DO NOTHING
+      RETURNING id),
+    jobs AS (
+      SELECT count(*) AS n FROM graphile_worker.add_jobs(ARRAY(
+        SELECT (${WECOM_EVENT_JOB}, json_build_object('tenant_id', ${tenantId}::text, 'data', json_build_object('inbox_id', kept.id)),
+                NULL, NULL, ${MAX_ATTEMPTS}, NULL, NULL, NULL)::graphile_worker.job_spec
+          FROM kept))
+       WHERE EXISTS (SELECT 1 FROM kept))
+    SELECT kept.id FROM kept, jobs`.execute(db);
+  const kept = new Set(rows.map((r) => r.id));
+  return ids.map((id) => (kept.has(id) ? { duplicate: false, id } : { duplicate: true }));
+}
+
+/**
  * The wecom.event job: runs the registered handlers in order, in one transaction with marking the
  * event applied, so each event is applied once (a rerun after commit finds applied_at set).
  */

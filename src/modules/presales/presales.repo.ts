@@ -3,7 +3,7 @@ import type { Conn, Tx } from '../../database.js';
 import { fen, type Fen } from '../../platform/money.js';
 import { salesWindowRows, aggregatedOrders } from '../fulfilment/fulfilment.fragments.js';
 import { skuFacts } from '../catalog/catalog.fragments.js';
-import { campaignSales, openPickupOrders, orderLinesLeft, pickupCodeOrders } from '../orders/orders.fragments.js';
+import { campaignOrdersAmong, campaignSales, openPickupOrders, unpaidCampaignOrders, orderLinesLeft, pickupCodeOrders } from '../orders/orders.fragments.js';
 import { customerCards } from '../customers/customers.fragments.js';
 import { listedPrices } from '../b-nodes/b-nodes.fragments.js';
 import type { NoShowRule } from './presales.schema.js';
@@ -171,4 +171,29 @@ export async function settleNoShow(tx: Tx, tenantId: string, orderId: string, ou
   const res = await tx.updateTable('pickup_arrivals').set({ no_show_at: now, no_show_outcome: outcome })
     .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('no_show_at', 'is', null).executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * Among the given orders, the pre-sale orders whose pre-sale no longer takes orders (its window
+ * past its cutoff, closed or cancelled). The windows are read under a share lock: a cutoff (which
+ * locks its window for update) either ran before — the order reads as closed — or waits until the
+ * payment has committed and then aggregates it. Either way a paid pre-sale order is in its window.
+ */
+export async function closedPresaleOrders(tx: Tx, tenantId: string, orderIds: string[], now: Date): Promise<Set<string>> {
+  if (orderIds.length === 0) return new Set();
+  const { rows } = await sql<{ id: string; open: boolean }>`
+    SELECT o.id, (w.status = 'open' AND ${now} < w.cutoff_at) AS open
+      FROM ${campaignOrdersAmong(tenantId, 'presale', orderIds)} o
+      JOIN presales p ON p.tenant_id = ${tenantId} AND p.id = o.campaign_ref
+      JOIN ${salesWindowRows(tenantId)} w ON w.id = p.window_id
+     ORDER BY w.id FOR SHARE OF w`.execute(tx);
+  return new Set(rows.filter((r) => !r.open).map((r) => r.id));
+}
+
+/** The unpaid orders of the pre-sales sold in a window: what its cutoff closes. */
+export async function unpaidWindowOrders(tx: Tx, tenantId: string, windowId: string): Promise<string[]> {
+  const presaleIds = (await tx.selectFrom('presales').select('id').where('tenant_id', '=', tenantId).where('window_id', '=', windowId).execute()).map((p) => p.id);
+  if (presaleIds.length === 0) return [];
+  const { rows } = await sql<{ id: string }>`SELECT o.id FROM ${unpaidCampaignOrders(tenantId, 'presale', presaleIds)} o ORDER BY o.id`.execute(tx);
+  return rows.map((r) => r.id);
 }

@@ -162,3 +162,8 @@ export const recordArrivals = repo.insertArrivals;
 export const recordArrivalNotices = repo.insertNotices;
 export const claimDueNoShows = repo.claimDueNoShows;
 export const settleNoShow = repo.settleNoShow;
+
+/** Among the given orders, the pre-sale orders whose pre-sale no longer takes orders or payments (see the repo: read under the windows' share lock). */
+export const closedPresaleOrders = repo.closedPresaleOrders;
+/** A window's unpaid pre-sale orders, which its cutoff cancels. */
+export const unpaidWindowOrders = repo.unpaidWindowOrders;

@@ -3744,7 +3744,6 @@ export interface components {
         /** @enum {string} */
         CouponKindInput: "fixed" | "percent" | "threshold";
         CouponOffer: {
-            template_id: string;
             name: string;
             kind: components["schemas"]["CouponKind"];
             amount: number | null;
@@ -3755,6 +3754,7 @@ export interface components {
             target: components["schemas"]["CouponTarget"];
             stacks_with_subsidy: boolean;
             stacks_with_coupons: boolean;
+            template_id: string;
             /** Format: date-time */
             claim_ends_at: string;
             /** @description How many the buyer holds already */
@@ -3777,7 +3777,6 @@ export interface components {
         /** @enum {string} */
         CouponTargetInput: "order" | "skus" | "categories" | "b_nodes";
         CouponTemplate: {
-            id: string;
             name: string;
             kind: components["schemas"]["CouponKind"];
             amount: number | null;
@@ -3786,9 +3785,10 @@ export interface components {
             /** @description integer fen (1/100 yuan) */
             min_total: number;
             target: components["schemas"]["CouponTarget"];
-            target_ids: string[];
             stacks_with_subsidy: boolean;
             stacks_with_coupons: boolean;
+            id: string;
+            target_ids: string[];
             /** Format: date-time */
             claim_starts_at: string;
             /** Format: date-time */
@@ -5774,8 +5774,6 @@ export interface components {
         /** @enum {string} */
         Verdict: "accept" | "warn" | "reject";
         WalletCoupon: {
-            id: string;
-            template_id: string;
             name: string;
             kind: components["schemas"]["CouponKind"];
             amount: number | null;
@@ -5786,6 +5784,8 @@ export interface components {
             target: components["schemas"]["CouponTarget"];
             stacks_with_subsidy: boolean;
             stacks_with_coupons: boolean;
+            id: string;
+            template_id: string;
             /** @enum {string} */
             status: "available" | "used" | "expired";
             /** @enum {string} */

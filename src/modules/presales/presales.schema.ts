@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id } from '../catalog/catalog.schema.js';
 import { money, timestamp } from '../../platform/http/schemas.js';
+import { guardSummarySchema, storedVerdictSchema } from '../economics/economics.schema.js';
 
 export const noShowRuleSchema = z.enum(['hold', 'refund']).meta({ id: 'NoShowRule' });
 export type NoShowRule = z.infer<typeof noShowRuleSchema>;
@@ -11,6 +12,8 @@ export const createPresaleBody = z.object({
   window_id: id,
   title: z.string().trim().min(1).max(60),
   sku_ids: z.array(id).min(1).max(100),
+  override: z.object({ reason: z.string().trim().min(5).max(1000) }).strict().optional()
+    .describe('A tenant admin\'s written reason to sell at prices the economics guard rejects (audited; some rules cannot be overridden)'),
 }).strict();
 export type CreatePresaleInput = z.infer<typeof createPresaleBody>;
 
@@ -37,6 +40,10 @@ export const presaleSchema = z.object({
   /** Paid orders under the pre-sale (less those refunded in full). */
   orders: z.number().int(),
   items: z.array(presaleItemSchema),
+  /** The economics guard's verdict on the SKUs at every shop's price and commission when it was created (null: made before the guard judged pre-sales). */
+  verdict: storedVerdictSchema.nullable(),
+  guard: guardSummarySchema.nullable(),
+  override_reason: z.string().nullable(),
   created_at: timestamp,
 }).meta({ id: 'Presale' });
 export type Presale = z.input<typeof presaleSchema>;

@@ -3,7 +3,9 @@ import type { Clock } from '../../platform/clock.js';
 import { nodeScopeOf, type Actor } from '../../platform/http/auth.js';
 import { audit } from '../../platform/audit.js';
 import { newId } from '../../platform/ids.js';
-import { platformError } from '../../platform/errors.js';
+import { AppError, platformError } from '../../platform/errors.js';
+import { guardChange, listingPlans, summary } from '../economics/economics-guard.service.js';
+import type { GuardSummary, StoredVerdict } from '../economics/economics.schema.js';
 import { presaleError } from './presales.errors.js';
 import { parsePickupQr, type CreatePresaleInput, type PickupDay, type Presale, type PresaleSettings } from './presales.schema.js';
 import * as repo from './presales.repo.js';
@@ -15,6 +17,7 @@ function present(p: repo.PresaleRow, items: repo.PresaleItemRow[], now: Date): P
   return {
     id: p.id, title: p.title, window_id: p.window_id, window_name: p.window_name, window_status: p.window_status, cutoff_at: p.cutoff_at,
     open: p.window_status === 'open' && p.opens_at <= now && now < p.cutoff_at, orders: items[0]?.orders ?? 0, created_at: p.created_at,
+    verdict: p.verdict, guard: (typeof p.guard === 'string' ? JSON.parse(p.guard) : p.guard) as GuardSummary | null, override_reason: p.override_reason,
     items: items.map((i) => ({ sku_id: i.sku_id, sku_code: i.sku_code, title: i.title, sku_name: i.sku_name, sold: i.sold, buyers: i.buyers.map(maskName) })),
   };
 }
@@ -28,9 +31,43 @@ export async function createPresale(tx: Tx, clock: Clock, actor: Actor, input: C
   const unknown = skuIds.filter((s) => !known.has(s));
   if (unknown.length) throw presaleError('unknown_sku', { sku_ids: unknown });
   const id = newId('pre');
-  await repo.insertPresale(tx, { tenant_id: actor.tenantId, id, window_id: input.window_id, title: input.title, created_by: actor.userId, sku_ids: skuIds });
+  const guard = await guardPresale(tx, actor, id, input.title, skuIds, input.override);
+  await repo.insertPresale(tx, {
+    tenant_id: actor.tenantId, id, window_id: input.window_id, title: input.title, created_by: actor.userId, sku_ids: skuIds,
+    verdict: guard.verdict as StoredVerdict, guard, override_reason: input.override?.reason ?? null,
+  });
   await audit(tx, actor.tenantId, 'presale.created', 'presale', id, { by: actor.userId, window_id: input.window_id, sku_ids: skuIds });
   return getPresale(tx, clock, actor, id);
+}
+
+/**
+ * The guard's judgement of a pre-sale: each SKU as every shop sells it — its listed price against
+ * its landed supply cost, with the shop's commission policy (the leader's cut), the tenant's fees,
+ * spoilage and refunds — as a listing price is judged. The first rejection refuses the pre-sale
+ * (422 economics_rejected, naming the SKU, a shop and its price) unless a tenant admin overrides
+ * it with a reason; otherwise the worst verdict is kept (a warning over an accept).
+ */
+async function guardPresale(tx: Tx, actor: Actor, id: string, title: string, skuIds: string[], override?: { reason: string }): Promise<GuardSummary> {
+  const points = await repo.pricePoints(tx, actor.tenantId, skuIds);
+  // A SKU no shop lists has no price to sell or judge at: list it first (the listing is guarded too).
+  const unlisted = skuIds.filter((s) => !points.some((p) => p.sku_id === s));
+  if (unlisted.length) throw presaleError('presale_sku_not_listed', { sku_ids: unlisted });
+  let kept: GuardSummary | null = null;
+  for (const point of points) {
+    const [plan] = await listingPlans(tx, actor.tenantId, point.cogs, [{ b_node_id: point.b_node_id, price: point.price }]);
+    let result;
+    try {
+      result = await guardChange(tx, actor, { kind: 'presale', id }, { ...plan!, name: `pre-sale ${title}` }, override);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'economics_rejected') {
+        throw new AppError(err.code, err.status, err.message, err.messageZh, { ...err.details, sku_id: point.sku_id, b_node_id: point.b_node_id, retail_price: point.price, shops: point.shops });
+      }
+      throw err;
+    }
+    const s = summary(result);
+    if (!kept || (kept.verdict === 'accept' && s.verdict !== 'accept')) kept = s;
+  }
+  return kept!;
 }
 
 export async function listPresales(db: Conn, clock: Clock, actor: Actor): Promise<Presale[]> {

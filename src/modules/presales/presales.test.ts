@@ -4,6 +4,7 @@ import { manualClock, seedWorld, startSiyu } from '../../../test/fixtures.js';
 import { expectProblem, injectApi, paidOrder } from '../../../test/race/helpers.js';
 import { createUser, issueToken } from '../identity/identity.service.js';
 import { newId } from '../../platform/ids.js';
+import { fen } from '../../platform/money.js';
 import { settleNoShows } from '../../flows/pickup-day.flow.js';
 import { pickupQrText } from './presales.schema.js';
 
@@ -57,6 +58,28 @@ describe('community pre-sale and the leader’s day', async () => {
     expect(res.status, res.text).toBe(201);
     expect(res.json()).toMatchObject({ open: true, cutoff_at: '2026-11-02T12:00:00.000Z', orders: 0, items: [{ sku_id: apples.id, sold: 0 }, { sku_id: pears.id, sold: 0 }] });
     presaleId = res.json().id;
+  });
+
+  it('judges a pre-sale with the economics guard at every shop\'s price and commission: a loss is refused with the guard\'s code unless an admin overrides it', async () => {
+    expect((await api.get(`/api/v1/presales/${presaleId}`, admin)).json()).toMatchObject({ verdict: expect.stringMatching(/^(accept|warn)$/), guard: { rules: expect.any(Array) }, override_reason: null });
+    // The second shop sells plums below their supply cost.
+    await db.updateTable('listings').set({ retail_price: 1 }).where('tenant_id', '=', t).where('b_node_id', '=', node2).where('sku_id', '=', plums.id).execute();
+    const before = await count('presales');
+    const refused = await api.post('/api/v1/presales', { window_id: windowId, title: '亏本团', sku_ids: [apples.id, plums.id] }, admin);
+    expectProblem(refused, 422, 'economics_rejected');
+    expect(refused.json()).toMatchObject({ sku_id: plums.id, b_node_id: node2, retail_price: 1 });
+    const unlistedSku = newId('sku');
+    const { product_id: productId } = await db.selectFrom('skus').select('product_id').where('id', '=', plums.id).executeTakeFirstOrThrow();
+    await db.insertInto('skus').values({ tenant_id: t, id: unlistedSku, product_id: productId, code: 'UNLISTED-1', name: 'x', supply_price: fen(100), suggested_price: fen(200), retail_floor: fen(150), retail_ceiling: fen(300), barcode: null }).execute();
+    expectProblem(await api.post('/api/v1/presales', { window_id: windowId, title: '无价团', sku_ids: [unlistedSku] }, admin), 422, 'presale_sku_not_listed');
+    expect(await count('presales')).toBe(before);
+    const overridden = await api.post('/api/v1/presales', { window_id: windowId, title: '清仓团', sku_ids: [plums.id], override: { reason: 'clearing the last plums of the season' } }, admin);
+    expect(overridden.status, overridden.text).toBe(201);
+    expect(overridden.json()).toMatchObject({ override_reason: 'clearing the last plums of the season', guard: { rules: expect.arrayContaining([expect.objectContaining({ overridden: true })]) } });
+    await db.updateTable('listings').set({ retail_price: plums.price }).where('tenant_id', '=', t).where('b_node_id', '=', node2).where('sku_id', '=', plums.id).execute();
+    // Out of the way of the shop's pre-sale list the next tests read.
+    await db.deleteFrom('presale_items').where('presale_id', '=', overridden.json().id).execute();
+    await db.deleteFrom('presales').where('id', '=', overridden.json().id).execute();
   });
 
   const orders: Record<string, { id: string; pickup_code: string }> = {};

@@ -4949,6 +4949,9 @@ export interface components {
                 sold: number;
                 buyers: string[];
             }[];
+            verdict: ("accept" | "warn") | null;
+            guard: components["schemas"]["GuardSummary"] | null;
+            override_reason: string | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -15274,6 +15277,10 @@ export interface operations {
                     window_id: string;
                     title: string;
                     sku_ids: string[];
+                    /** @description A tenant admin's written reason to sell at prices the economics guard rejects (audited; some rules cannot be overridden) */
+                    override?: {
+                        reason: string;
+                    };
                 };
             };
         };
@@ -20508,6 +20515,7 @@ export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const presaleWindow_statusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Presale"]["window_status"]> = ["open", "closed", "cancelled"];
+export const presaleVerdictAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Presale"]["verdict"]> = ["accept", "warn"];
 export const profitSharingOrderKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["kind"]> = ["split", "unfreeze"];
 export const profitSharingOrderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["status"]> = ["pending", "processing", "finished", "failed"];
 export const profitSharingReceiverTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReceiver"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];

@@ -62,7 +62,10 @@ export const presaleSettingsSchema = z.object({
 export const presaleSettingsBody = presaleSettingsSchema.strict();
 export type PresaleSettings = z.infer<typeof presaleSettingsSchema>;
 
-export const pickupDayQuery = z.object({ b_node_id: id.optional().describe('Required for admins; owners and staff see their own node') }).strict();
+export const pickupDayQuery = z.object({
+  b_node_id: id.optional().describe('Required for admins; owners and staff see their own node'),
+  date: z.iso.date().optional().describe('The arrival date (YYYY-MM-DD, the tenant\'s calendar); default today'),
+}).strict();
 
 export const pickupOrderSchema = z.object({
   order_id: z.string(),
@@ -87,10 +90,16 @@ export const pickupDaySchema = z.object({
   pickup_address: z.string(),
   pickup_hours: z.string(),
   no_show: presaleSettingsSchema,
-  /** Units still to hand out per SKU, and what was handed out already. */
+  /** The arrival date listed (the tenant's calendar). */
+  date: z.iso.date(),
+  /** The date is today: orders whose goods have not arrived yet are listed too. */
+  today: z.boolean(),
+  /** Units still to hand out per SKU among the day's orders, and what was handed out already. */
   by_product: z.array(z.object({ sku_id: z.string(), sku_code: z.string(), title: z.string(), quantity: z.number().int(), picked: z.number().int(), buyers: z.number().int() })),
-  /** Orders waiting for pickup at this point (paid, not yet taken in full), by buyer. */
+  /** The day's orders waiting for pickup at this point (paid, not yet taken in full): arrived that day or, today, still on their way; by buyer. */
   orders: z.array(pickupOrderSchema),
+  /** Orders that arrived before the date and still wait (overdue ones among them), oldest arrival first. */
+  earlier: z.array(pickupOrderSchema),
 }).meta({ id: 'PickupDay' });
 export type PickupDay = z.input<typeof pickupDaySchema>;
 

@@ -113,35 +113,51 @@ export function pickupPointOf(actor: Actor, bNodeId: string | undefined): string
   return bNodeId;
 }
 
+/** The calendar date (YYYY-MM-DD) an instant falls on in a time zone (en-CA writes dates that way). */
+export const localDate = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+
 /**
- * The leader's day: every order waiting at the pickup point, by buyer (name and phone tail, as
- * pick lists show them), and units per product still to hand out. No pickup code is ever in it.
+ * The leader's day `date` (the tenant's calendar; default today): the orders whose goods arrived
+ * that day — and, today, those still on their way — by buyer (name and phone tail, as pick lists
+ * show them), with units per product still to hand out; orders that arrived earlier and still wait
+ * in a section of their own (`earlier`). No pickup code is ever in it.
  */
-export async function pickupDay(db: Conn, clock: Clock, tenantId: string, bNodeId: string, node: { b_node_name: string; pickup_address: string; pickup_hours: string }): Promise<PickupDay> {
+export async function pickupDay(db: Conn, clock: Clock, tenantId: string, bNodeId: string, node: { b_node_name: string; pickup_address: string; pickup_hours: string }, day: { timeZone: string; date?: string | undefined }): Promise<PickupDay> {
   const lines = await repo.openPickupLines(db, tenantId, bNodeId);
   const settings = await repo.settingsOf(db, tenantId);
-  const overdueBefore = clock.now().getTime() - settings.no_show_days * 86_400_000;
+  const now = clock.now();
+  const today = localDate(now, day.timeZone);
+  const date = day.date ?? today;
+  const overdueBefore = now.getTime() - settings.no_show_days * 86_400_000;
   const orders = new Map<string, PickupDay['orders'][number]>();
+  const earlier = new Set<string>();
   const products = new Map<string, PickupDay['by_product'][number] & { who: Set<string> }>();
   for (const l of lines) {
+    const arrivedOn = l.arrived_at ? localDate(l.arrived_at, day.timeZone) : null;
+    const section = arrivedOn === null ? (date === today ? 'day' : null) : arrivedOn === date ? 'day' : arrivedOn < date ? 'earlier' : null;
+    if (section === null) continue;
     let o = orders.get(l.order_id);
     if (!o) {
       o = { order_id: l.order_id, number: l.number, status: l.status, customer_name: l.customer_name, phone_tail: l.phone ? l.phone.slice(-4) : null,
         arrived_at: l.arrived_at, overdue: l.arrived_at !== null && l.arrived_at.getTime() <= overdueBefore, lines: [] };
       orders.set(l.order_id, o);
+      if (section === 'earlier') earlier.add(l.order_id);
     }
     if (l.qty_left === 0) continue;
     o.lines.push({ line_no: l.line_no, sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: l.qty_left, picked: l.picked });
+    if (section === 'earlier') continue;
     const p = products.get(l.sku_id) ?? { sku_id: l.sku_id, sku_code: l.sku_code, title: l.title, quantity: 0, picked: 0, buyers: 0, who: new Set<string>() };
     p.quantity += l.qty_left - l.picked;
     p.picked += l.picked;
     p.who.add(l.customer_id);
     products.set(l.sku_id, p);
   }
+  const waiting = [...orders.values()].filter((o) => o.lines.length > 0);
   return {
-    b_node_id: bNodeId, ...node, no_show: settings,
+    b_node_id: bNodeId, ...node, no_show: settings, date, today: date === today,
     by_product: [...products.values()].map(({ who, ...p }) => ({ ...p, buyers: who.size })).sort((a, b) => a.title.localeCompare(b.title, 'zh-CN')),
-    orders: [...orders.values()].filter((o) => o.lines.length > 0),
+    orders: waiting.filter((o) => !earlier.has(o.order_id)),
+    earlier: waiting.filter((o) => earlier.has(o.order_id)).sort((a, b) => new Date(a.arrived_at!).getTime() - new Date(b.arrived_at!).getTime()),
   };
 }
 

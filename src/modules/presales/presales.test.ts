@@ -166,6 +166,32 @@ describe('community pre-sale and the leader’s day', async () => {
     expect(xlsx.status).toBe(200);
   });
 
+  it('lists the day by arrival date in the tenant\'s calendar: today by default, any date picked, earlier arrivals still waiting apart', async () => {
+    const arrivedDay = '2026-11-02'; // 20:00 in Shanghai, when the goods arrived
+    const today = await api.get('/api/v1/pickup-day', owner);
+    expect(today.json()).toMatchObject({ date: arrivedDay, today: true, earlier: [] });
+    expect(today.json().orders.map((o: { order_id: string }) => o.order_id)).toEqual(expect.arrayContaining([orders.wang!.id, orders.li!.id]));
+    const before = await api.get('/api/v1/pickup-day?date=2026-11-01', owner);
+    expect(before.json()).toMatchObject({ date: '2026-11-01', today: false, orders: [], earlier: [], by_product: [] });
+    expectProblem(await api.get('/api/v1/pickup-day?date=2026-13-01', owner), 400, 'validation_failed');
+
+    const now = clock.now();
+    clock.set(new Date('2026-11-03T01:00:00Z')); // 09:00 the next day in Shanghai (still the 2nd in UTC: the tenant's calendar decides)
+    const next = await api.get('/api/v1/pickup-day', owner);
+    expect(next.json()).toMatchObject({ date: '2026-11-03', today: true, orders: [], by_product: [] });
+    expect(next.json().earlier.map((o: { order_id: string }) => o.order_id)).toEqual(expect.arrayContaining([orders.wang!.id, orders.li!.id]));
+    const picked = await api.get(`/api/v1/pickup-day?date=${arrivedDay}`, owner);
+    expect(picked.json()).toMatchObject({ date: arrivedDay, today: false, earlier: [] });
+    expect(picked.json().by_product.find((p: { sku_id: string }) => p.sku_id === pears.id)).toMatchObject({ quantity: 2, buyers: 1 });
+    const print = await api.get(`/api/v1/pickup-day/print?layout=a4&date=${arrivedDay}`, owner);
+    expect(print.status).toBe(200);
+    expect(print.text).toContain(`${arrivedDay} 到货自提`);
+    expect(print.text).toContain('王小明');
+    const xlsx = await api.get(`/api/v1/pickup-day/export.xlsx?date=${arrivedDay}`, owner);
+    expect(xlsx.headers['content-disposition']).toContain(`pickup-${arrivedDay}.xlsx`);
+    clock.set(now);
+  });
+
   it('verifies a scanned QR for part of an order, then the typed code for the rest; wrong, excessive and used codes write nothing', async () => {
     const wangCode = orders.wang!.pickup_code;
     const wrong = wangCode === '000000' ? '000001' : '000000';

@@ -2137,7 +2137,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The leader's day: orders waiting at the pickup point, by buyer and by product */
+        /** The leader's day: orders that arrived at the pickup point on a date (default today, with those on their way) by buyer and by product; earlier arrivals still waiting apart */
         get: operations["getPickupDay"];
         put?: never;
         post?: never;
@@ -4769,6 +4769,9 @@ export interface components {
             pickup_address: string;
             pickup_hours: string;
             no_show: components["schemas"]["PresaleSettings"];
+            /** Format: date */
+            date: string;
+            today: boolean;
             by_product: {
                 sku_id: string;
                 sku_code: string;
@@ -4778,6 +4781,23 @@ export interface components {
                 buyers: number;
             }[];
             orders: {
+                order_id: string;
+                number: string;
+                status: string;
+                customer_name: string;
+                phone_tail: string | null;
+                arrived_at: string | null;
+                overdue: boolean;
+                lines: {
+                    line_no: number;
+                    sku_id: string;
+                    sku_code: string;
+                    title: string;
+                    quantity: number;
+                    picked: number;
+                }[];
+            }[];
+            earlier: {
                 order_id: string;
                 number: string;
                 status: string;
@@ -15565,6 +15585,8 @@ export interface operations {
             query?: {
                 /** @description Required for admins; owners and staff see their own node */
                 b_node_id?: string;
+                /** @description The arrival date (YYYY-MM-DD, the tenant's calendar); default today */
+                date?: string;
             };
             header?: never;
             path?: never;

@@ -5251,7 +5251,13 @@ export interface components {
             inviter_name: string;
             counted: number;
             refused: number;
+            refused_by_reason: components["schemas"]["ReferralRefusals"];
             rewards: number;
+        };
+        ReferralRefusals: {
+            self_invite: number;
+            duplicate_identity: number;
+            refunded: number;
         };
         ReferralTask: {
             id: string;
@@ -5272,6 +5278,7 @@ export interface components {
             guard: components["schemas"]["GuardSummary"] | null;
             invites_counted: number;
             invites_refused: number;
+            refused_by_reason: components["schemas"]["ReferralRefusals"];
             rewards_given: number;
         };
         Refund: {

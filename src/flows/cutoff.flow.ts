@@ -1,7 +1,10 @@
-import type { Db } from '../database.js';
+import type { Db, Tx } from '../database.js';
+import type { Actor } from '../platform/http/auth.js';
 import type { Clock } from '../platform/clock.js';
 import { inTransaction } from '../platform/db/database.js';
 import { cutOff, cutOffDueWindows } from '../modules/fulfilment/fulfilment.service.js';
+import { unpaidWindowOrders } from '../modules/presales/presales.service.js';
+import { cancelOrder } from './order-lifecycle.flow.js';
 
 /**
  * Sales-window cutoffs, as the job queue, the CLI (`siyu cutoff run`) and the console's button run
@@ -11,10 +14,24 @@ import { cutOff, cutOffDueWindows } from '../modules/fulfilment/fulfilment.servi
  * supplier confirms (short-shipment.flow.ts).
  */
 export function runCutoff(db: Db, clock: Clock, tenantId: string, windowId: string) {
-  return inTransaction(db, (tx) => cutOff(tx, clock, tenantId, windowId));
+  return inTransaction(db, (tx) => cutOffClosingPresales(tx, clock, tenantId, windowId));
 }
 
 /** Periodic work: every window past its cutoff, once across processes (rows claimed with SKIP LOCKED). */
 export function runDueCutoffs(db: Db, clock: Clock) {
-  return cutOffDueWindows(db, clock);
+  return cutOffDueWindows(db, clock, 20, (tx, tenantId, windowId) => cutOffClosingPresales(tx, clock, tenantId, windowId));
+}
+
+/**
+ * A cutoff, and the pre-sales it ends: their orders still unpaid are cancelled in its transaction,
+ * giving their stock, coupons and caps back (a payment arriving later is refunded: see
+ * payment-settlement). A pre-sale order is paid before its cutoff or not at all, so it is always
+ * in its window's aggregation, never in none.
+ */
+async function cutOffClosingPresales(tx: Tx, clock: Clock, tenantId: string, windowId: string) {
+  const result = await cutOff(tx, clock, tenantId, windowId);
+  if (!result.ran) return result;
+  const system: Actor = { tenantId, userId: 'system:cutoff', role: 'tenant_admin', bNodeId: null, supplierId: null };
+  for (const orderId of await unpaidWindowOrders(tx, tenantId, windowId)) await cancelOrder(tx, clock, system, orderId);
+  return result;
 }

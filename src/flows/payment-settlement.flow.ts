@@ -15,12 +15,18 @@ import { recordOrderEconomics } from '../modules/economics/order-economics.servi
 import { queueOrderMessage, queueOrderMessages } from '../modules/subscribe-messages/subscribe-messages.service.js';
 import { splitOrders } from '../modules/fulfilment/fulfilment.service.js';
 import { recordOrdersPaid } from '../modules/crm/crm.service.js';
+import { closedPresaleOrders } from '../modules/presales/presales.service.js';
+import { presaleError } from '../modules/presales/presales.errors.js';
+import type { Actor } from '../platform/http/auth.js';
+import { cancelOrder } from './order-lifecycle.flow.js';
 
 /**
  * What a successful payment does to its order, decided under the order's row lock:
  * - awaiting payment → paid;
  * - expired (auto-cancelled) → revived if all its stock can be reserved again, else refunded in full;
- * - cancelled, or already paid by another payment → refunded in full.
+ * - cancelled, or already paid by another payment → refunded in full;
+ * - a pre-sale order whose pre-sale has cut off (unpaid or expired) → cancelled, what it took given
+ *   back, and refunded in full: it would fall in no window's aggregation, so it is never paid late.
  * Never an oversell: revival uses the same conditional reservation as checkout. A paid order is split
  * into supplier sub-orders and asks for its "order paid" subscribe message (sent by a job when the
  * buyer opted in).
@@ -39,6 +45,10 @@ export function settlePaidOrder(clock: Clock) {
       await countPaidOrders(tx, now, payment.tenant_id, [payment.order_id]);
       await recordOrdersPaid(tx, payment.tenant_id, [payment.order_id], clock.now());
     };
+    if ((await closedPresaleOrders(tx, payment.tenant_id, [payment.order_id], now)).has(payment.order_id)) {
+      const refused = await refuseLatePresalePayment(tx, clock, payment);
+      if (refused) return refused;
+    }
     if (await transitionOrder(tx, payment.tenant_id, payment.order_id, 'paid', { paid_at: now }, 'pending_payment')) {
       await recordOrderEconomics(tx, payment.tenant_id, [payment.order_id]);
       await paidMessage();
@@ -78,7 +88,9 @@ export function settlePaidOrders(clock: Clock) {
   return async (tx: Tx, tenantId: string, payments: { tenant_id: string; id: string; order_id: string; amount: number }[]): Promise<string[]> => {
     const firstPayments = new Map<string, string>();
     for (const p of payments) if (!firstPayments.has(p.order_id)) firstPayments.set(p.order_id, p.id);
-    const moved = await transitionOrders(tx, tenantId, [...firstPayments.keys()], 'paid', { paid_at: clock.now() }, 'pending_payment');
+    // Late pre-sale orders are settled one by one (refused and refunded) below.
+    const closed = await closedPresaleOrders(tx, tenantId, [...firstPayments.keys()], clock.now());
+    const moved = await transitionOrders(tx, tenantId, [...firstPayments.keys()].filter((id) => !closed.has(id)), 'paid', { paid_at: clock.now() }, 'pending_payment');
     if (moved.size > 0) {
       await recordOrderEconomics(tx, tenantId, [...moved]);
       await splitOrders(tx, tenantId, [...moved]);
@@ -93,6 +105,29 @@ export function settlePaidOrders(clock: Clock) {
     }
     return outcomes;
   };
+}
+
+/**
+ * A payment for a pre-sale order after its cutoff: an unpaid order is cancelled (its stock, coupons
+ * and caps given back) and an expired one stays closed; either way the payment is refunded in full.
+ * Null for an order in any other state, which the ordinary rules settle.
+ */
+async function refuseLatePresalePayment(tx: Tx, clock: Clock, payment: { tenant_id: string; id: string; order_id: string; amount: number }): Promise<string | null> {
+  const order = await lockOrder(tx, payment.tenant_id, payment.order_id);
+  if (!order || (order.status !== 'pending_payment' && order.status !== 'expired')) return null;
+  if (order.status === 'pending_payment') {
+    const system: Actor = { tenantId: order.tenant_id, userId: 'system:presale-cutoff', role: 'tenant_admin', bNodeId: null, supplierId: null };
+    await cancelOrder(tx, clock, system, order.id);
+  }
+  const reason = 'presale_closed';
+  await startRefund(tx, { tenantId: order.tenant_id, orderId: order.id, paymentId: payment.id, amount: payment.amount, reason, restocked: false, lines: [], createdBy: null });
+  await audit(tx, order.tenant_id, 'payment.auto_refunded', 'payment', payment.id, { reason, order_status: order.status });
+  return `auto_refund:${reason}`;
+}
+
+/** Refuses to start paying a pre-sale order once its pre-sale has cut off (409 presale_closed): paid later, it would be in no window. */
+export async function refusePaymentAfterCutoff(tx: Tx, clock: Clock, tenantId: string, orderId: string) {
+  if ((await closedPresaleOrders(tx, tenantId, [orderId], clock.now())).has(orderId)) throw presaleError('presale_closed');
 }
 
 /** Revives an expired order only as it was placed: all its stock, its subsidy, its flash units and its coupons if it had them. */

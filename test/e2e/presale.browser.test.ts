@@ -57,6 +57,9 @@ describe('pre-sale and the leader’s day in a browser', () => {
     await op.getByTestId('presale-create').click();
     await waitForText(op.getByTestId('presale-card'), '幸福小区今日团');
     await waitForText(op.getByTestId('presale-card-sold'), '已团 0 件');
+    // The economics guard judged it at the shop's price and commission; its verdict is on the card.
+    await waitForText(op.getByTestId('presale-verdict'), /经济性校验：\s*(通过|警告|accept|warn)/);
+    await screenshot(op, 'presale-operator-verdict');
     await op.getByTestId('no-show-rule').selectOption('refund');
     await op.getByTestId('no-show-days').fill('2');
     await op.getByTestId('no-show-save').click();
@@ -144,6 +147,16 @@ describe('pre-sale and the leader’s day in a browser', () => {
     // The list refreshes: the order taken in full leaves it.
     await leader.locator(`[data-testid="buyer-card"][data-order-id="${orderId}"]`).waitFor({ state: 'detached' });
     await screenshot(leader, 'pickup-day-done');
+
+    // Tomorrow's list (a date picked): nothing arrived then; today's arrivals still waiting are in their own section.
+    const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + 86_400_000));
+    await leader.getByTestId('pickup-day-date').fill(tomorrow);
+    await waitForText(leader.getByTestId('pickup-day-summary'), '待取 0 单');
+    await leader.getByTestId('pickup-day-earlier').locator('[data-testid="buyer-card"]').first().waitFor();
+    expect(await leader.getByTestId('pickup-day-earlier').locator('[data-testid="buyer-card"]').count()).toBe(2);
+    await screenshot(leader, 'pickup-day-earlier');
+    await leader.getByTestId('pickup-day-today').click();
+    await waitForText(leader.getByTestId('pickup-day-summary'), '待取 2 单');
   });
 
   it('operator starts a bargain; the buyer starts it on a phone, friends help inside the shop, the buyer pays the floor', async () => {

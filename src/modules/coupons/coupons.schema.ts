@@ -39,8 +39,8 @@ export const createCouponTemplateBody = z.object({
   .refine((b) => (b.target === 'order') === (b.target_ids.length === 0), { message: 'target_ids name the SKUs, categories or B nodes (none for the whole order)', path: ['target_ids'] });
 export type CreateCouponTemplateInput = z.infer<typeof createCouponTemplateBody>;
 
-export const couponTemplateSchema = z.object({
-  id: z.string(),
+/** A coupon's name and discount terms: what a template, an offer and a wallet coupon all say of it. */
+const couponTermsSchema = z.object({
   name: z.string(),
   kind: couponKindSchema,
   amount: money.nullable(),
@@ -48,9 +48,13 @@ export const couponTemplateSchema = z.object({
   max_discount: money.nullable(),
   min_total: money,
   target: couponTargetSchema,
-  target_ids: z.array(z.string()),
   stacks_with_subsidy: z.boolean(),
   stacks_with_coupons: z.boolean(),
+});
+
+export const couponTemplateSchema = couponTermsSchema.extend({
+  id: z.string(),
+  target_ids: z.array(z.string()),
   claim_starts_at: timestamp,
   claim_ends_at: timestamp,
   valid_until: timestamp.nullable(),
@@ -69,34 +73,16 @@ export const couponTemplateSchema = z.object({
 }).meta({ id: 'CouponTemplate' });
 
 /** What a buyer sees of a coupon, claimable or in their wallet. */
-export const couponOfferSchema = z.object({
+export const couponOfferSchema = couponTermsSchema.extend({
   template_id: z.string(),
-  name: z.string(),
-  kind: couponKindSchema,
-  amount: money.nullable(),
-  percent_bps: z.number().int().nullable(),
-  max_discount: money.nullable(),
-  min_total: money,
-  target: couponTargetSchema,
-  stacks_with_subsidy: z.boolean(),
-  stacks_with_coupons: z.boolean(),
   claim_ends_at: timestamp,
   claimed: z.number().int().describe('How many the buyer holds already'),
   per_customer_limit: z.number().int(),
 }).meta({ id: 'CouponOffer' });
 
-export const walletCouponSchema = z.object({
+export const walletCouponSchema = couponTermsSchema.extend({
   id: z.string(),
   template_id: z.string(),
-  name: z.string(),
-  kind: couponKindSchema,
-  amount: money.nullable(),
-  percent_bps: z.number().int().nullable(),
-  max_discount: money.nullable(),
-  min_total: money,
-  target: couponTargetSchema,
-  stacks_with_subsidy: z.boolean(),
-  stacks_with_coupons: z.boolean(),
   status: z.enum(['available', 'used', 'expired']),
   source: z.enum(['claim', 'reward']),
   order_id: z.string().nullable(),

@@ -106,8 +106,7 @@ export async function claimableTemplates(db: Conn, tenantId: string, bNodeId: st
     .whereRef('t.used_count', '<', 't.total_count')
     .orderBy('t.created_at', 'desc').execute();
   return rows.map((t) => ({
-    template_id: t.id, name: t.name, kind: t.kind, amount: t.amount, percent_bps: t.percent_bps, max_discount: t.max_discount, min_total: t.min_total,
-    target: t.target, stacks_with_subsidy: t.stacks_with_subsidy, stacks_with_coupons: t.stacks_with_coupons,
+    template_id: t.id, ...termsOf(t),
     claim_ends_at: t.claim_ends_at.toISOString(), claimed: Number(t.holds), per_customer_limit: t.per_customer_limit,
   }));
 }
@@ -149,8 +148,7 @@ export async function wallet(db: Conn, tenantId: string, customerId: string, now
   if (onlyId) q = q.where('c.id', '=', onlyId);
   const rows = await q.orderBy('c.valid_until').orderBy('c.id').limit(500).execute();
   const items = rows.map((r) => ({
-    id: r.id, template_id: r.template_id, name: r.name, kind: r.kind, amount: r.amount, percent_bps: r.percent_bps, max_discount: r.max_discount, min_total: r.min_total,
-    target: r.target, stacks_with_subsidy: r.stacks_with_subsidy, stacks_with_coupons: r.stacks_with_coupons,
+    id: r.id, template_id: r.template_id, ...termsOf(r),
     status: r.status === 'used' ? 'used' as const : r.valid_until <= now || r.template_status !== 'active' ? 'expired' as const : 'available' as const,
     source: r.source, order_id: r.order_id, valid_until: r.valid_until.toISOString(),
   }));
@@ -228,10 +226,17 @@ export async function couponsOfOrder(db: Conn, tenantId: string, orderId: string
     .where('r.tenant_id', '=', tenantId).where('r.order_id', '=', orderId).orderBy('r.id').execute();
 }
 
+/** A coupon's name and discount terms, as templates, offers and wallet coupons all show them (couponTermsSchema). */
+function termsOf(t: Pick<TemplateRow, 'name' | 'kind' | 'amount' | 'percent_bps' | 'max_discount' | 'min_total' | 'target' | 'stacks_with_subsidy' | 'stacks_with_coupons'>) {
+  return {
+    name: t.name, kind: t.kind, amount: t.amount, percent_bps: t.percent_bps, max_discount: t.max_discount, min_total: t.min_total,
+    target: t.target, stacks_with_subsidy: t.stacks_with_subsidy, stacks_with_coupons: t.stacks_with_coupons,
+  };
+}
+
 function present(r: TemplateRow) {
   return {
-    id: r.id, name: r.name, kind: r.kind, amount: r.amount, percent_bps: r.percent_bps, max_discount: r.max_discount, min_total: r.min_total,
-    target: r.target, target_ids: r.target_ids, stacks_with_subsidy: r.stacks_with_subsidy, stacks_with_coupons: r.stacks_with_coupons,
+    id: r.id, ...termsOf(r), target_ids: r.target_ids,
     claim_starts_at: r.claim_starts_at.toISOString(), claim_ends_at: r.claim_ends_at.toISOString(),
     valid_until: r.valid_until?.toISOString() ?? null, valid_days: r.valid_days, per_customer_limit: r.per_customer_limit,
     total_count: r.total_count, used_count: r.used_count, claimed_count: r.claimed_count, budget: r.budget, spent: r.spent,

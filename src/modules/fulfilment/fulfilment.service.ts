@@ -80,15 +80,16 @@ export async function cutOff(tx: Tx, clock: Clock, tenantId: string, windowId: s
 
 /**
  * Periodic work: every open window whose cutoff has passed, each in a transaction of its own,
- * claimed with SKIP LOCKED so processes running this at once take different windows.
+ * claimed with SKIP LOCKED so processes running this at once take different windows; `cut` is the
+ * cutoff itself (a flow may add to it, in its transaction).
  */
-export async function cutOffDueWindows(db: Db, clock: Clock, limit = 20): Promise<number> {
+export async function cutOffDueWindows(db: Db, clock: Clock, limit = 20, cut: (tx: Tx, tenantId: string, windowId: string) => Promise<unknown> = (tx, t, w) => cutOff(tx, clock, t, w)): Promise<number> {
   let done = 0;
   for (; done < limit; done++) {
     const ran = await inTransaction(db, async (tx) => {
       const [due] = await repo.claimDueWindows(tx, clock.now(), 1);
       if (!due) return false;
-      await cutOff(tx, clock, due.tenant_id, due.id);
+      await cut(tx, due.tenant_id, due.id);
       return true;
     });
     if (!ran) break;

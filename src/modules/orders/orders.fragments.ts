@@ -172,6 +172,19 @@ export function campaignSales(tenantId: string, kind: string, refs: string[]) {
        AND o.paid_at IS NOT NULL AND l.quantity > l.refunded_quantity)`;
 }
 
+/** The given orders bought under campaigns of one kind, with their campaign and status, to read as a table. */
+export function campaignOrdersAmong(tenantId: string, kind: string, orderIds: string[]) {
+  return sql<{ id: string; status: string; campaign_ref: string }>`(
+    SELECT id, status, campaign_ref FROM orders WHERE tenant_id = ${tenantId} AND id = ANY(${orderIds}::text[]) AND campaign_kind = ${kind})`;
+}
+
+/** Unpaid orders bought under the given campaigns of one kind, to read as a table. */
+export function unpaidCampaignOrders(tenantId: string, kind: string, refs: string[]) {
+  return sql<{ id: string; campaign_ref: string }>`(
+    SELECT id, campaign_ref FROM orders WHERE tenant_id = ${tenantId} AND campaign_kind = ${kind} AND campaign_ref = ANY(${refs}::text[])
+       AND status = 'pending_payment')`;
+}
+
 /**
  * A pickup point's orders waiting for their buyers: paid pickup orders not yet completed nor
  * refunded in full. Carries the pickup code for matching a typed code; never answer it to staff.

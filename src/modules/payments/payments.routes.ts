@@ -4,7 +4,7 @@ import type { Database } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { customerIdOf, requireActor, requirePermission, rolesFor } from '../../platform/http/auth.js';
 import { idempotent } from '../../platform/http/idempotency.js';
-import { settlePaidOrder, settlePaidOrders } from '../../flows/payment-settlement.flow.js';
+import { refusePaymentAfterCutoff, settlePaidOrder, settlePaidOrders } from '../../flows/payment-settlement.flow.js';
 import { refundOutcome } from '../../flows/refund-outcome.flow.js';
 import { paymentError } from './payments.errors.js';
 import { createPaymentBody, notificationAckSchema, paymentStartSchema, providerParams, wechatpaySettingsSchema } from './payments.schema.js';
@@ -28,10 +28,10 @@ export function paymentRoutes(providers: Providers): RouteModule<Database> {
       const actor = requireActor(req, ['consumer', ...rolesFor('orders.read')]);
       const customerId = customerIdOf(actor);
       const provider = providerOf(providers, req.body.provider);
-      return idempotent(db, req, reply, actor, `payments.create:${req.params.id}`, async (tx) => ({
-        status: 201,
-        body: await createPayment(tx, provider, actor, req.params.id, customerId),
-      }), provider.callsOutsideTransaction
+      return idempotent(db, req, reply, actor, `payments.create:${req.params.id}`, async (tx) => {
+        await refusePaymentAfterCutoff(tx, clock, actor.tenantId, req.params.id);
+        return { status: 201, body: await createPayment(tx, provider, actor, req.params.id, customerId) };
+      }, provider.callsOutsideTransaction
         ? (started) => preparePayment(db, clock, provider, started as Parameters<typeof preparePayment>[3], actor.tenantId, customerId)
         : undefined);
     });

@@ -2,16 +2,23 @@ import { sql } from 'kysely';
 import type { Conn, Tx } from '../../database.js';
 import { fen, type Fen } from '../../platform/money.js';
 import { salesWindowRows, aggregatedOrders } from '../fulfilment/fulfilment.fragments.js';
-import { skuFacts } from '../catalog/catalog.fragments.js';
-import { campaignSales, openPickupOrders, orderLinesLeft, pickupCodeOrders } from '../orders/orders.fragments.js';
+import { skuFacts, skuRows } from '../catalog/catalog.fragments.js';
+import { campaignOrdersAmong, campaignSales, openPickupOrders, unpaidCampaignOrders, orderLinesLeft, pickupCodeOrders } from '../orders/orders.fragments.js';
 import { customerCards } from '../customers/customers.fragments.js';
-import { listedPrices } from '../b-nodes/b-nodes.fragments.js';
+import { listedPrices, nodeFacts } from '../b-nodes/b-nodes.fragments.js';
+import type { GuardSummary, StoredVerdict } from '../economics/economics.schema.js';
 import type { NoShowRule } from './presales.schema.js';
 
-export interface PresaleRow { id: string; title: string; window_id: string; window_name: string; window_status: 'open' | 'closed' | 'cancelled'; opens_at: Date; cutoff_at: Date; created_at: Date }
+export interface PresaleRow {
+  id: string; title: string; window_id: string; window_name: string; window_status: 'open' | 'closed' | 'cancelled'; opens_at: Date; cutoff_at: Date; created_at: Date;
+  verdict: StoredVerdict | null; guard: GuardSummary | null; override_reason: string | null;
+}
 
-export async function insertPresale(tx: Tx, p: { tenant_id: string; id: string; window_id: string; title: string; created_by: string; sku_ids: string[] }) {
-  await tx.insertInto('presales').values({ tenant_id: p.tenant_id, id: p.id, window_id: p.window_id, title: p.title, created_by: p.created_by }).execute();
+export async function insertPresale(tx: Tx, p: { tenant_id: string; id: string; window_id: string; title: string; created_by: string; sku_ids: string[]; verdict: StoredVerdict; guard: GuardSummary; override_reason: string | null }) {
+  await tx.insertInto('presales').values({
+    tenant_id: p.tenant_id, id: p.id, window_id: p.window_id, title: p.title, created_by: p.created_by,
+    verdict: p.verdict, guard: JSON.stringify(p.guard), override_reason: p.override_reason,
+  }).execute();
   await tx.insertInto('presale_items').values(p.sku_ids.map((sku_id, position) => ({ tenant_id: p.tenant_id, presale_id: p.id, sku_id, position }))).execute();
 }
 
@@ -28,7 +35,8 @@ export async function windowOf(db: Conn, tenantId: string, windowId: string) {
 
 export async function presales(db: Conn, tenantId: string, f: { id?: string; openAt?: Date } = {}): Promise<PresaleRow[]> {
   const { rows } = await sql<PresaleRow>`
-    SELECT p.id, p.title, p.window_id, w.name AS window_name, w.status AS window_status, w.opens_at, w.cutoff_at, p.created_at
+    SELECT p.id, p.title, p.window_id, w.name AS window_name, w.status AS window_status, w.opens_at, w.cutoff_at, p.created_at,
+           p.verdict, p.guard, p.override_reason
       FROM presales p JOIN ${salesWindowRows(tenantId)} w ON w.id = p.window_id
      WHERE p.tenant_id = ${tenantId}
        ${f.id ? sql`AND p.id = ${f.id}` : sql``}
@@ -171,4 +179,47 @@ export async function settleNoShow(tx: Tx, tenantId: string, orderId: string, ou
   const res = await tx.updateTable('pickup_arrivals').set({ no_show_at: now, no_show_outcome: outcome })
     .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('no_show_at', 'is', null).executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * Among the given orders, the pre-sale orders whose pre-sale no longer takes orders (its window
+ * past its cutoff, closed or cancelled). The windows are read under a share lock: a cutoff (which
+ * locks its window for update) either ran before — the order reads as closed — or waits until the
+ * payment has committed and then aggregates it. Either way a paid pre-sale order is in its window.
+ */
+export async function closedPresaleOrders(tx: Tx, tenantId: string, orderIds: string[], now: Date): Promise<Set<string>> {
+  if (orderIds.length === 0) return new Set();
+  const { rows } = await sql<{ id: string; open: boolean }>`
+    SELECT o.id, (w.status = 'open' AND ${now} < w.cutoff_at) AS open
+      FROM ${campaignOrdersAmong(tenantId, 'presale', orderIds)} o
+      JOIN presales p ON p.tenant_id = ${tenantId} AND p.id = o.campaign_ref
+      JOIN ${salesWindowRows(tenantId)} w ON w.id = p.window_id
+     ORDER BY w.id FOR SHARE OF w`.execute(tx);
+  return new Set(rows.filter((r) => !r.open).map((r) => r.id));
+}
+
+/** The unpaid orders of the pre-sales sold in a window: what its cutoff closes. */
+export async function unpaidWindowOrders(tx: Tx, tenantId: string, windowId: string): Promise<string[]> {
+  const presaleIds = (await tx.selectFrom('presales').select('id').where('tenant_id', '=', tenantId).where('window_id', '=', windowId).execute()).map((p) => p.id);
+  if (presaleIds.length === 0) return [];
+  const { rows } = await sql<{ id: string }>`SELECT o.id FROM ${unpaidCampaignOrders(tenantId, 'presale', presaleIds)} o ORDER BY o.id`.execute(tx);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * What a pre-sale's SKUs sell at: each shop's active listing of them, its supply cost (the
+ * listing's, for a curated one) and the shop's commission policy — one row per distinct price,
+ * cost and policy, with one shop that has it (the guard's answer is the same for all of them).
+ */
+export async function pricePoints(db: Conn, tenantId: string, skuIds: string[]) {
+  const { rows } = await sql<{ sku_id: string; b_node_id: string; price: Fen; cogs: Fen; shops: number }>`
+    SELECT DISTINCT ON (l.sku_id, l.retail_price, coalesce(l.supply_price, s.supply_price), b.commission_policy_id)
+           l.sku_id, l.b_node_id, l.retail_price AS price, coalesce(l.supply_price, s.supply_price) AS cogs,
+           count(*) OVER (PARTITION BY l.sku_id, l.retail_price, coalesce(l.supply_price, s.supply_price), b.commission_policy_id)::int AS shops
+      FROM ${listedPrices(tenantId, skuIds)} l
+      JOIN ${skuRows(tenantId)} s ON s.id = l.sku_id
+      JOIN ${nodeFacts(tenantId)} b ON b.id = l.b_node_id
+     ORDER BY l.sku_id, l.retail_price, coalesce(l.supply_price, s.supply_price), b.commission_policy_id, l.b_node_id
+     LIMIT 1000`.execute(db);
+  return rows.map((r) => ({ ...r, price: fen(r.price), cogs: fen(r.cogs) }));
 }

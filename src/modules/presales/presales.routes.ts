@@ -17,14 +17,14 @@ import {
 } from './presales.schema.js';
 import * as presales from './presales.service.js';
 
-const printQuery = layoutQuery.extend({ lang: z.enum(['zh-CN', 'en']).default('zh-CN'), b_node_id: z.string().min(1).max(64).optional() }).strict();
+const printQuery = layoutQuery.extend({ lang: z.enum(['zh-CN', 'en']).default('zh-CN'), b_node_id: z.string().min(1).max(64).optional(), date: z.iso.date().optional() }).strict();
 const STYLESHEETS = { a4: '/api/v1/fulfilment/print-a4.css', receipt: '/api/v1/fulfilment/print-receipt.css' } as const;
 
 /** The leader's day read as a pick list, so it prints and exports as pick lists do. */
 function asPickList(day: PickupDay, now: Date): PickListDetail {
   const units = day.by_product.reduce((a, p) => a + p.quantity, 0);
   return {
-    id: `pickup-${now.toISOString().slice(0, 10)}`, window_id: '', window_name: '今日自提 Today’s pickups', cutoff_at: now,
+    id: `pickup-${day.date}`, window_id: '', window_name: day.today ? '今日自提 Today’s pickups' : `${day.date} 到货自提 Pickups arrived`, cutoff_at: now,
     b_node_id: day.b_node_id, b_node_name: day.b_node_name, pickup_address: day.pickup_address, pickup_hours: day.pickup_hours,
     order_count: day.orders.length, units, units_at_cutoff: units, created_at: now,
     items: day.by_product.filter((p) => p.quantity > 0).map((p) => ({ sku_id: p.sku_id, sku_code: p.sku_code, title: p.title, quantity: p.quantity })),
@@ -55,21 +55,22 @@ export const presaleRoutes: RouteModule<Database> = (app, { db, clock, config })
     return { items: await presales.shopPresales(db, clock, { tenant_id: node.tenant_id, b_node_id: node.id }) };
   });
 
-  const day = async (actor: Actor, bNodeId: string | undefined) => {
+  const day = async (actor: Actor, bNodeId: string | undefined, date?: string) => {
     const nodeId = presales.pickupPointOf(actor, bNodeId);
     const node = await getBNode(db, actor, nodeId);
-    return presales.pickupDay(db, clock, actor.tenantId, nodeId, { b_node_name: node.name, pickup_address: node.pickup_address, pickup_hours: node.pickup_hours ?? '' });
+    return presales.pickupDay(db, clock, actor.tenantId, nodeId, { b_node_name: node.name, pickup_address: node.pickup_address, pickup_hours: node.pickup_hours ?? '' },
+      { timeZone: await timeZoneOf(db, actor), date });
   };
-  app.get('/pickup-day', { schema: { tags, operationId: 'getPickupDay', summary: 'The leader\'s day: orders waiting at the pickup point, by buyer and by product', querystring: pickupDayQuery, response: { 200: pickupDaySchema } } }, async (req) =>
-    day(requirePermission(req, 'orders.fulfil'), req.query.b_node_id));
+  app.get('/pickup-day', { schema: { tags, operationId: 'getPickupDay', summary: 'The leader\'s day: orders that arrived at the pickup point on a date (default today, with those on their way) by buyer and by product; earlier arrivals still waiting apart', querystring: pickupDayQuery, response: { 200: pickupDaySchema } } }, async (req) =>
+    day(requirePermission(req, 'orders.fulfil'), req.query.b_node_id, req.query.date));
   app.get('/pickup-day/print', { schema: { hide: true, querystring: printQuery } }, async (req, reply) => {
     const actor = requirePermission(req, 'orders.fulfil');
-    const list = asPickList(await day(actor, req.query.b_node_id), clock.now());
+    const list = asPickList(await day(actor, req.query.b_node_id, req.query.date), clock.now());
     const html = pickListHtml(list, { layout: req.query.layout, lang: req.query.lang as PrintLang, timeZone: await timeZoneOf(db, actor), stylesheet: STYLESHEETS[req.query.layout], now: clock.now() });
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
   app.get('/pickup-day/export.xlsx', { schema: { hide: true, querystring: pickupDayQuery } }, async (req, reply) => {
-    const list = asPickList(await day(requirePermission(req, 'orders.fulfil'), req.query.b_node_id), clock.now());
+    const list = asPickList(await day(requirePermission(req, 'orders.fulfil'), req.query.b_node_id, req.query.date), clock.now());
     return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="${list.id}.xlsx"`).header('cache-control', 'no-store').send(await pickListXlsx(list));
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id } from '../catalog/catalog.schema.js';
 import { money, timestamp } from '../../platform/http/schemas.js';
+import { guardSummarySchema, storedVerdictSchema } from '../economics/economics.schema.js';
 
 export const noShowRuleSchema = z.enum(['hold', 'refund']).meta({ id: 'NoShowRule' });
 export type NoShowRule = z.infer<typeof noShowRuleSchema>;
@@ -11,6 +12,8 @@ export const createPresaleBody = z.object({
   window_id: id,
   title: z.string().trim().min(1).max(60),
   sku_ids: z.array(id).min(1).max(100),
+  override: z.object({ reason: z.string().trim().min(5).max(1000) }).strict().optional()
+    .describe('A tenant admin\'s written reason to sell at prices the economics guard rejects (audited; some rules cannot be overridden)'),
 }).strict();
 export type CreatePresaleInput = z.infer<typeof createPresaleBody>;
 
@@ -37,6 +40,10 @@ export const presaleSchema = z.object({
   /** Paid orders under the pre-sale (less those refunded in full). */
   orders: z.number().int(),
   items: z.array(presaleItemSchema),
+  /** The economics guard's verdict on the SKUs at every shop's price and commission when it was created (null: made before the guard judged pre-sales). */
+  verdict: storedVerdictSchema.nullable(),
+  guard: guardSummarySchema.nullable(),
+  override_reason: z.string().nullable(),
   created_at: timestamp,
 }).meta({ id: 'Presale' });
 export type Presale = z.input<typeof presaleSchema>;
@@ -55,7 +62,10 @@ export const presaleSettingsSchema = z.object({
 export const presaleSettingsBody = presaleSettingsSchema.strict();
 export type PresaleSettings = z.infer<typeof presaleSettingsSchema>;
 
-export const pickupDayQuery = z.object({ b_node_id: id.optional().describe('Required for admins; owners and staff see their own node') }).strict();
+export const pickupDayQuery = z.object({
+  b_node_id: id.optional().describe('Required for admins; owners and staff see their own node'),
+  date: z.iso.date().optional().describe('The arrival date (YYYY-MM-DD, the tenant\'s calendar); default today'),
+}).strict();
 
 export const pickupOrderSchema = z.object({
   order_id: z.string(),
@@ -80,10 +90,16 @@ export const pickupDaySchema = z.object({
   pickup_address: z.string(),
   pickup_hours: z.string(),
   no_show: presaleSettingsSchema,
-  /** Units still to hand out per SKU, and what was handed out already. */
+  /** The arrival date listed (the tenant's calendar). */
+  date: z.iso.date(),
+  /** The date is today: orders whose goods have not arrived yet are listed too. */
+  today: z.boolean(),
+  /** Units still to hand out per SKU among the day's orders, and what was handed out already. */
   by_product: z.array(z.object({ sku_id: z.string(), sku_code: z.string(), title: z.string(), quantity: z.number().int(), picked: z.number().int(), buyers: z.number().int() })),
-  /** Orders waiting for pickup at this point (paid, not yet taken in full), by buyer. */
+  /** The day's orders waiting for pickup at this point (paid, not yet taken in full): arrived that day or, today, still on their way; by buyer. */
   orders: z.array(pickupOrderSchema),
+  /** Orders that arrived before the date and still wait (overdue ones among them), oldest arrival first. */
+  earlier: z.array(pickupOrderSchema),
 }).meta({ id: 'PickupDay' });
 export type PickupDay = z.input<typeof pickupDaySchema>;
 

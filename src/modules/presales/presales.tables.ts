@@ -1,4 +1,5 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type { GuardSummary, StoredVerdict } from '../economics/economics.schema.js';
 import type { NoShowRule } from './presales.schema.js';
 
 /** A pre-sale (社区团购): SKUs bound to a sales window of fulfilment's; orders under it are taken until its cutoff. */
@@ -7,6 +8,10 @@ export interface PresalesTable {
   id: string;
   window_id: string;
   title: string;
+  /** The economics guard's verdict when it was created; null for pre-sales made before it judged them. */
+  verdict: StoredVerdict | null;
+  guard: ColumnType<GuardSummary | null, string | null, string | null>;
+  override_reason: string | null;
   created_by: string | null;
   created_at: Generated<Date>;
 }

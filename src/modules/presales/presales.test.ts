@@ -4,6 +4,7 @@ import { manualClock, seedWorld, startSiyu } from '../../../test/fixtures.js';
 import { expectProblem, injectApi, paidOrder } from '../../../test/race/helpers.js';
 import { createUser, issueToken } from '../identity/identity.service.js';
 import { newId } from '../../platform/ids.js';
+import { fen } from '../../platform/money.js';
 import { settleNoShows } from '../../flows/pickup-day.flow.js';
 import { pickupQrText } from './presales.schema.js';
 
@@ -57,6 +58,28 @@ describe('community pre-sale and the leader’s day', async () => {
     expect(res.status, res.text).toBe(201);
     expect(res.json()).toMatchObject({ open: true, cutoff_at: '2026-11-02T12:00:00.000Z', orders: 0, items: [{ sku_id: apples.id, sold: 0 }, { sku_id: pears.id, sold: 0 }] });
     presaleId = res.json().id;
+  });
+
+  it('judges a pre-sale with the economics guard at every shop\'s price and commission: a loss is refused with the guard\'s code unless an admin overrides it', async () => {
+    expect((await api.get(`/api/v1/presales/${presaleId}`, admin)).json()).toMatchObject({ verdict: expect.stringMatching(/^(accept|warn)$/), guard: { rules: expect.any(Array) }, override_reason: null });
+    // The second shop sells plums below their supply cost.
+    await db.updateTable('listings').set({ retail_price: 1 }).where('tenant_id', '=', t).where('b_node_id', '=', node2).where('sku_id', '=', plums.id).execute();
+    const before = await count('presales');
+    const refused = await api.post('/api/v1/presales', { window_id: windowId, title: '亏本团', sku_ids: [apples.id, plums.id] }, admin);
+    expectProblem(refused, 422, 'economics_rejected');
+    expect(refused.json()).toMatchObject({ sku_id: plums.id, b_node_id: node2, retail_price: 1 });
+    const unlistedSku = newId('sku');
+    const { product_id: productId } = await db.selectFrom('skus').select('product_id').where('id', '=', plums.id).executeTakeFirstOrThrow();
+    await db.insertInto('skus').values({ tenant_id: t, id: unlistedSku, product_id: productId, code: 'UNLISTED-1', name: 'x', supply_price: fen(100), suggested_price: fen(200), retail_floor: fen(150), retail_ceiling: fen(300), barcode: null }).execute();
+    expectProblem(await api.post('/api/v1/presales', { window_id: windowId, title: '无价团', sku_ids: [unlistedSku] }, admin), 422, 'presale_sku_not_listed');
+    expect(await count('presales')).toBe(before);
+    const overridden = await api.post('/api/v1/presales', { window_id: windowId, title: '清仓团', sku_ids: [plums.id], override: { reason: 'clearing the last plums of the season' } }, admin);
+    expect(overridden.status, overridden.text).toBe(201);
+    expect(overridden.json()).toMatchObject({ override_reason: 'clearing the last plums of the season', guard: { rules: expect.arrayContaining([expect.objectContaining({ overridden: true })]) } });
+    await db.updateTable('listings').set({ retail_price: plums.price }).where('tenant_id', '=', t).where('b_node_id', '=', node2).where('sku_id', '=', plums.id).execute();
+    // Out of the way of the shop's pre-sale list the next tests read.
+    await db.deleteFrom('presale_items').where('presale_id', '=', overridden.json().id).execute();
+    await db.deleteFrom('presales').where('id', '=', overridden.json().id).execute();
   });
 
   const orders: Record<string, { id: string; pickup_code: string }> = {};
@@ -141,6 +164,32 @@ describe('community pre-sale and the leader’s day', async () => {
     expect(print.text).toContain('王小明');
     const xlsx = await api.get('/api/v1/pickup-day/export.xlsx', owner);
     expect(xlsx.status).toBe(200);
+  });
+
+  it('lists the day by arrival date in the tenant\'s calendar: today by default, any date picked, earlier arrivals still waiting apart', async () => {
+    const arrivedDay = '2026-11-02'; // 20:00 in Shanghai, when the goods arrived
+    const today = await api.get('/api/v1/pickup-day', owner);
+    expect(today.json()).toMatchObject({ date: arrivedDay, today: true, earlier: [] });
+    expect(today.json().orders.map((o: { order_id: string }) => o.order_id)).toEqual(expect.arrayContaining([orders.wang!.id, orders.li!.id]));
+    const before = await api.get('/api/v1/pickup-day?date=2026-11-01', owner);
+    expect(before.json()).toMatchObject({ date: '2026-11-01', today: false, orders: [], earlier: [], by_product: [] });
+    expectProblem(await api.get('/api/v1/pickup-day?date=2026-13-01', owner), 400, 'validation_failed');
+
+    const now = clock.now();
+    clock.set(new Date('2026-11-03T01:00:00Z')); // 09:00 the next day in Shanghai (still the 2nd in UTC: the tenant's calendar decides)
+    const next = await api.get('/api/v1/pickup-day', owner);
+    expect(next.json()).toMatchObject({ date: '2026-11-03', today: true, orders: [], by_product: [] });
+    expect(next.json().earlier.map((o: { order_id: string }) => o.order_id)).toEqual(expect.arrayContaining([orders.wang!.id, orders.li!.id]));
+    const picked = await api.get(`/api/v1/pickup-day?date=${arrivedDay}`, owner);
+    expect(picked.json()).toMatchObject({ date: arrivedDay, today: false, earlier: [] });
+    expect(picked.json().by_product.find((p: { sku_id: string }) => p.sku_id === pears.id)).toMatchObject({ quantity: 2, buyers: 1 });
+    const print = await api.get(`/api/v1/pickup-day/print?layout=a4&date=${arrivedDay}`, owner);
+    expect(print.status).toBe(200);
+    expect(print.text).toContain(`${arrivedDay} 到货自提`);
+    expect(print.text).toContain('王小明');
+    const xlsx = await api.get(`/api/v1/pickup-day/export.xlsx?date=${arrivedDay}`, owner);
+    expect(xlsx.headers['content-disposition']).toContain(`pickup-${arrivedDay}.xlsx`);
+    clock.set(now);
   });
 
   it('verifies a scanned QR for part of an order, then the typed code for the rest; wrong, excessive and used codes write nothing', async () => {

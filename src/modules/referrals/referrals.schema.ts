@@ -21,6 +21,8 @@ export const createReferralTaskBody = z.object({
   .refine((b) => b.reward_kind !== 'cash' || b.reward_cash !== undefined, { message: 'a cash reward needs reward_cash', path: ['reward_cash'] });
 export type CreateReferralTaskInput = z.infer<typeof createReferralTaskBody>;
 
+const refusedByReason = z.object({ self_invite: z.number().int(), duplicate_identity: z.number().int(), refunded: z.number().int() }).meta({ id: 'ReferralRefusals' });
+
 export const referralTaskSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -35,6 +37,8 @@ export const referralTaskSchema = z.object({
   guard: guardSummarySchema.nullable(),
   invites_counted: z.number().int(),
   invites_refused: z.number().int(),
+  /** Why invitees did not count: the buyer was the inviter, the same person as the inviter or an earlier invitee, or their first order was refunded. */
+  refused_by_reason: refusedByReason,
   rewards_given: z.number().int(),
 }).meta({ id: 'ReferralTask' });
 
@@ -43,6 +47,7 @@ export const referralProgressSchema = z.object({
   inviter_name: z.string(),
   counted: z.number().int(),
   refused: z.number().int(),
+  refused_by_reason: refusedByReason,
   rewards: z.number().int(),
 }).meta({ id: 'ReferralProgress' });
 

@@ -63,8 +63,9 @@ export async function getTask(db: Conn, actor: Actor, id: string) {
 /** Each inviter's progress in a task, most counted first: the operator's results. */
 export async function taskProgress(db: Conn, actor: Actor, id: string) {
   await getTask(db, actor, id);
-  const { rows } = await sql<{ inviter_id: string; inviter_name: string; counted: number; refused: number; rewards: number }>`
+  const { rows } = await sql<{ inviter_id: string; inviter_name: string; counted: number; refused: number; refused_by_reason: RefusedByReason; rewards: number }>`
     SELECT i.inviter_id, c.name AS inviter_name, count(*) FILTER (WHERE i.counted)::int AS counted, count(*) FILTER (WHERE NOT i.counted)::int AS refused,
+           ${refusals(sql`i`)} AS refused_by_reason,
            (SELECT count(*)::int FROM referral_rewards r WHERE r.tenant_id = i.tenant_id AND r.task_id = i.task_id AND r.inviter_id = i.inviter_id) AS rewards
       FROM referral_invites i JOIN ${customerCards(actor.tenantId)} c ON c.id = i.inviter_id
      WHERE i.tenant_id = ${actor.tenantId} AND i.task_id = ${id}
@@ -166,14 +167,22 @@ export async function uncountRefunded(tx: Tx, tenantId: string, orderId: string)
     .where('tenant_id', '=', tenantId).where('order_id', '=', orderId).where('counted', '=', true).execute();
 }
 
+type RefusedByReason = { self_invite: number; duplicate_identity: number; refunded: number };
+/** Invites that did not count, by reason, as one JSON object (an aggregate over `alias`'s rows). */
+const refusals = (alias: ReturnType<typeof sql>) => sql`json_build_object(
+  'self_invite', count(*) FILTER (WHERE NOT ${alias}.counted AND ${alias}.reason = 'self_invite'),
+  'duplicate_identity', count(*) FILTER (WHERE NOT ${alias}.counted AND ${alias}.reason = 'duplicate_identity'),
+  'refunded', count(*) FILTER (WHERE NOT ${alias}.counted AND ${alias}.reason = 'refunded'))`;
+
 interface TaskRow {
   id: string; name: string; invites_required: number; reward_kind: 'coupon' | 'points'; reward_template_id: string | null; reward_points: number | null;
-  starts_at: Date; ends_at: Date; status: 'active' | 'ended'; verdict: StoredVerdict; guard: unknown; invites_counted: number; invites_refused: number; rewards_given: number;
+  starts_at: Date; ends_at: Date; status: 'active' | 'ended'; verdict: StoredVerdict; guard: unknown; invites_counted: number; invites_refused: number; refused_by_reason: RefusedByReason; rewards_given: number;
 }
 const taskRows = (tenantId: string) => sql`
   SELECT t.id, t.name, t.invites_required, t.reward_kind, t.reward_template_id, t.reward_points, t.starts_at, t.ends_at, t.status, t.verdict, t.guard,
          (SELECT count(*)::int FROM referral_invites i WHERE i.tenant_id = t.tenant_id AND i.task_id = t.id AND i.counted) AS invites_counted,
          (SELECT count(*)::int FROM referral_invites i WHERE i.tenant_id = t.tenant_id AND i.task_id = t.id AND NOT i.counted) AS invites_refused,
+         (SELECT ${refusals(sql`i`)} FROM referral_invites i WHERE i.tenant_id = t.tenant_id AND i.task_id = t.id) AS refused_by_reason,
          (SELECT count(*)::int FROM referral_rewards r WHERE r.tenant_id = t.tenant_id AND r.task_id = t.id) AS rewards_given
     FROM referral_tasks t WHERE t.tenant_id = ${tenantId}`;
 

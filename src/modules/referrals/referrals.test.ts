@@ -75,6 +75,8 @@ describe('referral tasks', async () => {
     expect((await api.post(`/api/v1/orders/${first}/refunds`, {}, admin)).status).toBe(201);
     const progress = (await api.get(`/api/v1/referral-tasks/${task.json().id}/progress`, admin)).json().items;
     expect(progress).toEqual([expect.objectContaining({ counted: 1, refused: 2, rewards: 1 })]);
+    expect(progress[0].refused_by_reason).toEqual({ self_invite: 0, duplicate_identity: 1, refunded: 1 });
+    expect((await api.get('/api/v1/referral-tasks', admin)).json().items.find((x: { id: string }) => x.id === task.json().id)).toMatchObject({ invites_refused: 2, refused_by_reason: { self_invite: 0, duplicate_identity: 1, refunded: 1 }, rewards_given: 1 });
     const ledger = await db.selectFrom('points_ledger').selectAll().where('tenant_id', '=', world.tenantId).execute();
     expect(ledger).toHaveLength(1);
   });

@@ -173,14 +173,25 @@ function TaskRow({ task, templates }: { task: ReferralTask; templates: CouponTem
         <button type="button" className="link" onClick={() => setOpen(!open)}>{task.name}</button>
         <span>{t('referrals.rule', { count: task.invites_required, reward })} <VerdictBadge verdict={task.verdict} /></span>
       </div>
-      <span className="muted small">{t('referrals.counts', { counted: task.invites_counted, refused: task.invites_refused, rewards: task.rewards_given })}</span>
+      <span className="muted small" data-testid="referral-task-counts">{t('referrals.counts', { counted: task.invites_counted, refused: task.invites_refused, rewards: task.rewards_given })}</span>
+      {task.invites_refused > 0 && <span className="muted small" data-testid="referral-task-refusals">{refusalText(t, task.refused_by_reason)}</span>}
       {open && progress.data && (
         <ul className="small">
-          {progress.data.map((p) => <li key={p.inviter_id}>{p.inviter_name}: {t('referrals.counts', { counted: p.counted, refused: p.refused, rewards: p.rewards })}</li>)}
+          {progress.data.map((p) => (
+            <li key={p.inviter_id} data-testid="referral-inviter">
+              {p.inviter_name}: {t('referrals.counts', { counted: p.counted, refused: p.refused, rewards: p.rewards })}
+              {p.refused > 0 && <span className="muted"> ({refusalText(t, p.refused_by_reason)})</span>}
+            </li>
+          ))}
         </ul>
       )}
     </li>
   );
+}
+
+/** Why invitees were not counted, the reasons that occurred with their counts. */
+function refusalText(t: (key: string, o?: Record<string, unknown>) => string, r: ReferralTask['refused_by_reason']) {
+  return (Object.entries(r) as [keyof typeof r, number][]).filter(([, n]) => n > 0).map(([reason, n]) => t(`referrals.refused_${reason}`, { count: n })).join(' · ');
 }
 
 function TaskForm({ templates }: { templates: CouponTemplate[] }) {

@@ -2154,7 +2154,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The leader's day: orders waiting at the pickup point, by buyer and by product */
+        /** The leader's day: orders that arrived at the pickup point on a date (default today, with those on their way) by buyer and by product; earlier arrivals still waiting apart */
         get: operations["getPickupDay"];
         put?: never;
         post?: never;
@@ -3812,7 +3812,6 @@ export interface components {
         /** @enum {string} */
         CouponKindInput: "fixed" | "percent" | "threshold";
         CouponOffer: {
-            template_id: string;
             name: string;
             kind: components["schemas"]["CouponKind"];
             amount: number | null;
@@ -3823,6 +3822,7 @@ export interface components {
             target: components["schemas"]["CouponTarget"];
             stacks_with_subsidy: boolean;
             stacks_with_coupons: boolean;
+            template_id: string;
             /** Format: date-time */
             claim_ends_at: string;
             /** @description How many the buyer holds already */
@@ -3845,7 +3845,6 @@ export interface components {
         /** @enum {string} */
         CouponTargetInput: "order" | "skus" | "categories" | "b_nodes";
         CouponTemplate: {
-            id: string;
             name: string;
             kind: components["schemas"]["CouponKind"];
             amount: number | null;
@@ -3854,9 +3853,10 @@ export interface components {
             /** @description integer fen (1/100 yuan) */
             min_total: number;
             target: components["schemas"]["CouponTarget"];
-            target_ids: string[];
             stacks_with_subsidy: boolean;
             stacks_with_coupons: boolean;
+            id: string;
+            target_ids: string[];
             /** Format: date-time */
             claim_starts_at: string;
             /** Format: date-time */
@@ -4875,6 +4875,9 @@ export interface components {
             pickup_address: string;
             pickup_hours: string;
             no_show: components["schemas"]["PresaleSettings"];
+            /** Format: date */
+            date: string;
+            today: boolean;
             by_product: {
                 sku_id: string;
                 sku_code: string;
@@ -4884,6 +4887,23 @@ export interface components {
                 buyers: number;
             }[];
             orders: {
+                order_id: string;
+                number: string;
+                status: string;
+                customer_name: string;
+                phone_tail: string | null;
+                arrived_at: string | null;
+                overdue: boolean;
+                lines: {
+                    line_no: number;
+                    sku_id: string;
+                    sku_code: string;
+                    title: string;
+                    quantity: number;
+                    picked: number;
+                }[];
+            }[];
+            earlier: {
                 order_id: string;
                 number: string;
                 status: string;
@@ -5057,6 +5077,9 @@ export interface components {
                 sold: number;
                 buyers: string[];
             }[];
+            verdict: ("accept" | "warn") | null;
+            guard: components["schemas"]["GuardSummary"] | null;
+            override_reason: string | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -5357,7 +5380,13 @@ export interface components {
             inviter_name: string;
             counted: number;
             refused: number;
+            refused_by_reason: components["schemas"]["ReferralRefusals"];
             rewards: number;
+        };
+        ReferralRefusals: {
+            self_invite: number;
+            duplicate_identity: number;
+            refunded: number;
         };
         ReferralTask: {
             id: string;
@@ -5378,6 +5407,7 @@ export interface components {
             guard: components["schemas"]["GuardSummary"] | null;
             invites_counted: number;
             invites_refused: number;
+            refused_by_reason: components["schemas"]["ReferralRefusals"];
             rewards_given: number;
         };
         Refund: {
@@ -5945,8 +5975,6 @@ export interface components {
         /** @enum {string} */
         Verdict: "accept" | "warn" | "reject";
         WalletCoupon: {
-            id: string;
-            template_id: string;
             name: string;
             kind: components["schemas"]["CouponKind"];
             amount: number | null;
@@ -5957,6 +5985,8 @@ export interface components {
             target: components["schemas"]["CouponTarget"];
             stacks_with_subsidy: boolean;
             stacks_with_coupons: boolean;
+            id: string;
+            template_id: string;
             /** @enum {string} */
             status: "available" | "used" | "expired";
             /** @enum {string} */
@@ -15517,6 +15547,10 @@ export interface operations {
                     window_id: string;
                     title: string;
                     sku_ids: string[];
+                    /** @description A tenant admin's written reason to sell at prices the economics guard rejects (audited; some rules cannot be overridden) */
+                    override?: {
+                        reason: string;
+                    };
                 };
             };
         };
@@ -15801,6 +15835,8 @@ export interface operations {
             query?: {
                 /** @description Required for admins; owners and staff see their own node */
                 b_node_id?: string;
+                /** @description The arrival date (YYYY-MM-DD, the tenant's calendar); default today */
+                date?: string;
             };
             header?: never;
             path?: never;
@@ -20942,6 +20978,7 @@ export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const pnlDimensionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimension"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const pnlDimensionInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PnlDimensionInput"]> = ["sku", "b_node", "supplier", "policy", "campaign", "day"];
 export const presaleWindow_statusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Presale"]["window_status"]> = ["open", "closed", "cancelled"];
+export const presaleVerdictAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Presale"]["verdict"]> = ["accept", "warn"];
 export const profitSharingOrderKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["kind"]> = ["split", "unfreeze"];
 export const profitSharingOrderStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingOrder"]["status"]> = ["pending", "processing", "finished", "failed"];
 export const profitSharingReceiverTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ProfitSharingReceiver"]["type"]> = ["PERSONAL_OPENID", "MERCHANT_ID"];

@@ -48,19 +48,20 @@ async function downloadDocument(path: string, name: string) {
 }
 
 /** Print (A4, 80 mm receipt) and Excel export of a purchase order or pick list. */
-export function DocumentActions({ base, name, receiptFirst = false }: { base: string; name: string; receiptFirst?: boolean }) {
+export function DocumentActions({ base, name, receiptFirst = false, params = {} }: { base: string; name: string; receiptFirst?: boolean; params?: Record<string, string> }) {
   const { t, i18n } = useTranslation();
   const [error, setError] = useState<unknown>(null);
   const lang = i18n.language.startsWith('zh') ? 'zh-CN' : 'en';
+  const extra = Object.entries(params).map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('');
   const run = (p: Promise<void>) => { setError(null); p.catch(setError); };
   const buttons = [
-    <button key="a4" type="button" className="small" data-testid="print-a4" onClick={() => run(printDocument(`${base}/print?layout=a4&lang=${lang}`))}>{t('fulfilment.print_a4')}</button>,
-    <button key="receipt" type="button" className="small" data-testid="print-receipt" onClick={() => run(printDocument(`${base}/print?layout=receipt&lang=${lang}`))}>{t('fulfilment.print_receipt')}</button>,
+    <button key="a4" type="button" className="small" data-testid="print-a4" onClick={() => run(printDocument(`${base}/print?layout=a4&lang=${lang}${extra}`))}>{t('fulfilment.print_a4')}</button>,
+    <button key="receipt" type="button" className="small" data-testid="print-receipt" onClick={() => run(printDocument(`${base}/print?layout=receipt&lang=${lang}${extra}`))}>{t('fulfilment.print_receipt')}</button>,
   ];
   return (
     <div className="inline" data-testid="document-actions">
       {receiptFirst ? buttons.reverse() : buttons}
-      <button type="button" className="small" data-testid="export-excel" onClick={() => run(downloadDocument(`${base}/export.xlsx`, `${name}.xlsx`))}>{t('fulfilment.export_excel')}</button>
+      <button type="button" className="small" data-testid="export-excel" onClick={() => run(downloadDocument(extra ? `${base}/export.xlsx?${extra.slice(1)}` : `${base}/export.xlsx`, `${name}.xlsx`))}>{t('fulfilment.export_excel')}</button>
       <ErrorNote error={error} />
     </div>
   );

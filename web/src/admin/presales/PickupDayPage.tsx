@@ -50,8 +50,10 @@ export function PickupDayPage() {
 function Workspace({ nodeId, own }: { nodeId: string; own: boolean }) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
-  const query = own ? {} : { b_node_id: nodeId };
-  const day = useQuery({ queryKey: ['admin', 'pickup-day', nodeId], queryFn: ({ signal }) => adminApi<PickupDay>('/pickup-day', { query, signal }), refetchInterval: 30_000 });
+  // No date: today in the tenant's calendar (the server decides); a date picked lists that day's arrivals.
+  const [date, setDate] = useState('');
+  const query = { ...(own ? {} : { b_node_id: nodeId }), ...(date ? { date } : {}) };
+  const day = useQuery({ queryKey: ['admin', 'pickup-day', nodeId, date], queryFn: ({ signal }) => adminApi<PickupDay>('/pickup-day', { query, signal }), refetchInterval: 30_000 });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['admin', 'pickup-day', nodeId] });
   const [scanning, setScanning] = useState(false);
   const [code, setCode] = useState('');
@@ -65,7 +67,7 @@ function Workspace({ nodeId, own }: { nodeId: string; own: boolean }) {
     const read = parsePickupQr(text);
     if (!read) { setPhotoError(t('pickup_day.not_a_pickup_qr')); return; }
     setPhotoError(null);
-    setHanding({ order: day.data?.orders.find((o) => o.order_id === read.orderId) ?? null, proof: { qr: text } });
+    setHanding({ order: [...(day.data?.orders ?? []), ...(day.data?.earlier ?? [])].find((o) => o.order_id === read.orderId) ?? null, proof: { qr: text } });
   };
   const photo = async (file: File | undefined) => {
     if (!file) return;
@@ -80,6 +82,10 @@ function Workspace({ nodeId, own }: { nodeId: string; own: boolean }) {
   return (
     <>
       <section className="card">
+        <Field label={t('pickup_day.date')}>
+          <input type="date" value={date || d.date} onChange={(e) => setDate(e.target.value)} data-testid="pickup-day-date" />
+        </Field>
+        {!d.today && <p className="small"><button type="button" className="link" onClick={() => setDate('')} data-testid="pickup-day-today">{t('pickup_day.back_to_today')}</button></p>}
         <p className="small">{d.b_node_name} · {d.pickup_address || '—'}{d.pickup_hours ? ` · ${d.pickup_hours}` : ''}</p>
         <p className="small" data-testid="pickup-day-summary">{t('pickup_day.summary', { orders: d.orders.length, units: d.by_product.reduce((a, p) => a + p.quantity, 0) })}</p>
         <button type="button" className="primary block" disabled={arrived.isPending || waiting === 0} onClick={() => arrived.mutate()} data-testid="announce-arrival">
@@ -127,28 +133,43 @@ function Workspace({ nodeId, own }: { nodeId: string; own: boolean }) {
             ))}
           </ul>
         )}
-        {own && <DocumentActions base="/pickup-day" name={`pickups-${d.b_node_name}`} receiptFirst />}
+        {own && <DocumentActions base="/pickup-day" name={`pickups-${d.b_node_name}-${d.date}`} receiptFirst params={date ? { date } : {}} />}
       </section>
 
       <section>
         <h2 className="section-title">{t('pickup_day.by_buyer')}</h2>
         <ul className="plain-list" data-testid="by-buyer">
-          {d.orders.map((o) => (
-            <li key={o.order_id} className={o.overdue ? 'card overdue' : 'card'} data-testid="buyer-card" data-order-id={o.order_id}>
-              <div className="row-between">
-                <strong>{o.customer_name}{o.phone_tail && <span className="muted small"> ({o.phone_tail})</span>}</strong>
-                <span className="tag">{o.arrived_at ? t('pickup_day.arrived_at', { time: formatTime(o.arrived_at, i18n.language) }) : t('pickup_day.not_arrived')}</span>
-              </div>
-              <p className="muted small">{o.number}{o.overdue && <span className="error"> · {t('pickup_day.overdue')}</span>}</p>
-              <ul className="plain-list small">
-                {o.lines.map((l) => <li key={l.line_no} className="row-between"><span>{l.title}</span><span>{l.picked > 0 ? `${l.picked}/` : ''}{l.quantity}</span></li>)}
-              </ul>
-              <button type="button" className="small" onClick={() => { setDone(null); setHanding({ order: o, proof: null }); }} data-testid="hand-out">{t('pickup_day.hand_out')}</button>
-            </li>
-          ))}
+          {d.orders.map((o) => <BuyerCard key={o.order_id} order={o} onHandOut={() => { setDone(null); setHanding({ order: o, proof: null }); }} />)}
         </ul>
       </section>
+
+      {d.earlier.length > 0 && (
+        <section data-testid="pickup-day-earlier">
+          <h2 className="section-title">{t('pickup_day.earlier', { count: d.earlier.length })}</h2>
+          <ul className="plain-list">
+            {d.earlier.map((o) => <BuyerCard key={o.order_id} order={o} onHandOut={() => { setDone(null); setHanding({ order: o, proof: null }); }} />)}
+          </ul>
+        </section>
+      )}
     </>
+  );
+}
+
+/** One buyer's waiting order: what is left on each line, when it arrived, overdue or not. */
+function BuyerCard({ order: o, onHandOut }: { order: PickupOrder; onHandOut: () => void }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <li className={o.overdue ? 'card overdue' : 'card'} data-testid="buyer-card" data-order-id={o.order_id}>
+      <div className="row-between">
+        <strong>{o.customer_name}{o.phone_tail && <span className="muted small"> ({o.phone_tail})</span>}</strong>
+        <span className="tag">{o.arrived_at ? t('pickup_day.arrived_at', { time: formatTime(o.arrived_at, i18n.language) }) : t('pickup_day.not_arrived')}</span>
+      </div>
+      <p className="muted small">{o.number}{o.overdue && <span className="error"> · {t('pickup_day.overdue')}</span>}</p>
+      <ul className="plain-list small">
+        {o.lines.map((l) => <li key={l.line_no} className="row-between"><span>{l.title}</span><span>{l.picked > 0 ? `${l.picked}/` : ''}{l.quantity}</span></li>)}
+      </ul>
+      <button type="button" className="small" onClick={onHandOut} data-testid="hand-out">{t('pickup_day.hand_out')}</button>
+    </li>
   );
 }
 

@@ -5,6 +5,8 @@ import type { components } from '../../api/schema.gen.js';
 import { ErrorNote, Field, formatTime, Loading } from '../../ui.js';
 import { adminApi } from '../auth.js';
 import { Can } from '../access.js';
+import { VerdictBadge } from '../economics/EconomicsNav.js';
+import { GuardOutcome, useGuardedCreate } from '../economics/useGuardedCreate.js';
 
 type Presale = components['schemas']['Presale'];
 type SalesWindow = components['schemas']['SalesWindow'];
@@ -28,6 +30,15 @@ export function PresalesPage() {
               <li key={p.id} className="card" data-testid="presale-card">
                 <div className="row"><strong>{p.title}</strong><span className={p.open ? 'tag ok' : 'tag'}>{p.open ? t('presale.open') : t('presale.closed')}</span></div>
                 <div className="muted small">{p.window_name} · {t('presale.cutoff')} {formatTime(p.cutoff_at, i18n.language)} · {t('presale.orders', { count: p.orders })}</div>
+                <div className="small" data-testid="presale-verdict">
+                  {t('presale.verdict')} {p.verdict ? <VerdictBadge verdict={p.verdict} /> : <span className="muted">{t('presale.not_judged')}</span>}
+                  {p.override_reason && <span className="muted"> · {t('presale.overridden', { reason: p.override_reason })}</span>}
+                </div>
+                {p.guard && p.guard.rules.some((r) => r.status !== 'pass') && (
+                  <ul className="small" data-testid="presale-guard">
+                    {p.guard.rules.filter((r) => r.status !== 'pass').map((r) => <li key={r.id}><strong>{r.id}</strong> {i18n.language.startsWith('zh') ? r.message_zh : r.message}</li>)}
+                  </ul>
+                )}
                 <ul className="plain-list presale-bars">
                   {p.items.map((i) => (
                     <li key={i.sku_id} data-testid="presale-card-item">
@@ -46,38 +57,44 @@ export function PresalesPage() {
   );
 }
 
+interface PresaleBody { window_id: string; title: string; sku_ids: string[]; override?: { reason: string } }
+
+/** A new pre-sale: judged by the economics guard at every shop's price and commission; a rejection shows its rules and, for admins, the override. */
 function NewPresale() {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const windows = useQuery({ queryKey: ['admin', 'sales-windows', 'open'], queryFn: ({ signal }) => adminApi<{ items: SalesWindow[] }>('/sales-windows', { query: { status: 'open' }, signal }).then((r) => r.items) });
   const products = useQuery({ queryKey: ['admin', 'products', 'presale'], queryFn: ({ signal }) => adminApi<{ items: Product[] }>('/products', { signal }).then((r) => r.items) });
-  const [windowId, setWindowId] = useState('');
-  const [title, setTitle] = useState('');
-  const [skus, setSkus] = useState<string[]>([]);
-  const create = useMutation({
-    mutationFn: () => adminApi<Presale>('/presales', { body: { window_id: windowId || windows.data?.[0]?.id, title: title.trim(), sku_ids: skus } }),
-    onSuccess: () => { setTitle(''); setSkus([]); void queryClient.invalidateQueries({ queryKey: ['admin', 'presales'] }); },
+  const toBody = (d: { windowId: string; title: string; skus: string[] }): PresaleBody | null => {
+    const windowId = d.windowId || windows.data?.[0]?.id;
+    return windowId && d.title.trim() && d.skus.length > 0 ? { window_id: windowId, title: d.title.trim(), sku_ids: d.skus } : null;
+  };
+  const { draft, edit, body, submit, save, rejected, created } = useGuardedCreate<{ windowId: string; title: string; skus: string[] }, PresaleBody, Presale>({
+    empty: { windowId: '', title: '', skus: [] }, toBody, path: '/presales',
+    onCreated: () => queryClient.invalidateQueries({ queryKey: ['admin', 'presales'] }),
   });
-  const toggle = (id: string) => setSkus((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
+  const toggle = (id: string) => edit({ skus: draft.skus.includes(id) ? draft.skus.filter((x) => x !== id) : [...draft.skus, id] });
   return (
-    <form className="card" data-testid="presale-form" onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+    <form className="card" data-testid="presale-form" onSubmit={submit}>
       <h2 className="section-title">{t('presale.new')}</h2>
       <Field label={t('presale.window')}>
-        <select value={windowId} onChange={(e) => setWindowId(e.target.value)} data-testid="presale-window">
+        <select value={draft.windowId} onChange={(e) => edit({ windowId: e.target.value })} data-testid="presale-window">
           {(windows.data ?? []).map((w) => <option key={w.id} value={w.id}>{w.name} · {formatTime(w.cutoff_at, i18n.language)}</option>)}
         </select>
       </Field>
-      <Field label={t('presale.title_field')}><input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={60} data-testid="presale-title" /></Field>
+      <Field label={t('presale.title_field')}><input value={draft.title} onChange={(e) => edit({ title: e.target.value })} maxLength={60} data-testid="presale-title" /></Field>
       <fieldset className="sku-picks">
         <legend>{t('presale.skus')}</legend>
         {(products.data ?? []).flatMap((p) => p.skus.map((s) => (
           <label key={s.id} className="check">
-            <input type="checkbox" checked={skus.includes(s.id)} onChange={() => toggle(s.id)} data-testid="presale-sku" data-sku-id={s.id} /> {p.title} · {s.name}
+            <input type="checkbox" checked={draft.skus.includes(s.id)} onChange={() => toggle(s.id)} data-testid="presale-sku" data-sku-id={s.id} /> {p.title} · {s.name}
           </label>
         )))}
       </fieldset>
-      <ErrorNote error={create.error} testId="presale-create-error" />
-      <button type="submit" className="primary" disabled={create.isPending || skus.length === 0 || !title.trim()} data-testid="presale-create">{t('presale.create')}</button>
+      <p className="muted small">{t('presale.guard_hint')}</p>
+      <GuardOutcome save={save} rejected={rejected} errorTestId="presale-create-error" />
+      {created && <p className="notice" data-testid="presale-created">{created.title} · <VerdictBadge verdict={created.verdict ?? 'accept'} /></p>}
+      <button type="submit" className="primary" disabled={save.isPending || !body} data-testid="presale-create">{t('presale.create')}</button>
     </form>
   );
 }

@@ -57,7 +57,8 @@ describe('shop sign-in with a one-time code', async () => {
     expect(asked.statusCode, asked.body).toBe(202);
     expect(asked.json()).toEqual({ sent: true, expires_in_s: 300, resend_after_s: 60 });
     const code = await codeFromOutbox(phone);
-    const stored = await db.selectFrom('otp_challenges').select('code_hash').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    const stored = await db.selectFrom('otp_challenges').select(['code_hash', 'phone_hash']).where('tenant_id', '=', world.tenantId).orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(stored.phone_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.code_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.code_hash).not.toContain(code);
 
@@ -152,7 +153,7 @@ describe('shop sign-in with a one-time code', async () => {
     const answers = await Promise.all(Array.from({ length: 12 }, () => signIn({ phone, code: wrong(code) })));
     expect(answers.filter((a) => a.json().code === 'otp_invalid')).toHaveLength(OTP_RULES.maxTries);
     expect(answers.filter((a) => a.json().code === 'otp_expired')).toHaveLength(12 - OTP_RULES.maxTries);
-    const row = await db.selectFrom('otp_challenges').select('attempts').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    const row = await db.selectFrom('otp_challenges').select('attempts').where('tenant_id', '=', world.tenantId).orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
     expect(row.attempts).toBe(OTP_RULES.maxTries);
     expect((await signIn({ phone, code })).json().code).toBe('otp_expired');
   });

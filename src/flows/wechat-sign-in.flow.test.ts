@@ -188,8 +188,8 @@ describe('WeChat sign-in against the simulator', async () => {
     expect(body.customer).toEqual({ id: otp.customer.id, name: otp.customer.name, phone });
     expect(body.session.token).toEqual(expect.any(String));
     // The younger record points at the survivor; its sessions are revoked; its order moved.
-    const merged = await db.selectFrom('customers').select(['merged_into', 'phone']).where('tenant_id', '=', world.tenantId).where('id', '=', mp.customer.id).executeTakeFirstOrThrow();
-    expect(merged).toEqual({ merged_into: otp.customer.id, phone: null });
+    const merged = await db.selectFrom('customers').select(['merged_into', 'phone_sealed']).where('tenant_id', '=', world.tenantId).where('id', '=', mp.customer.id).executeTakeFirstOrThrow();
+    expect(merged).toEqual({ merged_into: otp.customer.id, phone_sealed: null });
     expect((await inject({ method: 'GET', url: '/api/v1/orders', headers: auth(mp.token) })).statusCode).toBe(401);
     const orders = (await inject({ method: 'GET', url: '/api/v1/orders', headers: auth(body.session.token) })).json();
     expect(orders.items.map((o: { id: string }) => o.id)).toContain(order.json().id);

@@ -53,7 +53,7 @@ describe('mass messages: plan, confirm, send, results', async () => {
       { id: 'c_full', member: 'li' }, { id: 'c_gone_at_wecom', member: 'zhang' },
     ];
     for (const c of customers) {
-      await db.insertInto('customers').values({ tenant_id: t, id: c.id, b_node_id: w.bNodeId, name: c.id, phone: null, user_id: null }).execute();
+      await db.insertInto('customers').values({ tenant_id: t, id: c.id, b_node_id: w.bNodeId, name: c.id, user_id: null }).execute();
       await db.insertInto('customer_follows').values({ tenant_id: t, customer_id: c.id, userid: c.member, external_userid: `wm_${c.id}`, added_at: new Date('2026-01-01T00:00:00Z') }).execute();
       await db.insertInto('customer_tag_links').values({ tenant_id: t, customer_id: c.id, tag_id: 'fruit' }).execute();
     }

@@ -29,7 +29,7 @@ describe('handovers', async () => {
     const t = w.tenantId;
     await db.insertInto('wecom_members').values([{ tenant_id: t, userid: 'leaving', name: 'Leaving', status: 'left' }, { tenant_id: t, userid: 'taker', name: 'Taker' }]).execute();
     for (const c of ['a', 'b', 'twice']) {
-      await db.insertInto('customers').values({ tenant_id: t, id: `c_${c}`, b_node_id: w.bNodeId, name: c, phone: null, user_id: null }).execute();
+      await db.insertInto('customers').values({ tenant_id: t, id: `c_${c}`, b_node_id: w.bNodeId, name: c, user_id: null }).execute();
       await db.insertInto('customer_follows').values({ tenant_id: t, customer_id: `c_${c}`, userid: 'leaving', external_userid: `wm_${c}`, added_at: new Date('2026-01-01T00:00:00Z') }).execute();
     }
     await db.insertInto('customer_groups').values({ tenant_id: t, id: 'g1', chat_id: 'wr_g1', owner_userid: 'leaving', b_node_id: w.bNodeId }).execute();

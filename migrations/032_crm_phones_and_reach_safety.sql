@@ -1,0 +1,39 @@
+-- A customer's phone at rest: sealed with the application's key (AES-256-GCM), a keyed blind index
+-- (HMAC-SHA256) for equality, and the masked form lists show. No column keeps the plain number.
+-- SQL cannot seal with the application's key: the plain phones move to customer_phones_unsealed,
+-- which the first start after this migration seals into the new columns and empties
+-- (sealUnsealedPhones, run by the primary right after migrating, before anything is served).
+CREATE TABLE customer_phones_unsealed (
+  tenant_id   text NOT NULL,
+  customer_id text NOT NULL,
+  phone       text NOT NULL,
+  PRIMARY KEY (tenant_id, customer_id),
+  FOREIGN KEY (tenant_id, customer_id) REFERENCES customers(tenant_id, id)
+);
+INSERT INTO customer_phones_unsealed (tenant_id, customer_id, phone)
+SELECT tenant_id, id, phone FROM customers WHERE phone IS NOT NULL;
+
+ALTER TABLE customers DROP COLUMN phone;
+ALTER TABLE customers
+  ADD COLUMN phone_sealed text CHECK (phone_sealed ~ '^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$'),
+  ADD COLUMN phone_index  text CHECK (phone_index ~ '^[0-9a-f]{64}$'),
+  ADD COLUMN phone_masked text CHECK (phone_masked ~ '^\+?[0-9]{0,3}\*{4}[0-9]{0,4}$'),
+  -- Blind indexes of the phone's last 4, 5, … digits: staff find an order by a phone's tail.
+  ADD COLUMN phone_tails  text[] NOT NULL DEFAULT '{}',
+  ADD CONSTRAINT customers_phone_whole CHECK ((phone_sealed IS NULL) = (phone_index IS NULL) AND (phone_index IS NULL) = (phone_masked IS NULL)
+                                              AND (phone_index IS NULL) = (cardinality(phone_tails) = 0));
+CREATE INDEX customers_phone_tails ON customers USING gin (phone_tails);
+-- One customer per phone per tenant, as the plain column's UNIQUE said.
+CREATE UNIQUE INDEX customers_phone_index ON customers (tenant_id, phone_index);
+
+-- A phone identity's subject is the blind index too. Plain subjects left from before are rewritten
+-- by the same start step; the check holds every row written from now on (NOT VALID skips old rows),
+-- and the step validates it once none is left.
+ALTER TABLE customer_identities ADD CONSTRAINT customer_identities_phone_blind
+  CHECK (provider <> 'phone' OR subject ~ '^[0-9a-f]{64}$') NOT VALID;
+
+-- A one-time code's phone is kept as a keyed hash (the codes' own key): codes live 5 minutes, so
+-- the few in flight are dropped rather than carried over (a buyer asks again).
+DELETE FROM otp_challenges;
+ALTER TABLE otp_challenges RENAME COLUMN phone TO phone_hash;
+ALTER TABLE otp_challenges ADD CONSTRAINT otp_challenges_phone_hash CHECK (phone_hash ~ '^[0-9a-f]{64}$');

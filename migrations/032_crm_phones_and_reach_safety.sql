@@ -37,3 +37,27 @@ ALTER TABLE customer_identities ADD CONSTRAINT customer_identities_phone_blind
 DELETE FROM otp_challenges;
 ALTER TABLE otp_challenges RENAME COLUMN phone TO phone_hash;
 ALTER TABLE otp_challenges ADD CONSTRAINT otp_challenges_phone_hash CHECK (phone_hash ~ '^[0-9a-f]{64}$');
+
+-- A mass message delivered to a customer is in their timeline once ('messaged', naming the broadcast).
+CREATE UNIQUE INDEX customer_events_messaged_once ON customer_events (tenant_id, customer_id, (data->>'broadcast_id'))
+  WHERE kind = 'messaged' AND data ? 'broadcast_id';
+
+-- A handover belongs to the B node of the member handing over (or of the node role that made it):
+-- a node's owner and staff see their own node's handovers only.
+ALTER TABLE handovers ADD COLUMN b_node_id text;
+UPDATE handovers h SET b_node_id = m.b_node_id FROM wecom_members m WHERE m.tenant_id = h.tenant_id AND m.userid = h.handover_userid;
+ALTER TABLE handovers ADD FOREIGN KEY (tenant_id, b_node_id) REFERENCES b_nodes(tenant_id, id);
+CREATE INDEX handovers_by_node ON handovers (tenant_id, b_node_id, created_at DESC);
+
+-- WeCom reports adds, not scans. A live code's day counts `requests` (people who scanned and asked
+-- to add a member: add_half or add, each person once a day, through live_code_requests) beside
+-- `adds` (completed adds). The never-written `scans` column becomes `requests`.
+ALTER TABLE live_code_days RENAME COLUMN scans TO requests;
+CREATE TABLE live_code_requests (
+  tenant_id       text NOT NULL,
+  live_code_id    text NOT NULL,
+  day             date NOT NULL,
+  external_userid text NOT NULL,
+  PRIMARY KEY (tenant_id, live_code_id, day, external_userid),
+  FOREIGN KEY (tenant_id, live_code_id) REFERENCES live_codes(tenant_id, id)
+);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiyu, type Siyu } from '../app.js';
 import { loadConfig } from '../platform/config.js';
 import { createTestDatabase } from '../../test/test-db.js';
-import { auth, manualClock, seedWorld, testConfig, type World } from '../../test/fixtures.js';
+import { auth, manualClock, seedWorld, testConfig, type World, testPhones } from '../../test/fixtures.js';
 import { injectPost } from '../providers/sandboxpay.unit.js';
 import { injectFetch } from '../providers/wechat.unit.js';
 import { wechatApi } from '../adapters/wechat/wechat.api.js';
@@ -163,7 +163,7 @@ describe('WeChat sign-in against the simulator', async () => {
     const byPhone = await post(`/api/v1/shops/${world.shop}/session`, { phone: '13700001111' });
     expect(byPhone.json().customer.id).toBe(web.customer.id);
     expect(await identitiesOf(web.customer.id)).toEqual([
-      { provider: 'phone', subject: '13700001111' },
+      { provider: 'phone', subject: testPhones.index('13700001111') },
       { provider: 'wechat_openid', subject: simOpenid(OA, 'zhao') },
       { provider: 'wechat_openid', subject: simOpenid(MP, 'zhao') },
       { provider: 'wechat_unionid', subject: simUnionid('zhao') },

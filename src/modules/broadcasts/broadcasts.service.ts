@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { inTransaction } from '../../platform/db/database.js';
 import type { WecomApi } from '../wecom/wecom.provider.js';
+import { recordCustomersMessaged } from '../crm/crm.service.js';
 import { broadcastError } from './broadcasts.errors.js';
 import { capWindow, insertCustomerPlan, insertGroupPlan, isActiveMember, lockPlanning, recipientCounts, recipientPage } from './broadcasts.repo.js';
 import type { BroadcastContent, CreateBroadcastInput, CustomerAudience, GroupAudience } from './broadcasts.schema.js';
@@ -222,11 +223,18 @@ export async function runResultsJob(db: Db, clock: Clock, apiOf: WecomApiOf, ten
             const keys = rows.map((r) => (b.chat_type === 'single' ? r.external_userid : r.chat_id)).filter((k): k is string => Boolean(k));
             // One statement per outcome; the send time is WeCom's, per row, through a VALUES list.
             const times = rows.map((r) => sql`(${(b.chat_type === 'single' ? r.external_userid : r.chat_id) ?? ''}, ${r.send_time ? new Date(r.send_time * 1000) : null}::timestamptz)`);
-            await sql`UPDATE broadcast_recipients r SET status = ${RESULT_STATUS[status]}, sent_time = v.t,
+            const { rows: delivered } = await sql<{ customer_id: string | null; sent_time: Date | null }>`
+                      UPDATE broadcast_recipients r SET status = ${RESULT_STATUS[status]}, sent_time = v.t,
                         counted_at = ${status === 1 ? sql`r.counted_at` : sql`NULL`}
                         FROM (VALUES ${sql.join(times)}) AS v(k, t)
                        WHERE r.tenant_id = ${tenantId} AND r.broadcast_id = ${id} AND r.msgid = ${task.msgid} AND r.status = 'pending'
-                         AND r.${sql.ref(column)} = v.k AND r.${sql.ref(column)} = ANY(${keys}::text[])`.execute(tx);
+                         AND r.${sql.ref(column)} = v.k AND r.${sql.ref(column)} = ANY(${keys}::text[])
+                      RETURNING r.customer_id, r.sent_time`.execute(tx);
+            // Delivered to a customer: their timeline says so, once per broadcast (a pending row turns sent once).
+            if (status === 1) {
+              await recordCustomersMessaged(tx, tenantId, delivered.filter((d) => d.customer_id)
+                .map((d) => ({ customerId: d.customer_id!, userid: task.sender_userid, at: d.sent_time ?? clock.now(), data: { broadcast_id: id } })));
+            }
           }
         });
       }

@@ -4392,9 +4392,12 @@ export interface components {
             all_full: boolean;
             days: {
                 day: string;
-                scans: number;
+                /** @description People who scanned and asked to add a member this day (add_half_external_contact or add_external_contact), each once */
+                requests: number;
+                /** @description Adds completed this day (add_external_contact) */
                 adds: number;
             }[];
+            total_requests: number;
             total_adds: number;
         };
         /** @enum {string} */

@@ -35,7 +35,7 @@ export function LiveCodesPage() {
 function LiveCodeCard({ code }: { code: LiveCode }) {
   const { t } = useTranslation();
   const today = code.days.at(-1)?.adds ?? 0;
-  const recent = code.days.filter((d) => d.adds > 0 || d.scans > 0).slice(-7);
+  const recent = code.days.filter((d) => d.adds > 0 || d.requests > 0).slice(-7);
   return (
     <li className="card crm-card" data-testid="live-code">
       <div className="crm-card-head">

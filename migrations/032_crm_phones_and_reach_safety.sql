@@ -61,3 +61,39 @@ CREATE TABLE live_code_requests (
   PRIMARY KEY (tenant_id, live_code_id, day, external_userid),
   FOREIGN KEY (tenant_id, live_code_id) REFERENCES live_codes(tenant_id, id)
 );
+
+-- A mass message is never sent twice by a crash: each add_msg_template call is recorded, with its
+-- recipients marked 'submitting', and committed before WeCom is called. A retry finding a
+-- submission without its msgid looks the task up at WeCom (get_groupmsg_list_v2) and adopts it, or
+-- marks it 'uncertain' for the operator to resend explicitly. Both hold their cap slot.
+CREATE TABLE broadcast_submissions (
+  tenant_id     text NOT NULL,
+  broadcast_id  text NOT NULL,
+  id            text NOT NULL,
+  sender_userid text NOT NULL,
+  status        text NOT NULL CHECK (status IN ('submitting', 'submitted', 'uncertain', 'resent')),
+  msgid         text,
+  started_at    timestamptz NOT NULL,
+  settled_at    timestamptz,
+  PRIMARY KEY (tenant_id, broadcast_id, id),
+  FOREIGN KEY (tenant_id, broadcast_id) REFERENCES broadcasts(tenant_id, id),
+  CHECK ((status = 'submitted') = (msgid IS NOT NULL))
+);
+-- A msgid is adopted by one submission only.
+CREATE UNIQUE INDEX broadcast_submissions_msgid ON broadcast_submissions (tenant_id, msgid) WHERE msgid IS NOT NULL;
+CREATE INDEX broadcast_submissions_open ON broadcast_submissions (tenant_id, broadcast_id) WHERE status = 'submitting';
+
+ALTER TABLE broadcast_recipients ADD COLUMN submission_id text;
+DO $$
+DECLARE c text;
+BEGIN
+  FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = 'broadcast_recipients'::regclass AND contype = 'c'
+             AND (pg_get_constraintdef(oid) LIKE '%refused_by_wecom%' OR pg_get_constraintdef(oid) LIKE '%counted_at IS NULL%')
+  LOOP
+    EXECUTE format('ALTER TABLE broadcast_recipients DROP CONSTRAINT %I', c);
+  END LOOP;
+END $$;
+ALTER TABLE broadcast_recipients
+  ADD CONSTRAINT broadcast_recipients_status CHECK (status IN ('planned', 'skipped', 'submitting', 'uncertain', 'pending', 'sent', 'failed', 'not_contact', 'refused_by_wecom', 'cancelled')),
+  ADD CONSTRAINT broadcast_recipients_counted CHECK (counted_at IS NULL OR status IN ('planned', 'submitting', 'uncertain', 'pending', 'sent')),
+  ADD CONSTRAINT broadcast_recipients_submitted CHECK (status NOT IN ('submitting', 'uncertain') OR submission_id IS NOT NULL);

@@ -7,7 +7,7 @@ import { injectPost } from '../src/providers/sandboxpay.unit.js';
 import { createTenant, createUser, issueToken, sandboxPaySecretOf } from '../src/modules/identity/identity.service.js';
 import type { Clock } from '../src/platform/clock.js';
 import { newId } from '../src/platform/ids.js';
-import { phoneVault } from '../src/modules/customers/customer-phones.js';
+import { phoneVault } from '../src/modules/customers/customer-phones.service.js';
 
 /**
  * Tests drive many consumers from one address, as benchmarks do: per-address request limits are

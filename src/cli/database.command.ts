@@ -3,7 +3,7 @@ import { loadConfig } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { seedDemo } from './seed/demo-seed.js';
 import { sealUnsealedPhones } from '../modules/customers/customers.service.js';
-import { phoneVault } from '../modules/customers/customer-phones.js';
+import { phoneVault } from '../modules/customers/customer-phones.service.js';
 import type { Database } from '../database.js';
 
 /** `siyu migrate` and `siyu seed`: work on the same database whether or not the server runs. */

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config, type Mode } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { sealUnsealedPhones } from '../modules/customers/customers.service.js';
-import { phoneVault } from '../modules/customers/customer-phones.js';
+import { phoneVault } from '../modules/customers/customer-phones.service.js';
 import { createDb } from '../platform/db/database.js';
 import { takeOverShutdownSignals } from '../platform/db/embedded.js';
 import { createSiyu } from '../app.js';

@@ -4,7 +4,7 @@ import { presentOrder, orderLines, visibleOrder } from '../modules/orders/orders
 import { paymentsOfOrder, refundsOfOrder } from '../modules/payments/payments.service.js';
 import { shopCard } from '../modules/b-nodes/b-nodes.service.js';
 import { customerCard } from '../modules/customers/customers.service.js';
-import type { PhoneVault } from '../modules/customers/customer-phones.js';
+import type { PhoneVault } from '../modules/customers/customer-phones.service.js';
 import { attributionOf } from '../modules/sharing/sharing.service.js';
 import { getCampaign } from '../modules/campaigns/campaigns.service.js';
 import { couponsOfOrder } from '../modules/coupons/coupons.service.js';

@@ -3,7 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import { inTransaction } from '../platform/db/database.js';
 import { publicShop, resolveShop } from '../modules/b-nodes/b-nodes.service.js';
 import { signInWithPhone } from '../modules/customers/customers.service.js';
-import type { PhoneVault } from '../modules/customers/customer-phones.js';
+import type { PhoneVault } from '../modules/customers/customer-phones.service.js';
 import { checkOtp, issueOtp, OTP_RULES, refuseOtp, type OtpRefusal } from '../modules/customers/otp.service.js';
 import { issueToken } from '../modules/identity/identity.service.js';
 import { queueOtpSms, type Messaging } from '../modules/messaging/messaging.service.js';

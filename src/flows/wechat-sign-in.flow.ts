@@ -7,7 +7,7 @@ import { issueToken } from '../modules/identity/identity.service.js';
 import { applyCustomerMerges } from './crm-events.flow.js';
 import { consumeOauthState, exchangeMiniProgramCode, exchangeOauthCode, phoneFromCode, startOauth } from '../modules/wechat/sign-in.service.js';
 import type { WechatDeps } from '../modules/wechat/wechat.service.js';
-import { openPhone, type PhoneVault } from '../modules/customers/customer-phones.js';
+import { openPhone, type PhoneVault } from '../modules/customers/customer-phones.service.js';
 
 /** WeChat's deps plus the vault a customer's phone is sealed with (the buyer's own card shows it). */
 export type SignInDeps = WechatDeps & { phones: PhoneVault };

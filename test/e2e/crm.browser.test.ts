@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../src/database.js';
 import { testPhones, type World } from '../fixtures.js';
-import { phoneColumns } from '../../src/modules/customers/customer-phones.js';
+import { phoneColumns } from '../../src/modules/customers/customer-phones.service.js';
 import { inTransaction } from '../../src/platform/db/database.js';
 import { crmWecomEventHandler } from '../../src/flows/crm-events.flow.js';
 import { applyGroupChat } from '../../src/modules/crm/crm.service.js';

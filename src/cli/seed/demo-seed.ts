@@ -11,7 +11,7 @@ import { recordOrderEconomics } from '../../modules/economics/order-economics.se
 import { DEMO_NODES, DEMO_SUPPLIERS, DEMO_WAREHOUSES, GIVEN_NAMES, MARGIN_BAND, SURNAMES } from './demo-catalog.js';
 import { buildHistory, type HistoryCustomer, type HistoryNode, type HistorySku } from './demo-orders.js';
 import { seedRng, type SeedRng } from './rng.js';
-import { phoneColumns, phoneVault, type PhoneVault } from '../../modules/customers/customer-phones.js';
+import { phoneColumns, phoneVault, type PhoneVault } from '../../modules/customers/customer-phones.service.js';
 import { SANDBOX_SECRET_KEY } from '../../platform/config.js';
 
 // The home page lists the demo tenant's shops when no tenant is named: one name for both.

@@ -11,7 +11,7 @@ import * as nodes from './b-nodes.service.js';
 import { assignPolicyChecked, putListingGuarded } from '../../flows/guarded-changes.flow.js';
 import { perAddressLimit } from '../../platform/http/security.js';
 import { OTP_KEY_PURPOSE, openVerifiedShopSession } from '../../flows/shop-sign-in.flow.js';
-import { phoneVault } from '../customers/customer-phones.js';
+import { phoneVault } from '../customers/customer-phones.service.js';
 import { deriveKey } from '../../platform/secrets.js';
 import { customerError } from '../customers/customers.errors.js';
 

@@ -6,7 +6,7 @@ import { catalogError } from '../catalog/catalog.errors.js';
 import { findSku } from '../catalog/catalog.service.js';
 import { assertWarehouse } from '../inventory/inventory.service.js';
 import { findOrCreateConsumer } from '../customers/customers.service.js';
-import type { PhoneVault } from '../customers/customer-phones.js';
+import type { PhoneVault } from '../customers/customer-phones.service.js';
 import { homeTenant, issueToken } from '../identity/identity.service.js';
 import { bNodeError } from './b-nodes.errors.js';
 import { bNodeRepo } from './b-nodes.repo.js';

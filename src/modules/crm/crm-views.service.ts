@@ -4,7 +4,7 @@ import { nodeScopeOf } from '../../platform/http/auth.js';
 import { audit } from '../../platform/audit.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { identitiesOf } from '../customers/customer-identities.service.js';
-import { maskPhone, type PhoneVault } from '../customers/customer-phones.js';
+import { maskPhone, type PhoneVault } from '../customers/customer-phones.service.js';
 import { phoneOf } from '../customers/customers.service.js';
 import { crmError } from './crm.errors.js';
 import type { NodeScope } from './crm.fragments.js';

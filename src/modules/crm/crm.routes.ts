@@ -8,7 +8,7 @@ import {
   groupListQuery, groupRowSchema, idParams, renameBody, revealedPhoneSchema, syncStartedSchema, tagCustomerBody, tagGroupSchema, tagNamesSchema,
 } from './crm.schema.js';
 import * as views from './crm-views.service.js';
-import { phoneVault } from '../customers/customer-phones.js';
+import { phoneVault } from '../customers/customer-phones.service.js';
 import * as tags from './crm-tags.service.js';
 import { z } from 'zod';
 

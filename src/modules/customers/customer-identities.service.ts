@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import { audit } from '../../platform/audit.js';
 import { newId } from '../../platform/ids.js';
 import { createConsumerUser, revokeMergedConsumerTokens } from '../identity/identity.service.js';
-import { phoneColumns, type PhoneVault } from './customer-phones.js';
+import { phoneColumns, type PhoneVault } from './customer-phones.service.js';
 import type { IdentityProvider } from './customers.tables.js';
 
 /**
@@ -15,7 +15,7 @@ import type { IdentityProvider } from './customers.tables.js';
  * belong to one person, the two are merged: the older customer (created first; the smaller id on a
  * tie) survives, the other keeps its row for the record, pointing at the survivor.
  */
-/** A customer as sign-ins answer with it; the phone stays sealed until a caller allowed to show it opens it (customer-phones.ts). */
+/** A customer as sign-ins answer with it; the phone stays sealed until a caller allowed to show it opens it (customer-phones.service.ts). */
 export interface CustomerRef { id: string; user_id: string; name: string; phone_sealed: string | null }
 
 /** An openid belongs to one app (`appid`): paying with WeChat Pay needs the openid of the app that pays. */

@@ -3,7 +3,7 @@ import type { Conn, Db } from '../../database.js';
 import { newId } from '../../platform/ids.js';
 import { createConsumerUser, renameConsumerLogins } from '../identity/identity.service.js';
 import { isMiniProgramOpenid, isOfficialAccountApp } from '../wechat/wechat.fragments.js';
-import { openPhone, phoneColumns, type PhoneVault } from './customer-phones.js';
+import { openPhone, phoneColumns, type PhoneVault } from './customer-phones.service.js';
 import type { IdentityProvider } from './customers.tables.js';
 
 /**

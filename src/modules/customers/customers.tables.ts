@@ -7,7 +7,7 @@ export interface CustomersTable {
   b_node_id: string | null;
   name: string;
   /**
-   * The phone, never in the clear (customer-phones.ts): sealed, its blind index for equality and its
+   * The phone, never in the clear (customer-phones.service.ts): sealed, its blind index for equality and its
    * masked form for lists. All null for a buyer who signed in through WeChat and has not shared one.
    */
   phone_sealed: string | null;

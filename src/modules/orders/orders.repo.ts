@@ -4,7 +4,7 @@ import type { Fen } from '../../platform/money.js';
 import type { OrderStatus } from './orders.states.js';
 import { orderMachine, refundReversal, type ReversedStatus } from './orders.states.js';
 import { customerCards } from '../customers/customers.fragments.js';
-import type { PhoneVault } from '../customers/customer-phones.js';
+import type { PhoneVault } from '../customers/customer-phones.service.js';
 import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
 
 /** The channel an order's status changes are announced on; the payload is `tenant_id:order_id`. */

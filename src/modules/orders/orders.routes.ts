@@ -9,7 +9,7 @@ import { askForRefund } from '../../flows/after-sales.flow.js';
 import { checkout, quote } from '../../flows/checkout.flow.js';
 import { resolveShop } from '../b-nodes/b-nodes.service.js';
 import { getOrder } from '../../flows/order-detail.flow.js';
-import { phoneVault } from '../customers/customer-phones.js';
+import { phoneVault } from '../customers/customer-phones.service.js';
 import { cancelOrder, completePickup, markReady } from '../../flows/order-lifecycle.flow.js';
 import { refundStartSchema } from '../payments/payments.schema.js';
 import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, orderStatusQuery, orderStatusResponse, pickupBody, quoteSchema, refundBody } from './orders.schema.js';

@@ -10,7 +10,7 @@ import type { Fen } from '../../platform/money.js';
 import { shipOrders } from '../inventory/inventory.service.js';
 import { orderError } from './orders.errors.js';
 import { orderRepo } from './orders.repo.js';
-import type { PhoneVault } from '../customers/customer-phones.js';
+import type { PhoneVault } from '../customers/customer-phones.service.js';
 import type { Fulfillment } from './orders.schema.js';
 import type { OrderStatus } from './orders.states.js';
 

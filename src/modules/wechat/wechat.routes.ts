@@ -5,7 +5,7 @@ import type { RouteModule } from '../../platform/http/server.js';
 import { itemsOf } from '../../platform/http/schemas.js';
 import { perAddressLimit } from '../../platform/http/security.js';
 import { finishShopOauth, miniProgramSession, shareMiniProgramPhone, startShopOauth, type SignInDeps } from '../../flows/wechat-sign-in.flow.js';
-import { phoneVault } from '../customers/customer-phones.js';
+import { phoneVault } from '../customers/customer-phones.service.js';
 import { resolveShop } from '../b-nodes/b-nodes.service.js';
 import { bNodeError } from '../b-nodes/b-nodes.errors.js';
 import { shopSessionSchema, slugParams } from '../b-nodes/b-nodes.schema.js';

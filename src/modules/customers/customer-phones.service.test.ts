@@ -9,7 +9,7 @@ import { createTestDatabase } from '../../../test/test-db.js';
 import { auth, consumerToken, manualClock, seedWorld, startSiyu, testPhones } from '../../../test/fixtures.js';
 import { newId } from '../../platform/ids.js';
 import { sealUnsealedPhones, signInWithPhone } from './customers.service.js';
-import { maskPhone, phoneVault } from './customer-phones.js';
+import { maskPhone, phoneVault } from './customer-phones.service.js';
 
 describe('phones sealed at rest', async () => {
   const { db } = await createTestDatabase();

@@ -45,8 +45,8 @@ export async function runAggregateBench(opts: { lines: number; json: boolean }):
         FROM generate_series(1, ${SUPPLIERS * SKUS_PER_SUPPLIER}) i`.execute(db);
     await sql`INSERT INTO b_nodes (tenant_id, id, kind, name, slug, warehouse_id, pickup_address)
       SELECT ${t}, 'bn_' || i, 'leader', 'Leader ' || i, 'agg-' || i, 'wh_' || (1 + i % ${WAREHOUSES}), 'Block ' || i FROM generate_series(1, ${PICKUP_POINTS}) i`.execute(db);
-    await sql`INSERT INTO customers (tenant_id, id, user_id, b_node_id, name, phone)
-      SELECT ${t}, 'cus_' || i, NULL, 'bn_' || (1 + i % ${PICKUP_POINTS}), 'Buyer ' || i, '139' || lpad(i::text, 8, '0') FROM generate_series(1, 5000) i`.execute(db);
+    await sql`INSERT INTO customers (tenant_id, id, user_id, b_node_id, name)
+      SELECT ${t}, 'cus_' || i, NULL, 'bn_' || (1 + i % ${PICKUP_POINTS}), 'Buyer ' || i FROM generate_series(1, 5000) i`.execute(db);
     await sql`INSERT INTO sales_windows (tenant_id, id, name, recurrence, opens_at, cutoff_at)
       VALUES (${t}, 'win_bench', 'Bench window', 'daily', now() - interval '1 day', now() + interval '1 hour')`.execute(db);
     // Order o is placed at pickup point o % 500 (its warehouse), by buyer o % 5000; its three lines

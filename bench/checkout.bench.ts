@@ -196,7 +196,7 @@ async function seedWorld(db: Db, slug: string, orders: number): Promise<World> {
 
   const consumers = Array.from({ length: CONSUMERS }, (_, i) => ({ customerId: newId('cus'), userId: newId('usr'), phone: `139${String(i).padStart(8, '0')}`, token: `ses_${newSecret()}` }));
   await db.insertInto('users').values(consumers.map((c) => ({ tenant_id: tenantId, id: c.userId, login: `consumer:${c.phone}`, display_name: `C${c.phone.slice(-4)}`, role: 'consumer' as const, password_hash: null, supplier_id: null, b_node_id: null }))).execute();
-  await db.insertInto('customers').values(consumers.map((c, i) => ({ tenant_id: tenantId, id: c.customerId, user_id: c.userId, b_node_id: shops[i % SHOPS]!.id, name: `C${c.phone.slice(-4)}`, phone: c.phone }))).execute();
+  await db.insertInto('customers').values(consumers.map((c, i) => ({ tenant_id: tenantId, id: c.customerId, user_id: c.userId, b_node_id: shops[i % SHOPS]!.id, name: `C${c.phone.slice(-4)}` }))).execute();
   const expires = new Date(Date.now() + 86_400_000);
   await db.insertInto('auth_tokens').values(consumers.map((c) => ({ tenant_id: tenantId, token_hash: sha256(c.token), user_id: c.userId, kind: 'session' as const, name: null, expires_at: expires, revoked_at: null }))).execute();
   await sql`ANALYZE`.execute(db);

@@ -157,7 +157,7 @@ async function seedWorld(db: Db, opts: FlashBenchOptions): Promise<World> {
   for (let i = 0; i < buyers.length; i += 2000) {
     const part = buyers.slice(i, i + 2000);
     await db.insertInto('users').values(part.map((c) => ({ tenant_id: tenantId, id: c.userId, login: `consumer:${c.phone}`, display_name: `C${c.phone.slice(-4)}`, role: 'consumer' as const, password_hash: null, supplier_id: null, b_node_id: null }))).execute();
-    await db.insertInto('customers').values(part.map((c) => ({ tenant_id: tenantId, id: c.customerId, user_id: c.userId, b_node_id: bNodeId, name: `C${c.phone.slice(-4)}`, phone: c.phone }))).execute();
+    await db.insertInto('customers').values(part.map((c) => ({ tenant_id: tenantId, id: c.customerId, user_id: c.userId, b_node_id: bNodeId, name: `C${c.phone.slice(-4)}` }))).execute();
     await db.insertInto('auth_tokens').values(part.map((c) => ({ tenant_id: tenantId, token_hash: sha256(c.token), user_id: c.userId, kind: 'session' as const, name: null, expires_at: new Date(now + 86_400_000), revoked_at: null }))).execute();
   }
   await sql`ANALYZE`.execute(db);

@@ -7,6 +7,7 @@ import { injectPost } from '../src/providers/sandboxpay.unit.js';
 import { createTenant, createUser, issueToken, sandboxPaySecretOf } from '../src/modules/identity/identity.service.js';
 import type { Clock } from '../src/platform/clock.js';
 import { newId } from '../src/platform/ids.js';
+import { phoneVault } from '../src/modules/customers/customer-phones.service.js';
 
 /**
  * Tests drive many consumers from one address, as benchmarks do: per-address request limits are
@@ -14,6 +15,8 @@ import { newId } from '../src/platform/ids.js';
  * go to a temporary directory, never the project's data directory.
  */
 export const testConfig = loadConfig({ SIYU_RATE_LIMITS: 'off', SIYU_STORAGE_DIR: path.join(os.tmpdir(), 'siyu-test-files') });
+/** The vault test servers seal phones with: tests find a customer by a phone through its blind index. */
+export const testPhones = phoneVault(testConfig.secretKey);
 
 /** A settable clock: tests move time instead of sleeping. */
 export function manualClock(start = new Date('2026-11-01T08:00:00Z')) {

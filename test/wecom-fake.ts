@@ -46,7 +46,7 @@ export function fakeWecom() {
       return g;
     },
     addContactWay: unsupported('addContactWay'), updateContactWay: unsupported('updateContactWay'), delContactWay: unsupported('delContactWay'),
-    sendWelcomeMsg: unsupported('sendWelcomeMsg'), addMsgTemplate: unsupported('addMsgTemplate'), getGroupMsgTask: unsupported('getGroupMsgTask'),
+    sendWelcomeMsg: unsupported('sendWelcomeMsg'), addMsgTemplate: unsupported('addMsgTemplate'), getGroupMsgList: unsupported('getGroupMsgList'), getGroupMsgTask: unsupported('getGroupMsgTask'),
     getGroupMsgSendResult: unsupported('getGroupMsgSendResult'), transferCustomer: unsupported('transferCustomer'), transferResult: unsupported('transferResult'),
     transferGroupChats: unsupported('transferGroupChats'),
   };

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { seedDemo } from './seed/demo-seed.js';
+import { sealUnsealedPhones } from '../modules/customers/customers.service.js';
+import { phoneVault } from '../modules/customers/customer-phones.service.js';
 import type { Database } from '../database.js';
 
 /** `siyu migrate` and `siyu seed`: work on the same database whether or not the server runs. */
@@ -9,7 +11,10 @@ export function registerDatabaseCommands(program: Command) {
   program.command('migrate')
     .description('apply pending SQL migrations (refuses if an applied file was edited)')
     .action(async () => {
-      const opened = await openDatabase<Database>(loadConfig());
+      const config = loadConfig();
+      const opened = await openDatabase<Database>(config);
+      const sealedPhones = await sealUnsealedPhones(opened.db, phoneVault(config.secretKey));
+      if (sealedPhones) console.log(`sealed ${sealedPhones} customer phones stored before phones were encrypted`);
       console.log(`migrations up to date (${opened.embedded ? 'embedded database' : 'DATABASE_URL'})`);
       await opened.close();
     });
@@ -22,7 +27,7 @@ export function registerDatabaseCommands(program: Command) {
       const config = loadConfig();
       const opened = await openDatabase<Database>(config);
       try {
-        const summary = await seedDemo(opened.db, { progress: process.stderr.isTTY, ...(config.mode === 'sandbox' ? { secretKey: config.secretKey } : {}) });
+        const summary = await seedDemo(opened.db, { progress: process.stderr.isTTY, phoneKey: config.secretKey, ...(config.mode === 'sandbox' ? { secretKey: config.secretKey } : {}) });
         console.log(summary.created ? `demo tenant seeded: ${summary.counts}` : 'demo tenant already present; nothing changed');
       } finally {
         await opened.close();

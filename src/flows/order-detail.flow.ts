@@ -4,6 +4,7 @@ import { presentOrder, orderLines, visibleOrder } from '../modules/orders/orders
 import { paymentsOfOrder, refundsOfOrder } from '../modules/payments/payments.service.js';
 import { shopCard } from '../modules/b-nodes/b-nodes.service.js';
 import { customerCard } from '../modules/customers/customers.service.js';
+import type { PhoneVault } from '../modules/customers/customer-phones.service.js';
 import { attributionOf } from '../modules/sharing/sharing.service.js';
 import { getCampaign } from '../modules/campaigns/campaigns.service.js';
 import { couponsOfOrder } from '../modules/coupons/coupons.service.js';
@@ -13,14 +14,14 @@ import { groupOfOrder } from '../modules/group-buys/group-buys.service.js';
  * An order as its detail page shows it: lines, payments, refunds, shop, customer and sharer, each from the
  * module that owns it, read in parallel — a fixed number of statements whatever the order's size.
  */
-export async function getOrder(db: Conn, actor: Actor, orderId: string, customerId?: string) {
+export async function getOrder(db: Conn, phones: PhoneVault, actor: Actor, orderId: string, customerId?: string) {
   const order = await visibleOrder(db, actor, orderId, customerId);
   const [lines, payments, refunds, shop, customer, attribution, discounts, group] = await Promise.all([
     orderLines(db, actor.tenantId, orderId),
     paymentsOfOrder(db, actor.tenantId, orderId),
     refundsOfOrder(db, actor.tenantId, orderId),
     shopCard(db, actor.tenantId, order.b_node_id),
-    customerCard(db, actor.tenantId, order.customer_id),
+    customerCard(db, phones, actor.tenantId, order.customer_id),
     attributionOf(db, actor.tenantId, order),
     discountLines(db, actor.tenantId, order),
     order.campaign_kind === 'group_buy' ? groupOfOrder(db, actor.tenantId, orderId) : null,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiyu, type Siyu } from '../app.js';
 import { loadConfig } from '../platform/config.js';
 import { createTestDatabase } from '../../test/test-db.js';
-import { manualClock, seedWorld, startSiyu, testConfig, type World } from '../../test/fixtures.js';
+import { manualClock, seedWorld, startSiyu, testConfig, type World, testPhones } from '../../test/fixtures.js';
 import { OTP_RULES } from '../modules/customers/otp.service.js';
 import { injectPost } from '../providers/sandboxpay.unit.js';
 
@@ -57,7 +57,8 @@ describe('shop sign-in with a one-time code', async () => {
     expect(asked.statusCode, asked.body).toBe(202);
     expect(asked.json()).toEqual({ sent: true, expires_in_s: 300, resend_after_s: 60 });
     const code = await codeFromOutbox(phone);
-    const stored = await db.selectFrom('otp_challenges').select('code_hash').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    const stored = await db.selectFrom('otp_challenges').select(['code_hash', 'phone_hash']).where('tenant_id', '=', world.tenantId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(stored.phone_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.code_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.code_hash).not.toContain(code);
 
@@ -66,7 +67,7 @@ describe('shop sign-in with a one-time code', async () => {
     expect(session.json().customer).toMatchObject({ name: 'Wang', phone });
     const orders = await siyu.server.inject({ method: 'GET', url: '/api/v1/orders', headers: { authorization: `Bearer ${session.json().token}` } });
     expect(orders.statusCode).toBe(200);
-    const identity = await db.selectFrom('customer_identities').selectAll().where('tenant_id', '=', world.tenantId).where('provider', '=', 'phone').where('subject', '=', phone).executeTakeFirst();
+    const identity = await db.selectFrom('customer_identities').selectAll().where('tenant_id', '=', world.tenantId).where('provider', '=', 'phone').where('subject', '=', testPhones.index(phone)).executeTakeFirst();
     expect(identity?.customer_id).toBe(session.json().customer.id);
 
     const again = await signIn({ phone, code });
@@ -152,7 +153,7 @@ describe('shop sign-in with a one-time code', async () => {
     const answers = await Promise.all(Array.from({ length: 12 }, () => signIn({ phone, code: wrong(code) })));
     expect(answers.filter((a) => a.json().code === 'otp_invalid')).toHaveLength(OTP_RULES.maxTries);
     expect(answers.filter((a) => a.json().code === 'otp_expired')).toHaveLength(12 - OTP_RULES.maxTries);
-    const row = await db.selectFrom('otp_challenges').select('attempts').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    const row = await db.selectFrom('otp_challenges').select('attempts').where('tenant_id', '=', world.tenantId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     expect(row.attempts).toBe(OTP_RULES.maxTries);
     expect((await signIn({ phone, code })).json().code).toBe('otp_expired');
   });

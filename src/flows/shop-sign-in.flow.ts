@@ -3,6 +3,7 @@ import type { Clock } from '../platform/clock.js';
 import { inTransaction } from '../platform/db/database.js';
 import { publicShop, resolveShop } from '../modules/b-nodes/b-nodes.service.js';
 import { signInWithPhone } from '../modules/customers/customers.service.js';
+import type { PhoneVault } from '../modules/customers/customer-phones.service.js';
 import { checkOtp, issueOtp, OTP_RULES, refuseOtp, type OtpRefusal } from '../modules/customers/otp.service.js';
 import { issueToken } from '../modules/identity/identity.service.js';
 import { queueOtpSms, type Messaging } from '../modules/messaging/messaging.service.js';
@@ -29,12 +30,12 @@ export async function requestShopOtp(db: Db, clock: Clock, hashKey: Buffer, mess
  * in the same transaction as the code's consumption. A wrong code's counted try commits; the
  * refusal is thrown after.
  */
-export async function openVerifiedShopSession(db: Db, clock: Clock, hashKey: Buffer, slug: string, input: { phone: string; code: string; name?: string | undefined }) {
+export async function openVerifiedShopSession(db: Db, clock: Clock, hashKey: Buffer, phones: PhoneVault, slug: string, input: { phone: string; code: string; name?: string | undefined }) {
   const node = await resolveShop(db, slug);
   const outcome = await inTransaction(db, async (tx): Promise<{ refused?: OtpRefusal; session?: Awaited<ReturnType<typeof issueToken>> & { customer: { id: string; name: string; phone: string }; shop: ReturnType<typeof publicShop> } }> => {
     const check = await checkOtp(tx, clock, hashKey, node.tenant_id, input.phone, input.code);
     if (!check.ok) return { refused: check };
-    const customer = await signInWithPhone(tx, node.tenant_id, { phone: input.phone, name: input.name, b_node_id: node.id });
+    const customer = await signInWithPhone(tx, phones, node.tenant_id, { phone: input.phone, name: input.name, b_node_id: node.id });
     const session = await issueToken(tx, clock, node.tenant_id, customer.user_id, 'session');
     return { session: { ...session, customer: { id: customer.id, name: customer.name, phone: customer.phone }, shop: publicShop(node) } };
   });

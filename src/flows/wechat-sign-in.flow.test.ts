@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiyu, type Siyu } from '../app.js';
 import { loadConfig } from '../platform/config.js';
 import { createTestDatabase } from '../../test/test-db.js';
-import { auth, manualClock, seedWorld, testConfig, type World } from '../../test/fixtures.js';
+import { auth, manualClock, seedWorld, testConfig, type World, testPhones } from '../../test/fixtures.js';
 import { injectPost } from '../providers/sandboxpay.unit.js';
 import { injectFetch } from '../providers/wechat.unit.js';
 import { wechatApi } from '../adapters/wechat/wechat.api.js';
@@ -163,7 +163,7 @@ describe('WeChat sign-in against the simulator', async () => {
     const byPhone = await post(`/api/v1/shops/${world.shop}/session`, { phone: '13700001111' });
     expect(byPhone.json().customer.id).toBe(web.customer.id);
     expect(await identitiesOf(web.customer.id)).toEqual([
-      { provider: 'phone', subject: '13700001111' },
+      { provider: 'phone', subject: testPhones.index('13700001111') },
       { provider: 'wechat_openid', subject: simOpenid(OA, 'zhao') },
       { provider: 'wechat_openid', subject: simOpenid(MP, 'zhao') },
       { provider: 'wechat_unionid', subject: simUnionid('zhao') },
@@ -188,8 +188,8 @@ describe('WeChat sign-in against the simulator', async () => {
     expect(body.customer).toEqual({ id: otp.customer.id, name: otp.customer.name, phone });
     expect(body.session.token).toEqual(expect.any(String));
     // The younger record points at the survivor; its sessions are revoked; its order moved.
-    const merged = await db.selectFrom('customers').select(['merged_into', 'phone']).where('tenant_id', '=', world.tenantId).where('id', '=', mp.customer.id).executeTakeFirstOrThrow();
-    expect(merged).toEqual({ merged_into: otp.customer.id, phone: null });
+    const merged = await db.selectFrom('customers').select(['merged_into', 'phone_sealed']).where('tenant_id', '=', world.tenantId).where('id', '=', mp.customer.id).executeTakeFirstOrThrow();
+    expect(merged).toEqual({ merged_into: otp.customer.id, phone_sealed: null });
     expect((await inject({ method: 'GET', url: '/api/v1/orders', headers: auth(mp.token) })).statusCode).toBe(401);
     const orders = (await inject({ method: 'GET', url: '/api/v1/orders', headers: auth(body.session.token) })).json();
     expect(orders.items.map((o: { id: string }) => o.id)).toContain(order.json().id);

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/test-db.js';
-import { auth, consumerToken, manualClock, seedWorld, startSiyu, testConfig } from '../../test/fixtures.js';
+import { auth, consumerToken, manualClock, seedWorld, startSiyu, testConfig, testPhones } from '../../test/fixtures.js';
 import { loadConfig } from '../platform/config.js';
 import { deriveKey } from '../platform/secrets.js';
 import { createUser, issueToken } from '../modules/identity/identity.service.js';
@@ -40,7 +40,7 @@ describe('WeChat reach against the simulator: mini-program codes and subscribe m
   /** A shop buyer whose customer has a WeChat openid issued by `appid`. */
   const buyer = async (phone: string, openid: string, appid = APPID) => {
     const token = await consumerToken(siyu, world.shop, phone);
-    const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone_index', '=', testPhones.index(phone)).executeTakeFirstOrThrow();
     await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, app_id: appid, customer_id: customer.id }).execute();
     return { token, customerId: customer.id };
   };

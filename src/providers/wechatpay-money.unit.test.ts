@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase } from '../../test/test-db.js';
-import { auth, consumerToken, seedWorld, testConfig, type World } from '../../test/fixtures.js';
+import { auth, consumerToken, seedWorld, testConfig, type World, testPhones } from '../../test/fixtures.js';
 import { createSiyu, type Siyu } from '../app.js';
 import { injectPost } from './sandboxpay.unit.js';
 import { systemClock } from '../platform/clock.js';
@@ -100,7 +100,7 @@ describe('WeChat Pay profit sharing and reconciliation against the simulator', (
   async function jsapiPaidOrder() {
     const phone = `1370000${String(++key).padStart(4, '0')}`;
     const token = await consumerToken(siyu, world.shop, phone);
-    const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    const customer = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone_index', '=', testPhones.index(phone)).executeTakeFirstOrThrow();
     await giveOpenid(db, world.tenantId, customer.id, undefined, APPID);
     const order = (await inject({ method: 'POST', url: '/api/v1/orders', payload: { shop: world.shop, lines: [{ sku_id: world.skus[0]!.id, quantity: 2 }] }, headers: idem(token) })).json();
     const start = await inject({ method: 'POST', url: `/api/v1/orders/${order.id}/payments`, payload: { provider: 'wechatpay' }, headers: idem(token) });

@@ -31,7 +31,7 @@ describe('WeChat Pay through the simulator', async () => {
   const mchid = await connectSimulatorMerchant(db, testConfig, world.tenantId);
   // Deliveries and refunds as fast as the queue goes.
   expect((await api.post('/simulators/wechatpay/control', { mchid, time_scale: 100_000 }, { key: false })).status).toBe(200);
-  const customers = await db.selectFrom('customers').select(['id', 'phone']).where('tenant_id', '=', world.tenantId).orderBy('phone').execute();
+  const customers = await db.selectFrom('customers').select(['id', 'phone_masked']).where('tenant_id', '=', world.tenantId).orderBy('phone_masked').execute();
   const [buyer, noWechat] = [world.tokens[0]!, world.tokens[2]!];
   const openid = await giveOpenid(db, world.tenantId, customers[0]!.id);
   await giveOpenid(db, world.tenantId, customers[1]!.id);

@@ -77,7 +77,20 @@ describe('live codes and welcome messages', async () => {
 
     // Counted on 31 March, Shanghai's day (UTC says the same here; 00:10 on 1 April is April's).
     const detail = (await api('GET', `/live-codes/${code.id}`)).json();
-    expect(detail).toMatchObject({ total_adds: 1, days: [{ day: '2026-03-31', adds: 1 }] });
+    expect(detail).toMatchObject({ total_adds: 1, total_requests: 1, days: [{ day: '2026-03-31', requests: 1, adds: 1 }] });
+  });
+
+  it('counts what WeCom reports: a half add is a request, its completing add an add, each person once a day', async () => {
+    const code = (await api('POST', '/live-codes', { kind: 'member', name: 'Counted', state: 'counted', userids: ['zhang'] })).json();
+    const { liveCodeContactAdded } = await import('../modules/live-codes/live-codes.service.js');
+    const event = (changeType: 'add_half_external_contact' | 'add_external_contact', person: string) =>
+      db.transaction().execute((tx) => liveCodeContactAdded(tx, w.tenantId, { corpId: CORP, createTime: clock.now().getTime() / 1000, event: 'change_external_contact', changeType, userId: 'zhang', externalUserId: `wm_${person}`, state: 'counted' }));
+    await event('add_half_external_contact', 'dan');
+    await event('add_half_external_contact', 'eve');
+    await event('add_half_external_contact', 'eve'); // replayed
+    await event('add_external_contact', 'dan');
+    const detail = (await api('GET', `/live-codes/${code.id}`)).json();
+    expect(detail).toMatchObject({ total_requests: 2, total_adds: 1, days: [{ requests: 2, adds: 1 }] });
   });
 
   it('a welcome past 20 s is not tried; one another sender used first is recorded as theirs', async () => {

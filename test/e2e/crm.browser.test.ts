@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../src/database.js';
-import type { World } from '../fixtures.js';
+import { testPhones, type World } from '../fixtures.js';
+import { phoneColumns } from '../../src/modules/customers/customer-phones.service.js';
 import { inTransaction } from '../../src/platform/db/database.js';
 import { crmWecomEventHandler } from '../../src/flows/crm-events.flow.js';
 import { applyGroupChat } from '../../src/modules/crm/crm.service.js';
@@ -38,7 +39,7 @@ const live = liveServer({
     });
     const ids = await customersOfExternalUserids(db, t, ['wm-alice', 'wm-bob', 'wm-carol']);
     for (const [ext, name, phone] of [['wm-alice', '爱丽丝', '13812345678'], ['wm-bob', '鲍勃', null], ['wm-carol', '卡罗', null]] as const) {
-      await db.updateTable('customers').set({ name, phone }).where('tenant_id', '=', t).where('id', '=', ids.get(ext)!).execute();
+      await db.updateTable('customers').set({ name, ...(phone ? phoneColumns(testPhones, phone) : {}) }).where('tenant_id', '=', t).where('id', '=', ids.get(ext)!).execute();
     }
   },
 });

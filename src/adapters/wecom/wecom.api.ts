@@ -129,6 +129,10 @@ export function wecomHttpApi(options: WecomHttpOptions): WecomApi {
       const json = await post('/externalcontact/add_msg_template', request);
       return { msgid: String(json.msgid), fail_list: strings(json.fail_list) };
     },
+    async getGroupMsgList({ cursor: c, ...request }) {
+      const json = await post('/externalcontact/get_groupmsg_list_v2', { ...request, filter_type: 2, limit: 100, cursor: c ?? '' });
+      return withCursor({ group_msg_list: (json.group_msg_list ?? []) as never }, json.next_cursor);
+    },
     async getGroupMsgTask(msgid, c) {
       const json = await post('/externalcontact/get_groupmsg_task', { msgid, limit: 1000, cursor: c ?? '' });
       return withCursor({ task_list: (json.task_list ?? []) as never }, json.next_cursor);

@@ -11,6 +11,8 @@ import { recordOrderEconomics } from '../../modules/economics/order-economics.se
 import { DEMO_NODES, DEMO_SUPPLIERS, DEMO_WAREHOUSES, GIVEN_NAMES, MARGIN_BAND, SURNAMES } from './demo-catalog.js';
 import { buildHistory, type HistoryCustomer, type HistoryNode, type HistorySku } from './demo-orders.js';
 import { seedRng, type SeedRng } from './rng.js';
+import { phoneColumns, phoneVault, type PhoneVault } from '../../modules/customers/customer-phones.service.js';
+import { SANDBOX_SECRET_KEY } from '../../platform/config.js';
 
 // The home page lists the demo tenant's shops when no tenant is named: one name for both.
 export { DEMO_TENANT_SLUG } from '../../modules/b-nodes/b-nodes.service.js';
@@ -38,7 +40,11 @@ type Rows = { [T in keyof Database]?: Insertable<Database[T]>[] };
  * seeded generator and written in one transaction with multi-row inserts, so it takes seconds and
  * a failure leaves nothing half-made. Does nothing if the tenant already exists.
  */
-export async function seedDemo(db: Db, opts: { progress?: boolean; seed?: number; now?: Date; secretKey?: string }): Promise<{ created: boolean; counts: string; tenantId?: string }> {
+/**
+ * `secretKey` connects the sandbox's WeChat Pay merchant; `phoneKey` (the server's SIYU_SECRET_KEY; the
+ * sandbox's published key when not given) seals the customers' phones as the server will open them.
+ */
+export async function seedDemo(db: Db, opts: { progress?: boolean; seed?: number; now?: Date; secretKey?: string; phoneKey?: string }): Promise<{ created: boolean; counts: string; tenantId?: string }> {
   const existing = await db.selectFrom('tenants').select('id').where('slug', '=', DEMO_TENANT_SLUG).executeTakeFirst();
   if (existing) return { created: false, counts: 'demo tenant already present', tenantId: existing.id };
   const bar = opts.progress
@@ -46,7 +52,7 @@ export async function seedDemo(db: Db, opts: { progress?: boolean; seed?: number
     : undefined;
   try {
     return await db.transaction().execute(async (tx) => {
-      const seeded = await seedInside(tx, seedRng(opts.seed ?? 20_260_101), opts.now ?? new Date(), bar);
+      const seeded = await seedInside(tx, seedRng(opts.seed ?? 20_260_101), opts.now ?? new Date(), bar, phoneVault(opts.phoneKey ?? opts.secretKey ?? SANDBOX_SECRET_KEY));
       // The demo pays with WeChat Pay through the sandbox's simulator (its merchant key made here).
       if (opts.secretKey && seeded.tenantId) await connectDemoWechatpay(tx, opts.secretKey, seeded.tenantId);
       return seeded;
@@ -63,7 +69,7 @@ export async function seedDemo(db: Db, opts: { progress?: boolean; seed?: number
   }
 }
 
-async function seedInside(tx: Tx, rng: SeedRng, now: Date, bar: cliProgress.SingleBar | undefined) {
+async function seedInside(tx: Tx, rng: SeedRng, now: Date, bar: cliProgress.SingleBar | undefined, phones: PhoneVault) {
   const step = (name: string) => bar?.increment(1, { step: name });
   const long = new Date(now.getTime() - 150 * DAY);
   const id = (prefix: string, at: Date = long) => `${prefix}_${at.getTime().toString(36).padStart(9, '0')}${rng.hex(16)}`;
@@ -84,7 +90,7 @@ async function seedInside(tx: Tx, rng: SeedRng, now: Date, bar: cliProgress.Sing
   rows.shop_routes = DEMO_NODES.map((n, i) => ({ slug: n.slug, tenant_id: t, b_node_id: nodes[i]!.id }));
   rows.listings = nodes.flatMap((n) => n.listings.map((l) => ({ tenant_id: t, b_node_id: n.id, sku_id: l.sku.id, retail_price: l.price, updated_at: long })));
 
-  const customers = buildCustomers(rng, t, now, nodes.map((n) => n.id), id, rows);
+  const customers = buildCustomers(rng, t, now, nodes.map((n) => n.id), id, rows, phones);
   const first = nodes[0]!.id;
   const staffUsers: NewUser[] = [
     { login: 'admin', display_name: '总部运营 · 赵敏', role: 'tenant_admin', password: 'admin123' },
@@ -189,7 +195,7 @@ function listPrice(rng: SeedRng, sku: DemoSku): number {
 }
 
 /** Customers as `findOrCreateConsumer` makes them: a customer row owned by a node plus a password-less consumer user. */
-function buildCustomers(rng: SeedRng, t: string, now: Date, nodeIds: string[], id: (p: string, at: Date) => string, rows: Rows): HistoryCustomer[] {
+function buildCustomers(rng: SeedRng, t: string, now: Date, nodeIds: string[], id: (p: string, at: Date) => string, rows: Rows, vault: PhoneVault): HistoryCustomer[] {
   const phones = new Set<string>();
   const out: HistoryCustomer[] = [];
   const customers: Insertable<Database['customers']>[] = (rows.customers = []);
@@ -205,8 +211,9 @@ function buildCustomers(rng: SeedRng, t: string, now: Date, nodeIds: string[], i
       const name = `${rng.pick(SURNAMES)}${rng.pick(GIVEN_NAMES)}`;
       const customerId = id('cus', createdAt);
       const userId = id('usr', createdAt);
-      customers.push({ tenant_id: t, id: customerId, user_id: userId, b_node_id: nodeIds[nodeIndex]!, name, phone, created_at: createdAt });
-      users.push({ tenant_id: t, id: userId, login: `consumer:${phone}`, display_name: name, role: 'consumer', password_hash: null, supplier_id: null, b_node_id: null, created_at: createdAt });
+      const stored = phoneColumns(vault, phone);
+      customers.push({ tenant_id: t, id: customerId, user_id: userId, b_node_id: nodeIds[nodeIndex]!, name, ...stored, created_at: createdAt });
+      users.push({ tenant_id: t, id: userId, login: `consumer:phone:${stored.phone_index}`, display_name: name, role: 'consumer', password_hash: null, supplier_id: null, b_node_id: null, created_at: createdAt });
       // A few loyal regulars place many orders; most customers buy now and then.
       out.push({ id: customerId, node: nodeIndex, createdAt, weight: 0.2 + rng.next() ** 3 * 4 });
     }

@@ -11,6 +11,7 @@ import * as nodes from './b-nodes.service.js';
 import { assignPolicyChecked, putListingGuarded } from '../../flows/guarded-changes.flow.js';
 import { perAddressLimit } from '../../platform/http/security.js';
 import { OTP_KEY_PURPOSE, openVerifiedShopSession } from '../../flows/shop-sign-in.flow.js';
+import { phoneVault } from '../customers/customer-phones.service.js';
 import { deriveKey } from '../../platform/secrets.js';
 import { customerError } from '../customers/customers.errors.js';
 
@@ -34,8 +35,8 @@ export const bNodeRoutes: RouteModule<Database> = (app, { db, clock, config }) =
   // The shop's product list and product page: shop-catalog.routes.ts.
   app.post('/shops/:slug/session', { config: perAddressLimit(config.limits, config.limits.shopSession), schema: { tags: shopTags, operationId: 'openShopSession', summary: 'Open a consumer session with the phone and the one-time code sent to it', description: 'With `code` (from POST /shops/{slug}/otp): a wrong code answers 401 otp_invalid with `tries_left`; an expired, used or exhausted one 401 otp_expired. Without `code`: the sandbox\'s phone-only shortcut, refused in live mode with 403 otp_required.', params: slugParams, body: shopSessionBody, security: [], response: { 201: shopSessionSchema } } }, async (req, reply) => {
     const { code, ...who } = req.body;
-    if (code !== undefined) return reply.status(201).send(await openVerifiedShopSession(db, clock, deriveKey(config.secretKey, OTP_KEY_PURPOSE), req.params.slug, { ...who, code }));
+    if (code !== undefined) return reply.status(201).send(await openVerifiedShopSession(db, clock, deriveKey(config.secretKey, OTP_KEY_PURPOSE), phoneVault(config.secretKey), req.params.slug, { ...who, code }));
     if (config.mode === 'live') throw customerError('otp_required');
-    return reply.status(201).send(await nodes.openShopSession(db, clock, req.params.slug, who));
+    return reply.status(201).send(await nodes.openShopSession(db, clock, phoneVault(config.secretKey), req.params.slug, who));
   });
 };

@@ -6,6 +6,7 @@ import { catalogError } from '../catalog/catalog.errors.js';
 import { findSku } from '../catalog/catalog.service.js';
 import { assertWarehouse } from '../inventory/inventory.service.js';
 import { findOrCreateConsumer } from '../customers/customers.service.js';
+import type { PhoneVault } from '../customers/customer-phones.service.js';
 import { homeTenant, issueToken } from '../identity/identity.service.js';
 import { bNodeError } from './b-nodes.errors.js';
 import { bNodeRepo } from './b-nodes.repo.js';
@@ -126,10 +127,10 @@ export async function shopProduct(db: Conn, slug: string, productId: string) {
  * The sandbox's shortcut, never offered in live mode: a consumer names a phone, proves nothing, and
  * gets a session. Demos and `siyu bench journey` use it; real sign-in goes through a one-time code.
  */
-export async function openShopSession(db: Db, clock: Clock, slug: string, input: { name?: string | undefined; phone: string }) {
+export async function openShopSession(db: Db, clock: Clock, phones: PhoneVault, slug: string, input: { name?: string | undefined; phone: string }) {
   const node = await resolveShop(db, slug);
   return db.transaction().execute(async (tx) => {
-    const consumer = await findOrCreateConsumer(tx, node.tenant_id, { phone: input.phone, name: input.name?.trim() || `尾号${input.phone.slice(-4)}`, b_node_id: node.id });
+    const consumer = await findOrCreateConsumer(tx, phones, node.tenant_id, { phone: input.phone, name: input.name?.trim() || `尾号${input.phone.slice(-4)}`, b_node_id: node.id });
     const session = await issueToken(tx, clock, node.tenant_id, consumer.user_id, 'session');
     return { ...session, customer: { id: consumer.id, name: consumer.name, phone: consumer.phone }, shop: publicShop(node) };
   });

@@ -19,7 +19,7 @@ async function addMember(db: Db, t: string, userid: string, status: 'active' | '
 }
 
 async function addCustomer(db: Db, w: World, id: string, follows: { userid: string; ended?: boolean; addedAt?: string }[], tags: string[] = [], bNodeId: string | null = w.bNodeId) {
-  await db.insertInto('customers').values({ tenant_id: w.tenantId, id, b_node_id: bNodeId, name: `Customer ${id}`, phone: null, user_id: null }).execute();
+  await db.insertInto('customers').values({ tenant_id: w.tenantId, id, b_node_id: bNodeId, name: `Customer ${id}`, user_id: null }).execute();
   for (const f of follows) {
     await db.insertInto('customer_follows').values({
       tenant_id: w.tenantId, customer_id: id, userid: f.userid, external_userid: `wm_${id}`, added_at: new Date(f.addedAt ?? '2026-01-01T00:00:00Z'),

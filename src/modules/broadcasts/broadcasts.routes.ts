@@ -7,7 +7,7 @@ import {
   broadcastSchema, broadcastSettingsSchema, createBroadcastBody, listBroadcastsQuery, recipientSchema, recipientsQuery,
 } from './broadcasts.schema.js';
 import {
-  broadcastDetail, broadcastSettings, cancelBroadcast, confirmBroadcast, createBroadcast, listBroadcasts, listRecipients, putBroadcastSettings,
+  broadcastDetail, broadcastSettings, cancelBroadcast, confirmBroadcast, createBroadcast, listBroadcasts, listRecipients, putBroadcastSettings, resendUncertain,
 } from './broadcasts.service.js';
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -30,4 +30,6 @@ export const broadcastRoutes: RouteModule<Database> = (app, { db, clock }) => {
     confirmBroadcast(db, clock, requirePermission(req, 'reach.manage'), req.params.id));
   app.post('/broadcasts/:id/cancel', { schema: { tags, operationId: 'cancelBroadcast', summary: 'Cancel a mass message not yet sending: its recipients\' cap slots are given back', params: idParams, response: { 200: broadcastSchema } } }, async (req) =>
     cancelBroadcast(db, requirePermission(req, 'reach.manage'), req.params.id));
+  app.post('/broadcasts/:id/resend-uncertain', { schema: { tags, operationId: 'resendUncertainBroadcast', summary: 'Resend the recipients left uncertain (a send interrupted between WeCom\'s answer and its record, its task not found at WeCom): check WeCom\'s admin console first — they may have it. 409 broadcast_nothing_uncertain when none is', params: idParams, response: { 200: broadcastSchema } } }, async (req) =>
+    resendUncertain(db, clock, requirePermission(req, 'reach.manage'), req.params.id));
 };

@@ -7,7 +7,7 @@ const key = z.string().min(1).max(64);
 export const capPeriodSchema = z.enum(['month', 'week', 'day']).meta({ id: 'BroadcastCapPeriod' });
 export const skipReasonSchema = z.enum(['over_cap', 'not_contact', 'over_member_daily', 'over_member_task_limit', 'over_group_task_limit', 'no_sender'])
   .meta({ id: 'BroadcastSkipReason' });
-export const recipientStatusSchema = z.enum(['planned', 'skipped', 'pending', 'sent', 'failed', 'not_contact', 'refused_by_wecom', 'cancelled'])
+export const recipientStatusSchema = z.enum(['planned', 'skipped', 'submitting', 'uncertain', 'pending', 'sent', 'failed', 'not_contact', 'refused_by_wecom', 'cancelled'])
   .meta({ id: 'BroadcastRecipientStatus' });
 export const broadcastStatusSchema = z.enum(['planned', 'scheduled', 'sending', 'sent', 'cancelled']).meta({ id: 'BroadcastStatus' });
 

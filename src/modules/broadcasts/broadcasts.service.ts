@@ -5,7 +5,9 @@ import { isNodeRole, type Actor } from '../../platform/http/auth.js';
 import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { inTransaction } from '../../platform/db/database.js';
+import { audit } from '../../platform/audit.js';
 import type { WecomApi } from '../wecom/wecom.provider.js';
+import { recordCustomersMessaged } from '../crm/crm.service.js';
 import { broadcastError } from './broadcasts.errors.js';
 import { capWindow, insertCustomerPlan, insertGroupPlan, isActiveMember, lockPlanning, recipientCounts, recipientPage } from './broadcasts.repo.js';
 import type { BroadcastContent, CreateBroadcastInput, CustomerAudience, GroupAudience } from './broadcasts.schema.js';
@@ -149,8 +151,10 @@ function messageOf(content: BroadcastContent) {
 /**
  * The send job: one add_msg_template per sender member (WeCom groups a corp's message by member),
  * in batches WeCom accepts, called with no transaction open. Only recipients still `planned` are
- * sent — a skipped one (over its cap, not a contact) never is — and each batch is marked pending
- * (or failed, for WeCom's fail_list) right after its call, so a rerun skips what went out.
+ * sent — a skipped one (over its cap, not a contact) never is. Before each call the batch is
+ * recorded as a submission and its recipients marked `submitting`, committed; after it they are
+ * pending with the msgid (or failed, for WeCom's fail_list). A rerun first settles any submission
+ * a crash left without its msgid (settleOpenSubmissions), so no batch is ever sent twice.
  */
 export async function runSendJob(db: Db, clock: Clock, apiOf: WecomApiOf, tenantId: string, id: string): Promise<void> {
   const started = await db.updateTable('broadcasts').set({ status: 'sending' })
@@ -161,6 +165,7 @@ export async function runSendJob(db: Db, clock: Clock, apiOf: WecomApiOf, tenant
   if (!b) return; // cancelled, or already sent
   const content = b.content as BroadcastContent;
   const api = await apiOf(tenantId);
+  await settleOpenSubmissions(db, clock, api, tenantId, id, b.chat_type, content);
   const senders = await db.selectFrom('broadcast_recipients').select('sender_userid').distinct()
     .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('status', '=', 'planned').execute();
   for (const { sender_userid: sender } of senders) {
@@ -170,15 +175,20 @@ export async function runSendJob(db: Db, clock: Clock, apiOf: WecomApiOf, tenant
         .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('status', '=', 'planned').where('sender_userid', '=', sender)
         .orderBy('recipient_key').limit(b.chat_type === 'single' ? SINGLE_BATCH : 2_000).execute();
       if (batch.length === 0) break;
+      const submissionId = newId('bsub');
+      const keys = batch.map((r) => r.recipient_key);
+      await inTransaction(db, async (tx) => {
+        await tx.insertInto('broadcast_submissions').values({ tenant_id: tenantId, broadcast_id: id, id: submissionId, sender_userid: sender, status: 'submitting', msgid: null, started_at: clock.now(), settled_at: null }).execute();
+        await tx.updateTable('broadcast_recipients').set({ status: 'submitting', submission_id: submissionId })
+          .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('recipient_key', 'in', keys).where('status', '=', 'planned').execute();
+      });
       const result = await api.addMsgTemplate(b.chat_type === 'single'
         ? { chat_type: 'single', sender, external_userid: batch.map((r) => r.external_userid!), ...messageOf(content) }
         : { chat_type: 'group', sender, chat_id_list: batch.map((r) => r.chat_id!), ...messageOf(content) });
       const failed = new Set(result.fail_list);
-      const keys = batch.map((r) => r.recipient_key);
       const failedKeys = batch.filter((r) => failed.has((b.chat_type === 'single' ? r.external_userid : r.chat_id)!)).map((r) => r.recipient_key);
       await inTransaction(db, async (tx) => {
-        await tx.updateTable('broadcast_recipients').set({ status: 'pending', msgid: result.msgid })
-          .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('recipient_key', 'in', keys).where('status', '=', 'planned').execute();
+        await adoptSubmission(tx, clock, tenantId, id, submissionId, result.msgid);
         if (failedKeys.length) {
           await tx.updateTable('broadcast_recipients').set({ status: 'failed', counted_at: null })
             .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('recipient_key', 'in', failedKeys).execute();
@@ -191,6 +201,80 @@ export async function runSendJob(db: Db, clock: Clock, apiOf: WecomApiOf, tenant
       .where('tenant_id', '=', tenantId).where('id', '=', id).where('status', '=', 'sending').execute();
     await enqueue(tx, tenantId, BROADCAST_RESULTS_JOB, { broadcast_id: id }, RESULTS_FIRST_DELAY_MS);
   });
+}
+
+/** A submission's task is WeCom's msgid: its recipients wait for their results (pending). */
+async function adoptSubmission(tx: Tx, clock: Clock, tenantId: string, id: string, submissionId: string, msgid: string) {
+  await tx.updateTable('broadcast_submissions').set({ status: 'submitted', msgid, settled_at: clock.now() })
+    .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('id', '=', submissionId).execute();
+  await tx.updateTable('broadcast_recipients').set({ status: 'pending', msgid })
+    .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('submission_id', '=', submissionId).where('status', '=', 'submitting').execute();
+}
+
+/** How far around a submission's start WeCom's task creation time is looked for (clocks differ a little). */
+const SUBMISSION_LOOKUP_SLACK_S = 120;
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Submissions a crash left between the call and its record (submitting, no msgid): WeCom's tasks of
+ * that sender created around the submission's start (get_groupmsg_list_v2) with the same text and
+ * attachments, not already some submission's, are looked at. Exactly one: adopted. None or several:
+ * the submission and its recipients become `uncertain` — never called again blindly; the operator
+ * resends them explicitly (resendUncertain) after checking WeCom's admin console.
+ */
+async function settleOpenSubmissions(db: Db, clock: Clock, api: WecomApi, tenantId: string, id: string, chatType: 'single' | 'group', content: BroadcastContent) {
+  const open = await db.selectFrom('broadcast_submissions').select(['id', 'sender_userid', 'started_at'])
+    .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('status', '=', 'submitting').orderBy('started_at').execute();
+  if (!open.length) return;
+  const wanted = messageOf(content);
+  for (const sub of open) {
+    const from = Math.floor(sub.started_at.getTime() / 1000) - SUBMISSION_LOOKUP_SLACK_S;
+    const to = Math.floor(clock.now().getTime() / 1000) + SUBMISSION_LOOKUP_SLACK_S;
+    const found: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.getGroupMsgList({ chat_type: chatType, start_time: from, end_time: to, creator: sub.sender_userid, ...(cursor ? { cursor } : {}) });
+      for (const task of page.group_msg_list) {
+        if ((task.creator ?? sub.sender_userid) === sub.sender_userid && sameJson(task.text, wanted.text) && sameJson(task.attachments ?? [], content.attachments ?? [])) found.push(task.msgid);
+      }
+      cursor = page.next_cursor || undefined;
+    } while (cursor);
+    const taken = found.length
+      ? new Set((await db.selectFrom('broadcast_submissions').select('msgid').where('tenant_id', '=', tenantId).where('msgid', 'in', found).execute()).map((r) => r.msgid))
+      : new Set<string | null>();
+    const candidates = found.filter((m) => !taken.has(m));
+    await inTransaction(db, async (tx) => {
+      if (candidates.length === 1) {
+        await adoptSubmission(tx, clock, tenantId, id, sub.id, candidates[0]!);
+        return;
+      }
+      await tx.updateTable('broadcast_submissions').set({ status: 'uncertain', settled_at: clock.now() })
+        .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('id', '=', sub.id).where('status', '=', 'submitting').execute();
+      await tx.updateTable('broadcast_recipients').set({ status: 'uncertain' })
+        .where('tenant_id', '=', tenantId).where('broadcast_id', '=', id).where('submission_id', '=', sub.id).where('status', '=', 'submitting').execute();
+    });
+  }
+}
+
+/**
+ * The operator resends a broadcast's uncertain recipients, having checked that WeCom did not take
+ * them: they are planned again (still holding their cap slot) and the send job runs at once.
+ */
+export async function resendUncertain(db: Db, clock: Clock, actor: Actor, id: string) {
+  await inTransaction(db, async (tx) => {
+    const b = await visibleBroadcast(tx, actor, id);
+    const again = await tx.updateTable('broadcast_recipients').set({ status: 'planned', submission_id: null })
+      .where('tenant_id', '=', actor.tenantId).where('broadcast_id', '=', id).where('status', '=', 'uncertain').returning('recipient_key').execute();
+    if (!again.length) throw broadcastError('broadcast_nothing_uncertain', { status: b.status });
+    await tx.updateTable('broadcast_submissions').set({ status: 'resent' })
+      .where('tenant_id', '=', actor.tenantId).where('broadcast_id', '=', id).where('status', '=', 'uncertain').execute();
+    await tx.updateTable('broadcasts').set({ status: 'sending' })
+      .where('tenant_id', '=', actor.tenantId).where('id', '=', id).where('status', 'in', broadcastMachine.sourcesOf('sending')).execute();
+    await audit(tx, actor.tenantId, 'broadcast.uncertain_resent', 'broadcast', id, { recipients: again.length }, actor.userId);
+    await enqueue(tx, actor.tenantId, BROADCAST_SEND_JOB, { broadcast_id: id }, 0);
+  });
+  return broadcastDetail(db, actor, id);
 }
 
 const RESULT_STATUS = { 1: 'sent', 2: 'not_contact', 3: 'refused_by_wecom' } as const;
@@ -222,11 +306,18 @@ export async function runResultsJob(db: Db, clock: Clock, apiOf: WecomApiOf, ten
             const keys = rows.map((r) => (b.chat_type === 'single' ? r.external_userid : r.chat_id)).filter((k): k is string => Boolean(k));
             // One statement per outcome; the send time is WeCom's, per row, through a VALUES list.
             const times = rows.map((r) => sql`(${(b.chat_type === 'single' ? r.external_userid : r.chat_id) ?? ''}, ${r.send_time ? new Date(r.send_time * 1000) : null}::timestamptz)`);
-            await sql`UPDATE broadcast_recipients r SET status = ${RESULT_STATUS[status]}, sent_time = v.t,
+            const { rows: delivered } = await sql<{ customer_id: string | null; sent_time: Date | null }>`
+                      UPDATE broadcast_recipients r SET status = ${RESULT_STATUS[status]}, sent_time = v.t,
                         counted_at = ${status === 1 ? sql`r.counted_at` : sql`NULL`}
                         FROM (VALUES ${sql.join(times)}) AS v(k, t)
                        WHERE r.tenant_id = ${tenantId} AND r.broadcast_id = ${id} AND r.msgid = ${task.msgid} AND r.status = 'pending'
-                         AND r.${sql.ref(column)} = v.k AND r.${sql.ref(column)} = ANY(${keys}::text[])`.execute(tx);
+                         AND r.${sql.ref(column)} = v.k AND r.${sql.ref(column)} = ANY(${keys}::text[])
+                      RETURNING r.customer_id, r.sent_time`.execute(tx);
+            // Delivered to a customer: their timeline says so, once per broadcast (a pending row turns sent once).
+            if (status === 1) {
+              await recordCustomersMessaged(tx, tenantId, delivered.filter((d) => d.customer_id)
+                .map((d) => ({ customerId: d.customer_id!, userid: task.sender_userid, at: d.sent_time ?? clock.now(), data: { broadcast_id: id } })));
+            }
           }
         });
       }

@@ -10,6 +10,7 @@ export const broadcastMachine = defineStateMachine<BroadcastStatus>('broadcast',
   planned: ['scheduled', 'cancelled'],
   scheduled: ['sending', 'cancelled'],
   sending: ['sent'],
-  sent: [],
+  // The operator resends recipients a crash left uncertain: sending again.
+  sent: ['sending'],
   cancelled: [],
 });

@@ -53,7 +53,7 @@ describe('mass messages: plan, confirm, send, results', async () => {
       { id: 'c_full', member: 'li' }, { id: 'c_gone_at_wecom', member: 'zhang' },
     ];
     for (const c of customers) {
-      await db.insertInto('customers').values({ tenant_id: t, id: c.id, b_node_id: w.bNodeId, name: c.id, phone: null, user_id: null }).execute();
+      await db.insertInto('customers').values({ tenant_id: t, id: c.id, b_node_id: w.bNodeId, name: c.id, user_id: null }).execute();
       await db.insertInto('customer_follows').values({ tenant_id: t, customer_id: c.id, userid: c.member, external_userid: `wm_${c.id}`, added_at: new Date('2026-01-01T00:00:00Z') }).execute();
       await db.insertInto('customer_tag_links').values({ tenant_id: t, customer_id: c.id, tag_id: 'fruit' }).execute();
     }
@@ -120,6 +120,13 @@ describe('mass messages: plan, confirm, send, results', async () => {
     // Only the delivered one still counts against its cap.
     const counted = await db.selectFrom('broadcast_recipients').select('customer_id').where('broadcast_id', '=', b.id).where('counted_at', 'is not', null).execute();
     expect(counted.map((r) => r.customer_id)).toEqual(['c_zhang1']);
+    // The delivered one's timeline says 'messaged' (the broadcast, the member, WeCom's send time), once.
+    const messaged = async () => db.selectFrom('customer_events').select(['customer_id', 'userid', 'data', 'occurred_at']).where('tenant_id', '=', w.tenantId).where('kind', '=', 'messaged').execute();
+    expect(await messaged()).toEqual([{ customer_id: 'c_zhang1', userid: 'zhang', data: { broadcast_id: b.id }, occurred_at: new Date(1773122400 * 1000) }]);
+    await sql`UPDATE broadcast_recipients SET status = 'pending' WHERE broadcast_id = ${b.id} AND customer_id = 'c_zhang1'`.execute(db);
+    await runResultsJob(db, clock, apiOf, w.tenantId, b.id);
+    expect(await messaged()).toHaveLength(1);
+    expect((await api('GET', '/customers/c_zhang1')).json().timeline.map((e: { kind: string }) => e.kind)).toContain('messaged');
   });
 
   it('a cancelled plan gives its cap slots back', async () => {

@@ -3,7 +3,9 @@ import type { Actor } from '../../platform/http/auth.js';
 import { nodeScopeOf } from '../../platform/http/auth.js';
 import { audit } from '../../platform/audit.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
-import { identitiesOf, maskPhone } from '../customers/customer-identities.service.js';
+import { identitiesOf } from '../customers/customer-identities.service.js';
+import { maskPhone, type PhoneVault } from '../customers/customer-phones.service.js';
+import { phoneOf } from '../customers/customers.service.js';
 import { crmError } from './crm.errors.js';
 import type { NodeScope } from './crm.fragments.js';
 import * as repo from './crm.repo.js';
@@ -13,7 +15,8 @@ import { CRM_JOBS, acknowledgeChurnAlert } from './crm.service.js';
 /**
  * What the console shows of the CRM. Admins see every customer; a node's owner and staff see the
  * node's customers and those following one of its members (or themselves); another's answers 404.
- * Phones are masked for everyone: a tenant admin reveals one at a time, audited.
+ * Phones are stored sealed and read masked (phone_masked) for everyone: a tenant admin reveals one
+ * at a time, audited, the only read here that opens the sealed phone.
  */
 function scopeOf(actor: Actor): NodeScope | undefined {
   const node = nodeScopeOf(actor);
@@ -44,16 +47,16 @@ export async function getCustomer(db: Conn, actor: Actor, customerId: string) {
   ]);
   return {
     ...masked(row),
-    identities: identities.map((i) => ({ ...i, subject: i.provider === 'phone' ? maskPhone(i.subject)! : i.subject })),
+    identities,
     follows, groups, timeline: timeline.map((e) => ({ ...e, data: e.data as Record<string, unknown> })), recent_orders: orders,
   };
 }
 
 /** The unmasked phone, for a tenant admin, with an audit row naming who looked. */
-export async function revealPhone(tx: Tx, actor: Actor, customerId: string) {
-  const row = await visibleCustomer(tx, actor, customerId);
+export async function revealPhone(tx: Tx, phones: PhoneVault, actor: Actor, customerId: string) {
+  await visibleCustomer(tx, actor, customerId);
   await audit(tx, actor.tenantId, 'customer.phone_revealed', 'customer', customerId, {}, actor.userId);
-  return { phone: row.phone };
+  return { phone: await phoneOf(tx, phones, actor.tenantId, customerId) };
 }
 
 /** Throws 404 unless the actor may see the customer: what tagging and other writes check first. */

@@ -73,6 +73,11 @@ export function wecomTagIds(tenantId: string, tagIds: string[]) {
 }
 
 /** The WeCom members still with the corp (not left), to read as a table or join by `userid`. */
+/** Every member WeCom named, active or gone, with the B node they serve: a resigned member's node still scopes their handovers. */
+export function wecomMemberNodes(tenantId: string) {
+  return sql<{ userid: string; b_node_id: string | null }>`(SELECT userid, b_node_id FROM wecom_members WHERE tenant_id = ${tenantId})`;
+}
+
 export function activeWecomMembers(tenantId: string) {
   return sql<{ userid: string; name: string; b_node_id: string | null; user_id: string | null }>`(
     SELECT userid, name, b_node_id, user_id FROM wecom_members WHERE tenant_id = ${tenantId} AND status = 'active')`;

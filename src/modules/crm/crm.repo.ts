@@ -15,7 +15,7 @@ export interface CustomerRow {
 
 export async function customerRows(db: Conn, tenantId: string, filter: CustomerFilter, scope: NodeScope | undefined, page: { limit: number; offset: number }, ids?: string[]): Promise<CustomerRow[]> {
   const { rows } = await sql<CustomerRow>`
-    SELECT c.id, c.name, c.phone, c.b_node_id, n.name AS b_node_name, c.channel,
+    SELECT c.id, c.name, c.phone_masked AS phone, c.b_node_id, n.name AS b_node_name, c.channel,
            coalesce((SELECT jsonb_agg(jsonb_build_object('id', t.id, 'name', t.name) ORDER BY t.position, t.name)
                        FROM customer_tag_links l JOIN customer_tags t ON t.tenant_id = l.tenant_id AND t.id = l.tag_id
                       WHERE l.tenant_id = ${tenantId} AND l.customer_id = c.id AND t.deleted_at IS NULL), '[]'::jsonb) AS tags,

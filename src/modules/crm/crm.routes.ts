@@ -8,10 +8,11 @@ import {
   groupListQuery, groupRowSchema, idParams, renameBody, revealedPhoneSchema, syncStartedSchema, tagCustomerBody, tagGroupSchema, tagNamesSchema,
 } from './crm.schema.js';
 import * as views from './crm-views.service.js';
+import { phoneVault } from '../customers/customer-phones.service.js';
 import * as tags from './crm-tags.service.js';
 import { z } from 'zod';
 
-export const crmRoutes: RouteModule<Database> = (app, { db, clock }) => {
+export const crmRoutes: RouteModule<Database> = (app, { db, clock, config }) => {
   const t = ['crm'];
 
   app.get('/customers', { schema: { tags: t, operationId: 'listCrmCustomers', summary: 'Customers by tag, owner, B node, group, last order and spend, newest first (phones masked)', description: 'Node roles see their node\'s customers and those following one of its members or themselves.', querystring: customerListQuery, response: { 200: customerListSchema } } }, async (req) =>
@@ -22,7 +23,7 @@ export const crmRoutes: RouteModule<Database> = (app, { db, clock }) => {
 
   app.post('/customers/:id/phone', { schema: { tags: t, operationId: 'revealCustomerPhone', summary: 'A tenant admin reveals a customer\'s phone; the look is audited', params: idParams, response: { 200: revealedPhoneSchema } } }, async (req) => {
     const actor = requirePermission(req, 'customers.phone.reveal');
-    return inTransaction(db, (tx) => views.revealPhone(tx, actor, req.params.id));
+    return inTransaction(db, (tx) => views.revealPhone(tx, phoneVault(config.secretKey), actor, req.params.id));
   });
 
   app.post('/customers/:id/tags', { schema: { tags: t, operationId: 'tagCrmCustomer', summary: 'Add and remove tags of a customer (marked in WeCom on each member who follows them)', params: idParams, body: tagCustomerBody, response: { 200: tagNamesSchema } } }, async (req) => {

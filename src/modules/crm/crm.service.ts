@@ -25,6 +25,19 @@ export async function recordCustomerEvent(tx: Conn, tenantId: string, customerId
   return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
+/**
+ * Messages that reached customers, in their timelines ('messaged': what sent it, e.g. the
+ * broadcast), each once whatever the retries (migration 032's unique index); one statement.
+ */
+export async function recordCustomersMessaged(tx: Conn, tenantId: string, rows: { customerId: string; userid: string | null; at: Date; data: { broadcast_id: string } }[]): Promise<void> {
+  if (!rows.length) return;
+  await sql`INSERT INTO customer_events (tenant_id, id, customer_id, kind, userid, data, occurred_at)
+            SELECT ${tenantId}, x.id, x.customer_id, 'messaged', x.userid, x.data, x.at
+              FROM unnest(${rows.map(() => newId('cev'))}::text[], ${rows.map((r) => r.customerId)}::text[], ${rows.map((r) => r.userid)}::text[],
+                          ${rows.map((r) => JSON.stringify(r.data))}::jsonb[], ${rows.map((r) => r.at)}::timestamptz[]) AS x(id, customer_id, userid, data, at)
+            ON CONFLICT DO NOTHING`.execute(tx);
+}
+
 /** A member WeCom names: known from now on (name filled by the full sync); returns the B node they serve. */
 export async function ensureMember(tx: Conn, tenantId: string, userid: string, name = ''): Promise<{ b_node_id: string | null }> {
   await tx.insertInto('wecom_members').values({ tenant_id: tenantId, userid, name })

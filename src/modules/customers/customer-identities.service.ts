@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import { audit } from '../../platform/audit.js';
 import { newId } from '../../platform/ids.js';
 import { createConsumerUser, revokeMergedConsumerTokens } from '../identity/identity.service.js';
+import { phoneColumns, type PhoneVault } from './customer-phones.service.js';
 import type { IdentityProvider } from './customers.tables.js';
 
 /**
@@ -14,7 +15,8 @@ import type { IdentityProvider } from './customers.tables.js';
  * belong to one person, the two are merged: the older customer (created first; the smaller id on a
  * tie) survives, the other keeps its row for the record, pointing at the survivor.
  */
-export interface CustomerRef { id: string; user_id: string; name: string; phone: string | null }
+/** A customer as sign-ins answer with it; the phone stays sealed until a caller allowed to show it opens it (customer-phones.service.ts). */
+export interface CustomerRef { id: string; user_id: string; name: string; phone_sealed: string | null }
 
 /** An openid belongs to one app (`appid`): paying with WeChat Pay needs the openid of the app that pays. */
 export interface WechatProof { openid: string; appid: string; unionid: string | null }
@@ -34,7 +36,7 @@ async function lockProofs(tx: Tx, tenantId: string, proofs: { provider: Identity
 async function customersOfProofs(tx: Conn, tenantId: string, proofs: { provider: IdentityProvider; subject: string }[]) {
   if (!proofs.length) return [];
   return tx.selectFrom('customer_identities as i').innerJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'))
-    .select(['i.provider', 'i.subject', 'c.id', 'c.user_id', 'c.name', 'c.phone', 'c.created_at'])
+    .select(['i.provider', 'i.subject', 'c.id', 'c.user_id', 'c.name', 'c.phone_sealed', 'c.created_at'])
     .where('i.tenant_id', '=', tenantId)
     .where((eb) => eb.or(proofs.map((p) => eb.and([eb('i.provider', '=', p.provider), eb('i.subject', '=', p.subject)]))))
     .orderBy('c.created_at').orderBy('c.id')
@@ -47,8 +49,8 @@ async function link(tx: Conn, tenantId: string, customerId: string, provider: Id
 }
 
 async function customerRef(tx: Conn, tenantId: string, id: string): Promise<CustomerRef> {
-  const c = await tx.selectFrom('customers').select(['id', 'user_id', 'name', 'phone']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirstOrThrow();
-  return { id: c.id, user_id: c.user_id!, name: c.name, phone: c.phone };
+  const c = await tx.selectFrom('customers').select(['id', 'user_id', 'name', 'phone_sealed']).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirstOrThrow();
+  return { id: c.id, user_id: c.user_id!, name: c.name, phone_sealed: c.phone_sealed };
 }
 
 /**
@@ -66,7 +68,7 @@ export async function signInWithWechat(tx: Tx, clock: Clock, tenantId: string, i
   // A buyer already signed in (with a phone code) who adds WeChat: the same person as whoever
   // holds these proofs. The one to merge into is found like the holders, by age.
   if (input.signedInAs && !holders.some((h) => h.id === input.signedInAs)) {
-    const current = await tx.selectFrom('customers').select(['id', 'user_id', 'name', 'phone', 'created_at'])
+    const current = await tx.selectFrom('customers').select(['id', 'user_id', 'name', 'phone_sealed', 'created_at'])
       .where('tenant_id', '=', tenantId).where('id', '=', input.signedInAs).where('merged_into', 'is', null).executeTakeFirst();
     if (current) {
       holders.push({ provider: 'phone', subject: '', ...current });
@@ -79,8 +81,8 @@ export async function signInWithWechat(tx: Tx, clock: Clock, tenantId: string, i
     customerId = newId('cus');
     const userId = newId('usr');
     const name = `微信用户${input.openid.slice(-4)}`;
-    await tx.insertInto('customers').values({ tenant_id: tenantId, id: customerId, user_id: userId, b_node_id: input.b_node_id, name, phone: null }).execute();
-    await createConsumerUser(tx, tenantId, userId, { name, phone: `wechat:${input.openid}` });
+    await tx.insertInto('customers').values({ tenant_id: tenantId, id: customerId, user_id: userId, b_node_id: input.b_node_id, name }).execute();
+    await createConsumerUser(tx, tenantId, userId, { name, proof: `wechat:${input.openid}` });
   } else {
     customerId = holders[0]!.id;
     for (const other of new Set(holders.map((h) => h.id))) {
@@ -96,11 +98,12 @@ export async function signInWithWechat(tx: Tx, clock: Clock, tenantId: string, i
  * identity (and their phone, if they had none); a different customer already holding the phone
  * is the same person, and the two merge. Returns the customer the person is now.
  */
-export async function attachPhone(tx: Tx, clock: Clock, tenantId: string, customerId: string, phone: string): Promise<{ customer: CustomerRef; merges: CustomerMerge[] }> {
-  await lockProofs(tx, tenantId, [{ provider: 'phone', subject: phone }]);
-  const byIdentity = await customersOfProofs(tx, tenantId, [{ provider: 'phone', subject: phone }]);
+export async function attachPhone(tx: Tx, clock: Clock, phones: PhoneVault, tenantId: string, customerId: string, phone: string): Promise<{ customer: CustomerRef; merges: CustomerMerge[] }> {
+  const stored = phoneColumns(phones, phone);
+  await lockProofs(tx, tenantId, [{ provider: 'phone', subject: stored.phone_index }]);
+  const byIdentity = await customersOfProofs(tx, tenantId, [{ provider: 'phone', subject: stored.phone_index }]);
   // A customer from before identities existed holds the phone only in its own row.
-  const holder = byIdentity[0]?.id ?? (await tx.selectFrom('customers').select('id').where('tenant_id', '=', tenantId).where('phone', '=', phone).where('merged_into', 'is', null).executeTakeFirst())?.id;
+  const holder = byIdentity[0]?.id ?? (await tx.selectFrom('customers').select('id').where('tenant_id', '=', tenantId).where('phone_index', '=', stored.phone_index).where('merged_into', 'is', null).executeTakeFirst())?.id;
   const merges: CustomerMerge[] = [];
   let survivor = customerId;
   if (holder && holder !== customerId) {
@@ -108,8 +111,8 @@ export async function attachPhone(tx: Tx, clock: Clock, tenantId: string, custom
     merges.push(merge);
     survivor = merge.survivor;
   }
-  await tx.updateTable('customers').set({ phone }).where('tenant_id', '=', tenantId).where('id', '=', survivor).where('phone', 'is', null).execute();
-  await link(tx, tenantId, survivor, 'phone', phone);
+  await tx.updateTable('customers').set(stored).where('tenant_id', '=', tenantId).where('id', '=', survivor).where('phone_index', 'is', null).execute();
+  await link(tx, tenantId, survivor, 'phone', stored.phone_index);
   return { customer: await customerRef(tx, tenantId, survivor), merges };
 }
 
@@ -119,15 +122,16 @@ export async function attachPhone(tx: Tx, clock: Clock, tenantId: string, custom
  * re-pointed by the caller), its sessions revoked, and the merge audited.
  */
 export async function mergeCustomers(tx: Tx, clock: Clock, tenantId: string, a: string, b: string): Promise<CustomerMerge> {
-  const rows = await tx.selectFrom('customers').select(['id', 'user_id', 'phone', 'created_at'])
+  const rows = await tx.selectFrom('customers').select(['id', 'user_id', 'phone_sealed', 'phone_index', 'phone_masked', 'phone_tails', 'created_at'])
     .where('tenant_id', '=', tenantId).where('id', 'in', [a, b]).orderBy('id').forUpdate().execute();
   const [survivor, merged] = [...rows].sort((x, y) => x.created_at.getTime() - y.created_at.getTime() || (x.id < y.id ? -1 : 1));
   if (!survivor || !merged) throw new Error(`cannot merge customers ${a} and ${b}: not both found`);
   await tx.updateTable('customer_identities').set({ customer_id: survivor.id }).where('tenant_id', '=', tenantId).where('customer_id', '=', merged.id).execute();
   // The phone is unique per tenant: off the merged row first, then onto the survivor if it has none.
-  await tx.updateTable('customers').set({ merged_into: survivor.id, phone: null }).where('tenant_id', '=', tenantId).where('id', '=', merged.id).execute();
-  if (!survivor.phone && merged.phone) {
-    await tx.updateTable('customers').set({ phone: merged.phone }).where('tenant_id', '=', tenantId).where('id', '=', survivor.id).execute();
+  await tx.updateTable('customers').set({ merged_into: survivor.id, phone_sealed: null, phone_index: null, phone_masked: null, phone_tails: [] }).where('tenant_id', '=', tenantId).where('id', '=', merged.id).execute();
+  if (!survivor.phone_index && merged.phone_index) {
+    await tx.updateTable('customers').set({ phone_sealed: merged.phone_sealed, phone_index: merged.phone_index, phone_masked: merged.phone_masked, phone_tails: merged.phone_tails })
+      .where('tenant_id', '=', tenantId).where('id', '=', survivor.id).execute();
   }
   if (merged.user_id) await revokeMergedConsumerTokens(tx, clock, tenantId, merged.user_id);
   await audit(tx, tenantId, 'customer.merged', 'customer', survivor.id, { merged: merged.id });
@@ -136,8 +140,8 @@ export async function mergeCustomers(tx: Tx, clock: Clock, tenantId: string, a: 
 
 /** The customer a consumer's user is; null for a user without one. */
 export async function customerOfUser(db: Conn, tenantId: string, userId: string): Promise<CustomerRef | null> {
-  const c = await db.selectFrom('customers').select(['id', 'user_id', 'name', 'phone']).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
-  return c ? { id: c.id, user_id: c.user_id!, name: c.name, phone: c.phone } : null;
+  const c = await db.selectFrom('customers').select(['id', 'user_id', 'name', 'phone_sealed']).where('tenant_id', '=', tenantId).where('user_id', '=', userId).executeTakeFirst();
+  return c ? { id: c.id, user_id: c.user_id!, name: c.name, phone_sealed: c.phone_sealed } : null;
 }
 
 /** What WeCom tells of an external contact: their external_userid, and the unionid when the corp is bound to the WeChat apps. */
@@ -162,8 +166,8 @@ export async function findOrCreateWecomCustomer(tx: Tx, clock: Clock, tenantId: 
     customerId = newId('cus');
     const userId = newId('usr');
     const name = input.name.trim().slice(0, 64) || `企微客户${input.externalUserid.slice(-4)}`;
-    await tx.insertInto('customers').values({ tenant_id: tenantId, id: customerId, user_id: userId, b_node_id: input.b_node_id, name, phone: null, channel: input.channel }).execute();
-    await createConsumerUser(tx, tenantId, userId, { name, phone: `wecom:${input.externalUserid}` });
+    await tx.insertInto('customers').values({ tenant_id: tenantId, id: customerId, user_id: userId, b_node_id: input.b_node_id, name, channel: input.channel }).execute();
+    await createConsumerUser(tx, tenantId, userId, { name, proof: `wecom:${input.externalUserid}` });
   } else {
     customerId = holders[0]!.id;
     for (const other of new Set(holders.map((h) => h.id))) {
@@ -179,9 +183,9 @@ export async function findOrCreateWecomCustomer(tx: Tx, clock: Clock, tenantId: 
 /** The customer (standing) a WeCom external_userid proves; null when none. */
 export async function customerOfExternalUserid(db: Conn, tenantId: string, externalUserid: string): Promise<CustomerRef | null> {
   const row = await db.selectFrom('customer_identities as i').innerJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'))
-    .select(['c.id', 'c.user_id', 'c.name', 'c.phone'])
+    .select(['c.id', 'c.user_id', 'c.name', 'c.phone_sealed'])
     .where('i.tenant_id', '=', tenantId).where('i.provider', '=', 'wecom_external_userid').where('i.subject', '=', externalUserid).executeTakeFirst();
-  return row ? { id: row.id, user_id: row.user_id!, name: row.name, phone: row.phone } : null;
+  return row ? { id: row.id, user_id: row.user_id!, name: row.name, phone_sealed: row.phone_sealed } : null;
 }
 
 /** The customers WeCom external_userids prove, as external_userid → customer id. */
@@ -199,14 +203,13 @@ export async function nameFromWecom(tx: Conn, tenantId: string, customerId: stri
   await tx.updateTable('customers').set({ name: cut }).where('tenant_id', '=', tenantId).where('id', '=', customerId).where('name', '=', `企微客户${externalUserid.slice(-4)}`).execute();
 }
 
-/** The proofs a customer holds (provider, subject), oldest first: the CRM's customer page. */
+/**
+ * The proofs a customer holds (provider, subject), oldest first: the CRM's customer page. A phone
+ * identity's subject is its blind index, which means nothing to a reader: it shows as the
+ * customer's masked phone instead.
+ */
 export async function identitiesOf(db: Conn, tenantId: string, customerId: string) {
-  return db.selectFrom('customer_identities').select(['provider', 'subject', 'created_at'])
-    .where('tenant_id', '=', tenantId).where('customer_id', '=', customerId).orderBy('created_at').orderBy('provider').execute();
-}
-
-/** A phone as shown to everyone but a tenant admin revealing it: the first three and last four digits. */
-export function maskPhone(phone: string | null): string | null {
-  if (phone === null) return null;
-  return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
+  return db.selectFrom('customer_identities as i').innerJoin('customers as c', (j) => j.onRef('c.tenant_id', '=', 'i.tenant_id').onRef('c.id', '=', 'i.customer_id'))
+    .select((eb) => ['i.provider', eb.case().when('i.provider', '=', 'phone').then(eb.fn.coalesce('c.phone_masked', eb.val('****'))).else(eb.ref('i.subject')).end().as('subject'), 'i.created_at'])
+    .where('i.tenant_id', '=', tenantId).where('i.customer_id', '=', customerId).orderBy('i.created_at').orderBy('i.provider').execute();
 }

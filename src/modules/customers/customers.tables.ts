@@ -6,8 +6,14 @@ export interface CustomersTable {
   user_id: string | null;
   b_node_id: string | null;
   name: string;
-  /** Null for a buyer who signed in through WeChat and has not shared a phone. */
-  phone: string | null;
+  /**
+   * The phone, never in the clear (customer-phones.service.ts): sealed, its blind index for equality and its
+   * masked form for lists. All null for a buyer who signed in through WeChat and has not shared one.
+   */
+  phone_sealed: string | null;
+  phone_index: string | null;
+  phone_masked: string | null;
+  phone_tails: Generated<string[]>;
   /** Set when this customer turned out to be the same person as another, older one. */
   merged_into: Generated<string | null>;
   /** Where the customer came from: a live code's state, a share, the shop. */
@@ -31,7 +37,8 @@ export interface CustomerIdentitiesTable {
 export interface OtpChallengesTable {
   tenant_id: string;
   id: string;
-  phone: string;
+  /** The phone as a keyed hash (the codes' key): the throttle and the newest code are found by it. */
+  phone_hash: string;
   client_ip: string;
   code_hash: string;
   attempts: Generated<number>;
@@ -40,4 +47,7 @@ export interface OtpChallengesTable {
   consumed_at: Date | null;
 }
 
-export interface CustomerTables { customers: CustomersTable; customer_identities: CustomerIdentitiesTable; otp_challenges: OtpChallengesTable }
+/** Plain phones from before they were sealed, emptied by sealUnsealedPhones at the first start after migration 032. */
+export interface CustomerPhonesUnsealedTable { tenant_id: string; customer_id: string; phone: string }
+
+export interface CustomerTables { customers: CustomersTable; customer_identities: CustomerIdentitiesTable; otp_challenges: OtpChallengesTable; customer_phones_unsealed: CustomerPhonesUnsealedTable }

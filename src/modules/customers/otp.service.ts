@@ -34,11 +34,12 @@ export async function issueOtp(tx: Tx, clock: Clock, hashKey: Buffer, tenantId: 
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`otp:phone:${tenantId}:${input.phone}`}, 0))`.execute(tx);
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`otp:ip:${tenantId}:${input.clientIp}`}, 0))`.execute(tx);
   const now = clock.now();
+  const phoneHash = otpPhoneHash(hashKey, tenantId, input.phone);
   const { rows: [counts] } = await sql<{ last_at: Date | null; phone_day: number; ip_hour: number; oldest_phone_day: Date | null; oldest_ip_hour: Date | null }>`
-    SELECT (SELECT max(created_at) FROM otp_challenges WHERE tenant_id = ${tenantId} AND phone = ${input.phone}) AS last_at,
+    SELECT (SELECT max(created_at) FROM otp_challenges WHERE tenant_id = ${tenantId} AND phone_hash = ${phoneHash}) AS last_at,
            p.n AS phone_day, p.oldest AS oldest_phone_day, i.n AS ip_hour, i.oldest AS oldest_ip_hour
       FROM (SELECT count(*)::int AS n, min(created_at) AS oldest FROM otp_challenges
-             WHERE tenant_id = ${tenantId} AND phone = ${input.phone} AND created_at > ${new Date(now.getTime() - DAY_MS)}) p,
+             WHERE tenant_id = ${tenantId} AND phone_hash = ${phoneHash} AND created_at > ${new Date(now.getTime() - DAY_MS)}) p,
            (SELECT count(*)::int AS n, min(created_at) AS oldest FROM otp_challenges
              WHERE tenant_id = ${tenantId} AND client_ip = ${input.clientIp} AND created_at > ${new Date(now.getTime() - HOUR_MS)}) i`.execute(tx);
   const waits: number[] = [];
@@ -51,7 +52,7 @@ export async function issueOtp(tx: Tx, clock: Clock, hashKey: Buffer, tenantId: 
   const id = newId('otp');
   const expiresAt = new Date(now.getTime() + OTP_RULES.ttlMs);
   await tx.insertInto('otp_challenges').values({
-    tenant_id: tenantId, id, phone: input.phone, client_ip: input.clientIp, code_hash: codeHash(hashKey, tenantId, id, code), created_at: now, expires_at: expiresAt, consumed_at: null,
+    tenant_id: tenantId, id, phone_hash: phoneHash, client_ip: input.clientIp, code_hash: codeHash(hashKey, tenantId, id, code), created_at: now, expires_at: expiresAt, consumed_at: null,
   }).execute();
   return { code, expiresAt };
 }
@@ -66,7 +67,7 @@ export type OtpCheck = { ok: true } | OtpRefusal;
  */
 export async function checkOtp(tx: Tx, clock: Clock, hashKey: Buffer, tenantId: string, phone: string, code: string): Promise<OtpCheck> {
   const latest = await tx.selectFrom('otp_challenges').select(['id', 'code_hash', 'attempts', 'expires_at', 'consumed_at'])
-    .where('tenant_id', '=', tenantId).where('phone', '=', phone).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).forUpdate().executeTakeFirst();
+    .where('tenant_id', '=', tenantId).where('phone_hash', '=', otpPhoneHash(hashKey, tenantId, phone)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).forUpdate().executeTakeFirst();
   const now = clock.now();
   if (!latest || latest.consumed_at || latest.expires_at <= now || latest.attempts >= OTP_RULES.maxTries) return { ok: false, reason: 'expired' };
   const expected = Buffer.from(latest.code_hash, 'hex');
@@ -92,4 +93,9 @@ function codeHash(key: Buffer, tenantId: string, challengeId: string, code: stri
 export async function pruneOtpChallenges(db: Conn, clock: Clock): Promise<number> {
   const res = await db.deleteFrom('otp_challenges').where('created_at', '<', new Date(clock.now().getTime() - 2 * DAY_MS)).executeTakeFirst();
   return Number(res.numDeletedRows);
+}
+
+/** The phone a code was sent to, as the codes keep it: a keyed hash, never the number. */
+function otpPhoneHash(hashKey: Buffer, tenantId: string, phone: string): string {
+  return keyedHash(hashKey, `otp-phone:${tenantId}:${phone}`);
 }

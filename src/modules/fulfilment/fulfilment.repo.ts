@@ -338,7 +338,7 @@ export async function pickListItems(db: Conn, tenantId: string, windowId: string
 /** The window's orders at this pickup point with what each buyer collects now (refunds taken off). */
 export async function pickListOrders(db: Conn, tenantId: string, windowId: string, bNodeId: string) {
   const { rows } = await sql<{ order_id: string; number: string; customer_name: string; phone: string | null; lines: { line_no: number; sku_code: string; title: string; quantity: number }[] }>`
-    SELECT wo.order_id, min(l.number) AS number, min(c.name) AS customer_name, min(c.phone) AS phone,
+    SELECT wo.order_id, min(l.number) AS number, min(c.name) AS customer_name, min(c.phone_masked) AS phone,
            json_agg(json_build_object('line_no', l.line_no, 'sku_code', l.sku_code, 'title', l.title, 'quantity', l.qty_left) ORDER BY l.line_no) AS lines
       FROM window_orders wo
       JOIN ${orderLinesLeft(tenantId)} l ON l.order_id = wo.order_id

@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids.js';
 import { enqueue } from '../../platform/jobs/outbox.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { defineErrors } from '../../platform/errors.js';
-import { activeFollows, activeWecomMembers, groupsOfNode } from '../crm/crm.fragments.js';
+import { activeFollows, activeWecomMembers, groupsOfNode, wecomMemberNodes } from '../crm/crm.fragments.js';
 import { recordCustomerEvent } from '../crm/crm.service.js';
 import type { WecomApi, WecomEvent } from '../wecom/wecom.provider.js';
 
@@ -49,8 +49,12 @@ export async function createHandover(db: Db, clock: Clock, actor: Actor, input: 
   await inTransaction(db, async (tx) => {
     const { rows: members } = await sql<{ userid: string; b_node_id: string | null }>`SELECT m.userid, m.b_node_id FROM ${activeWecomMembers(t)} m WHERE m.userid = ${input.takeover_userid}`.execute(tx);
     if (!members.length) throw handoverError('handover_member_unknown');
-    await tx.insertInto('handovers').values({ tenant_id: t, id, kind: input.kind, handover_userid: input.handover_userid, takeover_userid: input.takeover_userid, created_by: actor.userId, created_at: now, submitted_at: null }).execute();
     const node = isNodeRole(actor.role) ? actor.bNodeId ?? '' : null;
+    const { rows: [giver] } = await sql<{ b_node_id: string | null }>`SELECT m.b_node_id FROM ${wecomMemberNodes(t)} m WHERE m.userid = ${input.handover_userid}`.execute(tx);
+    await tx.insertInto('handovers').values({
+      tenant_id: t, id, kind: input.kind, handover_userid: input.handover_userid, takeover_userid: input.takeover_userid, created_by: actor.userId, created_at: now, submitted_at: null,
+      b_node_id: node ?? giver?.b_node_id ?? null,
+    }).execute();
     await sql`
       INSERT INTO handover_items (tenant_id, handover_id, item_key, customer_id, external_userid, status, reason, created_at)
       SELECT ${t}, ${id}, f.customer_id, f.customer_id, f.external_userid,
@@ -76,18 +80,22 @@ export async function createHandover(db: Db, clock: Clock, actor: Actor, input: 
   return handoverDetail(db, actor, id);
 }
 
+/** Handovers the actor may see: all for admins; a node's owner and staff only their node's members' (another's answers 404). */
+function visibleHandovers(conn: Conn, actor: Actor) {
+  const q = conn.selectFrom('handovers').select(['id', 'kind', 'handover_userid', 'takeover_userid', 'created_at', 'submitted_at']).where('tenant_id', '=', actor.tenantId);
+  return isNodeRole(actor.role) ? q.where('b_node_id', '=', actor.bNodeId ?? '') : q;
+}
+
 export async function handoverDetail(conn: Conn, actor: Actor, id: string) {
-  const h = await conn.selectFrom('handovers').selectAll().where('tenant_id', '=', actor.tenantId).where('id', '=', id).executeTakeFirst();
+  const h = await visibleHandovers(conn, actor).where('id', '=', id).executeTakeFirst();
   if (!h) throw handoverError('handover_not_found');
   const items = await conn.selectFrom('handover_items').select(['item_key', 'customer_id', 'external_userid', 'group_id', 'chat_id', 'status', 'reason', 'errcode', 'settled_at'])
     .where('tenant_id', '=', actor.tenantId).where('handover_id', '=', id).orderBy('item_key').execute();
-  if (isNodeRole(actor.role) && items.length === 0) throw handoverError('handover_not_found');
   return { ...h, items };
 }
 
 export async function listHandovers(conn: Conn, actor: Actor) {
-  const rows = await conn.selectFrom('handovers').selectAll().where('tenant_id', '=', actor.tenantId).orderBy('created_at', 'desc').limit(100).execute();
-  return rows;
+  return visibleHandovers(conn, actor).orderBy('created_at', 'desc').limit(100).execute();
 }
 
 /** Submits the queued items: customers in batches of 100 (transfer_customer), groups through groupchat transfer. */

@@ -3,6 +3,8 @@ export type HandoverItemStatus = 'queued' | 'refused' | 'waiting' | 'done' | 'fa
 export interface HandoversTable {
   tenant_id: string; id: string; kind: 'onjob' | 'resigned'; handover_userid: string; takeover_userid: string;
   created_by: string | null; created_at: Date; submitted_at: Date | null;
+  /** The B node whose member hands over (their node when created): node roles see their node's handovers only. */
+  b_node_id: string | null;
 }
 
 export interface HandoverItemsTable {

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { auth, manualClock, seedWorld, startSiyu, type World } from '../../../test/fixtures.js';
 import type { Siyu } from '../../app.js';
+import { newId } from '../../platform/ids.js';
+import { createUser, issueToken } from '../identity/identity.service.js';
 import type { WecomApi } from '../wecom/wecom.provider.js';
 import { handoverWecomEventHandler, runPollJob, runSubmitJob } from './handovers.service.js';
 
@@ -29,7 +31,7 @@ describe('handovers', async () => {
     const t = w.tenantId;
     await db.insertInto('wecom_members').values([{ tenant_id: t, userid: 'leaving', name: 'Leaving', status: 'left' }, { tenant_id: t, userid: 'taker', name: 'Taker' }]).execute();
     for (const c of ['a', 'b', 'twice']) {
-      await db.insertInto('customers').values({ tenant_id: t, id: `c_${c}`, b_node_id: w.bNodeId, name: c, phone: null, user_id: null }).execute();
+      await db.insertInto('customers').values({ tenant_id: t, id: `c_${c}`, b_node_id: w.bNodeId, name: c, user_id: null }).execute();
       await db.insertInto('customer_follows').values({ tenant_id: t, customer_id: `c_${c}`, userid: 'leaving', external_userid: `wm_${c}`, added_at: new Date('2026-01-01T00:00:00Z') }).execute();
     }
     await db.insertInto('customer_groups').values({ tenant_id: t, id: 'g1', chat_id: 'wr_g1', owner_userid: 'leaving', b_node_id: w.bNodeId }).execute();
@@ -67,5 +69,36 @@ describe('handovers', async () => {
     const events = await db.selectFrom('customer_events').select(['customer_id', 'kind', 'data']).where('tenant_id', '=', w.tenantId).orderBy('customer_id').execute();
     expect(events.map((e) => [e.customer_id, e.kind])).toEqual([['c_a', 'transferred'], ['c_b', 'transfer_failed']]);
     expect(events[1]!.data).toMatchObject({ reason: 'customer_refused' });
+  });
+
+  it('a node\'s owner and staff see their own node\'s members\' handovers only; another node\'s answers 404', async () => {
+    const t = w.tenantId;
+    const nodeB = newId('bn');
+    await db.insertInto('b_nodes').values({ tenant_id: t, id: nodeB, kind: 'store', name: 'Store B', slug: `${w.shop}-hb`, warehouse_id: w.warehouseId }).execute();
+    const tokenOf = async (role: 'b_owner', bNodeId: string) => {
+      const user = await createUser(db, t, { login: `${role}-${newId('u').slice(-6)}`, display_name: role, role, password: 'password-123', b_node_id: bNodeId });
+      return (await issueToken(db, clock, t, user.id, 'api', 'tests')).token;
+    };
+    const [ownerA, ownerB] = [await tokenOf('b_owner', w.bNodeId), await tokenOf('b_owner', nodeB)];
+    await db.insertInto('wecom_members').values([
+      { tenant_id: t, userid: 'a1', name: 'A1', b_node_id: w.bNodeId }, { tenant_id: t, userid: 'a2', name: 'A2', b_node_id: w.bNodeId },
+      { tenant_id: t, userid: 'b1', name: 'B1', b_node_id: nodeB }, { tenant_id: t, userid: 'b2', name: 'B2', b_node_id: nodeB },
+    ]).execute();
+    for (const [c, member] of [['sa', 'a1'], ['sb', 'b1']] as const) {
+      await db.insertInto('customers').values({ tenant_id: t, id: `c_${c}`, b_node_id: w.bNodeId, name: c, user_id: null }).execute();
+      await db.insertInto('customer_follows').values({ tenant_id: t, customer_id: `c_${c}`, userid: member, external_userid: `wm_${c}`, added_at: new Date('2026-01-01T00:00:00Z') }).execute();
+    }
+    const hand = async (token: string, from: string, to: string) =>
+      (await siyu.server.inject({ method: 'POST', url: '/api/v1/handovers', headers: auth(token), payload: { kind: 'onjob', handover_userid: from, takeover_userid: to } })).json();
+    const ofA = await hand(ownerA, 'a1', 'a2');
+    const ofB = await hand(w.adminToken, 'b1', 'b2');
+    const list = async (token: string) => (await siyu.server.inject({ method: 'GET', url: '/api/v1/handovers', headers: auth(token) })).json().items.map((h: { id: string }) => h.id);
+    const detail = async (token: string, id: string) => (await siyu.server.inject({ method: 'GET', url: `/api/v1/handovers/${id}`, headers: auth(token) })).statusCode;
+    expect(await list(ownerA)).toEqual([ofA.id]);
+    expect(await list(ownerB)).toEqual([ofB.id]);
+    expect(await list(w.adminToken)).toEqual(expect.arrayContaining([ofA.id, ofB.id]));
+    expect(await detail(ownerA, ofA.id)).toBe(200);
+    expect(await detail(ownerA, ofB.id)).toBe(404);
+    expect(await detail(ownerB, ofA.id)).toBe(404);
   });
 });

@@ -1,4 +1,5 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { sql } from 'kysely';
 import type { Conn, Db } from '../../database.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { audit } from '../../platform/audit.js';
@@ -206,10 +207,20 @@ export async function createUser(db: Conn, tenantId: string, input: NewUser) {
   return publicUser(row);
 }
 
-/** The password-less user a consumer signs in as (through a shop session); its login is its phone. */
-/** A consumer's password-less user; its login names how they first proved who they are (a phone, or `wechat:<openid>`). */
-export async function createConsumerUser(db: Conn, tenantId: string, userId: string, input: { name: string; phone: string }) {
-  await identityRepo.insertUser(db, { tenant_id: tenantId, id: userId, login: `consumer:${input.phone}`, display_name: input.name, role: 'consumer', password_hash: null, supplier_id: null, b_node_id: null });
+/**
+ * A consumer's password-less user; its login names how they first proved who they are
+ * (`phone:<the phone's blind index>` — never the number —, `wechat:<openid>` or `wecom:<external_userid>`).
+ */
+export async function createConsumerUser(db: Conn, tenantId: string, userId: string, input: { name: string; proof: string }) {
+  await identityRepo.insertUser(db, { tenant_id: tenantId, id: userId, login: `consumer:${input.proof}`, display_name: input.name, role: 'consumer', password_hash: null, supplier_id: null, b_node_id: null });
+}
+
+/** Consumer logins named by a plain phone (before phones were sealed) renamed to the blind index's form. */
+export async function renameConsumerLogins(db: Conn, renames: { tenantId: string; from: string; to: string }[]): Promise<void> {
+  if (!renames.length) return;
+  await sql`UPDATE users u SET login = 'consumer:' || r.to_proof
+              FROM unnest(${renames.map((r) => r.tenantId)}::text[], ${renames.map((r) => r.from)}::text[], ${renames.map((r) => r.to)}::text[]) AS r(tenant_id, from_proof, to_proof)
+             WHERE u.tenant_id = r.tenant_id AND u.login = 'consumer:' || r.from_proof AND u.role = 'consumer'`.execute(db);
 }
 
 /** Revokes every token of a consumer merged into another person's record: their sessions no longer speak for anyone. */

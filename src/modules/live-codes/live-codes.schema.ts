@@ -44,8 +44,17 @@ export const liveCodeSchema = z.object({
   groups: z.array(z.object({ group_id: z.string(), chat_id: z.string().nullable(), name: z.string().nullable(), member_count: z.number().int().nullable() })),
   current_group_id: z.string().nullable(),
   all_full: z.boolean(),
-  /** Contacts it brought: the last 30 days in the tenant's time zone, and in all. */
-  days: z.array(z.object({ day: z.string(), scans: z.number().int(), adds: z.number().int() })),
+  /**
+   * What it brought, the last 30 days in the tenant's time zone, and in all. WeCom reports no scans:
+   * `requests` counts the people who scanned and asked to add a member (add_half or add events, each
+   * person once a day), `adds` those whose add completed (add events).
+   */
+  days: z.array(z.object({
+    day: z.string(),
+    requests: z.number().int().describe('People who scanned and asked to add a member this day (add_half_external_contact or add_external_contact), each once'),
+    adds: z.number().int().describe('Adds completed this day (add_external_contact)'),
+  })),
+  total_requests: z.number().int(),
   total_adds: z.number().int(),
 }).meta({ id: 'LiveCode' });
 

@@ -98,17 +98,18 @@ async function codeGroups(conn: Conn, tenantId: string, codeId: string) {
 export async function liveCodeDetail(conn: Conn, actor: Actor, id: string, now: Date = new Date()) {
   const code = await visibleCode(conn, actor, id);
   const { groups, current } = await codeGroups(conn, actor.tenantId, id);
-  const { rows: days } = await sql<{ day: string; scans: number; adds: number }>`
-    SELECT to_char(day, 'YYYY-MM-DD') AS day, scans, adds FROM live_code_days
+  const { rows: days } = await sql<{ day: string; requests: number; adds: number }>`
+    SELECT to_char(day, 'YYYY-MM-DD') AS day, requests, adds FROM live_code_days
      WHERE tenant_id = ${actor.tenantId} AND live_code_id = ${id} AND day > (SELECT (${now}::timestamptz AT TIME ZONE z.time_zone)::date - 30 FROM ${tenantTimeZones()} z WHERE z.id = ${actor.tenantId})
      ORDER BY day`.execute(conn);
-  const total = await conn.selectFrom('live_code_days').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('adds'), eb.val(0)).as('n'))
+  const total = await conn.selectFrom('live_code_days')
+    .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>('adds'), eb.val(0)).as('n'), eb.fn.coalesce(eb.fn.sum<number>('requests'), eb.val(0)).as('requests')])
     .where('tenant_id', '=', actor.tenantId).where('live_code_id', '=', id).executeTakeFirstOrThrow();
   return {
     id: code.id, kind: code.kind, name: code.name, state: code.state, b_node_id: code.b_node_id, campaign_id: code.campaign_id, userids: code.userids,
     config_id: code.config_id, qr_code: code.qr_code, tag_ids: code.tag_ids, welcome: (code.welcome as Record<string, unknown> | null) ?? null,
     status: code.status, created_at: code.created_at, groups, current_group_id: current?.group_id ?? null,
-    all_full: code.kind === 'group' && current === null, days, total_adds: Number(total.n),
+    all_full: code.kind === 'group' && current === null, days, total_requests: Number(total.requests), total_adds: Number(total.n),
   };
 }
 
@@ -156,11 +157,20 @@ export async function liveCodeContactAdded(tx: Tx, tenantId: string, event: Weco
     if (inserted) { owed = true; await enqueue(tx, tenantId, WELCOME_JOB, { welcome_code: event.welcomeCode }); }
   }
   if (!code) return;
+  const day = dayOf(tenantId, at);
+  // WeCom reports no scans: a person who scanned and asked (add_half, or add straight away) is a request, once a day.
+  const asked = await tx.insertInto('live_code_requests').values({ tenant_id: tenantId, live_code_id: code.id, day: day as never, external_userid: event.externalUserId })
+    .onConflict((oc) => oc.doNothing()).returning('external_userid').executeTakeFirst();
+  if (asked) {
+    await sql`INSERT INTO live_code_days (tenant_id, live_code_id, day, requests) VALUES (${tenantId}, ${code.id}, ${day}, 1)
+              ON CONFLICT (tenant_id, live_code_id, day) DO UPDATE SET requests = live_code_days.requests + 1`.execute(tx);
+  }
   // A replayed event (its welcome row already there) counts nothing twice; an add with no welcome
   // code is counted once per follow by the day's upsert keyed on the code alone — good enough for
   // a daily figure, and replays of those are rare (the inbox dedupes them first).
-  if (owed || !event.welcomeCode) {
-    await sql`INSERT INTO live_code_days (tenant_id, live_code_id, day, adds) VALUES (${tenantId}, ${code.id}, ${dayOf(tenantId, at)}, 1)
+  // Only a completed add counts as one (add_half is a request still waiting on the member).
+  if (event.changeType === 'add_external_contact' && (owed || !event.welcomeCode)) {
+    await sql`INSERT INTO live_code_days (tenant_id, live_code_id, day, adds) VALUES (${tenantId}, ${code.id}, ${day}, 1)
               ON CONFLICT (tenant_id, live_code_id, day) DO UPDATE SET adds = live_code_days.adds + 1`.execute(tx);
   }
   if (!customer) return;

@@ -23,7 +23,10 @@ export interface LiveCodesTable {
 
 export interface LiveCodeGroupsTable { tenant_id: string; live_code_id: string; position: number; group_id: string }
 
-export interface LiveCodeDaysTable { tenant_id: string; live_code_id: string; day: string; scans: Generated<number>; adds: Generated<number> }
+export interface LiveCodeDaysTable { tenant_id: string; live_code_id: string; day: string; requests: Generated<number>; adds: Generated<number> }
+
+/** Who asked through a code on a day: a person's second event of the day (add_half then add, a replay) asks once. */
+export interface LiveCodeRequestsTable { tenant_id: string; live_code_id: string; day: string; external_userid: string }
 
 /** A welcome message owed to a new contact, one per welcome_code. */
 export interface WelcomeMessagesTable {
@@ -42,5 +45,5 @@ export interface WelcomeMessagesTable {
 }
 
 export interface LiveCodeTables {
-  live_codes: LiveCodesTable; live_code_groups: LiveCodeGroupsTable; live_code_days: LiveCodeDaysTable; welcome_messages: WelcomeMessagesTable;
+  live_codes: LiveCodesTable; live_code_groups: LiveCodeGroupsTable; live_code_days: LiveCodeDaysTable; live_code_requests: LiveCodeRequestsTable; welcome_messages: WelcomeMessagesTable;
 }

@@ -4,6 +4,7 @@ import type { Fen } from '../../platform/money.js';
 import type { OrderStatus } from './orders.states.js';
 import { orderMachine, refundReversal, type ReversedStatus } from './orders.states.js';
 import { customerCards } from '../customers/customers.fragments.js';
+import type { PhoneVault } from '../customers/customer-phones.service.js';
 import { nodeFacts } from '../b-nodes/b-nodes.fragments.js';
 
 /** The channel an order's status changes are announced on; the payload is `tenant_id:order_id`. */
@@ -106,7 +107,7 @@ export const orderRepo = {
   async list(db: Conn, tenantId: string, f: OrderFilter & { limit: number; before?: { created_at: Date; id: string } | undefined }) {
     let q = filteredOrders(db, tenantId, f)
       .innerJoin(nodeFacts(tenantId).as('b'), (j) => j.onRef('b.id', '=', 'o.b_node_id'))
-      .select(['o.id', 'o.number', 'o.status', 'o.b_node_id', 'b.name as b_node_name', 'o.customer_id', 'c.name as customer_name', 'c.phone as customer_phone',
+      .select(['o.id', 'o.number', 'o.status', 'o.b_node_id', 'b.name as b_node_name', 'o.customer_id', 'c.name as customer_name', 'c.phone_masked as customer_phone',
         'o.total', 'o.refunded_total', 'o.created_at', 'o.paid_at', 'o.fulfillment']);
     if (f.before) {
       const b = f.before;
@@ -146,7 +147,7 @@ export const orderRepo = {
     db.deleteFrom('pickup_code_attempts').where('tenant_id', '=', tenantId).where('order_id', '=', orderId).execute(),
 };
 
-interface OrderFilter { status?: OrderStatus | undefined; bNodeId?: string | null | undefined; customerId?: string | undefined; q?: string | undefined }
+interface OrderFilter { status?: OrderStatus | undefined; bNodeId?: string | null | undefined; customerId?: string | undefined; q?: string | undefined; phones: PhoneVault }
 
 /** `text` matched literally inside a LIKE pattern: its own %, _ and \ are escaped (\ is PostgreSQL's default LIKE escape). */
 export function likeContaining(text: string): string {
@@ -155,7 +156,8 @@ export function likeContaining(text: string): string {
 
 /**
  * The orders a list shows, with their customer: by status, node, customer, and a search text that
- * is an order number, part of a phone number or part of a customer's name.
+ * is an order number, a phone number's tail (its last 4 digits or more; phones are stored sealed, the
+ * tails as blind indexes), its masked head (138) or part of a customer's name.
  */
 function filteredOrders(db: Conn, tenantId: string, f: OrderFilter) {
   let q = db.selectFrom('orders as o')
@@ -170,7 +172,8 @@ function filteredOrders(db: Conn, tenantId: string, f: OrderFilter) {
     q = q.where((eb) => eb.or([
       eb('o.number', '=', text),
       eb('c.name', 'ilike', likeContaining(text)),
-      ...(/^\+?[0-9]{3,}$/.test(phone) ? [eb('c.phone', 'like', likeContaining(phone))] : []),
+      ...(/^[0-9]{3}$/.test(phone) ? [eb('c.phone_masked', 'like', `${phone}*%`)] : []),
+      ...(/^\+?[0-9]{4,}$/.test(phone) ? [sql<boolean>`${sql.ref('c.phone_tails')} @> ARRAY[${f.phones.tailIndex(phone)}]::text[]`] : []),
     ]));
   }
   return q;

@@ -9,6 +9,7 @@ import { askForRefund } from '../../flows/after-sales.flow.js';
 import { checkout, quote } from '../../flows/checkout.flow.js';
 import { resolveShop } from '../b-nodes/b-nodes.service.js';
 import { getOrder } from '../../flows/order-detail.flow.js';
+import { phoneVault } from '../customers/customer-phones.service.js';
 import { cancelOrder, completePickup, markReady } from '../../flows/order-lifecycle.flow.js';
 import { refundStartSchema } from '../payments/payments.schema.js';
 import { checkoutBody, listOrdersQuery, orderListSchema, orderParams, orderSchema, orderStatusQuery, orderStatusResponse, pickupBody, quoteSchema, refundBody } from './orders.schema.js';
@@ -17,6 +18,7 @@ import * as orders from './orders.service.js';
 import { perAddressLimit } from '../../platform/http/security.js';
 
 export const orderRoutes: RouteModule<Database> = (app, { db, clock, config, notifications }) => {
+  const phones = phoneVault(config.secretKey);
   const tags = ['orders'];
   const viewer = (req: FastifyRequest) => requireActor(req, [...rolesFor('orders.read'), 'consumer']);
 
@@ -39,12 +41,12 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock, config, not
 
   app.get('/orders', { schema: { tags, operationId: 'listOrders', summary: 'List orders, newest first, a page at a time', querystring: listOrdersQuery, response: { 200: orderListSchema } } }, async (req) => {
     const actor = viewer(req);
-    return orders.listOrders(db, actor, req.query, customerIdOf(actor));
+    return orders.listOrders(db, phones, actor, req.query, customerIdOf(actor));
   });
 
   app.get('/orders/:id', { schema: { tags, operationId: 'getOrder', summary: 'An order with its shop, customer, payments and refunds', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = viewer(req);
-    return getOrder(db, actor, req.params.id, customerIdOf(actor));
+    return getOrder(db, phones, actor, req.params.id, customerIdOf(actor));
   });
 
   app.get('/orders/:id/status', { schema: { tags, operationId: 'getOrderStatus', summary: 'An order\'s status; with changed_from, held until it changes (long poll, at most wait_ms)', params: orderParams, querystring: orderStatusQuery, response: { 200: orderStatusResponse } } }, async (req) => {
@@ -56,20 +58,20 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock, config, not
     const actor = viewer(req);
     const customerId = customerIdOf(actor);
     await inTransaction(db, (tx) => cancelOrder(tx, clock, actor, req.params.id, customerId));
-    return getOrder(db, actor, req.params.id, customerId);
+    return getOrder(db, phones, actor, req.params.id, customerId);
   });
 
   app.post('/orders/:id/ready', { schema: { tags, operationId: 'markOrderReady', summary: 'Ship the goods to the pickup point', params: orderParams, response: { 200: orderSchema } } }, async (req) => {
     const actor = requirePermission(req, 'orders.fulfil');
     await inTransaction(db, (tx) => markReady(tx, clock, actor, req.params.id));
-    return getOrder(db, actor, req.params.id);
+    return getOrder(db, phones, actor, req.params.id);
   });
 
   app.post('/orders/:id/pickup', { config: perAddressLimit(config.limits, config.limits.pickup), schema: { tags, operationId: 'completePickup', summary: 'Verify the pickup code the buyer shows and complete the order', description: 'After repeated wrong codes the order\'s code verification is locked for a while: 429 pickup_code_locked with Retry-After.', params: orderParams, body: pickupBody, response: { 200: orderSchema } } }, async (req) => {
     const actor = requirePermission(req, 'orders.fulfil');
     await orders.withPickupAttempts(db, clock, config.limits, actor, req.params.id, () =>
       inTransaction(db, (tx) => completePickup(tx, clock, actor, req.params.id, req.body.code)));
-    return getOrder(db, actor, req.params.id);
+    return getOrder(db, phones, actor, req.params.id);
   });
 
   app.post('/orders/:id/refunds', { schema: { tags, operationId: 'refundOrder', summary: 'Refund an order in full or by line and quantity (Idempotency-Key)', description: 'A buyer may refund here only what the tenant approves at once (goods still in the warehouse, auto-approval on); it is recorded as an approved after-sales request. Otherwise a buyer gets 409 refund_request_required and asks with POST /orders/{id}/after-sales.', params: orderParams, body: refundBody, response: { 201: refundStartSchema } } }, async (req, reply) => {

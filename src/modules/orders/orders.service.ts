@@ -10,6 +10,7 @@ import type { Fen } from '../../platform/money.js';
 import { shipOrders } from '../inventory/inventory.service.js';
 import { orderError } from './orders.errors.js';
 import { orderRepo } from './orders.repo.js';
+import type { PhoneVault } from '../customers/customer-phones.service.js';
 import type { Fulfillment } from './orders.schema.js';
 import type { OrderStatus } from './orders.states.js';
 
@@ -105,13 +106,13 @@ export const reverseRefundStatus = orderRepo.reverseRefund;
 /** Claims due unpaid orders (skipping ones another worker holds) and expires them in one statement. */
 export const expireDue = orderRepo.expireDue;
 
-export async function listOrders(db: Conn, actor: Actor, f: { status?: OrderStatus | undefined; b_node_id?: string | undefined; q?: string | undefined; limit: number; cursor?: string | undefined }, customerId?: string) {
+export async function listOrders(db: Conn, phones: PhoneVault, actor: Actor, f: { status?: OrderStatus | undefined; b_node_id?: string | undefined; q?: string | undefined; limit: number; cursor?: string | undefined }, customerId?: string) {
   const scope = nodeScopeOf(actor);
   // A node role asking for another node's orders gets none, as if that node had none.
   if (scope !== undefined && f.b_node_id !== undefined && f.b_node_id !== scope) return { items: [], total: 0, next_cursor: null };
   const bNodeId = scope ?? f.b_node_id;
   const before = f.cursor ? decodeCursor(f.cursor) : undefined;
-  const filter = { status: f.status, bNodeId, customerId, q: f.q };
+  const filter = { status: f.status, bNodeId, customerId, q: f.q, phones };
   const [items, total] = await Promise.all([orderRepo.list(db, actor.tenantId, { ...filter, limit: f.limit, before }), orderRepo.count(db, actor.tenantId, filter)]);
   const last = items.length === f.limit ? items[items.length - 1] : undefined;
   return { items, total, next_cursor: last ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null };

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
-import { manualClock, seedWorld } from '../../../test/fixtures.js';
+import { manualClock, seedWorld, testPhones } from '../../../test/fixtures.js';
 import { createDb } from '../../platform/db/database.js';
 import { findOrCreateConsumer } from '../customers/customers.service.js';
 import { checkout } from '../../flows/checkout.flow.js';
@@ -15,7 +15,7 @@ describe('statement count does not grow with the cart or the list', async () => 
   const statements: string[] = [];
   const counted = createDb<Database>(url, { max: 2, onQuery: (sql) => statements.push(sql) });
   afterAll(() => counted.destroy());
-  const customer = await findOrCreateConsumer(db, world.tenantId, { name: 'N', phone: '13600000000', b_node_id: world.bNodeId });
+  const customer = await findOrCreateConsumer(db, testPhones, world.tenantId, { name: 'N', phone: '13600000000', b_node_id: world.bNodeId });
   const admin = { tenantId: world.tenantId, userId: 'u', role: 'tenant_admin' as const, bNodeId: null, supplierId: null };
 
   async function count(fn: () => Promise<unknown>) {
@@ -35,11 +35,11 @@ describe('statement count does not grow with the cart or the list', async () => 
 
   it('order detail and order list do not issue a query per line or per order', async () => {
     const orders = await db.selectFrom('orders').select('id').execute();
-    const small = await count(() => getOrder(counted, admin, orders[0]!.id));
-    const big = await count(() => getOrder(counted, admin, orders[1]!.id));
+    const small = await count(() => getOrder(counted, testPhones, admin, orders[0]!.id));
+    const big = await count(() => getOrder(counted, testPhones, admin, orders[1]!.id));
     expect(big).toBe(small);
-    const list1 = await count(() => listOrders(counted, admin, { limit: 1 }));
-    const list2 = await count(() => listOrders(counted, admin, { limit: 50 }));
+    const list1 = await count(() => listOrders(counted, testPhones, admin, { limit: 1 }));
+    const list2 = await count(() => listOrders(counted, testPhones, admin, { limit: 50 }));
     expect(list2).toBe(list1);
   });
 });

@@ -91,7 +91,7 @@ export interface OpenPickupLine {
 /** A pickup point's waiting orders, line by line, with what was picked and when the goods arrived. */
 export async function openPickupLines(db: Conn, tenantId: string, bNodeId: string): Promise<OpenPickupLine[]> {
   const { rows } = await sql<OpenPickupLine>`
-    SELECT o.order_id, o.number, o.status, o.customer_id, c.name AS customer_name, c.phone, o.pickup_code, o.shipped, o.paid_at,
+    SELECT o.order_id, o.number, o.status, o.customer_id, c.name AS customer_name, c.phone_masked AS phone, o.pickup_code, o.shipped, o.paid_at,
            a.arrived_at, (w.order_id IS NOT NULL) AS aggregated,
            l.line_no, l.sku_id, l.sku_code, l.title, l.qty_left, coalesce(p.picked, 0) AS picked
       FROM ${openPickupOrders(tenantId, bNodeId)} o

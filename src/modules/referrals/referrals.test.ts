@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase } from '../../../test/test-db.js';
-import { consumerToken, manualClock, seedWorld, startSiyu } from '../../../test/fixtures.js';
+import { consumerToken, manualClock, seedWorld, startSiyu, testPhones } from '../../../test/fixtures.js';
 import { expectProblem, injectApi, newEventId, postNotification, rowCounts, signedNotification, startPayment } from '../../../test/race/helpers.js';
 
 const DAY = 86_400_000;
@@ -49,8 +49,8 @@ describe('referral tasks', async () => {
 
     const [a, b, c] = [await consumerToken(siyu, world.shop, '13800000002'), await consumerToken(siyu, world.shop, '13800000003'), await consumerToken(siyu, world.shop, '13800000004')];
     // b shares an openid with a: one person behind two accounts.
-    const ids = await db.selectFrom('customers').select(['id', 'phone']).where('tenant_id', '=', world.tenantId).where('phone', 'in', ['13800000002', '13800000003']).execute();
-    const idOf = (phone: string) => ids.find((r) => r.phone === phone)!.id;
+    const ids = await db.selectFrom('customers').select(['id', 'phone_index']).where('tenant_id', '=', world.tenantId).where('phone_index', 'in', ['13800000002', '13800000003'].map((p) => testPhones.index(p))).execute();
+    const idOf = (phone: string) => ids.find((r) => r.phone_index === testPhones.index(phone))!.id;
     await sql`INSERT INTO customer_identities (tenant_id, provider, subject, customer_id) VALUES
       (${world.tenantId}, 'wechat_unionid', 'u-same-person', ${idOf('13800000002')})`.execute(db);
     await sql`UPDATE customers SET merged_into = ${idOf('13800000002')} WHERE tenant_id = ${world.tenantId} AND id = ${idOf('13800000003')}`.execute(db);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
-import { auth, consumerToken, manualClock, seedWorld, startSiyu, testConfig } from '../../../test/fixtures.js';
+import { auth, consumerToken, manualClock, seedWorld, startSiyu, testConfig, testPhones } from '../../../test/fixtures.js';
 import type { SendOutcome, SubscribeSender } from './subscribe-messages.provider.js';
 import { deliverSubscribeMessage } from './subscribe-messages.service.js';
 
@@ -41,7 +41,7 @@ describe('subscribe messages on order events', async () => {
   /** A buyer who signed in through WeChat (an openid on file), with an order paid in the sandbox. */
   const buyer = async (phone: string, openid: string | null) => {
     const token = await consumerToken(siyu, world.shop, phone);
-    const me = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    const me = await db.selectFrom('customers').select('id').where('tenant_id', '=', world.tenantId).where('phone_index', '=', testPhones.index(phone)).executeTakeFirstOrThrow();
     if (openid) await db.insertInto('customer_identities').values({ tenant_id: world.tenantId, provider: 'wechat_openid', subject: openid, app_id: 'wxMiniProgramTest01', customer_id: me.id }).execute();
     return { token, customerId: me.id };
   };

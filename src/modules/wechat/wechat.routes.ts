@@ -4,7 +4,8 @@ import { requireActor, requirePermission } from '../../platform/http/auth.js';
 import type { RouteModule } from '../../platform/http/server.js';
 import { itemsOf } from '../../platform/http/schemas.js';
 import { perAddressLimit } from '../../platform/http/security.js';
-import { finishShopOauth, miniProgramSession, shareMiniProgramPhone, startShopOauth } from '../../flows/wechat-sign-in.flow.js';
+import { finishShopOauth, miniProgramSession, shareMiniProgramPhone, startShopOauth, type SignInDeps } from '../../flows/wechat-sign-in.flow.js';
+import { phoneVault } from '../customers/customer-phones.service.js';
 import { resolveShop } from '../b-nodes/b-nodes.service.js';
 import { bNodeError } from '../b-nodes/b-nodes.errors.js';
 import { shopSessionSchema, slugParams } from '../b-nodes/b-nodes.schema.js';
@@ -20,7 +21,7 @@ const STATE_COOKIE = 'siyu_wx_oauth';
 /** WeChat sign-in for shops' buyers, and the tenant's WeChat apps for the console. */
 export function wechatRoutes(unitDeps: WechatDeps): RouteModule<Database> {
   return (app, { db, config, forgetActors }) => {
-    const deps: WechatDeps = forgetActors ? { ...unitDeps, actorsChanged: forgetActors } : unitDeps;
+    const deps: SignInDeps = { ...unitDeps, phones: phoneVault(config.secretKey), ...(forgetActors ? { actorsChanged: forgetActors } : {}) };
     const tags = ['wechat'];
     app.get('/wechat/apps', { schema: { tags, operationId: 'listWechatApps', summary: 'The tenant\'s WeChat apps (official account, mini-program): appid, API base, whether a secret is set — never the secret', response: { 200: itemsOf(wechatAppSchema) } } }, async (req) =>
       ({ items: await listWechatApps(db, requirePermission(req, 'tenant.manage').tenantId) }));

@@ -72,6 +72,8 @@ export interface MsgTemplateRequest {
 }
 /** send_list status: 0 not sent, 1 sent, 2 not a contact (any more), 3 already received / over the cap. */
 export interface GroupMsgSendResult { external_userid?: string; chat_id?: string; userid: string; status: 0 | 1 | 2 | 3; send_time?: number }
+/** A mass-message task as get_groupmsg_list_v2 lists it: what was asked, by whom, when. */
+export interface GroupMsgListed { msgid: string; creator?: string; create_type: 0 | 1; create_time: number; text?: { content: string }; attachments?: MessageAttachment[] }
 /** transfer_result status: 1 done, 2 waiting takeover, 3 refused, 4 limit exceeded, 5 no record. */
 export interface TransferResult { external_userid: string; status: 1 | 2 | 3 | 4 | 5; takeover_time?: number }
 
@@ -93,6 +95,8 @@ export interface WecomApi {
   delContactWay(configId: string): Promise<void>;
   sendWelcomeMsg(request: { welcome_code: string; text?: { content: string }; attachments?: MessageAttachment[] }): Promise<void>;
   addMsgTemplate(request: MsgTemplateRequest): Promise<{ msgid: string; fail_list: string[] }>;
+  /** get_groupmsg_list_v2: the tasks created in a time window (at most a month), by creator; pages by cursor. */
+  getGroupMsgList(request: { chat_type: 'single' | 'group'; start_time: number; end_time: number; creator?: string; cursor?: string }): Promise<{ group_msg_list: GroupMsgListed[]; next_cursor?: string }>;
   getGroupMsgTask(msgid: string, cursor?: string): Promise<{ task_list: { userid: string; status: 0 | 2 | 3; send_time?: number }[]; next_cursor?: string }>;
   getGroupMsgSendResult(msgid: string, userid: string, cursor?: string): Promise<{ send_list: GroupMsgSendResult[]; next_cursor?: string }>;
   /** 在职继承 (onjob) or 离职继承 (resigned): each customer moves from handover to takeover. */

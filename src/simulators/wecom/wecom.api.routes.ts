@@ -284,6 +284,26 @@ export function wecomApiSimulator(app: App, { db, clock }: AppContext<any>) {
     }
     return { msgid, fail_list: failList };
   });
+  api('POST', '/externalcontact/get_groupmsg_list_v2', async (corp, b) => {
+    const start = Number(b.start_time);
+    const end = Number(b.end_time);
+    if (!Number.isFinite(start) || !Number.isFinite(end) || end < start || end - start > 31 * 86_400) return simError(40058, 'start_time and end_time: at most one month apart');
+    const limit = Math.min(100, Math.max(1, Number(b.limit) || 50));
+    const offset = Number(b.cursor) || 0;
+    const { rows } = await sql<{ msgid: string; request: Body; created_at: Date }>`
+      SELECT msgid, request, created_at FROM wecom_sim_msg_templates
+       WHERE corp_id = ${corp} AND chat_type = ${String(b.chat_type ?? 'single')}
+         AND created_at >= to_timestamp(${start}) AND created_at <= to_timestamp(${end})
+         AND (${typeof b.creator === 'string' ? b.creator : null}::text IS NULL OR request->>'sender' = ${typeof b.creator === 'string' ? b.creator : null})
+       ORDER BY created_at, msgid OFFSET ${offset} LIMIT ${limit + 1}`.execute(db);
+    return {
+      group_msg_list: rows.slice(0, limit).map((r) => ({
+        msgid: r.msgid, ...(r.request.sender ? { creator: r.request.sender } : {}), create_type: 0, create_time: Math.floor(r.created_at.getTime() / 1000),
+        ...(r.request.text ? { text: r.request.text } : {}), ...(r.request.attachments ? { attachments: r.request.attachments } : {}),
+      })),
+      ...(rows.length > limit ? { next_cursor: String(offset + limit) } : {}),
+    };
+  });
   api('POST', '/externalcontact/get_groupmsg_task', async (corp, b) => {
     const { rows } = await sql<{ userid: string; pending: number; max_time: string | null }>`
       SELECT userid, count(*) FILTER (WHERE status = 0)::int AS pending, max(send_time) AS max_time FROM wecom_sim_msg_results

@@ -3172,6 +3172,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broadcasts/{id}/resend-uncertain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resend the recipients left uncertain (a send interrupted between WeCom's answer and its record, its task not found at WeCom): check WeCom's admin console first — they may have it. 409 broadcast_nothing_uncertain when none is */
+        post: operations["resendUncertainBroadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live-codes": {
         parameters: {
             query?: never;
@@ -3737,9 +3754,9 @@ export interface components {
             sent_time: string | null;
         };
         /** @enum {string} */
-        BroadcastRecipientStatus: "planned" | "skipped" | "pending" | "sent" | "failed" | "not_contact" | "refused_by_wecom" | "cancelled";
+        BroadcastRecipientStatus: "planned" | "skipped" | "submitting" | "uncertain" | "pending" | "sent" | "failed" | "not_contact" | "refused_by_wecom" | "cancelled";
         /** @enum {string} */
-        BroadcastRecipientStatusInput: "planned" | "skipped" | "pending" | "sent" | "failed" | "not_contact" | "refused_by_wecom" | "cancelled";
+        BroadcastRecipientStatusInput: "planned" | "skipped" | "submitting" | "uncertain" | "pending" | "sent" | "failed" | "not_contact" | "refused_by_wecom" | "cancelled";
         BroadcastSettings: {
             cap_period: components["schemas"]["BroadcastCapPeriod"];
         };
@@ -4481,9 +4498,12 @@ export interface components {
             all_full: boolean;
             days: {
                 day: string;
-                scans: number;
+                /** @description People who scanned and asked to add a member this day (add_half_external_contact or add_external_contact), each once */
+                requests: number;
+                /** @description Adds completed this day (add_external_contact) */
                 adds: number;
             }[];
+            total_requests: number;
             total_adds: number;
         };
         /** @enum {string} */
@@ -20187,6 +20207,73 @@ export interface operations {
             };
         };
     };
+    resendUncertainBroadcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Broadcast"];
+                };
+            };
+            /** @description Invalid request (`validation_failed`, `malformed_json`, …) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid token (`unauthenticated`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The role may not do this (`forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to this actor */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (409 conflicts, 422 refusals, 5xx) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listLiveCodes: {
         parameters: {
             query?: never;
@@ -20908,8 +20995,8 @@ export const broadcastChat_typeValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const broadcastInitiatorValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Broadcast"]["initiator"]> = ["corp", "member"];
 export const broadcastCapPeriodValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastCapPeriod"]> = ["month", "week", "day"];
 export const broadcastCapPeriodInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastCapPeriodInput"]> = ["month", "week", "day"];
-export const broadcastRecipientStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastRecipientStatus"]> = ["planned", "skipped", "pending", "sent", "failed", "not_contact", "refused_by_wecom", "cancelled"];
-export const broadcastRecipientStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastRecipientStatusInput"]> = ["planned", "skipped", "pending", "sent", "failed", "not_contact", "refused_by_wecom", "cancelled"];
+export const broadcastRecipientStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastRecipientStatus"]> = ["planned", "skipped", "submitting", "uncertain", "pending", "sent", "failed", "not_contact", "refused_by_wecom", "cancelled"];
+export const broadcastRecipientStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastRecipientStatusInput"]> = ["planned", "skipped", "submitting", "uncertain", "pending", "sent", "failed", "not_contact", "refused_by_wecom", "cancelled"];
 export const broadcastSkipReasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastSkipReason"]> = ["over_cap", "not_contact", "over_member_daily", "over_member_task_limit", "over_group_task_limit", "no_sender"];
 export const broadcastSkipReasonInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastSkipReasonInput"]> = ["over_cap", "not_contact", "over_member_daily", "over_member_task_limit", "over_group_task_limit", "no_sender"];
 export const broadcastStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BroadcastStatus"]> = ["planned", "scheduled", "sending", "sent", "cancelled"];

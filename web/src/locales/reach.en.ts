@@ -101,7 +101,6 @@ export const reachEn: ReachMessages = {
   group_members: '{{count}} members',
   member_left: 'left',
   day: 'Day',
-  scans: 'Scans',
   requests: 'Requests',
   adds: 'Adds',
   audience: 'Send to',

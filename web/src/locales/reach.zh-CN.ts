@@ -99,7 +99,6 @@ export const reachZhCN = {
   group_members: '{{count}} 人',
   member_left: '已离职',
   day: '日期',
-  scans: '扫码',
   requests: '好友申请',
   adds: '添加',
   audience: '发给',

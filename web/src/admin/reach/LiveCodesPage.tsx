@@ -11,8 +11,6 @@ type LiveCode = components['schemas']['LiveCode'];
 type LiveCodeKind = components['schemas']['LiveCodeKind'];
 type Welcome = components['schemas']['WelcomeMessage'];
 type TagGroup = components['schemas']['CustomerTagGroup'];
-/** A day of a code's contacts; `requests` (friend requests made through it) once the server reports them. */
-type CodeDay = LiveCode['days'][number] & { requests?: number };
 
 const KINDS: LiveCodeKind[] = ['store', 'member', 'campaign', 'group'];
 
@@ -36,11 +34,9 @@ export function LiveCodesPage() {
 
 function LiveCodeCard({ code }: { code: LiveCode }) {
   const { t } = useTranslation();
-  const days = code.days as CodeDay[];
+  const days = code.days;
   const today = days.at(-1)?.adds ?? 0;
-  const withRequests = days.some((d) => d.requests !== undefined);
-  const withScans = days.some((d) => d.scans > 0);
-  const recent = days.filter((d) => d.adds > 0 || d.scans > 0 || (d.requests ?? 0) > 0).slice(-7).reverse();
+  const recent = days.filter((d) => d.adds > 0 || d.requests > 0).slice(-7).reverse();
   return (
     <li className="card crm-card" data-testid="live-code">
       <div className="crm-card-head">
@@ -51,10 +47,10 @@ function LiveCodeCard({ code }: { code: LiveCode }) {
       <div className="small" data-testid="live-code-adds">{t('outreach.adds_today', { count: today })} · {t('outreach.total_adds', { count: code.total_adds })}</div>
       {recent.length > 0 && (
         <table className="small live-code-days" data-testid="live-code-days"><caption className="muted">{t('outreach.per_day')}</caption>
-          <thead><tr><th>{t('outreach.day')}</th>{withScans && <th>{t('outreach.scans')}</th>}{withRequests && <th>{t('outreach.requests')}</th>}<th>{t('outreach.adds')}</th></tr></thead>
+          <thead><tr><th>{t('outreach.day')}</th><th>{t('outreach.requests')}</th><th>{t('outreach.adds')}</th></tr></thead>
           <tbody>{recent.map((d) => (
             <tr key={d.day} data-testid="live-code-day">
-              <td>{d.day}</td>{withScans && <td>{d.scans}</td>}{withRequests && <td data-testid="live-code-day-requests">{d.requests ?? 0}</td>}<td data-testid="live-code-day-adds">{d.adds}</td>
+              <td>{d.day}</td><td data-testid="live-code-day-requests">{d.requests}</td><td data-testid="live-code-day-adds">{d.adds}</td>
             </tr>
           ))}</tbody>
         </table>

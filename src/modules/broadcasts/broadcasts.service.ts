@@ -20,6 +20,11 @@ export const BROADCAST_RESULTS_JOB = 'broadcasts.results';
 export const RESULTS_FIRST_DELAY_MS = 60 * 60_000;
 export const RESULTS_RETRY_DELAY_MS = 4 * 60 * 60_000;
 export const RESULTS_GIVE_UP_MS = 3 * 24 * 60 * 60_000;
+/**
+ * A plan's will-receive recipients hold their cap slots only this long unconfirmed: a plan left
+ * standing would otherwise keep later plans skipping customers it never messages.
+ */
+export const PLAN_HOLD_MS = 24 * 60 * 60_000;
 /** add_msg_template takes at most 10,000 external_userids per call. */
 const SINGLE_BATCH = 10_000;
 
@@ -44,6 +49,7 @@ export async function planBroadcast(tx: Tx, tenantId: string, input: PlanInput, 
   const sender = input.sender_userid ?? null;
   if (input.initiator === 'member' && !sender) throw broadcastError('broadcast_sender_required');
   await lockPlanning(tx, tenantId);
+  await releaseStalePlans(tx, tenantId, now);
   if (sender && !(await isActiveMember(tx, tenantId, sender))) throw broadcastError('broadcast_sender_unknown', { sender_userid: sender });
   const id = newId('bc');
   await tx.insertInto('broadcasts').values({
@@ -54,6 +60,20 @@ export async function planBroadcast(tx: Tx, tenantId: string, input: PlanInput, 
   if (input.chat_type === 'single') await insertCustomerPlan(tx, target, input.audience as CustomerAudience);
   else await insertGroupPlan(tx, target, input.audience as GroupAudience);
   return id;
+}
+
+/**
+ * Plans unconfirmed past their hold are cancelled and their slots given back. Run under the
+ * planning lock before each new plan is decided (the only reader the held slots can hurt) and
+ * before a confirmation, so a late confirmation never sends a plan whose slots were released.
+ */
+async function releaseStalePlans(tx: Tx, tenantId: string, now: Date): Promise<void> {
+  const stale = await tx.updateTable('broadcasts').set({ status: 'cancelled' })
+    .where('tenant_id', '=', tenantId).where('status', '=', 'planned').where('planned_at', '<', new Date(now.getTime() - PLAN_HOLD_MS))
+    .returning('id').execute();
+  if (stale.length === 0) return;
+  await tx.updateTable('broadcast_recipients').set({ status: 'cancelled', counted_at: null })
+    .where('tenant_id', '=', tenantId).where('broadcast_id', 'in', stale.map((b) => b.id)).where('status', '=', 'planned').execute();
 }
 
 /** A node role plans only for its own node: the audience is narrowed to it, another node is refused. */
@@ -120,7 +140,10 @@ export async function listRecipients(conn: Conn, actor: Actor, id: string, q: { 
 /** Confirms a planned broadcast: the send job runs at its time (at once when that has come). */
 export async function confirmBroadcast(db: Db, clock: Clock, actor: Actor, id: string) {
   await inTransaction(db, async (tx) => {
+    await lockPlanning(tx, actor.tenantId);
+    await releaseStalePlans(tx, actor.tenantId, clock.now());
     const b = await visibleBroadcast(tx, actor, id);
+    if (b.status === 'cancelled' && b.planned_at.getTime() < clock.now().getTime() - PLAN_HOLD_MS) throw broadcastError('broadcast_plan_expired');
     const moved = await tx.updateTable('broadcasts').set({ status: 'scheduled' })
       .where('tenant_id', '=', actor.tenantId).where('id', '=', id).where('status', 'in', broadcastMachine.sourcesOf('scheduled'))
       .returning('id').executeTakeFirst();

@@ -11,7 +11,7 @@ import { auth, manualClock, seedWorld, startSiyu, type World } from '../../../te
 import { createUser, issueToken } from '../identity/identity.service.js';
 import type { Siyu } from '../../app.js';
 import type { GroupMsgSendResult, MsgTemplateRequest, WecomApi } from '../wecom/wecom.provider.js';
-import { runResultsJob, runSendJob } from './broadcasts.service.js';
+import { PLAN_HOLD_MS, runResultsJob, runSendJob } from './broadcasts.service.js';
 
 describe('mass messages: plan, confirm, send, results', async () => {
   const { db } = await createTestDatabase();
@@ -139,6 +139,29 @@ describe('mass messages: plan, confirm, send, results', async () => {
     const third = (await api('POST', '/broadcasts', w.adminToken, { chat_type: 'single', audience: { customer_ids: ['c_li'] }, content: { text: 'three' } })).json();
     expect(third.counts).toMatchObject({ will_receive: 1 });
     await api('POST', `/broadcasts/${third.id}/cancel`);
+    await api('PUT', '/broadcasts/settings', w.adminToken, { cap_period: 'month' });
+  });
+
+  it('a plan left unconfirmed past its hold gives its slots back, and confirming it late is refused', async () => {
+    await api('PUT', '/broadcasts/settings', w.adminToken, { cap_period: 'day' });
+    const sendAt = new Date(clock.now().getTime() + 30 * 60 * 60_000).toISOString();
+    const body = (text: string) => ({ chat_type: 'single', audience: { customer_ids: ['c_li'] }, content: { text }, send_at: sendAt });
+    const first = (await api('POST', '/broadcasts', w.adminToken, body('one'))).json();
+    expect(first.counts).toMatchObject({ will_receive: 1 });
+    clock.advance(PLAN_HOLD_MS - 60_000);
+    // Still held: the same day's second message is over the cap.
+    const early = (await api('POST', '/broadcasts', w.adminToken, body('two'))).json();
+    expect(early.counts).toMatchObject({ will_receive: 0, by_skip_reason: { over_cap: 1 } });
+    clock.advance(2 * 60_000);
+    const late = (await api('POST', '/broadcasts', w.adminToken, body('three'))).json();
+    expect(late.counts).toMatchObject({ will_receive: 1 });
+    expect((await api('GET', `/broadcasts/${first.id}`)).json()).toMatchObject({ status: 'cancelled', counts: { by_status: { cancelled: 1 } } });
+    const refused = await api('POST', `/broadcasts/${first.id}/confirm`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'broadcast_plan_expired' });
+    expect((await api('POST', `/broadcasts/${late.id}/confirm`)).json()).toMatchObject({ status: 'scheduled' });
+    await api('POST', `/broadcasts/${late.id}/cancel`);
+    await api('POST', `/broadcasts/${early.id}/cancel`);
     await api('PUT', '/broadcasts/settings', w.adminToken, { cap_period: 'month' });
   });
 

@@ -31,7 +31,7 @@ describe('demo seed', async () => {
     const perNode = await db.selectFrom('listings').select(({ fn }) => ['b_node_id', fn.countAll<string>().as('n')]).groupBy('b_node_id').execute();
     expect(perNode.every((r) => Number(r.n) >= 30 && Number(r.n) <= 60)).toBe(true);
     const consumers = await one(sql<{ n: string }>`SELECT count(*) AS n FROM customers c JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
-      WHERE u.role = 'consumer' AND u.password_hash IS NULL AND u.login = 'consumer:phone:' || c.phone_index AND c.b_node_id IS NOT NULL AND c.phone_masked ~ '^13[0-9]\*{4}[0-9]{4}$' AND c.phone_sealed IS NOT NULL`);
+      WHERE u.role = 'consumer' AND u.password_hash IS NULL AND u.login = 'consumer:phone:' || c.phone_index AND c.b_node_id IS NOT NULL AND c.phone_masked ~ '^13[0-9][*]{4}[0-9]{4}$' AND c.phone_sealed IS NOT NULL`);
     expect(Number(consumers.n)).toBe(200);
   });
 

@@ -8,12 +8,12 @@ import { CartPage } from './CartPage.js';
 import { CheckoutPage } from './CheckoutPage.js';
 import { CashierPage } from './CashierPage.js';
 import { OrderPage } from './OrderPage.js';
-import { MyOrdersPage } from './MyOrdersPage.js';
-import { WechatCallbackPage } from './WechatCallbackPage.js';
-import { SharePage } from './SharePage.js';
 import { Loading } from '../ui.js';
 
 // Campaign pages load when opened: the shop's first load stays small.
+const MyOrdersPage = lazy(() => import('./MyOrdersPage.js').then((m) => ({ default: m.MyOrdersPage })));
+const SharePage = lazy(() => import('./SharePage.js').then((m) => ({ default: m.SharePage })));
+const WechatCallbackPage = lazy(() => import('./WechatCallbackPage.js').then((m) => ({ default: m.WechatCallbackPage })));
 const CampaignBuyPage = lazy(() => import('./CampaignBuyPage.js').then((m) => ({ default: m.CampaignBuyPage })));
 const GroupPage = lazy(() => import('./GroupPage.js').then((m) => ({ default: m.GroupPage })));
 const WalletPage = lazy(() => import('./WalletPage.js').then((m) => ({ default: m.WalletPage })));
@@ -34,9 +34,9 @@ export function ShopApp() {
           <Route path="cart" element={<CartPage />} />
           <Route path="checkout" element={<CheckoutPage />} />
           <Route path="pay/:orderId" element={<CashierPage />} />
-          <Route path="orders" element={<MyOrdersPage />} />
+          <Route path="orders" element={later(<MyOrdersPage />)} />
           <Route path="orders/:orderId" element={<OrderPage />} />
-          <Route path="share" element={<SharePage />} />
+          <Route path="share" element={later(<SharePage />)} />
           <Route path="buy/:kind/:ref" element={later(<CampaignBuyPage />)} />
           <Route path="groups/:groupId" element={later(<GroupPage />)} />
           <Route path="coupons" element={later(<WalletPage />)} />
@@ -44,7 +44,7 @@ export function ShopApp() {
           <Route path="presale" element={later(<PresalePage />)} />
           <Route path="bargain" element={later(<BargainListPage />)} />
           <Route path="bargains/:bargainId" element={later(<BargainPage />)} />
-          <Route path="wechat/callback" element={<WechatCallbackPage />} />
+          <Route path="wechat/callback" element={later(<WechatCallbackPage />)} />
           <Route path="*" element={<ShopNotFound />} />
         </Route>
         <Route path="*" element={<NotFound standalone leavesEntry />} />

@@ -5,6 +5,7 @@ import { lastDays } from '../../src/modules/economics/node-breakeven.service.js'
 import { waitForAttribute, waitForText } from './browser.js';
 import { loginAsDemoAdmin, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
 import { signInWithCode } from './shop-sign-in.js';
+import { testPhones } from '../fixtures.js';
 
 let c: DemoConsole;
 let page: DemoConsole['page'];
@@ -20,11 +21,12 @@ afterAll(() => c?.close());
 const SHOP = 'demo-cuiyuan';
 const NOTE = '请放在门卫处\n谢谢';
 /** A demo customer of the shop with paid orders: who signs in on "my orders". */
-const buyer = () => sql<{ name: string; phone: string; orders: string }>`
-  SELECT c.name, c.phone, count(o.id) AS orders FROM customers c
+const buyer = () => sql<{ name: string; phone_sealed: string; orders: string }>`
+  SELECT c.name, c.phone_sealed, count(o.id) AS orders FROM customers c
     JOIN orders o ON o.tenant_id = c.tenant_id AND o.customer_id = c.id
     JOIN b_nodes b ON b.tenant_id = c.tenant_id AND b.id = c.b_node_id
-   WHERE b.slug = ${SHOP} GROUP BY c.id, c.name, c.phone ORDER BY count(o.id) DESC, c.phone LIMIT 1`.execute(c.db).then((r) => r.rows[0]!);
+   WHERE b.slug = ${SHOP} AND c.phone_sealed IS NOT NULL GROUP BY c.id, c.name, c.phone_sealed ORDER BY count(o.id) DESC, c.id LIMIT 1`
+  .execute(c.db).then((r) => ({ ...r.rows[0]!, phone: testPhones.open(r.rows[0]!.phone_sealed) }));
 
 describe('what a new user hit, in a browser', () => {
   it('the home page lists the demo\'s five shops with links, and the console', async () => {

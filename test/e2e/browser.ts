@@ -71,3 +71,10 @@ export async function loginToConsole(page: Page, base: string, tenant: string, l
   await page.getByTestId('login-submit').click();
   if (greeting !== undefined) await waitForText(page.getByTestId('admin-user'), greeting);
 }
+
+/** A datetime-local input's value `ms` from now, in the browser's (this machine's) time zone. */
+export const localInput = (ms: number) => {
+  const d = new Date(Date.now() + ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+};

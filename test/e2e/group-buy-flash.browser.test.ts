@@ -2,18 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../src/database.js';
 import type { World } from '../fixtures.js';
-import { loginToConsole, waitForAttribute, waitForText } from './browser.js';
+import { loginToConsole, waitForAttribute, waitForText, localInput } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 import { signInWithCode } from './shop-sign-in.js';
 
 const ADMIN = { login: 'ops', password: 'ops-password-12' };
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const localInput = (ms: number) => {
-  const d = new Date(Date.now() + ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-};
 
 const live = liveServer({
   skuCount: 2,

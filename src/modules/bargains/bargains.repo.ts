@@ -5,6 +5,7 @@ import { skuFacts } from '../catalog/catalog.fragments.js';
 import { listedPrices } from '../b-nodes/b-nodes.fragments.js';
 import { customerCards } from '../customers/customers.fragments.js';
 import { orderCards } from '../orders/orders.fragments.js';
+import type { GuardSummary, StoredVerdict } from '../economics/economics.schema.js';
 
 export async function listedAt(db: Conn, tenantId: string, bNodeId: string, skuId: string) {
   const { rows } = await sql<{ retail_price: Fen; supply_price: Fen }>`
@@ -14,19 +15,20 @@ export async function listedAt(db: Conn, tenantId: string, bNodeId: string, skuI
   return rows[0] ? { retail_price: fen(rows[0].retail_price), supply_price: fen(rows[0].supply_price) } : undefined;
 }
 
-export async function insertCampaign(tx: Tx, row: { tenant_id: string; id: string; b_node_id: string; sku_id: string; title: string; start_price: Fen; floor_price: Fen; helpers_needed: number; valid_hours: number; starts_at: Date; ends_at: Date; created_by: string }) {
-  await tx.insertInto('bargain_campaigns').values(row).execute();
+export async function insertCampaign(tx: Tx, row: { tenant_id: string; id: string; b_node_id: string; sku_id: string; title: string; start_price: Fen; floor_price: Fen; helpers_needed: number; valid_hours: number; starts_at: Date; ends_at: Date; created_by: string; verdict: StoredVerdict; guard: GuardSummary; override_reason: string | null }) {
+  await tx.insertInto('bargain_campaigns').values({ ...row, guard: JSON.stringify(row.guard) }).execute();
 }
 
 export interface CampaignRow {
   id: string; b_node_id: string; sku_id: string; title: string; product_title: string; sku_name: string; start_price: Fen; floor_price: Fen;
   helpers_needed: number; valid_hours: number; starts_at: Date; ends_at: Date; status: 'active' | 'ended'; started: number; reached: number; bought: number;
+  verdict: StoredVerdict | null; guard: GuardSummary | null; override_reason: string | null;
 }
 
 export async function campaigns(db: Conn, tenantId: string, f: { id?: string; bNodeId?: string; runningAt?: Date } = {}): Promise<CampaignRow[]> {
   const { rows } = await sql<CampaignRow>`
     SELECT c.id, c.b_node_id, c.sku_id, c.title, s.title AS product_title, s.name AS sku_name, c.start_price, c.floor_price, c.helpers_needed,
-           c.valid_hours, c.starts_at, c.ends_at, c.status,
+           c.valid_hours, c.starts_at, c.ends_at, c.status, c.verdict, c.guard, c.override_reason,
            (SELECT count(*) FROM bargains b WHERE b.tenant_id = c.tenant_id AND b.campaign_id = c.id)::int AS started,
            (SELECT count(*) FROM bargains b WHERE b.tenant_id = c.tenant_id AND b.campaign_id = c.id AND b.helped = cardinality(b.cuts))::int AS reached,
            (SELECT count(*) FROM bargains b JOIN ${orderCards(tenantId)} o ON o.id = b.order_id

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id } from '../catalog/catalog.schema.js';
 import { money, timestamp } from '../../platform/http/schemas.js';
+import { guardSummarySchema, storedVerdictSchema } from '../economics/economics.schema.js';
 
 export const createBargainCampaignBody = z.object({
   b_node_id: id,
@@ -12,6 +13,8 @@ export const createBargainCampaignBody = z.object({
   valid_hours: z.number().int().min(1).max(168).default(24).describe('How long a buyer\'s bargain stays open once started'),
   starts_at: z.iso.datetime({ offset: true }).optional().describe('Default: now'),
   ends_at: z.iso.datetime({ offset: true }),
+  override: z.object({ reason: z.string().trim().min(5).max(1000) }).strict().optional()
+    .describe('A tenant admin\'s written reason to run a bargain whose floor price the economics guard rejects (audited; some rules cannot be overridden)'),
 }).strict();
 export type CreateBargainCampaignInput = z.infer<typeof createBargainCampaignBody>;
 
@@ -33,6 +36,10 @@ export const bargainCampaignSchema = z.object({
   started: z.number().int(),
   reached: z.number().int(),
   bought: z.number().int(),
+  /** The economics guard's verdict at the floor price, the worst a buyer can pay (null: made before the guard judged bargains). */
+  verdict: storedVerdictSchema.nullable(),
+  guard: guardSummarySchema.nullable(),
+  override_reason: z.string().nullable(),
 }).meta({ id: 'BargainCampaign' });
 
 export const bargainSchema = z.object({

@@ -4,7 +4,10 @@ import type { Clock } from '../../platform/clock.js';
 import type { Actor } from '../../platform/http/auth.js';
 import { audit } from '../../platform/audit.js';
 import { newId } from '../../platform/ids.js';
+import { AppError } from '../../platform/errors.js';
 import { getBNode, shopCard } from '../b-nodes/b-nodes.service.js';
+import { guardChange, listingPlans, summary } from '../economics/economics-guard.service.js';
+import type { GuardSummary, StoredVerdict } from '../economics/economics.schema.js';
 import { bargainError } from './bargains.errors.js';
 import { bargainCuts } from './bargain-cuts.js';
 import type { Bargain, CreateBargainCampaignInput } from './bargains.schema.js';
@@ -13,13 +16,17 @@ import * as repo from './bargains.repo.js';
 const mask = (name: string) => `${[...name.trim()][0] ?? '*'}**`;
 
 function presentCampaign(c: repo.CampaignRow, now: Date) {
-  const { status, ...rest } = c;
-  return { ...rest, running: status === 'active' && c.starts_at <= now && now < c.ends_at };
+  const { status, guard, ...rest } = c;
+  return { ...rest, guard: (typeof guard === 'string' ? JSON.parse(guard) : guard) as GuardSummary | null, running: status === 'active' && c.starts_at <= now && now < c.ends_at };
 }
 
 /**
  * A bargain campaign on a SKU the shop lists. Its floor may not be below the SKU's supply cost
- * (every sale at the floor would lose money), and each helper must cut at least one fen.
+ * (every sale at the floor would lose money), and each helper must cut at least one fen. The
+ * economics guard then judges the floor, the worst price a buyer can end up paying, as it judges a
+ * listing price: one unit against its landed supply cost with the shop's commission policy, the
+ * tenant's fees, spoilage and refunds. A rejection refuses the campaign (422 economics_rejected,
+ * nothing written) unless a tenant admin overrides it with a written reason; the verdict is kept.
  */
 export async function createCampaign(tx: Tx, clock: Clock, actor: Actor, input: CreateBargainCampaignInput) {
   await getBNode(tx, actor, input.b_node_id);
@@ -33,12 +40,27 @@ export async function createCampaign(tx: Tx, clock: Clock, actor: Actor, input: 
   const endsAt = new Date(input.ends_at);
   if (endsAt <= startsAt || endsAt <= now) throw bargainError('bargain_campaign_not_running', { ends_at: input.ends_at });
   const id = newId('bgc');
+  const guard = await guardFloor(tx, actor, id, input, listing.supply_price);
   await repo.insertCampaign(tx, {
     tenant_id: actor.tenantId, id, b_node_id: input.b_node_id, sku_id: input.sku_id, title: input.title, start_price: input.start_price, floor_price: input.floor_price,
     helpers_needed: input.helpers_needed, valid_hours: input.valid_hours, starts_at: startsAt, ends_at: endsAt, created_by: actor.userId,
+    verdict: guard.verdict as StoredVerdict, guard, override_reason: input.override?.reason ?? null,
   });
   await audit(tx, actor.tenantId, 'bargain_campaign.created', 'bargain_campaign', id, { by: actor.userId, ...input });
   return getCampaign(tx, clock, actor, id);
+}
+
+/** The guard's verdict on selling one unit at the floor; a rejection names the shop, SKU and floor. */
+async function guardFloor(tx: Tx, actor: Actor, id: string, input: CreateBargainCampaignInput, supplyPrice: number): Promise<GuardSummary> {
+  const [plan] = await listingPlans(tx, actor.tenantId, supplyPrice, [{ b_node_id: input.b_node_id, price: input.floor_price }]);
+  try {
+    return summary(await guardChange(tx, actor, { kind: 'bargain_campaign', id }, { ...plan!, name: `bargain ${input.title}` }, input.override));
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'economics_rejected') {
+      throw new AppError(err.code, err.status, err.message, err.messageZh, { ...err.details, b_node_id: input.b_node_id, sku_id: input.sku_id, floor_price: input.floor_price });
+    }
+    throw err;
+  }
 }
 
 export async function listCampaigns(db: Conn, clock: Clock, actor: Actor) {

@@ -1,5 +1,8 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type { GuardSummary, StoredVerdict } from '../economics/economics.schema.js';
 import type { Fen } from '../../platform/money.js';
+
+type GuardColumn = ColumnType<GuardSummary | null, string | null | undefined, string | null>;
 
 /** A bargain campaign (砍价) on one SKU of one shop: friends cut its price from start to floor. */
 export interface BargainCampaignsTable {
@@ -15,6 +18,10 @@ export interface BargainCampaignsTable {
   starts_at: Date;
   ends_at: Date;
   status: Generated<'active' | 'ended'>;
+  /** The economics guard's verdict at the floor price (null: made before the guard judged bargains). */
+  verdict: ColumnType<StoredVerdict | null, StoredVerdict | null | undefined, StoredVerdict | null>;
+  guard: GuardColumn;
+  override_reason: ColumnType<string | null, string | null | undefined, string | null>;
   created_by: string | null;
   created_at: Generated<Date>;
 }

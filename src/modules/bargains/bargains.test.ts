@@ -90,4 +90,33 @@ describe('bargains (砍价)', async () => {
     expect(again.status, again.text).toBe(201);
     expect((await api.get('/api/v1/bargain-campaigns', admin)).json().items[0]).toMatchObject({ started: 1, reached: 1 });
   });
+
+  it('judges the floor with the economics guard: a floor that loses money after fees and commission is refused, writing nothing, unless an admin overrides it with a reason', async () => {
+    const campaigns = async () => (await api.get('/api/v1/bargain-campaigns', admin)).json().items as { id: string; verdict: string | null; guard: { rules: { id: string; status: string; overridden?: boolean }[] } | null; override_reason: string | null }[];
+    // The campaign made above passed: its verdict and the guard's rules are kept with it.
+    expect((await campaigns()).find((c) => c.id === campaignId)).toMatchObject({ verdict: expect.stringMatching(/^(accept|warn)$/), guard: { rules: expect.any(Array) }, override_reason: null });
+    // Above the supply cost (600), so the floor check passes; the fees, refunds and spoilage eat the rest.
+    const thin = { ...terms, title: '砍到 6.10', floor_price: 610 };
+    const before = await count('bargain_campaigns');
+    const refused = await api.post('/api/v1/bargain-campaigns', thin, admin);
+    expectProblem(refused, 422, 'economics_rejected');
+    expect(refused.json()).toMatchObject({ sku_id: sku.id, floor_price: 610, b_node_id: world.bNodeId });
+    expect(refused.json().rules.some((r: { status: string }) => r.status === 'fail')).toBe(true);
+    expect(await count('bargain_campaigns')).toBe(before);
+    // A reason too short is bad input, nothing written.
+    expect((await api.post('/api/v1/bargain-campaigns', { ...thin, override: { reason: 'x' } }, admin)).status).toBe(400);
+    expect(await count('bargain_campaigns')).toBe(before);
+
+    const overridden = await api.post('/api/v1/bargain-campaigns', { ...thin, override: { reason: '新店开业，限 24 小时' } }, admin);
+    expect(overridden.status, overridden.text).toBe(201);
+    expect(overridden.json()).toMatchObject({ floor_price: 610, override_reason: '新店开业，限 24 小时', verdict: expect.stringMatching(/^(accept|warn)$/) });
+    const kept = (await campaigns()).find((c) => c.id === overridden.json().id)!;
+    expect(kept.override_reason).toBe('新店开业，限 24 小时');
+    const failed = kept.guard!.rules.filter((r) => r.status === 'fail');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((r) => r.overridden)).toBe(true);
+    const audited = await db.selectFrom('audit_log').select(['action', 'details']).where('tenant_id', '=', t).where('entity_id', '=', overridden.json().id).where('action', '=', 'economics.override').execute();
+    expect(audited).toHaveLength(1);
+    expect(audited[0]!.details).toMatchObject({ reason: '新店开业，限 24 小时' });
+  });
 });

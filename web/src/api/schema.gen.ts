@@ -3581,6 +3581,9 @@ export interface components {
             started: number;
             reached: number;
             bought: number;
+            verdict: ("accept" | "warn") | null;
+            guard: components["schemas"]["GuardSummary"] | null;
+            override_reason: string | null;
         };
         BNode: {
             tenant_id?: string;
@@ -16127,6 +16130,10 @@ export interface operations {
                     starts_at?: string;
                     /** Format: date-time */
                     ends_at: string;
+                    /** @description A tenant admin's written reason to run a bargain whose floor price the economics guard rejects (audited; some rules cannot be overridden) */
+                    override?: {
+                        reason: string;
+                    };
                 };
             };
         };
@@ -20988,6 +20995,7 @@ export const assortmentWarningsValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const assortmentStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssortmentStatus"]> = ["draft", "published", "withdrawn", "expired"];
 export const assortmentStatusInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AssortmentStatusInput"]> = ["draft", "published", "withdrawn", "expired"];
 export const bargainStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Bargain"]["status"]> = ["open", "reached", "bought", "expired"];
+export const bargainCampaignVerdictAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BargainCampaign"]["verdict"]> = ["accept", "warn"];
 export const bNodeKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKind"]> = ["store", "leader", "koc"];
 export const bNodeKindInputValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["BNodeKindInput"]> = ["store", "leader", "koc"];
 export const breakevenSubsidy_volumeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Breakeven"]["subsidy_volume"]> = ["actual", "break_even"];

@@ -1,17 +1,19 @@
 import { useState } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { components } from '../../api/schema.gen.js';
 import { yuan } from '../../money.js';
 import { ErrorNote, Field, formatTime, Loading } from '../../ui.js';
 import { adminApi } from '../auth.js';
 import { Can } from '../access.js';
+import { VerdictBadge } from '../economics/EconomicsNav.js';
+import { GuardOutcome, useGuardedCreate } from '../economics/useGuardedCreate.js';
 import { toFen, type Listing } from '../supplier/types.js';
 
 type Campaign = components['schemas']['BargainCampaign'];
 type BNode = components['schemas']['BNode'];
 
-/** The operator's bargains (砍价): create one on a shop's SKU (refused below supply cost), and each campaign's results. */
+/** The operator's bargains (砍价): create one on a shop's SKU (its floor judged by the economics guard), and each campaign's verdict and results. */
 export function BargainsPage() {
   const { t, i18n } = useTranslation();
   const campaigns = useQuery({ queryKey: ['admin', 'bargain-campaigns'], queryFn: ({ signal }) => adminApi<{ items: Campaign[] }>('/bargain-campaigns', { signal }).then((r) => r.items) });
@@ -27,6 +29,15 @@ export function BargainsPage() {
               <div className="row"><strong>{c.title}</strong><span className={c.running ? 'tag ok' : 'tag'}>{c.running ? t('bargain.running') : t('bargain.ended')}</span></div>
               <div className="small">{c.product_title} · {c.sku_name} · {yuan(c.start_price)} → {yuan(c.floor_price)} · {t('bargain.rule', { count: c.helpers_needed, hours: c.valid_hours })}</div>
               <div className="muted small">{formatTime(c.starts_at, i18n.language)} – {formatTime(c.ends_at, i18n.language)}</div>
+              <div className="small" data-testid="bargain-verdict">
+                {t('presale.verdict')} {c.verdict ? <VerdictBadge verdict={c.verdict} /> : <span className="muted">{t('presale.not_judged')}</span>}
+                {c.override_reason && <span className="muted"> · {t('economics.override_reason_was', { reason: c.override_reason })}</span>}
+              </div>
+              {c.guard && c.guard.rules.some((r) => r.status !== 'pass') && (
+                <ul className="small" data-testid="bargain-guard">
+                  {c.guard.rules.filter((r) => r.status !== 'pass').map((r) => <li key={r.id}><strong>{r.id}</strong> {i18n.language.startsWith('zh') ? r.message_zh : r.message}</li>)}
+                </ul>
+              )}
               <div className="small" data-testid="bargain-results">{t('bargain.results', { started: c.started, reached: c.reached, bought: c.bought })}</div>
             </li>
           ))}
@@ -36,6 +47,13 @@ export function BargainsPage() {
   );
 }
 
+interface Draft { sku_id: string; title: string; start: string; floor: string; helpers: string; hours: string; days: string }
+interface CampaignBody {
+  b_node_id: string; sku_id: string; title: string; start_price: number; floor_price: number; helpers_needed: number; valid_hours: number; ends_at: string;
+  override?: { reason: string };
+}
+
+/** A new bargain: the floor is judged by the economics guard; a rejection shows its rules and, for admins, the override with a written reason. */
 function NewCampaign() {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -43,23 +61,26 @@ function NewCampaign() {
   const [nodeId, setNodeId] = useState('');
   const node = nodeId || nodes.data?.items[0]?.id || '';
   const listings = useQuery({ queryKey: ['admin', 'listings', node], queryFn: ({ signal }) => adminApi<{ items: Listing[] }>(`/b-nodes/${node}/listings`, { signal }).then((r) => r.items), enabled: !!node });
-  const [form, setForm] = useState({ sku_id: '', title: '', start: '', floor: '', helpers: '5', hours: '24', days: '7' });
-  const sku = form.sku_id || listings.data?.[0]?.sku_id || '';
-  const create = useMutation({
-    mutationFn: () => adminApi<Campaign>('/bargain-campaigns', {
-      body: {
-        b_node_id: node, sku_id: sku, title: form.title.trim(), start_price: toFen(form.start), floor_price: toFen(form.floor),
-        helpers_needed: Number(form.helpers), valid_hours: Number(form.hours), ends_at: new Date(Date.now() + Number(form.days) * 86_400_000).toISOString(),
-      },
-    }),
-    onSuccess: () => { setForm({ ...form, title: '' }); void queryClient.invalidateQueries({ queryKey: ['admin', 'bargain-campaigns'] }); },
+  const defaultSku = listings.data?.[0]?.sku_id || '';
+  const toBody = (d: Draft): CampaignBody | null => {
+    const sku = d.sku_id || defaultSku;
+    if (!node || !sku || !d.title.trim()) return null;
+    return {
+      b_node_id: node, sku_id: sku, title: d.title.trim(), start_price: toFen(d.start), floor_price: toFen(d.floor),
+      helpers_needed: Number(d.helpers), valid_hours: Number(d.hours), ends_at: new Date(Date.now() + Number(d.days) * 86_400_000).toISOString(),
+    };
+  };
+  const { draft: form, edit, body, submit, save, rejected, created } = useGuardedCreate<Draft, CampaignBody, Campaign>({
+    empty: { sku_id: '', title: '', start: '', floor: '', helpers: '5', hours: '24', days: '7' }, toBody, path: '/bargain-campaigns',
+    onCreated: () => queryClient.invalidateQueries({ queryKey: ['admin', 'bargain-campaigns'] }),
   });
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const sku = form.sku_id || defaultSku;
+  const set = (k: keyof Draft) => (e: { target: { value: string } }) => edit({ [k]: e.target.value });
   return (
-    <form className="card" data-testid="bargain-form" onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+    <form className="card" data-testid="bargain-form" onSubmit={submit}>
       <h2 className="section-title">{t('bargain.new')}</h2>
       <Field label={t('bargain.shop')}>
-        <select value={node} onChange={(e) => setNodeId(e.target.value)} data-testid="bargain-node">
+        <select value={node} onChange={(e) => { setNodeId(e.target.value); edit({ sku_id: '' }); }} data-testid="bargain-node">
           {(nodes.data?.items ?? []).map((n) => <option key={n.id} value={n.id}>{n.name}</option>)}
         </select>
       </Field>
@@ -76,8 +97,9 @@ function NewCampaign() {
         <Field label={t('bargain.valid_hours')}><input type="number" min={1} max={168} value={form.hours} onChange={set('hours')} /></Field>
         <Field label={t('bargain.days')}><input type="number" min={1} max={60} value={form.days} onChange={set('days')} /></Field>
       </div>
-      <ErrorNote error={create.error} testId="bargain-create-error" />
-      <button type="submit" className="primary" disabled={create.isPending || !form.title.trim() || !sku} data-testid="bargain-create">{t('bargain.create')}</button>
+      <GuardOutcome save={save} rejected={rejected} errorTestId="bargain-create-error" />
+      {created && <p className="notice" data-testid="bargain-created">{created.title} · <VerdictBadge verdict={created.verdict ?? 'accept'} /></p>}
+      <button type="submit" className="primary" disabled={save.isPending || !body} data-testid="bargain-create">{t('bargain.create')}</button>
     </form>
   );
 }

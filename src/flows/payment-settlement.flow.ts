@@ -13,7 +13,7 @@ import { audit } from '../platform/audit.js';
 import { startRefund } from '../modules/payments/payments.service.js';
 import { recordOrderEconomics } from '../modules/economics/order-economics.service.js';
 import { queueOrderMessage, queueOrderMessages } from '../modules/subscribe-messages/subscribe-messages.service.js';
-import { splitOrders } from '../modules/fulfilment/fulfilment.service.js';
+import { holdCutoffs, splitOrders } from '../modules/fulfilment/fulfilment.service.js';
 import { recordOrdersPaid } from '../modules/crm/crm.service.js';
 import { closedPresaleOrders } from '../modules/presales/presales.service.js';
 import { presaleError } from '../modules/presales/presales.errors.js';
@@ -30,9 +30,15 @@ import { cancelOrder } from './order-lifecycle.flow.js';
  * Never an oversell: revival uses the same conditional reservation as checkout. A paid order is split
  * into supplier sub-orders and asks for its "order paid" subscribe message (sent by a job when the
  * buyer opted in).
+ *
+ * An ordinary order belongs to the sales window its payment comes in: placed before a cutoff and
+ * paid after it, it is the next window's demand (a daily window's successor opens at the cutoff).
+ * The payment time is read under the tenant's cutoff lock (shared; a cutoff holds it exclusively),
+ * so a payment settling while a cutoff runs lands in one window or the next, never between them.
  */
 export function settlePaidOrder(clock: Clock) {
   return async (tx: Tx, payment: { tenant_id: string; id: string; order_id: string; amount: number }): Promise<string> => {
+    await holdCutoffs(tx, payment.tenant_id);
     const now = clock.now();
     // The common case in one statement: an order awaiting payment becomes paid. Only when it was
     // in any other state is it locked and read to decide.
@@ -86,6 +92,7 @@ export function settlePaidOrder(clock: Clock) {
 export function settlePaidOrders(clock: Clock) {
   const settleOne = settlePaidOrder(clock);
   return async (tx: Tx, tenantId: string, payments: { tenant_id: string; id: string; order_id: string; amount: number }[]): Promise<string[]> => {
+    await holdCutoffs(tx, tenantId);
     const firstPayments = new Map<string, string>();
     for (const p of payments) if (!firstPayments.has(p.order_id)) firstPayments.set(p.order_id, p.id);
     // Late pre-sale orders are settled one by one (refused and refunded) below.

@@ -93,10 +93,24 @@ export async function lockWindow(tx: Tx, tenantId: string, id: string) {
   return tx.selectFrom('sales_windows').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-/** Open windows whose cutoff has passed, across tenants, claimed so concurrent runners take different ones. */
-export async function claimDueWindows(tx: Tx, now: Date, limit: number) {
-  return tx.selectFrom('sales_windows').select(['tenant_id', 'id']).where('status', '=', 'open').where('cutoff_at', '<=', now)
-    .orderBy('cutoff_at').limit(limit).forUpdate().skipLocked().execute();
+/** Open windows whose cutoff has passed, across tenants, the earliest first. */
+export async function dueWindows(db: Conn, now: Date, limit: number) {
+  return db.selectFrom('sales_windows').select(['tenant_id', 'id']).where('status', '=', 'open').where('cutoff_at', '<=', now)
+    .orderBy('cutoff_at').orderBy('id').limit(limit).execute();
+}
+
+/**
+ * The tenant's cutoff lock: a payment being settled holds it shared (payment time read under it),
+ * a cutoff exclusively, taken before the window's row so the two never wait on each other in
+ * opposite orders. A payment settling while a cutoff runs is either committed before the cutoff's
+ * statement reads (and its window has it) or times itself after the cutoff (and the next window has it).
+ */
+export async function holdCutoffsShared(tx: Tx, tenantId: string) {
+  await sql`SELECT pg_advisory_xact_lock_shared(hashtext('sales-window-cutoff'), hashtext(${tenantId}))`.execute(tx);
+}
+
+export async function holdCutoffsExclusive(tx: Tx, tenantId: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('sales-window-cutoff'), hashtext(${tenantId}))`.execute(tx);
 }
 
 export async function closeWindow(tx: Tx, tenantId: string, id: string, now: Date): Promise<boolean> {

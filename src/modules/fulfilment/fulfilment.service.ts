@@ -59,6 +59,7 @@ export async function cancelWindow(tx: Tx, actor: Actor, id: string) {
  * button pressed twice — changes nothing. Run early (before its cutoff time), the window closes now.
  */
 export async function cutOff(tx: Tx, clock: Clock, tenantId: string, windowId: string): Promise<CutoffResult> {
+  await repo.holdCutoffsExclusive(tx, tenantId);
   const locked = await repo.lockWindow(tx, tenantId, windowId);
   if (!locked) throw fulfilmentError('window_not_found');
   if (locked.status === 'cancelled') throw fulfilmentError('window_not_open', { status: locked.status });
@@ -79,23 +80,27 @@ export async function cutOff(tx: Tx, clock: Clock, tenantId: string, windowId: s
 }
 
 /**
- * Periodic work: every open window whose cutoff has passed, each in a transaction of its own,
- * claimed with SKIP LOCKED so processes running this at once take different windows; `cut` is the
- * cutoff itself (a flow may add to it, in its transaction).
+ * Periodic work: every open window whose cutoff has passed, each in a transaction of its own; `cut`
+ * is the cutoff itself (a flow may add to it, in its transaction). Processes running this at once
+ * may pick the same window: the cutoff's locks let one aggregate it and the other find it closed.
+ * Returns how many windows this run cut off.
  */
-export async function cutOffDueWindows(db: Db, clock: Clock, limit = 20, cut: (tx: Tx, tenantId: string, windowId: string) => Promise<unknown> = (tx, t, w) => cutOff(tx, clock, t, w)): Promise<number> {
+export async function cutOffDueWindows(db: Db, clock: Clock, limit = 20, cut: (tx: Tx, tenantId: string, windowId: string) => Promise<CutoffResult> = (tx, t, w) => cutOff(tx, clock, t, w)): Promise<number> {
   let done = 0;
-  for (; done < limit; done++) {
-    const ran = await inTransaction(db, async (tx) => {
-      const [due] = await repo.claimDueWindows(tx, clock.now(), 1);
-      if (!due) return false;
-      await cut(tx, due.tenant_id, due.id);
-      return true;
-    });
-    if (!ran) break;
+  for (let tries = 0; tries < limit; tries++) {
+    const [due] = await repo.dueWindows(db, clock.now(), 1);
+    if (!due) break;
+    if ((await inTransaction(db, (tx) => cut(tx, due.tenant_id, due.id))).ran) done++;
   }
   return done;
 }
+
+/**
+ * Held by a payment's settlement before it reads the time it records as the payment time: a
+ * cutoff running meanwhile waits for it, or it waits for the cutoff (see repo.holdCutoffsShared),
+ * so no order paid around a cutoff falls between two windows.
+ */
+export const holdCutoffs = repo.holdCutoffsShared;
 
 // ---------------------------------------------------------------- purchase orders
 

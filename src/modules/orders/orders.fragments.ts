@@ -109,9 +109,11 @@ export function soldUnits(tenantId?: string) {
 }
 
 /**
- * A sales window's demand, line by line: orders placed in [from, to) and paid before `to`, paid and
- * not shipped (a partial refund keeps what is left), with the units each line still holds. Read as
- * a table by the cutoff, which aggregates it in one statement per target.
+ * A sales window's demand, line by line: orders paid in [from, to), paid and not shipped (a partial
+ * refund keeps what is left), with the units each line still holds. An order belongs to the window
+ * its payment came in, not the one it was placed in: placed before a cutoff and paid after it, it
+ * is the next window's demand. Read as a table by the cutoff, which aggregates it in one statement
+ * per target (through the partial index of paid, unshipped orders by payment time).
  */
 export function windowDemand(tenantId: string, from: Date, to: Date) {
   return sql<{ order_id: string; b_node_id: string; warehouse_id: string; paid_at: Date; line_no: number; sku_id: string; quantity: number; unit_supply_cost: Fen }>`(
@@ -119,7 +121,7 @@ export function windowDemand(tenantId: string, from: Date, to: Date) {
            l.quantity - l.refunded_quantity AS quantity, l.unit_supply_cost
       FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
      WHERE o.tenant_id = ${tenantId} AND o.status IN ('paid', 'partially_refunded') AND NOT o.shipped
-       AND o.created_at >= ${from} AND o.created_at < ${to} AND o.paid_at < ${to}
+       AND o.paid_at >= ${from} AND o.paid_at < ${to}
        AND l.quantity > l.refunded_quantity)`;
 }
 

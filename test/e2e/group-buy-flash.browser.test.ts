@@ -2,22 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../src/database.js';
 import type { World } from '../fixtures.js';
-import { loginToConsole, waitForAttribute, waitForText, localInput } from './browser.js';
+import { waitForAttribute, waitForText, localInput } from './browser.js';
 import { screenshot } from './demo-console.js';
-import { liveServer } from './live-server.js';
+import { groupBuyLiveServer, openSalesCampaigns, phone, placeAndPay } from './group-buy-live.js';
 import { signInWithCode } from './shop-sign-in.js';
 
-const ADMIN = { login: 'ops', password: 'ops-password-12' };
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-const live = liveServer({
-  skuCount: 2,
-  user: () => ({ login: ADMIN.login, display_name: '运营小李', role: 'tenant_admin', password: ADMIN.password }),
-  prepare: async (db, world) => {
-    await db.updateTable('products').set({ title: '丹东草莓' }).where('tenant_id', '=', world.tenantId).execute();
-    await db.updateTable('b_nodes').set({ name: '幸福里团购', pickup_address: '幸福里 3 号楼' }).where('tenant_id', '=', world.tenantId).execute();
-  },
-});
+const live = groupBuyLiveServer({ skuCount: 2, productTitle: '丹东草莓' });
 let db: Db;
 let world: World;
 let browser: Browser;
@@ -26,10 +16,7 @@ beforeAll(() => { ({ db, world, browser, base } = live); });
 
 describe('flash sales and group buys, from the console to a buyer\'s phone', () => {
   it('an operator creates a group buy with the guard\'s verdict; a flash sale runs in the shop', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await loginToConsole(page, base, world.tenantSlug, ADMIN.login, ADMIN.password, '运营小李');
-    await page.goto(`${base}/admin/economics/campaigns/sales`);
+    const { page, close } = await openSalesCampaigns(browser, base, world);
     await page.getByTestId('group-form-card').waitFor();
     await page.getByTestId('group-name').fill('草莓三人团');
     await page.getByTestId('group-node').selectOption({ label: '幸福里团购' });
@@ -45,7 +32,7 @@ describe('flash sales and group buys, from the console to a buyer\'s phone', () 
     await row.waitFor();
     expect(['accept', 'warn']).toContain(await row.getByTestId('group-verdict').getAttribute('data-verdict'));
     await screenshot(page, 'group-buy-console-created');
-    await context.close();
+    await close();
 
     const res = await fetch(`${base}/api/v1/flash-sales`, {
       method: 'POST', headers: { authorization: `Bearer ${world.adminToken}`, 'content-type': 'application/json' },
@@ -70,21 +57,13 @@ describe('flash sales and group buys, from the console to a buyer\'s phone', () 
     await flash.getByTestId('flash-buy').click();
     await signInWithCode(page, db, world.tenantId, '13800138201', '张三');
     await waitForText(page.getByTestId('checkout-total'), '¥9.00');
-    await page.getByTestId('place-order').click();
-    await page.getByTestId('sandbox-pay').click();
-    await page.waitForURL(/\/orders\/ord/);
-    await waitForAttribute(page.getByTestId('order-status'), 'data-status', 'paid');
-    const flashOrder = page.url().split('/orders/')[1]!;
+    const flashOrder = await placeAndPay(page);
     expect(await db.selectFrom('orders').select(['total', 'campaign_kind']).where('id', '=', flashOrder).executeTakeFirstOrThrow()).toEqual({ total: 900, campaign_kind: 'flash_sale' });
 
     await page.goto(`${base}/s/${world.shop}`);
     await page.getByTestId('group-start').click();
     await waitForText(page.getByTestId('checkout-total'), '¥8.50');
-    await page.getByTestId('place-order').click();
-    await page.getByTestId('sandbox-pay').click();
-    await page.waitForURL(/\/orders\/ord/);
-    await waitForAttribute(page.getByTestId('order-status'), 'data-status', 'paid');
-    const openerOrder = page.url().split('/orders/')[1]!;
+    const openerOrder = await placeAndPay(page);
     const { group_id } = await db.selectFrom('group_buy_members').select('group_id').where('order_id', '=', openerOrder).executeTakeFirstOrThrow();
     groupUrl = `${base}/s/${world.shop}/groups/${group_id}`;
     await page.goto(groupUrl);
@@ -105,10 +84,7 @@ describe('flash sales and group buys, from the console to a buyer\'s phone', () 
     await page.getByTestId('group-join').click();
     await signInWithCode(page, db, world.tenantId, '13800138202', '李四');
     await waitForText(page.getByTestId('checkout-total'), '¥8.00');
-    await page.getByTestId('place-order').click();
-    await page.getByTestId('sandbox-pay').click();
-    await page.waitForURL(/\/orders\/ord/);
-    await waitForAttribute(page.getByTestId('order-status'), 'data-status', 'paid');
+    await placeAndPay(page);
     await page.goto(groupUrl);
     await waitForText(page.getByTestId('group-slots-left'), '还差 1 人');
     expect(await page.getByTestId('group-member').count()).toBe(2);
@@ -116,14 +92,11 @@ describe('flash sales and group buys, from the console to a buyer\'s phone', () 
     await screenshot(page, 'group-page-joined-390');
     await context.close();
 
-    const admin = await browser.newContext();
-    const console = await admin.newPage();
-    await loginToConsole(console, base, world.tenantSlug, ADMIN.login, ADMIN.password, '运营小李');
-    await console.goto(`${base}/admin/economics/campaigns/sales`);
+    const { page: console, close: closeConsole } = await openSalesCampaigns(browser, base, world);
     const row = console.locator('[data-testid="group-row"][data-name="草莓三人团"]');
     await waitForText(row.getByTestId('groups-open'), '1');
     await waitForText(row.getByTestId('flash-sold').or(console.getByTestId('flash-sold')).first(), '1 / 5');
     await screenshot(console, 'sales-campaigns-console');
-    await admin.close();
+    await closeConsole();
   });
 });

@@ -5,22 +5,12 @@ import type { Siyu } from '../../src/app.js';
 import type { World } from '../fixtures.js';
 import { settleDueGroupBuys } from '../../src/flows/group-settlement.flow.js';
 import { consumerTokens, injectApi, newEventId, postNotification, signedNotification, startPayment } from '../race/helpers.js';
-import { loginToConsole, waitForAttribute, waitForText, localInput } from './browser.js';
+import { waitForAttribute, waitForText, localInput } from './browser.js';
 import { screenshot } from './demo-console.js';
-import { liveServer } from './live-server.js';
+import { groupBuyLiveServer, openSalesCampaigns, phone, placeAndPay } from './group-buy-live.js';
 import { signInWithCode } from './shop-sign-in.js';
 
-const ADMIN = { login: 'ops', password: 'ops-password-12' };
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
-const live = liveServer({
-  skuCount: 1,
-  user: () => ({ login: ADMIN.login, display_name: '运营小李', role: 'tenant_admin', password: ADMIN.password }),
-  prepare: async (db, world) => {
-    await db.updateTable('products').set({ title: '赣南脐橙' }).where('tenant_id', '=', world.tenantId).execute();
-    await db.updateTable('b_nodes').set({ name: '幸福里团购', pickup_address: '幸福里 3 号楼' }).where('tenant_id', '=', world.tenantId).execute();
-  },
-});
+const live = groupBuyLiveServer({ skuCount: 1, productTitle: '赣南脐橙' });
 let db: Db;
 let world: World;
 let browser: Browser;
@@ -31,10 +21,7 @@ beforeAll(() => { ({ db, world, browser, base, siyu } = live); });
 describe('a ladder group buy, from the console\'s form to the buyer\'s refund back', () => {
   let campaign = '';
   it('an operator sets tiers in the group-buy form and gets the guard\'s verdict', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await loginToConsole(page, base, world.tenantSlug, ADMIN.login, ADMIN.password, '运营小李');
-    await page.goto(`${base}/admin/economics/campaigns/sales`);
+    const { page, close } = await openSalesCampaigns(browser, base, world);
     await page.getByTestId('group-form-card').waitFor();
     await page.getByTestId('group-name').fill('脐橙阶梯团');
     await page.getByTestId('group-node').selectOption({ label: '幸福里团购' });
@@ -58,7 +45,7 @@ describe('a ladder group buy, from the console\'s form to the buyer\'s refund ba
     expect(['accept', 'warn']).toContain(await row.getByTestId('group-verdict').getAttribute('data-verdict'));
     await waitForText(row.getByTestId('tiers-reached'), '暂无');
     campaign = (await db.selectFrom('group_buys').select('id').where('name', '=', '脐橙阶梯团').executeTakeFirstOrThrow()).id;
-    await context.close();
+    await close();
   });
 
   let groupUrl = '';
@@ -89,11 +76,7 @@ describe('a ladder group buy, from the console\'s form to the buyer\'s refund ba
     await signInWithCode(page, db, world.tenantId, '13800138301', '王五');
     await waitForText(page.getByTestId('checkout-total'), '¥9.50');
     await waitForText(page.getByTestId('buy-ladder'), '差价自动退回');
-    await page.getByTestId('place-order').click();
-    await page.getByTestId('sandbox-pay').click();
-    await page.waitForURL(/\/orders\/ord/);
-    await waitForAttribute(page.getByTestId('order-status'), 'data-status', 'paid');
-    buyerOrder = page.url().split('/orders/')[1]!;
+    buyerOrder = await placeAndPay(page);
 
     await page.goto(groupUrl);
     await waitForText(page.getByTestId('ladder-next'), '再差 1 人 → ¥8.50/件');
@@ -127,14 +110,11 @@ describe('a ladder group buy, from the console\'s form to the buyer\'s refund ba
     await screenshot(page, 'ladder-order-refund-back-390');
     await buyerPhone!.close();
 
-    const admin = await browser.newContext();
-    const console = await admin.newPage();
-    await loginToConsole(console, base, world.tenantSlug, ADMIN.login, ADMIN.password, '运营小李');
-    await console.goto(`${base}/admin/economics/campaigns/sales`);
+    const { page: console, close: closeConsole } = await openSalesCampaigns(browser, base, world);
     const row = console.locator('[data-testid="group-row"][data-name="脐橙阶梯团"]');
     await waitForText(row.getByTestId('tiers-reached'), '4 人团 ¥9.00 × 1');
     await waitForText(row.getByTestId('refunded-back'), '¥2.00');
     await screenshot(console, 'ladder-console-results');
-    await admin.close();
+    await closeConsole();
   });
 });

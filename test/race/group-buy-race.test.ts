@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { raceHarness } from './harness.js';
-import { expectProblem, expectStockConsistent, newEventId, postNotification, signedNotification, startPayment, type Res } from './helpers.js';
+import { expectProblem, expectStockConsistent, type Res } from './helpers.js';
+import { groupBuyFixtures } from '../group-buys.js';
 import { settleDueGroupBuys } from '../../src/flows/group-settlement.flow.js';
 
 const JOINERS = 100;
@@ -13,19 +14,17 @@ const JOINERS = 100;
 describe('group buy race', async () => {
   const race = await raceHarness({ pool: 60 });
   const { db, api, clock } = race;
-  const at = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000).toISOString();
+  type RaceWorld = Parameters<typeof groupBuyFixtures>[3];
+  const fixtures = (world: RaceWorld) => groupBuyFixtures(db, api, clock, world);
 
-  async function campaign(world: { adminToken: string; bNodeId: string; skus: { id: string }[] }, size: number) {
-    const res = await api.post('/api/v1/group-buys', { name: '大团', b_node_id: world.bNodeId, sku_id: world.skus[0]!.id, group_size: size, timer_minutes: 30, opener_price: 850, member_price: 800, per_customer_limit: 1, stock_cap: 10_000, starts_at: at(0), ends_at: at(24 * 60) }, { token: world.adminToken });
+  async function campaign(world: RaceWorld, size: number) {
+    const res = await fixtures(world).createGroupBuy({ name: '大团', group_size: size, timer_minutes: 30, stock_cap: 10_000 });
     expect(res.status, res.text).toBe(201);
     return res.json().id as string;
   }
-  const order = (world: { shop: string; skus: { id: string }[] }, token: string, ref: string, groupId?: string) =>
-    api.post('/api/v1/orders', { shop: world.shop, lines: [{ sku_id: world.skus[0]!.id, quantity: 1 }], campaign: { kind: 'group_buy', ref, ...(groupId ? { group_id: groupId } : {}) } }, { token });
-  async function pay(tenantId: string, token: string, orderId: string) {
-    const payment = await startPayment(api, token, orderId);
-    const res = await postNotification(api, signedNotification({ kind: 'payment', tenant_id: tenantId, payment_id: payment.payment_id, amount: payment.amount, event_id: newEventId() }));
-    expect(res.json().outcome).toBe('order_paid');
+  const order = (world: RaceWorld, token: string, ref: string, groupId?: string) => fixtures(world).order(token, ref, groupId);
+  async function pay(world: RaceWorld, token: string, orderId: string) {
+    expect(await fixtures(world).pay(token, orderId)).toBe('order_paid');
   }
 
   for (const k of [1, 7]) {
@@ -33,8 +32,8 @@ describe('group buy race', async () => {
       const world = await race.shop({ skuCount: 1, stock: 5000, buyers: JOINERS + 3, phonePrefix: k === 1 ? '152' : '153' });
       const id = await campaign(world, 3 + k);
       const opener = await order(world, world.tokens[0]!, id);
-      await pay(world.tenantId, world.tokens[0]!, opener.json().id);
-      const groupId = (await db.selectFrom('group_buy_members').select('group_id').where('order_id', '=', opener.json().id).executeTakeFirstOrThrow()).group_id;
+      await pay(world, world.tokens[0]!, opener.json().id);
+      const groupId = await fixtures(world).groupOf(opener.json().id);
       for (const t of world.tokens.slice(1, 3)) expect((await order(world, t, id, groupId)).status).toBe(201);
 
       const results: Res[] = await Promise.all(world.tokens.slice(3).map((t) => order(world, t, id, groupId)));
@@ -58,12 +57,12 @@ describe('group buy race', async () => {
     for (let g = 0; g < 10; g++) {
       const [a, b, c] = world.tokens.slice(g * 3, g * 3 + 3) as [string, string, string];
       const opener = await order(world, a, id);
-      await pay(world.tenantId, a, opener.json().id);
-      const groupId = (await db.selectFrom('group_buy_members').select('group_id').where('order_id', '=', opener.json().id).executeTakeFirstOrThrow()).group_id;
+      await pay(world, a, opener.json().id);
+      const groupId = await fixtures(world).groupOf(opener.json().id);
       paidOrders.push(opener.json().id);
       for (const t of [b, c]) {
         const o = await order(world, t, id, groupId);
-        await pay(world.tenantId, t, o.json().id);
+        await pay(world, t, o.json().id);
         paidOrders.push(o.json().id);
       }
     }

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { manualClock, seedWorld, startSiyu } from '../../../test/fixtures.js';
 import { consumerTokens, expectProblem, injectApi, newEventId, postNotification, rowCounts, signedNotification, startPayment } from '../../../test/race/helpers.js';
+import { groupBuyFixtures } from '../../../test/group-buys.js';
 import { settleDueGroupBuys } from '../../flows/group-settlement.flow.js';
 import { groupPosterStatus } from '../../flows/group-share.flow.js';
 
@@ -21,32 +22,16 @@ describe('ladder group buys, members refunded through after-sales, and the fill 
   const api = injectApi(siyu);
   const admin = { token: world.adminToken };
   const tokens = await consumerTokens(siyu, world.shop, 32, '139');
-  const sku = world.skus[0]!.id;
-  const at = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000).toISOString();
+  const { createGroupBuy, order, pay, groupOf, groupRow } = groupBuyFixtures(db, api, clock, world);
   const tiers = [{ size: 3, price: 900 }, { size: 4, price: 850 }, { size: 5, price: 800 }];
-  const ladder = (overrides: Record<string, unknown> = {}) => api.post('/api/v1/group-buys', {
-    name: '阶梯团', b_node_id: world.bNodeId, sku_id: sku, timer_minutes: 60, opener_price: 880, tiers,
-    per_customer_limit: 1, stock_cap: 50, starts_at: at(0), ends_at: at(24 * 60), ...overrides,
-  }, admin);
-  const plain = (overrides: Record<string, unknown> = {}) => api.post('/api/v1/group-buys', {
-    name: '三人团', b_node_id: world.bNodeId, sku_id: sku, group_size: 3, timer_minutes: 60, opener_price: 850, member_price: 800,
-    per_customer_limit: 1, stock_cap: 50, starts_at: at(0), ends_at: at(24 * 60), ...overrides,
-  }, admin);
-  const order = (token: string, ref: string, groupId?: string) =>
-    api.post('/api/v1/orders', { shop: world.shop, lines: [{ sku_id: sku, quantity: 1 }], campaign: { kind: 'group_buy', ref, ...(groupId ? { group_id: groupId } : {}) } }, { token });
-  const pay = async (token: string, orderId: string) => {
-    const payment = await startPayment(api, token, orderId);
-    const res = await postNotification(api, signedNotification({ kind: 'payment', tenant_id: world.tenantId, payment_id: payment.payment_id, amount: payment.amount, event_id: newEventId() }));
-    return res.json().outcome as string;
-  };
+  const ladder = (overrides: Record<string, unknown> = {}) => createGroupBuy({ name: '阶梯团', group_size: undefined, member_price: undefined, tiers, opener_price: 880, stock_cap: 50, ...overrides });
+  const plain = (overrides: Record<string, unknown> = {}) => createGroupBuy({ stock_cap: 50, ...overrides });
   const orderAndPay = async (token: string, ref: string, groupId?: string) => {
     const placed = await order(token, ref, groupId);
     expect(placed.status, placed.text).toBe(201);
     expect(await pay(token, placed.json().id)).toBe('order_paid');
     return placed.json().id as string;
   };
-  const groupOf = async (orderId: string) => (await db.selectFrom('group_buy_members').select('group_id').where('order_id', '=', orderId).executeTakeFirstOrThrow()).group_id;
-  const groupRow = (id: string) => db.selectFrom('group_buy_groups').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const refundsOf = (orderIds: string[]) => db.selectFrom('refunds').select(['order_id', 'amount', 'reason']).where('order_id', 'in', orderIds).orderBy('order_id').execute();
   let next = 0;
   const buyer = () => tokens[next++]!;

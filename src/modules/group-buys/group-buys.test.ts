@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
 import { manualClock, seedWorld, startSiyu, stockOf } from '../../../test/fixtures.js';
 import { consumerTokens, expectProblem, injectApi, newEventId, postNotification, rowCounts, signedNotification, startPayment } from '../../../test/race/helpers.js';
+import { groupBuyFixtures } from '../../../test/group-buys.js';
 import { settleDueGroupBuys } from '../../flows/group-settlement.flow.js';
 import { expireDueOrders } from '../../flows/order-lifecycle.flow.js';
 
@@ -15,20 +16,7 @@ describe('group buys', async () => {
   const admin = { token: world.adminToken };
   const tokens = await consumerTokens(siyu, world.shop, 8, '137');
   const sku = world.skus[0]!.id;
-  const at = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000).toISOString();
-  const groupBuy = (overrides: Record<string, unknown> = {}) => api.post('/api/v1/group-buys', {
-    name: '三人团', b_node_id: world.bNodeId, sku_id: sku, group_size: 3, timer_minutes: 60, opener_price: 850, member_price: 800,
-    per_customer_limit: 1, stock_cap: 30, starts_at: at(0), ends_at: at(24 * 60), ...overrides,
-  }, admin);
-  const order = (token: string, ref: string, groupId?: string) =>
-    api.post('/api/v1/orders', { shop: world.shop, lines: [{ sku_id: sku, quantity: 1 }], campaign: { kind: 'group_buy', ref, ...(groupId ? { group_id: groupId } : {}) } }, { token });
-  const pay = async (token: string, orderId: string) => {
-    const payment = await startPayment(api, token, orderId);
-    const res = await postNotification(api, signedNotification({ kind: 'payment', tenant_id: world.tenantId, payment_id: payment.payment_id, amount: payment.amount, event_id: newEventId() }));
-    return res.json().outcome as string;
-  };
-  const groupOf = async (orderId: string) => (await db.selectFrom('group_buy_members').select('group_id').where('order_id', '=', orderId).executeTakeFirstOrThrow()).group_id;
-  const groupRow = (id: string) => db.selectFrom('group_buy_groups').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const { createGroupBuy: groupBuy, order, pay, groupOf, groupRow } = groupBuyFixtures(db, api, clock, world);
   const orderStatus = async (id: string) => (await db.selectFrom('orders').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
 
   it('refuses group prices at or above the shop price, and loss-making ones without an override', async () => {

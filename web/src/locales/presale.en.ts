@@ -11,7 +11,7 @@ export const presaleEn: PresaleMessages = {
   create: 'Start',
   guard_hint: 'The economics guard judges each product at every shop\'s price with its commission (the leader\'s cut); a loss is refused unless an admin overrides it with a reason.',
   verdict: 'Guard:',
-  not_judged: 'not judged (made before the guard judged this kind of campaign)',
+  not_judged: 'not judged (made before the guard judged pre-sales)',
   overridden: 'overridden: {{reason}}',
   open: 'Taking orders',
   closed: 'Closed',
@@ -75,7 +75,7 @@ export const pickupDayEn: PickupDayMessages = {
 export const bargainEn: BargainMessages = {
   nav: 'Bargains',
   title: 'Bargain with friends',
-  admin_hint: 'A buyer starts a bargain and asks friends in the shop to help, once each (never their own); the cuts are drawn once from a seed and the last friend reaches the floor exactly. The floor may not be below supply cost, and the economics guard judges it with the shop’s commission, fees and refunds: a loss is refused unless an admin overrides it with a reason.',
+  admin_hint: 'A buyer starts a bargain and asks friends in the shop to help, once each (never their own); the cuts are drawn once from a seed and the last friend reaches the floor exactly. The floor may not be below supply cost.',
   none_admin: 'No bargain campaigns yet',
   none: 'No bargains running now',
   new: 'New bargain',

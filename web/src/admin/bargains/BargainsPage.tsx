@@ -30,7 +30,7 @@ export function BargainsPage() {
               <div className="small">{c.product_title} · {c.sku_name} · {yuan(c.start_price)} → {yuan(c.floor_price)} · {t('bargain.rule', { count: c.helpers_needed, hours: c.valid_hours })}</div>
               <div className="muted small">{formatTime(c.starts_at, i18n.language)} – {formatTime(c.ends_at, i18n.language)}</div>
               <div className="small" data-testid="bargain-verdict">
-                {t('presale.verdict')} {c.verdict ? <VerdictBadge verdict={c.verdict} /> : <span className="muted">{t('presale.not_judged')}</span>}
+                {t('presale.verdict')} {c.verdict ? <VerdictBadge verdict={c.verdict} /> : <span className="muted">—</span>}
                 {c.override_reason && <span className="muted"> · {t('economics.override_reason_was', { reason: c.override_reason })}</span>}
               </div>
               {c.guard && c.guard.rules.some((r) => r.status !== 'pass') && (

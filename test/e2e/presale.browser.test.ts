@@ -210,4 +210,31 @@ describe('pre-sale and the leader’s day in a browser', () => {
     const order = await db.selectFrom('orders').select(['total', 'campaign_kind', 'campaign_ref']).where('tenant_id', '=', world.tenantId).where('campaign_kind', '=', 'bargain').executeTakeFirstOrThrow();
     expect({ ...order, total: Number(order.total) }).toEqual({ total: 800, campaign_kind: 'bargain', campaign_ref: bargainId });
   });
+
+  it('the bargain screen shows the guard\'s verdict: a floor that loses money after fees is refused with its rules, and an admin\'s written reason lets it run', async () => {
+    const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const op = await consoleContext.newPage();
+    await loginToConsole(op, base, world.tenantSlug, BOSS.login, BOSS.password, '总部小王');
+    await op.getByTestId('nav-bargains').click();
+    const judged = op.getByTestId('bargain-card').filter({ hasText: '苹果砍到 8 元' });
+    expect(['accept', 'warn']).toContain(await judged.getByTestId('bargain-verdict').locator('[data-verdict]').getAttribute('data-verdict'));
+
+    await op.getByTestId('bargain-sku').selectOption(world.skus[1]!.id);
+    await op.getByTestId('bargain-title').fill('苹果砍到 6.7 元');
+    await op.getByTestId('bargain-start-price').fill('11.00');
+    // Above the supply cost (6.60), so not refused as below cost: the guard's fees and refunds make it a loss.
+    await op.getByTestId('bargain-floor-price').fill('6.70');
+    await op.getByTestId('bargain-helpers').fill('3');
+    await op.getByTestId('bargain-create').click();
+    await op.getByTestId('policy-rejection').waitFor();
+    expect(await db.selectFrom('bargain_campaigns').select('id').where('title', '=', '苹果砍到 6.7 元').execute()).toEqual([]);
+    await op.getByTestId('override-reason').fill('社区开团首日引流，限 24 小时');
+    await op.getByTestId('override-submit').click();
+    await waitForText(op.getByTestId('bargain-created'), '苹果砍到 6.7 元');
+    const overridden = op.getByTestId('bargain-card').filter({ hasText: '苹果砍到 6.7 元' });
+    await waitForText(overridden.getByTestId('bargain-verdict'), '社区开团首日引流');
+    expect(['accept', 'warn']).toContain(await overridden.getByTestId('bargain-verdict').locator('[data-verdict]').getAttribute('data-verdict'));
+    await screenshot(op, 'bargain-console-override');
+    await consoleContext.close();
+  });
 });

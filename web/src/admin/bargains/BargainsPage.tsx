@@ -77,29 +77,32 @@ function NewCampaign() {
   const sku = form.sku_id || defaultSku;
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => edit({ [k]: e.target.value });
   return (
-    <form className="card" data-testid="bargain-form" onSubmit={submit}>
+    <section className="card" data-testid="bargain-form-card">
       <h2 className="section-title">{t('bargain.new')}</h2>
-      <Field label={t('bargain.shop')}>
-        <select value={node} onChange={(e) => { setNodeId(e.target.value); edit({ sku_id: '' }); }} data-testid="bargain-node">
-          {(nodes.data?.items ?? []).map((n) => <option key={n.id} value={n.id}>{n.name}</option>)}
-        </select>
-      </Field>
-      <Field label={t('bargain.sku')}>
-        <select value={sku} onChange={set('sku_id')} data-testid="bargain-sku">
-          {(listings.data ?? []).map((l) => <option key={l.sku_id} value={l.sku_id}>{l.title} · {l.sku_name} · {yuan(l.retail_price)}</option>)}
-        </select>
-      </Field>
-      <Field label={t('bargain.title_field')}><input value={form.title} onChange={set('title')} maxLength={60} data-testid="bargain-title" /></Field>
-      <div className="two-col">
-        <Field label={t('bargain.start_price')}><input inputMode="decimal" value={form.start} onChange={set('start')} data-testid="bargain-start-price" /></Field>
-        <Field label={t('bargain.floor_price')}><input inputMode="decimal" value={form.floor} onChange={set('floor')} data-testid="bargain-floor-price" /></Field>
-        <Field label={t('bargain.helpers_needed')}><input type="number" min={1} max={100} value={form.helpers} onChange={set('helpers')} data-testid="bargain-helpers" /></Field>
-        <Field label={t('bargain.valid_hours')}><input type="number" min={1} max={168} value={form.hours} onChange={set('hours')} /></Field>
-        <Field label={t('bargain.days')}><input type="number" min={1} max={60} value={form.days} onChange={set('days')} /></Field>
-      </div>
+      <form data-testid="bargain-form" onSubmit={submit}>
+        <Field label={t('bargain.shop')}>
+          <select value={node} onChange={(e) => { setNodeId(e.target.value); edit({ sku_id: '' }); }} data-testid="bargain-node">
+            {(nodes.data?.items ?? []).map((n) => <option key={n.id} value={n.id}>{n.name}</option>)}
+          </select>
+        </Field>
+        <Field label={t('bargain.sku')}>
+          <select value={sku} onChange={set('sku_id')} data-testid="bargain-sku">
+            {(listings.data ?? []).map((l) => <option key={l.sku_id} value={l.sku_id}>{l.title} · {l.sku_name} · {yuan(l.retail_price)}</option>)}
+          </select>
+        </Field>
+        <Field label={t('bargain.title_field')}><input value={form.title} onChange={set('title')} maxLength={60} data-testid="bargain-title" /></Field>
+        <div className="two-col">
+          <Field label={t('bargain.start_price')}><input inputMode="decimal" value={form.start} onChange={set('start')} data-testid="bargain-start-price" /></Field>
+          <Field label={t('bargain.floor_price')}><input inputMode="decimal" value={form.floor} onChange={set('floor')} data-testid="bargain-floor-price" /></Field>
+          <Field label={t('bargain.helpers_needed')}><input type="number" min={1} max={100} value={form.helpers} onChange={set('helpers')} data-testid="bargain-helpers" /></Field>
+          <Field label={t('bargain.valid_hours')}><input type="number" min={1} max={168} value={form.hours} onChange={set('hours')} /></Field>
+          <Field label={t('bargain.days')}><input type="number" min={1} max={60} value={form.days} onChange={set('days')} /></Field>
+        </div>
+        <button type="submit" className="primary" disabled={save.isPending || !body} data-testid="bargain-create">{t('bargain.create')}</button>
+      </form>
+      {/* Outside the form: the override is a form of its own. */}
       <GuardOutcome save={save} rejected={rejected} errorTestId="bargain-create-error" />
       {created && <p className="notice" data-testid="bargain-created">{created.title} · <VerdictBadge verdict={created.verdict ?? 'accept'} /></p>}
-      <button type="submit" className="primary" disabled={save.isPending || !body} data-testid="bargain-create">{t('bargain.create')}</button>
-    </form>
+    </section>
   );
 }

@@ -17,7 +17,7 @@ export function runCutoff(db: Db, clock: Clock, tenantId: string, windowId: stri
   return inTransaction(db, (tx) => cutOffClosingPresales(tx, clock, tenantId, windowId));
 }
 
-/** Periodic work: every window past its cutoff, once across processes (rows claimed with SKIP LOCKED). */
+/** Periodic work: every window past its cutoff, once across processes (a runner that picks a window another has cut off finds it closed). */
 export function runDueCutoffs(db: Db, clock: Clock) {
   return cutOffDueWindows(db, clock, 20, (tx, tenantId, windowId) => cutOffClosingPresales(tx, clock, tenantId, windowId));
 }

@@ -6,7 +6,7 @@ import { createSiyu } from '../src/app.js';
 import { checkout } from '../src/flows/checkout.flow.js';
 import { systemClock } from '../src/platform/clock.js';
 import { loadConfig, withoutPerAddressLimits } from '../src/platform/config.js';
-import { inTransaction } from '../src/platform/db/database.js';
+import { inTransaction, SERVER_POOL_MAX } from '../src/platform/db/database.js';
 import type { Database, Db } from '../src/database.js';
 import { openScratchDatabase } from '../src/platform/db/scratch.js';
 import { AppError } from '../src/platform/errors.js';
@@ -14,9 +14,9 @@ import { newId, newSecret, sha256 } from '../src/platform/ids.js';
 import { integerAtLeast } from './options.js';
 import { quantile, round } from './checkout.bench.js';
 
-export interface FlashBenchOptions { buyers: number; stock: number; clients: number; http: boolean; json: boolean }
+export interface FlashBenchOptions { buyers: number; stock: number; clients: number; pool: number; http: boolean; json: boolean }
 export interface FlashBenchResult {
-  buyers: number; stock: number; clients: number; mode: 'service' | 'http';
+  buyers: number; stock: number; clients: number; pool: number; mode: 'service' | 'http';
   sold: number; oversold: number; refused: number; attempts_per_s: number; p50_ms: number; p99_ms: number; seconds: number;
 }
 
@@ -26,10 +26,11 @@ export function registerFlashBench(bench: Command) {
     .option('--buyers <n>', 'purchase attempts, one per distinct buyer', integerAtLeast(1), 10_000)
     .option('--stock <n>', 'the flash sale\'s unit cap', integerAtLeast(1), 100)
     .option('--clients <n>', 'attempts in flight at once', integerAtLeast(1), 64)
+    .option('--pool <n>', 'connections to PostgreSQL (a server process keeps this many by default)', integerAtLeast(1), SERVER_POOL_MAX)
     .option('--http', 'go through the HTTP server over loopback instead of calling checkout in-process')
     .option('--json', 'print one JSON line')
-    .action(async (opts: { buyers: number; stock: number; clients: number; http?: boolean; json?: boolean }) => {
-      await runFlashBench({ buyers: opts.buyers, stock: opts.stock, clients: opts.clients, http: opts.http ?? false, json: opts.json ?? false });
+    .action(async (opts: { buyers: number; stock: number; clients: number; pool: number; http?: boolean; json?: boolean }) => {
+      await runFlashBench({ buyers: opts.buyers, stock: opts.stock, clients: opts.clients, pool: opts.pool, http: opts.http ?? false, json: opts.json ?? false });
     });
 }
 
@@ -38,7 +39,7 @@ interface World { tenantId: string; shop: string; skuId: string; saleId: string;
 export async function runFlashBench(opts: FlashBenchOptions): Promise<FlashBenchResult> {
   const say = (m: string) => process.stderr.write(`${m}\n`);
   const config = withoutPerAddressLimits(loadConfig());
-  const scratch = await openScratchDatabase<Database>(config, { poolMax: Math.min(opts.clients, 48) + 4 });
+  const scratch = await openScratchDatabase<Database>(config, { poolMax: opts.pool });
   let siyu: Awaited<ReturnType<typeof createSiyu>> | undefined;
   try {
     say(`seeding a shop, one SKU with ${opts.stock * 10} units on hand, a flash sale of ${opts.stock} and ${opts.buyers} buyers…`);
@@ -50,7 +51,9 @@ export async function runFlashBench(opts: FlashBenchOptions): Promise<FlashBench
       const url = `http://127.0.0.1:${(siyu.server.server.address() as AddressInfo).port}/api/v1/orders`;
       attempt = (i) => attemptHttp(url, w, i);
     }
-    say(`${opts.buyers} attempts, ${opts.clients} in flight at once…`);
+    // A running server's connections are open before its buyers arrive; opening them is not part of the burst.
+    await Promise.all(Array.from({ length: opts.pool }, () => sql`SELECT pg_sleep(0.05)`.execute(scratch.db)));
+    say(`${opts.buyers} attempts, ${opts.clients} in flight at once over ${opts.pool} connections…`);
     const latencies = new Array<number>(opts.buyers);
     let next = 0;
     let sold = 0;
@@ -67,12 +70,12 @@ export async function runFlashBench(opts: FlashBenchOptions): Promise<FlashBench
     const books = await flashBooks(scratch.db, w);
     if (books.orders !== sold) throw new Error(`accepted ${sold} attempts but ${books.orders} orders exist`);
     const result: FlashBenchResult = {
-      buyers: opts.buyers, stock: opts.stock, clients: opts.clients, mode: opts.http ? 'http' : 'service',
+      buyers: opts.buyers, stock: opts.stock, clients: opts.clients, pool: opts.pool, mode: opts.http ? 'http' : 'service',
       sold: books.units, oversold: Math.max(0, books.units - opts.stock) + Math.max(0, books.counter - opts.stock) + books.stockBroken, refused,
       attempts_per_s: round(opts.buyers / seconds), p50_ms: round(quantile(latencies, 0.5), 2), p99_ms: round(quantile(latencies, 0.99), 2), seconds: round(seconds, 2),
     };
     console.log(opts.json ? JSON.stringify(result) : [
-      `flash: ${r(result.buyers)} buyers for ${result.stock} units, ${result.clients} in flight, ${result.mode === 'http' ? 'HTTP over loopback' : 'checkout in-process'}`,
+      `flash: ${r(result.buyers)} buyers for ${result.stock} units, ${result.clients} in flight over ${result.pool} connections, ${result.mode === 'http' ? 'HTTP over loopback' : 'checkout in-process'}`,
       `  sold      ${result.sold}   oversold ${result.oversold}   refused ${result.refused}`,
       `  ${result.attempts_per_s} attempts/s   p50 ${result.p50_ms} ms   p99 ${result.p99_ms} ms   (${result.seconds} s)`,
     ].join('\n'));

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { loadConfig, type Config, type Mode } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { sealStoredPhones } from './seal-phones.js';
-import { createDb } from '../platform/db/database.js';
+import { createDb, SERVER_POOL_MAX } from '../platform/db/database.js';
 import { takeOverShutdownSignals } from '../platform/db/embedded.js';
 import { createSiyu } from '../app.js';
 import { shopDirectory } from '../modules/b-nodes/b-nodes.service.js';
@@ -111,7 +111,7 @@ export function registerStartCommand(program: Command) {
 async function runWorker(config: Config, opts: StartOptions): Promise<void> {
   const url = process.env[WORKER_DATABASE_URL];
   if (!url) throw new Error(`${WORKER_DATABASE_URL} is not set: workers are started by siyu start`);
-  const db = createDb<Database>(url, { max: Number(process.env[WORKER_POOL_MAX] ?? 20) });
+  const db = createDb<Database>(url, { max: Number(process.env[WORKER_POOL_MAX] ?? SERVER_POOL_MAX) });
   const siyu = await createSiyu(db, config, { logger: loggerOf(config, logFileFor(config, false)), closeDb: () => db.destroy(), clusterWorker: true });
   onWorkerStop(() => siyu.close());
   siyu.startBackground();

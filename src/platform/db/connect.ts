@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Config } from '../config.js';
-import { createDb, newClient, type Db, type PlatformTables } from './database.js';
+import { createDb, newClient, SERVER_POOL_MAX, type Db, type PlatformTables } from './database.js';
 import { startEmbedded } from './embedded.js';
 import { migrate } from './migrate.js';
 
@@ -20,7 +20,7 @@ export async function openDatabase<DB = PlatformTables>(config: Config, options:
     if (server.owned) stop = () => server.stop();
   }
   await migrate(url);
-  const db = createDb<DB>(url, { max: options.poolMax ?? 20 });
+  const db = createDb<DB>(url, { max: options.poolMax ?? SERVER_POOL_MAX });
   return { db, url, embedded: !config.databaseUrl, close: async () => { await db.destroy(); await stop(); } };
 }
 

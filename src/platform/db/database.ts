@@ -36,10 +36,13 @@ export function platformView(db: Conn<any>): Conn<PlatformTables> {
  * docs/benchmarks.md). `SIYU_DB_PREPARE=0` turns both off, e.g. behind a transaction-mode pooler.
  * bigint columns arrive as numbers, exact or not at all (int8.ts).
  */
+/** Connections a server process keeps to PostgreSQL unless told otherwise. */
+export const SERVER_POOL_MAX = 20;
+
 export function createDb<DB = PlatformTables>(connectionString: string, options: { max?: number; onQuery?: (sql: string) => void; onStatement?: (sql: string) => void; prepare?: boolean } = {}): Db<DB> {
   const prepare = options.prepare ?? process.env.SIYU_DB_PREPARE !== '0';
   const pool = new pg.Pool({
-    connectionString, max: options.max ?? 20, idleTimeoutMillis: 10_000, types: siyuTypes,
+    connectionString, max: options.max ?? SERVER_POOL_MAX, idleTimeoutMillis: 10_000, types: siyuTypes,
     // A database host that drops packets instead of refusing would leave requests hanging on
     // connect; after this long they answer 503 database_unavailable instead.
     connectionTimeoutMillis: 10_000,

@@ -56,8 +56,6 @@ export const reachEn: ReachMessages = {
   period_week: 'week',
   period_day: 'day',
   recipients: 'Recipients',
-  group_unnamed: 'Unnamed group',
-  group_owner: 'Owner: {{name}}',
   filter_all: 'All',
   more: 'More',
   s_planned: 'Will receive',

@@ -54,8 +54,6 @@ export const reachZhCN = {
   period_week: '周',
   period_day: '天',
   recipients: '收件人',
-  group_unnamed: '未命名群',
-  group_owner: '群主：{{name}}',
   filter_all: '全部',
   more: '更多',
   s_planned: '将收到',

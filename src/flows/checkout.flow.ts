@@ -16,7 +16,9 @@ import { insertLines, insertOrder, type NewLine, type NewOrder } from '../module
 import { orderError } from '../modules/orders/orders.errors.js';
 import { newPickupCode, orderNumber, presentOrder, type Buyer } from '../modules/orders/orders.service.js';
 import type { CheckoutInput } from '../modules/orders/orders.schema.js';
-import { flashSaleForCheckout, recordFlashOrder, takeFlashUnits, type FlashTake } from '../modules/flash-sales/flash-sales.fragments.js';
+import { flashSaleForCheckout, flashSaleSoldOut, recordFlashOrder, takeFlashUnits, type FlashTake } from '../modules/flash-sales/flash-sales.fragments.js';
+import { flashSaleError } from '../modules/flash-sales/flash-sales.errors.js';
+import type { EarlyRefusal } from '../platform/http/idempotency.js';
 import { flashShortfall, flashTermsFor, type FlashSaleRead } from '../modules/flash-sales/flash-sales.service.js';
 import { groupBuyForCheckout, recordGroupMember, takeGroupSlot, type GroupTake } from '../modules/group-buys/group-buys.fragments.js';
 import { groupShortfall, groupTermsFor, type GroupBuyRead } from '../modules/group-buys/group-buys.service.js';
@@ -96,6 +98,20 @@ export async function checkout(tx: Tx, clock: Clock, buyer: Buyer, input: Checko
     ...presentOrder('consumer', { ...order, status: 'pending_payment', refunded_total: 0, shipped: false, paid_at: null, closed_at: null }, lines.map((l) => ({ ...l, refunded_quantity: 0, refunded_amount: 0 })),
       { shop: { id: node.b_node_id, name: node.name, slug: node.slug, pickup_address: node.pickup_address } }),
     discounts,
+  };
+}
+
+/**
+ * The refusal a cart meets before checkout's transaction, when one read can decide it: a flash
+ * sale with no unit left (the burst after it sells out is nearly every attempt). Anything else,
+ * including a sale with units left, goes through checkout, whose write decides the race.
+ */
+export function checkoutEarlyRefusal(tenantId: string, input: CheckoutInput): EarlyRefusal | undefined {
+  if (input.campaign?.kind !== 'flash_sale') return undefined;
+  const saleId = input.campaign.ref;
+  return {
+    refused: flashSaleSoldOut(tenantId, shopBySlug(tenantId, input.shop), saleId),
+    error: () => flashSaleError('flash_sale_sold_out', { flash_sale_id: saleId, left: 0 }),
   };
 }
 

@@ -12,6 +12,15 @@ export function flashSaleForCheckout(tenantId: string, bNodeId: RawBuilder<unkno
       WHERE f.tenant_id = ${tenantId} AND f.id = ${saleId} AND f.b_node_id = ${bNodeId})`;
 }
 
+/**
+ * Whether the sale (of the shop given as a `b_node_id` row source) has no unit left: one boolean,
+ * false when there is no such sale, so only a sale that exists and is sold out is refused early.
+ */
+export function flashSaleSoldOut(tenantId: string, shop: RawBuilder<unknown>, saleId: string): RawBuilder<boolean> {
+  return sql<boolean>`coalesce((SELECT f.sold >= f.stock_cap FROM flash_sales f JOIN ${shop} s ON s.b_node_id = f.b_node_id
+      WHERE f.tenant_id = ${tenantId} AND f.id = ${saleId}), false)`;
+}
+
 export interface FlashTake { tenantId: string; saleId: string; customerId: string; quantity: number; limit: number; now: Date }
 
 /**

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
+import { createDb } from '../../platform/db/database.js';
+import type { Database } from '../../database.js';
 import { manualClock, seedWorld, startSiyu, stockOf } from '../../../test/fixtures.js';
 import { consumerTokens, expectProblem, injectApi, newEventId, placeOrder, postNotification, rowCounts, signedNotification, startPayment } from '../../../test/race/helpers.js';
 import { expireDueOrders } from '../../flows/order-lifecycle.flow.js';
 
 describe('flash sales', async () => {
-  const { db } = await createTestDatabase({ max: 20 });
+  const { db, url } = await createTestDatabase({ max: 20 });
   const clock = manualClock();
   const siyu = await startSiyu(db, clock);
   // SKUs priced 1000, 1100, 1200 with supply at 60%.
@@ -105,5 +107,37 @@ describe('flash sales', async () => {
     const res = await postNotification(api, signedNotification({ kind: 'payment', tenant_id: world.tenantId, payment_id: payment.payment_id, amount: payment.amount, event_id: newEventId() }));
     expect(res.json().outcome).toBe('auto_refund:late_payment_out_of_stock');
     expect((await saleRow(saleId)).sold).toBe(3);
+  });
+
+  it('refuses a sold-out sale with one read and writes nothing, while the key that took its last unit still replays', async () => {
+    const created = await api.post('/api/v1/flash-sales', { name: '一件秒杀', b_node_id: world.bNodeId, sku_id: world.skus[2]!.id, price: 1000, stock_cap: 1, per_customer_limit: 1, starts_at: at(0), ends_at: at(60) }, admin);
+    expect(created.status, created.text).toBe(201);
+    const single = created.json().id as string;
+    const body = { shop: world.shop, lines: [{ sku_id: world.skus[2]!.id, quantity: 1 }], campaign: { kind: 'flash_sale', ref: single } };
+    const lastUnit = await api.post('/api/v1/orders', body, { token: tokens[4]!, key: 'took-the-last-unit' });
+    expect(lastUnit.status, lastUnit.text).toBe(201);
+
+    const statements: string[] = [];
+    const counted = createDb<Database>(url, { max: 2, onQuery: (q) => statements.push(q) });
+    const watched = await startSiyu(counted, clock);
+    try {
+      const watchedApi = injectApi(watched);
+      const counts = await rowCounts(db);
+      statements.length = 0;
+      expectProblem(await watchedApi.post('/api/v1/orders', body, { token: tokens[5]!, key: 'after-the-last-unit' }), 409, 'flash_sale_sold_out');
+      expect(await rowCounts(db)).toEqual(counts);
+      // No transaction, no key written and rolled back: the sale and the key read in one statement.
+      expect(statements.filter((q) => /^\s*begin/i.test(q) || /insert into "?idempotency_keys/i.test(q))).toEqual([]);
+      expect(statements.filter((q) => q.includes('flash_sales'))).toHaveLength(1);
+
+      // The buyer who took the last unit retries with the same key: the stored answer, not a refusal.
+      const replay = await watchedApi.post('/api/v1/orders', body, { token: tokens[4]!, key: 'took-the-last-unit' });
+      expect(replay.status, replay.text).toBe(201);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.json().id).toBe(lastUnit.json().id);
+    } finally {
+      await watched.close();
+      await counted.destroy().catch(() => undefined);
+    }
   });
 });

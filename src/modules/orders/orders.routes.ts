@@ -6,7 +6,7 @@ import { customerIdOf, requireActor, requirePermission, rolesFor } from '../../p
 import { idempotent } from '../../platform/http/idempotency.js';
 import { refundOrder } from '../../flows/refund.flow.js';
 import { askForRefund } from '../../flows/after-sales.flow.js';
-import { checkout, quote } from '../../flows/checkout.flow.js';
+import { checkout, checkoutEarlyRefusal, quote } from '../../flows/checkout.flow.js';
 import { resolveShop } from '../b-nodes/b-nodes.service.js';
 import { getOrder } from '../../flows/order-detail.flow.js';
 import { phoneVault } from '../customers/customer-phones.service.js';
@@ -28,7 +28,7 @@ export const orderRoutes: RouteModule<Database> = (app, { db, clock, config, not
     return idempotent(db, req, reply, actor, 'orders.create', async (tx) => ({
       status: 201,
       body: await checkout(tx, clock, { tenantId: actor.tenantId, customerId }, req.body),
-    }));
+    }), undefined, checkoutEarlyRefusal(actor.tenantId, req.body));
   });
 
   // Signed out: the shop's prices and running subsidy; signed in as its buyer, also their coupons and share attribution.

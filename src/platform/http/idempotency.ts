@@ -1,11 +1,20 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
-import { platformError } from '../errors.js';
+import { sql, type RawBuilder } from 'kysely';
+import { platformError, type AppError } from '../errors.js';
 import { sha256 } from '../ids.js';
 import { inTransaction, platformView, type Db, type Tx } from '../db/database.js';
 import type { Actor } from './auth.js';
 
 export interface Outcome { status: number; body: unknown }
+
+/**
+ * A refusal that one read decides before anything is written, such as a flash sale already sold
+ * out: a burst of buyers then costs one statement each instead of a transaction that writes the
+ * key and rolls it back. It is asked in the same statement as whether the key was seen, so in one
+ * snapshot: the effect commits its key with its writes, so a key that took the last unit is seen
+ * as that unit is, and replays its stored answer instead of being refused.
+ */
+export interface EarlyRefusal { refused: RawBuilder<boolean>; error: () => AppError }
 
 /**
  * Runs a money-moving or order-creating request at most once per Idempotency-Key.
@@ -25,6 +34,7 @@ export async function idempotent<DB>(
    * committed, on the first answer and on every replay: it turns the stored body into the one sent.
    */
   finish?: (body: unknown) => Promise<unknown>,
+  early?: EarlyRefusal,
 ): Promise<FastifyReply> {
   const raw = request.headers['idempotency-key'];
   if (raw === undefined) throw platformError('idempotency_key_required');
@@ -32,6 +42,12 @@ export async function idempotent<DB>(
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw platformError('idempotency_key_invalid');
   const requestHash = sha256(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`);
   const fullScope = `${actor.userId}:${scope}`;
+  if (early) {
+    const { rows } = await sql<{ refused: boolean; seen: boolean }>`
+      SELECT ${early.refused} AS refused,
+             EXISTS (SELECT 1 FROM idempotency_keys WHERE tenant_id = ${actor.tenantId} AND scope = ${fullScope} AND key = ${key}) AS seen`.execute(db);
+    if (rows[0]!.refused && !rows[0]!.seen) throw early.error();
+  }
 
   const outcome = await inTransaction(db, async (tx) => {
     const inserted = await sql<{ key: string }>`

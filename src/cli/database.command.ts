@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
 import { seedDemo } from './seed/demo-seed.js';
-import { sealUnsealedPhones } from '../modules/customers/customers.service.js';
-import { phoneVault } from '../modules/customers/customer-phones.service.js';
+import { sealStoredPhones } from './seal-phones.js';
 import type { Database } from '../database.js';
 
 /** `siyu migrate` and `siyu seed`: work on the same database whether or not the server runs. */
@@ -13,8 +12,7 @@ export function registerDatabaseCommands(program: Command) {
     .action(async () => {
       const config = loadConfig();
       const opened = await openDatabase<Database>(config);
-      const sealedPhones = await sealUnsealedPhones(opened.db, phoneVault(config.secretKey));
-      if (sealedPhones) console.log(`sealed ${sealedPhones} customer phones stored before phones were encrypted`);
+      await sealStoredPhones(opened.db, config.secretKey);
       console.log(`migrations up to date (${opened.embedded ? 'embedded database' : 'DATABASE_URL'})`);
       await opened.close();
     });

@@ -5,8 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type Config, type Mode } from '../platform/config.js';
 import { openDatabase } from '../platform/db/connect.js';
-import { sealUnsealedPhones } from '../modules/customers/customers.service.js';
-import { phoneVault } from '../modules/customers/customer-phones.service.js';
+import { sealStoredPhones } from './seal-phones.js';
 import { createDb, SERVER_POOL_MAX } from '../platform/db/database.js';
 import { takeOverShutdownSignals } from '../platform/db/embedded.js';
 import { createSiyu } from '../app.js';
@@ -42,8 +41,7 @@ export function registerStartCommand(program: Command) {
       if (opts.fresh && config.databaseUrl) throw new Error('--fresh only resets the embedded database; it never touches DATABASE_URL');
       // The primary alone opens (or starts) the database, migrates and seeds; workers only connect.
       const opened = await openDatabase<Database>(config, { fresh: opts.fresh ?? false });
-      const sealedPhones = await sealUnsealedPhones(opened.db, phoneVault(config.secretKey));
-      if (sealedPhones) console.log(`sealed ${sealedPhones} customer phones stored before phones were encrypted`);
+      await sealStoredPhones(opened.db, config.secretKey);
       // From here this command owns the stop order: workers, then the database. A signal that
       // arrives while the workers start is acted on once they are up (a second one kills).
       let stop: (() => Promise<void>) | undefined;

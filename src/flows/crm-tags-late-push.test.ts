@@ -6,36 +6,22 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/test-db.js';
-import { auth, manualClock, seedWorld, testConfig } from '../../test/fixtures.js';
-import { injectPost } from '../providers/sandboxpay.unit.js';
-import { injectWecomFetch, injectWecomSimPost } from '../providers/wecom.unit.js';
-import { createSiyu } from '../app.js';
+import { manualClock } from '../../test/fixtures.js';
+import { wecomWorld } from '../../test/wecom-world.js';
 import { inTransaction } from '../platform/db/database.js';
-import { connectWecom, wecomSealKey } from '../modules/wecom/wecom.service.js';
 import { requestContactRefresh } from '../modules/crm/crm.service.js';
 import { TAG_MARK_GRACE_MS } from '../modules/crm/crm-tags.service.js';
-import { injectSimFault, registerSimCorp, simScanContactWay } from '../simulators/wecom/wecom.sim-state.js';
+import { injectSimFault, simScanContactWay } from '../simulators/wecom/wecom.sim-state.js';
 
 const CORP = 'wwcrmlatetag00001';
-const TOKEN = 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo';
-const AES_KEY = '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt';
-const SIM = 'http://sandbox.local/simulators/wecom';
 
 describe('a tag pushed to WeCom after customers were given it', async () => {
   const { db } = await createTestDatabase();
   const clock = manualClock(new Date());
-  const siyu = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost, wecomFetch: injectWecomFetch, wecomSimPost: injectWecomSimPost });
-  await siyu.server.ready();
-  const world = await seedWorld(db, clock);
-  const t = world.tenantId;
-  await connectWecom(db, wecomSealKey(testConfig.secretKey), t, { corpId: CORP, token: TOKEN, encodingAesKey: AES_KEY, secret: 'corp-secret', apiBase: SIM });
-  await registerSimCorp(db, { corp_id: CORP, secret: 'corp-secret', token: TOKEN, encoding_aes_key: AES_KEY, callback_url: `http://sandbox.local/hooks/wecom/${world.tenantSlug}` });
-  await db.insertInto('wecom_members').values({ tenant_id: t, userid: 'zhangsan', name: '张三', b_node_id: world.bNodeId }).execute();
-  const api = await siyu.wecomApi(t);
-  const post = injectWecomSimPost(siyu.server);
-  const drain = async () => { for (let i = 0; i < 20; i++) if ((await siyu.tick()).jobs === 0) break; };
-  const req = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    siyu.server.inject({ method, url: `/api/v1${url}`, headers: auth(world.adminToken), ...(payload ? { payload } : {}) });
+  const w = await wecomWorld(db, clock, CORP);
+  const { api, post, req } = w;
+  const t = w.tenantId;
+  const drain = () => w.drain(20);
   const simTags = async () => (await sql<{ tag_ids: string[] }>`SELECT tag_ids FROM wecom_sim_follows WHERE corp_id = ${CORP} AND userid = 'zhangsan'`.execute(db)).rows.flatMap((r) => r.tag_ids);
 
   it('marks the tag at WeCom when its push lands, and a refresh past the grace keeps it', async () => {

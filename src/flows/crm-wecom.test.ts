@@ -1,33 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/test-db.js';
-import { auth, manualClock, seedWorld, testConfig } from '../../test/fixtures.js';
-import { injectPost } from '../providers/sandboxpay.unit.js';
-import { injectWecomFetch, injectWecomSimPost } from '../providers/wecom.unit.js';
-import { createSiyu } from '../app.js';
-import { connectWecom, wecomSealKey } from '../modules/wecom/wecom.service.js';
-import { registerSimCorp, simCreateGroup, simCustomerDeletesMember, simJoinGroup, simLeaveGroup, simScanContactWay } from '../simulators/wecom/wecom.sim-state.js';
+import { manualClock } from '../../test/fixtures.js';
+import { wecomWorld } from '../../test/wecom-world.js';
+import { simCreateGroup, simCustomerDeletesMember, simJoinGroup, simLeaveGroup, simScanContactWay } from '../simulators/wecom/wecom.sim-state.js';
 
 const CORP = 'wwcrm000000000001';
-const TOKEN = 'hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo';
-const AES_KEY = '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt';
-const SIM = 'http://sandbox.local/simulators/wecom';
 
 /** The CRM end to end through the WeCom simulator: signed, encrypted callbacks in, API calls out. */
 describe('the CRM through WeCom\'s signed callbacks (simulator)', async () => {
   const { db } = await createTestDatabase();
   const clock = manualClock(new Date());
-  const siyu = await createSiyu(db, testConfig, { clock, sandboxNotifyPost: injectPost, wecomFetch: injectWecomFetch, wecomSimPost: injectWecomSimPost });
-  await siyu.server.ready();
-  const world = await seedWorld(db, clock);
-  const t = world.tenantId;
-  await connectWecom(db, wecomSealKey(testConfig.secretKey), t, { corpId: CORP, token: TOKEN, encodingAesKey: AES_KEY, secret: 'corp-secret', apiBase: SIM });
-  await registerSimCorp(db, { corp_id: CORP, secret: 'corp-secret', token: TOKEN, encoding_aes_key: AES_KEY, callback_url: `http://sandbox.local/hooks/wecom/${world.tenantSlug}` });
-  await db.insertInto('wecom_members').values({ tenant_id: t, userid: 'zhangsan', name: '张三', b_node_id: world.bNodeId }).execute();
-  const api = await siyu.wecomApi(t);
-  const post = injectWecomSimPost(siyu.server);
-  const drain = async () => { for (let i = 0; i < 10; i++) if ((await siyu.tick()).jobs === 0) break; };
-  const get = (url: string) => siyu.server.inject({ method: 'GET', url: `/api/v1${url}`, headers: auth(world.adminToken) });
-  const postApi = (url: string, payload: object) => siyu.server.inject({ method: 'POST', url: `/api/v1${url}`, headers: auth(world.adminToken), payload });
+  const { world, api, post, drain, req } = await wecomWorld(db, clock, CORP);
+  const get = (url: string) => req('GET', url);
+  const postApi = (url: string, payload: object) => req('POST', url, payload);
 
   it('scan → customer with WeCom\'s name and the code\'s state → in a group → tagged in WeCom → deletes the member: churn alert', async () => {
     const way = await api.addContactWay({ type: 1, scene: 2, state: 'store-1', user: ['zhangsan'] });

@@ -7,8 +7,15 @@ import { aliyunSms } from '../adapters/sms/aliyun.sms.js';
 import { tencentSms } from '../adapters/sms/tencent.sms.js';
 import { sandboxSms } from '../simulators/sandboxsms/sandbox.sms.js';
 import type { SmsProvider } from '../modules/messaging/messaging.provider.js';
-import { deliverSms, SMS_SEND_JOB, type Messaging } from '../modules/messaging/messaging.service.js';
+import { deliverSms, SMS_SEND_JOB, type Messaging, type RecipientPhones } from '../modules/messaging/messaging.service.js';
 import { OTP_RULES } from '../modules/customers/otp.service.js';
+import { maskPhone, phoneVault } from '../modules/customers/customer-phones.service.js';
+
+/** Recipients' numbers in the outbox: the customers' phone vault and mask, so a number is sealed alike wherever it is kept. */
+export function smsRecipientPhones(secretKey: string): RecipientPhones {
+  const vault = phoneVault(secretKey);
+  return { seal: vault.seal, open: vault.open, mask: (phone) => maskPhone(phone)! };
+}
 
 /**
  * SMS as one unit: the providers this mode offers (the sandbox one never in live mode), each
@@ -22,6 +29,7 @@ export function smsUnit({ mode, secretKey, clock, overrides }: { mode: Mode; sec
       tencent: overrides?.tencent ?? tencentSms(),
     },
     credentialsKey: deriveKey(secretKey, 'provider-credentials'),
+    phones: smsRecipientPhones(secretKey),
   };
   const jobs: Record<string, JobHandler<Database>> = {
     // A message whose code has expired is not worth sending any more.

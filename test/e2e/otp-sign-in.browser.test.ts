@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Siyu } from '../../src/app.js';
 import { consumerToken, type World } from '../fixtures.js';
+import { maskPhone } from '../../src/modules/customers/customer-phones.service.js';
 import { waitForAttribute, waitForText, loginToConsole } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
@@ -54,7 +55,8 @@ describe('OTP sign-in in a browser', () => {
     await loginToConsole(admin, base, world.tenantSlug, ADMIN.login, ADMIN.password);
     await waitForText(admin.getByTestId('sandbox-banner'), '沙箱模式');
     await admin.getByTestId('nav-messages').click();
-    const row = admin.locator(`[data-testid="message"][data-phone="${PHONE}"]`);
+    // The outbox shows the number masked.
+    const row = admin.locator(`[data-testid="message"][data-phone="${maskPhone(PHONE)}"]`);
     await waitForAttribute(row, 'data-status', 'sent');
     const text = await waitForText(row.getByTestId('message-body'), /验证码是 \d{6}/);
     const code = /(\d{6})/.exec(text)![1]!;

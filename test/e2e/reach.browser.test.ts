@@ -215,6 +215,10 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await mobile.getByTestId('broadcast-plan').click();
     await waitForText(mobile.getByTestId('broadcast-counts'), '将收到 1');
     await waitForText(mobile.getByTestId('recipient'), 'wr_e2e_fruit');
+    // The group is shown by its name and its owner's, not only WeCom's chat id.
+    await waitForText(mobile.getByTestId('recipient').getByTestId('recipient-name'), '旗舰店水果群');
+    await waitForText(mobile.getByTestId('recipient').getByTestId('recipient-group-owner'), '群主 张三');
+    await fits();
     await screenshot(mobile, 'reach-group-plan-phone');
     const grouped = await db.selectFrom('broadcasts').select(['chat_type', 'audience']).where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
     expect(grouped).toMatchObject({ chat_type: 'group', audience: { group_ids: ['grp_e2e_fruit'], b_node_id: node.id } });

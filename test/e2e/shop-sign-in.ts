@@ -1,13 +1,13 @@
 import type { Page } from 'playwright-core';
 import type { Db } from '../../src/database.js';
 import { waitForText } from './browser.js';
+import { smsTo } from '../outbox.js';
 
 /** The newest sandbox text to a phone: its 6-digit code (the sandbox writes the text when the code is issued, sent or not). */
 export async function sandboxCodeFor(db: Db, tenantId: string, phone: string, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const row = await db.selectFrom('sms_messages').select('body').where('tenant_id', '=', tenantId).where('phone', '=', phone)
-      .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const [row] = await smsTo(db, tenantId, phone);
     const code = /\b(\d{6})\b/.exec(row?.body ?? '')?.[1];
     if (code) return code;
     if (Date.now() > deadline) throw new Error(`no sandbox code for ${phone} within ${timeoutMs} ms`);

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Conn } from '../../database.js';
-import { activeFollows, activeWecomMembers, customersMatching, groupsOfNode } from '../crm/crm.fragments.js';
+import { activeFollows, activeWecomMembers, customerGroupNames, customersMatching, groupsOfNode } from '../crm/crm.fragments.js';
 import { liveCustomers } from '../customers/customers.fragments.js';
 import { tenantTimeZones } from '../identity/identity.fragments.js';
 import type { CustomerAudience, GroupAudience } from './broadcasts.schema.js';
@@ -145,12 +145,19 @@ export async function recipientCounts(conn: Conn, tenantId: string, broadcastId:
     .groupBy(['status', 'skip_reason']).execute();
 }
 
+/** One page of a broadcast's recipients by key: a customer by name and masked phone, a group by name and owner. */
 export async function recipientPage(conn: Conn, tenantId: string, broadcastId: string, q: { status?: string | undefined; skip_reason?: string | undefined; after?: string | undefined; limit: number }) {
-  const { rows } = await sql<{ recipient_key: string; customer_id: string | null; customer_name: string | null; group_id: string | null; chat_id: string | null; external_userid: string | null; sender_userid: string | null; status: RecipientStatus; skip_reason: SkipReason | null; sent_time: Date | null }>`
-    SELECT r.recipient_key, r.customer_id, coalesce(c.name, g.name) AS customer_name, r.group_id, r.chat_id, r.external_userid, r.sender_userid, r.status, r.skip_reason, r.sent_time
+  const { rows } = await sql<{
+    recipient_key: string; customer_id: string | null; customer_name: string | null; customer_phone: string | null;
+    group_id: string | null; group_name: string | null; group_owner_userid: string | null; group_owner_name: string | null; chat_id: string | null;
+    external_userid: string | null; sender_userid: string | null; status: RecipientStatus; skip_reason: SkipReason | null; sent_time: Date | null;
+  }>`
+    SELECT r.recipient_key, r.customer_id, c.name AS customer_name, c.phone_masked AS customer_phone,
+           r.group_id, g.name AS group_name, g.owner_userid AS group_owner_userid, g.owner_name AS group_owner_name, r.chat_id,
+           r.external_userid, r.sender_userid, r.status, r.skip_reason, r.sent_time
       FROM broadcast_recipients r
       LEFT JOIN ${liveCustomers(tenantId)} c ON c.id = r.customer_id
-      LEFT JOIN ${groupsOfNode(tenantId, null)} g ON g.id = r.group_id
+      LEFT JOIN ${customerGroupNames(tenantId)} g ON g.id = r.group_id
      WHERE r.tenant_id = ${tenantId} AND r.broadcast_id = ${broadcastId}
        ${q.status ? sql`AND r.status = ${q.status}` : sql``}
        ${q.skip_reason ? sql`AND r.skip_reason = ${q.skip_reason}` : sql``}

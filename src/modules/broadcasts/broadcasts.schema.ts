@@ -79,11 +79,18 @@ export const broadcastSchema = z.object({
   cap: z.object({ period: capPeriodSchema, limit: z.number().int(), starts_at: timestamp, ends_at: timestamp }),
 }).meta({ id: 'Broadcast' });
 
+/** A customer by name and masked phone, a group by name and owner: who receives, or was skipped, as people read it. */
 export const recipientSchema = z.object({
   recipient_key: z.string(),
   customer_id: z.string().nullable(),
   customer_name: z.string().nullable(),
+  /** The customer's phone masked (138****5678). */
+  customer_phone: z.string().nullable(),
   group_id: z.string().nullable(),
+  /** The group's name in WeCom (empty when WeCom has none). */
+  group_name: z.string().nullable(),
+  group_owner_userid: z.string().nullable(),
+  group_owner_name: z.string().nullable(),
   chat_id: z.string().nullable(),
   external_userid: z.string().nullable(),
   sender_userid: z.string().nullable(),

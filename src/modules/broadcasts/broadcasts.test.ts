@@ -7,7 +7,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/test-db.js';
-import { auth, manualClock, seedWorld, startSiyu, type World } from '../../../test/fixtures.js';
+import { auth, manualClock, seedWorld, startSiyu, testPhones, type World } from '../../../test/fixtures.js';
+import { phoneColumns } from '../customers/customer-phones.service.js';
 import { createUser, issueToken } from '../identity/identity.service.js';
 import type { Siyu } from '../../app.js';
 import type { GroupMsgSendResult, MsgTemplateRequest, WecomApi } from '../wecom/wecom.provider.js';
@@ -188,5 +189,30 @@ describe('mass messages: plan, confirm, send, results', async () => {
     expect(admins.length).toBeGreaterThan(0);
     expect((await api('GET', `/broadcasts/${admins[0].id}`, ownerToken)).statusCode).toBe(404);
     expect((await api('GET', '/broadcasts', ownerToken)).json().items.map((b: { id: string }) => b.id)).toEqual([mine.json().id]);
+  });
+
+  it('the plan and its results name each group and its owner, and show a customer by name and masked phone', async () => {
+    const t = w.tenantId;
+    await db.insertInto('customer_groups').values([
+      { tenant_id: t, id: 'grp_apples', chat_id: 'wr_apples_chat', name: '苹果团购群', owner_userid: 'zhang', b_node_id: w.bNodeId },
+      { tenant_id: t, id: 'grp_unnamed', chat_id: 'wr_unnamed_chat', owner_userid: 'li', b_node_id: w.bNodeId },
+    ]).execute();
+    const grouped = (await api('POST', '/broadcasts', w.adminToken, { chat_type: 'group', audience: { group_ids: ['grp_apples', 'grp_unnamed'] }, content: { text: '群发' } })).json();
+    expect(grouped.counts).toMatchObject({ will_receive: 2 });
+    const groups = (await api('GET', `/broadcasts/${grouped.id}/recipients`)).json().items;
+    expect(groups).toEqual([
+      expect.objectContaining({ group_id: 'grp_apples', chat_id: 'wr_apples_chat', group_name: '苹果团购群', group_owner_userid: 'zhang', group_owner_name: 'Zhang', customer_name: null }),
+      expect.objectContaining({ group_id: 'grp_unnamed', group_name: '', group_owner_name: 'Li' }),
+    ]);
+    // A group dismissed since keeps its name in the results.
+    await db.updateTable('customer_groups').set({ status: 'dismissed' }).where('tenant_id', '=', t).where('id', '=', 'grp_apples').execute();
+    expect((await api('GET', `/broadcasts/${grouped.id}/recipients`)).json().items[0]).toMatchObject({ group_name: '苹果团购群', group_owner_name: 'Zhang' });
+    await api('POST', `/broadcasts/${grouped.id}/cancel`);
+
+    await db.updateTable('customers').set(phoneColumns(testPhones, '13812345678')).where('tenant_id', '=', t).where('id', '=', 'c_zhang1').execute();
+    const single = (await api('POST', '/broadcasts', w.adminToken, { chat_type: 'single', audience: { customer_ids: ['c_zhang1'] }, content: { text: '单发' } })).json();
+    const [customer] = (await api('GET', `/broadcasts/${single.id}/recipients`)).json().items;
+    expect(customer).toMatchObject({ customer_id: 'c_zhang1', customer_name: 'c_zhang1', customer_phone: '138****5678', group_name: null });
+    await api('POST', `/broadcasts/${single.id}/cancel`);
   });
 });

@@ -66,6 +66,17 @@ export function groupsOfNode(tenantId: string, bNodeId: string | null) {
      WHERE tenant_id = ${tenantId} AND status = 'active' ${bNodeId ? sql`AND b_node_id = ${bNodeId}` : sql``})`;
 }
 
+/**
+ * Every customer group of the tenant, dismissed ones too (a past mass message's results still name
+ * them), with its owner's name (a member who left keeps theirs), to join by `id`.
+ */
+export function customerGroupNames(tenantId: string) {
+  return sql<{ id: string; chat_id: string; name: string; owner_userid: string | null; owner_name: string | null }>`(
+    SELECT g.id, g.chat_id, g.name, g.owner_userid, m.name AS owner_name
+      FROM customer_groups g LEFT JOIN wecom_members m ON m.tenant_id = g.tenant_id AND m.userid = g.owner_userid
+     WHERE g.tenant_id = ${tenantId})`;
+}
+
 /** The WeCom corp tag ids of the given tags (those WeCom knows), to read as a table. */
 export function wecomTagIds(tenantId: string, tagIds: string[]) {
   return sql<{ id: string; wecom_id: string }>`(

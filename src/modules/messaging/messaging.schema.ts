@@ -30,6 +30,7 @@ export const smsSettingsSchema = z.object({
 export const smsMessageSchema = z.object({
   id: z.string(),
   provider: smsProviderSchema,
+  /** The recipient's number masked (138****5678): the outbox keeps it sealed and never shows it whole. */
   phone: z.string(),
   purpose: z.enum(['otp']),
   /** The text as sent; kept for the sandbox provider only. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Conn, Db } from '../../database.js';
 import type { Clock } from '../../platform/clock.js';
 import { newId } from '../../platform/ids.js';
@@ -7,10 +8,22 @@ import { messagingError } from './messaging.errors.js';
 import { SmsSendError, type SmsAccount, type SmsProvider } from './messaging.provider.js';
 import type { SmsProviderName } from './messaging.tables.js';
 
-/** The SMS providers this server offers (no sandbox in live mode), and the key sealing their secrets. */
+/**
+ * How the outbox keeps a recipient's number: sealed with the customers' phone vault (the same key,
+ * so a number is protected alike wherever it is stored), opened only to hand it to the provider,
+ * and masked (138****5678) wherever messages are listed.
+ */
+export interface RecipientPhones {
+  seal(phone: string): string;
+  open(sealed: string): string;
+  mask(phone: string): string;
+}
+
+/** The SMS providers this server offers (no sandbox in live mode), the key sealing their secrets, and how recipients' numbers are kept. */
 export interface Messaging {
   providers: Partial<Record<SmsProviderName, SmsProvider>>;
   credentialsKey: Buffer;
+  phones: RecipientPhones;
 }
 
 export const SMS_SEND_JOB = 'sms.send';
@@ -81,7 +94,7 @@ export async function queueOtpSms(tx: Conn, clock: Clock, messaging: Messaging, 
   // Only the sandbox keeps the text: its outbox in the console is how a tester receives the code.
   const body = provider === 'sandbox' ? otpText(input.code, input.ttlMinutes) : null;
   await tx.insertInto('sms_messages').values({
-    tenant_id: tenantId, id, provider, phone: input.phone, purpose: 'otp', body, params: { code: input.code }, provider_message_id: null, error: null, created_at: clock.now(), sent_at: null,
+    tenant_id: tenantId, id, provider, phone_sealed: messaging.phones.seal(input.phone), phone_masked: messaging.phones.mask(input.phone), purpose: 'otp', body, params: { code: input.code }, provider_message_id: null, error: null, created_at: clock.now(), sent_at: null,
   }).execute();
   await enqueue(tx, tenantId, SMS_SEND_JOB, { message_id: id });
   return { id, provider };
@@ -95,7 +108,8 @@ export function otpText(code: string, ttlMinutes: number): string {
  * The job's work: send one queued message through its provider, outside any transaction, then
  * record the outcome. A message older than `staleAfterMs` is not sent (its code expired); a refusal
  * the provider calls final is recorded as failed; anything else throws, and the job is retried.
- * The template parameters (the code) are cleared once the message is settled.
+ * The template parameters (the code) are cleared once the message is settled. The number is
+ * opened here, for the provider's call, and nowhere else.
  */
 export async function deliverSms(db: Db, clock: Clock, messaging: Messaging, tenantId: string, messageId: string, staleAfterMs: number): Promise<void> {
   const message = await db.selectFrom('sms_messages').selectAll().where('tenant_id', '=', tenantId).where('id', '=', messageId).executeTakeFirst();
@@ -104,6 +118,8 @@ export async function deliverSms(db: Db, clock: Clock, messaging: Messaging, ten
     .set({ status, params: null, sent_at: status === 'sent' ? clock.now() : null, provider_message_id: fields.provider_message_id ?? null, error: fields.error ?? null })
     .where('tenant_id', '=', tenantId).where('id', '=', messageId).where('status', '=', 'queued').execute();
   if (clock.now().getTime() - message.created_at.getTime() > staleAfterMs) return void await settle('failed', { error: 'expired before it could be sent' });
+  // Sealed by the start step before anything is served; until then, the job waits for its retry.
+  if (!message.phone_sealed) throw new Error(`SMS ${messageId} has no sealed number yet`);
   const provider = messaging.providers[message.provider];
   if (!provider) return void await settle('failed', { error: `provider ${message.provider} is not available in this mode` });
   const settings = await db.selectFrom('sms_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
@@ -117,7 +133,7 @@ export async function deliverSms(db: Db, clock: Clock, messaging: Messaging, ten
   };
   const params = Object.entries(message.params ?? {}).map(([name, value]) => ({ name, value }));
   try {
-    const sent = await provider.send(account, { phone: message.phone, params, text: message.body ?? '' });
+    const sent = await provider.send(account, { phone: messaging.phones.open(message.phone_sealed), params, text: message.body ?? '' });
     await settle('sent', { provider_message_id: sent.providerMessageId });
   } catch (err) {
     if (err instanceof SmsSendError && !err.retryable) return void await settle('failed', { error: `${err.code}: ${err.message}` });
@@ -125,8 +141,39 @@ export async function deliverSms(db: Db, clock: Clock, messaging: Messaging, ten
   }
 }
 
-/** The newest messages first: the console's outbox. */
+/** The newest messages first: the console's outbox, each number masked. */
 export async function listMessages(db: Conn, tenantId: string, limit: number) {
-  return db.selectFrom('sms_messages').select(['id', 'provider', 'phone', 'purpose', 'body', 'status', 'error', 'created_at', 'sent_at'])
+  const rows = await db.selectFrom('sms_messages').select(['id', 'provider', 'phone_masked', 'purpose', 'body', 'status', 'error', 'created_at', 'sent_at'])
     .where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(({ phone_masked: phone, ...m }) => ({ ...m, phone: phone ?? '****' }));
+}
+
+/**
+ * Seals the plain numbers migration 037 set aside (SQL cannot seal with the application's key):
+ * each message gets its sealed number and masked form, and its plain row is deleted in the same
+ * transaction. Run with the customers' phones by the primary after migrating, before anything is
+ * served (and by `siyu migrate`); a batch at a time, so a crash midway leaves only unsealed rows to
+ * do. Once none is left, the check that every message carries a sealed number holds for old rows
+ * too (validated). Returns how many numbers it sealed.
+ */
+export async function sealUnsealedSmsPhones(db: Db, phones: RecipientPhones, batch = 500): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const done = await db.transaction().execute(async (tx) => {
+      const rows = await tx.selectFrom('sms_phones_unsealed').select(['tenant_id', 'message_id', 'phone'])
+        .orderBy('tenant_id').orderBy('message_id').limit(batch).forUpdate().skipLocked().execute();
+      for (const r of rows) {
+        await tx.updateTable('sms_messages').set({ phone_sealed: phones.seal(r.phone), phone_masked: phones.mask(r.phone) })
+          .where('tenant_id', '=', r.tenant_id).where('id', '=', r.message_id).execute();
+      }
+      if (rows.length) {
+        await tx.deleteFrom('sms_phones_unsealed').where((eb) => eb.or(rows.map((r) => eb.and([eb('tenant_id', '=', r.tenant_id), eb('message_id', '=', r.message_id)])))).execute();
+      }
+      return rows.length;
+    });
+    sealed += done;
+    if (!done) break;
+  }
+  await sql`ALTER TABLE sms_messages VALIDATE CONSTRAINT sms_messages_phone_sealed`.execute(db);
+  return sealed;
 }

@@ -19,7 +19,10 @@ export interface SmsMessagesTable {
   tenant_id: string;
   id: string;
   provider: SmsProviderName;
-  phone: string;
+  /** The recipient's number sealed with the customers' phone key; opened only to hand it to the provider (migration 037). */
+  phone_sealed: string | null;
+  /** The number as the outbox shows it (138****5678). */
+  phone_masked: string | null;
   purpose: 'otp';
   body: string | null;
   params: Record<string, string> | null;
@@ -30,4 +33,11 @@ export interface SmsMessagesTable {
   sent_at: Date | null;
 }
 
-export interface MessagingTables { sms_settings: SmsSettingsTable; sms_messages: SmsMessagesTable }
+/** Plain numbers of messages from before they were sealed, emptied by sealUnsealedSmsPhones at the first start after migration 037. */
+export interface SmsPhonesUnsealedTable {
+  tenant_id: string;
+  message_id: string;
+  phone: string;
+}
+
+export interface MessagingTables { sms_settings: SmsSettingsTable; sms_messages: SmsMessagesTable; sms_phones_unsealed: SmsPhonesUnsealedTable }

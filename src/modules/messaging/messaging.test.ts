@@ -1,12 +1,18 @@
 /**
  * Each tenant's SMS provider: credentials stored sealed and never returned, messages sent by the
- * job outside the business transaction through the tenant's provider, the code cleared once sent.
+ * job outside the business transaction through the tenant's provider, the code cleared once sent;
+ * the recipient's number kept sealed, opened only for the provider, shown masked.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiyu, type Siyu } from '../../app.js';
 import { createTestDatabase } from '../../../test/test-db.js';
-import { auth, manualClock, seedWorld, testConfig, type World } from '../../../test/fixtures.js';
+import { auth, manualClock, seedWorld, testConfig, testPhones, type World } from '../../../test/fixtures.js';
+import { smsTo, testRecipientPhones } from '../../../test/outbox.js';
+import { newId } from '../../platform/ids.js';
 import { SmsSendError, type SmsAccount, type SmsProvider, type SmsRequest } from './messaging.provider.js';
+import { enqueue } from '../../platform/jobs/outbox.js';
+import { sealUnsealedSmsPhones, SMS_SEND_JOB } from './messaging.service.js';
 
 describe('SMS settings and sending', async () => {
   const { db } = await createTestDatabase();
@@ -59,20 +65,22 @@ describe('SMS settings and sending', async () => {
     expect(sent[0]!.account).toMatchObject({ accessKeyId: 'LTAIkey2', accessKeySecret: 'the-real-secret', templateCode: 'SMS_2' });
     expect(sent[0]!.request.phone).toBe(phone);
     expect(sent[0]!.request.params[0]!.value).toMatch(/^\d{6}$/);
-    const message = await db.selectFrom('sms_messages').selectAll().where('tenant_id', '=', world.tenantId).where('phone', '=', phone).executeTakeFirstOrThrow();
+    const [message] = await smsTo(db, world.tenantId, phone);
     expect(message).toMatchObject({ provider: 'aliyun', status: 'sent', provider_message_id: 'biz-1', params: null, body: null });
 
+    // The outbox shows the number masked, never whole.
     const list = await siyu.server.inject({ method: 'GET', url: '/api/v1/messages', headers: auth(world.adminToken) });
-    expect(list.json().items[0]).toMatchObject({ phone, provider: 'aliyun', status: 'sent', body: null });
+    expect(list.json().items[0]).toMatchObject({ phone: '137****0001', provider: 'aliyun', status: 'sent', body: null });
+    expect(list.body).not.toContain(phone);
   });
 
   it('a final refusal is recorded as failed; a message whose code expired is not sent', async () => {
     refuse = true;
     await siyu.server.inject({ method: 'POST', url: `/api/v1/shops/${world.shop}/otp`, payload: { phone: '13700000002' }, remoteAddress: '10.9.0.2' });
     await siyu.tick();
-    const failed = await db.selectFrom('sms_messages').selectAll().where('phone', '=', '13700000002').executeTakeFirstOrThrow();
+    const [failed] = await smsTo(db, world.tenantId, '13700000002');
     expect(failed).toMatchObject({ status: 'failed', params: null });
-    expect(failed.error).toContain('isv.MOBILE_NUMBER_ILLEGAL');
+    expect(failed!.error).toContain('isv.MOBILE_NUMBER_ILLEGAL');
 
     refuse = false;
     const before = sent.length;
@@ -80,8 +88,8 @@ describe('SMS settings and sending', async () => {
     clock.advance(5 * 60_000 + 1);
     await siyu.tick();
     expect(sent).toHaveLength(before);
-    expect((await db.selectFrom('sms_messages').select(['status', 'error']).where('phone', '=', '13700000003').executeTakeFirstOrThrow()))
-      .toEqual({ status: 'failed', error: 'expired before it could be sent' });
+    const [expired] = await smsTo(db, world.tenantId, '13700000003');
+    expect({ status: expired?.status, error: expired?.error }).toEqual({ status: 'failed', error: 'expired before it could be sent' });
   });
 
   it('only admins read the outbox and the settings', async () => {
@@ -89,5 +97,60 @@ describe('SMS settings and sending', async () => {
     const token = consumer.json().token as string;
     expect((await siyu.server.inject({ method: 'GET', url: '/api/v1/messages', headers: auth(token) })).statusCode).toBe(403);
     expect((await siyu.server.inject({ method: 'GET', url: '/api/v1/messaging/sms-settings', headers: auth(token) })).statusCode).toBe(403);
+  });
+
+  /** Every text the tenant's message rows (and numbers still waiting to be sealed) hold, as one string to search for a number. */
+  const outboxText = async () => (await sql<{ dump: string }>`
+    SELECT (SELECT coalesce(string_agg(m::text, '|'), '') FROM sms_messages m WHERE m.tenant_id = ${world.tenantId})
+        || (SELECT coalesce(string_agg(u::text, '|'), '') FROM sms_phones_unsealed u WHERE u.tenant_id = ${world.tenantId}) AS dump`.execute(db)).rows[0]!.dump;
+
+  it('the outbox keeps the number sealed: no row holds its digits, the provider still gets it whole', async () => {
+    const phone = '13698765432';
+    expect((await siyu.server.inject({ method: 'POST', url: `/api/v1/shops/${world.shop}/otp`, payload: { phone }, remoteAddress: '10.9.0.4' })).statusCode).toBe(202);
+    const queued = await outboxText();
+    expect(queued).not.toContain(phone);
+    expect(queued).not.toContain(phone.slice(3, 7)); // the digits the mask hides
+    const before = sent.length;
+    await siyu.tick();
+    expect(sent.slice(before).map((s) => s.request.phone)).toEqual([phone]);
+    const [row] = await smsTo(db, world.tenantId, phone);
+    expect(row).toMatchObject({ status: 'sent', phone_masked: '136****5432' });
+    expect(row!.phone_sealed).toMatch(/^v1\./);
+    expect(await outboxText()).not.toContain(phone.slice(3, 7));
+  });
+
+  it('the database refuses a message without its sealed number, or with a plain one', async () => {
+    const insert = (values: Record<string, unknown>) => db.insertInto('sms_messages')
+      .values({ tenant_id: world.tenantId, id: newId('sms'), provider: 'aliyun', purpose: 'otp', body: null, params: null, provider_message_id: null, error: null, created_at: new Date(), sent_at: null, ...values } as never).execute();
+    await expect(insert({})).rejects.toThrow(/check/i);
+    await expect(insert({ phone_sealed: '13900001111', phone_masked: '139****1111' })).rejects.toThrow(/check/i);
+    await expect(insert({ phone_sealed: testPhones.seal('13900001111'), phone_masked: '13900001111' })).rejects.toThrow(/check/i);
+  });
+
+  it('numbers stored before sealing are sealed by the start step, and the job sends them whole', async () => {
+    const phone = '13511112222';
+    const id = newId('sms');
+    // As migration 037 left a message still queued: the number set aside, the columns empty, the check not yet validated.
+    await sql`ALTER TABLE sms_messages DROP CONSTRAINT sms_messages_phone_sealed`.execute(db);
+    await db.insertInto('sms_messages').values({ tenant_id: world.tenantId, id, provider: 'aliyun', phone_sealed: null, phone_masked: null, purpose: 'otp', body: null, params: { code: '123456' }, provider_message_id: null, error: null, created_at: clock.now(), sent_at: null }).execute();
+    await sql`ALTER TABLE sms_messages ADD CONSTRAINT sms_messages_phone_sealed CHECK (phone_sealed IS NOT NULL) NOT VALID`.execute(db);
+    await db.insertInto('sms_phones_unsealed').values({ tenant_id: world.tenantId, message_id: id, phone }).execute();
+    expect(await outboxText()).toContain(phone);
+
+    expect(await sealUnsealedSmsPhones(db, testRecipientPhones, 1)).toBe(1);
+    expect(await db.selectFrom('sms_phones_unsealed').selectAll().execute()).toEqual([]);
+    expect(await outboxText()).not.toContain(phone);
+    const row = await db.selectFrom('sms_messages').select(['phone_sealed', 'phone_masked']).where('tenant_id', '=', world.tenantId).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.phone_masked).toBe('135****2222');
+    expect(testPhones.open(row.phone_sealed!)).toBe(phone);
+    const { rows: [check] } = await sql<{ convalidated: boolean }>`SELECT convalidated FROM pg_constraint WHERE conname = 'sms_messages_phone_sealed'`.execute(db);
+    expect(check!.convalidated).toBe(true);
+    // A second start finds nothing to do.
+    expect(await sealUnsealedSmsPhones(db, testRecipientPhones)).toBe(0);
+
+    const before = sent.length;
+    await enqueue(db, world.tenantId, SMS_SEND_JOB, { message_id: id });
+    await siyu.tick();
+    expect(sent.slice(before).map((s) => s.request.phone)).toEqual([phone]);
   });
 });

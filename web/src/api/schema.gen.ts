@@ -3748,7 +3748,11 @@ export interface components {
             recipient_key: string;
             customer_id: string | null;
             customer_name: string | null;
+            customer_phone: string | null;
             group_id: string | null;
+            group_name: string | null;
+            group_owner_userid: string | null;
+            group_owner_name: string | null;
             chat_id: string | null;
             external_userid: string | null;
             sender_userid: string | null;

@@ -271,11 +271,20 @@ function Recipients({ id, version }: { id: string; version: string }) {
             {list.data.items.map((r) => (
               <li key={r.recipient_key} className="card crm-card small" data-testid="recipient">
                 <div className="crm-card-head">
-                  {r.customer_id ? <Link to={`/admin/customers/${r.customer_id}`}>{r.customer_name || r.external_userid}</Link> : <span>{r.chat_id ?? r.recipient_key}</span>}
+                  {r.customer_id ? (
+                    <span><Link to={`/admin/customers/${r.customer_id}`} data-testid="recipient-name">{r.customer_name || r.external_userid}</Link>{r.customer_phone && <span className="muted"> {r.customer_phone}</span>}</span>
+                  ) : r.group_id ? (
+                    <span data-testid="recipient-name">{r.group_name || r.chat_id}</span>
+                  ) : <span>{r.chat_id ?? r.recipient_key}</span>}
                   <span className="badge" data-testid="recipient-status">{t(`outreach.s_${r.status}`)}</span>
                 </div>
+                {r.group_id && (
+                  <span className="muted note-text" data-testid="recipient-group-owner">
+                    {t('outreach.audience_group_owner')} {r.group_owner_name ?? r.group_owner_userid ?? '—'} · {r.chat_id}
+                  </span>
+                )}
                 {r.skip_reason && <span className="muted" data-testid="recipient-reason">{t(`outreach.r_${r.skip_reason}`)}</span>}
-                {r.sender_userid && <span className="muted">{r.sender_userid}</span>}
+                {r.sender_userid && r.sender_userid !== r.group_owner_userid && <span className="muted">{r.sender_userid}</span>}
               </li>
             ))}
           </ul>

@@ -237,4 +237,25 @@ describe('pre-sale and the leader’s day in a browser', () => {
     await screenshot(op, 'bargain-console-override');
     await consoleContext.close();
   });
+
+  it('the pre-sale form\'s override lands: a shop selling at a loss is refused with its rules, and an admin\'s written reason creates it', async () => {
+    // The shop sells the second SKU barely above its supply cost (6.60): after commission and fees, a loss.
+    await db.updateTable('listings').set({ retail_price: 670 }).where('tenant_id', '=', world.tenantId).where('sku_id', '=', world.skus[1]!.id).execute();
+    const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const op = await consoleContext.newPage();
+    await loginToConsole(op, base, world.tenantSlug, BOSS.login, BOSS.password, '总部小王');
+    await op.getByTestId('nav-presales').click();
+    await op.getByTestId('presale-title').fill('亏本预售');
+    await op.locator(`[data-testid="presale-sku"][data-sku-id="${world.skus[1]!.id}"]`).check();
+    await op.getByTestId('presale-create').click();
+    await op.getByTestId('policy-rejection').waitFor();
+    expect(await db.selectFrom('presales').select('id').where('title', '=', '亏本预售').execute()).toEqual([]);
+    await op.getByTestId('override-reason').fill('临期清仓，老板确认');
+    await op.getByTestId('override-submit').click();
+    await waitForText(op.getByTestId('presale-created'), '亏本预售');
+    const row = await db.selectFrom('presales').select(['override_reason']).where('title', '=', '亏本预售').executeTakeFirstOrThrow();
+    expect(row.override_reason).toBe('临期清仓，老板确认');
+    await screenshot(op, 'presale-console-override');
+    await consoleContext.close();
+  });
 });

@@ -75,8 +75,9 @@ function NewPresale() {
   });
   const toggle = (id: string) => edit({ skus: draft.skus.includes(id) ? draft.skus.filter((x) => x !== id) : [...draft.skus, id] });
   return (
-    <form className="card" data-testid="presale-form" onSubmit={submit}>
+    <section className="card" data-testid="presale-form-card">
       <h2 className="section-title">{t('presale.new')}</h2>
+      <form data-testid="presale-form" onSubmit={submit}>
       <Field label={t('presale.window')}>
         <select value={draft.windowId} onChange={(e) => edit({ windowId: e.target.value })} data-testid="presale-window">
           {(windows.data ?? []).map((w) => <option key={w.id} value={w.id}>{w.name} · {formatTime(w.cutoff_at, i18n.language)}</option>)}
@@ -92,10 +93,12 @@ function NewPresale() {
         )))}
       </fieldset>
       <p className="muted small">{t('presale.guard_hint')}</p>
+      <button type="submit" className="primary" disabled={save.isPending || !body} data-testid="presale-create">{t('presale.create')}</button>
+      </form>
+      {/* Outside the form: the override is a form of its own, and a form inside a form submits both. */}
       <GuardOutcome save={save} rejected={rejected} errorTestId="presale-create-error" />
       {created && <p className="notice" data-testid="presale-created">{created.title} · <VerdictBadge verdict={created.verdict ?? 'accept'} /></p>}
-      <button type="submit" className="primary" disabled={save.isPending || !body} data-testid="presale-create">{t('presale.create')}</button>
-    </form>
+    </section>
   );
 }
 

@@ -7,6 +7,13 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** The phone buyers and leaders use the shop and the leader's screens on: 390 CSS px wide, twice the density, touch. */
+export const PHONE_WIDTH = 390;
+export const phoneDevice = { viewport: { width: PHONE_WIDTH, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** The page's full width in CSS px: no wider than the phone means nothing scrolls sideways. */
+export const pageWidth = (page: Page): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth);
+
 /**
  * Debian's chromium driven by playwright-core. Playwright gives every launch a fresh temporary
  * profile and deletes it on close, so runs never share cookies, storage or caches.

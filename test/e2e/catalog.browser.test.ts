@@ -4,12 +4,11 @@ import sharp from 'sharp';
 import type { Db } from '../../src/database.js';
 import { newId } from '../../src/platform/ids.js';
 import type { World } from '../fixtures.js';
-import { loginToConsole, waitForText } from './browser.js';
+import { loginToConsole, waitForText, phoneDevice, pageWidth, PHONE_WIDTH } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 
 const SUPPLIER = { login: 'farm', password: 'farm-password-1' };
-const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 /** Titles of the shop's product cards, in order. */
 const cardTitles = (page: import('playwright-core').Page) => page.getByTestId('product-card').locator('.product-title').allTextContents();
@@ -45,7 +44,7 @@ beforeAll(() => { ({ db, world, browser, base } = live); });
 
 describe('catalog on screen: the shop browsed on a phone, products managed in the console', () => {
   it('a buyer on a phone searches in Chinese, picks a category, and sees stock per size', async () => {
-    const context = await browser.newContext(phone);
+    const context = await browser.newContext(phoneDevice);
     const page = await context.newPage();
     await page.goto(`${base}/s/${world.shop}`);
     await page.getByTestId('product-card').first().waitFor();
@@ -66,7 +65,7 @@ describe('catalog on screen: the shop browsed on a phone, products managed in th
     await page.getByTestId('category-tab').filter({ hasText: '粮油' }).click();
     await waitForText(page.getByTestId('product-card'), '东北大米');
     // Nothing on the page is wider than the phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
     await screenshot(page, 'shop-category-phone');
 
     await page.getByTestId('product-card').click();

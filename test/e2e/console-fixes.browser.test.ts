@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '../../web/src/admin/economics/format.js';
 import { lastDays } from '../../src/modules/economics/node-breakeven.service.js';
-import { waitForAttribute, waitForText } from './browser.js';
+import { waitForAttribute, waitForText, phoneDevice } from './browser.js';
 import { loginAsDemoAdmin, openDemoConsole, screenshot, type DemoConsole } from './demo-console.js';
 import { signInWithCode } from './shop-sign-in.js';
 import { testPhones } from '../fixtures.js';
@@ -42,7 +42,7 @@ describe('what a new user hit, in a browser', () => {
   });
 
   it('a bad shop link says the shop does not exist instead of waiting on "…"', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
+    await page.setViewportSize(phoneDevice.viewport);
     await page.goto(`${base}/s/no-such-shop`);
     await page.getByTestId('shop-not-found').waitFor({ timeout: 10_000 });
     await waitForText(page.getByTestId('shop-name'), '店铺不存在');

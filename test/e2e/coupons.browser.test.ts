@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../src/database.js';
 import type { World } from '../fixtures.js';
-import { loginToConsole, waitForAttribute, waitForText } from './browser.js';
+import { loginToConsole, waitForAttribute, waitForText, phoneDevice } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 import { signInWithCode } from './shop-sign-in.js';
@@ -36,7 +36,7 @@ describe('discounts and coupons in a browser', () => {
     await adminPost('/api/v1/campaigns', { name: '新客立减', discount_per_order: 300, min_order_total: 2000, budget: 100_000, ends_at: ends });
     await adminPost('/api/v1/coupon-templates', { name: '满20减5', kind: 'threshold', amount: 500, min_total: 2000, stacks_with_subsidy: true, claim_ends_at: ends, valid_days: 7, total_count: 100, budget: 50_000 });
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const context = await browser.newContext(phoneDevice);
     const page = await context.newPage();
     await page.goto(`${base}/s/${world.shop}`);
     await page.getByTestId('product-card').first().click();

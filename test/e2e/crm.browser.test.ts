@@ -14,7 +14,7 @@ import { applyGroupChat } from '../../src/modules/crm/crm.service.js';
 import { createTagGroup } from '../../src/modules/crm/crm-tags.service.js';
 import { customersOfExternalUserids } from '../../src/modules/customers/customer-identities.service.js';
 import { wecomEvent } from '../wecom-fake.js';
-import { waitForText, loginToConsole } from './browser.js';
+import { waitForText, loginToConsole, phoneDevice } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 
@@ -51,7 +51,7 @@ beforeAll(() => { ({ db, world, browser, base } = live); });
 
 describe('the CRM in a browser', () => {
   it('an owner on a phone finds their customers, opens one, tags them and handles a churn alert', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await browser.newContext(phoneDevice);
     const page = await context.newPage();
     await loginToConsole(page, base, world.tenantSlug, OWNER.login, OWNER.password, '店长老周');
     await page.getByTestId('nav-customers').click();

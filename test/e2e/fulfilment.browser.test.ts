@@ -11,7 +11,7 @@ import { createUser, issueToken } from '../../src/modules/identity/identity.serv
 import { systemClock } from '../../src/platform/clock.js';
 import { consumerToken, type World } from '../fixtures.js';
 import { injectApi, paidOrder } from '../race/helpers.js';
-import { loginToConsole, waitForAttribute, waitForText } from './browser.js';
+import { loginToConsole, waitForAttribute, waitForText, phoneDevice, pageWidth, PHONE_WIDTH } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 
@@ -89,7 +89,7 @@ describe('sales windows, purchase orders and pick lists in a browser', () => {
     expect(refunds.map((r) => Number(r.amount))).toEqual([world.skus[0]!.price]);
 
     // The leader on a phone: the pick list of its own pickup point, 5 apples to hand out.
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext(phoneDevice);
     const leader = await phone.newPage();
     await loginToConsole(leader, base, world.tenantSlug, LEADER.login, LEADER.password, '团长阿芳');
     await leader.getByTestId('nav-pick-lists').click();
@@ -100,7 +100,7 @@ describe('sales windows, purchase orders and pick lists in a browser', () => {
     await waitForText(leader.getByTestId('pick-list-detail'), '幸福小区 3 号楼门口');
     expect(await leader.getByTestId('nav-purchase-orders').count()).toBe(0);
     // Nothing wider than the phone.
-    expect(await leader.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(leader)).toBeLessThanOrEqual(PHONE_WIDTH);
     await screenshot(leader, 'fulfilment-pick-list-phone');
 
     // The printable pages as a printer sees them.

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../src/database.js';
 import type { World } from '../fixtures.js';
-import { waitForAttribute, waitForText, localInput } from './browser.js';
+import { waitForAttribute, waitForText, localInput, phoneDevice, pageWidth, PHONE_WIDTH } from './browser.js';
 import { screenshot } from './demo-console.js';
-import { groupBuyLiveServer, openSalesCampaigns, phone, placeAndPay } from './group-buy-live.js';
+import { groupBuyLiveServer, openSalesCampaigns, placeAndPay } from './group-buy-live.js';
 import { signInWithCode } from './shop-sign-in.js';
 
 const live = groupBuyLiveServer({ skuCount: 2, productTitle: '丹东草莓' });
@@ -43,7 +43,7 @@ describe('flash sales and group buys, from the console to a buyer\'s phone', () 
 
   let groupUrl = '';
   it('a buyer on a phone sees the flash sale and the group buy, buys at the flash price and opens a group', async () => {
-    const context = await browser.newContext(phone);
+    const context = await browser.newContext(phoneDevice);
     const page = await context.newPage();
     await page.goto(`${base}/s/${world.shop}`);
     const flash = page.getByTestId('flash-card');
@@ -52,7 +52,7 @@ describe('flash sales and group buys, from the console to a buyer\'s phone', () 
     await waitForText(flash.getByTestId('flash-clock'), /距结束 \d+:\d\d:\d\d/);
     await waitForText(page.getByTestId('group-member-price'), '¥8.00');
     await screenshot(page, 'shop-campaigns-390');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
 
     await flash.getByTestId('flash-buy').click();
     await signInWithCode(page, db, world.tenantId, '13800138201', '张三');
@@ -78,7 +78,7 @@ describe('flash sales and group buys, from the console to a buyer\'s phone', () 
 
   it('a friend opens the shared group link, joins at the member price, and the group shows both', async () => {
     expect(groupUrl).not.toBe('');
-    const context = await browser.newContext(phone);
+    const context = await browser.newContext(phoneDevice);
     const page = await context.newPage();
     await page.goto(groupUrl);
     await page.getByTestId('group-join').click();

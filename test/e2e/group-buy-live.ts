@@ -6,9 +6,6 @@ import { liveServer, type LiveServer } from './live-server.js';
 /** The console's operator in the group-buy browser tests. */
 export const OPS = { login: 'ops', password: 'ops-password-12', name: '运营小李' };
 
-/** A buyer's phone: 390 px wide at twice the density, touch. */
-export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-
 /**
  * The live server of the group-buy browser tests: the seeded tenant with its operator (a tenant
  * admin), its one shop renamed 幸福里团购 with a pickup address, and its product given a real name.

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, waitForAttribute, waitForText } from './browser.js';
+import { launchChromium, waitForAttribute, waitForText, phoneDevice } from './browser.js';
 import { demoConsoleForFile, loginAsDemo, loginAsDemoAdmin, screenshot, type DemoConsole } from './demo-console.js';
 
 const c = demoConsoleForFile();
@@ -68,7 +68,7 @@ describe('import, hierarchy and pickup point in a browser', () => {
 
   it('a leader on a phone sets its pickup point; the shop shows it with a map link; no import or tree screens for it', async () => {
     const browser = await launchChromium();
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext(phoneDevice);
     const p = await phone.newPage();
     try {
       await loginAsDemo(p, base, 'leader1', 'leader123', '张丽');

@@ -5,9 +5,9 @@ import type { Siyu } from '../../src/app.js';
 import type { World } from '../fixtures.js';
 import { settleDueGroupBuys } from '../../src/flows/group-settlement.flow.js';
 import { consumerTokens, injectApi, newEventId, postNotification, signedNotification, startPayment } from '../race/helpers.js';
-import { waitForAttribute, waitForText, localInput } from './browser.js';
+import { waitForAttribute, waitForText, localInput, phoneDevice, pageWidth, PHONE_WIDTH } from './browser.js';
 import { screenshot } from './demo-console.js';
-import { groupBuyLiveServer, openSalesCampaigns, phone, placeAndPay } from './group-buy-live.js';
+import { groupBuyLiveServer, openSalesCampaigns, placeAndPay } from './group-buy-live.js';
 import { signInWithCode } from './shop-sign-in.js';
 
 const live = groupBuyLiveServer({ skuCount: 1, productTitle: '赣南脐橙' });
@@ -65,7 +65,7 @@ describe('a ladder group buy, from the console\'s form to the buyer\'s refund ba
     }
     groupUrl = `${base}/s/${world.shop}/groups/${groupId}`;
 
-    buyerPhone = await browser.newContext(phone);
+    buyerPhone = await browser.newContext(phoneDevice);
     const page = await buyerPhone.newPage();
     await page.goto(groupUrl);
     await waitForAttribute(page.getByTestId('group-page'), 'data-status', 'open');
@@ -89,7 +89,7 @@ describe('a ladder group buy, from the console\'s form to the buyer\'s refund ba
       return !!img && img.complete && img.naturalWidth === 750;
     });
     expect(await page.getByTestId('group-share-link').inputValue()).toMatch(/\/s\/[A-Z][0-9A-Za-z]{15}$/);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
     await screenshot(page, 'ladder-group-page-390');
     await page.close();
   });
@@ -106,7 +106,7 @@ describe('a ladder group buy, from the console\'s form to the buyer\'s refund ba
     await page.goto(`${base}/s/${world.shop}/orders/${buyerOrder}`);
     await waitForText(page.getByTestId('order-group-refund-back'), '−¥0.50');
     await waitForText(page.getByTestId('order-group-refund-back'), '本团按 ¥9.00/件 结算');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
     await screenshot(page, 'ladder-order-refund-back-390');
     await buyerPhone!.close();
 

@@ -13,14 +13,13 @@ import type { Db } from '../../src/database.js';
 import { createUser } from '../../src/modules/identity/identity.service.js';
 import type { World } from '../fixtures.js';
 import { injectApi, paidOrder } from '../race/helpers.js';
-import { loginToConsole, waitForText } from './browser.js';
+import { loginToConsole, waitForText, phoneDevice, pageWidth, PHONE_WIDTH } from './browser.js';
 import { screenshot } from './demo-console.js';
 import { liveServer } from './live-server.js';
 import { signInWithCode } from './shop-sign-in.js';
 
 const BOSS = { login: 'boss', password: 'boss-password-1' };
 const LEADER = { login: 'leader', password: 'leader-password-1' };
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 const live = liveServer({
   skuCount: 2,
@@ -78,7 +77,7 @@ describe('pre-sale and the leader’s day in a browser', () => {
     await paidOrder(api, world.tenantId, session.json().token, world.shop, [{ sku_id: world.skus[0]!.id, quantity: 5 }]);
 
     // The buyer on a phone: the banner with its countdown, the pre-sale page with progress.
-    const phone = await browser.newContext(PHONE);
+    const phone = await browser.newContext(phoneDevice);
     const page = await phone.newPage();
     await page.goto(`${base}/s/${world.shop}`);
     await waitForText(page.getByTestId('presale-banner'), '幸福小区今日团');
@@ -86,7 +85,7 @@ describe('pre-sale and the leader’s day in a browser', () => {
     await page.getByTestId('presale-banner').click();
     await waitForText(page.getByTestId('presale-sold'), '已团 2 件');
     await waitForText(page.getByTestId('presale-buyers'), '王** 等已参团');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
     await screenshot(page, 'presale-shop-phone');
     await page.getByTestId('qty-plus').click();
     await page.getByTestId('presale-buy').click();
@@ -100,7 +99,7 @@ describe('pre-sale and the leader’s day in a browser', () => {
     const qr = page.getByTestId('pickup-qr');
     await qr.waitFor();
     expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
     await screenshot(page, 'presale-order-qr-phone');
     const orderId = page.url().split('/orders/')[1]!.split(/[?#]/)[0]!;
     expect((await db.selectFrom('orders').select(['campaign_kind', 'campaign_ref']).where('id', '=', orderId).executeTakeFirstOrThrow()))
@@ -111,7 +110,7 @@ describe('pre-sale and the leader’s day in a browser', () => {
 
     // The cutoff aggregates the window; the leader's day on a phone.
     expect((await api.post(`/api/v1/sales-windows/${window.json().id}/cutoff`, {}, admin)).status).toBe(200);
-    const leaderContext = await browser.newContext(PHONE);
+    const leaderContext = await browser.newContext(phoneDevice);
     const leader = await leaderContext.newPage();
     await loginToConsole(leader, base, world.tenantSlug, LEADER.login, LEADER.password, '团长阿芳');
     await leader.getByTestId('nav-pick-lists').click();
@@ -119,7 +118,7 @@ describe('pre-sale and the leader’s day in a browser', () => {
     await waitForText(leader.getByTestId('pickup-day-summary'), '待取 3 单，共 9 件');
     await leader.getByTestId('announce-arrival').click();
     await waitForText(leader.getByTestId('arrival-result'), '已标记到货 3 单，通知 2 位买家');
-    expect(await leader.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(leader)).toBeLessThanOrEqual(PHONE_WIDTH);
     await screenshot(leader, 'pickup-day-phone');
 
     // The buyer's QR, read from a picture by the page's decoder: hand out one of the two apples.
@@ -178,7 +177,7 @@ describe('pre-sale and the leader’s day in a browser', () => {
     await waitForText(op.getByTestId('bargain-card'), '苹果砍到 8 元');
     await screenshot(op, 'bargain-console');
 
-    const starter = await (await browser.newContext(PHONE)).newPage();
+    const starter = await (await browser.newContext(phoneDevice)).newPage();
     await starter.goto(`${base}/s/${world.shop}`);
     await waitForText(starter.getByTestId('bargain-banner'), '苹果砍到 8 元');
     await starter.getByTestId('bargain-banner').click();
@@ -193,13 +192,13 @@ describe('pre-sale and the leader’s day in a browser', () => {
       const s = await api.post(`/api/v1/shops/${world.shop}/session`, { name: '好友', phone }, { key: false });
       expect((await api.post(`/api/v1/bargains/${bargainId}/help`, {}, { token: s.json().token })).status).toBe(200);
     }
-    const friend = await (await browser.newContext(PHONE)).newPage();
+    const friend = await (await browser.newContext(phoneDevice)).newPage();
     await friend.goto(link);
     await signInWithCode(friend, db, world.tenantId, '13900000103', '吴磊');
     await friend.getByTestId('bargain-help').click();
     await waitForText(friend.getByTestId('bargain-helped'), '谢谢');
     await waitForText(friend.getByTestId('bargain-price'), '¥8.00');
-    expect(await friend.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pageWidth(friend)).toBeLessThanOrEqual(PHONE_WIDTH);
     await screenshot(friend, 'bargain-friend-phone');
 
     await starter.reload();

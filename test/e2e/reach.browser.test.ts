@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { inTransaction } from '../../src/platform/db/database.js';
 import { createTagGroup } from '../../src/modules/crm/crm-tags.service.js';
-import { waitForText } from './browser.js';
+import { waitForText, phoneDevice, pageWidth, PHONE_WIDTH } from './browser.js';
 import { demoConsoleForFile, loginAsDemo, loginAsDemoAdmin, screenshot, type DemoConsole } from './demo-console.js';
 
 const c = demoConsoleForFile();
@@ -163,9 +163,9 @@ describe('live codes, welcome messages and mass messages in the console', () => 
     await db.insertInto('wecom_members').values({ tenant_id: tenantId, userid: 'wangwu', name: '王五', b_node_id: other.id }).execute();
     await db.insertInto('customer_groups').values({ tenant_id: tenantId, id: 'grp_e2e_fruit', chat_id: 'wr_e2e_fruit', name: '旗舰店水果群', owner_userid: MEMBER, b_node_id: node.id, member_count: 3 }).execute();
 
-    const phone = await page.context().browser()!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await page.context().browser()!.newContext(phoneDevice);
     const mobile = await phone.newPage();
-    const fits = async () => expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const fits = async () => expect(await pageWidth(mobile)).toBeLessThanOrEqual(PHONE_WIDTH);
     await loginAsDemo(mobile, base, 'leader1', 'leader123', '张丽');
     await mobile.getByTestId('nav-customers').click();
     await mobile.getByTestId('reach-live-codes').click();

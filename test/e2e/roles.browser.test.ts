@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_NODES, DEMO_SUPPLIERS } from '../../src/cli/seed/demo-catalog.js';
-import { waitForText } from './browser.js';
+import { waitForText, phoneDevice } from './browser.js';
 import { loginAsDemo, demoConsoleForFile, screenshot } from './demo-console.js';
 
 const c = demoConsoleForFile();
@@ -39,7 +39,7 @@ async function fitsPhone(page: Page, name: string) {
 
 describe('the console per role', () => {
   it('a leader, on a phone, sees their node\'s orders, refunds and economics, and no forms they cannot submit', async () => {
-    const page = await freshPage({ width: 390, height: 844 });
+    const page = await freshPage(phoneDevice.viewport);
     await loginAsDemo(page, c.base, 'leader1', 'leader123', '张丽');
     expect(await navItems(page)).toEqual(['nav-after-sales', 'nav-churn-alerts', 'nav-customer-groups', 'nav-customers', 'nav-economics', 'nav-listings', 'nav-orders', 'nav-pick-lists', 'nav-pickup', 'nav-products']);
     // Orders: no store column (all are the leader's node); actions: ready/pickup and refunds.

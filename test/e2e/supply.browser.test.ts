@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_SUPPLIERS } from '../../src/cli/seed/demo-catalog.js';
-import { waitForAttribute, waitForText } from './browser.js';
+import { waitForAttribute, waitForText, phoneDevice } from './browser.js';
 import { loginAsDemo, demoConsoleForFile, screenshot } from './demo-console.js';
 
 const c = demoConsoleForFile();
@@ -65,7 +65,7 @@ describe('assortments and listings in a browser', () => {
   });
 
   it('the leader, on a phone, lists the offer inside the band, pauses and resumes it, and sees why a new band paused it', async () => {
-    const phone = await freshPage({ width: 390, height: 844 });
+    const phone = await freshPage(phoneDevice.viewport);
     await loginAsDemo(phone, c.base, 'leader1', 'leader123', '张丽');
     await phone.getByTestId('nav-listings').click();
     const offer = phone.locator(`[data-testid="offer"][data-sku="${skuId}"]`);

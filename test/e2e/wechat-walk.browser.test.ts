@@ -19,7 +19,7 @@ import { simOpenid } from '../../src/simulators/wechat/wechat.simulator.js';
 import { simulatedMessages, type SimulatedMessage } from '../../src/simulators/wechat/reach.simulator.js';
 import { createTestDatabase } from '../test-db.js';
 import { testConfig } from '../fixtures.js';
-import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText } from './browser.js';
+import { ensureWebBuilt, launchChromium, waitForAttribute, waitForText, phoneDevice } from './browser.js';
 import { loginAsDemo, loginAsDemoAdmin, screenshot } from './demo-console.js';
 import { signInWithCode } from './shop-sign-in.js';
 
@@ -28,7 +28,7 @@ const OFFICIAL_ACCOUNT = DEMO_WECHAT_APPS[0].appid;
 const READY_TEMPLATE = DEMO_SUBSCRIBE_TEMPLATES.ready_for_pickup.template_id;
 /** WeChat's browser on a phone: the shop knows it by "MicroMessenger" in the user agent. */
 const inWechat = {
-  viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  ...phoneDevice,
   userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800323c) NetType/WIFI Language/zh_CN',
 };
 
@@ -115,7 +115,7 @@ describe('the WeChat loop of the sandbox demo', () => {
 
   it('the leader marks it ready for pickup; WeChat delivers the buyer\'s "ready for pickup" message', async () => {
     expect(orderId, 'the buyer must have paid').not.toBe('');
-    const leader = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const leader = await browser.newContext(phoneDevice);
     const console = await leader.newPage();
     await loginAsDemo(console, base, 'leader1', 'leader123', '张丽');
     await console.goto(`${base}/admin/orders/${orderId}`);
